@@ -1,0 +1,150 @@
+using Graft.Tensors;
+using Graft.Tensors.Backends;
+
+namespace Graft.Autograd;
+
+public static partial class Ops
+{
+    /// <summary>
+    /// Output length and leading pad of one spatial axis, as TensorFlow computes them:
+    /// "valid" uses no padding; "same" gives ⌈n/s⌉ outputs and puts the odd pad cell at the end.
+    /// </summary>
+    internal static (int output, int padBefore) ConvAxis(int n, int k, int stride, int dilation, string padding, string op)
+    {
+        int eff = (k - 1) * dilation + 1;
+        switch (padding)
+        {
+            case "valid":
+                if (n < eff) throw new ArgumentException($"{op}: expected spatial size >= {eff} (kernel {k}, dilation {dilation}) with padding 'valid', got {n}.");
+                return ((n - eff) / stride + 1, 0);
+            case "same":
+                int o = (n + stride - 1) / stride;
+                int total = Math.Max((o - 1) * stride + eff - n, 0);
+                return (o, total / 2);
+            default:
+                throw new ArgumentException($"{op}: expected padding 'valid' or 'same', got '{padding}'.");
+        }
+    }
+
+    internal static Conv2DGeometry Geometry(Shape x, int kh, int kw, (int h, int w) strides, (int h, int w) dilation, string padding, string op)
+    {
+        if (strides.h <= 0 || strides.w <= 0) throw new ArgumentOutOfRangeException(nameof(strides), $"{op}: expected strides >= 1, got ({strides.h}, {strides.w}).");
+        if (dilation.h <= 0 || dilation.w <= 0) throw new ArgumentOutOfRangeException(nameof(dilation), $"{op}: expected dilation >= 1, got ({dilation.h}, {dilation.w}).");
+        var (oh, pt) = ConvAxis(x[1], kh, strides.h, dilation.h, padding, op);
+        var (ow, pl) = ConvAxis(x[2], kw, strides.w, dilation.w, padding, op);
+        return new Conv2DGeometry(x[0], x[1], x[2], x[3], kh, kw, strides.h, strides.w, dilation.h, dilation.w, pt, pl, oh, ow);
+    }
+
+    /// <summary>
+    /// 2-D convolution of NHWC input with a Keras-layout kernel (KH, KW, Cin/groups, Cout),
+    /// like <c>keras.ops.conv</c>. Groups split channels into independent convolutions (groups = Cin
+    /// is depthwise).
+    /// </summary>
+    /// <param name="x">Input (N, H, W, Cin).</param>
+    /// <param name="kernel">Kernel (KH, KW, Cin / groups, Cout).</param>
+    /// <param name="strides">Step (h, w); default (1, 1).</param>
+    /// <param name="padding">"valid" or "same" (TensorFlow's asymmetric same padding).</param>
+    /// <param name="dilation">Dilation rate (h, w); default (1, 1).</param>
+    /// <param name="groups">Channel groups; Cin and Cout must divide by it.</param>
+    /// <returns>(N, OH, OW, Cout).</returns>
+    public static Tensor Conv2D(Tensor x, Tensor kernel, (int, int)? strides = null, string padding = "valid", (int, int)? dilation = null, int groups = 1)
+    {
+        if (x.Rank != 4) throw new ArgumentException($"Conv2D: expected input of rank 4 (batch, height, width, channels), got shape {x.Shape}.");
+        if (kernel.Rank != 4) throw new ArgumentException($"Conv2D: expected a kernel of rank 4 (kh, kw, in/groups, out), got shape {kernel.Shape}.");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(groups);
+        int cin = x.Shape[3], cout = kernel.Shape[3];
+        if (cin % groups != 0 || cout % groups != 0 || kernel.Shape[2] != cin / groups)
+            throw new ArgumentException($"Conv2D: expected kernel (kh, kw, {cin}/{groups}, out) with out divisible by {groups}, got kernel {kernel.Shape} for input {x.Shape}.");
+        var g = Geometry(x.Shape, kernel.Shape[0], kernel.Shape[1], strides ?? (1, 1), dilation ?? (1, 1), padding, "Conv2D");
+        var y = Tensor.Empty(Shape.Wrap([g.N, g.OH, g.OW, cout]), zero: false, x.Device);
+        x.Backend.Conv2D(x, kernel, groups, g, y);
+        if (!Tensor.NeedsGrad(x, kernel)) return y;
+        return Tensor.Record(y, "Conv2D", gy =>
+        {
+            if (x.RequiresGrad)
+            {
+                var gx = Tensor.Empty(x.Shape, zero: false, x.Device);
+                x.Backend.Conv2DBackwardInput(gy, kernel, groups, g, gx);
+                x.AccumulateGrad(gx);
+            }
+            if (kernel.RequiresGrad)
+            {
+                var gk = Tensor.Empty(kernel.Shape, zero: false, x.Device);
+                x.Backend.Conv2DBackwardKernel(x, gy, groups, g, gk);
+                kernel.AccumulateGrad(gk);
+            }
+        }, x, kernel);
+    }
+
+    /// <summary>
+    /// Depthwise 2-D convolution with a Keras DepthwiseConv2D kernel (KH, KW, C, multiplier):
+    /// output channel c·multiplier + m sees only input channel c.
+    /// </summary>
+    public static Tensor DepthwiseConv2D(Tensor x, Tensor kernel, (int, int)? strides = null, string padding = "valid", (int, int)? dilation = null)
+    {
+        if (kernel.Rank != 4 || x.Rank != 4 || kernel.Shape[2] != x.Shape[3])
+            throw new ArgumentException($"DepthwiseConv2D: expected kernel (kh, kw, {(x.Rank == 4 ? x.Shape[3] : -1)}, multiplier), got kernel {kernel.Shape} for input {x.Shape}.");
+        // (KH, KW, C, M) in row-major order is the grouped kernel (KH, KW, 1, C·M): no copy.
+        var grouped = Reshape(kernel, kernel.Shape[0], kernel.Shape[1], 1, kernel.Shape[2] * kernel.Shape[3]);
+        return Conv2D(x, grouped, strides, padding, dilation, groups: x.Shape[3]);
+    }
+
+    /// <summary>
+    /// 1-D convolution over (N, L, Cin) with a Keras Conv1D kernel (K, Cin/groups, Cout); padding
+    /// "valid", "same" or "causal" (left padding only, so output t sees inputs ≤ t).
+    /// </summary>
+    public static Tensor Conv1D(Tensor x, Tensor kernel, int stride = 1, string padding = "valid", int dilation = 1, int groups = 1)
+    {
+        if (x.Rank != 3) throw new ArgumentException($"Conv1D: expected input of rank 3 (batch, steps, channels), got shape {x.Shape}.");
+        if (kernel.Rank != 3) throw new ArgumentException($"Conv1D: expected a kernel of rank 3 (k, in/groups, out), got shape {kernel.Shape}.");
+        if (padding == "causal")
+        {
+            x = Pad(x, [(0, 0), ((kernel.Shape[0] - 1) * dilation, 0), (0, 0)]);
+            padding = "valid";
+        }
+        var x4 = Reshape(x, x.Shape[0], 1, x.Shape[1], x.Shape[2]);
+        var k4 = Reshape(kernel, 1, kernel.Shape[0], kernel.Shape[1], kernel.Shape[2]);
+        var y = Conv2D(x4, k4, (1, stride), padding, (1, dilation), groups);
+        return Reshape(y, y.Shape[0], y.Shape[2], y.Shape[3]);
+    }
+
+    /// <summary>
+    /// Transposed 2-D convolution (the gradient of <see cref="Conv2D"/> with respect to its input),
+    /// with a Keras Conv2DTranspose kernel (KH, KW, Cout, Cin). Output size follows Keras:
+    /// "valid": (n − 1)·s + max(k_eff, s); "same": n·s.
+    /// </summary>
+    public static Tensor Conv2DTranspose(Tensor x, Tensor kernel, (int, int)? strides = null, string padding = "valid", (int, int)? dilation = null)
+    {
+        if (x.Rank != 4 || kernel.Rank != 4 || kernel.Shape[3] != x.Shape[3])
+            throw new ArgumentException($"Conv2DTranspose: expected input (N, H, W, C) and kernel (kh, kw, out, C), got input {x.Shape} and kernel {kernel.Shape}.");
+        var (sh, sw) = strides ?? (1, 1); var (dh, dw) = dilation ?? (1, 1);
+        int kh = kernel.Shape[0], kw = kernel.Shape[1], cout = kernel.Shape[2];
+        int OutLen(int n, int k, int s, int d) { int eff = (k - 1) * d + 1; return padding == "same" ? n * s : (n - 1) * s + Math.Max(eff, s); }
+        if (padding is not ("valid" or "same")) throw new ArgumentException($"Conv2DTranspose: expected padding 'valid' or 'same', got '{padding}'.");
+        int oh = OutLen(x.Shape[1], kh, sh, dh), ow = OutLen(x.Shape[2], kw, sw, dw);
+        // The forward convolution that maps (oh, ow, cout) back to x's (h, w): same pads as Keras's.
+        int PadBefore(int outLen, int inLen, int k, int s, int d) =>
+            padding == "same" ? Math.Max((inLen - 1) * s + (k - 1) * d + 1 - outLen, 0) / 2 : 0;
+        var g = new Conv2DGeometry(x.Shape[0], oh, ow, cout, kh, kw, sh, sw, dh, dw,
+            PadBefore(oh, x.Shape[1], kh, sh, dh), PadBefore(ow, x.Shape[2], kw, sw, dw), x.Shape[1], x.Shape[2]);
+        var y = Tensor.Empty(Shape.Wrap([g.N, oh, ow, cout]), zero: false, x.Device);
+        // Kernel (KH, KW, Cout, Cin) is the forward conv's kernel from Cout to Cin channels.
+        x.Backend.Conv2DBackwardInput(x, kernel, 1, g, y);
+        if (!Tensor.NeedsGrad(x, kernel)) return y;
+        return Tensor.Record(y, "Conv2DTranspose", gy =>
+        {
+            if (x.RequiresGrad)
+            {
+                var gx = Tensor.Empty(x.Shape, zero: false, x.Device);
+                x.Backend.Conv2D(gy, kernel, 1, g, gx);
+                x.AccumulateGrad(gx);
+            }
+            if (kernel.RequiresGrad)
+            {
+                var gk = Tensor.Empty(kernel.Shape, zero: false, x.Device);
+                x.Backend.Conv2DBackwardKernel(gy, x, 1, g, gk);
+                kernel.AccumulateGrad(gk);
+            }
+        }, x, kernel);
+    }
+}

@@ -1,0 +1,169 @@
+using Graft.Tensors.Kernels;
+
+namespace Graft.Tensors.Backends;
+
+/// <summary>
+/// 2-D convolution over NHWC data as im2col + GEMM. The Keras kernel layout
+/// (KH, KW, Cin/groups, Cout) is already the (K × Cout) matrix the GEMM wants, so the kernel is
+/// never copied; only the input patches are gathered, a few images at a time to bound memory.
+/// </summary>
+internal sealed unsafe partial class CpuBackend
+{
+    private const int Im2ColBudget = 1 << 22; // floats per im2col chunk (16 MiB)
+
+    private static bool IsPointwise(in Conv2DGeometry g, int groups) =>
+        groups == 1 && g.KH == 1 && g.KW == 1 && g.StrideH == 1 && g.StrideW == 1 && g.PadTop == 0 && g.PadLeft == 0
+        && g.OH == g.H && g.OW == g.W;
+
+    private static int ImagesPerChunk(in Conv2DGeometry g, int kg) =>
+        Math.Clamp(Im2ColBudget / Math.Max(1, g.OH * g.OW * kg), 1, Math.Max(1, g.N));
+
+    public void Conv2D(Tensor x, Tensor kernel, int groups, in Conv2DGeometry g, Tensor y)
+    {
+        int cout = kernel.Shape[^1], cg = g.C / groups, coutG = cout / groups, kg = g.KH * g.KW * cg;
+        fixed (float* px = x.Data, pk = kernel.Data, py = y.Data)
+        {
+            if (IsPointwise(g, groups))
+            {
+                Gemm.Multiply(g.Rows, cout, g.C, px, g.C, 1, pk, cout, 1, py, cout, false);
+                return;
+            }
+            int chunk = ImagesPerChunk(g, kg);
+            var cols = BufferPool.Rent(chunk * g.OH * g.OW * kg);
+            fixed (float* pc = cols)
+            {
+                for (int n0 = 0; n0 < g.N; n0 += chunk)
+                {
+                    int nb = Math.Min(chunk, g.N - n0), rows = nb * g.OH * g.OW;
+                    for (int gi = 0; gi < groups; gi++)
+                    {
+                        Im2Col(px, g, n0, nb, gi * cg, cg, pc);
+                        Gemm.Multiply(rows, coutG, kg, pc, kg, 1, pk + gi * coutG, cout, 1,
+                            py + (long)n0 * g.OH * g.OW * cout + gi * coutG, cout, false);
+                    }
+                }
+            }
+            BufferPool.Return(cols);
+        }
+    }
+
+    public void Conv2DBackwardInput(Tensor gy, Tensor kernel, int groups, in Conv2DGeometry g, Tensor gx)
+    {
+        int cout = kernel.Shape[^1], cg = g.C / groups, coutG = cout / groups, kg = g.KH * g.KW * cg;
+        fixed (float* pgy = gy.Data, pk = kernel.Data, pgx = gx.Data)
+        {
+            if (IsPointwise(g, groups))
+            {
+                // dX = dY · Wᵀ
+                Gemm.Multiply(g.Rows, g.C, cout, pgy, cout, 1, pk, 1, cout, pgx, g.C, false);
+                return;
+            }
+            gx.Data.AsSpan().Clear();
+            int chunk = ImagesPerChunk(g, kg);
+            var cols = BufferPool.Rent(chunk * g.OH * g.OW * kg);
+            fixed (float* pc = cols)
+            {
+                for (int n0 = 0; n0 < g.N; n0 += chunk)
+                {
+                    int nb = Math.Min(chunk, g.N - n0), rows = nb * g.OH * g.OW;
+                    for (int gi = 0; gi < groups; gi++)
+                    {
+                        // dCols = dY_g · W_gᵀ, then scatter-add the patches back (col2im).
+                        Gemm.Multiply(rows, kg, coutG, pgy + (long)n0 * g.OH * g.OW * cout + gi * coutG, cout, 1,
+                            pk + gi * coutG, 1, cout, pc, kg, false);
+                        Col2Im(pc, g, n0, nb, gi * cg, cg, pgx);
+                    }
+                }
+            }
+            BufferPool.Return(cols);
+        }
+    }
+
+    public void Conv2DBackwardKernel(Tensor x, Tensor gy, int groups, in Conv2DGeometry g, Tensor gk)
+    {
+        int cout = gk.Shape[^1], cg = g.C / groups, coutG = cout / groups, kg = g.KH * g.KW * cg;
+        fixed (float* px = x.Data, pgy = gy.Data, pgk = gk.Data)
+        {
+            if (IsPointwise(g, groups))
+            {
+                // dW = Xᵀ · dY
+                Gemm.Multiply(g.C, cout, g.Rows, px, 1, g.C, pgy, cout, 1, pgk, cout, false);
+                return;
+            }
+            int chunk = ImagesPerChunk(g, kg);
+            var cols = BufferPool.Rent(chunk * g.OH * g.OW * kg);
+            fixed (float* pc = cols)
+            {
+                for (int n0 = 0; n0 < g.N; n0 += chunk)
+                {
+                    int nb = Math.Min(chunk, g.N - n0), rows = nb * g.OH * g.OW;
+                    for (int gi = 0; gi < groups; gi++)
+                    {
+                        Im2Col(px, g, n0, nb, gi * cg, cg, pc);
+                        // dW_g = colsᵀ · dY_g
+                        Gemm.Multiply(kg, coutG, rows, pc, 1, kg, pgy + (long)n0 * g.OH * g.OW * cout + gi * coutG, cout, 1,
+                            pgk + gi * coutG, cout, accumulate: n0 > 0);
+                    }
+                }
+            }
+            BufferPool.Return(cols);
+        }
+    }
+
+    /// <summary>cols[r, (kh·KW + kw)·cg + c] = x[n, oh·s − pad + kh·d, ow·s − pad + kw·d, c0 + c], zero outside.</summary>
+    private static void Im2Col(float* x, in Conv2DGeometry g, int n0, int nb, int c0, int cg, float* cols)
+    {
+        int kg = g.KH * g.KW * cg;
+        var geo = g;
+        Parallel.For(0, nb, new ParallelOptions { MaxDegreeOfParallelism = nb * geo.OH * geo.OW * kg > 1 << 16 ? Environment.ProcessorCount : 1 }, ni =>
+        {
+            int n = n0 + ni;
+            float* dst = cols + (long)ni * geo.OH * geo.OW * kg;
+            for (int oh = 0; oh < geo.OH; oh++)
+                for (int ow = 0; ow < geo.OW; ow++)
+                {
+                    for (int kh = 0; kh < geo.KH; kh++)
+                    {
+                        int ih = oh * geo.StrideH - geo.PadTop + kh * geo.DilationH;
+                        for (int kw = 0; kw < geo.KW; kw++)
+                        {
+                            int iw = ow * geo.StrideW - geo.PadLeft + kw * geo.DilationW;
+                            if ((uint)ih < (uint)geo.H && (uint)iw < (uint)geo.W)
+                                Buffer.MemoryCopy(x + (((long)n * geo.H + ih) * geo.W + iw) * geo.C + c0, dst, cg * 4L, cg * 4L);
+                            else
+                                new Span<float>(dst, cg).Clear();
+                            dst += cg;
+                        }
+                    }
+                }
+        });
+    }
+
+    /// <summary>The adjoint of <see cref="Im2Col"/>: adds each patch back where it came from.</summary>
+    private static void Col2Im(float* cols, in Conv2DGeometry g, int n0, int nb, int c0, int cg, float* gx)
+    {
+        int kg = g.KH * g.KW * cg;
+        var geo = g;
+        Parallel.For(0, nb, new ParallelOptions { MaxDegreeOfParallelism = nb * geo.OH * geo.OW * kg > 1 << 16 ? Environment.ProcessorCount : 1 }, ni =>
+        {
+            int n = n0 + ni;
+            float* src = cols + (long)ni * geo.OH * geo.OW * kg;
+            for (int oh = 0; oh < geo.OH; oh++)
+                for (int ow = 0; ow < geo.OW; ow++)
+                    for (int kh = 0; kh < geo.KH; kh++)
+                    {
+                        int ih = oh * geo.StrideH - geo.PadTop + kh * geo.DilationH;
+                        for (int kw = 0; kw < geo.KW; kw++)
+                        {
+                            int iw = ow * geo.StrideW - geo.PadLeft + kw * geo.DilationW;
+                            if ((uint)ih < (uint)geo.H && (uint)iw < (uint)geo.W)
+                            {
+                                var d = new Span<float>(gx + (((long)n * geo.H + ih) * geo.W + iw) * geo.C + c0, cg);
+                                System.Numerics.Tensors.TensorPrimitives.Add(d, new ReadOnlySpan<float>(src, cg), d);
+                            }
+                            src += cg;
+                        }
+                    }
+        });
+    }
+}

@@ -1,0 +1,224 @@
+using System.Numerics.Tensors;
+
+namespace Graft.Tensors.Backends;
+
+internal sealed partial class CpuBackend
+{
+    // Keras's SELU constants (keras/src/activations/activations.py, from Klambauer et al. 2017).
+    internal const float SeluAlpha = 1.67326324f, SeluScale = 1.05070098f;
+    private const float Sqrt2OverPi = 0.7978845608028654f, GeluCoeff = 0.044715f;
+    private const float InvSqrt2 = 0.7071067811865476f, InvSqrt2Pi = 0.3989422804014327f;
+
+    public void Unary(UnaryOp op, Tensor xt, Tensor yt, float a = 0, float b = 0)
+    {
+        ReadOnlySpan<float> x = xt.Data; Span<float> y = yt.Data;
+        switch (op)
+        {
+            case UnaryOp.Neg: TensorPrimitives.Negate(x, y); break;
+            case UnaryOp.Abs: TensorPrimitives.Abs(x, y); break;
+            case UnaryOp.Exp: TensorPrimitives.Exp(x, y); break;
+            case UnaryOp.Log: TensorPrimitives.Log(x, y); break;
+            case UnaryOp.Sqrt: TensorPrimitives.Sqrt(x, y); break;
+            case UnaryOp.Square: TensorPrimitives.Multiply(x, x, y); break;
+            case UnaryOp.Reciprocal: TensorPrimitives.Divide(1f, x, y); break;
+            case UnaryOp.Sign: for (int i = 0; i < x.Length; i++) y[i] = x[i] > 0 ? 1f : x[i] < 0 ? -1f : 0f; break;
+            case UnaryOp.Relu:
+                if (a == 0f) TensorPrimitives.Max(x, 0f, y);
+                else for (int i = 0; i < x.Length; i++) y[i] = x[i] >= 0 ? x[i] : a * x[i];
+                if (!float.IsNaN(b)) TensorPrimitives.Min(y, b, y);
+                break;
+            case UnaryOp.Elu:
+                TensorPrimitives.Min(x, 0f, y); TensorPrimitives.Exp(y, y);
+                for (int i = 0; i < x.Length; i++) y[i] = x[i] > 0 ? x[i] : a * (y[i] - 1f);
+                break;
+            case UnaryOp.Selu:
+                TensorPrimitives.Min(x, 0f, y); TensorPrimitives.Exp(y, y);
+                for (int i = 0; i < x.Length; i++) y[i] = x[i] > 0 ? SeluScale * x[i] : SeluScale * SeluAlpha * (y[i] - 1f);
+                break;
+            case UnaryOp.Gelu:
+                for (int i = 0; i < x.Length; i++) y[i] = 0.5f * x[i] * (1f + Erf(x[i] * InvSqrt2));
+                break;
+            case UnaryOp.GeluTanh:
+                for (int i = 0; i < x.Length; i++) { float v = x[i]; y[i] = 0.5f * v * (1f + MathF.Tanh(Sqrt2OverPi * (v + GeluCoeff * v * v * v))); }
+                break;
+            case UnaryOp.Sigmoid: TensorPrimitives.Sigmoid(x, y); break;
+            case UnaryOp.HardSigmoid:
+                // Keras 3: relu6(x + 3) / 6 (keras/src/backend/*/nn.py hard_sigmoid).
+                TensorPrimitives.Multiply(x, 1f / 6f, y); TensorPrimitives.Add(y, 0.5f, y); TensorPrimitives.Max(y, 0f, y); TensorPrimitives.Min(y, 1f, y);
+                break;
+            case UnaryOp.Tanh: TensorPrimitives.Tanh(x, y); break;
+            case UnaryOp.Softplus:
+                // log(1 + e^x) = max(x, 0) + log1p(e^-|x|): never overflows.
+                for (int i = 0; i < x.Length; i++) { float v = x[i]; y[i] = MathF.Max(v, 0f) + MathF.Log(1f + MathF.Exp(-MathF.Abs(v))); }
+                break;
+            case UnaryOp.Softsign: for (int i = 0; i < x.Length; i++) y[i] = x[i] / (1f + MathF.Abs(x[i])); break;
+            case UnaryOp.Silu: TensorPrimitives.Sigmoid(x, y); TensorPrimitives.Multiply(x, y, y); break;
+            case UnaryOp.Clip: TensorPrimitives.Max(x, a, y); TensorPrimitives.Min(y, b, y); break;
+            case UnaryOp.PowScalar:
+                if (a == 2f) TensorPrimitives.Multiply(x, x, y);
+                else TensorPrimitives.Pow(x, a, y);
+                break;
+            case UnaryOp.AddScalar: TensorPrimitives.Add(x, a, y); break;
+            case UnaryOp.MulScalar: TensorPrimitives.Multiply(x, a, y); break;
+            default: throw new NotSupportedException($"CpuBackend.Unary: {op}");
+        }
+    }
+
+    public void UnaryBackward(UnaryOp op, Tensor xt, Tensor yt, Tensor gyt, Tensor gxt, float a = 0, float b = 0)
+    {
+        ReadOnlySpan<float> x = xt.Data, y = yt.Data, gy = gyt.Data; Span<float> gx = gxt.Data;
+        int n = gx.Length;
+        switch (op)
+        {
+            case UnaryOp.Neg: TensorPrimitives.Negate(gy, gx); break;
+            case UnaryOp.Abs: for (int i = 0; i < n; i++) gx[i] = x[i] > 0 ? gy[i] : x[i] < 0 ? -gy[i] : 0f; break;
+            case UnaryOp.Exp: TensorPrimitives.Multiply(gy, y, gx); break;            // (e^x)' = e^x
+            case UnaryOp.Log: TensorPrimitives.Divide(gy, x, gx); break;              // (ln x)' = 1/x
+            case UnaryOp.Sqrt: for (int i = 0; i < n; i++) gx[i] = gy[i] * 0.5f / y[i]; break; // 1/(2√x)
+            case UnaryOp.Square: for (int i = 0; i < n; i++) gx[i] = gy[i] * 2f * x[i]; break;
+            case UnaryOp.Reciprocal: for (int i = 0; i < n; i++) gx[i] = -gy[i] * y[i] * y[i]; break; // -1/x²
+            case UnaryOp.Sign: gx.Clear(); break;
+            case UnaryOp.Relu:
+                // slope a below 0, 1 above, 0 at or beyond the cap b.
+                for (int i = 0; i < n; i++)
+                {
+                    float d = x[i] > 0 ? 1f : a;
+                    if (!float.IsNaN(b) && x[i] >= b) d = 0f;
+                    gx[i] = gy[i] * d;
+                }
+                break;
+            case UnaryOp.Elu: for (int i = 0; i < n; i++) gx[i] = x[i] > 0 ? gy[i] : gy[i] * (y[i] + a); break; // a·e^x = y + a
+            case UnaryOp.Selu: for (int i = 0; i < n; i++) gx[i] = x[i] > 0 ? gy[i] * SeluScale : gy[i] * (y[i] + SeluScale * SeluAlpha); break;
+            case UnaryOp.Gelu:
+                // Φ(x) + x·φ(x)
+                for (int i = 0; i < n; i++) { float v = x[i]; gx[i] = gy[i] * (0.5f * (1f + Erf(v * InvSqrt2)) + v * InvSqrt2Pi * MathF.Exp(-0.5f * v * v)); }
+                break;
+            case UnaryOp.GeluTanh:
+                for (int i = 0; i < n; i++)
+                {
+                    float v = x[i], t = MathF.Tanh(Sqrt2OverPi * (v + GeluCoeff * v * v * v));
+                    gx[i] = gy[i] * (0.5f * (1f + t) + 0.5f * v * (1f - t * t) * Sqrt2OverPi * (1f + 3f * GeluCoeff * v * v));
+                }
+                break;
+            case UnaryOp.Sigmoid: for (int i = 0; i < n; i++) gx[i] = gy[i] * y[i] * (1f - y[i]); break; // σ(1-σ)
+            case UnaryOp.HardSigmoid: for (int i = 0; i < n; i++) gx[i] = x[i] > -3f && x[i] < 3f ? gy[i] / 6f : 0f; break;
+            case UnaryOp.Tanh: for (int i = 0; i < n; i++) gx[i] = gy[i] * (1f - y[i] * y[i]); break;    // 1 - tanh²
+            case UnaryOp.Softplus: for (int i = 0; i < n; i++) gx[i] = gy[i] / (1f + MathF.Exp(-x[i])); break; // σ(x)
+            case UnaryOp.Softsign: for (int i = 0; i < n; i++) { float d = 1f + MathF.Abs(x[i]); gx[i] = gy[i] / (d * d); } break;
+            case UnaryOp.Silu:
+                // (xσ)' = σ + xσ(1-σ)
+                for (int i = 0; i < n; i++) { float s = 1f / (1f + MathF.Exp(-x[i])); gx[i] = gy[i] * (s + x[i] * s * (1f - s)); }
+                break;
+            case UnaryOp.Clip: for (int i = 0; i < n; i++) gx[i] = x[i] >= a && x[i] <= b ? gy[i] : 0f; break;
+            case UnaryOp.PowScalar: for (int i = 0; i < n; i++) gx[i] = gy[i] * a * MathF.Pow(x[i], a - 1f); break;
+            case UnaryOp.AddScalar: gy.CopyTo(gx); break;
+            case UnaryOp.MulScalar: TensorPrimitives.Multiply(gy, a, gx); break;
+            default: throw new NotSupportedException($"CpuBackend.UnaryBackward: {op}");
+        }
+    }
+
+    /// <summary>
+    /// The error function, |error| below 1.2e-7 (Numerical Recipes' erfc Chebyshev fit), enough
+    /// for float32; .NET has no Math.Erf.
+    /// </summary>
+    internal static float Erf(float xf)
+    {
+        double x = xf, z = Math.Abs(x), t = 1.0 / (1.0 + 0.5 * z);
+        double r = t * Math.Exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
+            t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 +
+            t * (-0.82215223 + t * 0.17087277)))))))));
+        return (float)(x >= 0 ? 1.0 - r : r - 1.0);
+    }
+
+    public void Binary(BinaryOp op, Tensor at, Tensor bt, Tensor yt)
+    {
+        float[] a = at.Data, b = bt.Data, y = yt.Data;
+        if (at.Shape == bt.Shape) { BinarySpan(op, a, b, y); return; }
+        if (b.Length == 1 && at.Shape == yt.Shape) { BinaryScalarRight(op, a, b[0], y); return; }
+        if (a.Length == 1 && bt.Shape == yt.Shape) { BinaryScalarLeft(op, a[0], b, y); return; }
+
+        var outDims = yt.Shape.Dims;
+        var (dims, s) = Coalesce(outDims, BroadcastStrides(at.Shape, outDims), BroadcastStrides(bt.Shape, outDims), yt.Shape.Strides());
+        int inner = dims[^1], sa = s[0][^1], sb = s[1][^1];
+        ForEachRow(dims, s, off =>
+        {
+            var ys = y.AsSpan(off[2], inner);
+            if (sa == 1 && sb == 1) BinarySpan(op, a.AsSpan(off[0], inner), b.AsSpan(off[1], inner), ys);
+            else if (sa == 1 && sb == 0) BinaryScalarRight(op, a.AsSpan(off[0], inner), b[off[1]], ys);
+            else if (sa == 0 && sb == 1) BinaryScalarLeft(op, a[off[0]], b.AsSpan(off[1], inner), ys);
+            else { float v = Apply(op, a[off[0]], b[off[1]]); ys.Fill(v); }
+        });
+    }
+
+    private static float Apply(BinaryOp op, float a, float b) => op switch
+    {
+        BinaryOp.Add => a + b,
+        BinaryOp.Sub => a - b,
+        BinaryOp.Mul => a * b,
+        BinaryOp.Div => a / b,
+        BinaryOp.Pow => MathF.Pow(a, b),
+        BinaryOp.Maximum => MathF.Max(a, b),
+        BinaryOp.Minimum => MathF.Min(a, b),
+        BinaryOp.Greater => a > b ? 1f : 0f,
+        BinaryOp.GreaterEqual => a >= b ? 1f : 0f,
+        BinaryOp.Less => a < b ? 1f : 0f,
+        BinaryOp.LessEqual => a <= b ? 1f : 0f,
+        BinaryOp.Equal => a == b ? 1f : 0f,
+        BinaryOp.NotEqual => a != b ? 1f : 0f,
+        _ => throw new NotSupportedException($"CpuBackend.Binary: {op}"),
+    };
+
+    private static void BinarySpan(BinaryOp op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y)
+    {
+        switch (op)
+        {
+            case BinaryOp.Add: TensorPrimitives.Add(a, b, y); break;
+            case BinaryOp.Sub: TensorPrimitives.Subtract(a, b, y); break;
+            case BinaryOp.Mul: TensorPrimitives.Multiply(a, b, y); break;
+            case BinaryOp.Div: TensorPrimitives.Divide(a, b, y); break;
+            case BinaryOp.Maximum: TensorPrimitives.Max(a, b, y); break;
+            case BinaryOp.Minimum: TensorPrimitives.Min(a, b, y); break;
+            default: for (int i = 0; i < y.Length; i++) y[i] = Apply(op, a[i], b[i]); break;
+        }
+    }
+
+    private static void BinaryScalarRight(BinaryOp op, ReadOnlySpan<float> a, float b, Span<float> y)
+    {
+        switch (op)
+        {
+            case BinaryOp.Add: TensorPrimitives.Add(a, b, y); break;
+            case BinaryOp.Sub: TensorPrimitives.Subtract(a, b, y); break;
+            case BinaryOp.Mul: TensorPrimitives.Multiply(a, b, y); break;
+            case BinaryOp.Div: TensorPrimitives.Divide(a, b, y); break;
+            case BinaryOp.Maximum: TensorPrimitives.Max(a, b, y); break;
+            case BinaryOp.Minimum: TensorPrimitives.Min(a, b, y); break;
+            default: for (int i = 0; i < y.Length; i++) y[i] = Apply(op, a[i], b); break;
+        }
+    }
+
+    private static void BinaryScalarLeft(BinaryOp op, float a, ReadOnlySpan<float> b, Span<float> y)
+    {
+        switch (op)
+        {
+            case BinaryOp.Add: TensorPrimitives.Add(b, a, y); break;
+            case BinaryOp.Sub: TensorPrimitives.Subtract(a, b, y); break;
+            case BinaryOp.Mul: TensorPrimitives.Multiply(b, a, y); break;
+            case BinaryOp.Div: TensorPrimitives.Divide(a, b, y); break;
+            default: for (int i = 0; i < y.Length; i++) y[i] = Apply(op, a, b[i]); break;
+        }
+    }
+
+    public void Where(Tensor c, Tensor a, Tensor b, Tensor y)
+    {
+        var outDims = y.Shape.Dims;
+        var (dims, s) = Coalesce(outDims, BroadcastStrides(c.Shape, outDims), BroadcastStrides(a.Shape, outDims),
+            BroadcastStrides(b.Shape, outDims), y.Shape.Strides());
+        float[] cd = c.Data, ad = a.Data, bd = b.Data, yd = y.Data;
+        int inner = dims[^1], sc = s[0][^1], sa = s[1][^1], sb = s[2][^1];
+        ForEachRow(dims, s, off =>
+        {
+            for (int i = 0; i < inner; i++)
+                yd[off[3] + i] = cd[off[0] + i * sc] != 0f ? ad[off[1] + i * sa] : bd[off[2] + i * sb];
+        });
+    }
+}

@@ -1,0 +1,83 @@
+using System.Numerics.Tensors;
+
+namespace Graft.Tensors.Backends;
+
+/// <summary>
+/// The managed CPU backend: element-wise work through <see cref="TensorPrimitives"/> (SIMD),
+/// matrix products through the packed <see cref="Kernels.Gemm"/>, convolution as im2col + GEMM.
+/// </summary>
+internal sealed partial class CpuBackend : IBackend
+{
+    public TensorStorage Allocate(int length, bool zero) => CpuStorage.Allocate(length, zero);
+
+    public void Copy(Tensor src, Tensor dst) => src.Data.AsSpan().CopyTo(dst.Data);
+
+    public void Fill(Tensor dst, float value) => dst.Data.AsSpan().Fill(value);
+
+    public void Axpy(float alpha, Tensor src, Tensor dst)
+    {
+        if (alpha == 1f) TensorPrimitives.Add(dst.Data, src.Data, dst.Data);
+        else TensorPrimitives.MultiplyAdd(src.Data, alpha, dst.Data, dst.Data);
+    }
+
+    /// <summary>Row-major strides of <paramref name="shape"/> aligned to <paramref name="rank"/> dims, 0 where it broadcasts against <paramref name="outDims"/>.</summary>
+    internal static int[] BroadcastStrides(Shape shape, int[] outDims)
+    {
+        int rank = outDims.Length, off = rank - shape.Rank;
+        var s = new int[rank];
+        var own = shape.Strides();
+        for (int i = 0; i < shape.Rank; i++)
+            s[i + off] = shape.Dims[i] == 1 && outDims[i + off] != 1 ? 0 : own[i];
+        return s;
+    }
+
+    /// <summary>
+    /// Merges adjacent output dims wherever every operand is contiguous across them, so that a
+    /// broadcast op runs as few long inner loops instead of many short ones.
+    /// </summary>
+    internal static (int[] dims, int[][] strides) Coalesce(int[] dims, params int[][] strides)
+    {
+        var d = new List<int>(); var s = strides.Select(_ => new List<int>()).ToArray();
+        for (int i = 0; i < dims.Length; i++)
+        {
+            if (dims[i] == 1) continue;
+            bool merge = d.Count > 0;
+            if (merge)
+                for (int k = 0; k < strides.Length; k++)
+                    if (s[k][^1] != strides[k][i] * dims[i]) { merge = false; break; }
+            if (merge)
+            {
+                d[^1] *= dims[i];
+                for (int k = 0; k < strides.Length; k++) s[k][^1] = strides[k][i];
+            }
+            else
+            {
+                d.Add(dims[i]);
+                for (int k = 0; k < strides.Length; k++) s[k].Add(strides[k][i]);
+            }
+        }
+        if (d.Count == 0) { d.Add(1); foreach (var l in s) l.Add(0); }
+        return (d.ToArray(), s.Select(l => l.ToArray()).ToArray());
+    }
+
+    /// <summary>Visits every row of the innermost dim: offsets of each operand at the row start.</summary>
+    internal static void ForEachRow(int[] dims, int[][] strides, Action<int[]> row)
+    {
+        int outer = 1;
+        for (int i = 0; i < dims.Length - 1; i++) outer *= dims[i];
+        var idx = new int[dims.Length];
+        var off = new int[strides.Length];
+        for (int r = 0; r < outer; r++)
+        {
+            row(off);
+            for (int ax = dims.Length - 2; ax >= 0; ax--)
+            {
+                idx[ax]++;
+                for (int k = 0; k < off.Length; k++) off[k] += strides[k][ax];
+                if (idx[ax] < dims[ax]) break;
+                for (int k = 0; k < off.Length; k++) off[k] -= strides[k][ax] * dims[ax];
+                idx[ax] = 0;
+            }
+        }
+    }
+}

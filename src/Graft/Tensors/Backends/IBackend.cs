@@ -1,0 +1,94 @@
+namespace Graft.Tensors.Backends;
+
+/// <summary>Element-wise functions of one tensor. Parameters <c>a</c>, <c>b</c> are per-op constants.</summary>
+internal enum UnaryOp
+{
+    Neg, Abs, Exp, Log, Sqrt, Square, Reciprocal, Sign,
+    Relu,        // a = negative slope, b = max value (NaN for none), threshold via Clip/compose
+    Elu,         // a = alpha
+    Selu,
+    Gelu,        // exact, erf-based (Keras approximate=False)
+    GeluTanh,    // tanh approximation (Keras approximate=True)
+    Sigmoid, HardSigmoid, Tanh, Softplus, Softsign, Silu,
+    Clip,        // a = min, b = max
+    PowScalar,   // a = exponent
+    AddScalar,   // a = addend
+    MulScalar,   // a = factor
+}
+
+/// <summary>Element-wise functions of two broadcast tensors.</summary>
+internal enum BinaryOp
+{
+    Add, Sub, Mul, Div, Pow, Maximum, Minimum,
+    Greater, GreaterEqual, Less, LessEqual, Equal, NotEqual,
+}
+
+/// <summary>Reductions along axes.</summary>
+internal enum ReduceOp { Sum, Max, Min }
+
+/// <summary>Geometry of a 2-D convolution or pooling window over NHWC data.</summary>
+internal readonly record struct Conv2DGeometry(
+    int N, int H, int W, int C,            // input
+    int KH, int KW,                        // window
+    int StrideH, int StrideW, int DilationH, int DilationW,
+    int PadTop, int PadLeft,               // zero padding before (after is implied by OH, OW)
+    int OH, int OW)                        // output
+{
+    public int Rows => N * OH * OW;
+}
+
+/// <summary>
+/// The narrow seam between tensors and the hardware: every op's arithmetic, forward and backward,
+/// goes through these calls. The CPU backend implements them in managed SIMD code; a GPU backend
+/// implements the same list and nothing above it changes.
+/// </summary>
+internal interface IBackend
+{
+    TensorStorage Allocate(int length, bool zero);
+    void Copy(Tensor src, Tensor dst);
+    void Fill(Tensor dst, float value);
+
+    void Unary(UnaryOp op, Tensor x, Tensor y, float a = 0, float b = 0);
+    /// <summary>gx = gy · f'(x), given x and y = f(x).</summary>
+    void UnaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor gy, Tensor gx, float a = 0, float b = 0);
+    void Binary(BinaryOp op, Tensor a, Tensor b, Tensor y);
+    void Where(Tensor condition, Tensor a, Tensor b, Tensor y);
+    /// <summary>dst += alpha · src (same size); the optimizers' and accumulators' workhorse.</summary>
+    void Axpy(float alpha, Tensor src, Tensor dst);
+
+    void Reduce(ReduceOp op, Tensor x, int[] axes, Tensor y);
+    void ArgMax(Tensor x, int axis, Tensor y, bool max);
+    void Softmax(Tensor x, int axis, Tensor y, bool log);
+    void SoftmaxBackward(Tensor y, Tensor gy, int axis, Tensor gx, bool log);
+
+    void Permute(Tensor x, int[] perm, Tensor y);
+    /// <summary>y = x[starts : starts+y.shape : steps] (a box of x); with add, the reverse: x-shaped y += scatter.</summary>
+    void SliceCopy(Tensor x, int[] starts, int[] steps, Tensor y);
+    void SliceScatterAdd(Tensor gy, int[] starts, int[] steps, Tensor gx);
+    void Gather(Tensor x, int axis, int[] indices, Tensor y);
+    void GatherBackward(Tensor gy, int axis, int[] indices, Tensor gx);
+    void Concat(Tensor[] xs, int axis, Tensor y);
+
+    /// <summary>Batched c = op(a)·op(b) over leading dims (broadcast batch of 1), accumulate into c when asked.</summary>
+    void MatMul(Tensor a, bool transA, Tensor b, bool transB, Tensor c, bool accumulate);
+
+    void Conv2D(Tensor x, Tensor kernel, int groups, in Conv2DGeometry g, Tensor y);
+    void Conv2DBackwardInput(Tensor gy, Tensor kernel, int groups, in Conv2DGeometry g, Tensor gx);
+    void Conv2DBackwardKernel(Tensor x, Tensor gy, int groups, in Conv2DGeometry g, Tensor gk);
+
+    void MaxPool2D(Tensor x, in Conv2DGeometry g, Tensor y, int[] argmax);
+    void MaxPool2DBackward(Tensor gy, int[] argmax, Tensor gx);
+    void AvgPool2D(Tensor x, in Conv2DGeometry g, Tensor y);
+    void AvgPool2DBackward(Tensor gy, in Conv2DGeometry g, Tensor gx);
+}
+
+/// <summary>Picks the backend for a device.</summary>
+internal static class Backend
+{
+    private static readonly IBackend s_cpu = new CpuBackend();
+    public static IBackend For(Device device) => device switch
+    {
+        Device.Cpu => s_cpu,
+        _ => throw new NotSupportedException($"Backend: expected a supported device, got {device}."),
+    };
+}

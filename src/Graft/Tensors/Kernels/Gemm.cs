@@ -1,0 +1,301 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Graft.Tensors.Kernels;
+
+/// <summary>
+/// Single-precision matrix multiply, C = op(A)·op(B) (+ C when accumulating), in the Goto/BLIS
+/// shape: B is packed into KC×NR panels that stay in L1, A into MC×KC blocks that stay in L2,
+/// and an FMA micro-kernel keeps an MR×NR tile of C in registers.
+/// </summary>
+/// <remarks>
+/// Matrices are addressed by (row stride, column stride), so transposed operands cost nothing
+/// extra: packing reads them in whatever order they lie. The work is split between cores by
+/// whole sub-blocks of C, each thread packing its own panels, so no thread ever waits on another.
+/// </remarks>
+internal static unsafe class Gemm
+{
+    // Micro-tile: MR rows × NR columns of C live in registers during the k loop.
+    // AVX-512: 12×32 = 24 zmm accumulators + 2 B vectors + 1 broadcast ≤ 32 registers.
+    // AVX2:     6×16 = 12 ymm accumulators + 2 B vectors + 1 broadcast ≤ 16 registers.
+    internal static readonly int MR = Vector512.IsHardwareAccelerated ? 12 : 6;
+    internal static readonly int NR = Vector512.IsHardwareAccelerated ? 32 : 16;
+    private const int KC = 256;   // depth of a packed panel: NR·KC floats (32 KiB) fit in L1
+    private const int MC = 252;   // rows of A per block: MC·KC floats (~250 KiB) fit in L2
+    private const int NC = 4096;  // columns of B per packed block (L3)
+
+    /// <summary>Threads the GEMM may use; tests set it to 1 or 2 to check both paths.</summary>
+    internal static int MaxThreads = Environment.ProcessorCount;
+
+    /// <summary>
+    /// C[i,j] (+)= Σ_p A[i,p]·B[p,j] with A(i,p) = a[i·rsA + p·csA], B(p,j) = b[p·rsB + j·csB],
+    /// C(i,j) = c[i·ldc + j] (row-major C).
+    /// </summary>
+    public static void Multiply(int m, int n, int k,
+        float* a, int rsA, int csA, float* b, int rsB, int csB,
+        float* c, int ldc, bool accumulate)
+    {
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            if (!accumulate) for (int i = 0; i < m; i++) new Span<float>(c + (long)i * ldc, n).Clear();
+            return;
+        }
+
+        long flops = 2L * m * n * k;
+        int threads = flops < (1 << 21) ? 1 : Math.Min(MaxThreads, 2 * Environment.ProcessorCount);
+        int mTiles = (m + MR - 1) / MR, nTiles = (n + NR - 1) / NR;
+        if (threads > 1 && Math.Max(mTiles, nTiles) < threads) threads = 1;
+        if (threads == 1)
+        {
+            Serial(m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, accumulate);
+            return;
+        }
+
+        // Split along the dimension with more micro-tiles, on micro-tile boundaries.
+        bool splitM = mTiles >= nTiles;
+        int tiles = splitM ? mTiles : nTiles;
+        var ap = a; var bp = b; var cp = c;
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            int t0 = (int)((long)tiles * t / threads), t1 = (int)((long)tiles * (t + 1) / threads);
+            if (splitM)
+            {
+                int i0 = t0 * MR, i1 = Math.Min(m, t1 * MR);
+                if (i1 > i0)
+                    Serial(i1 - i0, n, k, ap + (long)i0 * rsA, rsA, csA, bp, rsB, csB, cp + (long)i0 * ldc, ldc, accumulate);
+            }
+            else
+            {
+                int j0 = t0 * NR, j1 = Math.Min(n, t1 * NR);
+                if (j1 > j0)
+                    Serial(m, j1 - j0, k, ap, rsA, csA, bp + (long)j0 * csB, rsB, csB, cp + j0, ldc, accumulate);
+            }
+        });
+    }
+
+    [ThreadStatic] private static float[]? t_packA, t_packB;
+
+    private static void Serial(int m, int n, int k,
+        float* a, int rsA, int csA, float* b, int rsB, int csB,
+        float* c, int ldc, bool accumulate)
+    {
+        int mr = MR, nr = NR;
+        int ncMax = Math.Min(NC, RoundUp(n, nr));
+        int mcMax = Math.Min(MC, RoundUp(m, mr));
+        int kcMax = Math.Min(KC, k);
+        var packA = t_packA is { } pa && pa.Length >= mcMax * kcMax ? pa : (t_packA = new float[MC * KC]);
+        int needB = RoundUp(Math.Min(NC, n), nr) * kcMax;
+        var packB = t_packB is { } pb && pb.Length >= needB ? pb : (t_packB = new float[Math.Max(needB, NR * KC * 4)]);
+
+        fixed (float* pA = packA, pB = packB)
+        {
+            for (int jc = 0; jc < n; jc += NC)
+            {
+                int nc = Math.Min(NC, n - jc);
+                for (int pc = 0; pc < k; pc += KC)
+                {
+                    int kc = Math.Min(KC, k - pc);
+                    // The first K-panel writes C (or adds to it when accumulating); later ones add.
+                    bool add = accumulate || pc > 0;
+                    PackB(kc, nc, b + (long)pc * rsB + (long)jc * csB, rsB, csB, pB);
+                    for (int ic = 0; ic < m; ic += MC)
+                    {
+                        int mcb = Math.Min(MC, m - ic);
+                        PackA(mcb, kc, a + (long)ic * rsA + (long)pc * csA, rsA, csA, pA);
+                        MacroKernel(mcb, nc, kc, pA, pB, c + (long)ic * ldc + jc, ldc, add);
+                    }
+                }
+            }
+        }
+        _ = ncMax;
+    }
+
+    private static int RoundUp(int x, int m) => (x + m - 1) / m * m;
+
+    /// <summary>Packs an mc×kc block of A into MR-row strips: strip[p·MR + r] = A(r, p), zero-padded.</summary>
+    private static void PackA(int mc, int kc, float* a, int rsA, int csA, float* dst)
+    {
+        int mr = MR;
+        for (int i0 = 0; i0 < mc; i0 += mr)
+        {
+            int rows = Math.Min(mr, mc - i0);
+            float* src = a + (long)i0 * rsA;
+            if (csA == 1 && rows == mr)
+            {
+                // Row-major A: read MR rows in step, write column-interleaved.
+                for (int p = 0; p < kc; p++)
+                {
+                    float* d = dst + p * mr;
+                    for (int r = 0; r < mr; r++) d[r] = src[(long)r * rsA + p];
+                }
+            }
+            else if (rsA == 1 && rows == mr)
+            {
+                // Column-major A (a transposed operand): each strip column is contiguous.
+                for (int p = 0; p < kc; p++)
+                    Unsafe.CopyBlockUnaligned(dst + p * mr, src + (long)p * csA, (uint)(mr * sizeof(float)));
+            }
+            else
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    float* d = dst + p * mr;
+                    for (int r = 0; r < rows; r++) d[r] = src[(long)r * rsA + (long)p * csA];
+                    for (int r = rows; r < mr; r++) d[r] = 0f;
+                }
+            }
+            dst += mr * kc;
+        }
+    }
+
+    /// <summary>Packs a kc×nc block of B into NR-column strips: strip[p·NR + j] = B(p, j), zero-padded.</summary>
+    private static void PackB(int kc, int nc, float* b, int rsB, int csB, float* dst)
+    {
+        int nr = NR;
+        for (int j0 = 0; j0 < nc; j0 += nr)
+        {
+            int cols = Math.Min(nr, nc - j0);
+            float* src = b + (long)j0 * csB;
+            if (csB == 1 && cols == nr)
+            {
+                for (int p = 0; p < kc; p++)
+                    Unsafe.CopyBlockUnaligned(dst + p * nr, src + (long)p * rsB, (uint)(nr * sizeof(float)));
+            }
+            else
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    float* d = dst + p * nr;
+                    float* s = src + (long)p * rsB;
+                    for (int j = 0; j < cols; j++) d[j] = s[(long)j * csB];
+                    for (int j = cols; j < nr; j++) d[j] = 0f;
+                }
+            }
+            dst += nr * kc;
+        }
+    }
+
+    private static void MacroKernel(int mc, int nc, int kc, float* pA, float* pB, float* c, int ldc, bool add)
+    {
+        int mr = MR, nr = NR;
+        float* tile = stackalloc float[32 * 16];
+        for (int j0 = 0; j0 < nc; j0 += nr)
+        {
+            int cols = Math.Min(nr, nc - j0);
+            float* bPanel = pB + (long)(j0 / nr) * nr * kc;
+            for (int i0 = 0; i0 < mc; i0 += mr)
+            {
+                int rows = Math.Min(mr, mc - i0);
+                float* aPanel = pA + (long)(i0 / mr) * mr * kc;
+                float* cTile = c + (long)i0 * ldc + j0;
+                if (rows == mr && cols == nr)
+                {
+                    MicroKernel(kc, aPanel, bPanel, cTile, ldc, add);
+                }
+                else
+                {
+                    // Edge tile: compute a full tile into scratch, then copy the valid part.
+                    MicroKernel(kc, aPanel, bPanel, tile, nr, false);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        float* dst = cTile + (long)r * ldc; float* src = tile + r * nr;
+                        if (add) for (int j = 0; j < cols; j++) dst[j] += src[j];
+                        else for (int j = 0; j < cols; j++) dst[j] = src[j];
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MicroKernel(int kc, float* a, float* b, float* c, int ldc, bool add)
+    {
+        if (Vector512.IsHardwareAccelerated) Kernel12x32(kc, a, b, c, ldc, add);
+        else if (Vector256.IsHardwareAccelerated) Kernel6x16(kc, a, b, c, ldc, add);
+        else KernelScalar(kc, a, b, c, ldc, add);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel12x32(int kc, float* a, float* b, float* c, int ldc, bool add)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default,
+            c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default,
+            c90 = default, c91 = default, ca0 = default, ca1 = default, cb0 = default, cb1 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b); var b1 = Vector512.Load(b + 16);
+            Vector512<float> x;
+            x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(a[6]); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(a[7]); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+            x = Vector512.Create(a[8]); c80 = Vector512.FusedMultiplyAdd(x, b0, c80); c81 = Vector512.FusedMultiplyAdd(x, b1, c81);
+            x = Vector512.Create(a[9]); c90 = Vector512.FusedMultiplyAdd(x, b0, c90); c91 = Vector512.FusedMultiplyAdd(x, b1, c91);
+            x = Vector512.Create(a[10]); ca0 = Vector512.FusedMultiplyAdd(x, b0, ca0); ca1 = Vector512.FusedMultiplyAdd(x, b1, ca1);
+            x = Vector512.Create(a[11]); cb0 = Vector512.FusedMultiplyAdd(x, b0, cb0); cb1 = Vector512.FusedMultiplyAdd(x, b1, cb1);
+            a += 12; b += 32;
+        }
+        Store2(c, c00, c01, add); c += ldc; Store2(c, c10, c11, add); c += ldc;
+        Store2(c, c20, c21, add); c += ldc; Store2(c, c30, c31, add); c += ldc;
+        Store2(c, c40, c41, add); c += ldc; Store2(c, c50, c51, add); c += ldc;
+        Store2(c, c60, c61, add); c += ldc; Store2(c, c70, c71, add); c += ldc;
+        Store2(c, c80, c81, add); c += ldc; Store2(c, c90, c91, add); c += ldc;
+        Store2(c, ca0, ca1, add); c += ldc; Store2(c, cb0, cb1, add);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store2(float* c, Vector512<float> v0, Vector512<float> v1, bool add)
+    {
+        if (add) { v0 += Vector512.Load(c); v1 += Vector512.Load(c + 16); }
+        v0.Store(c); v1.Store(c + 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel6x16(int kc, float* a, float* b, float* c, int ldc, bool add)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b); var b1 = Vector256.Load(b + 8);
+            Vector256<float> x;
+            x = Vector256.Create(a[0]); c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
+            x = Vector256.Create(a[1]); c10 = Vector256.FusedMultiplyAdd(x, b0, c10); c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
+            x = Vector256.Create(a[2]); c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
+            x = Vector256.Create(a[3]); c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
+            x = Vector256.Create(a[4]); c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
+            x = Vector256.Create(a[5]); c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
+            a += 6; b += 16;
+        }
+        Store2(c, c00, c01, add); c += ldc; Store2(c, c10, c11, add); c += ldc;
+        Store2(c, c20, c21, add); c += ldc; Store2(c, c30, c31, add); c += ldc;
+        Store2(c, c40, c41, add); c += ldc; Store2(c, c50, c51, add);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store2(float* c, Vector256<float> v0, Vector256<float> v1, bool add)
+    {
+        if (add) { v0 += Vector256.Load(c); v1 += Vector256.Load(c + 8); }
+        v0.Store(c); v1.Store(c + 8);
+    }
+
+    /// <summary>Portable fallback for machines without SIMD: same packed layout, plain loops.</summary>
+    private static void KernelScalar(int kc, float* a, float* b, float* c, int ldc, bool add)
+    {
+        int mr = MR, nr = NR;
+        for (int r = 0; r < mr; r++)
+            for (int j = 0; j < nr; j++)
+            {
+                float s = 0f;
+                for (int p = 0; p < kc; p++) s += a[p * mr + r] * b[p * nr + j];
+                float* dst = c + (long)r * ldc + j;
+                *dst = add ? *dst + s : s;
+            }
+    }
+}

@@ -1,0 +1,145 @@
+using Graft.Autograd;
+using Graft.Tensors.Backends;
+
+namespace Graft.Tensors;
+
+/// <summary>
+/// An n-dimensional array of float32 values in row-major order, with reverse-mode automatic
+/// differentiation. The counterpart of a NumPy array / <c>keras.Variable</c> / <c>torch.Tensor</c>.
+/// </summary>
+/// <remarks>
+/// Tensors are immutable in value from the user's side (ops return new tensors), except the
+/// few in-place updates that optimizers perform on weights. A tensor that
+/// <see cref="RequiresGrad"/> records the op that made it, so <see cref="Backward"/> can
+/// propagate gradients to the leaves (weights) that need them; tensors that need no gradient
+/// (data, frozen weights) record nothing and cost no backward work.
+/// </remarks>
+public sealed partial class Tensor
+{
+    private TensorStorage _storage;
+    private bool _requiresGrad;
+
+    internal Tensor(Shape shape, TensorStorage storage)
+    {
+        Shape = shape;
+        _storage = storage;
+    }
+
+    /// <summary>The dimensions, outermost first.</summary>
+    public Shape Shape { get; }
+
+    /// <summary>Number of dimensions.</summary>
+    public int Rank => Shape.Rank;
+
+    /// <summary>Number of elements.</summary>
+    public int Size => _storage.Length;
+
+    /// <summary>Where the elements live.</summary>
+    public Device Device => _storage.Device;
+
+    internal TensorStorage Storage => _storage;
+
+    internal IBackend Backend => Backends.Backend.For(_storage.Device);
+
+    /// <summary>The elements (CPU backend only): exactly <see cref="Size"/> long.</summary>
+    internal float[] Data => ((CpuStorage)_storage).Data;
+
+    internal Span<float> Span => Data;
+
+    /// <summary>
+    /// Whether gradients flow to this tensor. Set it on leaves (weights); results of ops get it
+    /// from their inputs. Setting it on an op result throws.
+    /// </summary>
+    public bool RequiresGrad
+    {
+        get => _requiresGrad;
+        set
+        {
+            if (Node is not null && !value)
+                throw new InvalidOperationException("Tensor.RequiresGrad: expected a leaf tensor, got the result of an op. Use Detach() to stop gradients.");
+            _requiresGrad = value;
+        }
+    }
+
+    /// <summary>The accumulated gradient of the last <see cref="Backward"/> calls, or null.</summary>
+    public Tensor? Grad { get; internal set; }
+
+    /// <summary>The op that produced this tensor, when it is part of a gradient graph.</summary>
+    internal GradNode? Node { get; set; }
+
+    /// <summary>True when no op produced this tensor (data or a weight).</summary>
+    public bool IsLeaf => Node is null;
+
+    /// <summary>Creates an uninitialised (or zeroed) tensor, pooled when a <see cref="TensorScope"/> is open.</summary>
+    internal static Tensor Empty(Shape shape, bool zero = true, Device device = Device.Cpu)
+    {
+        var storage = Backends.Backend.For(device).Allocate(shape.Size, zero);
+        var t = new Tensor(shape, storage);
+        if (storage is CpuStorage { IsPooled: true }) TensorScope.Current!.Register(t);
+        return t;
+    }
+
+    internal void ReleaseStorage() => _storage.Release();
+
+    /// <summary>A copy of the elements in row-major order.</summary>
+    public float[] ToArray() => (float[])Data.Clone();
+
+    /// <summary>The value of a one-element tensor.</summary>
+    /// <exception cref="InvalidOperationException">The tensor has more than one element.</exception>
+    public float Item()
+    {
+        if (Size != 1) throw new InvalidOperationException($"Tensor.Item: expected a tensor with one element, got shape {Shape}.");
+        return Data[0];
+    }
+
+    /// <summary>The element at the given full index (one integer per axis; negatives count from the end).</summary>
+    public float GetValue(params int[] index)
+    {
+        if (index.Length != Rank)
+            throw new ArgumentException($"Tensor.GetValue: expected {Rank} indices for shape {Shape}, got {index.Length}.");
+        int offset = 0;
+        var dims = Shape.Dims;
+        for (int i = 0; i < index.Length; i++)
+        {
+            int ix = index[i] < 0 ? index[i] + dims[i] : index[i];
+            if (ix < 0 || ix >= dims[i])
+                throw new IndexOutOfRangeException($"Tensor.GetValue: expected index {i} in [{-dims[i]}, {dims[i] - 1}], got {index[i]} for shape {Shape}.");
+            offset = offset * dims[i] + ix;
+        }
+        return Data[offset];
+    }
+
+    /// <summary>A new tensor with the same values that is cut from the gradient graph.</summary>
+    public Tensor Detach() => new(Shape, _storage);
+
+    /// <summary>A copy with its own memory (no gradient link).</summary>
+    public Tensor Clone()
+    {
+        var t = Empty(Shape, zero: false, Device);
+        Backend.Copy(this, t);
+        return t;
+    }
+
+    /// <summary>Overwrites this tensor's values with <paramref name="source"/>'s (same shape). Not recorded for autograd.</summary>
+    /// <exception cref="ArgumentException">The shapes differ.</exception>
+    public void Assign(Tensor source)
+    {
+        if (source.Shape != Shape)
+            throw new ArgumentException($"Tensor.Assign: expected shape {Shape}, got {source.Shape}.");
+        Backend.Copy(source, this);
+    }
+
+    /// <summary>Computes the gradient of this tensor (a scalar unless <paramref name="gradient"/> is given) with respect to every leaf that requires it.</summary>
+    /// <param name="gradient">Seed gradient of this tensor's shape; defaults to 1 for a scalar.</param>
+    /// <exception cref="InvalidOperationException">The tensor does not require grad, or is not a scalar and no seed is given.</exception>
+    public void Backward(Tensor? gradient = null) => Autograd.Backward.Run(this, gradient);
+
+    /// <summary>Short description: shape and, for small tensors, the values.</summary>
+    public override string ToString()
+    {
+        if (_storage is CpuStorage c && c.IsPooled && Size == 0) return $"Tensor{Shape}";
+        var data = Data;
+        string vals = data.Length <= 16 ? "[" + string.Join(", ", data.Select(v => v.ToString("G6"))) + "]" : $"[{data[0]:G6}, {data[1]:G6}, ..., {data[^1]:G6}]";
+        return $"Tensor{Shape} {vals}";
+    }
+}

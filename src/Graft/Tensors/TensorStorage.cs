@@ -1,0 +1,52 @@
+namespace Graft.Tensors;
+
+/// <summary>Where a tensor's elements live. Only the CPU exists today; a GPU backend adds a device.</summary>
+public enum Device
+{
+    /// <summary>Managed memory, computed by the CPU backend.</summary>
+    Cpu,
+}
+
+/// <summary>
+/// The elements behind a tensor. Layers and models never touch storage directly: ops ask the
+/// tensor's backend to compute, so a GPU storage and backend can be added without changing them.
+/// </summary>
+internal abstract class TensorStorage
+{
+    public abstract Device Device { get; }
+    public abstract int Length { get; }
+    /// <summary>Gives the memory back (to a pool) when the owning scope ends.</summary>
+    public abstract void Release();
+}
+
+/// <summary>A managed float array, exactly as long as the tensor, possibly rented from <see cref="BufferPool"/>.</summary>
+internal sealed class CpuStorage : TensorStorage
+{
+    private float[]? _data;
+    private readonly bool _pooled;
+
+    private CpuStorage(float[] data, bool pooled) { _data = data; _pooled = pooled; }
+
+    public static CpuStorage Wrap(float[] data) => new(data, false);
+
+    public static CpuStorage Allocate(int length, bool zero)
+    {
+        if (TensorScope.Current is null || length < BufferPool.MinPooledLength) return new(new float[length], false);
+        var data = BufferPool.Rent(length);
+        if (zero) Array.Clear(data);
+        return new(data, true);
+    }
+
+    public override Device Device => Device.Cpu;
+    public override int Length => Data.Length;
+    public bool IsPooled => _pooled;
+
+    public float[] Data => _data ?? throw new ObjectDisposedException("Tensor",
+        "Tensor: expected a live tensor, got one whose memory went back to the pool when its TensorScope ended. Call scope.Keep(tensor) or Clone() it inside the scope.");
+
+    public override void Release()
+    {
+        if (_pooled && _data is { } d) BufferPool.Return(d);
+        _data = null;
+    }
+}

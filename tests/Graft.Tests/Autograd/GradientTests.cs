@@ -1,0 +1,167 @@
+using Graft.Autograd;
+using Graft.Tensors;
+using static Graft.Tests.Testing.GradCheck;
+
+namespace Graft.Tests.Autograd;
+
+/// <summary>Finite-difference gradient checks, one per op (inputs and, where present, parameters).</summary>
+public class GradientTests
+{
+    [Fact] public void Add_Broadcast() => Check(t => Ops.Add(t[0], t[1]), [Uniform([3, 4], 1), Uniform([4], 2)]);
+    [Fact] public void Subtract_Broadcast() => Check(t => Ops.Subtract(t[0], t[1]), [Uniform([2, 3, 4], 1), Uniform([3, 1], 2)]);
+    [Fact] public void Multiply_Broadcast() => Check(t => Ops.Multiply(t[0], t[1]), [Uniform([2, 3, 4], 1), Uniform([1, 4], 2)]);
+    [Fact] public void Divide_Broadcast() => Check(t => Ops.Divide(t[0], t[1]), [Uniform([3, 4], 1), Uniform([3, 1], 2, 0.5f, 2f)]);
+    [Fact] public void Power() => Check(t => Ops.Power(t[0], t[1]), [Uniform([3, 4], 1, 0.5f, 2f), Uniform([4], 2, -1f, 2f)]);
+    [Fact] public void PowerScalar() => Check(t => Ops.Power(t[0], 3f), [Uniform([5], 1)]);
+    [Fact] public void MaximumMinimum() => Check(t => Ops.Add(Ops.Maximum(t[0], t[1]), Ops.Minimum(t[0], t[1])), [Uniform([4, 5], 1), Uniform([4, 5], 2)]);
+    [Fact] public void Where() => Check(t => Ops.Where(Ops.Greater(t[0], Tensor.Scalar(0f)), t[0], Ops.Multiply(t[1], 2f)), [AwayFromZero([3, 4], 1), Uniform([4], 2)]);
+    [Fact] public void ScalarOps() => Check(t => (t[0] * 3f + 1f) / 2f - (1f - t[0]), [Uniform([6], 1)]);
+    [Fact] public void UnaryMath() => Check(t => Ops.Add(Ops.Add(Ops.Exp(t[0]), Ops.Log(Ops.Abs(t[0]))), Ops.Add(Ops.Sqrt(Ops.Abs(t[0])), Ops.Reciprocal(t[0]))), [AwayFromZero([10], 3, 0.3f, 2f)]);
+    [Fact] public void Square() => Check(t => Ops.Square(t[0]), [Uniform([7], 1)]);
+    [Fact] public void Clip() => Check(t => Ops.Clip(t[0], -0.5f, 0.5f), [AwayFromZero([20], 5)]);
+
+    [Theory]
+    [InlineData("relu")] [InlineData("relu6")] [InlineData("leaky_relu")] [InlineData("relu_threshold")] [InlineData("elu")] [InlineData("selu")]
+    [InlineData("gelu")] [InlineData("gelu_tanh")] [InlineData("sigmoid")] [InlineData("hard_sigmoid")] [InlineData("tanh")]
+    [InlineData("softplus")] [InlineData("softsign")] [InlineData("silu")] [InlineData("exponential")]
+    [InlineData("softmax")] [InlineData("log_softmax")] [InlineData("softmax_axis0")]
+    public void Activation(string name)
+    {
+        Func<Tensor, Tensor> f = name switch
+        {
+            "relu" => x => Ops.Relu(x),
+            "relu6" => x => Ops.Relu(Ops.Multiply(x, 8f), maxValue: 6f),
+            "leaky_relu" => x => Ops.LeakyRelu(x),
+            "relu_threshold" => x => Ops.Relu(x, negativeSlope: 0.1f, threshold: 0.05f),
+            "elu" => x => Ops.Elu(x, 0.7f),
+            "selu" => Ops.Selu,
+            "gelu" => x => Ops.Gelu(x),
+            "gelu_tanh" => x => Ops.Gelu(x, approximate: true),
+            "sigmoid" => Ops.Sigmoid,
+            "hard_sigmoid" => x => Ops.HardSigmoid(Ops.Multiply(x, 4f)),
+            "tanh" => Ops.Tanh,
+            "softplus" => Ops.Softplus,
+            "softsign" => Ops.Softsign,
+            "silu" => Ops.Silu,
+            "exponential" => Ops.Exponential,
+            "softmax" => x => Ops.Softmax(x),
+            "log_softmax" => x => Ops.LogSoftmax(x),
+            "softmax_axis0" => x => Ops.Softmax(x, 0),
+            _ => throw new ArgumentException(name),
+        };
+        // Inputs kept away from the kinks at 0, 0.05 (threshold), 0.75 (relu6 cap) and ±0.75 (hard sigmoid edges).
+        var x = AwayFromZero([4, 6], name.Length, 0.12f, 2f);
+        var d = x.Data;
+        for (int i = 0; i < d.Length; i++) if (Math.Abs(Math.Abs(d[i]) - 0.75f) < 0.05f) d[i] *= 1.2f;
+        Check(t => f(t[0]), [x]);
+    }
+
+    [Fact] public void Sum_Axes() => Check(t => Ops.Sum(t[0], [0, 2]), [Uniform([2, 3, 4], 1)]);
+    [Fact] public void Sum_KeepDims() => Check(t => Ops.Sum(t[0], [1], keepDims: true), [Uniform([2, 3, 4], 1)]);
+    [Fact] public void Mean_All() => Check(t => Ops.Mean(t[0]), [Uniform([3, 5], 1)]);
+    [Fact] public void MaxMin() => Check(t => Ops.Add(Ops.Max(t[0], [1]), Ops.Min(t[0], [1])), [Uniform([4, 5], 9)]);
+    [Fact] public void Variance() => Check(t => Ops.Variance(t[0], [0]), [Uniform([6, 3], 1)]);
+    [Fact] public void LogSumExp() => Check(t => Ops.LogSumExp(t[0], [1]), [Uniform([3, 5], 1, -3f, 3f)]);
+    [Fact] public void Moments() => Check(t => { var (m, v) = Ops.Moments(t[0], [0, 1]); return Ops.Add(m, v); }, [Uniform([3, 4, 2], 1)]);
+
+    [Fact] public void Reshape_Permute() => Check(t => Ops.Permute(Ops.Reshape(t[0], 2, 3, 4), 2, 0, 1), [Uniform([6, 4], 1)]);
+    [Fact] public void Transpose() => Check(t => Ops.Transpose(t[0]), [Uniform([3, 5], 1)]);
+    [Fact] public void Slicing() => Check(t => Ops.Add(t[0][1..3], t[0][^1]), [Uniform([4, 3], 1)]);
+    [Fact] public void StepSlice() => Check(t => t[0].Slice(1, 0, 5, 2), [Uniform([2, 5], 1)]);
+    [Fact] public void Gather() => Check(t => Ops.Gather(t[0], [2, 0, 2, 1], 0), [Uniform([3, 4], 1)]);
+    [Fact] public void Gather_Axis1() => Check(t => Ops.Gather(t[0], [1, 1], 1), [Uniform([3, 4], 1)]);
+    [Fact] public void Concatenate() => Check(t => Ops.Concatenate([t[0], t[1]], 1), [Uniform([2, 3], 1), Uniform([2, 2], 2)]);
+    [Fact] public void Stack() => Check(t => Ops.Stack([t[0], t[1]], 1), [Uniform([2, 3], 1), Uniform([2, 3], 2)]);
+    [Fact] public void Pad() => Check(t => Ops.Pad(t[0], [(1, 0), (0, 2)]), [Uniform([2, 3], 1)]);
+
+    [Fact] public void MatMul() => Check(t => Ops.MatMul(t[0], t[1]), [Uniform([5, 7], 1), Uniform([7, 3], 2)]);
+    [Fact] public void MatMul_Transposed() => Check(t => Ops.MatMul(t[0], t[1], transposeA: true, transposeB: true), [Uniform([7, 5], 1), Uniform([3, 7], 2)]);
+    [Fact] public void MatMul_Batched() => Check(t => Ops.MatMul(t[0], t[1]), [Uniform([2, 4, 3], 1), Uniform([2, 3, 5], 2)]);
+    [Fact] public void MatMul_BatchTimesMatrix() => Check(t => Ops.MatMul(t[0], t[1]), [Uniform([2, 4, 3], 1), Uniform([3, 5], 2)]);
+    [Fact] public void MatMul_MatrixTimesBatch() => Check(t => Ops.MatMul(t[0], t[1]), [Uniform([4, 3], 1), Uniform([2, 3, 5], 2)]);
+
+    [Theory]
+    [InlineData(1, 1, "valid", 1, 1)]
+    [InlineData(2, 2, "same", 1, 1)]
+    [InlineData(1, 2, "same", 1, 1)]
+    [InlineData(1, 1, "valid", 2, 1)]
+    [InlineData(1, 1, "same", 1, 2)]
+    [InlineData(2, 1, "valid", 1, 3)]
+    public void Conv2D(int sh, int sw, string padding, int dil, int groups) =>
+        Check(t => Ops.Conv2D(t[0], t[1], (sh, sw), padding, (dil, dil), groups), [Uniform([2, 6, 5, 3 * groups], 1), Uniform([3, 2, 3, 2 * groups], 2)]);
+
+    [Fact] public void Conv2D_Pointwise() => Check(t => Ops.Conv2D(t[0], t[1]), [Uniform([2, 3, 3, 4], 1), Uniform([1, 1, 4, 5], 2)]);
+    [Fact] public void DepthwiseConv2D() => Check(t => Ops.DepthwiseConv2D(t[0], t[1], padding: "same"), [Uniform([1, 5, 5, 3], 1), Uniform([3, 3, 3, 2], 2)]);
+
+    [Theory]
+    [InlineData(1, "valid")] [InlineData(2, "same")] [InlineData(2, "valid")] [InlineData(1, "causal")]
+    public void Conv1D(int stride, string padding) =>
+        Check(t => Ops.Conv1D(t[0], t[1], stride, padding, dilation: padding == "causal" ? 2 : 1), [Uniform([2, 8, 3], 1), Uniform([3, 3, 4], 2)]);
+
+    [Theory]
+    [InlineData(1, "valid")] [InlineData(2, "valid")] [InlineData(2, "same")] [InlineData(3, "same")]
+    public void Conv2DTranspose(int stride, string padding) =>
+        Check(t => Ops.Conv2DTranspose(t[0], t[1], (stride, stride), padding), [Uniform([2, 3, 4, 3], 1), Uniform([3, 3, 2, 3], 2)]);
+
+    [Theory]
+    [InlineData("valid", 2)] [InlineData("same", 2)] [InlineData("same", 1)]
+    public void MaxPool2D(string padding, int stride)
+    {
+        // Distinct values so the winner of each window is unambiguous under ± eps.
+        var x = Tensor.FromArray(new Generator(3).Permutation(2 * 5 * 5 * 3).Select(v => v * 0.05f).ToArray(), 2, 5, 5, 3);
+        Check(t => Ops.MaxPool2D(t[0], (2, 2), (stride, stride), padding), [x]);
+    }
+
+    [Theory]
+    [InlineData("valid")] [InlineData("same")]
+    public void AvgPool2D(string padding) => Check(t => Ops.AvgPool2D(t[0], (2, 3), (2, 2), padding), [Uniform([2, 5, 5, 2], 1)]);
+
+    [Fact] public void Pool1D() => Check(t => Ops.Add(Ops.AvgPool1D(t[0], 2), Ops.AvgPool1D(t[0], 2, 2, "same")), [Uniform([2, 4, 3], 1)]);
+
+    [Fact]
+    public void BatchNormalization() => Check(t => Ops.BatchNormalization(t[0], t[1], t[2], t[3], t[4], 1e-3f),
+        [Uniform([4, 3], 1), Uniform([3], 2), Uniform([3], 3, 0.5f, 1.5f), Uniform([3], 4), Uniform([3], 5)]);
+
+    [Fact]
+    public void Dropout()
+    {
+        var mask = Ops.DropoutMask([4, 5], 0.4f, new Generator(1));
+        Check(t => Ops.Dropout(t[0], 0.4f, mask), [Uniform([4, 5], 1)]);
+    }
+
+    [Fact]
+    public void BinaryCrossEntropy()
+    {
+        var target = Tensor.FromArray([0, 1, 1, 0, 1, 0], 2, 3);
+        Check(t => Ops.BinaryCrossEntropy(target, t[0]), [Uniform([2, 3], 1, 0.1f, 0.9f)]);
+        Check(t => Ops.BinaryCrossEntropy(target, t[0], fromLogits: true), [Uniform([2, 3], 2, -3f, 3f)]);
+    }
+
+    [Fact]
+    public void CategoricalCrossEntropy()
+    {
+        var target = Tensor.FromArray([0, 1, 0, 0.2f, 0.3f, 0.5f], 2, 3);
+        Check(t => Ops.CategoricalCrossEntropy(target, t[0]), [Uniform([2, 3], 1, 0.1f, 0.9f)]);
+        Check(t => Ops.CategoricalCrossEntropy(target, t[0], fromLogits: true), [Uniform([2, 3], 2, -3f, 3f)]);
+        Check(t => Ops.SparseCategoricalCrossEntropy(Tensor.FromArray([2, 0], 2), t[0], fromLogits: true), [Uniform([2, 3], 3, -3f, 3f)]);
+    }
+
+    [Fact]
+    public void GradientsAccumulateAcrossBackwardCalls()
+    {
+        var w = Tensor.FromArray([1f, 2f], 2); w.RequiresGrad = true;
+        Ops.Sum(Ops.Multiply(w, 3f)).Backward();
+        Ops.Sum(Ops.Multiply(w, 3f)).Backward();
+        Assert.Equal([6f, 6f], w.Grad!.ToArray());
+        w.ZeroGrad();
+        Assert.Equal([0f, 0f], w.Grad!.ToArray());
+    }
+
+    [Fact]
+    public void SharedInputGetsBothContributions()
+    {
+        var x = Tensor.FromArray([3f], 1); x.RequiresGrad = true;
+        Ops.Sum(Ops.Multiply(x, x)).Backward();  // d(x²) = 2x
+        Assert.Equal(6f, x.Grad!.Item());
+    }
+}

@@ -1,0 +1,62 @@
+using Graft.Autograd;
+using Graft.Tensors;
+using Graft.Tensors.Kernels;
+using Graft.Tests.Testing;
+
+namespace Graft.Tests.Tensors;
+
+public class GemmTests
+{
+    private static float[] Naive(float[] a, float[] b, int m, int n, int k, bool ta, bool tb)
+    {
+        var c = new float[m * n];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double s = 0;
+                for (int p = 0; p < k; p++)
+                    s += (double)(ta ? a[p * m + i] : a[i * k + p]) * (tb ? b[j * k + p] : b[p * n + j]);
+                c[i * n + j] = (float)s;
+            }
+        return c;
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1, false, false)]
+    [InlineData(13, 33, 7, false, false)]      // edge tiles in both directions
+    [InlineData(37, 65, 300, true, false)]     // K spans two panels
+    [InlineData(64, 17, 513, false, true)]
+    [InlineData(300, 290, 260, true, true)]    // several M blocks, both threads busy
+    [InlineData(5, 700, 40, false, false)]     // split along N
+    public void MatchesNaiveProduct(int m, int n, int k, bool ta, bool tb)
+    {
+        var a = Tensor.RandomUniform(ta ? [k, m] : [m, k], -1, 1, new Generator(1));
+        var b = Tensor.RandomUniform(tb ? [n, k] : [k, n], -1, 1, new Generator(2));
+        var expected = Naive(a.ToArray(), b.ToArray(), m, n, k, ta, tb);
+        foreach (int threads in new[] { 1, 2 })
+        {
+            int saved = Gemm.MaxThreads;
+            Gemm.MaxThreads = threads;
+            try { Assertions.Close(expected, Ops.MatMul(a, b, ta, tb), 1e-4f); }
+            finally { Gemm.MaxThreads = saved; }
+        }
+    }
+
+    [Fact]
+    public void BatchedMatchesPerBatchProducts()
+    {
+        var a = Tensor.RandomUniform([3, 4, 5], -1, 1, new Generator(1));
+        var b = Tensor.RandomUniform([3, 5, 6], -1, 1, new Generator(2));
+        var c = Ops.MatMul(a, b);
+        Assert.Equal(new Shape(3, 4, 6), c.Shape);
+        for (int t = 0; t < 3; t++)
+            Assertions.Close(Naive(a[t].ToArray(), b[t].ToArray(), 4, 6, 5, false, false), c[t], 1e-5f);
+    }
+
+    [Fact]
+    public void ZeroInnerDimensionGivesZeros()
+    {
+        var c = Ops.MatMul(Tensor.Zeros(3, 0), Tensor.Zeros(0, 2));
+        Assert.Equal(new float[6], c.ToArray());
+    }
+}
