@@ -1,25 +1,33 @@
-using Graft.Tensors.Kernels;
-using System.Diagnostics;
+using Graft.Bench;
 
-unsafe
+// Graft's benchmarks: each case runs our code and the peer in the same process run and prints
+// one JSON line {"case","graft","peer","ratio",...} plus a table. See README.md.
+var options = BenchOptions.Parse(args);
+if (options.Help)
 {
-    foreach (int n in new[] { 256, 512, 1024, 2048 })
+    Console.WriteLine("""
+        usage: dotnet run -c Release --project bench/Graft.Bench -- [GROUP ...] [--json] [--peers DIR] [--no-peer] [--quick]
+          groups: gemm (gemm_256 .. gemm_2048), conv (conv3x3_c32, conv3x3_c64), alloc (train_step_alloc), all (default)
+          --peers DIR   folder of the peer scripts (default: ../shared/bench/peers beside the repository)
+          --no-peer     run only Graft's side
+          --json        print only the JSON lines
+        """);
+    return 0;
+}
+
+var report = new Report(options.Json);
+var peers = new Peers(options);
+foreach (var group in options.Groups)
+{
+    switch (group)
     {
-        var a = new float[n * n]; var b = new float[n * n]; var c = new float[n * n];
-        var r = new Random(1); for (int i = 0; i < a.Length; i++) { a[i] = (float)r.NextDouble(); b[i] = (float)r.NextDouble(); }
-        fixed (float* pa = a, pb = b, pc = c)
-        {
-            Gemm.Multiply(n, n, n, pa, n, 1, pb, n, 1, pc, n, false);
-            var ts = new List<double>();
-            var sw0 = Stopwatch.StartNew();
-            while (ts.Count < 9 || sw0.Elapsed.TotalSeconds < 1)
-            {
-                var sw = Stopwatch.StartNew();
-                Gemm.Multiply(n, n, n, pa, n, 1, pb, n, 1, pc, n, false);
-                ts.Add(sw.Elapsed.TotalSeconds);
-            }
-            ts.Sort();
-            Console.WriteLine($"{n}: {2.0 * n * n * n / ts[ts.Count / 2] / 1e9:F1} GFLOPS (best {2.0 * n * n * n / ts[0] / 1e9:F1})");
-        }
+        case "gemm": GemmBench.Run(report, peers, options); break;
+        case "conv": ConvBench.Run(report, peers, options); break;
+        case "alloc": AllocBench.Run(report, options); break;
+        default:
+            Console.Error.WriteLine($"Graft.Bench: expected a group among gemm, conv, alloc, all; got '{group}'.");
+            return 2;
     }
 }
+report.PrintTable();
+return 0;

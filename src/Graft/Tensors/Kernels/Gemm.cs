@@ -20,7 +20,7 @@ internal static unsafe class Gemm
     // AVX2:     6×16 = 12 ymm accumulators + 2 B vectors + 1 broadcast ≤ 16 registers.
     internal static readonly int MR = Vector512.IsHardwareAccelerated ? 12 : 6;
     internal static readonly int NR = Vector512.IsHardwareAccelerated ? 32 : 16;
-    private const int KC = 256;   // depth of a packed panel: NR·KC floats (32 KiB) fit in L1
+    private const int KC = 384;   // largest depth of a packed panel: NR·KC floats (48 KiB) fit in L1/L2
     private const int MC = 252;   // rows of A per block: MC·KC floats (~250 KiB) fit in L2
     private const int NC = 4096;  // columns of B per packed block (L3)
 
@@ -81,34 +81,45 @@ internal static unsafe class Gemm
         float* c, int ldc, bool accumulate)
     {
         int mr = MR, nr = NR;
-        int ncMax = Math.Min(NC, RoundUp(n, nr));
         int mcMax = Math.Min(MC, RoundUp(m, mr));
-        int kcMax = Math.Min(KC, k);
-        var packA = t_packA is { } pa && pa.Length >= mcMax * kcMax ? pa : (t_packA = new float[MC * KC]);
+        // Split K into equal panels no deeper than KC, so no panel is a thin remainder.
+        int kPanels = (k + KC - 1) / KC;
+        int kcMax = ((k + kPanels - 1) / kPanels + 7) & ~7;
+        var packA = t_packA is { } pa && pa.Length >= mcMax * kcMax ? pa : (t_packA = new float[RoundUp(MC, mr) * KC]);
         int needB = RoundUp(Math.Min(NC, n), nr) * kcMax;
         var packB = t_packB is { } pb && pb.Length >= needB ? pb : (t_packB = new float[Math.Max(needB, NR * KC * 4)]);
 
+        // Row-major A is read in place: its MC×KC block stays in L2 either way, and the packing
+        // copy (a strided gather) measured slower than the broadcasts it saves, at every size.
+        bool unpackedA = csA == 1 && Vector512.IsHardwareAccelerated;
         fixed (float* pA = packA, pB = packB)
         {
             for (int jc = 0; jc < n; jc += NC)
             {
                 int nc = Math.Min(NC, n - jc);
-                for (int pc = 0; pc < k; pc += KC)
+                for (int pc = 0; pc < k; pc += kcMax)
                 {
-                    int kc = Math.Min(KC, k - pc);
+                    int kc = Math.Min(kcMax, k - pc);
                     // The first K-panel writes C (or adds to it when accumulating); later ones add.
                     bool add = accumulate || pc > 0;
                     PackB(kc, nc, b + (long)pc * rsB + (long)jc * csB, rsB, csB, pB);
                     for (int ic = 0; ic < m; ic += MC)
                     {
                         int mcb = Math.Min(MC, m - ic);
-                        PackA(mcb, kc, a + (long)ic * rsA + (long)pc * csA, rsA, csA, pA);
-                        MacroKernel(mcb, nc, kc, pA, pB, c + (long)ic * ldc + jc, ldc, add);
+                        float* aBlock = a + (long)ic * rsA + (long)pc * csA;
+                        if (unpackedA)
+                        {
+                            MacroKernelUnpackedA(mcb, nc, kc, aBlock, rsA, pA, pB, c + (long)ic * ldc + jc, ldc, add);
+                        }
+                        else
+                        {
+                            PackA(mcb, kc, aBlock, rsA, csA, pA);
+                            MacroKernel(mcb, nc, kc, pA, pB, c + (long)ic * ldc + jc, ldc, add);
+                        }
                     }
                 }
             }
         }
-        _ = ncMax;
     }
 
     private static int RoundUp(int x, int m) => (x + m - 1) / m * m;
@@ -206,6 +217,72 @@ internal static unsafe class Gemm
                 }
             }
         }
+    }
+
+    private static void MacroKernelUnpackedA(int mc, int nc, int kc, float* a, int lda, float* scratchA, float* pB, float* c, int ldc, bool add)
+    {
+        int mr = MR, nr = NR;
+        int fullRows = mc / mr * mr;
+        float* tile = stackalloc float[32 * 16];
+        // The partial strip at the bottom is packed (zero-padded) so no row past the end is read.
+        if (fullRows < mc) PackA(mc - fullRows, kc, a + (long)fullRows * lda, lda, 1, scratchA);
+        for (int j0 = 0; j0 < nc; j0 += nr)
+        {
+            int cols = Math.Min(nr, nc - j0);
+            float* bPanel = pB + (long)(j0 / nr) * nr * kc;
+            for (int i0 = 0; i0 < mc; i0 += mr)
+            {
+                int rows = Math.Min(mr, mc - i0);
+                float* cTile = c + (long)i0 * ldc + j0;
+                bool full = rows == mr;
+                if (full && cols == nr) { Kernel12x32Strided(kc, a + (long)i0 * lda, lda, bPanel, cTile, ldc, add); continue; }
+                if (full) Kernel12x32Strided(kc, a + (long)i0 * lda, lda, bPanel, tile, nr, false);
+                else MicroKernel(kc, scratchA, bPanel, tile, nr, false);
+                for (int r = 0; r < rows; r++)
+                {
+                    float* dst = cTile + (long)r * ldc; float* src = tile + r * nr;
+                    if (add) for (int j = 0; j < cols; j++) dst[j] += src[j];
+                    else for (int j = 0; j < cols; j++) dst[j] = src[j];
+                }
+            }
+        }
+    }
+
+    /// <summary>The 12×32 kernel reading A in place: row r, step p at a[r·lda + p].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel12x32Strided(int kc, float* a, int lda, float* b, float* c, int ldc, bool add)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default,
+            c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default,
+            c90 = default, c91 = default, ca0 = default, ca1 = default, cb0 = default, cb1 = default;
+        // Three row bases and three row offsets address all twelve rows with [base + offset·4].
+        float* r0 = a, r4 = a + 4L * lda, r8 = a + 8L * lda;
+        nint l1 = lda, l2 = 2 * (nint)lda, l3 = 3 * (nint)lda;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b); var b1 = Vector512.Load(b + 16);
+            Vector512<float> x;
+            x = Vector512.Create(r0[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(r0[l1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(r0[l2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(r0[l3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(r4[0]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(r4[l1]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(r4[l2]); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(r4[l3]); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+            x = Vector512.Create(r8[0]); c80 = Vector512.FusedMultiplyAdd(x, b0, c80); c81 = Vector512.FusedMultiplyAdd(x, b1, c81);
+            x = Vector512.Create(r8[l1]); c90 = Vector512.FusedMultiplyAdd(x, b0, c90); c91 = Vector512.FusedMultiplyAdd(x, b1, c91);
+            x = Vector512.Create(r8[l2]); ca0 = Vector512.FusedMultiplyAdd(x, b0, ca0); ca1 = Vector512.FusedMultiplyAdd(x, b1, ca1);
+            x = Vector512.Create(r8[l3]); cb0 = Vector512.FusedMultiplyAdd(x, b0, cb0); cb1 = Vector512.FusedMultiplyAdd(x, b1, cb1);
+            r0++; r4++; r8++; b += 32;
+        }
+        Store2(c, c00, c01, add); c += ldc; Store2(c, c10, c11, add); c += ldc;
+        Store2(c, c20, c21, add); c += ldc; Store2(c, c30, c31, add); c += ldc;
+        Store2(c, c40, c41, add); c += ldc; Store2(c, c50, c51, add); c += ldc;
+        Store2(c, c60, c61, add); c += ldc; Store2(c, c70, c71, add); c += ldc;
+        Store2(c, c80, c81, add); c += ldc; Store2(c, c90, c91, add); c += ldc;
+        Store2(c, ca0, ca1, add); c += ldc; Store2(c, cb0, cb1, add);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace Graft.Bench;
+
+/// <summary>
+/// Runs the peer scripts (NumPy/OpenBLAS, PyTorch) in their fastest configuration on this CPU:
+/// OpenBLAS with AVX-512 kernels forced (OPENBLAS_CORETYPE=SkylakeX), OpenMP build for torch.
+/// </summary>
+internal sealed class Peers(BenchOptions options)
+{
+    private const string Python = "/usr/bin/python3";
+    private const string OpenMpBlas = "/usr/lib/x86_64-linux-gnu/openblas-openmp";
+
+    public string? Directory { get; } = options.NoPeer ? null : Locate(options.PeersDir);
+
+    private static string? Locate(string? given)
+    {
+        if (given is not null) return System.IO.Directory.Exists(given) ? Path.GetFullPath(given) : null;
+        if (Environment.GetEnvironmentVariable("GRAFT_PEERS") is { } env && System.IO.Directory.Exists(env)) return env;
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "..", "shared", "bench", "peers");
+            if (File.Exists(Path.Combine(dir.FullName, "Graft.slnx")) && System.IO.Directory.Exists(candidate))
+                return Path.GetFullPath(candidate);
+        }
+        return null;
+    }
+
+    public string Unavailable => Directory is null
+        ? "peer scripts not found (pass --peers DIR)"
+        : !File.Exists(Python) ? $"{Python} not found (apt-get install python3-numpy python3-torch)" : "";
+
+    /// <summary>Runs a peer script and returns its JSON lines; null (with a note on stderr) when it cannot run.</summary>
+    public List<JsonObject>? Run(string script, string arguments, bool openmp = false)
+    {
+        if (Directory is null || !File.Exists(Python)) { Console.Error.WriteLine($"peer skipped: {Unavailable}"); return null; }
+        var psi = new ProcessStartInfo(Python, $"{Path.Combine(Directory, script)} {arguments}")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        psi.Environment.Remove("OPENBLAS_L2_SIZE");
+        psi.Environment["OPENBLAS_CORETYPE"] = "SkylakeX";
+        if (openmp) psi.Environment["LD_LIBRARY_PATH"] = OpenMpBlas;
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+        {
+            Console.Error.WriteLine($"peer {script} failed ({p.ExitCode}): {stderr.Result.Trim().Split('\n').LastOrDefault()}");
+            return null;
+        }
+        return stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(l => l.TrimStart().StartsWith('{'))
+            .Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+    }
+}
