@@ -76,6 +76,13 @@ internal interface IBackend
     void Conv2DBackwardInput(Tensor gy, Tensor kernel, int groups, in Conv2DGeometry g, Tensor gx);
     void Conv2DBackwardKernel(Tensor x, Tensor gy, int groups, in Conv2DGeometry g, Tensor gk);
 
+    // Optimizer updates, in place on the weight and its slots (Keras 3's update_step formulas).
+    void SgdStep(Tensor w, Tensor g, Tensor? velocity, float lr, float momentum, bool nesterov);
+    void AdamStep(Tensor w, Tensor g, Tensor m, Tensor v, Tensor? vHat, float alpha, float beta1, float beta2, float epsilon);
+    void NadamStep(Tensor w, Tensor g, Tensor m, Tensor v, float lr, float beta1, float beta2, float epsilon, float uT, float uT1, float uProductT, float uProductT1, float beta2Power);
+    void RmsPropStep(Tensor w, Tensor g, Tensor v, Tensor? meanGrad, Tensor? momentumSlot, float lr, float rho, float momentum, float epsilon);
+    void AdagradStep(Tensor w, Tensor g, Tensor accumulator, float lr, float epsilon);
+
     void MaxPool2D(Tensor x, in Conv2DGeometry g, Tensor y, int[] argmax);
     void MaxPool2DBackward(Tensor gy, int[] argmax, Tensor gx);
     void AvgPool2D(Tensor x, in Conv2DGeometry g, Tensor y);

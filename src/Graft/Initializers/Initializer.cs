@@ -1,0 +1,69 @@
+using System.Text.Json.Nodes;
+using Graft.Tensors;
+
+namespace Graft.Initializers;
+
+/// <summary>Creates a weight's starting values (Keras's <c>keras.initializers</c>).</summary>
+public abstract class Initializer
+{
+    /// <summary>Seed for repeatable values; null draws from <see cref="Graft.Random.Global"/>.</summary>
+    public long? Seed { get; init; }
+
+    /// <summary>Keras's class name, as written in model files.</summary>
+    public virtual string ClassName => GetType().Name;
+
+    /// <summary>A new tensor of <paramref name="shape"/>.</summary>
+    public abstract Tensor Call(int[] shape);
+
+    /// <summary>The generator to draw from: the seeded one, or the global one.</summary>
+    protected Generator Generator => Seed is { } s ? new Generator(s) : Graft.Random.Global;
+
+    /// <summary>Keras's <c>get_config()</c>.</summary>
+    public virtual JsonObject GetConfig() => new() { ["seed"] = Seed };
+
+    /// <summary>Keras's serialized form: <c>{"module", "class_name", "config", "registered_name"}</c>.</summary>
+    public JsonObject Serialize() => new()
+    {
+        ["module"] = "keras.initializers", ["class_name"] = ClassName, ["config"] = GetConfig(), ["registered_name"] = null,
+    };
+
+    /// <summary>
+    /// Resolves a Keras identifier (<c>"glorot_uniform"</c>, <c>"he_normal"</c>, <c>"zeros"</c>, …)
+    /// or class name to an initializer with Keras's defaults.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is unknown; the message lists the known ones.</exception>
+    public static Initializer Get(string identifier) => Normalize(identifier) switch
+    {
+        "glorotuniform" => new GlorotUniform(),
+        "glorotnormal" => new GlorotNormal(),
+        "heuniform" => new HeUniform(),
+        "henormal" => new HeNormal(),
+        "lecununiform" => new LecunUniform(),
+        "lecunnormal" => new LecunNormal(),
+        "zeros" or "zero" => new Zeros(),
+        "ones" or "one" => new Ones(),
+        "constant" => new Constant(),
+        "randomnormal" or "normal" => new RandomNormal(),
+        "randomuniform" or "uniform" => new RandomUniform(),
+        "truncatednormal" => new TruncatedNormal(),
+        "orthogonal" => new Orthogonal(),
+        "variancescaling" => new VarianceScaling(),
+        _ => throw new ArgumentException($"Initializer: expected one of glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, zeros, ones, constant, random_normal, random_uniform, truncated_normal, orthogonal, variance_scaling; got '{identifier}'."),
+    };
+
+    /// <summary>Lets a Keras identifier stand where an initializer is expected.</summary>
+    public static implicit operator Initializer(string identifier) => Get(identifier);
+
+    internal static string Normalize(string s) => s.Replace("_", "").ToLowerInvariant();
+
+    /// <summary>Keras's fan computation: (fan_in, fan_out), kernels' receptive field included.</summary>
+    internal static (double fanIn, double fanOut) Fans(int[] shape)
+    {
+        if (shape.Length == 0) return (1, 1);
+        if (shape.Length == 1) return (shape[0], shape[0]);
+        if (shape.Length == 2) return (shape[0], shape[1]);
+        double receptive = 1;
+        for (int i = 0; i < shape.Length - 2; i++) receptive *= shape[i];
+        return (shape[^2] * receptive, shape[^1] * receptive);
+    }
+}

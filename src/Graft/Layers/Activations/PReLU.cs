@@ -1,0 +1,67 @@
+using System.Text.Json.Nodes;
+using Graft.Autograd;
+using Graft.Constraints;
+using Graft.Initializers;
+using Graft.Regularizers;
+using Graft.Tensors;
+
+namespace Graft.Layers.Activations;
+
+/// <summary>
+/// Parametric ReLU: max(0, x) − α·max(0, −x) with a learned α of the input's per-sample shape
+/// (axes in <see cref="SharedAxes"/> share one α), like <c>keras.layers.PReLU</c>.
+/// </summary>
+public sealed class PReLU : Layer
+{
+    private Variable? _alpha;
+
+    /// <param name="alphaInitializer">Default zeros.</param>
+    /// <param name="alphaRegularizer">Penalty, or null.</param>
+    /// <param name="alphaConstraint">Projection, or null.</param>
+    /// <param name="sharedAxes">Axes (1-based, batch is 0) along which α is shared, e.g. [1, 2] for one α per channel of an image.</param>
+    /// <param name="name">Layer name.</param>
+    public PReLU(Initializer? alphaInitializer = null, Regularizer? alphaRegularizer = null, Constraint? alphaConstraint = null,
+        int[]? sharedAxes = null, string? name = null) : base(name)
+    {
+        AlphaInitializer = alphaInitializer ?? new Zeros();
+        AlphaRegularizer = alphaRegularizer; AlphaConstraint = alphaConstraint;
+        SharedAxes = sharedAxes ?? [];
+    }
+
+    /// <summary>α's initializer.</summary>
+    public Initializer AlphaInitializer { get; }
+    /// <summary>α's penalty.</summary>
+    public Regularizer? AlphaRegularizer { get; }
+    /// <summary>α's projection.</summary>
+    public Constraint? AlphaConstraint { get; }
+    /// <summary>Axes that share α.</summary>
+    public int[] SharedAxes { get; }
+
+    /// <inheritdoc/>
+    public override void Build(int?[] inputShape)
+    {
+        var shape = new int[inputShape.Length - 1];
+        for (int i = 1; i < inputShape.Length; i++)
+        {
+            if (SharedAxes.Contains(i)) { shape[i - 1] = 1; continue; }
+            shape[i - 1] = inputShape[i] ?? throw new ArgumentException($"{Describe()}: expected known dimensions outside shared_axes, got {FormatShape(inputShape)}.");
+        }
+        _alpha = AddWeight("alpha", shape, AlphaInitializer, regularizer: AlphaRegularizer, constraint: AlphaConstraint);
+        base.Build(inputShape);
+    }
+
+    /// <inheritdoc/>
+    protected override Tensor Forward(Tensor x, bool training) =>
+        Ops.Subtract(Ops.Relu(x), Ops.Multiply(_alpha!.Value, Ops.Relu(Ops.Negative(x))));
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["alpha_initializer"] = AlphaInitializer.Serialize();
+        c["alpha_regularizer"] = Graft.Saving.KerasObjects.Serialize(AlphaRegularizer);
+        c["alpha_constraint"] = Graft.Saving.KerasObjects.Serialize(AlphaConstraint);
+        c["shared_axes"] = SharedAxes.Length == 0 ? null : new JsonArray(SharedAxes.Select(a => (JsonNode)a).ToArray());
+        return c;
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text.Json.Nodes;
+using Graft.Activations;
+using Graft.Autograd;
+using Graft.Constraints;
+using Graft.Initializers;
+using Graft.Regularizers;
+using Graft.Tensors;
+
+namespace Graft.Layers.Core;
+
+/// <summary>
+/// A fully connected layer: activation(x · kernel + bias), like <c>keras.layers.Dense</c>.
+/// Input (…, in) → output (…, units); kernel (in, units), bias (units).
+/// </summary>
+public sealed class Dense : Layer
+{
+    private Variable? _kernel, _bias;
+
+    /// <param name="units">Output size (&gt; 0).</param>
+    /// <param name="activation">Keras identifier (<c>"relu"</c>, <c>"softmax"</c>, …); null is linear.</param>
+    /// <param name="useBias">Whether to add a bias.</param>
+    /// <param name="kernelInitializer">Default <c>glorot_uniform</c>.</param>
+    /// <param name="biasInitializer">Default <c>zeros</c>.</param>
+    /// <param name="kernelRegularizer">Penalty on the kernel, or null.</param>
+    /// <param name="biasRegularizer">Penalty on the bias, or null.</param>
+    /// <param name="kernelConstraint">Projection of the kernel after each step, or null.</param>
+    /// <param name="biasConstraint">Projection of the bias after each step, or null.</param>
+    /// <param name="inputShape">Shape of one sample; builds the layer at once.</param>
+    /// <param name="name">Layer name; defaults to <c>dense</c>, <c>dense_1</c>, …</param>
+    public Dense(int units, string? activation = null, bool useBias = true,
+        Initializer? kernelInitializer = null, Initializer? biasInitializer = null,
+        Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null,
+        Constraint? kernelConstraint = null, Constraint? biasConstraint = null,
+        int[]? inputShape = null, string? name = null) : base(name, inputShape)
+    {
+        if (units <= 0) throw new ArgumentOutOfRangeException(nameof(units), $"Dense: expected units > 0, got {units}.");
+        Units = units;
+        Activation = ActivationFunction.Get(activation);
+        UseBias = useBias;
+        KernelInitializer = kernelInitializer ?? new GlorotUniform();
+        BiasInitializer = biasInitializer ?? new Zeros();
+        KernelRegularizer = kernelRegularizer; BiasRegularizer = biasRegularizer;
+        KernelConstraint = kernelConstraint; BiasConstraint = biasConstraint;
+        if (inputShape is not null) Build([null, .. inputShape.Select(d => (int?)d)]);
+    }
+
+    /// <summary>Output size.</summary>
+    public int Units { get; }
+    /// <summary>The activation applied to the output.</summary>
+    public ActivationFunction Activation { get; }
+    /// <summary>Whether a bias is added.</summary>
+    public bool UseBias { get; }
+    /// <summary>Kernel initializer.</summary>
+    public Initializer KernelInitializer { get; }
+    /// <summary>Bias initializer.</summary>
+    public Initializer BiasInitializer { get; }
+    /// <summary>Kernel penalty.</summary>
+    public Regularizer? KernelRegularizer { get; }
+    /// <summary>Bias penalty.</summary>
+    public Regularizer? BiasRegularizer { get; }
+    /// <summary>Kernel projection.</summary>
+    public Constraint? KernelConstraint { get; }
+    /// <summary>Bias projection.</summary>
+    public Constraint? BiasConstraint { get; }
+
+    /// <summary>The (in, units) weight matrix; null before building.</summary>
+    public Variable? Kernel => _kernel;
+    /// <summary>The (units) bias; null before building or without bias.</summary>
+    public Variable? Bias => _bias;
+
+    /// <inheritdoc/>
+    public override void Build(int?[] inputShape)
+    {
+        if (inputShape.Length < 2 || inputShape[^1] is not int inDim)
+            throw new ArgumentException($"{Describe()}: expected an input shape with a known last dimension, got {FormatShape(inputShape)}.");
+        _kernel = AddWeight("kernel", [inDim, Units], KernelInitializer, regularizer: KernelRegularizer, constraint: KernelConstraint);
+        if (UseBias) _bias = AddWeight("bias", [Units], BiasInitializer, regularizer: BiasRegularizer, constraint: BiasConstraint);
+        base.Build(inputShape);
+    }
+
+    /// <inheritdoc/>
+    protected override Tensor Forward(Tensor inputs, bool training)
+    {
+        CheckLastDim(inputs, _kernel!.Shape[0]);
+        var y = Ops.MatMul(inputs, _kernel.Value);
+        if (_bias is not null) y = Ops.Add(y, _bias.Value);
+        return Activation.Call(y);
+    }
+
+    /// <inheritdoc/>
+    public override int?[] ComputeOutputShape(int?[] inputShape) => [.. inputShape[..^1], Units];
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["units"] = Units;
+        c["activation"] = Activation.Name;
+        c["use_bias"] = UseBias;
+        c["kernel_initializer"] = KernelInitializer.Serialize();
+        c["bias_initializer"] = BiasInitializer.Serialize();
+        c["kernel_regularizer"] = Graft.Saving.KerasObjects.Serialize(KernelRegularizer);
+        c["bias_regularizer"] = Graft.Saving.KerasObjects.Serialize(BiasRegularizer);
+        c["kernel_constraint"] = Graft.Saving.KerasObjects.Serialize(KernelConstraint);
+        c["bias_constraint"] = Graft.Saving.KerasObjects.Serialize(BiasConstraint);
+        return c;
+    }
+}

@@ -1,0 +1,37 @@
+using System.Text.Json.Nodes;
+using Graft.Tensors;
+
+namespace Graft.Layers.Core;
+
+/// <summary>
+/// Declares the shape of one sample (Keras's <c>InputLayer</c> / <c>keras.Input</c>): a model that
+/// starts with it is built at once. It passes its input through unchanged.
+/// </summary>
+public sealed class InputLayer : Layer
+{
+    /// <param name="shape">Shape of one sample, without the batch axis (e.g. <c>[28, 28]</c>).</param>
+    /// <param name="name">Layer name; defaults to <c>input_layer</c>, <c>input_layer_1</c>, …</param>
+    public InputLayer(int[] shape, string? name = null) : base(name, shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        Build([null, .. shape.Select(d => (int?)d)]);
+    }
+
+    /// <summary>The per-sample shape.</summary>
+    public int[] Shape => DeclaredInputShape!;
+
+    /// <inheritdoc/>
+    protected override Tensor Forward(Tensor inputs, bool training)
+    {
+        if (!inputs.Shape.Dims.AsSpan(1).SequenceEqual(Shape))
+            throw new ArgumentException($"{Describe()}: expected input of shape {FormatShape([null, .. Shape.Select(d => (int?)d)])}, got {inputs.Shape}.");
+        return inputs;
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig() => new()
+    {
+        ["batch_shape"] = new JsonArray([null, .. Shape.Select(d => (JsonNode)d)]),
+        ["dtype"] = "float32", ["sparse"] = false, ["name"] = Name,
+    };
+}

@@ -1,0 +1,183 @@
+using System.Text.Json.Nodes;
+using Graft.Autograd;
+using Graft.Tensors;
+
+namespace Graft.Layers;
+
+/// <summary>
+/// The base of every layer, with Keras's contract: the constructor stores configuration,
+/// <see cref="Build"/> creates the weights once the input shape is known, <see cref="Call"/>
+/// computes, <see cref="GetConfig"/> serializes. A layer object may be shared by several models:
+/// its weights are then the same tensors in all of them.
+/// </summary>
+public abstract class Layer
+{
+    private readonly List<Variable> _variables = [];
+    private bool _trainable = true;
+
+    /// <param name="name">Unique name; defaults to Keras's automatic one (<c>dense</c>, <c>dense_1</c>, …).</param>
+    /// <param name="inputShape">Shape of one sample (no batch axis): the layer builds at once, as Keras's <c>input_shape</c>.</param>
+    protected Layer(string? name = null, int[]? inputShape = null)
+    {
+        Name = name ?? LayerNames.Unique(LayerNames.ToSnakeCase(GetType().Name));
+        if (inputShape is not null)
+        {
+            foreach (int d in inputShape)
+                if (d <= 0) throw new ArgumentException($"{Describe()}: expected an input shape of positive dimensions, got {Shape.Format(inputShape)}.");
+            DeclaredInputShape = (int[])inputShape.Clone();
+        }
+    }
+
+    /// <summary>The layer's unique name.</summary>
+    public string Name { get; }
+
+    /// <summary>Keras's class name, as written in model files (<c>Dense</c>, <c>Conv2D</c>, …).</summary>
+    public virtual string ClassName => GetType().Name;
+
+    /// <summary>
+    /// Whether the optimizer updates this layer's weights. Setting it on a model sets it on every
+    /// layer inside. As in Keras, a change takes effect at the next <c>Compile</c>.
+    /// </summary>
+    public virtual bool Trainable
+    {
+        get => _trainable;
+        set
+        {
+            _trainable = value;
+            foreach (var layer in SubLayers) layer.Trainable = value;
+        }
+    }
+
+    /// <summary>True once <see cref="Build"/> has created the weights.</summary>
+    public bool Built { get; protected set; }
+
+    /// <summary>The input shape the layer was built for (batch axis null), or null before building.</summary>
+    public int?[]? BuiltInputShape { get; private set; }
+
+    /// <summary>The per-sample input shape given to the constructor, if any.</summary>
+    public int[]? DeclaredInputShape { get; }
+
+    /// <summary>Layers nested inside this one (a model's layers, a wrapper's inner layer).</summary>
+    protected internal virtual IEnumerable<Layer> SubLayers => [];
+
+    /// <summary>All weights in Keras's order: trainable ones, then non-trainable ones, then those of nested layers.</summary>
+    public IReadOnlyList<Variable> Weights
+    {
+        get
+        {
+            var all = new List<Variable>();
+            var seen = new HashSet<Variable>(ReferenceEqualityComparer.Instance);
+            foreach (var v in _variables.Where(v => v.Trainable).Concat(_variables.Where(v => !v.Trainable)))
+                if (seen.Add(v)) all.Add(v);
+            foreach (var layer in SubLayers)
+                foreach (var v in layer.Weights)
+                    if (seen.Add(v)) all.Add(v);
+            return all;
+        }
+    }
+
+    /// <summary>Weights the optimizer updates: none when the layer is frozen.</summary>
+    public IReadOnlyList<Variable> TrainableWeights =>
+        !Trainable ? [] : Distinct(_variables.Where(v => v.Trainable).Concat(SubLayers.SelectMany(l => l.TrainableWeights)));
+
+    /// <summary>Weights the optimizer leaves alone: all of them when the layer is frozen.</summary>
+    public IReadOnlyList<Variable> NonTrainableWeights =>
+        !Trainable ? Weights : Distinct(_variables.Where(v => !v.Trainable).Concat(SubLayers.SelectMany(l => l.NonTrainableWeights)));
+
+    private static List<Variable> Distinct(IEnumerable<Variable> vs)
+    {
+        var seen = new HashSet<Variable>(ReferenceEqualityComparer.Instance);
+        return vs.Where(seen.Add).ToList();
+    }
+
+    /// <summary>
+    /// Creates the weights for inputs of <paramref name="inputShape"/> (batch axis first, null when
+    /// unknown). Called by <see cref="Call"/> on first use; call it yourself to build early.
+    /// </summary>
+    public virtual void Build(int?[] inputShape)
+    {
+        BuiltInputShape = (int?[])inputShape.Clone();
+        Built = true;
+    }
+
+    /// <summary>Runs the layer (Keras's <c>layer(x, training=...)</c>), building it first if needed.</summary>
+    /// <param name="inputs">A batch; the first axis is the batch.</param>
+    /// <param name="training">Training mode: dropout and noise are active, batch statistics are used.</param>
+    public Tensor Call(Tensor inputs, bool training = false)
+    {
+        if (!Built) Build(BatchShape(inputs.Shape));
+        return Forward(inputs, training);
+    }
+
+    /// <summary>The computation; <paramref name="inputs"/> has a batch axis first.</summary>
+    protected abstract Tensor Forward(Tensor inputs, bool training);
+
+    /// <summary>Output shape for an input shape (batch axis null when unknown).</summary>
+    public virtual int?[] ComputeOutputShape(int?[] inputShape) => inputShape;
+
+    /// <summary>The layer's configuration in Keras's JSON form (keys as in <c>get_config()</c>).</summary>
+    public virtual JsonObject GetConfig()
+    {
+        var c = new JsonObject { ["name"] = Name, ["trainable"] = Trainable, ["dtype"] = "float32" };
+        if (DeclaredInputShape is not null)
+            c["batch_input_shape"] = new JsonArray([null, .. DeclaredInputShape.Select(d => (JsonNode)d)]);
+        return c;
+    }
+
+    /// <summary>Creates a weight (Keras's <c>add_weight</c>); called from <see cref="Build"/>, in Keras's order.</summary>
+    protected Variable AddWeight(string name, int[] shape, Initializers.Initializer initializer, bool trainable = true,
+        Regularizers.Regularizer? regularizer = null, Constraints.Constraint? constraint = null)
+    {
+        var value = initializer.Call(shape);
+        var v = new Variable(this, name, value, trainable, regularizer, constraint);
+        _variables.Add(v);
+        return v;
+    }
+
+    /// <summary>The regularization penalties of this layer's weights (and nested layers'), to add to the loss.</summary>
+    public IEnumerable<Tensor> RegularizationLosses()
+    {
+        foreach (var v in Weights)
+            if (v.Regularizer is { } r) yield return r.Call(v.Value);
+    }
+
+    /// <summary>Number of scalars in all weights.</summary>
+    public long CountParams() => Weights.Sum(v => (long)v.Value.Size);
+
+    /// <summary>Copies of the weights' values, in <see cref="Weights"/> order (Keras's <c>get_weights()</c>).</summary>
+    public IReadOnlyList<Tensor> GetWeights() => Weights.Select(v => v.Value.Clone()).ToList();
+
+    /// <summary>Sets the weights' values from tensors in <see cref="Weights"/> order (Keras's <c>set_weights()</c>).</summary>
+    /// <exception cref="ArgumentException">The count or a shape differs; the message names the layer, the weight and both shapes.</exception>
+    public void SetWeights(IEnumerable<Tensor> weights)
+    {
+        var values = weights.ToList();
+        var mine = Weights;
+        if (values.Count != mine.Count)
+            throw new ArgumentException($"{Describe()}.SetWeights: expected {mine.Count} weight tensors ({string.Join(", ", mine.Select(v => v.Path))}), got {values.Count}.");
+        for (int i = 0; i < values.Count; i++)
+            if (values[i].Shape != mine[i].Shape)
+                throw new ArgumentException($"{Describe()}.SetWeights: expected weight {i} ('{mine[i].Path}') of shape {mine[i].Shape}, got {values[i].Shape}.");
+        for (int i = 0; i < values.Count; i++) mine[i].Value.Assign(values[i]);
+    }
+
+    /// <summary><c>ClassName 'name'</c>, the subject of this layer's error messages.</summary>
+    protected internal string Describe() => $"{ClassName} '{Name}'";
+
+    /// <summary>A tensor shape with its batch axis made unknown.</summary>
+    internal static int?[] BatchShape(Shape s) => [null, .. s.Dims.Skip(1).Select(d => (int?)d)];
+
+    /// <summary>Python's notation for a symbolic shape: <c>(None, 300)</c>.</summary>
+    public static string FormatShape(int?[] shape) =>
+        shape.Length == 1 ? $"({shape[0]?.ToString() ?? "None"},)" : "(" + string.Join(", ", shape.Select(d => d?.ToString() ?? "None")) + ")";
+
+    /// <inheritdoc/>
+    public override string ToString() => $"<{ClassName} name={Name}, built={Built}>";
+
+    /// <summary>Throws when the input's last axis differs from what the layer was built for.</summary>
+    protected void CheckLastDim(Tensor x, int expected)
+    {
+        if (x.Rank < 2 || x.Shape[^1] != expected)
+            throw new ArgumentException($"{Describe()}: expected input with last dimension {expected}, got shape {x.Shape}.");
+    }
+}

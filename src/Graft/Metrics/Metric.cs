@@ -1,0 +1,63 @@
+using Graft.Tensors;
+
+namespace Graft.Metrics;
+
+/// <summary>
+/// A stateful quality measure accumulated over batches (Keras's <c>keras.metrics</c>):
+/// <see cref="UpdateState"/> per batch, <see cref="Result"/> at the end, <see cref="ResetState"/> per epoch.
+/// </summary>
+public abstract class Metric
+{
+    /// <param name="name">Name in logs and history (Keras uses the identifier it was given).</param>
+    protected Metric(string name) => Name = name;
+
+    /// <summary>Name in logs and history.</summary>
+    public string Name { get; internal set; }
+
+    /// <summary>Adds a batch of targets and predictions.</summary>
+    public abstract void UpdateState(Tensor yTrue, Tensor yPred);
+
+    /// <summary>The value over everything seen since the last reset.</summary>
+    public abstract double Result();
+
+    /// <summary>Forgets everything seen.</summary>
+    public abstract void ResetState();
+
+    /// <summary>A fresh metric of the same kind and settings (each compile gets its own state).</summary>
+    public abstract Metric CloneEmpty();
+
+    /// <summary>
+    /// Resolves Keras identifiers: <c>accuracy</c>/<c>acc</c> (binary, categorical or sparse from the
+    /// shapes, as Keras decides), <c>binary_accuracy</c>, <c>categorical_accuracy</c>,
+    /// <c>sparse_categorical_accuracy</c>, <c>precision</c>, <c>recall</c>, <c>auc</c>,
+    /// <c>top_k_categorical_accuracy</c>, <c>sparse_top_k_categorical_accuracy</c>, <c>mse</c>, <c>mae</c>.
+    /// </summary>
+    public static Metric Get(string identifier) => identifier.ToLowerInvariant() switch
+    {
+        "accuracy" or "acc" => new AutoAccuracy(identifier),
+        "binary_accuracy" => new BinaryAccuracy(),
+        "categorical_accuracy" => new CategoricalAccuracy(),
+        "sparse_categorical_accuracy" => new SparseCategoricalAccuracy(),
+        "precision" => new Precision(),
+        "recall" => new Recall(),
+        "auc" => new AUC(),
+        "top_k_categorical_accuracy" => new TopKCategoricalAccuracy(),
+        "sparse_top_k_categorical_accuracy" => new SparseTopKCategoricalAccuracy(),
+        "mse" or "mean_squared_error" => new MeanSquaredError(identifier),
+        "mae" or "mean_absolute_error" => new MeanAbsoluteError(identifier),
+        _ => throw new ArgumentException($"Metric: expected one of accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, precision, recall, auc, top_k_categorical_accuracy, sparse_top_k_categorical_accuracy, mse, mae; got '{identifier}'."),
+    };
+
+    /// <summary>Lets a Keras identifier stand where a metric is expected (<c>metrics: ["accuracy"]</c>).</summary>
+    public static implicit operator Metric(string identifier) => Get(identifier);
+
+    /// <summary>The values on the host, for accumulation.</summary>
+    internal static float[] Host(Tensor t) => t.Data;
+
+    /// <summary>Predictions and targets as (rows, columns) with targets aligned to the predictions.</summary>
+    internal static (float[] t, float[] p, int rows, int cols) Rows(Tensor yTrue, Tensor yPred)
+    {
+        int cols = yPred.Rank == 0 ? 1 : yPred.Shape[^1];
+        return (Host(yTrue), Host(yPred), yPred.Size / Math.Max(1, cols), cols);
+    }
+}

@@ -1,0 +1,20 @@
+using Graft.Tensors;
+
+namespace Graft.Metrics;
+
+/// <summary>Share of samples whose arg-max prediction equals the integer class id.</summary>
+public sealed class SparseCategoricalAccuracy(string name = "sparse_categorical_accuracy") : MeanMetricWrapper(name)
+{
+    /// <inheritdoc/>
+    public override void UpdateState(Tensor yTrue, Tensor yPred)
+    {
+        var (t, p, rows, cols) = Rows(yTrue, yPred);
+        int hits = 0;
+        for (int r = 0; r < rows; r++)
+            if (CategoricalAccuracy.ArgMax(p, r * cols, cols) == (int)t[r]) hits++;
+        Add(hits, rows);
+    }
+
+    /// <inheritdoc/>
+    public override Metric CloneEmpty() => new SparseCategoricalAccuracy(Name);
+}

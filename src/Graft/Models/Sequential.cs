@@ -1,0 +1,114 @@
+using System.Text.Json.Nodes;
+using Graft.Layers;
+using Graft.Layers.Core;
+using Graft.Tensors;
+
+namespace Graft.Models;
+
+/// <summary>
+/// A plain stack of layers, each feeding the next (Keras's <c>keras.Sequential</c>). With an
+/// <see cref="InputLayer"/> first (or a first layer given <c>inputShape</c>) it builds at once;
+/// otherwise it builds on its first call, from the data's shape.
+/// </summary>
+public sealed class Sequential : Model
+{
+    private readonly List<Layer> _layers = [];
+    private InputLayer? _input;
+
+    /// <param name="layers">Layers in order; they are shared, not copied.</param>
+    /// <param name="name">Model name; defaults to <c>sequential</c>, <c>sequential_1</c>, …</param>
+    public Sequential(IEnumerable<Layer>? layers = null, string? name = null) : base(name)
+    {
+        if (layers is not null) foreach (var l in layers) Add(l);
+    }
+
+    /// <inheritdoc/>
+    public override LayerList Layers => new(_layers);
+
+    /// <summary>The input layer, when the model declares its input shape.</summary>
+    public InputLayer? InputLayer => _input;
+
+    /// <summary>Appends a layer (Keras's <c>model.add</c>); the model is rebuilt on its next use if needed.</summary>
+    /// <exception cref="ArgumentException">The layer is already in this model, or an InputLayer comes after other layers.</exception>
+    public void Add(Layer layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        if (layer is InputLayer input)
+        {
+            if (_layers.Count > 0 || _input is not null)
+                throw new ArgumentException($"Sequential '{Name}'.Add: expected an InputLayer only as the first layer, got {input.Describe()} after {_layers.Count} layer(s).");
+            _input = input;
+            Build([null, .. input.Shape.Select(d => (int?)d)]);
+            return;
+        }
+        if (_layers.Contains(layer))
+            throw new ArgumentException($"Sequential '{Name}'.Add: expected a layer not yet in the model, got {layer.Describe()} a second time.");
+        _layers.Add(layer);
+        if (_layers.Count == 1 && _input is null && layer.DeclaredInputShape is { } declared)
+            Build([null, .. declared.Select(d => (int?)d)]);
+        else if (Built) Build(BuiltInputShape!);
+    }
+
+    /// <summary>Removes and returns the last layer (Keras's <c>model.pop()</c>).</summary>
+    /// <exception cref="InvalidOperationException">The model has no layers.</exception>
+    public Layer Pop()
+    {
+        if (_layers.Count == 0) throw new InvalidOperationException($"Sequential '{Name}'.Pop: expected at least one layer, got none.");
+        var last = _layers[^1];
+        _layers.RemoveAt(_layers.Count - 1);
+        return last;
+    }
+
+    /// <summary>Builds every layer in turn for <paramref name="inputShape"/>, checking that each fits the last.</summary>
+    public override void Build(int?[] inputShape)
+    {
+        var shape = inputShape;
+        foreach (var layer in _layers)
+        {
+            if (!layer.Built) layer.Build(shape);
+            else if (layer.BuiltInputShape is { } had && !Compatible(had, shape))
+                throw new ArgumentException($"Sequential '{Name}': expected input of shape {FormatShape(had)} for the already built {layer.Describe()}, got {FormatShape(shape)} from the layer before it.");
+            shape = layer.ComputeOutputShape(shape);
+        }
+        base.Build(inputShape);
+    }
+
+    private static bool Compatible(int?[] a, int?[] b) =>
+        a.Length == b.Length && a.Zip(b).Skip(1).All(p => p.First is null || p.Second is null || p.First == p.Second);
+
+    /// <inheritdoc/>
+    protected override Tensor Forward(Tensor inputs, bool training)
+    {
+        if (_input is not null) inputs = _input.Call(inputs, training);
+        foreach (var layer in _layers) inputs = layer.Call(inputs, training);
+        return inputs;
+    }
+
+    /// <inheritdoc/>
+    public override int?[] ComputeOutputShape(int?[] inputShape)
+    {
+        var s = inputShape;
+        foreach (var layer in _layers) s = layer.ComputeOutputShape(s);
+        return s;
+    }
+
+    /// <inheritdoc/>
+    public override Model Clone()
+    {
+        var layers = new List<Layer>();
+        if (_input is not null) layers.Add(new InputLayer(_input.Shape, _input.Name));
+        foreach (var l in _layers) layers.Add(l is Model m ? m.Clone() : Saving.LayerRegistry.FromConfig(l.ClassName, l.GetConfig()));
+        var clone = new Sequential(layers, Name) { Trainable = Trainable };
+        if (Built && !clone.Built) clone.Build(BuiltInputShape!);
+        return clone;
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var layers = new JsonArray();
+        if (_input is not null) layers.Add(Saving.LayerRegistry.Serialize(_input));
+        foreach (var l in _layers) layers.Add(Saving.LayerRegistry.Serialize(l));
+        return new JsonObject { ["name"] = Name, ["trainable"] = Trainable, ["dtype"] = "float32", ["layers"] = layers };
+    }
+}

@@ -1,0 +1,128 @@
+using Graft.Autograd;
+using Graft.Layers;
+using Graft.Tensors;
+
+namespace Graft.Optimizers;
+
+/// <summary>
+/// Updates trainable weights from their gradients (Keras's <c>keras.optimizers</c>), with Keras's
+/// shared options: learning-rate schedules, decoupled weight decay, and gradient clipping by
+/// value, by each weight's norm, or by the global norm.
+/// </summary>
+public abstract class Optimizer
+{
+    private readonly Dictionary<Variable, Tensor[]> _slots = new(ReferenceEqualityComparer.Instance);
+    private double _fixedLearningRate;
+
+    /// <param name="learningRate">Rate or schedule.</param>
+    /// <param name="weightDecay">Decoupled decay: w −= w·decay·lr before each update; null for none.</param>
+    /// <param name="clipnorm">Clip each gradient to this L2 norm.</param>
+    /// <param name="clipvalue">Clip each gradient element to ±this.</param>
+    /// <param name="globalClipnorm">Clip all gradients together to this global L2 norm.</param>
+    protected Optimizer(LearningRate learningRate, double? weightDecay, double? clipnorm, double? clipvalue, double? globalClipnorm)
+    {
+        if (new[] { clipnorm, clipvalue, globalClipnorm }.Count(v => v is not null) > 1)
+            throw new ArgumentException($"{GetType().Name}: expected at most one of clipnorm, clipvalue, global_clipnorm, got several.");
+        foreach (var (v, n) in new[] { (clipnorm, "clipnorm"), (clipvalue, "clipvalue"), (globalClipnorm, "global_clipnorm"), (weightDecay, "weight_decay") })
+            if (v is { } x && !(x >= 0)) throw new ArgumentOutOfRangeException(n, $"{GetType().Name}: expected {n} >= 0, got {x}.");
+        _fixedLearningRate = learningRate.Value;
+        Schedule = learningRate.Schedule;
+        WeightDecay = weightDecay; Clipnorm = clipnorm; Clipvalue = clipvalue; GlobalClipnorm = globalClipnorm;
+    }
+
+    /// <summary>Keras's optimizer name (<c>SGD</c>, <c>adam</c>, …).</summary>
+    public virtual string Name => GetType().Name;
+
+    /// <summary>The schedule, when the rate is not fixed.</summary>
+    public Schedules.LearningRateSchedule? Schedule { get; private set; }
+
+    /// <summary>Updates applied so far (Keras's <c>optimizer.iterations</c>).</summary>
+    public long Iterations { get; private set; }
+
+    /// <summary>The learning rate for the next update. Setting it replaces any schedule (as callbacks do).</summary>
+    public double LearningRate
+    {
+        get => Schedule?.Call(Iterations) ?? _fixedLearningRate;
+        set
+        {
+            if (!(value >= 0) || !double.IsFinite(value)) throw new ArgumentOutOfRangeException(nameof(value), $"{Name}: expected a finite learning rate >= 0, got {value}.");
+            Schedule = null; _fixedLearningRate = value;
+        }
+    }
+
+    /// <summary>Decoupled weight decay factor, or null.</summary>
+    public double? WeightDecay { get; }
+    /// <summary>Per-weight gradient norm cap, or null.</summary>
+    public double? Clipnorm { get; }
+    /// <summary>Gradient element cap, or null.</summary>
+    public double? Clipvalue { get; }
+    /// <summary>Global gradient norm cap, or null.</summary>
+    public double? GlobalClipnorm { get; }
+
+    /// <summary>
+    /// One update of every variable from its <see cref="Tensor.Grad"/>; variables without a gradient
+    /// are skipped. Constraints are applied afterwards.
+    /// </summary>
+    public void Apply(IReadOnlyList<Variable> variables)
+    {
+        float lr = (float)LearningRate;
+        var withGrad = variables.Where(v => v.Value.Grad is not null).ToList();
+        using (GradMode.NoGrad())
+        {
+            if (GlobalClipnorm is { } gc) ClipGlobal(withGrad, (float)gc);
+            foreach (var v in withGrad)
+            {
+                var g = v.Value.Grad!;
+                if (Clipvalue is { } cv) g.Backend.Unary(Tensors.Backends.UnaryOp.Clip, g, g, -(float)cv, (float)cv);
+                if (Clipnorm is { } cn) ClipNorm(g, (float)cn);
+                if (WeightDecay is { } wd && wd > 0) v.Value.Backend.Axpy(-(float)wd * lr, v.Value, v.Value);
+                if (!_slots.TryGetValue(v, out var slots)) _slots[v] = slots = CreateSlots(v);
+                UpdateStep(v.Value, g, slots, lr);
+                if (v.Constraint is { } c) v.Value.Assign(c.Call(v.Value));
+            }
+        }
+        Iterations++;
+        OnIterationEnd();
+    }
+
+    private static void ClipNorm(Tensor g, float max)
+    {
+        float norm = MathF.Sqrt(Ops.Sum(Ops.Square(g)).Item());
+        if (norm > max) g.Backend.Unary(Tensors.Backends.UnaryOp.MulScalar, g, g, max / norm);
+    }
+
+    private static void ClipGlobal(List<Variable> vs, float max)
+    {
+        double sq = vs.Sum(v => (double)Ops.Sum(Ops.Square(v.Value.Grad!)).Item());
+        float norm = (float)Math.Sqrt(sq);
+        if (norm > max)
+            foreach (var v in vs) v.Value.Grad!.Backend.Unary(Tensors.Backends.UnaryOp.MulScalar, v.Value.Grad, v.Value.Grad, max / norm);
+    }
+
+    /// <summary>Per-variable state tensors (momentum, moments, …), created on first update.</summary>
+    protected abstract Tensor[] CreateSlots(Variable v);
+
+    /// <summary>The optimizer's rule: updates <paramref name="w"/> in place from <paramref name="g"/>.</summary>
+    protected abstract void UpdateStep(Tensor w, Tensor g, Tensor[] slots, float lr);
+
+    /// <summary>Hook after each full update (Nadam's running product).</summary>
+    protected virtual void OnIterationEnd() { }
+
+    /// <summary>A zero tensor shaped like <paramref name="v"/>.</summary>
+    protected static Tensor ZerosLike(Variable v) => Tensor.Zeros(v.Shape.ToArray());
+
+    /// <summary>Resolves Keras identifiers with Keras's defaults: <c>sgd</c>, <c>adam</c>, <c>adamw</c>, <c>rmsprop</c>, <c>adagrad</c>, <c>nadam</c>.</summary>
+    public static Optimizer Get(string identifier) => identifier.ToLowerInvariant() switch
+    {
+        "sgd" => new SGD(),
+        "adam" => new Adam(),
+        "adamw" => new AdamW(),
+        "rmsprop" => new RMSprop(),
+        "adagrad" => new Adagrad(),
+        "nadam" => new Nadam(),
+        _ => throw new ArgumentException($"Optimizer: expected one of sgd, adam, adamw, rmsprop, adagrad, nadam; got '{identifier}'."),
+    };
+
+    /// <summary>Lets a Keras identifier stand where an optimizer is expected (<c>optimizer: "sgd"</c>).</summary>
+    public static implicit operator Optimizer(string identifier) => Get(identifier);
+}

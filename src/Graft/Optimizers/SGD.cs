@@ -1,0 +1,35 @@
+using Graft.Layers;
+using Graft.Tensors;
+
+namespace Graft.Optimizers;
+
+/// <summary>Stochastic gradient descent with optional (Nesterov) momentum; Keras's default rate 0.01.</summary>
+public sealed class SGD : Optimizer
+{
+    /// <param name="learningRate">Default 0.01.</param>
+    /// <param name="momentum">In [0, 1]; 0 is plain SGD.</param>
+    /// <param name="nesterov">Nesterov momentum.</param>
+    /// <param name="weightDecay">Decoupled decay, or null.</param>
+    /// <param name="clipnorm">Per-weight gradient norm cap.</param>
+    /// <param name="clipvalue">Gradient element cap.</param>
+    /// <param name="globalClipnorm">Global gradient norm cap.</param>
+    public SGD(LearningRate? learningRate = null, double momentum = 0.0, bool nesterov = false,
+        double? weightDecay = null, double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null)
+        : base(learningRate ?? 0.01, weightDecay, clipnorm, clipvalue, globalClipnorm)
+    {
+        if (momentum is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(momentum), $"SGD: expected momentum in [0, 1], got {momentum}.");
+        Momentum = momentum; Nesterov = nesterov;
+    }
+
+    /// <summary>Momentum factor.</summary>
+    public double Momentum { get; }
+    /// <summary>Whether momentum is Nesterov's.</summary>
+    public bool Nesterov { get; }
+
+    /// <inheritdoc/>
+    protected override Tensor[] CreateSlots(Variable v) => Momentum > 0 ? [ZerosLike(v)] : [];
+
+    /// <inheritdoc/>
+    protected override void UpdateStep(Tensor w, Tensor g, Tensor[] slots, float lr) =>
+        w.Backend.SgdStep(w, g, slots.Length > 0 ? slots[0] : null, lr, (float)Momentum, Nesterov);
+}

@@ -1,0 +1,87 @@
+using System.Numerics.Tensors;
+
+namespace Graft.Tensors.Backends;
+
+/// <summary>Optimizer updates as single passes over each weight, the formulas of Keras 3's optimizers.</summary>
+internal sealed partial class CpuBackend
+{
+    public void SgdStep(Tensor wt, Tensor gt, Tensor? velocity, float lr, float momentum, bool nesterov)
+    {
+        Span<float> w = wt.Data; ReadOnlySpan<float> g = gt.Data;
+        if (velocity is null) { TensorPrimitives.MultiplyAdd(g, -lr, w, w); return; }
+        Span<float> m = velocity.Data;
+        for (int i = 0; i < w.Length; i++)
+        {
+            // m = μ·m − lr·g;  w += m  (Nesterov: w += μ·m − lr·g)
+            float mi = momentum * m[i] - lr * g[i];
+            m[i] = mi;
+            w[i] += nesterov ? momentum * mi - lr * g[i] : mi;
+        }
+    }
+
+    public void AdamStep(Tensor wt, Tensor gt, Tensor mt, Tensor vt, Tensor? vHatT, float alpha, float beta1, float beta2, float epsilon)
+    {
+        Span<float> w = wt.Data, m = mt.Data, v = vt.Data; ReadOnlySpan<float> g = gt.Data;
+        Span<float> vh = vHatT is null ? default : vHatT.Data;
+        for (int i = 0; i < w.Length; i++)
+        {
+            // m += (g − m)(1 − β1);  v += (g² − v)(1 − β2);  w −= α·m / (√v + ε)
+            float gi = g[i];
+            float mi = m[i] + (gi - m[i]) * (1f - beta1);
+            float vi = v[i] + (gi * gi - v[i]) * (1f - beta2);
+            m[i] = mi; v[i] = vi;
+            if (vHatT is not null) { vi = MathF.Max(vh[i], vi); vh[i] = vi; }
+            w[i] -= alpha * mi / (MathF.Sqrt(vi) + epsilon);
+        }
+    }
+
+    public void NadamStep(Tensor wt, Tensor gt, Tensor mt, Tensor vt, float lr, float beta1, float beta2, float epsilon,
+        float uT, float uT1, float uProductT, float uProductT1, float beta2Power)
+    {
+        Span<float> w = wt.Data, m = mt.Data, v = vt.Data; ReadOnlySpan<float> g = gt.Data;
+        for (int i = 0; i < w.Length; i++)
+        {
+            float gi = g[i];
+            float mi = m[i] + (gi - m[i]) * (1f - beta1);
+            float vi = v[i] + (gi * gi - v[i]) * (1f - beta2);
+            m[i] = mi; v[i] = vi;
+            float mHat = uT1 * mi / (1f - uProductT1) + (1f - uT) * gi / (1f - uProductT);
+            float vHat = vi / (1f - beta2Power);
+            w[i] -= mHat * lr / (MathF.Sqrt(vHat) + epsilon);
+        }
+    }
+
+    public void RmsPropStep(Tensor wt, Tensor gt, Tensor vt, Tensor? meanGrad, Tensor? momentumSlot, float lr, float rho, float momentum, float epsilon)
+    {
+        Span<float> w = wt.Data, v = vt.Data; ReadOnlySpan<float> g = gt.Data;
+        Span<float> mg = meanGrad is null ? default : meanGrad.Data;
+        Span<float> mo = momentumSlot is null ? default : momentumSlot.Data;
+        for (int i = 0; i < w.Length; i++)
+        {
+            // v = ρv + (1−ρ)g²;  centered: denominator v − (mean g)²;  increment = lr·g / √(denominator + ε)
+            float gi = g[i];
+            float vi = rho * v[i] + (1f - rho) * gi * gi;
+            v[i] = vi;
+            float denominator = vi;
+            if (meanGrad is not null)
+            {
+                float a = rho * mg[i] + (1f - rho) * gi;
+                mg[i] = a;
+                denominator = vi - a * a;
+            }
+            float increment = lr * gi / MathF.Sqrt(denominator + epsilon);
+            if (momentumSlot is not null) { mo[i] = momentum * mo[i] + increment; w[i] -= mo[i]; }
+            else w[i] -= increment;
+        }
+    }
+
+    public void AdagradStep(Tensor wt, Tensor gt, Tensor accumulator, float lr, float epsilon)
+    {
+        Span<float> w = wt.Data, a = accumulator.Data; ReadOnlySpan<float> g = gt.Data;
+        for (int i = 0; i < w.Length; i++)
+        {
+            a[i] += g[i] * g[i];
+            w[i] -= lr * g[i] / MathF.Sqrt(a[i] + epsilon);
+        }
+    }
+}

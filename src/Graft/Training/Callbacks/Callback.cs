@@ -1,0 +1,29 @@
+using Graft.Models;
+
+namespace Graft.Training.Callbacks;
+
+/// <summary>
+/// Hooks into <c>Fit</c> (Keras's <c>keras.callbacks.Callback</c>). <c>logs</c> hold the running
+/// or final metrics: <c>loss</c>, metric names, and <c>val_</c>-prefixed ones at epoch end.
+/// </summary>
+public abstract class Callback
+{
+    /// <summary>The model being trained (set by <c>Fit</c>).</summary>
+    public Model Model { get; internal set; } = null!;
+
+    /// <summary>Total epochs and steps per epoch of the current <c>Fit</c>.</summary>
+    public (int Epochs, int Steps) Params { get; internal set; }
+
+    /// <summary>Called once before the first epoch.</summary>
+    public virtual void OnTrainBegin(IReadOnlyDictionary<string, double> logs) { }
+    /// <summary>Called once after the last epoch.</summary>
+    public virtual void OnTrainEnd(IReadOnlyDictionary<string, double> logs) { }
+    /// <summary>Called at the start of each epoch (0-based).</summary>
+    public virtual void OnEpochBegin(int epoch, IReadOnlyDictionary<string, double> logs) { }
+    /// <summary>Called at the end of each epoch with its final metrics.</summary>
+    public virtual void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs) { }
+    /// <summary>Called before each training batch.</summary>
+    public virtual void OnTrainBatchBegin(int batch, IReadOnlyDictionary<string, double> logs) { }
+    /// <summary>Called after each training batch with the running metrics.</summary>
+    public virtual void OnTrainBatchEnd(int batch, IReadOnlyDictionary<string, double> logs) { }
+}

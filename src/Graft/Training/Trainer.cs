@@ -1,0 +1,218 @@
+using Graft.Autograd;
+using Graft.Layers;
+using Graft.Metrics;
+using Graft.Models;
+using Graft.Tensors;
+using Graft.Training.Callbacks;
+
+namespace Graft.Training;
+
+/// <summary>
+/// The loops behind <c>Fit</c>, <c>Evaluate</c> and <c>Predict</c>. Each step runs inside a
+/// <see cref="TensorScope"/>, so activations and gradients reuse pooled buffers; frozen weights and
+/// the data need no gradient, so no backward work is done below the lowest trainable layer.
+/// </summary>
+internal sealed class Trainer(Model model, CompileState state)
+{
+    public History Fit(Tensor x, Tensor y, int batchSize, int epochs, (Tensor X, Tensor Y)? validationData, double validationSplit,
+        bool shuffle, IEnumerable<Callback>? callbacks, int verbose, int initialEpoch)
+    {
+        const string subject = "Model.Fit";
+        CheckData(x, y, subject, "x", "y");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        ArgumentOutOfRangeException.ThrowIfNegative(epochs);
+        if (!(validationSplit >= 0 && validationSplit < 1))
+            throw new ArgumentOutOfRangeException(nameof(validationSplit), $"{subject}: expected validation_split in [0, 1), got {validationSplit}.");
+        if (validationData is null && validationSplit > 0)
+        {
+            // Keras takes the last fraction, before any shuffling.
+            int n = x.Shape[0], split = n - (int)(n * validationSplit);
+            if (split == 0 || split == n)
+                throw new ArgumentException($"{subject}: expected validation_split {validationSplit} to leave samples on both sides of {n}, got {split} for training.");
+            validationData = (x[split..], y[split..]);
+            (x, y) = (x[..split], y[..split]);
+        }
+        if (validationData is { } vd) CheckData(vd.X, vd.Y, subject, "validation x", "validation y");
+
+        Prepare(x, y, subject);
+        if (validationData is { } v) state.Loss.Validate(v.Y, OutputShapeFor(v.X));
+        WarnIfTrainableChanged();
+        var trained = ApplyTrainableFlags();
+
+        var history = new History();
+        var all = new List<Callback>(callbacks ?? []) { history };
+        if (verbose > 0) all.Insert(0, new ProgressLogger(verbose, Console.Out));
+        int samples = x.Shape[0], steps = (samples + batchSize - 1) / batchSize;
+        foreach (var c in all) { c.Model = model; c.Params = (epochs, steps); }
+
+        var lossTracker = new MeanMetric("loss");
+        var empty = new Dictionary<string, double>();
+        model.StopTraining = false;
+        foreach (var c in all) c.OnTrainBegin(empty);
+        var logs = new Dictionary<string, double>();
+        for (int epoch = initialEpoch; epoch < epochs && !model.StopTraining; epoch++)
+        {
+            lossTracker.ResetState();
+            foreach (var m in state.Metrics) m.ResetState();
+            foreach (var c in all) c.OnEpochBegin(epoch, empty);
+            var order = shuffle ? Graft.Random.Global.Permutation(samples) : Enumerable.Range(0, samples).ToArray();
+            for (int step = 0; step < steps && !model.StopTraining; step++)
+            {
+                foreach (var c in all) c.OnTrainBatchBegin(step, empty);
+                int start = step * batchSize, count = Math.Min(batchSize, samples - start);
+                TrainStep(x, y, order.AsSpan(start, count).ToArray(), trained, lossTracker);
+                logs = Logs(lossTracker);
+                foreach (var c in all) c.OnTrainBatchEnd(step, logs);
+            }
+            if (validationData is { } val)
+                foreach (var (k, value) in Evaluate(val.X, val.Y, batchSize, validating: true)) logs["val_" + k] = value;
+            foreach (var c in all) c.OnEpochEnd(epoch, logs);
+        }
+        foreach (var c in all) c.OnTrainEnd(logs);
+        return history;
+    }
+
+    private void TrainStep(Tensor x, Tensor y, int[] indices, IReadOnlyList<Variable> trained, MeanMetric lossTracker)
+    {
+        using var scope = TensorScope.Begin();
+        var xb = Ops.Gather(x, indices);
+        var yb = Ops.Gather(y, indices);
+        var pred = model.Call(xb, training: true);
+        var loss = TotalLoss(yb, pred);
+        float value = loss.Item();
+        if (loss.RequiresGrad)
+        {
+            loss.Backward();
+            state.Optimizer.Apply(trained);
+            foreach (var v in trained) v.Value.ZeroGrad();
+        }
+        lossTracker.Update(value, indices.Length);
+        using (GradMode.NoGrad())
+            foreach (var m in state.Metrics) m.UpdateState(yb, pred);
+    }
+
+    /// <summary>The compiled loss plus every regularization penalty (Keras adds <c>model.losses</c>).</summary>
+    private Tensor TotalLoss(Tensor yTrue, Tensor yPred)
+    {
+        var loss = state.Loss.Call(yTrue, yPred);
+        foreach (var penalty in model.RegularizationLosses()) loss = Ops.Add(loss, penalty);
+        return loss;
+    }
+
+    private Dictionary<string, double> Logs(MeanMetric loss)
+    {
+        var logs = new Dictionary<string, double> { ["loss"] = loss.Result() };
+        foreach (var m in state.Metrics) logs[m.Name] = m.Result();
+        return logs;
+    }
+
+    public Dictionary<string, double> Evaluate(Tensor x, Tensor y, int batchSize, bool validating = false)
+    {
+        const string subject = "Model.Evaluate";
+        if (!validating)
+        {
+            CheckData(x, y, subject, "x", "y");
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+            Prepare(x, y, subject);
+        }
+        var lossTracker = new MeanMetric("loss");
+        var metrics = state.Metrics.Select(m => m.CloneEmpty()).ToList();
+        int n = x.Shape[0];
+        using (GradMode.NoGrad())
+            for (int start = 0; start < n; start += batchSize)
+            {
+                using var scope = TensorScope.Begin();
+                int count = Math.Min(batchSize, n - start);
+                var xb = x[start..(start + count)];
+                var yb = y[start..(start + count)];
+                var pred = model.Call(xb, training: false);
+                lossTracker.Update(TotalLoss(yb, pred).Item(), count);
+                foreach (var m in metrics) m.UpdateState(yb, pred);
+            }
+        var logs = new Dictionary<string, double> { ["loss"] = lossTracker.Result() };
+        foreach (var m in metrics) logs[m.Name] = m.Result();
+        return logs;
+    }
+
+    public static Tensor Predict(Model model, Tensor x, int batchSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        if (x.Rank == 0 || x.Shape[0] == 0) throw new ArgumentException($"Model.Predict: expected at least one sample, got x of shape {x.Shape}.");
+        if (!model.Built) model.Build(Layer.BatchShape(x.Shape));
+        int n = x.Shape[0];
+        using var noGrad = GradMode.NoGrad();
+        // The first batch runs outside any scope: its output gives the result's shape, and the
+        // result must outlive the per-batch scopes.
+        int first = Math.Min(batchSize, n);
+        var head = model.Call(x[..first], training: false);
+        var result = Tensor.Zeros([n, .. head.Shape.Dims[1..]]);
+        var ones = Enumerable.Repeat(1, result.Rank).ToArray();
+        result.Backend.SliceScatterAdd(head, new int[result.Rank], ones, result);
+        for (int start = first; start < n; start += batchSize)
+        {
+            using var scope = TensorScope.Begin();
+            int count = Math.Min(batchSize, n - start);
+            var pred = model.Call(x[start..(start + count)], training: false);
+            var starts = new int[result.Rank]; starts[0] = start;
+            result.Backend.SliceScatterAdd(pred, starts, ones, result);
+        }
+        return result;
+    }
+
+    /// <summary>Builds the model for x if needed and checks the targets against the model's output.</summary>
+    private void Prepare(Tensor x, Tensor y, string subject)
+    {
+        if (!model.Built) model.Build(Layer.BatchShape(x.Shape));
+        state.Loss.Validate(y, OutputShapeFor(x));
+    }
+
+    /// <summary>The output shape for all of x, found by running one sample.</summary>
+    private Shape OutputShapeFor(Tensor x)
+    {
+        using var noGrad = GradMode.NoGrad();
+        using var scope = TensorScope.Begin();
+        var one = model.Call(x[..1], training: false);
+        return new Shape([x.Shape[0], .. one.Shape.Dims[1..]]);
+    }
+
+    private static void CheckData(Tensor x, Tensor y, string subject, string xName, string yName)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        if (x.Rank == 0 || x.Shape[0] == 0)
+            throw new ArgumentException($"{subject}: expected at least one sample in {xName}, got shape {x.Shape}.");
+        if (y.Rank == 0 || y.Shape[0] != x.Shape[0])
+            throw new ArgumentException($"{subject}: expected {xName} and {yName} with the same number of samples, got {x.Shape[0]} ({xName} shape {x.Shape}) and {(y.Rank == 0 ? 0 : y.Shape[0])} ({yName} shape {y.Shape}).");
+        CheckFinite(x, subject, xName);
+        CheckFinite(y, subject, yName);
+    }
+
+    private static void CheckFinite(Tensor t, string subject, string name)
+    {
+        var d = t.Data;
+        int per = t.Size / t.Shape[0];
+        for (int i = 0; i < d.Length; i++)
+            if (!float.IsFinite(d[i]))
+                throw new ArgumentException($"{subject}: expected finite values in {name}, got {d[i]} at sample {i / per} (element {i % per}).");
+    }
+
+    private void WarnIfTrainableChanged()
+    {
+        var changed = state.TrainableAtCompile.Where(p => p.Key.Trainable != p.Value).Select(p => p.Key.Name).ToList();
+        if (changed.Count > 0)
+            Console.Error.WriteLine($"Warning: Model.Fit: the Trainable flag of {string.Join(", ", changed)} changed after Compile; as in Keras, the change takes effect at the next Compile. Call Compile again to apply it.");
+    }
+
+    /// <summary>Marks which weights need gradients for this model's compiled state; returns the trained ones.</summary>
+    private List<Variable> ApplyTrainableFlags()
+    {
+        var trained = new List<Variable>();
+        foreach (var v in model.Weights)
+        {
+            bool t = state.IsTrained(v);
+            v.Value.RequiresGrad = t;
+            if (t) trained.Add(v);
+        }
+        return trained;
+    }
+}
