@@ -48,9 +48,9 @@ public class SeedScenarioTests
 
         // Model A on task A.
         Model modelA = BuildModelA();
-        modelA.Compile(loss: "sparse_categorical_crossentropy", optimizer: new SGD(learningRate: 1e-3), metrics: ["accuracy"]);
-        var historyA = modelA.Fit(xTrainA, yTrainA, epochs: 2, validationData: (xValidA, yValidA), verbose: 0);
-        Assert.Equal(2, historyA["val_accuracy"].Count);
+        modelA.Compile(loss: "sparse_categorical_crossentropy", optimizer: new SGD(learningRate: 1e-2), metrics: ["accuracy"]);
+        var historyA = modelA.Fit(xTrainA, yTrainA, epochs: 3, validationData: (xValidA, yValidA), verbose: 0);
+        Assert.Equal(3, historyA["val_accuracy"].Count);
         Assert.True(historyA["val_accuracy"][^1] > 0.5, $"model A learned task A: val_accuracy {historyA["val_accuracy"][^1]}");
 
         // The seed code, line for line.
@@ -93,7 +93,8 @@ public class SeedScenarioTests
 
         IReadOnlyDictionary<string, double> scores = modelBOnA.Evaluate(xTestB, yTestB);
         Assert.Equal(["accuracy", "loss"], scores.Keys.Order());
-        Assert.True(scores["accuracy"] > 0.7, $"B on A separates shirts from sandals: accuracy {scores["accuracy"]}");
+        Console.WriteLine($"seed scenario: model A val_accuracy {historyA["val_accuracy"][^1]:F4}, B on A test accuracy {scores["accuracy"]:F4}");
+        Assert.True(scores["accuracy"] > 0.8, $"B on A separates shirts from sandals: accuracy {scores["accuracy"]}");
         Tensor probabilities = modelBOnA.Predict(xTestB);
         Assert.Equal(new Shape(xTestB.Shape[0], 1), probabilities.Shape);
         Assert.All(probabilities.ToArray(), p => Assert.InRange(p, 0f, 1f));
