@@ -23,6 +23,7 @@ internal static unsafe class Gemm
     private const int KC = 384;   // largest depth of a packed panel: NR·KC floats (48 KiB) fit in L1/L2
     private const int MC = 252;   // rows of A per block: MC·KC floats (~250 KiB) fit in L2
     private const int NC = 4096;  // columns of B per packed block (L3)
+    private const int SmallM = 48; // at most this many rows: B is read in place, not packed
 
     /// <summary>Threads the GEMM may use; tests set it to 1 or 2 to check both paths.</summary>
     internal static int MaxThreads = Environment.ProcessorCount;
@@ -92,6 +93,9 @@ internal static unsafe class Gemm
         // Row-major A is read in place: its MC×KC block stays in L2 either way, and the packing
         // copy (a strided gather) measured slower than the broadcasts it saves, at every size.
         bool unpackedA = csA == 1 && Vector512.IsHardwareAccelerated;
+        // With few rows (a batch of 32), each B panel would serve only two or three row tiles, so
+        // copying B costs about as much as using it: read row-major B in place instead.
+        bool inPlaceB = unpackedA && csB == 1 && m <= SmallM;
         fixed (float* pA = packA, pB = packB)
         {
             for (int jc = 0; jc < n; jc += NC)
@@ -102,14 +106,15 @@ internal static unsafe class Gemm
                     int kc = Math.Min(kcMax, k - pc);
                     // The first K-panel writes C (or adds to it when accumulating); later ones add.
                     bool add = accumulate || pc > 0;
-                    PackB(kc, nc, b + (long)pc * rsB + (long)jc * csB, rsB, csB, pB);
+                    float* bBlock = b + (long)pc * rsB + (long)jc * csB;
+                    if (!inPlaceB) PackB(kc, nc, bBlock, rsB, csB, pB);
                     for (int ic = 0; ic < m; ic += MC)
                     {
                         int mcb = Math.Min(MC, m - ic);
                         float* aBlock = a + (long)ic * rsA + (long)pc * csA;
                         if (unpackedA)
                         {
-                            MacroKernelUnpackedA(mcb, nc, kc, aBlock, rsA, pA, pB, c + (long)ic * ldc + jc, ldc, add);
+                            MacroKernelUnpackedA(mcb, nc, kc, aBlock, rsA, pA, inPlaceB ? bBlock : pB, inPlaceB ? rsB : 0, pB, c + (long)ic * ldc + jc, ldc, add);
                         }
                         else
                         {
@@ -219,7 +224,8 @@ internal static unsafe class Gemm
         }
     }
 
-    private static void MacroKernelUnpackedA(int mc, int nc, int kc, float* a, int lda, float* scratchA, float* pB, float* c, int ldc, bool add)
+    /// <param name="b">Packed B panels (bStride 0), or row-major B read in place with row stride bStride.</param>
+    private static void MacroKernelUnpackedA(int mc, int nc, int kc, float* a, int lda, float* scratchA, float* b, int bStride, float* scratchB, float* c, int ldc, bool add)
     {
         int mr = MR, nr = NR;
         int fullRows = mc / mr * mr;
@@ -229,15 +235,23 @@ internal static unsafe class Gemm
         for (int j0 = 0; j0 < nc; j0 += nr)
         {
             int cols = Math.Min(nr, nc - j0);
-            float* bPanel = pB + (long)(j0 / nr) * nr * kc;
+            float* bPanel; nint step;
+            if (bStride == 0) { bPanel = b + (long)(j0 / nr) * nr * kc; step = nr; }
+            else if (cols == nr) { bPanel = b + j0; step = bStride; }
+            else { PackB(kc, cols, b + j0, bStride, 1, scratchB); bPanel = scratchB; step = nr; }
             for (int i0 = 0; i0 < mc; i0 += mr)
             {
                 int rows = Math.Min(mr, mc - i0);
                 float* cTile = c + (long)i0 * ldc + j0;
                 bool full = rows == mr;
-                if (full && cols == nr) { Kernel12x32Strided(kc, a + (long)i0 * lda, lda, bPanel, cTile, ldc, add); continue; }
-                if (full) Kernel12x32Strided(kc, a + (long)i0 * lda, lda, bPanel, tile, nr, false);
-                else MicroKernel(kc, scratchA, bPanel, tile, nr, false);
+                if (full && cols == nr) { Kernel12x32Strided(kc, a + (long)i0 * lda, lda, bPanel, step, cTile, ldc, add); continue; }
+                if (full) Kernel12x32Strided(kc, a + (long)i0 * lda, lda, bPanel, step, tile, nr, false);
+                else if (step == nr) MicroKernel(kc, scratchA, bPanel, tile, nr, false);
+                else
+                {
+                    PackB(kc, cols, bPanel, (int)step, 1, scratchB);
+                    MicroKernel(kc, scratchA, scratchB, tile, nr, false);
+                }
                 for (int r = 0; r < rows; r++)
                 {
                     float* dst = cTile + (long)r * ldc; float* src = tile + r * nr;
@@ -250,7 +264,7 @@ internal static unsafe class Gemm
 
     /// <summary>The 12×32 kernel reading A in place: row r, step p at a[r·lda + p].</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel12x32Strided(int kc, float* a, int lda, float* b, float* c, int ldc, bool add)
+    private static void Kernel12x32Strided(int kc, float* a, int lda, float* b, nint bStep, float* c, int ldc, bool add)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
             c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default,
@@ -275,7 +289,7 @@ internal static unsafe class Gemm
             x = Vector512.Create(r8[l1]); c90 = Vector512.FusedMultiplyAdd(x, b0, c90); c91 = Vector512.FusedMultiplyAdd(x, b1, c91);
             x = Vector512.Create(r8[l2]); ca0 = Vector512.FusedMultiplyAdd(x, b0, ca0); ca1 = Vector512.FusedMultiplyAdd(x, b1, ca1);
             x = Vector512.Create(r8[l3]); cb0 = Vector512.FusedMultiplyAdd(x, b0, cb0); cb1 = Vector512.FusedMultiplyAdd(x, b1, cb1);
-            r0++; r4++; r8++; b += 32;
+            r0++; r4++; r8++; b += bStep;
         }
         Store2(c, c00, c01, add); c += ldc; Store2(c, c10, c11, add); c += ldc;
         Store2(c, c20, c21, add); c += ldc; Store2(c, c30, c31, add); c += ldc;

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Graft.Tensors.Kernels;
 
 namespace Graft.Tensors.Backends;
 
@@ -33,7 +34,7 @@ internal sealed partial class CpuBackend
                 break;
             case UnaryOp.Selu:
                 TensorPrimitives.Min(x, 0f, y); TensorPrimitives.Exp(y, y);
-                for (int i = 0; i < x.Length; i++) y[i] = x[i] > 0 ? SeluScale * x[i] : SeluScale * SeluAlpha * (y[i] - 1f);
+                Simd.Map<SeluForward>(x, y, y);
                 break;
             case UnaryOp.Gelu:
                 for (int i = 0; i < x.Length; i++) y[i] = 0.5f * x[i] * (1f + Erf(x[i] * InvSqrt2));
@@ -78,6 +79,9 @@ internal sealed partial class CpuBackend
             case UnaryOp.Square: for (int i = 0; i < n; i++) gx[i] = gy[i] * 2f * x[i]; break;
             case UnaryOp.Reciprocal: for (int i = 0; i < n; i++) gx[i] = -gy[i] * y[i] * y[i]; break; // -1/x²
             case UnaryOp.Sign: gx.Clear(); break;
+            case UnaryOp.Relu when a == 0f && float.IsNaN(b):
+                Simd.Map<ReluBackward>(x, gy, gx);
+                break;
             case UnaryOp.Relu:
                 // slope a below 0, 1 above, 0 at or beyond the cap b.
                 for (int i = 0; i < n; i++)
@@ -88,7 +92,7 @@ internal sealed partial class CpuBackend
                 }
                 break;
             case UnaryOp.Elu: for (int i = 0; i < n; i++) gx[i] = x[i] > 0 ? gy[i] : gy[i] * (y[i] + a); break; // a·e^x = y + a
-            case UnaryOp.Selu: for (int i = 0; i < n; i++) gx[i] = x[i] > 0 ? gy[i] * SeluScale : gy[i] * (y[i] + SeluScale * SeluAlpha); break;
+            case UnaryOp.Selu: Simd.Map<SeluBackward>(x, y, gy, gx); break;
             case UnaryOp.Gelu:
                 // Φ(x) + x·φ(x)
                 for (int i = 0; i < n; i++) { float v = x[i]; gx[i] = gy[i] * (0.5f * (1f + Erf(v * InvSqrt2)) + v * InvSqrt2Pi * MathF.Exp(-0.5f * v * v)); }
@@ -100,9 +104,9 @@ internal sealed partial class CpuBackend
                     gx[i] = gy[i] * (0.5f * (1f + t) + 0.5f * v * (1f - t * t) * Sqrt2OverPi * (1f + 3f * GeluCoeff * v * v));
                 }
                 break;
-            case UnaryOp.Sigmoid: for (int i = 0; i < n; i++) gx[i] = gy[i] * y[i] * (1f - y[i]); break; // σ(1-σ)
+            case UnaryOp.Sigmoid: Simd.Map<SigmoidBackward>(y, gy, gx); break; // σ(1-σ)
             case UnaryOp.HardSigmoid: for (int i = 0; i < n; i++) gx[i] = x[i] > -3f && x[i] < 3f ? gy[i] / 6f : 0f; break;
-            case UnaryOp.Tanh: for (int i = 0; i < n; i++) gx[i] = gy[i] * (1f - y[i] * y[i]); break;    // 1 - tanh²
+            case UnaryOp.Tanh: Simd.Map<TanhBackward>(y, gy, gx); break;    // 1 - tanh²
             case UnaryOp.Softplus: for (int i = 0; i < n; i++) gx[i] = gy[i] / (1f + MathF.Exp(-x[i])); break; // σ(x)
             case UnaryOp.Softsign: for (int i = 0; i < n; i++) { float d = 1f + MathF.Abs(x[i]); gx[i] = gy[i] / (d * d); } break;
             case UnaryOp.Silu:

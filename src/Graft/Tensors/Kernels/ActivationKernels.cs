@@ -1,0 +1,45 @@
+using System.Runtime.Intrinsics;
+using static Graft.Tensors.Backends.CpuBackend;
+
+namespace Graft.Tensors.Kernels;
+
+// Forward rules take (x, e^min(x,0)) where an exponential is needed; backward rules take
+// (x or y, gy). Each line states the derivative it implements.
+
+/// <summary>SELU from x and t = e^min(x, 0): scale·x for x &gt; 0, else scale·α·(t − 1).</summary>
+internal readonly struct SeluForward : IBinaryKernel
+{
+    public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> t) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), x * SeluScale, (t - Vector256<float>.One) * (SeluScale * SeluAlpha));
+    public static float Invoke(float x, float t) => x > 0 ? SeluScale * x : SeluScale * SeluAlpha * (t - 1f);
+}
+
+/// <summary>d SELU = gy·scale for x &gt; 0, else gy·(y + scale·α).</summary>
+internal readonly struct SeluBackward : ITernaryKernel
+{
+    public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> y, Vector256<float> gy) =>
+        gy * Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), Vector256.Create(SeluScale), y + Vector256.Create(SeluScale * SeluAlpha));
+    public static float Invoke(float x, float y, float gy) => gy * (x > 0 ? SeluScale : y + SeluScale * SeluAlpha);
+}
+
+/// <summary>d relu = gy for x &gt; 0, else 0.</summary>
+internal readonly struct ReluBackward : IBinaryKernel
+{
+    public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> gy) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), gy, Vector256<float>.Zero);
+    public static float Invoke(float x, float gy) => x > 0 ? gy : 0f;
+}
+
+/// <summary>d σ = gy·y·(1 − y).</summary>
+internal readonly struct SigmoidBackward : IBinaryKernel
+{
+    public static Vector256<float> Invoke(Vector256<float> y, Vector256<float> gy) => gy * y * (Vector256<float>.One - y);
+    public static float Invoke(float y, float gy) => gy * y * (1f - y);
+}
+
+/// <summary>d tanh = gy·(1 − y²).</summary>
+internal readonly struct TanhBackward : IBinaryKernel
+{
+    public static Vector256<float> Invoke(Vector256<float> y, Vector256<float> gy) => gy * (Vector256<float>.One - y * y);
+    public static float Invoke(float y, float gy) => gy * (1f - y * y);
+}
