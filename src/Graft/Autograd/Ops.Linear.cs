@@ -52,4 +52,35 @@ public static partial class Ops
             }
         }, a, b);
     }
+
+    /// <summary>
+    /// x · w + b in one pass: the output starts as b broadcast over the rows and the product is
+    /// accumulated into it (a Dense layer's affine part). x (…, K), w (K, N), b (N) or null.
+    /// </summary>
+    public static Tensor MatMulAdd(Tensor x, Tensor w, Tensor? b)
+    {
+        if (b is null) return MatMul(x, w);
+        if (w.Rank != 2 || b.Rank != 1 || b.Shape[0] != w.Shape[1])
+            throw new ArgumentException($"MatMulAdd: expected a kernel (K, N) and a bias (N), got {w.Shape} and {b.Shape}.");
+        if (x.Rank < 2 || x.Shape[^1] != w.Shape[0])
+            throw new ArgumentException($"MatMulAdd: expected inner dimensions to agree, got {x.Shape} x {w.Shape}.");
+        var x2 = x.Rank == 2 ? x : Reshape(x, -1, x.Shape[^1]);
+        int rows = x2.Shape[0], n = w.Shape[1];
+        var y = Tensor.Empty(Shape.Wrap([rows, n]), zero: false, x.Device);
+        var backend = x.Backend;
+        backend.Binary(Tensors.Backends.BinaryOp.Add, b, Tensor.Scalar(0f), y);   // every row = b
+        backend.MatMul(x2, false, w, false, y, accumulate: true);
+        var result = y;
+        if (Tensor.NeedsGrad(x2) || Tensor.NeedsGrad(w, b))
+        {
+            result = Tensor.Record(y, "MatMulAdd", g =>
+            {
+                // y = x·w + b:  dx = g·wᵀ,  dw = xᵀ·g,  db = Σ_rows g
+                if (x2.RequiresGrad) x2.AccumulateGrad(MatMul(g, w, false, true));
+                if (w.RequiresGrad) w.AccumulateGrad(MatMul(x2, g, true, false));
+                if (b.RequiresGrad) b.AccumulateGrad(SumToShape(g, b.Shape));
+            }, x2, w, b);
+        }
+        return x.Rank == 2 ? result : Reshape(result, [.. x.Shape.Dims[..^1], n]);
+    }
 }

@@ -73,6 +73,9 @@ public abstract class Optimizer
             foreach (var v in withGrad)
             {
                 var g = v.Value.Grad!;
+                // A gradient may be shared by two weights (x + y passes one tensor to both), so
+                // clipping works on a copy.
+                if (Clipvalue is not null || Clipnorm is not null) g = g.Clone();
                 if (Clipvalue is { } cv) g.Backend.Unary(Tensors.Backends.UnaryOp.Clip, g, g, -(float)cv, (float)cv);
                 if (Clipnorm is { } cn) ClipNorm(g, (float)cn);
                 if (WeightDecay is { } wd && wd > 0) v.Value.Backend.Axpy(-(float)wd * lr, v.Value, v.Value);
@@ -96,7 +99,7 @@ public abstract class Optimizer
         double sq = vs.Sum(v => (double)Ops.Sum(Ops.Square(v.Value.Grad!)).Item());
         float norm = (float)Math.Sqrt(sq);
         if (norm > max)
-            foreach (var v in vs) v.Value.Grad!.Backend.Unary(Tensors.Backends.UnaryOp.MulScalar, v.Value.Grad, v.Value.Grad, max / norm);
+            foreach (var v in vs) v.Value.Grad = Ops.Multiply(v.Value.Grad!, max / norm);
     }
 
     /// <summary>Per-variable state tensors (momentum, moments, …), created on first update.</summary>

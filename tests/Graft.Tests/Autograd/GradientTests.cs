@@ -78,6 +78,8 @@ public class GradientTests
     [Fact] public void MatMul_Transposed() => Check(t => Ops.MatMul(t[0], t[1], transposeA: true, transposeB: true), [Uniform([7, 5], 1), Uniform([3, 7], 2)]);
     [Fact] public void MatMul_Batched() => Check(t => Ops.MatMul(t[0], t[1]), [Uniform([2, 4, 3], 1), Uniform([2, 3, 5], 2)]);
     [Fact] public void MatMul_BatchTimesMatrix() => Check(t => Ops.MatMul(t[0], t[1]), [Uniform([2, 4, 3], 1), Uniform([3, 5], 2)]);
+    [Fact] public void MatMulAdd() => Check(t => Ops.MatMulAdd(t[0], t[1], t[2]), [Uniform([5, 7], 1), Uniform([7, 3], 2), Uniform([3], 3)]);
+    [Fact] public void MatMulAdd_Batched() => Check(t => Ops.MatMulAdd(t[0], t[1], t[2]), [Uniform([2, 4, 7], 1), Uniform([7, 3], 2), Uniform([3], 3)]);
     [Fact] public void MatMul_MatrixTimesBatch() => Check(t => Ops.MatMul(t[0], t[1]), [Uniform([4, 3], 1), Uniform([2, 3, 5], 2)]);
 
     [Theory]
@@ -154,7 +156,9 @@ public class GradientTests
         Ops.Sum(Ops.Multiply(w, 3f)).Backward();
         Assert.Equal([6f, 6f], w.Grad!.ToArray());
         w.ZeroGrad();
-        Assert.Equal([0f, 0f], w.Grad!.ToArray());
+        Assert.Null(w.Grad);
+        Ops.Sum(Ops.Multiply(w, 2f)).Backward();
+        Assert.Equal([2f, 2f], w.Grad!.ToArray());
     }
 
     [Fact]

@@ -82,9 +82,7 @@ public sealed class Dense : Layer
     protected override Tensor Forward(Tensor inputs, bool training)
     {
         CheckLastDim(inputs, _kernel!.Shape[0]);
-        var y = Ops.MatMul(inputs, _kernel.Value);
-        if (_bias is not null) y = Ops.Add(y, _bias.Value);
-        return Activation.Call(y);
+        return Activation.Call(Ops.MatMulAdd(inputs, _kernel.Value, _bias?.Value));
     }
 
     /// <inheritdoc/>

@@ -25,6 +25,9 @@ internal static unsafe class Gemm
     private const int NC = 4096;  // columns of B per packed block (L3)
     private const int SmallM = 48; // at most this many rows: B is read in place, not packed
 
+    /// <summary>Below this many flops a product runs on one thread (a split costs ~2 µs).</summary>
+    private const long ParallelMinFlops = 1 << 19;
+
     /// <summary>Threads the GEMM may use; tests set it to 1 or 2 to check both paths.</summary>
     internal static int MaxThreads = Environment.ProcessorCount;
 
@@ -44,7 +47,7 @@ internal static unsafe class Gemm
         }
 
         long flops = 2L * m * n * k;
-        int threads = flops < (1 << 21) ? 1 : Math.Min(MaxThreads, 2 * Environment.ProcessorCount);
+        int threads = flops < ParallelMinFlops ? 1 : Math.Min(MaxThreads, WorkerPool.Threads);
         int mTiles = (m + MR - 1) / MR, nTiles = (n + NR - 1) / NR;
         if (threads > 1 && Math.Max(mTiles, nTiles) < threads) threads = 1;
         if (threads == 1)
@@ -57,7 +60,7 @@ internal static unsafe class Gemm
         bool splitM = mTiles >= nTiles;
         int tiles = splitM ? mTiles : nTiles;
         var ap = a; var bp = b; var cp = c;
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        WorkerPool.Run(threads, t =>
         {
             int t0 = (int)((long)tiles * t / threads), t1 = (int)((long)tiles * (t + 1) / threads);
             if (splitM)

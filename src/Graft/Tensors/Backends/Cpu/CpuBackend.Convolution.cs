@@ -110,12 +110,22 @@ internal sealed unsafe partial class CpuBackend
         }
     }
 
+    /// <summary>Runs <paramref name="body"/> for each image, split across the kernel workers when there is enough work.</summary>
+    private static void ForEachImage(int images, long elementsPerImage, Action<int> body)
+    {
+        int parts = images * elementsPerImage > 1 << 16 ? Math.Min(images, WorkerPool.Threads) : 1;
+        WorkerPool.Run(parts, p =>
+        {
+            for (int i = images * p / parts; i < images * (p + 1) / parts; i++) body(i);
+        });
+    }
+
     /// <summary>cols[r, (kh·KW + kw)·cg + c] = x[n, oh·s − pad + kh·d, ow·s − pad + kw·d, c0 + c], zero outside.</summary>
     private static void Im2Col(float* x, in Conv2DGeometry g, int n0, int nb, int c0, int cg, float* cols)
     {
         int kg = g.KH * g.KW * cg;
         var geo = g;
-        Parallel.For(0, nb, new ParallelOptions { MaxDegreeOfParallelism = nb * geo.OH * geo.OW * kg > 1 << 16 ? Environment.ProcessorCount : 1 }, ni =>
+        ForEachImage(nb, geo.OH * geo.OW * kg, ni =>
         {
             int n = n0 + ni;
             float* dst = cols + (long)ni * geo.OH * geo.OW * kg;
@@ -144,7 +154,7 @@ internal sealed unsafe partial class CpuBackend
     {
         int kg = g.KH * g.KW * cg;
         var geo = g;
-        Parallel.For(0, nb, new ParallelOptions { MaxDegreeOfParallelism = nb * geo.OH * geo.OW * kg > 1 << 16 ? Environment.ProcessorCount : 1 }, ni =>
+        ForEachImage(nb, geo.OH * geo.OW * kg, ni =>
         {
             int n = n0 + ni;
             float* src = cols + (long)ni * geo.OH * geo.OW * kg;

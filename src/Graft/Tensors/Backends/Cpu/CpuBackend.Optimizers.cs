@@ -5,11 +5,27 @@ namespace Graft.Tensors.Backends;
 /// <summary>Optimizer updates as single passes over each weight, the formulas of Keras 3's optimizers.</summary>
 internal sealed partial class CpuBackend
 {
+    /// <summary>Runs body(start, end) over [0, n) in chunks, on the kernel workers when n is large (updates are memory-bound).</summary>
+    private static void Chunked(int n, Action<int, int> body)
+    {
+        int parts = n >= 1 << 15 ? Kernels.WorkerPool.Threads : 1;
+        Kernels.WorkerPool.Run(parts, p => body((int)((long)n * p / parts), (int)((long)n * (p + 1) / parts)));
+    }
+
     public void SgdStep(Tensor wt, Tensor gt, Tensor? velocity, float lr, float momentum, bool nesterov)
     {
-        Span<float> w = wt.Data; ReadOnlySpan<float> g = gt.Data;
-        if (velocity is null) { TensorPrimitives.MultiplyAdd(g, -lr, w, w); return; }
-        Span<float> m = velocity.Data;
+        float[] wa = wt.Data, ga = gt.Data;
+        if (velocity is null)
+        {
+            Chunked(wa.Length, (lo, hi) => TensorPrimitives.MultiplyAdd(ga.AsSpan(lo, hi - lo), -lr, wa.AsSpan(lo, hi - lo), wa.AsSpan(lo, hi - lo)));
+            return;
+        }
+        float[] ma = velocity.Data;
+        Chunked(wa.Length, (lo, hi) => SgdMomentum(wa.AsSpan(lo, hi - lo), ga.AsSpan(lo, hi - lo), ma.AsSpan(lo, hi - lo), lr, momentum, nesterov));
+    }
+
+    private static void SgdMomentum(Span<float> w, ReadOnlySpan<float> g, Span<float> m, float lr, float momentum, bool nesterov)
+    {
         for (int i = 0; i < w.Length; i++)
         {
             // m = μ·m − lr·g;  w += m  (Nesterov: w += μ·m − lr·g)
@@ -21,8 +37,13 @@ internal sealed partial class CpuBackend
 
     public void AdamStep(Tensor wt, Tensor gt, Tensor mt, Tensor vt, Tensor? vHatT, float alpha, float beta1, float beta2, float epsilon)
     {
-        Span<float> w = wt.Data, m = mt.Data, v = vt.Data; ReadOnlySpan<float> g = gt.Data;
-        Span<float> vh = vHatT is null ? default : vHatT.Data;
+        float[] wa = wt.Data, ga = gt.Data, ma = mt.Data, va = vt.Data; float[]? vha = vHatT?.Data;
+        Chunked(wa.Length, (lo, hi) => Adam(wa.AsSpan(lo, hi - lo), ga.AsSpan(lo, hi - lo), ma.AsSpan(lo, hi - lo), va.AsSpan(lo, hi - lo),
+            vha is null ? default : vha.AsSpan(lo, hi - lo), vha is not null, alpha, beta1, beta2, epsilon));
+    }
+
+    private static void Adam(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v, Span<float> vh, bool amsgrad, float alpha, float beta1, float beta2, float epsilon)
+    {
         for (int i = 0; i < w.Length; i++)
         {
             // m += (g − m)(1 − β1);  v += (g² − v)(1 − β2);  w −= α·m / (√v + ε)
@@ -30,7 +51,7 @@ internal sealed partial class CpuBackend
             float mi = m[i] + (gi - m[i]) * (1f - beta1);
             float vi = v[i] + (gi * gi - v[i]) * (1f - beta2);
             m[i] = mi; v[i] = vi;
-            if (vHatT is not null) { vi = MathF.Max(vh[i], vi); vh[i] = vi; }
+            if (amsgrad) { vi = MathF.Max(vh[i], vi); vh[i] = vi; }
             w[i] -= alpha * mi / (MathF.Sqrt(vi) + epsilon);
         }
     }
