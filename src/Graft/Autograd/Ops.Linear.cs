@@ -1,4 +1,6 @@
 using Graft.Tensors;
+using Graft.Tensors.Backends;
+using Graft.Tensors.Kernels;
 
 namespace Graft.Autograd;
 
@@ -80,6 +82,48 @@ public static partial class Ops
                 if (w.RequiresGrad) w.AccumulateGrad(MatMul(x2, g, true, false));
                 if (b.RequiresGrad) b.AccumulateGrad(SumToShape(g, b.Shape));
             }, x2, w, b);
+        }
+        return x.Rank == 2 ? result : Reshape(result, [.. x.Shape.Dims[..^1], n]);
+    }
+
+    /// <summary>
+    /// A Dense layer's computation, activation(x · w + b), fused into one GEMM pass when the
+    /// activation is linear, relu or selu (bias and activation are applied as each output tile is
+    /// finished); other activations run as a separate op. The gradient of the fused activations is
+    /// computed from the output alone (y &gt; 0 exactly when x·w + b &gt; 0).
+    /// </summary>
+    public static Tensor Dense(Tensor x, Tensor w, Tensor? b, Activations.ActivationFunction activation)
+    {
+        var act = activation.Name switch
+        {
+            "linear" => EpilogueActivation.None,
+            "relu" => EpilogueActivation.Relu,
+            "selu" => EpilogueActivation.Selu,
+            _ => (EpilogueActivation?)null,
+        };
+        if (act is null || x.Rank < 2 || w.Rank != 2 || x.Shape[^1] != w.Shape[0] || (b is not null && (b.Rank != 1 || b.Shape[0] != w.Shape[1])))
+            return activation.Call(MatMulAdd(x, w, b));
+        var x2 = x.Rank == 2 ? x : Reshape(x, -1, x.Shape[^1]);
+        int n = w.Shape[1];
+        var y = Tensor.Empty(Shape.Wrap([x2.Shape[0], n]), zero: false, x.Device);
+        x.Backend.Dense(x2, w, b, act.Value, y);
+        var result = y;
+        if (Tensor.NeedsGrad(x2) || Tensor.NeedsGrad(w) || (b is not null && Tensor.NeedsGrad(b)))
+        {
+            Tensor[] inputs = b is null ? [x2, w] : [x2, w, b];
+            result = Tensor.Record(y, "Dense", g =>
+            {
+                var gz = g;
+                if (act != EpilogueActivation.None)
+                {
+                    gz = Tensor.Empty(y.Shape, zero: false, y.Device);
+                    // relu' and selu' from y: y > 0 exactly where the pre-activation is.
+                    y.Backend.UnaryBackward(act == EpilogueActivation.Relu ? UnaryOp.Relu : UnaryOp.Selu, y, y, g, gz, 0f, float.NaN);
+                }
+                if (x2.RequiresGrad) x2.AccumulateGrad(MatMul(gz, w, false, true));
+                if (w.RequiresGrad) w.AccumulateGrad(MatMul(x2, gz, true, false));
+                if (b is not null && b.RequiresGrad) b.AccumulateGrad(SumToShape(gz, b.Shape));
+            }, inputs);
         }
         return x.Rank == 2 ? result : Reshape(result, [.. x.Shape.Dims[..^1], n]);
     }

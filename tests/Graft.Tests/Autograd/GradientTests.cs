@@ -80,6 +80,11 @@ public class GradientTests
     [Fact] public void MatMul_BatchTimesMatrix() => Check(t => Ops.MatMul(t[0], t[1]), [Uniform([2, 4, 3], 1), Uniform([3, 5], 2)]);
     [Fact] public void MatMulAdd() => Check(t => Ops.MatMulAdd(t[0], t[1], t[2]), [Uniform([5, 7], 1), Uniform([7, 3], 2), Uniform([3], 3)]);
     [Fact] public void MatMulAdd_Batched() => Check(t => Ops.MatMulAdd(t[0], t[1], t[2]), [Uniform([2, 4, 7], 1), Uniform([7, 3], 2), Uniform([3], 3)]);
+    [Theory]
+    [InlineData("selu")] [InlineData("relu")] [InlineData("linear")] [InlineData("tanh")]
+    public void FusedDense(string activation) =>
+        Check(t => Ops.Dense(t[0], t[1], t[2], Graft.Activations.ActivationFunction.Get(activation)), [AwayFromZero([5, 40], 1, 0.05f), Uniform([40, 37], 2), Uniform([37], 3)]);
+    [Fact] public void FusedDense_NoBias3d() => Check(t => Ops.Dense(t[0], t[1], null, Graft.Activations.ActivationFunction.Get("selu")), [Uniform([2, 3, 7], 1), Uniform([7, 5], 2)]);
     [Fact] public void MatMul_MatrixTimesBatch() => Check(t => Ops.MatMul(t[0], t[1]), [Uniform([4, 3], 1), Uniform([2, 3, 5], 2)]);
 
     [Theory]

@@ -53,6 +53,27 @@ public class GemmTests
             Assertions.Close(Naive(a[t].ToArray(), b[t].ToArray(), 4, 6, 5, false, false), c[t], 1e-5f);
     }
 
+    [Theory]
+    [InlineData("selu", 32, 784, 300)]
+    [InlineData("relu", 256, 300, 100)]
+    [InlineData("linear", 7, 13, 45)]
+    [InlineData("selu", 100, 50, 8)]
+    public void FusedDenseEqualsSeparateOps(string activation, int m, int k, int n)
+    {
+        var x = Tensor.RandomNormal([m, k], generator: new Generator(1));
+        var w = Tensor.RandomNormal([k, n], 0, 0.1f, new Generator(2));
+        var b = Tensor.RandomNormal([n], generator: new Generator(3));
+        var act = Graft.Activations.ActivationFunction.Get(activation);
+        var expected = act.Call(Ops.Add(Ops.MatMul(x, w), b));
+        foreach (int threads in new[] { 1, 2 })
+        {
+            int saved = Gemm.MaxThreads;
+            Gemm.MaxThreads = threads;
+            try { Assertions.Close(expected, Ops.Dense(x, w, b, act), 2e-5f); }
+            finally { Gemm.MaxThreads = saved; }
+        }
+    }
+
     [Fact]
     public void ZeroInnerDimensionGivesZeros()
     {

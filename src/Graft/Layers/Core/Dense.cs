@@ -82,7 +82,7 @@ public sealed class Dense : Layer
     protected override Tensor Forward(Tensor inputs, bool training)
     {
         CheckLastDim(inputs, _kernel!.Shape[0]);
-        return Activation.Call(Ops.MatMulAdd(inputs, _kernel.Value, _bias?.Value));
+        return Ops.Dense(inputs, _kernel.Value, _bias?.Value, Activation);
     }
 
     /// <inheritdoc/>

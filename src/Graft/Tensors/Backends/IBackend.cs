@@ -72,6 +72,9 @@ internal interface IBackend
     /// <summary>Batched c = op(a)·op(b) over leading dims (broadcast batch of 1), accumulate into c when asked.</summary>
     void MatMul(Tensor a, bool transA, Tensor b, bool transB, Tensor c, bool accumulate);
 
+    /// <summary>y = act(x·w + bias) for x (M, K), w (K, N), bias (N) or null; act is None, Relu or Selu.</summary>
+    void Dense(Tensor x, Tensor w, Tensor? bias, Kernels.EpilogueActivation activation, Tensor y);
+
     void Conv2D(Tensor x, Tensor kernel, int groups, in Conv2DGeometry g, Tensor y);
     void Conv2DBackwardInput(Tensor gy, Tensor kernel, int groups, in Conv2DGeometry g, Tensor gx);
     void Conv2DBackwardKernel(Tensor x, Tensor gy, int groups, in Conv2DGeometry g, Tensor gk);

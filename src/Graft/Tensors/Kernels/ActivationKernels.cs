@@ -6,12 +6,23 @@ namespace Graft.Tensors.Kernels;
 // Forward rules take (x, e^min(x,0)) where an exponential is needed; backward rules take
 // (x or y, gy). Each line states the derivative it implements.
 
-/// <summary>SELU from x and t = e^min(x, 0): scale·x for x &gt; 0, else scale·α·(t − 1).</summary>
-internal readonly struct SeluForward : IBinaryKernel
+/// <summary>SELU in one pass: scale·x for x &gt; 0, else scale·α·(e^x − 1).</summary>
+internal readonly struct SeluForward : IUnaryKernel
 {
-    public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> t) =>
-        Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), x * SeluScale, (t - Vector256<float>.One) * (SeluScale * SeluAlpha));
-    public static float Invoke(float x, float t) => x > 0 ? SeluScale * x : SeluScale * SeluAlpha * (t - 1f);
+    public static Vector256<float> Invoke(Vector256<float> x) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), x * SeluScale,
+            (SimdMath.Exp(Vector256.Min(x, Vector256<float>.Zero)) - Vector256<float>.One) * (SeluScale * SeluAlpha));
+    public static float Invoke(float x) => x > 0 ? SeluScale * x : SeluScale * SeluAlpha * (MathF.Exp(x) - 1f);
+}
+
+/// <summary>ELU in one pass: x for x &gt; 0, else α(e^x − 1); α is fixed per call through <see cref="EluForward.Alpha"/>.</summary>
+internal readonly struct EluForward : IUnaryKernel
+{
+    [ThreadStatic] public static float Alpha;
+    public static Vector256<float> Invoke(Vector256<float> x) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), x,
+            (SimdMath.Exp(Vector256.Min(x, Vector256<float>.Zero)) - Vector256<float>.One) * Alpha);
+    public static float Invoke(float x) => x > 0 ? x : Alpha * (MathF.Exp(x) - 1f);
 }
 
 /// <summary>d SELU = gy·scale for x &gt; 0, else gy·(y + scale·α).</summary>

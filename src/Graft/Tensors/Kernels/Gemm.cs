@@ -37,12 +37,24 @@ internal static unsafe class Gemm
     /// </summary>
     public static void Multiply(int m, int n, int k,
         float* a, int rsA, int csA, float* b, int rsB, int csB,
-        float* c, int ldc, bool accumulate)
+        float* c, int ldc, bool accumulate) => Multiply(m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, accumulate, default);
+
+    /// <summary>
+    /// As above, then <paramref name="epilogue"/> (bias and activation) is applied to each C tile
+    /// right after its last K panel, while the tile is still in L1: a Dense layer in one pass.
+    /// </summary>
+    public static void Multiply(int m, int n, int k,
+        float* a, int rsA, int csA, float* b, int rsB, int csB,
+        float* c, int ldc, bool accumulate, Epilogue epilogue)
     {
         if (m == 0 || n == 0) return;
         if (k == 0)
         {
-            if (!accumulate) for (int i = 0; i < m; i++) new Span<float>(c + (long)i * ldc, n).Clear();
+            for (int i = 0; i < m; i++)
+            {
+                if (!accumulate) new Span<float>(c + (long)i * ldc, n).Clear();
+                epilogue.Apply(c + (long)i * ldc, 0, n);
+            }
             return;
         }
 
@@ -52,12 +64,15 @@ internal static unsafe class Gemm
         if (threads > 1 && Math.Max(mTiles, nTiles) < threads) threads = 1;
         if (threads == 1)
         {
-            Serial(m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, accumulate);
+            Serial(m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, accumulate, epilogue);
             return;
         }
 
-        // Split along the dimension with more micro-tiles, on micro-tile boundaries.
-        bool splitM = mTiles >= nTiles;
+        // Split on micro-tile boundaries. When A is read in place, splitting N lets each thread
+        // pack only its half of B (splitting M would make every thread pack all of B); otherwise
+        // split the dimension with more tiles.
+        bool aInPlace = csA == 1 && Vector512.IsHardwareAccelerated;
+        bool splitM = aInPlace && nTiles >= 2 * threads ? false : mTiles >= nTiles;
         int tiles = splitM ? mTiles : nTiles;
         var ap = a; var bp = b; var cp = c;
         WorkerPool.Run(threads, t =>
@@ -67,13 +82,13 @@ internal static unsafe class Gemm
             {
                 int i0 = t0 * MR, i1 = Math.Min(m, t1 * MR);
                 if (i1 > i0)
-                    Serial(i1 - i0, n, k, ap + (long)i0 * rsA, rsA, csA, bp, rsB, csB, cp + (long)i0 * ldc, ldc, accumulate);
+                    Serial(i1 - i0, n, k, ap + (long)i0 * rsA, rsA, csA, bp, rsB, csB, cp + (long)i0 * ldc, ldc, accumulate, epilogue);
             }
             else
             {
                 int j0 = t0 * NR, j1 = Math.Min(n, t1 * NR);
                 if (j1 > j0)
-                    Serial(m, j1 - j0, k, ap, rsA, csA, bp + (long)j0 * csB, rsB, csB, cp + j0, ldc, accumulate);
+                    Serial(m, j1 - j0, k, ap, rsA, csA, bp + (long)j0 * csB, rsB, csB, cp + j0, ldc, accumulate, epilogue.Shift(j0));
             }
         });
     }
@@ -82,7 +97,7 @@ internal static unsafe class Gemm
 
     private static void Serial(int m, int n, int k,
         float* a, int rsA, int csA, float* b, int rsB, int csB,
-        float* c, int ldc, bool accumulate)
+        float* c, int ldc, bool accumulate, Epilogue epilogue)
     {
         int mr = MR, nr = NR;
         int mcMax = Math.Min(MC, RoundUp(m, mr));
@@ -109,6 +124,7 @@ internal static unsafe class Gemm
                     int kc = Math.Min(kcMax, k - pc);
                     // The first K-panel writes C (or adds to it when accumulating); later ones add.
                     bool add = accumulate || pc > 0;
+                    var ep = pc + kc == k ? epilogue.Shift(jc) : default;
                     float* bBlock = b + (long)pc * rsB + (long)jc * csB;
                     if (!inPlaceB) PackB(kc, nc, bBlock, rsB, csB, pB);
                     for (int ic = 0; ic < m; ic += MC)
@@ -117,12 +133,12 @@ internal static unsafe class Gemm
                         float* aBlock = a + (long)ic * rsA + (long)pc * csA;
                         if (unpackedA)
                         {
-                            MacroKernelUnpackedA(mcb, nc, kc, aBlock, rsA, pA, inPlaceB ? bBlock : pB, inPlaceB ? rsB : 0, pB, c + (long)ic * ldc + jc, ldc, add);
+                            MacroKernelUnpackedA(mcb, nc, kc, aBlock, rsA, pA, inPlaceB ? bBlock : pB, inPlaceB ? rsB : 0, pB, c + (long)ic * ldc + jc, ldc, add, ep);
                         }
                         else
                         {
                             PackA(mcb, kc, aBlock, rsA, csA, pA);
-                            MacroKernel(mcb, nc, kc, pA, pB, c + (long)ic * ldc + jc, ldc, add);
+                            MacroKernel(mcb, nc, kc, pA, pB, c + (long)ic * ldc + jc, ldc, add, ep);
                         }
                     }
                 }
@@ -195,7 +211,7 @@ internal static unsafe class Gemm
         }
     }
 
-    private static void MacroKernel(int mc, int nc, int kc, float* pA, float* pB, float* c, int ldc, bool add)
+    private static void MacroKernel(int mc, int nc, int kc, float* pA, float* pB, float* c, int ldc, bool add, Epilogue ep)
     {
         int mr = MR, nr = NR;
         float* tile = stackalloc float[32 * 16];
@@ -211,6 +227,7 @@ internal static unsafe class Gemm
                 if (rows == mr && cols == nr)
                 {
                     MicroKernel(kc, aPanel, bPanel, cTile, ldc, add);
+                    if (ep.IsActive) for (int r = 0; r < rows; r++) ep.Apply(cTile + (long)r * ldc, j0, cols);
                 }
                 else
                 {
@@ -221,6 +238,7 @@ internal static unsafe class Gemm
                         float* dst = cTile + (long)r * ldc; float* src = tile + r * nr;
                         if (add) for (int j = 0; j < cols; j++) dst[j] += src[j];
                         else for (int j = 0; j < cols; j++) dst[j] = src[j];
+                        ep.Apply(dst, j0, cols);
                     }
                 }
             }
@@ -228,7 +246,7 @@ internal static unsafe class Gemm
     }
 
     /// <param name="b">Packed B panels (bStride 0), or row-major B read in place with row stride bStride.</param>
-    private static void MacroKernelUnpackedA(int mc, int nc, int kc, float* a, int lda, float* scratchA, float* b, int bStride, float* scratchB, float* c, int ldc, bool add)
+    private static void MacroKernelUnpackedA(int mc, int nc, int kc, float* a, int lda, float* scratchA, float* b, int bStride, float* scratchB, float* c, int ldc, bool add, Epilogue ep)
     {
         int mr = MR, nr = NR;
         int fullRows = mc / mr * mr;
@@ -247,7 +265,12 @@ internal static unsafe class Gemm
                 int rows = Math.Min(mr, mc - i0);
                 float* cTile = c + (long)i0 * ldc + j0;
                 bool full = rows == mr;
-                if (full && cols == nr) { Kernel12x32Strided(kc, a + (long)i0 * lda, lda, bPanel, step, cTile, ldc, add); continue; }
+                if (full && cols == nr)
+                {
+                    Kernel12x32Strided(kc, a + (long)i0 * lda, lda, bPanel, step, cTile, ldc, add);
+                    if (ep.IsActive) for (int r = 0; r < rows; r++) ep.Apply(cTile + (long)r * ldc, j0, cols);
+                    continue;
+                }
                 if (full) Kernel12x32Strided(kc, a + (long)i0 * lda, lda, bPanel, step, tile, nr, false);
                 else if (step == nr) MicroKernel(kc, scratchA, bPanel, tile, nr, false);
                 else
@@ -260,6 +283,7 @@ internal static unsafe class Gemm
                     float* dst = cTile + (long)r * ldc; float* src = tile + r * nr;
                     if (add) for (int j = 0; j < cols; j++) dst[j] += src[j];
                     else for (int j = 0; j < cols; j++) dst[j] = src[j];
+                    ep.Apply(dst, j0, cols);
                 }
             }
         }

@@ -28,14 +28,8 @@ internal sealed partial class CpuBackend
                 else for (int i = 0; i < x.Length; i++) y[i] = x[i] >= 0 ? x[i] : a * x[i];
                 if (!float.IsNaN(b)) TensorPrimitives.Min(y, b, y);
                 break;
-            case UnaryOp.Elu:
-                TensorPrimitives.Min(x, 0f, y); TensorPrimitives.Exp(y, y);
-                for (int i = 0; i < x.Length; i++) y[i] = x[i] > 0 ? x[i] : a * (y[i] - 1f);
-                break;
-            case UnaryOp.Selu:
-                TensorPrimitives.Min(x, 0f, y); TensorPrimitives.Exp(y, y);
-                Simd.Map<SeluForward>(x, y, y);
-                break;
+            case UnaryOp.Elu: EluForward.Alpha = a; Simd.Map<EluForward>(x, y); break;
+            case UnaryOp.Selu: Simd.Map<SeluForward>(x, y); break;
             case UnaryOp.Gelu:
                 for (int i = 0; i < x.Length; i++) y[i] = 0.5f * x[i] * (1f + Erf(x[i] * InvSqrt2));
                 break;

@@ -24,4 +24,11 @@ internal sealed unsafe partial class CpuBackend
             }
         }
     }
+
+    public void Dense(Tensor x, Tensor w, Tensor? bias, EpilogueActivation activation, Tensor y)
+    {
+        int m = x.Shape[0], k = x.Shape[1], n = w.Shape[1];
+        fixed (float* px = x.Data, pw = w.Data, py = y.Data, pb = bias is null ? null : bias.Data)
+            Gemm.Multiply(m, n, k, px, k, 1, pw, n, 1, py, n, false, new Epilogue(pb, activation));
+    }
 }
