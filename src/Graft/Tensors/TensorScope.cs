@@ -28,6 +28,16 @@ public sealed class TensorScope : IDisposable
     /// <summary>Starts a scope on this thread; scopes nest.</summary>
     public static TensorScope Begin() => new();
 
+    /// <summary>Until disposed, tensors are allocated as if no scope were open (for results that must outlive it).</summary>
+    internal static IDisposable Suspend() => new Suspension();
+
+    private sealed class Suspension : IDisposable
+    {
+        private readonly TensorScope? _saved = t_current;
+        public Suspension() => t_current = null;
+        public void Dispose() => t_current = _saved;
+    }
+
     internal void Register(Tensor t) => _owned.Add(t);
 
     /// <summary>Keeps <paramref name="tensor"/> alive after the scope ends (it moves to the enclosing scope, if any).</summary>

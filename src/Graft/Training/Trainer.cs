@@ -141,13 +141,18 @@ internal sealed class Trainer(Model model, CompileState state)
         if (!model.Built) model.Build(Layer.BatchShape(x.Shape));
         int n = x.Shape[0];
         using var noGrad = GradMode.NoGrad();
-        // The first batch runs outside any scope: its output gives the result's shape, and the
-        // result must outlive the per-batch scopes.
+        // The first batch's output gives the result's shape; the result is allocated outside
+        // the per-batch scopes so that it outlives them.
         int first = Math.Min(batchSize, n);
-        var head = model.Call(x[..first], training: false);
-        var result = Tensor.Zeros([n, .. head.Shape.Dims[1..]]);
-        var ones = Enumerable.Repeat(1, result.Rank).ToArray();
-        result.Backend.SliceScatterAdd(head, new int[result.Rank], ones, result);
+        Tensor result;
+        var ones = Array.Empty<int>();
+        using (var firstScope = TensorScope.Begin())
+        {
+            var head = model.Call(x[..first], training: false);
+            using (var outside = TensorScope.Suspend()) result = Tensor.Zeros([n, .. head.Shape.Dims[1..]]);
+            ones = Enumerable.Repeat(1, result.Rank).ToArray();
+            result.Backend.SliceScatterAdd(head, new int[result.Rank], ones, result);
+        }
         for (int start = first; start < n; start += batchSize)
         {
             using var scope = TensorScope.Begin();
