@@ -11,8 +11,8 @@ namespace Graft.Bench;
 /// <summary>
 /// Géron's model A (Flatten, Dense 300/100/50/50/50 selu lecun_normal, Dense 8 softmax; SGD 1e-3,
 /// batch 32, 10,000 synthetic samples), trained and run by Graft and by PyTorch (case geron_A) in
-/// the same run. Method as the peer's: one warm-up epoch, median of 5 timed epochs (each reshuffles),
-/// inference at batch 256 over the whole set, median of 5 passes.
+/// the same run. Method as the peer's: one warm-up epoch, median of 5 timed epochs of the same Fit
+/// (each reshuffles), inference at batch 256 over the whole set, median of 5 passes.
 /// </summary>
 internal static class MlpBench
 {
@@ -27,18 +27,23 @@ internal static class MlpBench
         return model;
     }
 
-    private static double EpochRate(Model model, Tensor x, Tensor y, int epochs)
+    /// <summary>Median samples/s over the timed epochs of one Fit (the first epoch is the warm-up), and the whole Fit's rate.</summary>
+    private static (double epochMedian, double overall) EpochRate(Model model, Tensor x, Tensor y, int epochs)
     {
-        model.Fit(x, y, batchSize: 32, epochs: 1, verbose: 0);              // warm-up
-        var rates = new List<double>();
-        for (int e = 0; e < epochs; e++)
-        {
-            var sw = Stopwatch.StartNew();
-            model.Fit(x, y, batchSize: 32, epochs: 1, verbose: 0);
-            rates.Add(x.Shape[0] / sw.Elapsed.TotalSeconds);
-        }
-        rates.Sort();
-        return rates[rates.Count / 2];
+        var timer = new EpochTimer();
+        var total = Stopwatch.StartNew();
+        model.Fit(x, y, batchSize: 32, epochs: 1 + epochs, verbose: 0, callbacks: [timer]);
+        double overall = x.Shape[0] * (1.0 + epochs) / total.Elapsed.TotalSeconds;
+        var rates = timer.Seconds.Skip(1).Select(s => x.Shape[0] / s).Order().ToList();
+        return (rates[rates.Count / 2], overall);
+    }
+
+    private sealed class EpochTimer : Graft.Training.Callbacks.Callback
+    {
+        private readonly Stopwatch _sw = new();
+        public List<double> Seconds { get; } = [];
+        public override void OnEpochBegin(int epoch, IReadOnlyDictionary<string, double> logs) => _sw.Restart();
+        public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs) => Seconds.Add(_sw.Elapsed.TotalSeconds);
     }
 
     public static void Run(Report report, Peers peers, BenchOptions options)
@@ -55,7 +60,7 @@ internal static class MlpBench
 
         var model = ModelA();
         model.Compile("sparse_categorical_crossentropy", new SGD(1e-3));
-        double train = EpochRate(model, x, y, epochs);
+        var (train, _) = EpochRate(model, x, y, epochs);
         report.Add("mlp_train", train, peerTrain, "samples/s", peerName);
 
         model.Predict(x, batchSize: 256);
@@ -71,8 +76,15 @@ internal static class MlpBench
 
         foreach (var layer in model.Layers[..^1]) layer.Trainable = false;
         model.Compile("sparse_categorical_crossentropy", new SGD(1e-3));
-        double frozen = EpochRate(model, x, y, epochs);
-        report.Add("frozen_train", frozen, peerTrain, "samples/s", peerName + " (unfrozen)",
-            new JsonObject { ["epoch_time_vs_unfrozen"] = Math.Round(train / frozen, 3), ["target_epoch_time_vs_unfrozen"] = 0.4 });
+        // Frozen layers' outputs are computed once per Fit, before the first epoch; the whole Fit's
+        // rate (that work included) is the one compared with an unfrozen epoch.
+        var (frozenEpoch, frozenOverall) = EpochRate(model, x, y, epochs);
+        report.Add("frozen_train", frozenOverall, peerTrain, "samples/s", peerName + " (unfrozen)",
+            new JsonObject
+            {
+                ["epoch_time_vs_unfrozen"] = Math.Round(train / frozenOverall, 3),
+                ["target_epoch_time_vs_unfrozen"] = 0.4,
+                ["frozen_epoch_only_samples_per_s"] = Math.Round(frozenEpoch),
+            });
     }
 }

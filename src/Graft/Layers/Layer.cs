@@ -161,6 +161,13 @@ public abstract class Layer
         for (int i = 0; i < values.Count; i++) mine[i].Value.Assign(values[i]);
     }
 
+    /// <summary>
+    /// True when <c>Call(x, training: true)</c> equals <c>Call(x, training: false)</c> for fixed
+    /// weights: no dropout, no noise, no batch statistics. Frozen layers with this property can
+    /// have their outputs computed once per <c>Fit</c> instead of every step.
+    /// </summary>
+    protected internal virtual bool TrainingMatchesInference => SubLayers.All(l => l.TrainingMatchesInference);
+
     /// <summary><c>ClassName 'name'</c>, the subject of this layer's error messages.</summary>
     protected internal string Describe() => $"{ClassName} '{Name}'";
 

@@ -24,6 +24,13 @@ public abstract partial class Model
     /// <summary>The compiled metrics (empty before compiling).</summary>
     public IReadOnlyList<Metric> Metrics => _compiled?.Metrics ?? [];
 
+    /// <summary>
+    /// When true (the default), <see cref="Fit"/> computes the outputs of frozen bottom layers once
+    /// instead of every step (see the README's "frozen layers" section). Results are the same;
+    /// set false to re-run them every step as Keras does.
+    /// </summary>
+    public bool CacheFrozenLayers { get; set; } = true;
+
     /// <summary>Set by callbacks to end <see cref="Fit"/> after the current batch.</summary>
     public bool StopTraining { get; set; }
 

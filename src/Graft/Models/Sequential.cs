@@ -25,6 +25,14 @@ public sealed class Sequential : Model
     /// <inheritdoc/>
     public override LayerList Layers => new(_layers);
 
+    /// <summary>A throwaway model over existing layers (shared, not copied), for running part of a model.</summary>
+    internal static Sequential Stack(InputLayer? input, IEnumerable<Layer> layers)
+    {
+        var s = new Sequential(name: "part") { _input = input };
+        foreach (var l in layers) s._layers.Add(l);
+        return s;
+    }
+
     /// <summary>The input layer, when the model declares its input shape.</summary>
     public InputLayer? InputLayer => _input;
 

@@ -39,6 +39,11 @@ internal sealed class Trainer(Model model, CompileState state)
         WarnIfTrainableChanged();
         var trained = ApplyTrainableFlags();
 
+        // Frozen layers at the bottom of a Sequential that behave the same in training and inference
+        // produce the same outputs every epoch: compute them once and train the rest on those.
+        var forward = FrozenPrefix.Plan(model, state, x, validationData, out var cache);
+        if (cache is { } c0) { x = c0.X; validationData = c0.Validation; }
+
         var history = new History();
         var all = new List<Callback>(callbacks ?? []) { history };
         if (verbose > 0) all.Insert(0, new ProgressLogger(verbose, Console.Out));
@@ -60,24 +65,24 @@ internal sealed class Trainer(Model model, CompileState state)
             {
                 foreach (var c in all) c.OnTrainBatchBegin(step, empty);
                 int start = step * batchSize, count = Math.Min(batchSize, samples - start);
-                TrainStep(x, y, order.AsSpan(start, count).ToArray(), trained, lossTracker);
+                TrainStep(forward, x, y, order.AsSpan(start, count).ToArray(), trained, lossTracker);
                 logs = Logs(lossTracker);
                 foreach (var c in all) c.OnTrainBatchEnd(step, logs);
             }
             if (validationData is { } val)
-                foreach (var (k, value) in Evaluate(val.X, val.Y, batchSize, validating: true)) logs["val_" + k] = value;
+                foreach (var (k, value) in Evaluate(val.X, val.Y, batchSize, validating: true, forward)) logs["val_" + k] = value;
             foreach (var c in all) c.OnEpochEnd(epoch, logs);
         }
         foreach (var c in all) c.OnTrainEnd(logs);
         return history;
     }
 
-    private void TrainStep(Tensor x, Tensor y, int[] indices, IReadOnlyList<Variable> trained, MeanMetric lossTracker)
+    private void TrainStep(Func<Tensor, bool, Tensor> forward, Tensor x, Tensor y, int[] indices, IReadOnlyList<Variable> trained, MeanMetric lossTracker)
     {
         using var scope = TensorScope.Begin();
         var xb = Ops.Gather(x, indices);
         var yb = Ops.Gather(y, indices);
-        var pred = model.Call(xb, training: true);
+        var pred = forward(xb, true);
         var loss = TotalLoss(yb, pred);
         float value = loss.Item();
         if (loss.RequiresGrad)
@@ -106,8 +111,9 @@ internal sealed class Trainer(Model model, CompileState state)
         return logs;
     }
 
-    public Dictionary<string, double> Evaluate(Tensor x, Tensor y, int batchSize, bool validating = false)
+    public Dictionary<string, double> Evaluate(Tensor x, Tensor y, int batchSize, bool validating = false, Func<Tensor, bool, Tensor>? forward = null)
     {
+        forward ??= model.Call;
         const string subject = "Model.Evaluate";
         if (!validating)
         {
@@ -125,7 +131,7 @@ internal sealed class Trainer(Model model, CompileState state)
                 int count = Math.Min(batchSize, n - start);
                 var xb = x[start..(start + count)];
                 var yb = y[start..(start + count)];
-                var pred = model.Call(xb, training: false);
+                var pred = forward(xb, false);
                 lossTracker.Update(TotalLoss(yb, pred).Item(), count);
                 foreach (var m in metrics) m.UpdateState(yb, pred);
             }

@@ -135,6 +135,31 @@ public class FitTests
         Assert.True(h["loss"].Count <= 1);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void CachingFrozenLayersGivesTheSameTrainingAsRerunningThem(bool withDropoutOnTop)
+    {
+        float[][] Train(bool cache)
+        {
+            Graft.Random.SetSeed(3);
+            var (x, y) = Blobs(200, 10);
+            var trunk1 = new Dense(16, activation: "selu", inputShape: [2], kernelInitializer: new Graft.Initializers.GlorotUniform { Seed = 1 });
+            var trunk2 = new Dense(8, activation: "relu", kernelInitializer: new Graft.Initializers.GlorotUniform { Seed = 2 });
+            var model = new Sequential([trunk1, trunk2]);
+            if (withDropoutOnTop) model.Add(new Dropout(0.2f, seed: 5));
+            model.Add(new Dense(1, activation: "sigmoid", kernelInitializer: new Graft.Initializers.GlorotUniform { Seed = 3 }));
+            trunk1.Trainable = false; trunk2.Trainable = false;
+            model.CacheFrozenLayers = cache;
+            model.Compile("binary_crossentropy", new SGD(0.1), ["accuracy"]);
+            var h = model.Fit(x, y, epochs: 3, validationSplit: 0.2, verbose: 0);
+            return [.. model.GetWeights().Select(w => w.ToArray()), h["val_loss"].Select(v => (float)v).ToArray()];
+        }
+        var cached = Train(true); var rerun = Train(false);
+        Assert.Equal(rerun.Length, cached.Length);
+        for (int i = 0; i < rerun.Length; i++) Assert.Equal(rerun[i], cached[i]);
+    }
+
     [Fact]
     public void ProgressDisplayLooksLikeKeras()
     {

@@ -31,6 +31,9 @@ public sealed class Dropout : Layer
     public long? Seed { get; }
 
     /// <inheritdoc/>
+    protected internal override bool TrainingMatchesInference => Rate == 0f;
+
+    /// <inheritdoc/>
     protected override Tensor Forward(Tensor x, bool training)
     {
         if (!training || Rate == 0f) return x;

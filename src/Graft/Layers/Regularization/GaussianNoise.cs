@@ -25,6 +25,9 @@ public sealed class GaussianNoise : Layer
     public long? Seed { get; }
 
     /// <inheritdoc/>
+    protected internal override bool TrainingMatchesInference => Stddev == 0f;
+
+    /// <inheritdoc/>
     protected override Tensor Forward(Tensor x, bool training) =>
         !training || Stddev == 0f ? x : Ops.Add(x, Tensor.RandomNormal(x.Shape.ToArray(), 0f, Stddev, _generator));
 
