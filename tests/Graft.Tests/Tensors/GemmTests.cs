@@ -28,6 +28,9 @@ public class GemmTests
     [InlineData(64, 17, 513, false, true)]
     [InlineData(300, 290, 260, true, true)]    // several M blocks, both threads busy
     [InlineData(5, 700, 40, false, false)]     // split along N
+    [InlineData(32, 300, 784, false, false)]   // a batch of 32: the 8-row remainder kernel, B read in place
+    [InlineData(20, 64, 50, false, false)]     // 12 + 8 rows
+    [InlineData(28, 70, 33, false, false)]     // 12 + 12 + 4 rows, partial column tile
     public void MatchesNaiveProduct(int m, int n, int k, bool ta, bool tb)
     {
         var a = Tensor.RandomUniform(ta ? [k, m] : [m, k], -1, 1, new Generator(1));

@@ -264,14 +264,17 @@ internal static unsafe class Gemm
             {
                 int rows = Math.Min(mr, mc - i0);
                 float* cTile = c + (long)i0 * ldc + j0;
-                bool full = rows == mr;
-                if (full && cols == nr)
+                // Full rows use the 12-row kernel; a remainder of 8 or 4 rows (a batch of 32 or 16
+                // leaves one) has its own kernel; other remainders go through the packed scratch.
+                int kernelRows = rows == mr ? mr : rows == 8 || rows == 4 ? rows : 0;
+                float* aRows = a + (long)i0 * lda;
+                if (kernelRows > 0 && cols == nr)
                 {
-                    Kernel12x32Strided(kc, a + (long)i0 * lda, lda, bPanel, step, cTile, ldc, add);
+                    KernelRowsStrided(kernelRows, kc, aRows, lda, bPanel, step, cTile, ldc, add);
                     if (ep.IsActive) for (int r = 0; r < rows; r++) ep.Apply(cTile + (long)r * ldc, j0, cols);
                     continue;
                 }
-                if (full) Kernel12x32Strided(kc, a + (long)i0 * lda, lda, bPanel, step, tile, nr, false);
+                if (kernelRows > 0) KernelRowsStrided(kernelRows, kc, aRows, lda, bPanel, step, tile, nr, false);
                 else if (step == nr) MicroKernel(kc, scratchA, bPanel, tile, nr, false);
                 else
                 {
@@ -287,6 +290,62 @@ internal static unsafe class Gemm
                 }
             }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void KernelRowsStrided(int rows, int kc, float* a, int lda, float* b, nint bStep, float* c, int ldc, bool add)
+    {
+        if (rows == 12) Kernel12x32Strided(kc, a, lda, b, bStep, c, ldc, add);
+        else if (rows == 8) Kernel8x32Strided(kc, a, lda, b, bStep, c, ldc, add);
+        else Kernel4x32Strided(kc, a, lda, b, bStep, c, ldc, add);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel8x32Strided(int kc, float* a, int lda, float* b, nint bStep, float* c, int ldc, bool add)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default,
+            c60 = default, c61 = default, c70 = default, c71 = default;
+        float* r0 = a, r4 = a + 4L * lda;
+        nint l1 = lda, l2 = 2 * (nint)lda, l3 = 3 * (nint)lda;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b); var b1 = Vector512.Load(b + 16);
+            Vector512<float> x;
+            x = Vector512.Create(r0[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(r0[l1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(r0[l2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(r0[l3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(r4[0]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(r4[l1]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(r4[l2]); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(r4[l3]); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+            r0++; r4++; b += bStep;
+        }
+        Store2(c, c00, c01, add); c += ldc; Store2(c, c10, c11, add); c += ldc;
+        Store2(c, c20, c21, add); c += ldc; Store2(c, c30, c31, add); c += ldc;
+        Store2(c, c40, c41, add); c += ldc; Store2(c, c50, c51, add); c += ldc;
+        Store2(c, c60, c61, add); c += ldc; Store2(c, c70, c71, add);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel4x32Strided(int kc, float* a, int lda, float* b, nint bStep, float* c, int ldc, bool add)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        float* r0 = a;
+        nint l1 = lda, l2 = 2 * (nint)lda, l3 = 3 * (nint)lda;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b); var b1 = Vector512.Load(b + 16);
+            Vector512<float> x;
+            x = Vector512.Create(r0[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(r0[l1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(r0[l2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(r0[l3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            r0++; b += bStep;
+        }
+        Store2(c, c00, c01, add); c += ldc; Store2(c, c10, c11, add); c += ldc;
+        Store2(c, c20, c21, add); c += ldc; Store2(c, c30, c31, add);
     }
 
     /// <summary>The 12×32 kernel reading A in place: row r, step p at a[r·lda + p].</summary>
