@@ -161,6 +161,28 @@ public class FitTests
     }
 
     [Fact]
+    public void ModelCheckpointSavesTheBestEpochs()
+    {
+        var (x, y) = Blobs(128, 11);
+        var model = Net();
+        model.Compile("binary_crossentropy", new Adam(0.05), ["accuracy"]);
+        string dir = Directory.CreateTempSubdirectory("graft-ckpt").FullName;
+        try
+        {
+            var ckpt = new ModelCheckpoint(Path.Combine(dir, "best.keras"), monitor: "val_accuracy", saveBestOnly: true);
+            var every = new ModelCheckpoint(Path.Combine(dir, "w-{epoch:02d}-{val_loss:.2f}.weights.h5"), saveWeightsOnly: true);
+            var h = model.Fit(x, y, epochs: 3, validationData: (x, y), callbacks: [ckpt, every], verbose: 0);
+            Assert.Equal(h["val_accuracy"].Max(), ckpt.Best, 10);
+            var best = Graft.Models.Model.Load(Path.Combine(dir, "best.keras"));
+            Assert.Equal(ckpt.Best, best.Evaluate(x, y)["accuracy"], 5);
+            var names = Directory.GetFiles(dir, "w-*.weights.h5").Select(Path.GetFileName).Order().ToArray();
+            Assert.Equal(3, names.Length);
+            Assert.StartsWith("w-01-", names[0]);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
     public void ProgressDisplayLooksLikeKeras()
     {
         var (x, y) = Blobs(64, 9);

@@ -1,0 +1,158 @@
+using System.Text.Json.Nodes;
+using PureHDF;
+using Graft.Layers;
+using Graft.Models;
+using Graft.Tensors;
+
+namespace Graft.Saving;
+
+/// <summary>
+/// Keras's legacy HDF5 layout (<c>.h5</c>, <c>.hdf5</c>), as written by Keras 1, Keras 2, tf.keras
+/// and Keras 3: root attributes <c>model_config</c>, <c>training_config</c>, <c>keras_version</c>,
+/// <c>backend</c>; group <c>model_weights</c> (or the root, for <c>save_weights</c> files) with
+/// <c>layer_names</c>, one group per layer with <c>weight_names</c>, and the weights at those names.
+/// </summary>
+internal static class KerasH5Format
+{
+    public static Model Load(string path, bool compile)
+    {
+        var h5 = new H5(path);
+        using var file = h5.Guard("/", "an HDF5 file", () => H5File.OpenRead(path));
+        string config = h5.StringAttribute(file, "/", "model_config")
+            ?? throw h5.Error("/", file.AttributeExists("layer_names")
+                ? "expected a full model (attribute 'model_config'), got a weights-only file: build the model (or Model.FromJson) and call LoadWeights."
+                : "expected attribute 'model_config', got none.");
+        var model = ModelConfig.Build(ModelConfig.Parse(config, $"{path} [/@model_config]"), $"{path} [/@model_config]");
+        string? version = h5.StringAttribute(file, "/", "keras_version");
+        string? backend = h5.StringAttribute(file, "/", "backend");
+        var weights = h5.Child(file, "/", "model_weights") as IH5Group
+            ?? throw h5.Error("/model_weights", "expected the group of weights, got none.");
+        LoadWeights(model, h5, weights, "/model_weights", version, backend, byName: false, skipMismatch: false);
+        if (compile && h5.StringAttribute(file, "/", "training_config") is { } tc)
+        {
+            var json = ModelConfig.Parse(tc, $"{path} [/@training_config]");
+            if (!TrainingConfig.TryCompile(model, json, out var reason))
+                Console.Error.WriteLine($"Warning: {path}: the model loaded but was not compiled: {reason}. Call Compile yourself.");
+        }
+        return model;
+    }
+
+    public static void LoadWeightsFile(Model model, string path, bool byName, bool skipMismatch)
+    {
+        var h5 = new H5(path);
+        using var file = h5.Guard("/", "an HDF5 file", () => H5File.OpenRead(path));
+        IH5Group group = file;
+        string groupPath = "/";
+        if (!h5.HasAttribute(file, "/", "layer_names") && h5.Child(file, "/", "model_weights") is IH5Group mw) { group = mw; groupPath = "/model_weights"; }
+        LoadWeights(model, h5, group, groupPath, h5.StringAttribute(group, groupPath, "keras_version") ?? h5.StringAttribute(file, "/", "keras_version"),
+            h5.StringAttribute(group, groupPath, "backend") ?? h5.StringAttribute(file, "/", "backend"), byName, skipMismatch);
+    }
+
+    private static void LoadWeights(Model model, H5 h5, IH5Group group, string groupPath, string? version, string? backend, bool byName, bool skipMismatch)
+    {
+        var layerNames = h5.StringListAttribute(group, groupPath, "layer_names");
+        var fileLayers = new List<(string name, List<Tensor> values)>();
+        foreach (var name in layerNames)
+        {
+            string lp = $"{groupPath.TrimEnd('/')}/{name}";
+            var g = h5.Child(group, groupPath, name) as IH5Group ?? throw h5.Error(lp, "expected the layer's weight group, got none.");
+            var values = new List<Tensor>();
+            foreach (var wn in h5.StringListAttribute(g, lp, "weight_names"))
+            {
+                string wp = $"{lp}/{wn}";
+                var d = h5.Guard(wp, "a weight dataset", () => g.LinkExists(wn) ? g.Get(wn) : null) as IH5Dataset
+                    ?? throw h5.Error(wp, "expected the weight dataset named in weight_names, got none.");
+                values.Add(h5.ReadTensor(d, wp));
+            }
+            fileLayers.Add((name, values));
+        }
+        var withWeights = fileLayers.Where(l => l.values.Count > 0).ToList();
+        var targets = model.Layers.Where(l => l.Weights.Count > 0 || !l.Built).ToList();
+
+        if (byName)
+        {
+            var byLayerName = withWeights.ToDictionary(l => l.name, l => l.values);
+            foreach (var layer in model.Layers)
+            {
+                if (!byLayerName.TryGetValue(layer.Name, out var values)) continue;
+                if (!Fits(layer, values)) { if (skipMismatch) { Console.Error.WriteLine($"Warning: {h5.Path}: skipping weights of layer '{layer.Name}': {Mismatch(layer, values)}."); continue; } }
+                Assign(h5, $"{groupPath.TrimEnd('/')}/{layer.Name}", layer, values, version, backend);
+            }
+            return;
+        }
+        var modelLayers = model.Layers.Where(l => l.Weights.Count > 0).ToList();
+        if (modelLayers.Count != withWeights.Count)
+            throw h5.Error(groupPath, $"expected weights for {modelLayers.Count} layers ({string.Join(", ", modelLayers.Select(l => l.Name))}), got {withWeights.Count} ({string.Join(", ", withWeights.Select(l => l.name))}).");
+        for (int i = 0; i < modelLayers.Count; i++)
+            Assign(h5, $"{groupPath.TrimEnd('/')}/{withWeights[i].name}", modelLayers[i], withWeights[i].values, version, backend);
+    }
+
+    private static bool Fits(Layer layer, List<Tensor> values) =>
+        layer.Weights.Count == values.Count && layer.Weights.Zip(values).All(p => p.First.Shape == p.Second.Shape);
+
+    private static string Mismatch(Layer layer, List<Tensor> values) =>
+        $"expected {layer.Weights.Count} weights of shapes {string.Join(", ", layer.Weights.Select(w => w.Shape))}, got {values.Count} of shapes {string.Join(", ", values.Select(v => v.Shape))}";
+
+    private static void Assign(H5 h5, string objectPath, Layer layer, List<Tensor> values, string? version, string? backend)
+    {
+        var converted = WeightConversion.FromFile(layer, values, version, backend);
+        if (!Fits(layer, converted)) throw h5.Error(objectPath, $"{layer.ClassName} '{layer.Name}': {Mismatch(layer, converted)}.");
+        layer.SetWeights(converted);
+    }
+
+    public static void Save(Model model, string path, bool includeModel)
+    {
+        var weights = WeightsGroup(model);
+        H5File file;
+        if (includeModel)
+        {
+            file = new H5File { ["model_weights"] = weights };
+            file.Attributes["keras_version"] = KerasFormat.KerasVersion;
+            file.Attributes["backend"] = "tensorflow";
+            file.Attributes["model_config"] = ModelConfig.Serialize(model).ToJsonString();
+            if (model.IsCompiled) file.Attributes["training_config"] = TrainingConfig.Serialize(model).ToJsonString();
+        }
+        else
+        {
+            file = new H5File();
+            foreach (var (k, v) in weights) file[k] = v;
+            foreach (var (k, v) in weights.Attributes) file.Attributes[k] = v;
+        }
+        AtomicFile.Write(path, stream => file.Write(stream));
+    }
+
+    /// <summary>tf.keras's layout: layer groups with weight_names "layer/kernel:0" and datasets at those paths.</summary>
+    private static H5Group WeightsGroup(Model model)
+    {
+        var group = new H5Group();
+        group.Attributes["layer_names"] = model.Layers.Select(l => l.Name).ToArray();
+        group.Attributes["backend"] = "tensorflow";
+        group.Attributes["keras_version"] = KerasFormat.KerasVersion;
+        foreach (var layer in model.Layers)
+        {
+            var g = new H5Group();
+            var names = new List<string>();
+            foreach (var w in WeightConversion.ToFile(layer))
+            {
+                string name = $"{w.Scope}/{w.Name}:0";
+                names.Add(name);
+                Put(g, name, w.Value);
+            }
+            g.Attributes["weight_names"] = names.ToArray();
+            group[layer.Name] = g;
+        }
+        return group;
+    }
+
+    /// <summary>Places a dataset at a '/'-separated path below <paramref name="g"/>, creating groups.</summary>
+    internal static void Put(H5Group g, string path, Tensor value)
+    {
+        var parts = path.Split('/');
+        for (int i = 0; i < parts.Length - 1; i++)
+        {
+            if (!g.TryGetValue(parts[i], out var child)) g[parts[i]] = child = new H5Group();
+            g = (H5Group)child;
+        }
+        g[parts[^1]] = new H5Dataset(value.ToArray(), fileDims: value.Shape.Dims.Select(d => (ulong)d).ToArray());
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Graft.Layers;
+using Graft.Models;
+
+namespace Graft.Saving;
+
+/// <summary>Builds models from Keras's JSON (<c>model.to_json()</c>, the <c>model_config</c> of a file), Keras 1 to 3.</summary>
+internal static class ModelConfig
+{
+    public static JsonObject Parse(string json, string source)
+    {
+        try
+        {
+            return JsonNode.Parse(json) as JsonObject ?? throw new ModelFormatException($"{source}: expected a JSON object, got {json[..Math.Min(40, json.Length)]}.");
+        }
+        catch (JsonException e)
+        {
+            throw new ModelFormatException($"{source}: expected valid JSON, got a parse error at line {e.LineNumber}, byte {e.BytePositionInLine}: {e.Message}", e);
+        }
+    }
+
+    public static Model Build(JsonObject root, string source)
+    {
+        string cls = root["class_name"]?.GetValue<string>() ?? throw new ModelFormatException($"{source}: expected 'class_name' in the model config, got none.");
+        var config = root["config"];
+        switch (cls)
+        {
+            case "Sequential":
+                // Keras 1 and early Keras 2 stored the layer list itself as the config.
+                var layers = config switch
+                {
+                    JsonArray a => a,
+                    JsonObject o when o["layers"] is JsonArray l => l,
+                    _ => throw new ModelFormatException($"{source}: expected a list of layers in the Sequential config, got {config?.ToJsonString() ?? "null"}."),
+                };
+                string? name = (config as JsonObject)?["name"]?.GetValue<string>();
+                var built = new List<Layer>();
+                for (int i = 0; i < layers.Count; i++)
+                    built.Add(Layer(layers[i] as JsonObject ?? throw new ModelFormatException($"{source}: expected layer {i} to be an object, got {layers[i]?.ToJsonString() ?? "null"}."), $"{source} layers[{i}]"));
+                var model = new Sequential(built, name);
+                if (config is JsonObject co && co["trainable"] is JsonValue t && t.TryGetValue<bool>(out var tr) && !tr) model.Trainable = false;
+                if (!model.Built && layers.Count > 0 && (layers[0] as JsonObject)?["build_config"]?["input_shape"] is JsonArray shape)
+                    model.Build(shape.Select(d => d is null ? (int?)null : (int)ConfigReader.Num(d)).ToArray());
+                return model;
+            case "Model" or "Functional":
+                throw new NotSupportedException($"{source}: model class '{cls}' (the functional API) is not supported by Graft yet; Sequential models load.");
+            default:
+                throw new NotSupportedException($"{source}: model class '{cls}' is not supported by Graft; Sequential models load.");
+        }
+    }
+
+    public static Layer Layer(JsonObject entry, string source)
+    {
+        string cls = KerasCompat.ClassName(entry["class_name"]?.GetValue<string>() ?? throw new ModelFormatException($"{source}: expected 'class_name', got none."));
+        if (cls is "Sequential" or "Model" or "Functional") return Build(entry, source);
+        var config = entry["config"] as JsonObject ?? throw new ModelFormatException($"{source}: expected a 'config' object for layer class '{cls}', got none.");
+        try
+        {
+            return LayerRegistry.FromConfig(cls, KerasCompat.Normalize(cls, config));
+        }
+        catch (ArgumentException e)
+        {
+            throw new ModelFormatException($"{source} ({cls} '{config["name"]?.GetValue<string>() ?? "?"}'): {e.Message}", e);
+        }
+    }
+
+    /// <summary>Keras's <c>{"class_name", "config", "keras_version", "backend"}</c> document for a model.</summary>
+    public static JsonObject Serialize(Model model) => new()
+    {
+        ["module"] = "keras", ["class_name"] = model.ClassName, ["config"] = model.GetConfig(), ["registered_name"] = null,
+    };
+}

@@ -1,0 +1,182 @@
+using Graft.Layers.Core;
+using Graft.Layers.Regularization;
+using Graft.Models;
+using Graft.Saving;
+using Graft.Tensors;
+using Graft.Tests.Testing;
+using PureHDF;
+
+namespace Graft.Tests.Saving;
+
+/// <summary>Real Keras files load and reproduce Keras's predictions; Graft's files round-trip.</summary>
+public class KerasFileTests
+{
+    private const float Tolerance = 1e-4f;
+
+    private static void PredictionsMatch(Model model, string io)
+    {
+        string input = Fixtures.IoNames(io, "inputs")[0];
+        string output = Fixtures.IoNames(io, "predictions")[0];
+        var x = Fixtures.IoDataset(io, "inputs/" + input);
+        var expected = Fixtures.IoDataset(io, "predictions/" + output);
+        var y = model.Predict(x);
+        Assert.Equal(expected.Shape, y.Shape);
+        Assertions.Close(expected.ToArray(), y.ToArray(), Tolerance, $"{io} predictions");
+    }
+
+    [Theory]
+    [InlineData("k2.3.1_dl4j_dense_softmax.h5", "k2.3.1_dl4j_dense_softmax.io.h5")]
+    [InlineData("k2.3.1_dl4j_dense_leakyrelu.h5", "k2.3.1_dl4j_dense_leakyrelu.io.h5")]
+    public void FullH5ModelsReproduceKerasPredictions(string file, string io)
+    {
+        var model = Model.Load(Fixtures.Keras(file));
+        PredictionsMatch(model, io);
+    }
+
+    [Theory]
+    [InlineData("k2.0.6_dl4j_mnist_mlp_tf")]   // Keras 2.0.6
+    [InlineData("k1_dl4j_mnist_mlp_tf")]        // Keras 1: output_dim, init, p, dense_1_W names
+    public void JsonPlusWeightsReproduceKerasPredictions(string stem)
+    {
+        var model = Model.FromJson(File.ReadAllText(Fixtures.Keras(stem + ".config.json")));
+        model.LoadWeights(Fixtures.Keras(stem + ".weights.h5"));
+        PredictionsMatch(model, stem + ".io.h5");
+    }
+
+    [Fact]
+    public void WeightsOnlyTwinEqualsFullModel()
+    {
+        var full = Model.Load(Fixtures.Keras("k2.3.1_dl4j_dense_leakyrelu.h5"));
+        var twin = full.Clone();
+        twin.LoadWeights(Fixtures.Keras("k2.3.1_dl4j_dense_leakyrelu.weights.h5"));
+        Assert.Equal(full.GetWeights().Select(w => w.ToArray()), twin.GetWeights().Select(w => w.ToArray()));
+    }
+
+    [Fact]
+    public void TrainingConfigIsRestored()
+    {
+        var model = Model.Load(Fixtures.Keras("k2.3.1_dl4j_dense_softmax.h5"));
+        Assert.True(model.IsCompiled);
+        Assert.Equal("RMSprop", model.Optimizer!.Name);
+        Assert.False(Model.Load(Fixtures.Keras("k2.3.1_dl4j_dense_softmax.h5"), compile: false).IsCompiled);
+    }
+
+    [Fact]
+    public void KerasZipFromTfKeras215Loads()
+    {
+        // Saved on Windows: weight groups are single names with a backslash ("layers\dense").
+        var model = Model.Load(Fixtures.Keras("tfk2.15.0_Abhaypandy_churn_mlp.keras"));
+        Assert.Equal(3, model.Layers.Count);
+        Assert.Equal(12 * 64 + 64 + 64 * 32 + 32 + 32 + 1, model.CountParams());
+        Assert.NotEqual(0f, model.GetWeights()[0].ToArray().Max(Math.Abs));
+        var p = model.Predict(Tensor.Zeros(2, 12));
+        Assert.All(p.ToArray(), v => Assert.InRange(v, 0f, 1f));
+    }
+
+    [Fact]
+    public void ContentDecidesTheFormatNotTheExtension()
+    {
+        string tmp = Path.Combine(Path.GetTempPath(), $"graft-{Guid.NewGuid():N}.bin");
+        try
+        {
+            File.Copy(Fixtures.Keras("tfk2.15.0_Abhaypandy_churn_mlp.keras"), tmp);
+            Assert.Equal(3, Model.Load(tmp).Layers.Count);
+            File.Copy(Fixtures.Keras("k2.3.1_dl4j_dense_softmax.h5"), tmp, overwrite: true);
+            Assert.Equal(2, Model.Load(tmp).Layers.Count);
+        }
+        finally { File.Delete(tmp); }
+    }
+
+    [Theory]
+    [InlineData(".h5")]
+    [InlineData(".keras")]
+    public void SaveThenLoadGivesTheSamePredictionsAndFlags(string extension)
+    {
+        var model = new Sequential([new Dense(16, activation: "relu", inputShape: [5]), new Dropout(0.3f), new Dense(3, activation: "softmax")], name: "roundtrip");
+        model.Layers[0].Trainable = false;
+        model.Compile("sparse_categorical_crossentropy", new Graft.Optimizers.Adam(0.01), ["accuracy"]);
+        string path = Path.Combine(Path.GetTempPath(), $"graft-{Guid.NewGuid():N}{extension}");
+        try
+        {
+            model.Save(path);
+            var loaded = Model.Load(path);
+            var x = Tensor.RandomNormal([7, 5]);
+            Assert.Equal(model.Predict(x).ToArray(), loaded.Predict(x).ToArray());
+            Assert.Equal(model.Layers.Select(l => l.Trainable), loaded.Layers.Select(l => l.Trainable));
+            Assert.Equal(model.Layers.Select(l => l.Name), loaded.Layers.Select(l => l.Name));
+            Assert.True(loaded.IsCompiled);
+            Assert.Equal("sparse_categorical_crossentropy", loaded.Loss!.Name);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void SavedH5HasKerasLegacyStructure()
+    {
+        var model = new Sequential([new Dense(4, inputShape: [3], name: "d_in"), new Dense(2, name: "d_out")]);
+        string path = Path.Combine(Path.GetTempPath(), $"graft-{Guid.NewGuid():N}.h5");
+        try
+        {
+            model.Save(path);
+            using var f = PureHDF.H5File.OpenRead(path);
+            foreach (var attr in new[] { "model_config", "keras_version", "backend" }) Assert.True(f.AttributeExists(attr), attr);
+            var mw = f.Group("model_weights");
+            Assert.Equal(["d_in", "d_out"], mw.Attribute("layer_names").Read<string[]>());
+            Assert.Equal(["d_in/kernel:0", "d_in/bias:0"], mw.Group("d_in").Attribute("weight_names").Read<string[]>());
+            var kernel = mw.Group("d_in").Dataset("d_in/kernel:0");
+            Assert.Equal([3UL, 4UL], kernel.Space.Dimensions);
+            Assert.Equal(model.GetWeights()[0].ToArray(), kernel.Read<float[]>());
+            var config = System.Text.Json.Nodes.JsonNode.Parse(f.Attribute("model_config").Read<string>())!;
+            Assert.Equal("Sequential", config["class_name"]!.GetValue<string>());
+            Assert.Equal("Dense", config["config"]!["layers"]![0]!["class_name"]!.GetValue<string>());
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void LoadWeightsByNameIntoANewHead()
+    {
+        var source = new Sequential([new Dense(4, inputShape: [3], name: "body"), new Dense(2, name: "head")]);
+        string path = Path.Combine(Path.GetTempPath(), $"graft-{Guid.NewGuid():N}.h5");
+        try
+        {
+            source.SaveWeights(path);
+            var target = new Sequential([new Dense(4, inputShape: [3], name: "body"), new Dense(5, name: "head")]);
+            var ex = Assert.Throws<ModelFormatException>(() => target.LoadWeights(path, byName: true));
+            Assert.Contains("head", ex.Message);
+            target.LoadWeights(path, byName: true, skipMismatch: true);
+            Assert.Equal(source.Layers[0].GetWeights()[0].ToArray(), target.Layers[0].GetWeights()[0].ToArray());
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void AFailedSaveKeepsThePreviousFile()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"graft-{Guid.NewGuid():N}.h5");
+        try
+        {
+            File.WriteAllText(path, "previous");
+            Assert.Throws<IOException>(() => AtomicFile.Write(path, s => { s.Write(new byte[100]); throw new IOException("disk full"); }));
+            Assert.Equal("previous", File.ReadAllText(path));
+            Assert.Empty(Directory.GetFiles(Path.GetTempPath(), $".{Path.GetFileName(path)}*"));
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void BadFilesAreExplained()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"graft-{Guid.NewGuid():N}.h5");
+        try
+        {
+            File.WriteAllText(path, "not a model");
+            var ex = Assert.Throws<ModelFormatException>(() => Model.Load(path));
+            Assert.Contains(path, ex.Message);
+            Assert.Contains("expected a Keras model file", ex.Message);
+            Assert.Contains("weights-only file", Assert.Throws<ModelFormatException>(() => Model.Load(Fixtures.Keras("k2.3.1_dl4j_dense_softmax.weights.h5"))).Message);
+            Assert.Contains("no such file", Assert.Throws<FileNotFoundException>(() => Model.Load(path + ".missing")).Message);
+        }
+        finally { File.Delete(path); }
+    }
+}
