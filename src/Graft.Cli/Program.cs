@@ -1,34 +1,55 @@
 using System.Reflection;
+using Graft.Saving;
 
 namespace Graft.Cli;
 
 /// <summary>The <c>graft</c> command: parses arguments, calls the library, maps errors to exit codes.</summary>
 public static class Program
 {
-    /// <summary>Exit codes: 0 success, 1 failure while running, 2 bad usage.</summary>
+    private const string Usage = """
+        graft — Keras-style transfer learning for .NET
+
+        usage: graft <command> [options]
+
+        commands:
+          summary FILE [--json]                          Keras's summary table of a .h5/.keras model
+          predict FILE --input X.npy --output Y.npy [--batch-size N]
+                                                         run a model on a NumPy array
+          convert IN OUT                                 convert between .h5 and .keras
+          version                                        print the version
+          help                                           this text
+        """;
+
+    /// <summary>Exit codes: 0 success, 1 failure while running (bad file, unsupported model), 2 bad usage.</summary>
     public static int Main(string[] args)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        if (args.Length == 0) { Console.Error.WriteLine(Usage); return 2; }
+        try
         {
-            Console.WriteLine("""
-                graft — Keras-style transfer learning for .NET
-
-                usage: graft <command> [options]
-
-                commands:
-                  version     print the version
-                  help        this text
-                """);
-            return args.Length == 0 ? 2 : 0;
+            return args[0] switch
+            {
+                "help" or "-h" or "--help" => Help(),
+                "version" or "--version" => Version(),
+                "summary" => Commands.Summary(new Arguments(args[1..], "summary")),
+                "predict" => Commands.Predict(new Arguments(args[1..], "predict")),
+                "convert" => Commands.Convert(new Arguments(args[1..], "convert")),
+                _ => throw new UsageException($"graft: expected a command (summary, predict, convert, version, help), got '{args[0]}'. Run 'graft help'."),
+            };
         }
-        switch (args[0])
+        catch (UsageException e) { Console.Error.WriteLine(e.Message); return 2; }
+        catch (Exception e) when (e is ModelFormatException or NotSupportedException or FileNotFoundException or DirectoryNotFoundException
+                                  or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException)
         {
-            case "version" or "--version":
-                Console.WriteLine(typeof(Graft.Tensors.Tensor).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");
-                return 0;
-            default:
-                Console.Error.WriteLine($"graft: expected a command (version, help), got '{args[0]}'. Run 'graft help'.");
-                return 2;
+            Console.Error.WriteLine($"graft {args[0]}: {e.Message}");
+            return 1;
         }
+    }
+
+    private static int Help() { Console.WriteLine(Usage); return 0; }
+
+    private static int Version()
+    {
+        Console.WriteLine(typeof(Graft.Tensors.Tensor).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");
+        return 0;
     }
 }
