@@ -14,7 +14,7 @@ internal sealed class H5(string path)
     public T Guard<T>(string objectPath, string what, Func<T> read)
     {
         try { return read(); }
-        catch (Exception e) when (e is not ModelFormatException and not NotSupportedException and not OutOfMemoryException)
+        catch (Exception e) when (e is not ModelFormatException and not NotSupportedException)
         {
             throw Error(objectPath, $"expected {what}, got unreadable data ({e.GetType().Name}: {e.Message}).", e);
         }

@@ -22,6 +22,16 @@ internal static class ModelConfig
 
     public static Model Build(JsonObject root, string source)
     {
+        try { return BuildCore(root, source); }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or InvalidCastException or KeyNotFoundException or OverflowException)
+        {
+            // A JSON value of the wrong kind (a number where a name belongs, …).
+            throw new ModelFormatException($"{source}: expected a Keras model config, got a value of the wrong type ({e.Message}).", e);
+        }
+    }
+
+    private static Model BuildCore(JsonObject root, string source)
+    {
         string cls = root["class_name"]?.GetValue<string>() ?? throw new ModelFormatException($"{source}: expected 'class_name' in the model config, got none.");
         var config = root["config"];
         switch (cls)
@@ -53,7 +63,7 @@ internal static class ModelConfig
     public static Layer Layer(JsonObject entry, string source)
     {
         string cls = KerasCompat.ClassName(entry["class_name"]?.GetValue<string>() ?? throw new ModelFormatException($"{source}: expected 'class_name', got none."));
-        if (cls is "Sequential" or "Model" or "Functional") return Build(entry, source);
+        if (cls is "Sequential" or "Model" or "Functional") return BuildCore(entry, source);
         var config = entry["config"] as JsonObject ?? throw new ModelFormatException($"{source}: expected a 'config' object for layer class '{cls}', got none.");
         try
         {
