@@ -12,6 +12,8 @@ public static class Program
         usage: graft <command> [options]
 
         commands:
+          demo [--quick] [--seed N] [--seeds N] [--out DIR] [--data DIR] [--json]
+                                                         Géron's transfer-learning experiment on Fashion-MNIST
           summary FILE [--json]                          Keras's summary table of a .h5/.keras model
           predict FILE --input X.npy --output Y.npy [--batch-size N]
                                                          run a model on a NumPy array
@@ -30,10 +32,11 @@ public static class Program
             {
                 "help" or "-h" or "--help" => Help(),
                 "version" or "--version" => Version(),
+                "demo" => Demo.DemoCommand.Run(new Arguments(args[1..], "demo", "--quick", "--cnn")),
                 "summary" => Commands.Summary(new Arguments(args[1..], "summary")),
                 "predict" => Commands.Predict(new Arguments(args[1..], "predict")),
                 "convert" => Commands.Convert(new Arguments(args[1..], "convert")),
-                _ => throw new UsageException($"graft: expected a command (summary, predict, convert, version, help), got '{args[0]}'. Run 'graft help'."),
+                _ => throw new UsageException($"graft: expected a command (demo, summary, predict, convert, version, help), got '{args[0]}'. Run 'graft help'."),
             };
         }
         catch (UsageException e) { Console.Error.WriteLine(e.Message); return 2; }

@@ -1,0 +1,49 @@
+using System.Security.Cryptography;
+
+namespace Graft.Data;
+
+/// <summary>Downloads a file over HTTP(S) to a temporary name, checks its MD5, then renames it into place.</summary>
+internal static class Downloader
+{
+    private static readonly HttpClient s_http = new() { Timeout = TimeSpan.FromMinutes(5) };
+
+    /// <summary>Fetches <paramref name="url"/> into <paramref name="destination"/>; progress gets (bytes so far, total or −1).</summary>
+    /// <exception cref="InvalidDataException">The download's MD5 differs from <paramref name="md5"/>; the message gives both.</exception>
+    public static async Task DownloadAsync(string url, string destination, string md5, Action<long, long>? progress, CancellationToken cancel = default)
+    {
+        string temp = destination + ".download";
+        try
+        {
+            using (var response = await s_http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancel))
+            {
+                response.EnsureSuccessStatusCode();
+                long total = response.Content.Headers.ContentLength ?? -1;
+                await using var source = await response.Content.ReadAsStreamAsync(cancel);
+                await using var target = File.Create(temp);
+                var buffer = new byte[1 << 16];
+                long done = 0;
+                int n;
+                while ((n = await source.ReadAsync(buffer, cancel)) > 0)
+                {
+                    await target.WriteAsync(buffer.AsMemory(0, n), cancel);
+                    done += n;
+                    progress?.Invoke(done, total);
+                }
+            }
+            string actual = Md5(temp);
+            if (!string.Equals(actual, md5, StringComparison.OrdinalIgnoreCase))
+                throw new InvalidDataException($"{url}: expected MD5 {md5}, got {actual}; the download is corrupt or not the official file.");
+            File.Move(temp, destination, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    public static string Md5(string path)
+    {
+        using var f = File.OpenRead(path);
+        return Convert.ToHexStringLower(MD5.HashData(f));
+    }
+}

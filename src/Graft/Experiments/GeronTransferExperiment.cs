@@ -1,0 +1,125 @@
+using Graft.Layers.Core;
+using Graft.Layers.Reshaping;
+using Graft.Models;
+using Graft.Optimizers;
+using Graft.Training;
+
+namespace Graft.Experiments;
+
+/// <summary>Settings of <see cref="GeronTransferExperiment"/>; the defaults are the book's.</summary>
+public sealed record GeronTransferOptions
+{
+    /// <summary>Epochs for model A on task A.</summary>
+    public int EpochsA { get; init; } = 20;
+    /// <summary>Epochs for model B from scratch.</summary>
+    public int EpochsB { get; init; } = 20;
+    /// <summary>Epochs of B on A with the reused layers frozen.</summary>
+    public int FrozenEpochs { get; init; } = 4;
+    /// <summary>Epochs of B on A after unfreezing.</summary>
+    public int FineTuneEpochs { get; init; } = 16;
+    /// <summary>Repetitions of B and B on A (seed, seed + 1, …).</summary>
+    public int Seeds { get; init; } = 5;
+    /// <summary>First seed.</summary>
+    public int Seed { get; init; } = 42;
+    /// <summary>Keras verbosity for every Fit (0, 1, 2).</summary>
+    public int Verbose { get; init; } = 1;
+    /// <summary>Where my_model_A.h5 and the other models are written.</summary>
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>The few-epochs, two-seeds variant for CI.</summary>
+    public static GeronTransferOptions Quick(string outputDirectory) => new()
+    {
+        OutputDirectory = outputDirectory, EpochsA = 3, EpochsB = 5, FrozenEpochs = 2, FineTuneEpochs = 4, Seeds = 2,
+    };
+}
+
+/// <summary>One repetition of B and B on A.</summary>
+public sealed record GeronTransferRun(int Seed, History ModelB, double ModelBTestAccuracy, History Frozen, History FineTuned, double ModelBOnATestAccuracy);
+
+/// <summary>The outcome: model A's history, each repetition, and the summary statistics.</summary>
+public sealed record GeronTransferResult(History ModelA, double ModelATestAccuracy, IReadOnlyList<GeronTransferRun> Runs, string ModelAPath)
+{
+    private static (double mean, double std) Stats(IEnumerable<double> xs)
+    {
+        var a = xs.ToArray();
+        double mean = a.Average();
+        return (mean, a.Length > 1 ? Math.Sqrt(a.Sum(v => (v - mean) * (v - mean)) / (a.Length - 1)) : 0);
+    }
+
+    /// <summary>Mean and sample standard deviation of model B's test accuracy.</summary>
+    public (double Mean, double Std) ModelB => Stats(Runs.Select(r => r.ModelBTestAccuracy));
+    /// <summary>Mean and sample standard deviation of B on A's test accuracy.</summary>
+    public (double Mean, double Std) ModelBOnA => Stats(Runs.Select(r => r.ModelBOnATestAccuracy));
+    /// <summary>Model B's mean error rate over B on A's (Géron's "error rate dropped by a factor of …").</summary>
+    public double ErrorRateRatio => (1 - ModelB.Mean) / Math.Max(1e-12, 1 - ModelBOnA.Mean);
+}
+
+/// <summary>
+/// Géron's transfer-learning experiment (Hands-On Machine Learning, chapter 11), the seed scenario
+/// of Graft: train model A on 8 Fashion-MNIST classes, then solve "shirt or sandal?" from 200
+/// images, once from scratch (model B) and once reusing A's layers (B on A: frozen, then fine-tuned),
+/// over several seeds because one run can flatter either side.
+/// </summary>
+public static class GeronTransferExperiment
+{
+    /// <summary>Géron's model body: Flatten, Dense 300/100/50/50/50 selu lecun_normal, then <paramref name="head"/>.</summary>
+    public static Sequential Build(Dense head)
+    {
+        var model = new Sequential([new Flatten(inputShape: [28, 28])]);
+        foreach (int units in new[] { 300, 100, 50, 50, 50 })
+            model.Add(new Dense(units, activation: "selu", kernelInitializer: "lecun_normal"));
+        model.Add(head);
+        return model;
+    }
+
+    /// <summary>Runs the experiment, printing Keras-style progress to the console.</summary>
+    public static GeronTransferResult Run(GeronTransferData data, GeronTransferOptions o, Action<string>? log = null)
+    {
+        log ??= Console.WriteLine;
+        Directory.CreateDirectory(o.OutputDirectory);
+
+        Graft.Random.SetSeed(o.Seed);
+        log($"Model A: 8 classes, {data.TrainA.X.Shape[0]:N0} images, {o.EpochsA} epochs");
+        var modelA = Build(new Dense(8, activation: "softmax"));
+        modelA.Compile(loss: "sparse_categorical_crossentropy", optimizer: new SGD(learningRate: 1e-3), metrics: ["accuracy"]);
+        var historyA = modelA.Fit(data.TrainA.X, data.TrainA.Y, epochs: o.EpochsA, validationData: data.ValidA, verbose: o.Verbose);
+        double testA = modelA.Evaluate(data.TestA.X, data.TestA.Y)["accuracy"];
+        string pathA = Path.Combine(o.OutputDirectory, "my_model_A.h5");
+        modelA.Save(pathA);
+
+        var runs = new List<GeronTransferRun>();
+        for (int s = 0; s < o.Seeds; s++)
+        {
+            int seed = o.Seed + s;
+            Graft.Random.SetSeed(seed);
+            log($"Seed {seed}: model B from scratch on {data.TrainB.X.Shape[0]} images, {o.EpochsB} epochs");
+            var modelB = Build(new Dense(1, activation: "sigmoid"));
+            modelB.Compile(loss: "binary_crossentropy", optimizer: new SGD(learningRate: 1e-3), metrics: ["accuracy"]);
+            var historyB = modelB.Fit(data.TrainB.X, data.TrainB.Y, epochs: o.EpochsB, validationData: data.ValidB, verbose: o.Verbose);
+            double testB = modelB.Evaluate(data.TestB.X, data.TestB.Y)["accuracy"];
+
+            // The seed scenario, line for line.
+            log($"Seed {seed}: model B on A, {o.FrozenEpochs} epochs frozen, then {o.FineTuneEpochs} epochs fine-tuning");
+            Model modelA2 = Model.Load(pathA);
+            var modelBOnA = new Sequential(modelA2.Layers[..^1]);
+            modelBOnA.Add(new Dense(1, activation: "sigmoid"));
+            Model modelAClone = modelA2.Clone();
+            modelAClone.SetWeights(modelA2.GetWeights());
+            foreach (var layer in modelBOnA.Layers[..^1]) layer.Trainable = false;
+            modelBOnA.Compile(loss: "binary_crossentropy", optimizer: "sgd", metrics: ["accuracy"]);
+            var frozen = modelBOnA.Fit(data.TrainB.X, data.TrainB.Y, epochs: o.FrozenEpochs, validationData: data.ValidB, verbose: o.Verbose);
+            foreach (var layer in modelBOnA.Layers[..^1]) layer.Trainable = true;
+            modelBOnA.Compile(loss: "binary_crossentropy", optimizer: new SGD(learningRate: 1e-4), metrics: ["accuracy"]);
+            var fine = modelBOnA.Fit(data.TrainB.X, data.TrainB.Y, epochs: o.FineTuneEpochs, validationData: data.ValidB, verbose: o.Verbose);
+            double testBOnA = modelBOnA.Evaluate(data.TestB.X, data.TestB.Y)["accuracy"];
+            log($"Seed {seed}: test accuracy B {testB:0.0000}, B on A {testBOnA:0.0000}");
+            runs.Add(new GeronTransferRun(seed, historyB, testB, frozen, fine, testBOnA));
+            if (s == 0)
+            {
+                modelB.Save(Path.Combine(o.OutputDirectory, "model_B.h5"));
+                modelBOnA.Save(Path.Combine(o.OutputDirectory, "model_B_on_A.h5"));
+            }
+        }
+        return new GeronTransferResult(historyA, testA, runs, pathA);
+    }
+}
