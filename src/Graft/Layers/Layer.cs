@@ -23,7 +23,7 @@ public abstract class Layer
         if (inputShape is not null)
         {
             foreach (int d in inputShape)
-                if (d <= 0) throw new ArgumentException($"{Describe()}: expected an input shape of positive dimensions, got {Shape.Format(inputShape)}.");
+                if (d == 0 || d < -1) throw new ArgumentException($"{Describe()}: expected an input shape of positive dimensions (or -1 for any), got {Shape.Format(inputShape)}.");
             DeclaredInputShape = (int[])inputShape.Clone();
         }
     }
@@ -108,6 +108,16 @@ public abstract class Layer
         if (!Built) Build(BatchShape(inputs.Shape));
         return Forward(inputs, training);
     }
+
+    /// <summary>
+    /// Calls the layer on a symbolic tensor (Keras's functional API): builds it for that shape and
+    /// records the call. <paramref name="training"/> fixes the mode of this call (the Keras recipe
+    /// <c>base.Call(x, training: false)</c> keeps a base's BatchNormalization in inference mode).
+    /// </summary>
+    public Models.SymbolicTensor Call(Models.SymbolicTensor inputs, bool? training = null) => Models.FunctionalGraph.Record(this, [inputs], training);
+
+    /// <summary>The number of times this layer has been called symbolically (Keras's node index).</summary>
+    internal int SymbolicCalls { get; set; }
 
     /// <summary>The computation; <paramref name="inputs"/> has a batch axis first.</summary>
     protected abstract Tensor Forward(Tensor inputs, bool training);

@@ -2,7 +2,7 @@ using Graft.Saving;
 
 namespace Graft.Models;
 
-public abstract partial class Model
+public partial class Model
 {
     /// <summary>
     /// Loads a model that Keras (1, 2, tf.keras 2.x or 3) saved: legacy HDF5 (<c>.h5</c>, <c>.hdf5</c>)

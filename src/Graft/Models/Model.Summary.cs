@@ -4,7 +4,7 @@ using Graft.Layers;
 
 namespace Graft.Models;
 
-public abstract partial class Model
+public partial class Model
 {
     /// <summary>
     /// Keras's summary table: each layer's name, type, output shape and parameter count, then total,

@@ -8,7 +8,7 @@ using Graft.Training.Callbacks;
 
 namespace Graft.Models;
 
-public abstract partial class Model
+public partial class Model
 {
     private CompileState? _compiled;
 

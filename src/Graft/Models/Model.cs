@@ -1,20 +1,54 @@
+using System.Text.Json.Nodes;
 using Graft.Layers;
 using Graft.Tensors;
 
 namespace Graft.Models;
 
 /// <summary>
-/// A network of layers that trains as a whole (Keras's <c>keras.Model</c>): weights, cloning,
-/// summaries, and the training API (<see cref="Compile"/>, <see cref="Fit"/>,
-/// <see cref="Evaluate"/>, <see cref="Predict"/>). A model is itself a layer, so it can be nested.
+/// A network of layers that trains as a whole (Keras's <c>keras.Model</c>): built from symbolic
+/// inputs and outputs (the functional API, <c>new Model(inputs, outputs)</c>) or as a
+/// <see cref="Sequential"/>. It owns weights, cloning, summaries, saving and the training API
+/// (<see cref="Compile"/>, <see cref="Fit"/>, <see cref="Evaluate"/>, <see cref="Predict"/>).
+/// A model is itself a layer, so it can be nested in another model.
 /// </summary>
-public abstract partial class Model : Layer
+public partial class Model : Layer
 {
-    /// <inheritdoc/>
+    private readonly FunctionalGraph? _graph;
+
+    /// <summary>For subclasses such as <see cref="Sequential"/>.</summary>
     protected Model(string? name = null) : base(name) { }
 
-    /// <summary>The layers, in order (Keras 3 leaves the input layer out).</summary>
-    public abstract LayerList Layers { get; }
+    /// <summary>A functional model from one input to one output (Keras's <c>keras.Model(inputs, outputs)</c>).</summary>
+    public Model(SymbolicTensor inputs, SymbolicTensor outputs, string? name = null) : this([inputs], [outputs], name) { }
+
+    /// <summary>A functional model with several inputs and/or outputs.</summary>
+    /// <exception cref="ArgumentException">The outputs do not depend only on the given inputs, or the graph has a cycle.</exception>
+    public Model(IReadOnlyList<SymbolicTensor> inputs, IReadOnlyList<SymbolicTensor> outputs, string? name = null)
+        : base(name ?? LayerNames.Unique("functional"))
+    {
+        _graph = new FunctionalGraph(inputs, outputs, $"Model '{Name}'");
+        base.Build(_graph.Inputs[0].Shape);
+    }
+
+    /// <inheritdoc/>
+    public override string ClassName => _graph is null ? base.ClassName : "Functional";
+
+    /// <summary>The layers, in order (a functional model lists its input layers too, as Keras does; a Sequential leaves its input layer out).</summary>
+    public virtual LayerList Layers => new(_graph?.Layers ?? []);
+
+    /// <summary>The symbolic inputs of a functional model.</summary>
+    public IReadOnlyList<SymbolicTensor> Inputs => _graph?.Inputs ?? throw new InvalidOperationException($"{Describe()}: expected a functional model, got one without symbolic inputs.");
+
+    /// <summary>The symbolic outputs of a functional model.</summary>
+    public IReadOnlyList<SymbolicTensor> Outputs => _graph?.Outputs ?? throw new InvalidOperationException($"{Describe()}: expected a functional model, got one without symbolic outputs.");
+
+    /// <summary>The single symbolic input (Keras's <c>model.input</c>).</summary>
+    public SymbolicTensor Input => Inputs.Count == 1 ? Inputs[0] : throw new InvalidOperationException($"{Describe()}: expected one input, got {Inputs.Count}; use Inputs.");
+
+    /// <summary>The single symbolic output (Keras's <c>model.output</c>).</summary>
+    public SymbolicTensor Output => Outputs.Count == 1 ? Outputs[0] : throw new InvalidOperationException($"{Describe()}: expected one output, got {Outputs.Count}; use Outputs.");
+
+    internal FunctionalGraph? Graph => _graph;
 
     /// <inheritdoc/>
     protected internal override IEnumerable<Layer> SubLayers => Layers;
@@ -23,7 +57,11 @@ public abstract partial class Model : Layer
     /// A model of the same structure with freshly initialized weights (Keras's <c>clone_model</c>);
     /// layers keep their names, as in Keras. Copy weights with <c>SetWeights(GetWeights())</c>.
     /// </summary>
-    public abstract Model Clone();
+    public virtual Model Clone()
+    {
+        var clone = Saving.ModelConfig.Build(Saving.ModelConfig.Serialize(this), $"{Describe()}.Clone");
+        return clone;
+    }
 
     /// <summary>Keras's <c>keras.models.clone_model(model)</c>.</summary>
     public static Model CloneModel(Model model) => model.Clone();
@@ -35,5 +73,22 @@ public abstract partial class Model : Layer
     public int?[]? InputShape => BuiltInputShape;
 
     /// <summary>The output shape for the built input shape, once known.</summary>
-    public int?[]? OutputShape => BuiltInputShape is null ? null : ComputeOutputShape(BuiltInputShape);
+    public int?[]? OutputShape => _graph is not null ? _graph.Outputs[0].Shape : BuiltInputShape is null ? null : ComputeOutputShape(BuiltInputShape);
+
+    /// <inheritdoc/>
+    protected override Tensor Forward(Tensor inputs, bool training) =>
+        (_graph ?? throw new InvalidOperationException($"{Describe()}: expected layers to run, got none.")).Run([inputs], training, Describe())[0];
+
+    /// <summary>Runs a model with several inputs and/or outputs (one tensor per input, in order).</summary>
+    public IReadOnlyList<Tensor> Call(IReadOnlyList<Tensor> inputs, bool training = false)
+    {
+        if (_graph is null) return [Call(inputs.Single(), training)];
+        return _graph.Run(inputs, training, Describe());
+    }
+
+    /// <inheritdoc/>
+    public override int?[] ComputeOutputShape(int?[] inputShape) => _graph is null ? inputShape : _graph.Outputs[0].Shape;
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig() => _graph is null ? base.GetConfig() : Saving.FunctionalConfig.Serialize(this, _graph);
 }

@@ -57,6 +57,15 @@ internal sealed class ConfigReader(JsonObject config, string subject)
 
     public int[]? NullableIntArray(string key) => Has(key) ? IntArray(key) : null;
 
+    /// <summary>Keras's padding/cropping forms: n, [h, w] or [[top, bottom], [left, right]].</summary>
+    public ((int, int), (int, int)) Pairs(string key) => Read(key, n => n switch
+    {
+        JsonValue v => (((int)Num(v), (int)Num(v)), ((int)Num(v), (int)Num(v))),
+        JsonArray a when a.Count == 2 && a[0] is JsonArray h && a[1] is JsonArray w => (((int)Num(h[0]!), (int)Num(h[1]!)), ((int)Num(w[0]!), (int)Num(w[1]!))),
+        JsonArray a when a.Count == 2 => (((int)Num(a[0]!), (int)Num(a[0]!)), ((int)Num(a[1]!), (int)Num(a[1]!))),
+        _ => throw new FormatException(),
+    }, "n, [h, w] or [[top, bottom], [left, right]]");
+
     /// <summary>The per-sample input shape declared in the config (Keras 2's batch_input_shape, Keras 3's batch_shape).</summary>
     public int[]? InputShape()
     {

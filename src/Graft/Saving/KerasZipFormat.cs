@@ -42,19 +42,25 @@ internal static class KerasZipFormat
 
     private static void LoadLayers(Model model, H5 h5, IH5Group root, string prefix)
     {
-        foreach (var (layer, key) in Keys(model))
+        var groups = LayerGroups(h5, root, prefix);
+        var used = new Dictionary<string, int>();
+        foreach (var layer in model.Layers)
         {
-            string rel = $"{prefix}layers/{key}";
-            var group = Find(h5, root, rel);
+            string baseName = LayerNames.ToSnakeCase(layer.ClassName);
+            used.TryGetValue(baseName, out int k);
+            used[baseName] = k + 1;
+            var list = groups.GetValueOrDefault(baseName);
+            var entry = list is not null && k < list.Count ? list[k] : default;
+            string rel = entry.path ?? $"{prefix}layers/{(k == 0 ? baseName : $"{baseName}_{k}")}";
             if (layer is Model inner)
             {
-                if (group is null) throw h5.Error("/" + rel, $"expected the weights of nested model '{layer.Name}', got none.");
-                LoadLayers(inner, h5, root, rel + "/");
+                if (entry.group is null) throw h5.Error("/" + rel, $"expected the weights of nested model '{layer.Name}', got none.");
+                LoadLayers(inner, h5, entry.group, "");
                 continue;
             }
             if (layer.Weights.Count == 0) continue;
-            if (group is null) throw h5.Error("/" + rel, $"expected the weights of {layer.ClassName} '{layer.Name}', got none.");
-            var vars = h5.Child(group, "/" + rel, "vars") as IH5Group ?? throw h5.Error($"/{rel}/vars", "expected the group of variables, got none.");
+            if (entry.group is null) throw h5.Error("/" + rel, $"expected the weights of {layer.ClassName} '{layer.Name}', got none.");
+            var vars = h5.Child(entry.group, "/" + rel, "vars") as IH5Group ?? throw h5.Error($"/{rel}/vars", "expected the group of variables, got none.");
             var values = new List<Tensor>();
             for (int i = 0; i < layer.Weights.Count; i++)
             {
@@ -69,16 +75,34 @@ internal static class KerasZipFormat
         }
     }
 
-    private static IH5Group? Find(H5 h5, IH5Group root, string rel)
+    /// <summary>
+    /// The layer groups of a weights file by snake_case class name, in counter order. Keras 3 nests
+    /// them under <c>layers/</c> with consecutive counters; tf.keras 2.13–2.15 wrote single names
+    /// such as <c>layers\dense</c> or <c>_layer_checkpoint_dependencies\conv2d_4</c>, whose counters
+    /// can skip: only their order matters.
+    /// </summary>
+    private static Dictionary<string, List<(IH5Group group, string path)>> LayerGroups(H5 h5, IH5Group root, string prefix)
     {
-        // Keras 3 nests groups; tf.keras on Windows wrote "layers\dense" as a single name.
-        IH5Group? g = root;
-        foreach (var part in rel.Split('/'))
+        var found = new List<(string key, IH5Group group, string path)>();
+        if (h5.Child(root, "/", "layers") is IH5Group layers)
         {
-            g = g is null ? null : h5.Child(g, "/", part) as IH5Group;
-            if (g is null) break;
+            foreach (var c in h5.Guard($"/{prefix}layers", "a group", () => layers.Children().ToList()))
+                if (c is IH5Group g) found.Add((c.Name, g, $"{prefix}layers/{c.Name}"));
         }
-        return g ?? h5.Child(root, "/", rel.Replace('/', '\\')) as IH5Group;
+        else
+        {
+            foreach (var c in h5.Guard($"/{prefix}", "a group", () => root.Children().ToList()))
+                foreach (var p in new[] { "layers\\", "_layer_checkpoint_dependencies\\" })
+                    if (c is IH5Group g && c.Name.StartsWith(p)) found.Add((c.Name[p.Length..], g, prefix + c.Name));
+        }
+        return found
+            .Select(f =>
+            {
+                var m = System.Text.RegularExpressions.Regex.Match(f.key, @"^(.*)_(\d+)$");
+                return m.Success ? (baseName: m.Groups[1].Value, n: int.Parse(m.Groups[2].Value), f.group, f.path) : (baseName: f.key, n: 0, f.group, f.path);
+            })
+            .GroupBy(x => x.baseName)
+            .ToDictionary(g => g.Key, g => g.OrderBy(x => x.n).Select(x => (x.group, x.path)).ToList());
     }
 
     /// <summary>Keras 3's per-class counter keys, in layer order.</summary>

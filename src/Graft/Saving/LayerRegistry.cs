@@ -6,6 +6,10 @@ using Graft.Layers.Core;
 using Graft.Layers.Preprocessing;
 using Graft.Layers.Regularization;
 using Graft.Layers.Reshaping;
+using Graft.Layers.Convolutional;
+using Graft.Layers.Pooling;
+using Graft.Layers.Normalization;
+using Graft.Layers.Merging;
 
 namespace Graft.Saving;
 
@@ -40,6 +44,76 @@ public static class LayerRegistry
         ["GaussianNoise"] = c => { var r = Reader(c, "GaussianNoise"); return Trainable(r, new GaussianNoise(r.Float("stddev"), r.NullableLong("seed"), r.Name)); },
         ["Flatten"] = c => { var r = Reader(c, "Flatten"); return Trainable(r, new Flatten(r.InputShape(), r.Name)); },
         ["Reshape"] = c => { var r = Reader(c, "Reshape"); return Trainable(r, new Reshape(r.IntArray("target_shape"), r.InputShape(), r.Name)); },
+        ["Conv2D"] = c =>
+        {
+            var r = Reader(c, "Conv2D");
+            return Trainable(r, new Conv2D(r.Int("filters"), r.IntArray("kernel_size"), r.NullableIntArray("strides"), r.String("padding", "valid")!,
+                r.String("data_format", null) ?? "channels_last", r.NullableIntArray("dilation_rate"), r.Int("groups", 1), r.String("activation", "linear"),
+                r.Bool("use_bias", true), r.Initializer("kernel_initializer"), r.Initializer("bias_initializer"), r.Regularizer("kernel_regularizer"),
+                r.Regularizer("bias_regularizer"), r.Constraint("kernel_constraint"), r.Constraint("bias_constraint"), r.InputShape(), r.Name));
+        },
+        ["Conv1D"] = c =>
+        {
+            var r = Reader(c, "Conv1D");
+            return Trainable(r, new Conv1D(r.Int("filters"), r.IntArray("kernel_size")[0], r.Has("strides") ? r.IntArray("strides")[0] : 1, r.String("padding", "valid")!,
+                r.String("data_format", null) ?? "channels_last", r.Has("dilation_rate") ? r.IntArray("dilation_rate")[0] : 1, r.Int("groups", 1), r.String("activation", "linear"),
+                r.Bool("use_bias", true), r.Initializer("kernel_initializer"), r.Initializer("bias_initializer"), r.Regularizer("kernel_regularizer"),
+                r.Regularizer("bias_regularizer"), r.Constraint("kernel_constraint"), r.Constraint("bias_constraint"), r.InputShape(), r.Name));
+        },
+        ["DepthwiseConv2D"] = c =>
+        {
+            var r = Reader(c, "DepthwiseConv2D");
+            return Trainable(r, new DepthwiseConv2D(r.IntArray("kernel_size"), r.NullableIntArray("strides"), r.String("padding", "valid")!, r.Int("depth_multiplier", 1),
+                r.String("data_format", null) ?? "channels_last", r.NullableIntArray("dilation_rate"), r.String("activation", "linear"), r.Bool("use_bias", true),
+                r.Initializer("depthwise_initializer"), r.Initializer("bias_initializer"), r.Regularizer("depthwise_regularizer"), r.Regularizer("bias_regularizer"),
+                r.Constraint("depthwise_constraint"), r.Constraint("bias_constraint"), r.InputShape(), r.Name));
+        },
+        ["SeparableConv2D"] = c =>
+        {
+            var r = Reader(c, "SeparableConv2D");
+            return Trainable(r, new SeparableConv2D(r.Int("filters"), r.IntArray("kernel_size"), r.NullableIntArray("strides"), r.String("padding", "valid")!, r.Int("depth_multiplier", 1),
+                r.String("data_format", null) ?? "channels_last", r.NullableIntArray("dilation_rate"), r.String("activation", "linear"), r.Bool("use_bias", true),
+                r.Initializer("depthwise_initializer"), r.Initializer("pointwise_initializer"), r.Initializer("bias_initializer"),
+                r.Regularizer("depthwise_regularizer"), r.Regularizer("pointwise_regularizer"), r.Regularizer("bias_regularizer"), r.InputShape(), r.Name));
+        },
+        ["Conv2DTranspose"] = c =>
+        {
+            var r = Reader(c, "Conv2DTranspose");
+            if (r.Has("output_padding")) throw new NotSupportedException($"Layer class 'Conv2DTranspose' (layer '{r.Name}'): output_padding is not supported by Graft yet.");
+            return Trainable(r, new Conv2DTranspose(r.Int("filters"), r.IntArray("kernel_size"), r.NullableIntArray("strides"), r.String("padding", "valid")!,
+                r.String("data_format", null) ?? "channels_last", r.NullableIntArray("dilation_rate"), r.String("activation", "linear"), r.Bool("use_bias", true),
+                r.Initializer("kernel_initializer"), r.Initializer("bias_initializer"), r.Regularizer("kernel_regularizer"), r.Regularizer("bias_regularizer"),
+                r.Constraint("kernel_constraint"), r.Constraint("bias_constraint"), r.InputShape(), r.Name));
+        },
+        ["MaxPooling2D"] = c => { var r = Reader(c, "MaxPooling2D"); return Trainable(r, new MaxPooling2D(r.NullableIntArray("pool_size"), r.NullableIntArray("strides"), r.String("padding", "valid")!, r.String("data_format", null) ?? "channels_last", r.InputShape(), r.Name)); },
+        ["AveragePooling2D"] = c => { var r = Reader(c, "AveragePooling2D"); return Trainable(r, new AveragePooling2D(r.NullableIntArray("pool_size"), r.NullableIntArray("strides"), r.String("padding", "valid")!, r.String("data_format", null) ?? "channels_last", r.InputShape(), r.Name)); },
+        ["MaxPooling1D"] = c => { var r = Reader(c, "MaxPooling1D"); return Trainable(r, new MaxPooling1D(r.Has("pool_size") ? r.IntArray("pool_size")[0] : 2, r.Has("strides") ? r.IntArray("strides")[0] : null, r.String("padding", "valid")!, r.String("data_format", null) ?? "channels_last", r.InputShape(), r.Name)); },
+        ["AveragePooling1D"] = c => { var r = Reader(c, "AveragePooling1D"); return Trainable(r, new AveragePooling1D(r.Has("pool_size") ? r.IntArray("pool_size")[0] : 2, r.Has("strides") ? r.IntArray("strides")[0] : null, r.String("padding", "valid")!, r.String("data_format", null) ?? "channels_last", r.InputShape(), r.Name)); },
+        ["GlobalAveragePooling2D"] = c => { var r = Reader(c, "GlobalAveragePooling2D"); return Trainable(r, new GlobalAveragePooling2D(r.String("data_format", null) ?? "channels_last", r.Bool("keepdims", false), r.Name)); },
+        ["GlobalMaxPooling2D"] = c => { var r = Reader(c, "GlobalMaxPooling2D"); return Trainable(r, new GlobalMaxPooling2D(r.String("data_format", null) ?? "channels_last", r.Bool("keepdims", false), r.Name)); },
+        ["GlobalAveragePooling1D"] = c => { var r = Reader(c, "GlobalAveragePooling1D"); return Trainable(r, new GlobalAveragePooling1D(r.String("data_format", null) ?? "channels_last", r.Bool("keepdims", false), r.Name)); },
+        ["GlobalMaxPooling1D"] = c => { var r = Reader(c, "GlobalMaxPooling1D"); return Trainable(r, new GlobalMaxPooling1D(r.String("data_format", null) ?? "channels_last", r.Bool("keepdims", false), r.Name)); },
+        ["BatchNormalization"] = c =>
+        {
+            var r = Reader(c, "BatchNormalization");
+            int axis = r.Has("axis") ? r.IntArray("axis")[0] : -1;
+            return Trainable(r, new BatchNormalization(axis, r.Float("momentum", 0.99f), r.Float("epsilon", 1e-3f), r.Bool("center", true), r.Bool("scale", true),
+                r.Initializer("beta_initializer"), r.Initializer("gamma_initializer"), r.Initializer("moving_mean_initializer"), r.Initializer("moving_variance_initializer"),
+                r.Regularizer("beta_regularizer"), r.Regularizer("gamma_regularizer"), r.Constraint("beta_constraint"), r.Constraint("gamma_constraint"), r.InputShape(), r.Name));
+        },
+        ["ZeroPadding2D"] = c => { var r = Reader(c, "ZeroPadding2D"); return Trainable(r, new ZeroPadding2D(r.Pairs("padding"), r.String("data_format", null) ?? "channels_last", r.Name)); },
+        ["Cropping2D"] = c => { var r = Reader(c, "Cropping2D"); return Trainable(r, new Cropping2D(r.Pairs("cropping"), r.String("data_format", null) ?? "channels_last", r.Name)); },
+        ["UpSampling2D"] = c => { var r = Reader(c, "UpSampling2D"); var s = r.Has("size") ? r.IntArray("size") : [2, 2]; if (s.Length == 1) s = [s[0], s[0]]; return Trainable(r, new UpSampling2D((s[0], s[1]), r.String("data_format", null) ?? "channels_last", r.String("interpolation", "nearest")!, r.Name)); },
+        ["Permute"] = c => { var r = Reader(c, "Permute"); return Trainable(r, new Permute(r.IntArray("dims"), r.Name)); },
+        ["RepeatVector"] = c => { var r = Reader(c, "RepeatVector"); return Trainable(r, new RepeatVector(r.Int("n"), r.Name)); },
+        ["SpatialDropout2D"] = c => { var r = Reader(c, "SpatialDropout2D"); return Trainable(r, new SpatialDropout2D(r.Float("rate"), r.String("data_format", null) ?? "channels_last", r.NullableLong("seed"), r.Name)); },
+        ["Add"] = c => { var r = Reader(c, "Add"); return Trainable(r, new Add(r.Name)); },
+        ["Subtract"] = c => { var r = Reader(c, "Subtract"); return Trainable(r, new Subtract(r.Name)); },
+        ["Multiply"] = c => { var r = Reader(c, "Multiply"); return Trainable(r, new Multiply(r.Name)); },
+        ["Average"] = c => { var r = Reader(c, "Average"); return Trainable(r, new Average(r.Name)); },
+        ["Maximum"] = c => { var r = Reader(c, "Maximum"); return Trainable(r, new Maximum(r.Name)); },
+        ["Minimum"] = c => { var r = Reader(c, "Minimum"); return Trainable(r, new Minimum(r.Name)); },
+        ["Concatenate"] = c => { var r = Reader(c, "Concatenate"); return Trainable(r, new Concatenate(r.Int("axis", -1), r.Name)); },
         ["Rescaling"] = c => { var r = Reader(c, "Rescaling"); return Trainable(r, new Rescaling(r.Float("scale"), r.Float("offset", 0f), r.InputShape(), r.Name)); },
     };
 

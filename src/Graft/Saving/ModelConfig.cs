@@ -46,28 +46,31 @@ internal static class ModelConfig
                 };
                 string? name = (config as JsonObject)?["name"]?.GetValue<string>();
                 var built = new List<Layer>();
+                // Keras reads an input shape only from the first layer; later layers may carry stale ones.
                 for (int i = 0; i < layers.Count; i++)
-                    built.Add(Layer(layers[i] as JsonObject ?? throw new ModelFormatException($"{source}: expected layer {i} to be an object, got {layers[i]?.ToJsonString() ?? "null"}."), $"{source} layers[{i}]"));
+                    built.Add(Layer(layers[i] as JsonObject ?? throw new ModelFormatException($"{source}: expected layer {i} to be an object, got {layers[i]?.ToJsonString() ?? "null"}."), $"{source} layers[{i}]", keepInputShape: i == 0));
                 var model = new Sequential(built, name);
                 if (config is JsonObject co && co["trainable"] is JsonValue t && t.TryGetValue<bool>(out var tr) && !tr) model.Trainable = false;
                 if (!model.Built && layers.Count > 0 && (layers[0] as JsonObject)?["build_config"]?["input_shape"] is JsonArray shape)
                     model.Build(shape.Select(d => d is null ? (int?)null : (int)ConfigReader.Num(d)).ToArray());
                 return model;
             case "Model" or "Functional":
-                throw new NotSupportedException($"{source}: model class '{cls}' (the functional API) is not supported by Graft yet; Sequential models load.");
+                return FunctionalConfig.Build(config as JsonObject ?? throw new ModelFormatException($"{source}: expected a functional config object, got {config?.ToJsonString() ?? "null"}."), source);
             default:
-                throw new NotSupportedException($"{source}: model class '{cls}' is not supported by Graft; Sequential models load.");
+                throw new NotSupportedException($"{source}: model class '{cls}' is not supported by Graft; Sequential and functional models load.");
         }
     }
 
-    public static Layer Layer(JsonObject entry, string source)
+    public static Layer Layer(JsonObject entry, string source, bool keepInputShape = true)
     {
         string cls = KerasCompat.ClassName(entry["class_name"]?.GetValue<string>() ?? throw new ModelFormatException($"{source}: expected 'class_name', got none."));
         if (cls is "Sequential" or "Model" or "Functional") return BuildCore(entry, source);
         var config = entry["config"] as JsonObject ?? throw new ModelFormatException($"{source}: expected a 'config' object for layer class '{cls}', got none.");
         try
         {
-            return LayerRegistry.FromConfig(cls, KerasCompat.Normalize(cls, config));
+            var normalized = KerasCompat.Normalize(cls, config);
+            if (!keepInputShape && cls != "InputLayer") { normalized.Remove("batch_input_shape"); normalized.Remove("batch_shape"); }
+            return LayerRegistry.FromConfig(cls, normalized);
         }
         catch (ArgumentException e)
         {

@@ -1,16 +1,40 @@
+using Graft.Autograd;
 using Graft.Layers;
+using Graft.Layers.Convolutional;
 using Graft.Tensors;
 
 namespace Graft.Saving;
 
 /// <summary>
-/// Weight layouts that differ between Keras eras and Graft. Layers whose stored order and shapes
-/// equal Graft's pass through; converters for convolution (Theano kernel flips) and recurrent
-/// layers (Keras 1 split gates) join as those layers arrive.
+/// Weight layouts that differ between Keras eras and Graft, converted as Keras's own legacy loader
+/// does (keras/src/legacy/saving/legacy_h5_format.py): Keras 1 "th"-ordered convolution kernels
+/// (out, in, kh, kw) are transposed to (kh, kw, in, out); Keras 1 Conv1D kernels stored 4-D
+/// (k, 1, in, out) lose their extra axis; kernels trained with the Theano backend are flipped
+/// spatially (Theano convolves, TensorFlow correlates).
 /// </summary>
 internal static class WeightConversion
 {
-    public static List<Tensor> FromFile(Layer layer, List<Tensor> values, string? kerasVersion, string? backend) => values;
+    public static List<Tensor> FromFile(Layer layer, List<Tensor> values, string? kerasVersion, string? backend)
+    {
+        if (layer is not ConvBase conv || values.Count == 0) return values;
+        var kernel = values[0];
+        var expected = layer.Weights.Count > 0 ? layer.Weights[0].Shape : kernel.Shape;
+        if (layer is Conv1D && kernel.Rank == 4 && kernel.Shape[1] == 1)
+            kernel = Ops.Reshape(kernel, kernel.Shape[0], kernel.Shape[2], kernel.Shape[3]);
+        if (kerasVersion?.StartsWith('1') == true && conv.DataFormat == "channels_first" && kernel.Rank == 4 && kernel.Shape != expected)
+            kernel = Ops.Permute(kernel, 2, 3, 1, 0);
+        if (backend == "theano" && layer is Conv1D or Conv2D or Conv2DTranspose)
+            kernel = Flip(kernel);
+        return [kernel, .. values.Skip(1)];
+    }
+
+    /// <summary>Reverses the spatial axes (all but the last two).</summary>
+    private static Tensor Flip(Tensor k)
+    {
+        for (int axis = 0; axis < k.Rank - 2; axis++)
+            k = Ops.Gather(k, Enumerable.Range(0, k.Shape[axis]).Reverse().ToArray(), axis);
+        return k;
+    }
 
     /// <summary>The weights to write, with the scope Keras uses in weight names (the owning layer's name).</summary>
     public static IEnumerable<(string Scope, string Name, Tensor Value)> ToFile(Layer layer) =>

@@ -11,18 +11,36 @@ namespace Graft.Tests.Layers;
 /// <summary>Generic tests run for every entry of the layer catalog.</summary>
 public class LayerCatalogTests
 {
-    private static Tensor Input(LayerCatalog.Entry e, int seed = 3) =>
-        e.SmoothAwayFromZero ? GradCheck.AwayFromZero([2, .. e.SampleShape], seed, 0.15f, 1f) : GradCheck.Uniform([2, .. e.SampleShape], seed);
+    private static Tensor Input(LayerCatalog.Entry e, int seed = 3)
+    {
+        int[] shape = [2, .. e.SampleShape];
+        if (e.Distinct)
+        {
+            // Distinct values, spaced wider than the finite-difference step, so max/min winners are stable.
+            int n = shape.Aggregate(1, (a, b) => a * b);
+            return Tensor.FromArray(new Generator(seed).Permutation(n).Select(v => v * 0.05f - n * 0.025f).ToArray(), shape);
+        }
+        return e.SmoothAwayFromZero ? GradCheck.AwayFromZero(shape, seed, 0.15f, 1f) : GradCheck.Uniform(shape, seed);
+    }
+
+    // With distinct values, each input is shifted by a fraction of the spacing so no two inputs tie.
+    private static Tensor[] Inputs(LayerCatalog.Entry e) =>
+        Enumerable.Range(0, e.Inputs).Select(i => e.Distinct ? Input(e, 3 + 17 * i) + 0.013f * i : Input(e, 3 + 17 * i)).ToArray();
+
+    private static Tensor Run(Layer layer, Tensor[] xs, bool training = false) =>
+        layer is Graft.Layers.Merging.Merge m ? m.Call(xs, training) : layer.Call(xs[0], training);
 
     [Theory]
     [MemberData(nameof(LayerCatalog.Cases), MemberType = typeof(LayerCatalog))]
     public void GradientsMatchFiniteDifferences(LayerCatalog.Entry e)
     {
         var layer = e.Create();
-        var x = Input(e);
-        layer.Call(x);                                    // build
-        var weights = layer.Weights.Select(v => v.Value).ToArray();
-        GradCheck.Check(t => layer.Call(t[0]), [x, .. weights]);
+        var xs = Inputs(e);
+        Run(layer, xs);                                   // build
+        var weights = layer.Weights.Where(v => v.Trainable).Select(v => v.Value).ToArray();
+        GradCheck.Check(t => Run(layer, t[..e.Inputs]), [.. xs, .. weights]);
+        if (layer is Graft.Layers.Normalization.BatchNormalization)
+            GradCheck.Check(t => Run(layer, t[..e.Inputs], training: true), [.. Inputs(e), .. weights]);
     }
 
     [Theory]
@@ -30,8 +48,9 @@ public class LayerCatalogTests
     public void ComputeOutputShapeMatchesTheForwardPass(LayerCatalog.Entry e)
     {
         var layer = e.Create();
-        var y = layer.Call(Input(e));
-        var predicted = layer.ComputeOutputShape([null, .. e.SampleShape.Select(d => (int?)d)]);
+        var y = Run(layer, Inputs(e));
+        int?[] sample = [null, .. e.SampleShape.Select(d => (int?)d)];
+        var predicted = layer is Graft.Layers.Merging.Merge m ? m.ComputeOutputShape(Enumerable.Repeat(sample, e.Inputs).ToList()) : layer.ComputeOutputShape(sample);
         Assert.Equal(Layer.FormatShape([null, .. y.Shape.Dims[1..].Select(d => (int?)d)]), Layer.FormatShape(predicted));
     }
 
@@ -40,14 +59,14 @@ public class LayerCatalogTests
     public void ConfigRoundTripGivesTheSameLayer(LayerCatalog.Entry e)
     {
         var layer = e.Create();
-        var x = Input(e);
-        var y = layer.Call(x);
+        var xs = Inputs(e);
+        var y = Run(layer, xs);
         var config = layer.GetConfig();
         var copy = LayerRegistry.FromConfig(layer.ClassName, config);
         Assert.Equal(layer.Name, copy.Name);
-        copy.Call(x);
+        Run(copy, xs);
         copy.SetWeights(layer.GetWeights());
-        Assert.Equal(y.ToArray(), copy.Call(x).ToArray());
+        Assert.Equal(y.ToArray(), Run(copy, xs).ToArray());
         Assert.Equal(config.ToJsonString(), copy.GetConfig().ToJsonString());
     }
 
@@ -56,8 +75,7 @@ public class LayerCatalogTests
     public void FrozenLayerGetsNoWeightGradients(LayerCatalog.Entry e)
     {
         var layer = e.Create();
-        var x = Input(e);
-        layer.Call(x);
+        Run(layer, Inputs(e));
         layer.Trainable = false;
         Assert.Empty(layer.TrainableWeights);
         Assert.Equal(layer.Weights.Count, layer.NonTrainableWeights.Count);

@@ -5,6 +5,10 @@ using Graft.Layers.Preprocessing;
 using Graft.Layers.Regularization;
 using Graft.Layers.Reshaping;
 using Graft.Initializers;
+using Graft.Layers.Convolutional;
+using Graft.Layers.Merging;
+using Graft.Layers.Normalization;
+using Graft.Layers.Pooling;
 
 namespace Graft.Tests.Testing;
 
@@ -14,7 +18,7 @@ namespace Graft.Tests.Testing;
 /// </summary>
 public static class LayerCatalog
 {
-    public sealed record Entry(string Name, Func<Layer> Create, int[] SampleShape, bool SmoothAwayFromZero = false)
+    public sealed record Entry(string Name, Func<Layer> Create, int[] SampleShape, bool SmoothAwayFromZero = false, int Inputs = 1, bool Distinct = false)
     {
         public override string ToString() => Name;
     }
@@ -35,6 +39,36 @@ public static class LayerCatalog
         new("Flatten", () => new Flatten(), [2, 3, 2]),
         new("Reshape", () => new Reshape([3, -1]), [6]),
         new("Rescaling", () => new Rescaling(1f / 255, 0.5f), [4]),
+        new("Conv2D", () => new Conv2D(3, [3, 2], strides: [2, 1], padding: "same", activation: "tanh"), [5, 4, 2]),
+        new("Conv2D_channels_first_dilated", () => new Conv2D(2, [2, 2], dataFormat: "channels_first", dilationRate: [2, 1]), [2, 5, 4]),
+        new("Conv2D_groups", () => new Conv2D(4, [3, 3], groups: 2, useBias: false), [5, 5, 4]),
+        new("Conv1D_causal", () => new Conv1D(3, 3, padding: "causal", dilationRate: 2), [6, 2]),
+        new("Conv1D_strided_same", () => new Conv1D(2, 2, strides: 2, padding: "same"), [7, 3]),
+        new("DepthwiseConv2D", () => new DepthwiseConv2D([3, 3], padding: "same", depthMultiplier: 2), [4, 4, 2]),
+        new("SeparableConv2D", () => new SeparableConv2D(3, [2, 2], strides: [2, 2]), [4, 4, 2]),
+        new("Conv2DTranspose", () => new Conv2DTranspose(2, [3, 3], strides: [2, 2], padding: "same"), [3, 3, 2]),
+        new("MaxPooling2D", () => new MaxPooling2D([2, 2], padding: "same"), [5, 5, 2], Distinct: true),
+        new("AveragePooling2D", () => new AveragePooling2D([2, 2], strides: [1, 1]), [4, 4, 2]),
+        new("MaxPooling1D", () => new MaxPooling1D(2), [6, 3], Distinct: true),
+        new("AveragePooling1D", () => new AveragePooling1D(3, 1, "same"), [5, 2]),
+        new("GlobalAveragePooling2D", () => new GlobalAveragePooling2D(), [3, 3, 2]),
+        new("GlobalMaxPooling2D", () => new GlobalMaxPooling2D(keepdims: true), [3, 3, 2], Distinct: true),
+        new("GlobalAveragePooling1D", () => new GlobalAveragePooling1D(), [4, 3]),
+        new("GlobalMaxPooling1D", () => new GlobalMaxPooling1D(), [4, 3], Distinct: true),
+        new("BatchNormalization", () => new BatchNormalization(momentum: 0.9f), [3, 4]),
+        new("ZeroPadding2D", () => new ZeroPadding2D(((0, 1), (2, 1))), [2, 3, 1]),
+        new("Cropping2D", () => new Cropping2D(((1, 0), (1, 1))), [4, 4, 2]),
+        new("UpSampling2D", () => new UpSampling2D((2, 3)), [2, 2, 1]),
+        new("SpatialDropout2D", () => new SpatialDropout2D(0.5f, seed: 1), [3, 3, 2]),
+        new("Permute", () => new Permute([2, 1]), [3, 4]),
+        new("RepeatVector", () => new RepeatVector(3), [4]),
+        new("Add", () => new Add(), [3, 4], Inputs: 2),
+        new("Subtract", () => new Subtract(), [5], Inputs: 2),
+        new("Multiply", () => new Multiply(), [2, 3], Inputs: 3),
+        new("Average", () => new Average(), [4], Inputs: 2),
+        new("Maximum", () => new Maximum(), [4], Inputs: 2, Distinct: true),
+        new("Minimum", () => new Minimum(), [4], Inputs: 2, Distinct: true),
+        new("Concatenate", () => new Concatenate(axis: 1), [2, 3], Inputs: 2),
     ];
 
     public static IEnumerable<object[]> Cases => All.Select(e => new object[] { e });

@@ -9,29 +9,34 @@ namespace Graft.Layers.Core;
 /// </summary>
 public sealed class InputLayer : Layer
 {
-    /// <param name="shape">Shape of one sample, without the batch axis (e.g. <c>[28, 28]</c>).</param>
+    /// <param name="shape">Shape of one sample, without the batch axis (e.g. <c>[28, 28]</c>); −1 marks a dimension of any size (Keras's None).</param>
     /// <param name="name">Layer name; defaults to <c>input_layer</c>, <c>input_layer_1</c>, …</param>
     public InputLayer(int[] shape, string? name = null) : base(name, shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        Build([null, .. shape.Select(d => (int?)d)]);
+        Build([null, .. shape.Select(d => d < 0 ? null : (int?)d)]);
     }
 
     /// <summary>The per-sample shape.</summary>
     public int[] Shape => DeclaredInputShape!;
 
+    private Models.SymbolicTensor? _output;
+
+    /// <summary>The symbolic tensor this input layer feeds into a functional model.</summary>
+    public Models.SymbolicTensor Output => _output ??= Models.FunctionalGraph.InputNode(this);
+
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor inputs, bool training)
     {
-        if (!inputs.Shape.Dims.AsSpan(1).SequenceEqual(Shape))
-            throw new ArgumentException($"{Describe()}: expected input of shape {FormatShape([null, .. Shape.Select(d => (int?)d)])}, got {inputs.Shape}.");
+        if (inputs.Rank != Shape.Length + 1 || Shape.Where((d, i) => d >= 0 && d != inputs.Shape[i + 1]).Any())
+            throw new ArgumentException($"{Describe()}: expected input of shape {FormatShape(BuiltInputShape!)}, got {inputs.Shape}.");
         return inputs;
     }
 
     /// <inheritdoc/>
     public override JsonObject GetConfig() => new()
     {
-        ["batch_shape"] = new JsonArray([null, .. Shape.Select(d => (JsonNode)d)]),
+        ["batch_shape"] = new JsonArray([null, .. Shape.Select(d => d < 0 ? null : (JsonNode)d)]),
         ["dtype"] = "float32", ["sparse"] = false, ["name"] = Name,
     };
 }

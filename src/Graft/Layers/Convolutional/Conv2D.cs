@@ -1,0 +1,74 @@
+using Graft.Autograd;
+using Graft.Constraints;
+using Graft.Initializers;
+using Graft.Regularizers;
+using Graft.Tensors;
+
+namespace Graft.Layers.Convolutional;
+
+/// <summary>
+/// 2-D convolution (Keras's <c>layers.Conv2D</c>): input (N, H, W, C) (or (N, C, H, W) with
+/// channels_first), kernel (kh, kw, C / groups, filters), bias (filters).
+/// </summary>
+public sealed class Conv2D : ConvBase
+{
+    private Variable? _kernel, _bias;
+
+    /// <param name="filters">Output channels.</param>
+    /// <param name="kernelSize">Window (one value for both axes, or two).</param>
+    /// <param name="strides">Step; default 1.</param>
+    /// <param name="padding">"valid" or "same" (TensorFlow's asymmetric same padding).</param>
+    /// <param name="dataFormat">"channels_last" (default) or "channels_first".</param>
+    /// <param name="dilationRate">Dilation; default 1.</param>
+    /// <param name="groups">Channel groups.</param>
+    /// <param name="activation">Keras identifier; null is linear.</param>
+    /// <param name="useBias">Whether to add a bias.</param>
+    /// <param name="kernelInitializer">Default glorot_uniform.</param>
+    /// <param name="biasInitializer">Default zeros.</param>
+    /// <param name="kernelRegularizer">Kernel penalty.</param>
+    /// <param name="biasRegularizer">Bias penalty.</param>
+    /// <param name="kernelConstraint">Kernel projection.</param>
+    /// <param name="biasConstraint">Bias projection.</param>
+    /// <param name="inputShape">Shape of one sample; builds at once.</param>
+    /// <param name="name">Layer name.</param>
+    public Conv2D(int filters, int[] kernelSize, int[]? strides = null, string padding = "valid", string dataFormat = "channels_last",
+        int[]? dilationRate = null, int groups = 1, string? activation = null, bool useBias = true,
+        Initializer? kernelInitializer = null, Initializer? biasInitializer = null, Regularizer? kernelRegularizer = null,
+        Regularizer? biasRegularizer = null, Constraint? kernelConstraint = null, Constraint? biasConstraint = null,
+        int[]? inputShape = null, string? name = null)
+        : base(2, filters, kernelSize, strides ?? [1], padding, dataFormat, dilationRate ?? [1], groups, activation, useBias,
+            kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer, kernelConstraint, biasConstraint, inputShape, name)
+    {
+        if (inputShape is not null) Build([null, .. inputShape.Select(d => (int?)d)]);
+    }
+
+    /// <summary>The (kh, kw, C / groups, filters) kernel.</summary>
+    public Variable? Kernel => _kernel;
+    /// <summary>The bias, or null.</summary>
+    public Variable? Bias => _bias;
+
+    /// <inheritdoc/>
+    public override void Build(int?[] inputShape)
+    {
+        if (inputShape.Length != 4) throw new ArgumentException($"{Describe()}: expected input of rank 4, got shape {FormatShape(inputShape)}.");
+        int c = Channels(inputShape);
+        if (c % Groups != 0 || Filters % Groups != 0)
+            throw new ArgumentException($"{Describe()}: expected input channels ({c}) and filters ({Filters}) divisible by groups ({Groups}).");
+        _kernel = AddWeight("kernel", [KernelSize[0], KernelSize[1], c / Groups, Filters], KernelInitializer, regularizer: KernelRegularizer, constraint: KernelConstraint);
+        if (UseBias) _bias = AddWeight("bias", [Filters], BiasInitializer, regularizer: BiasRegularizer, constraint: BiasConstraint);
+        base.Build(inputShape);
+    }
+
+    /// <inheritdoc/>
+    protected override Tensor Forward(Tensor x, bool training)
+    {
+        if (x.Rank != 4) throw new ArgumentException($"{Describe()}: expected input of rank 4, got shape {x.Shape}.");
+        var y = Ops.Conv2D(ToChannelsLast(x), _kernel!.Value, (Strides[0], Strides[1]), Padding, (DilationRate[0], DilationRate[1]), Groups);
+        return FromChannelsLast(Finish(y, _bias));
+    }
+
+    /// <inheritdoc/>
+    public override int?[] ComputeOutputShape(int?[] s) => ChannelsFirst
+        ? [s[0], Filters, OutLength(s[2], 0), OutLength(s[3], 1)]
+        : [s[0], OutLength(s[1], 0), OutLength(s[2], 1), Filters];
+}

@@ -1,0 +1,71 @@
+using Graft.Autograd;
+using Graft.Constraints;
+using Graft.Initializers;
+using Graft.Regularizers;
+using Graft.Tensors;
+
+namespace Graft.Layers.Convolutional;
+
+/// <summary>
+/// Transposed 2-D convolution (Keras's <c>layers.Conv2DTranspose</c>): kernel (kh, kw, filters, C),
+/// bias (filters); output size (n − 1)·s + max(k, s) for "valid", n·s for "same".
+/// </summary>
+public sealed class Conv2DTranspose : ConvBase
+{
+    private Variable? _kernel, _bias;
+
+    /// <param name="filters">Output channels.</param>
+    /// <param name="kernelSize">Window.</param>
+    /// <param name="strides">Step (upsampling factor).</param>
+    /// <param name="padding">"valid" or "same".</param>
+    /// <param name="dataFormat">"channels_last" or "channels_first".</param>
+    /// <param name="dilationRate">Dilation.</param>
+    /// <param name="activation">Keras identifier.</param>
+    /// <param name="useBias">Whether to add a bias.</param>
+    /// <param name="kernelInitializer">Default glorot_uniform.</param>
+    /// <param name="biasInitializer">Default zeros.</param>
+    /// <param name="kernelRegularizer">Kernel penalty.</param>
+    /// <param name="biasRegularizer">Bias penalty.</param>
+    /// <param name="kernelConstraint">Kernel projection.</param>
+    /// <param name="biasConstraint">Bias projection.</param>
+    /// <param name="inputShape">Shape of one sample.</param>
+    /// <param name="name">Layer name.</param>
+    public Conv2DTranspose(int filters, int[] kernelSize, int[]? strides = null, string padding = "valid", string dataFormat = "channels_last",
+        int[]? dilationRate = null, string? activation = null, bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null,
+        Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null, Constraint? kernelConstraint = null, Constraint? biasConstraint = null,
+        int[]? inputShape = null, string? name = null)
+        : base(2, filters, kernelSize, strides ?? [1], padding, dataFormat, dilationRate ?? [1], 1, activation, useBias,
+            kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer, kernelConstraint, biasConstraint, inputShape, name)
+    {
+        if (inputShape is not null) Build([null, .. inputShape.Select(d => (int?)d)]);
+    }
+
+    /// <inheritdoc/>
+    public override void Build(int?[] inputShape)
+    {
+        if (inputShape.Length != 4) throw new ArgumentException($"{Describe()}: expected input of rank 4, got shape {FormatShape(inputShape)}.");
+        int c = Channels(inputShape);
+        _kernel = AddWeight("kernel", [KernelSize[0], KernelSize[1], Filters, c], KernelInitializer, regularizer: KernelRegularizer, constraint: KernelConstraint);
+        if (UseBias) _bias = AddWeight("bias", [Filters], BiasInitializer, regularizer: BiasRegularizer, constraint: BiasConstraint);
+        base.Build(inputShape);
+    }
+
+    /// <inheritdoc/>
+    protected override Tensor Forward(Tensor x, bool training)
+    {
+        var y = Ops.Conv2DTranspose(ToChannelsLast(x), _kernel!.Value, (Strides[0], Strides[1]), Padding, (DilationRate[0], DilationRate[1]));
+        return FromChannelsLast(Finish(y, _bias));
+    }
+
+    private int? Up(int? n, int axis)
+    {
+        if (n is not int len) return null;
+        int eff = (KernelSize[axis] - 1) * DilationRate[axis] + 1;
+        return Padding == "same" ? len * Strides[axis] : (len - 1) * Strides[axis] + Math.Max(eff, Strides[axis]);
+    }
+
+    /// <inheritdoc/>
+    public override int?[] ComputeOutputShape(int?[] s) => ChannelsFirst
+        ? [s[0], Filters, Up(s[2], 0), Up(s[3], 1)]
+        : [s[0], Up(s[1], 0), Up(s[2], 1), Filters];
+}

@@ -1,0 +1,134 @@
+using System.Text.Json.Nodes;
+using Graft.Activations;
+using Graft.Autograd;
+using Graft.Constraints;
+using Graft.Initializers;
+using Graft.Regularizers;
+using Graft.Tensors;
+
+namespace Graft.Layers.Convolutional;
+
+/// <summary>
+/// What the convolution layers share: filters, window, strides, padding, dilation, groups,
+/// activation, bias, initializers, regularizers, constraints, and <c>data_format</c> (channels_last
+/// is native; channels_first inputs are transposed in and out).
+/// </summary>
+public abstract class ConvBase : Layer
+{
+    private protected ConvBase(int rank, int filters, int[] kernelSize, int[] strides, string padding, string dataFormat, int[] dilationRate,
+        int groups, string? activation, bool useBias, Initializer? kernelInitializer, Initializer? biasInitializer,
+        Regularizer? kernelRegularizer, Regularizer? biasRegularizer, Constraint? kernelConstraint, Constraint? biasConstraint,
+        int[]? inputShape, string? name) : base(name, inputShape)
+    {
+        Rank = rank;
+        if (filters <= 0 && filters != -1) throw new ArgumentOutOfRangeException(nameof(filters), $"{GetType().Name}: expected filters > 0, got {filters}.");
+        Filters = filters;
+        KernelSize = Expand(kernelSize, rank, nameof(kernelSize));
+        Strides = Expand(strides, rank, nameof(strides));
+        DilationRate = Expand(dilationRate, rank, nameof(dilationRate));
+        if (KernelSize.Concat(Strides).Concat(DilationRate).Any(v => v <= 0))
+            throw new ArgumentOutOfRangeException(nameof(kernelSize), $"{GetType().Name}: expected kernel size, strides and dilation >= 1, got {Tensors.Shape.Format(KernelSize)}, {Tensors.Shape.Format(Strides)}, {Tensors.Shape.Format(DilationRate)}.");
+        padding = padding.ToLowerInvariant();
+        if (padding is not ("valid" or "same" or "causal") || (padding == "causal" && rank != 1))
+            throw new ArgumentException($"{GetType().Name}: expected padding 'valid' or 'same'{(rank == 1 ? " or 'causal'" : "")}, got '{padding}'.");
+        Padding = padding;
+        if (dataFormat is not ("channels_last" or "channels_first"))
+            throw new ArgumentException($"{GetType().Name}: expected data_format 'channels_last' or 'channels_first', got '{dataFormat}'.");
+        DataFormat = dataFormat;
+        if (groups <= 0) throw new ArgumentOutOfRangeException(nameof(groups), $"{GetType().Name}: expected groups >= 1, got {groups}.");
+        Groups = groups;
+        Activation = ActivationFunction.Get(activation);
+        UseBias = useBias;
+        KernelInitializer = kernelInitializer ?? new GlorotUniform();
+        BiasInitializer = biasInitializer ?? new Zeros();
+        KernelRegularizer = kernelRegularizer; BiasRegularizer = biasRegularizer;
+        KernelConstraint = kernelConstraint; BiasConstraint = biasConstraint;
+    }
+
+    private int[] Expand(int[] v, int rank, string what) =>
+        v.Length == rank ? (int[])v.Clone() : v.Length == 1 ? Enumerable.Repeat(v[0], rank).ToArray()
+        : throw new ArgumentException($"{GetType().Name}: expected {rank} values (or 1) for {what}, got {Tensors.Shape.Format(v)}.");
+
+    /// <summary>Spatial rank (1 or 2).</summary>
+    public int Rank { get; }
+    /// <summary>Output channels.</summary>
+    public int Filters { get; }
+    /// <summary>Window size per spatial axis.</summary>
+    public int[] KernelSize { get; }
+    /// <summary>Step per spatial axis.</summary>
+    public int[] Strides { get; }
+    /// <summary>"valid", "same" or (1-D) "causal".</summary>
+    public string Padding { get; }
+    /// <summary>"channels_last" or "channels_first".</summary>
+    public string DataFormat { get; }
+    /// <summary>Dilation per spatial axis.</summary>
+    public int[] DilationRate { get; }
+    /// <summary>Channel groups.</summary>
+    public int Groups { get; }
+    /// <summary>Activation applied to the output.</summary>
+    public ActivationFunction Activation { get; }
+    /// <summary>Whether a bias is added.</summary>
+    public bool UseBias { get; }
+    /// <summary>Kernel initializer.</summary>
+    public Initializer KernelInitializer { get; }
+    /// <summary>Bias initializer.</summary>
+    public Initializer BiasInitializer { get; }
+    /// <summary>Kernel penalty.</summary>
+    public Regularizer? KernelRegularizer { get; }
+    /// <summary>Bias penalty.</summary>
+    public Regularizer? BiasRegularizer { get; }
+    /// <summary>Kernel projection.</summary>
+    public Constraint? KernelConstraint { get; }
+    /// <summary>Bias projection.</summary>
+    public Constraint? BiasConstraint { get; }
+
+    private protected bool ChannelsFirst => DataFormat == "channels_first";
+
+    /// <summary>Input channels from a (possibly channels_first) shape.</summary>
+    private protected int Channels(int?[] s) =>
+        (ChannelsFirst ? s[1] : s[^1]) ?? throw new ArgumentException($"{Describe()}: expected a known channel dimension, got input shape {FormatShape(s)}.");
+
+    /// <summary>Moves channels last (for channels_first data).</summary>
+    private protected Tensor ToChannelsLast(Tensor x) => !ChannelsFirst ? x : x.Rank == 4 ? Ops.Permute(x, 0, 2, 3, 1) : Ops.Permute(x, 0, 2, 1);
+    private protected Tensor FromChannelsLast(Tensor y) => !ChannelsFirst ? y : y.Rank == 4 ? Ops.Permute(y, 0, 3, 1, 2) : Ops.Permute(y, 0, 2, 1);
+
+    /// <summary>Output length of one spatial axis.</summary>
+    private protected int? OutLength(int? n, int axis)
+    {
+        if (n is not int len) return null;
+        int eff = (KernelSize[axis] - 1) * DilationRate[axis] + 1;
+        return Padding switch
+        {
+            "same" => (len + Strides[axis] - 1) / Strides[axis],
+            "causal" => (len - 1) / Strides[axis] + 1,
+            _ => len >= eff ? (len - eff) / Strides[axis] + 1 : 0,
+        };
+    }
+
+    /// <summary>Adds the bias and applies the activation.</summary>
+    private protected Tensor Finish(Tensor y, Variable? bias) => Activation.Call(bias is null ? y : Ops.Add(y, bias.Value));
+
+    private protected static JsonArray Array(int[] v) => new(v.Select(x => (JsonNode)x).ToArray());
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        if (Filters > 0) c["filters"] = Filters;
+        c["kernel_size"] = Array(KernelSize);
+        c["strides"] = Array(Strides);
+        c["padding"] = Padding;
+        c["data_format"] = DataFormat;
+        c["dilation_rate"] = Array(DilationRate);
+        c["groups"] = Groups;
+        c["activation"] = Activation.Name;
+        c["use_bias"] = UseBias;
+        c["kernel_initializer"] = KernelInitializer.Serialize();
+        c["bias_initializer"] = BiasInitializer.Serialize();
+        c["kernel_regularizer"] = Saving.KerasObjects.Serialize(KernelRegularizer);
+        c["bias_regularizer"] = Saving.KerasObjects.Serialize(BiasRegularizer);
+        c["kernel_constraint"] = Saving.KerasObjects.Serialize(KernelConstraint);
+        c["bias_constraint"] = Saving.KerasObjects.Serialize(BiasConstraint);
+        return c;
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text.Json.Nodes;
+using Graft.Autograd;
+using Graft.Constraints;
+using Graft.Initializers;
+using Graft.Regularizers;
+using Graft.Tensors;
+
+namespace Graft.Layers.Convolutional;
+
+/// <summary>
+/// Depthwise then pointwise convolution (Keras's <c>layers.SeparableConv2D</c>): depthwise_kernel
+/// (kh, kw, C, multiplier), pointwise_kernel (1, 1, C·multiplier, filters), bias (filters).
+/// </summary>
+public sealed class SeparableConv2D : ConvBase
+{
+    private Variable? _depthwise, _pointwise, _bias;
+
+    /// <param name="filters">Output channels.</param>
+    /// <param name="kernelSize">Window.</param>
+    /// <param name="strides">Step.</param>
+    /// <param name="padding">"valid" or "same".</param>
+    /// <param name="depthMultiplier">Depthwise filters per input channel.</param>
+    /// <param name="dataFormat">"channels_last" or "channels_first".</param>
+    /// <param name="dilationRate">Dilation.</param>
+    /// <param name="activation">Keras identifier.</param>
+    /// <param name="useBias">Whether to add a bias.</param>
+    /// <param name="depthwiseInitializer">Default glorot_uniform.</param>
+    /// <param name="pointwiseInitializer">Default glorot_uniform.</param>
+    /// <param name="biasInitializer">Default zeros.</param>
+    /// <param name="depthwiseRegularizer">Depthwise penalty.</param>
+    /// <param name="pointwiseRegularizer">Pointwise penalty.</param>
+    /// <param name="biasRegularizer">Bias penalty.</param>
+    /// <param name="inputShape">Shape of one sample.</param>
+    /// <param name="name">Layer name.</param>
+    public SeparableConv2D(int filters, int[] kernelSize, int[]? strides = null, string padding = "valid", int depthMultiplier = 1,
+        string dataFormat = "channels_last", int[]? dilationRate = null, string? activation = null, bool useBias = true,
+        Initializer? depthwiseInitializer = null, Initializer? pointwiseInitializer = null, Initializer? biasInitializer = null,
+        Regularizer? depthwiseRegularizer = null, Regularizer? pointwiseRegularizer = null, Regularizer? biasRegularizer = null,
+        int[]? inputShape = null, string? name = null)
+        : base(2, filters, kernelSize, strides ?? [1], padding, dataFormat, dilationRate ?? [1], 1, activation, useBias,
+            depthwiseInitializer, biasInitializer, depthwiseRegularizer, biasRegularizer, null, null, inputShape, name)
+    {
+        DepthMultiplier = depthMultiplier > 0 ? depthMultiplier : throw new ArgumentOutOfRangeException(nameof(depthMultiplier), $"SeparableConv2D: expected depth_multiplier >= 1, got {depthMultiplier}.");
+        PointwiseInitializer = pointwiseInitializer ?? new GlorotUniform();
+        PointwiseRegularizer = pointwiseRegularizer;
+        if (inputShape is not null) Build([null, .. inputShape.Select(d => (int?)d)]);
+    }
+
+    /// <summary>Depthwise filters per input channel.</summary>
+    public int DepthMultiplier { get; }
+    /// <summary>Pointwise kernel initializer.</summary>
+    public Initializer PointwiseInitializer { get; }
+    /// <summary>Pointwise kernel penalty.</summary>
+    public Regularizer? PointwiseRegularizer { get; }
+
+    /// <inheritdoc/>
+    public override void Build(int?[] inputShape)
+    {
+        if (inputShape.Length != 4) throw new ArgumentException($"{Describe()}: expected input of rank 4, got shape {FormatShape(inputShape)}.");
+        int c = Channels(inputShape);
+        _depthwise = AddWeight("depthwise_kernel", [KernelSize[0], KernelSize[1], c, DepthMultiplier], KernelInitializer, regularizer: KernelRegularizer);
+        _pointwise = AddWeight("pointwise_kernel", [1, 1, c * DepthMultiplier, Filters], PointwiseInitializer, regularizer: PointwiseRegularizer);
+        if (UseBias) _bias = AddWeight("bias", [Filters], BiasInitializer, regularizer: BiasRegularizer);
+        base.Build(inputShape);
+    }
+
+    /// <inheritdoc/>
+    protected override Tensor Forward(Tensor x, bool training)
+    {
+        var d = Ops.DepthwiseConv2D(ToChannelsLast(x), _depthwise!.Value, (Strides[0], Strides[1]), Padding, (DilationRate[0], DilationRate[1]));
+        return FromChannelsLast(Finish(Ops.Conv2D(d, _pointwise!.Value), _bias));
+    }
+
+    /// <inheritdoc/>
+    public override int?[] ComputeOutputShape(int?[] s) => ChannelsFirst
+        ? [s[0], Filters, OutLength(s[2], 0), OutLength(s[3], 1)]
+        : [s[0], OutLength(s[1], 0), OutLength(s[2], 1), Filters];
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c.Remove("groups");
+        c["depth_multiplier"] = DepthMultiplier;
+        c["depthwise_initializer"] = c["kernel_initializer"]!.DeepClone(); c.Remove("kernel_initializer");
+        c["depthwise_regularizer"] = c["kernel_regularizer"]?.DeepClone(); c.Remove("kernel_regularizer");
+        c["pointwise_initializer"] = PointwiseInitializer.Serialize();
+        c["pointwise_regularizer"] = Graft.Saving.KerasObjects.Serialize(PointwiseRegularizer);
+        c.Remove("kernel_constraint");
+        return c;
+    }
+}

@@ -1,0 +1,11 @@
+using Graft.Autograd;
+using Graft.Tensors;
+
+namespace Graft.Layers.Merging;
+
+/// <summary>Sum of the inputs. (Keras's <c>layers.Add</c>)</summary>
+public sealed class Add(string? name = null) : Merge(name)
+{
+    /// <inheritdoc/>
+    protected override Tensor Combine(IReadOnlyList<Tensor> xs) { var y = xs[0]; for (int i = 1; i < xs.Count; i++) y = Ops.Add(y, xs[i]); return y; }
+}

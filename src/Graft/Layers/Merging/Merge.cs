@@ -1,0 +1,44 @@
+using Graft.Tensors;
+
+namespace Graft.Layers.Merging;
+
+/// <summary>
+/// The base of layers that combine several tensors of the same shape (Keras's <c>layers.Add</c>,
+/// <c>Concatenate</c>, …). Call them with a list: <c>new Add().Call([a, b])</c>.
+/// </summary>
+public abstract class Merge : Layer
+{
+    /// <inheritdoc/>
+    protected Merge(string? name) : base(name) { }
+
+    /// <summary>Combines the inputs (at least two), building the layer first if needed.</summary>
+    public Tensor Call(IReadOnlyList<Tensor> inputs, bool training = false)
+    {
+        if (inputs.Count < 2) throw new ArgumentException($"{Describe()}: expected at least 2 inputs, got {inputs.Count}.");
+        if (!Built) Build(BatchShape(inputs[0].Shape));
+        return Combine(inputs);
+    }
+
+    /// <summary>Calls the layer on symbolic tensors (functional API).</summary>
+    public Models.SymbolicTensor Call(IReadOnlyList<Models.SymbolicTensor> inputs, bool? training = null)
+    {
+        if (inputs.Count < 2) throw new ArgumentException($"{Describe()}: expected at least 2 inputs, got {inputs.Count}.");
+        return Models.FunctionalGraph.Record(this, inputs.ToArray(), training);
+    }
+
+    /// <summary>The combination rule.</summary>
+    protected abstract Tensor Combine(IReadOnlyList<Tensor> inputs);
+
+    /// <summary>Output shape for the inputs' shapes.</summary>
+    public virtual int?[] ComputeOutputShape(IReadOnlyList<int?[]> shapes)
+    {
+        var r = (int?[])shapes[0].Clone();
+        foreach (var s in shapes.Skip(1))
+            for (int i = 0; i < r.Length && i < s.Length; i++) r[i] ??= s[i];
+        return r;
+    }
+
+    /// <inheritdoc/>
+    protected override Tensor Forward(Tensor inputs, bool training) =>
+        throw new ArgumentException($"{Describe()}: expected a list of at least 2 tensors (Call([a, b])), got a single tensor of shape {inputs.Shape}.");
+}

@@ -1,0 +1,134 @@
+using System.Text.Json.Nodes;
+using Graft.Autograd;
+using Graft.Constraints;
+using Graft.Initializers;
+using Graft.Regularizers;
+using Graft.Tensors;
+
+namespace Graft.Layers.Normalization;
+
+/// <summary>
+/// Batch normalization (Keras's <c>layers.BatchNormalization</c>): in training, normalizes with the
+/// batch's mean and variance and moves the moving statistics toward them; in inference, uses the
+/// moving statistics. A frozen layer (<see cref="Layer.Trainable"/> false) always runs in inference
+/// mode and never updates its statistics, as in Keras 2.1+ and Keras 3 — the rule that makes
+/// fine-tuning a pretrained base work. Weights: gamma, beta, moving_mean, moving_variance.
+/// </summary>
+public sealed class BatchNormalization : Layer
+{
+    private Variable? _gamma, _beta, _mean, _variance;
+    private int _axis;
+
+    /// <param name="axis">Feature axis (default −1, the channels).</param>
+    /// <param name="momentum">Moving statistics: new = momentum·old + (1 − momentum)·batch.</param>
+    /// <param name="epsilon">Added to the variance.</param>
+    /// <param name="center">Learn an offset (beta).</param>
+    /// <param name="scale">Learn a scale (gamma).</param>
+    /// <param name="betaInitializer">Default zeros.</param>
+    /// <param name="gammaInitializer">Default ones.</param>
+    /// <param name="movingMeanInitializer">Default zeros.</param>
+    /// <param name="movingVarianceInitializer">Default ones.</param>
+    /// <param name="betaRegularizer">Beta penalty.</param>
+    /// <param name="gammaRegularizer">Gamma penalty.</param>
+    /// <param name="betaConstraint">Beta projection.</param>
+    /// <param name="gammaConstraint">Gamma projection.</param>
+    /// <param name="inputShape">Shape of one sample.</param>
+    /// <param name="name">Layer name.</param>
+    public BatchNormalization(int axis = -1, float momentum = 0.99f, float epsilon = 1e-3f, bool center = true, bool scale = true,
+        Initializer? betaInitializer = null, Initializer? gammaInitializer = null, Initializer? movingMeanInitializer = null, Initializer? movingVarianceInitializer = null,
+        Regularizer? betaRegularizer = null, Regularizer? gammaRegularizer = null, Constraint? betaConstraint = null, Constraint? gammaConstraint = null,
+        int[]? inputShape = null, string? name = null) : base(name, inputShape)
+    {
+        if (!(momentum >= 0 && momentum <= 1)) throw new ArgumentOutOfRangeException(nameof(momentum), $"BatchNormalization: expected momentum in [0, 1], got {momentum}.");
+        if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), $"BatchNormalization: expected epsilon > 0, got {epsilon}.");
+        Axis = axis; Momentum = momentum; Epsilon = epsilon; Center = center; Scale = scale;
+        BetaInitializer = betaInitializer ?? new Zeros(); GammaInitializer = gammaInitializer ?? new Ones();
+        MovingMeanInitializer = movingMeanInitializer ?? new Zeros(); MovingVarianceInitializer = movingVarianceInitializer ?? new Ones();
+        BetaRegularizer = betaRegularizer; GammaRegularizer = gammaRegularizer; BetaConstraint = betaConstraint; GammaConstraint = gammaConstraint;
+        if (inputShape is not null) Build([null, .. inputShape.Select(d => (int?)d)]);
+    }
+
+    /// <summary>Feature axis.</summary>
+    public int Axis { get; }
+    /// <summary>Moving-average momentum.</summary>
+    public float Momentum { get; }
+    /// <summary>Variance epsilon.</summary>
+    public float Epsilon { get; }
+    /// <summary>Has beta.</summary>
+    public bool Center { get; }
+    /// <summary>Has gamma.</summary>
+    public bool Scale { get; }
+    /// <summary>Beta initializer.</summary>
+    public Initializer BetaInitializer { get; }
+    /// <summary>Gamma initializer.</summary>
+    public Initializer GammaInitializer { get; }
+    /// <summary>Moving mean initializer.</summary>
+    public Initializer MovingMeanInitializer { get; }
+    /// <summary>Moving variance initializer.</summary>
+    public Initializer MovingVarianceInitializer { get; }
+    /// <summary>Beta penalty.</summary>
+    public Regularizer? BetaRegularizer { get; }
+    /// <summary>Gamma penalty.</summary>
+    public Regularizer? GammaRegularizer { get; }
+    /// <summary>Beta projection.</summary>
+    public Constraint? BetaConstraint { get; }
+    /// <summary>Gamma projection.</summary>
+    public Constraint? GammaConstraint { get; }
+
+    /// <summary>The moving mean, once built.</summary>
+    public Variable? MovingMean => _mean;
+    /// <summary>The moving variance, once built.</summary>
+    public Variable? MovingVariance => _variance;
+
+    /// <summary>A trainable layer uses batch statistics in training, so training and inference differ.</summary>
+    protected internal override bool TrainingMatchesInference => !Trainable;
+
+    /// <inheritdoc/>
+    public override void Build(int?[] inputShape)
+    {
+        _axis = Axis < 0 ? Axis + inputShape.Length : Axis;
+        if (_axis <= 0 || _axis >= inputShape.Length || inputShape[_axis] is not int features)
+            throw new ArgumentException($"{Describe()}: expected axis {Axis} to be a known feature axis of input shape {FormatShape(inputShape)}.");
+        if (Scale) _gamma = AddWeight("gamma", [features], GammaInitializer, regularizer: GammaRegularizer, constraint: GammaConstraint);
+        if (Center) _beta = AddWeight("beta", [features], BetaInitializer, regularizer: BetaRegularizer, constraint: BetaConstraint);
+        _mean = AddWeight("moving_mean", [features], MovingMeanInitializer, trainable: false);
+        _variance = AddWeight("moving_variance", [features], MovingVarianceInitializer, trainable: false);
+        base.Build(inputShape);
+    }
+
+    /// <inheritdoc/>
+    protected override Tensor Forward(Tensor x, bool training)
+    {
+        if (x.Rank != BuiltInputShape!.Length || x.Shape[_axis] != _mean!.Shape[0])
+            throw new ArgumentException($"{Describe()}: expected input of rank {BuiltInputShape.Length} with {_mean!.Shape[0]} features on axis {Axis}, got shape {x.Shape}.");
+        // Parameters broadcast along the feature axis.
+        var bshape = Enumerable.Repeat(1, x.Rank).ToArray(); bshape[_axis] = _mean.Shape[0];
+        Tensor B(Variable? v) => Ops.Reshape(v!.Value, bshape);
+        var gamma = _gamma is null ? null : B(_gamma);
+        var beta = _beta is null ? null : B(_beta);
+        if (!(training && Trainable))
+            return Ops.BatchNormalization(x, B(_mean), B(_variance), beta, gamma, Epsilon);
+
+        var axes = Enumerable.Range(0, x.Rank).Where(a => a != _axis).ToArray();
+        var (mean, variance) = Ops.Moments(x, axes, keepDims: true);
+        using (GradMode.NoGrad())
+        {
+            // moving = momentum·moving + (1 − momentum)·batch (Keras uses the biased batch variance).
+            _mean.Assign(Ops.Add(Ops.Multiply(_mean.Value, Momentum), Ops.Multiply(Ops.Reshape(mean.Detach(), _mean.Shape.ToArray()), 1f - Momentum)));
+            _variance!.Assign(Ops.Add(Ops.Multiply(_variance.Value, Momentum), Ops.Multiply(Ops.Reshape(variance.Detach(), _variance.Shape.ToArray()), 1f - Momentum)));
+        }
+        return Ops.BatchNormalization(x, mean, variance, beta, gamma, Epsilon);
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["axis"] = Axis; c["momentum"] = Momentum; c["epsilon"] = Epsilon; c["center"] = Center; c["scale"] = Scale;
+        c["beta_initializer"] = BetaInitializer.Serialize(); c["gamma_initializer"] = GammaInitializer.Serialize();
+        c["moving_mean_initializer"] = MovingMeanInitializer.Serialize(); c["moving_variance_initializer"] = MovingVarianceInitializer.Serialize();
+        c["beta_regularizer"] = Graft.Saving.KerasObjects.Serialize(BetaRegularizer); c["gamma_regularizer"] = Graft.Saving.KerasObjects.Serialize(GammaRegularizer);
+        c["beta_constraint"] = Graft.Saving.KerasObjects.Serialize(BetaConstraint); c["gamma_constraint"] = Graft.Saving.KerasObjects.Serialize(GammaConstraint);
+        return c;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Text.Json.Nodes;
+using Graft.Autograd;
+using Graft.Tensors;
+
+namespace Graft.Layers.Pooling;
+
+/// <summary>Mean or max over all spatial positions: (N, …, C) → (N, C), or keeping the axes as 1.</summary>
+public abstract class GlobalPoolingBase : Layer
+{
+    private protected GlobalPoolingBase(int rank, string dataFormat, bool keepdims, string? name) : base(name)
+    {
+        Rank = rank;
+        DataFormat = dataFormat is "channels_last" or "channels_first" ? dataFormat : throw new ArgumentException($"{GetType().Name}: expected data_format channels_last or channels_first, got '{dataFormat}'.");
+        Keepdims = keepdims;
+    }
+
+    /// <summary>Spatial rank.</summary>
+    public int Rank { get; }
+    /// <summary>"channels_last" or "channels_first".</summary>
+    public string DataFormat { get; }
+    /// <summary>Keep the pooled axes as size 1.</summary>
+    public bool Keepdims { get; }
+    private protected abstract bool IsMax { get; }
+    private int[] Axes => DataFormat == "channels_last" ? Enumerable.Range(1, Rank).ToArray() : Enumerable.Range(2, Rank).ToArray();
+
+    /// <inheritdoc/>
+    protected override Tensor Forward(Tensor x, bool training)
+    {
+        if (x.Rank != Rank + 2) throw new ArgumentException($"{Describe()}: expected input of rank {Rank + 2}, got shape {x.Shape}.");
+        return IsMax ? Ops.Max(x, Axes, Keepdims) : Ops.Mean(x, Axes, Keepdims);
+    }
+
+    /// <inheritdoc/>
+    public override int?[] ComputeOutputShape(int?[] s) => Keepdims
+        ? s.Select((d, i) => Axes.Contains(i) ? 1 : d).ToArray()
+        : s.Where((_, i) => !Axes.Contains(i)).ToArray();
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig() { var c = base.GetConfig(); c["data_format"] = DataFormat; c["keepdims"] = Keepdims; return c; }
+}
+
+/// <summary>Mean over height and width (Keras's <c>layers.GlobalAveragePooling2D</c>).</summary>
+public sealed class GlobalAveragePooling2D(string dataFormat = "channels_last", bool keepdims = false, string? name = null) : GlobalPoolingBase(2, dataFormat, keepdims, name)
+{
+    private protected override bool IsMax => false;
+}
+
+/// <summary>Max over height and width (Keras's <c>layers.GlobalMaxPooling2D</c>).</summary>
+public sealed class GlobalMaxPooling2D(string dataFormat = "channels_last", bool keepdims = false, string? name = null) : GlobalPoolingBase(2, dataFormat, keepdims, name)
+{
+    private protected override bool IsMax => true;
+}
+
+/// <summary>Mean over steps (Keras's <c>layers.GlobalAveragePooling1D</c>).</summary>
+public sealed class GlobalAveragePooling1D(string dataFormat = "channels_last", bool keepdims = false, string? name = null) : GlobalPoolingBase(1, dataFormat, keepdims, name)
+{
+    private protected override bool IsMax => false;
+}
+
+/// <summary>Max over steps (Keras's <c>layers.GlobalMaxPooling1D</c>).</summary>
+public sealed class GlobalMaxPooling1D(string dataFormat = "channels_last", bool keepdims = false, string? name = null) : GlobalPoolingBase(1, dataFormat, keepdims, name)
+{
+    private protected override bool IsMax => true;
+}

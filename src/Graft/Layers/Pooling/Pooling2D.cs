@@ -1,0 +1,98 @@
+using System.Text.Json.Nodes;
+using Graft.Autograd;
+using Graft.Tensors;
+
+namespace Graft.Layers.Pooling;
+
+/// <summary>Shared settings of the 1-D and 2-D max and average pooling layers.</summary>
+public abstract class PoolingBase : Layer
+{
+    private protected PoolingBase(int rank, int[] poolSize, int[]? strides, string padding, string dataFormat, int[]? inputShape, string? name) : base(name, inputShape)
+    {
+        Rank = rank;
+        PoolSize = poolSize.Length == rank ? poolSize : poolSize.Length == 1 ? Enumerable.Repeat(poolSize[0], rank).ToArray()
+            : throw new ArgumentException($"{GetType().Name}: expected {rank} pool sizes, got {Shape.Format(poolSize)}.");
+        Strides = strides is null ? PoolSize : strides.Length == rank ? strides : strides.Length == 1 ? Enumerable.Repeat(strides[0], rank).ToArray()
+            : throw new ArgumentException($"{GetType().Name}: expected {rank} strides, got {Shape.Format(strides)}.");
+        if (PoolSize.Concat(Strides).Any(v => v <= 0)) throw new ArgumentOutOfRangeException(nameof(poolSize), $"{GetType().Name}: expected pool size and strides >= 1, got {Shape.Format(PoolSize)} and {Shape.Format(Strides)}.");
+        Padding = padding.ToLowerInvariant() is "valid" or "same" ? padding.ToLowerInvariant() : throw new ArgumentException($"{GetType().Name}: expected padding 'valid' or 'same', got '{padding}'.");
+        DataFormat = dataFormat is "channels_last" or "channels_first" ? dataFormat : throw new ArgumentException($"{GetType().Name}: expected data_format channels_last or channels_first, got '{dataFormat}'.");
+    }
+
+    /// <summary>Spatial rank.</summary>
+    public int Rank { get; }
+    /// <summary>Window.</summary>
+    public int[] PoolSize { get; }
+    /// <summary>Step (defaults to the window).</summary>
+    public int[] Strides { get; }
+    /// <summary>"valid" or "same".</summary>
+    public string Padding { get; }
+    /// <summary>"channels_last" or "channels_first".</summary>
+    public string DataFormat { get; }
+
+    private protected abstract bool IsMax { get; }
+    private bool ChannelsFirst => DataFormat == "channels_first";
+
+    /// <inheritdoc/>
+    protected override Tensor Forward(Tensor x, bool training)
+    {
+        if (x.Rank != Rank + 2) throw new ArgumentException($"{Describe()}: expected input of rank {Rank + 2}, got shape {x.Shape}.");
+        if (ChannelsFirst) x = Rank == 2 ? Ops.Permute(x, 0, 2, 3, 1) : Ops.Permute(x, 0, 2, 1);
+        Tensor y = Rank == 2
+            ? IsMax ? Ops.MaxPool2D(x, (PoolSize[0], PoolSize[1]), (Strides[0], Strides[1]), Padding) : Ops.AvgPool2D(x, (PoolSize[0], PoolSize[1]), (Strides[0], Strides[1]), Padding)
+            : IsMax ? Ops.MaxPool1D(x, PoolSize[0], Strides[0], Padding) : Ops.AvgPool1D(x, PoolSize[0], Strides[0], Padding);
+        if (ChannelsFirst) y = Rank == 2 ? Ops.Permute(y, 0, 3, 1, 2) : Ops.Permute(y, 0, 2, 1);
+        return y;
+    }
+
+    private int? Out(int? n, int axis) => n is not int len ? null
+        : Padding == "same" ? (len + Strides[axis] - 1) / Strides[axis] : (len - PoolSize[axis]) / Strides[axis] + 1;
+
+    /// <inheritdoc/>
+    public override int?[] ComputeOutputShape(int?[] s)
+    {
+        var r = (int?[])s.Clone();
+        int first = ChannelsFirst ? 2 : 1;
+        for (int i = 0; i < Rank; i++) r[first + i] = Out(s[first + i], i);
+        return r;
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["pool_size"] = new JsonArray(PoolSize.Select(v => (JsonNode)v).ToArray());
+        c["padding"] = Padding;
+        c["strides"] = new JsonArray(Strides.Select(v => (JsonNode)v).ToArray());
+        c["data_format"] = DataFormat;
+        return c;
+    }
+}
+
+/// <summary>Max over 2-D windows (Keras's <c>layers.MaxPooling2D</c>).</summary>
+public sealed class MaxPooling2D(int[]? poolSize = null, int[]? strides = null, string padding = "valid", string dataFormat = "channels_last", int[]? inputShape = null, string? name = null)
+    : PoolingBase(2, poolSize ?? [2, 2], strides, padding, dataFormat, inputShape, name)
+{
+    private protected override bool IsMax => true;
+}
+
+/// <summary>Mean over 2-D windows, padding excluded (Keras's <c>layers.AveragePooling2D</c>).</summary>
+public sealed class AveragePooling2D(int[]? poolSize = null, int[]? strides = null, string padding = "valid", string dataFormat = "channels_last", int[]? inputShape = null, string? name = null)
+    : PoolingBase(2, poolSize ?? [2, 2], strides, padding, dataFormat, inputShape, name)
+{
+    private protected override bool IsMax => false;
+}
+
+/// <summary>Max over windows of steps (Keras's <c>layers.MaxPooling1D</c>).</summary>
+public sealed class MaxPooling1D(int poolSize = 2, int? strides = null, string padding = "valid", string dataFormat = "channels_last", int[]? inputShape = null, string? name = null)
+    : PoolingBase(1, [poolSize], strides is null ? null : [strides.Value], padding, dataFormat, inputShape, name)
+{
+    private protected override bool IsMax => true;
+}
+
+/// <summary>Mean over windows of steps (Keras's <c>layers.AveragePooling1D</c>).</summary>
+public sealed class AveragePooling1D(int poolSize = 2, int? strides = null, string padding = "valid", string dataFormat = "channels_last", int[]? inputShape = null, string? name = null)
+    : PoolingBase(1, [poolSize], strides is null ? null : [strides.Value], padding, dataFormat, inputShape, name)
+{
+    private protected override bool IsMax => false;
+}

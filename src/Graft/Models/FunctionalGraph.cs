@@ -1,0 +1,91 @@
+using Graft.Layers;
+using Graft.Layers.Core;
+using Graft.Layers.Merging;
+using Graft.Tensors;
+
+namespace Graft.Models;
+
+/// <summary>
+/// The graph behind a functional model: the nodes (layer calls) from the inputs to the outputs in
+/// an order where every node comes after the nodes it reads.
+/// </summary>
+internal sealed class FunctionalGraph
+{
+    public FunctionalGraph(IReadOnlyList<SymbolicTensor> inputs, IReadOnlyList<SymbolicTensor> outputs, string subject)
+    {
+        Inputs = inputs.ToArray();
+        Outputs = outputs.ToArray();
+        if (Inputs.Length == 0 || Outputs.Length == 0) throw new ArgumentException($"{subject}: expected at least one input and one output, got {Inputs.Length} and {Outputs.Length}.");
+        foreach (var i in Inputs)
+            if (i.Layer is not InputLayer) throw new ArgumentException($"{subject}: expected inputs made by Keras.Input, got a tensor from {i.Layer.Describe()}.");
+        var order = new List<Node>();
+        var state = new Dictionary<Node, bool>(ReferenceEqualityComparer.Instance);
+        void Visit(Node n)
+        {
+            if (state.TryGetValue(n, out bool done))
+            {
+                if (!done) throw new ArgumentException($"{subject}: expected an acyclic graph, got a cycle through {n.Layer.Describe()}.");
+                return;
+            }
+            state[n] = false;
+            foreach (var i in n.Inputs) Visit(i.Node);
+            state[n] = true;
+            order.Add(n);
+        }
+        foreach (var o in Outputs) Visit(o.Node);
+        foreach (var n in order)
+            if (n.Layer is InputLayer && !Inputs.Contains(n.Output))
+                throw new ArgumentException($"{subject}: expected every input of the graph among the model's inputs, got {n.Layer.Describe()} that is not.");
+        Nodes = order;
+        Layers = order.Select(n => n.Layer).Distinct().ToList();
+    }
+
+    public SymbolicTensor[] Inputs { get; }
+    public SymbolicTensor[] Outputs { get; }
+    public List<Node> Nodes { get; }
+    public List<Layer> Layers { get; }
+
+    public static SymbolicTensor InputNode(InputLayer layer)
+    {
+        var node = new Node(layer, [], null, layer.SymbolicCalls++);
+        node.Output = new SymbolicTensor([null, .. layer.Shape.Select(d => d < 0 ? null : (int?)d)], node);
+        return node.Output;
+    }
+
+    /// <summary>Records a symbolic call of <paramref name="layer"/>: builds it for the input shape and computes the output shape.</summary>
+    public static SymbolicTensor Record(Layer layer, SymbolicTensor[] inputs, bool? training)
+    {
+        if (layer is InputLayer il) return il.Output;
+        int?[] shape;
+        if (layer is Merge merge)
+        {
+            if (!layer.Built) layer.Build(inputs[0].Shape);
+            shape = merge.ComputeOutputShape(inputs.Select(i => i.Shape).ToList());
+        }
+        else
+        {
+            if (inputs.Length != 1) throw new ArgumentException($"{layer.Describe()}: expected one input, got {inputs.Length}.");
+            if (!layer.Built) layer.Build(inputs[0].Shape);
+            shape = layer.ComputeOutputShape(inputs[0].Shape);
+        }
+        var node = new Node(layer, inputs, training, layer.SymbolicCalls++);
+        node.Output = new SymbolicTensor(shape, node);
+        return node.Output;
+    }
+
+    /// <summary>Runs the graph on concrete inputs (one per model input).</summary>
+    public Tensor[] Run(IReadOnlyList<Tensor> inputs, bool training, string subject)
+    {
+        if (inputs.Count != Inputs.Length) throw new ArgumentException($"{subject}: expected {Inputs.Length} inputs, got {inputs.Count}.");
+        var values = new Dictionary<SymbolicTensor, Tensor>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < Inputs.Length; i++) values[Inputs[i]] = ((InputLayer)Inputs[i].Layer).Call(inputs[i], training);
+        foreach (var n in Nodes)
+        {
+            if (n.Layer is InputLayer) continue;
+            bool t = n.Training ?? training;
+            var args = n.Inputs.Select(i => values[i]).ToList();
+            values[n.Output] = n.Layer is Merge m ? m.Call(args, t) : n.Layer.Call(args[0], t);
+        }
+        return Outputs.Select(o => values[o]).ToArray();
+    }
+}

@@ -1,0 +1,37 @@
+using Graft.Layers;
+
+namespace Graft.Models;
+
+/// <summary>
+/// A placeholder for data flowing through a functional model (Keras's <c>KerasTensor</c>): it has
+/// a shape (batch axis null) and remembers the layer call that produced it. Calling a layer on
+/// symbolic tensors records the graph that <c>new Model(inputs, outputs)</c> turns into a model.
+/// </summary>
+public sealed class SymbolicTensor
+{
+    internal SymbolicTensor(int?[] shape, Node node) { Shape = shape; Node = node; }
+
+    /// <summary>The shape, batch axis first (null when unknown).</summary>
+    public int?[] Shape { get; }
+
+    /// <summary>The layer call that produced this tensor.</summary>
+    internal Node Node { get; }
+
+    /// <summary>The producing layer.</summary>
+    public Layer Layer => Node.Layer;
+
+    /// <inheritdoc/>
+    public override string ToString() => $"<SymbolicTensor shape={Layer.FormatShape(Shape)}, from {Node.Layer.Name}>";
+}
+
+/// <summary>One call of a layer in a functional graph: its inputs, its output, and a training override.</summary>
+internal sealed class Node(Layer layer, SymbolicTensor[] inputs, bool? training, int index)
+{
+    public Layer Layer { get; } = layer;
+    public SymbolicTensor[] Inputs { get; } = inputs;
+    /// <summary>The call's <c>training</c> argument when fixed (<c>base(x, training: false)</c>), else null.</summary>
+    public bool? Training { get; } = training;
+    /// <summary>Which call of the layer this is (0 for the first).</summary>
+    public int Index { get; } = index;
+    public SymbolicTensor Output { get; set; } = null!;
+}

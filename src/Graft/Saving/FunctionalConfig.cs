@@ -1,0 +1,142 @@
+using System.Text.Json.Nodes;
+using Graft.Layers;
+using Graft.Layers.Core;
+using Graft.Layers.Merging;
+using Graft.Models;
+
+namespace Graft.Saving;
+
+/// <summary>
+/// Functional model configs: each layer with its <c>inbound_nodes</c>, and the model's
+/// <c>input_layers</c> / <c>output_layers</c>. Reads Keras 2's nested-list node format and
+/// Keras 3's <c>{"args": [keras tensors], "kwargs"}</c> format; writes Keras 3's.
+/// </summary>
+internal static class FunctionalConfig
+{
+    public static JsonObject Serialize(Model model, FunctionalGraph graph)
+    {
+        var layers = new JsonArray();
+        foreach (var layer in graph.Layers)
+        {
+            var entry = LayerRegistry.Serialize(layer);
+            entry["name"] = layer.Name;
+            var nodes = new JsonArray();
+            foreach (var node in graph.Nodes.Where(n => n.Layer == layer && n.Layer is not InputLayer))
+            {
+                JsonNode Tensor(SymbolicTensor t) => new JsonObject
+                {
+                    ["class_name"] = "__keras_tensor__",
+                    ["config"] = new JsonObject
+                    {
+                        ["shape"] = new JsonArray(t.Shape.Select(d => (JsonNode?)d).ToArray()), ["dtype"] = "float32",
+                        ["keras_history"] = new JsonArray(t.Layer.Name, t.Node.Index, 0),
+                    },
+                };
+                JsonNode arg = node.Inputs.Length == 1 && layer is not Merge ? Tensor(node.Inputs[0]) : new JsonArray(node.Inputs.Select(Tensor).ToArray());
+                var kwargs = new JsonObject();
+                if (node.Training is { } t) kwargs["training"] = t;
+                nodes.Add(new JsonObject { ["args"] = new JsonArray(arg), ["kwargs"] = kwargs });
+            }
+            entry["inbound_nodes"] = nodes;
+            layers.Add(entry);
+        }
+        JsonArray Refs(IEnumerable<SymbolicTensor> ts) => new(ts.Select(t => (JsonNode)new JsonArray(t.Layer.Name, t.Node.Index, 0)).ToArray());
+        return new JsonObject
+        {
+            ["name"] = model.Name, ["trainable"] = model.Trainable, ["layers"] = layers,
+            ["input_layers"] = Refs(graph.Inputs), ["output_layers"] = Refs(graph.Outputs),
+        };
+    }
+
+    public static Model Build(JsonObject config, string source)
+    {
+        var entries = config["layers"] as JsonArray ?? throw new ModelFormatException($"{source}: expected a 'layers' list in the functional config, got none.");
+        var layers = new Dictionary<string, Layer>();
+        var pending = new List<(Layer layer, JsonObject entry, int next)>();
+        var outputs = new Dictionary<(string, int), SymbolicTensor>();
+        for (int i = 0; i < entries.Count; i++)
+        {
+            var e = entries[i] as JsonObject ?? throw new ModelFormatException($"{source}: expected layer {i} to be an object.");
+            // In a graph, shapes come from the inputs; a layer's own input shape is ignored, as in Keras.
+            var layer = ModelConfig.Layer(e, $"{source} layers[{i}]", keepInputShape: false);
+            string name = e["name"]?.GetValue<string>() ?? layer.Name;
+            layers[name] = layer;
+            if (layer is InputLayer il) outputs[(name, 0)] = il.Output;
+            else pending.Add((layer, e, 0));
+        }
+        // Keras's algorithm: keep calling layers whose inputs exist until nothing moves.
+        bool progress = true;
+        while (progress && pending.Count > 0)
+        {
+            progress = false;
+            for (int p = 0; p < pending.Count; p++)
+            {
+                var (layer, entry, next) = pending[p];
+                var nodes = entry["inbound_nodes"] as JsonArray ?? [];
+                while (next < nodes.Count)
+                {
+                    var (refs, training) = Parse(nodes[next]!, source, layer);
+                    if (!refs.All(r => outputs.ContainsKey((r.layer, r.node)))) break;
+                    var inputs = refs.Select(r => outputs[(r.layer, r.node)]).ToArray();
+                    var output = layer is Merge m ? m.Call(inputs, training) : layer.Call(inputs.Length == 1 ? inputs[0]
+                        : throw new ModelFormatException($"{source}: expected one input for {layer.Describe()}, got {inputs.Length}."), training);
+                    outputs[(layer.Name, next)] = output;
+                    next++;
+                    progress = true;
+                }
+                pending[p] = (layer, entry, next);
+            }
+            pending.RemoveAll(x => x.next >= ((x.entry["inbound_nodes"] as JsonArray)?.Count ?? 0));
+        }
+        if (pending.Count > 0)
+            throw new ModelFormatException($"{source}: expected every layer's inputs to be defined, got unresolved inputs for {string.Join(", ", pending.Select(x => x.layer.Name))}.");
+        SymbolicTensor[] Resolve(string key) => Refs(config[key], source).Select(r => outputs.TryGetValue((r.layer, r.node), out var t) ? t
+            : throw new ModelFormatException($"{source}: expected {key} entry '{r.layer}' to be a layer output, got none.")).ToArray();
+        var model = new Model(Resolve("input_layers"), Resolve("output_layers"), config["name"]?.GetValue<string>());
+        if (config["trainable"] is JsonValue tv && tv.TryGetValue<bool>(out var tr) && !tr) model.Trainable = false;
+        return model;
+    }
+
+    private static List<(string layer, int node)> Refs(JsonNode? node, string source)
+    {
+        // [["in", 0, 0], ...] or (one input, Keras 3) ["in", 0, 0].
+        if (node is JsonArray a && a.Count > 0 && a[0] is JsonValue) return [Ref(a, source)];
+        if (node is JsonArray list) return list.Select(x => Ref(x as JsonArray ?? throw new ModelFormatException($"{source}: expected a [layer, node, tensor] reference, got {x?.ToJsonString()}."), source)).ToList();
+        throw new ModelFormatException($"{source}: expected a list of [layer, node, tensor] references, got {node?.ToJsonString() ?? "null"}.");
+    }
+
+    private static (string layer, int node) Ref(JsonArray a, string source) =>
+        a.Count >= 2 ? (a[0]!.GetValue<string>(), (int)ConfigReader.Num(a[1]!)) : throw new ModelFormatException($"{source}: expected a [layer, node, tensor] reference, got {a.ToJsonString()}.");
+
+    /// <summary>The references and training flag of one inbound node, in either Keras format.</summary>
+    private static (List<(string layer, int node)> refs, bool? training) Parse(JsonNode node, string source, Layer layer)
+    {
+        if (node is JsonObject o && o["args"] is JsonArray args)
+        {
+            // Keras 3: {"args": [tensor or [tensors]], "kwargs": {...}}
+            var refs = new List<(string, int)>();
+            void Collect(JsonNode? n)
+            {
+                if (n is JsonObject t && t["class_name"]?.GetValue<string>() == "__keras_tensor__" && t["config"]?["keras_history"] is JsonArray h) refs.Add(Ref(h, source));
+                else if (n is JsonArray arr) foreach (var x in arr) Collect(x);
+            }
+            Collect(args.Count > 0 ? args[0] : null);
+            bool? training = o["kwargs"]?["training"] is JsonValue tv && tv.TryGetValue<bool>(out var b) ? b : null;
+            return (refs, training);
+        }
+        if (node is JsonArray legacy)
+        {
+            // Keras 2: [[layer, node, tensor, kwargs], ...]
+            var refs = new List<(string, int)>();
+            bool? training = null;
+            foreach (var r in legacy)
+            {
+                var a = r as JsonArray ?? throw new ModelFormatException($"{source}: expected inbound node entries as lists for {layer.Describe()}, got {r?.ToJsonString()}.");
+                refs.Add(Ref(a, source));
+                if (a.Count > 3 && a[3]?["training"] is JsonValue tv && tv.TryGetValue<bool>(out var b)) training = b;
+            }
+            return (refs, training);
+        }
+        throw new ModelFormatException($"{source}: expected an inbound node for {layer.Describe()}, got {node.ToJsonString()}.");
+    }
+}
