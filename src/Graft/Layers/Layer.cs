@@ -119,6 +119,21 @@ public abstract class Layer
     /// <summary>The number of times this layer has been called symbolically (Keras's node index).</summary>
     internal int SymbolicCalls { get; set; }
 
+    /// <summary>The symbolic calls of this layer, in order.</summary>
+    internal List<Models.Node> InboundNodes { get; } = [];
+
+    /// <summary>
+    /// The symbolic output of this layer's call in a functional model (Keras's <c>layer.output</c>),
+    /// used to cut a model: <c>new Model(base.Input, base.GetLayer("block3_pool").Output)</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The layer was never called symbolically, or was called several times.</exception>
+    public Models.SymbolicTensor Output => InboundNodes.Count switch
+    {
+        1 => InboundNodes[0].Output,
+        0 => throw new InvalidOperationException($"{Describe()}.Output: expected a layer called on a symbolic tensor, got one never called in a functional model."),
+        _ => throw new InvalidOperationException($"{Describe()}.Output: expected a layer called once, got {InboundNodes.Count} calls (a shared layer has one output per call)."),
+    };
+
     /// <summary>The computation; <paramref name="inputs"/> has a batch axis first.</summary>
     protected abstract Tensor Forward(Tensor inputs, bool training);
 

@@ -49,6 +49,7 @@ internal sealed class FunctionalGraph
     {
         var node = new Node(layer, [], null, layer.SymbolicCalls++);
         node.Output = new SymbolicTensor([null, .. layer.Shape.Select(d => d < 0 ? null : (int?)d)], node);
+        layer.InboundNodes.Add(node);
         return node.Output;
     }
 
@@ -70,6 +71,7 @@ internal sealed class FunctionalGraph
         }
         var node = new Node(layer, inputs, training, layer.SymbolicCalls++);
         node.Output = new SymbolicTensor(shape, node);
+        layer.InboundNodes.Add(node);
         return node.Output;
     }
 

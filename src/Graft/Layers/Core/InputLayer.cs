@@ -15,15 +15,12 @@ public sealed class InputLayer : Layer
     {
         ArgumentNullException.ThrowIfNull(shape);
         Build([null, .. shape.Select(d => d < 0 ? null : (int?)d)]);
+        Models.FunctionalGraph.InputNode(this);
     }
 
     /// <summary>The per-sample shape.</summary>
     public int[] Shape => DeclaredInputShape!;
 
-    private Models.SymbolicTensor? _output;
-
-    /// <summary>The symbolic tensor this input layer feeds into a functional model.</summary>
-    public Models.SymbolicTensor Output => _output ??= Models.FunctionalGraph.InputNode(this);
 
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor inputs, bool training)
