@@ -153,7 +153,8 @@ public abstract class Layer
     protected Variable AddWeight(string name, int[] shape, Initializers.Initializer initializer, bool trainable = true,
         Regularizers.Regularizer? regularizer = null, Constraints.Constraint? constraint = null)
     {
-        var value = initializer.Call(shape);
+        Tensor value;
+        using (TensorScope.Suspend()) value = initializer.Call(shape);   // weights outlive any scope they are built in
         var v = new Variable(this, name, value, trainable, regularizer, constraint);
         _variables.Add(v);
         return v;

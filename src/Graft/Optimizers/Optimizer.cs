@@ -79,7 +79,8 @@ public abstract class Optimizer
                 if (Clipvalue is { } cv) g.Backend.Unary(Tensors.Backends.UnaryOp.Clip, g, g, -(float)cv, (float)cv);
                 if (Clipnorm is { } cn) ClipNorm(g, (float)cn);
                 if (WeightDecay is { } wd && wd > 0) v.Value.Backend.Axpy(-(float)wd * lr, v.Value, v.Value);
-                if (!_slots.TryGetValue(v, out var slots)) _slots[v] = slots = CreateSlots(v);
+                if (!_slots.TryGetValue(v, out var slots))
+                    using (Tensors.TensorScope.Suspend()) _slots[v] = slots = CreateSlots(v);   // slots outlive the step
                 UpdateStep(v.Value, g, slots, lr);
                 if (v.Constraint is { } c) v.Value.Assign(c.Call(v.Value));
             }

@@ -28,8 +28,8 @@ public sealed class TensorScope : IDisposable
     /// <summary>Starts a scope on this thread; scopes nest.</summary>
     public static TensorScope Begin() => new();
 
-    /// <summary>Until disposed, tensors are allocated as if no scope were open (for results that must outlive it).</summary>
-    internal static IDisposable Suspend() => new Suspension();
+    /// <summary>Until disposed, tensors are allocated as if no scope were open (for state that must outlive it: weights, optimizer slots, results).</summary>
+    public static IDisposable Suspend() => new Suspension();
 
     private sealed class Suspension : IDisposable
     {

@@ -156,6 +156,24 @@ public class TensorTests
     }
 
     [Fact]
+    public void StateCreatedInsideAScopeSurvivesIt()
+    {
+        var layer = new Graft.Layers.Core.Dense(3);
+        var opt = new Graft.Optimizers.SGD(0.1, momentum: 0.9);
+        using (var scope = TensorScope.Begin())
+        {
+            layer.Call(Tensor.Ones(2, 4));              // weights built inside the scope
+            var w = layer.Weights[0];
+            w.Value.RequiresGrad = true;
+            Ops.Sum(layer.Call(Tensor.Ones(2, 4))).Backward();
+            opt.Apply([w]);                             // momentum slot created inside the scope
+        }
+        Assert.Equal(new Shape(4, 3), layer.GetWeights()[0].Shape);
+        layer.Weights[0].Value.Grad = Tensor.Ones(4, 3);
+        opt.Apply([layer.Weights[0]]);                  // the slot is still alive
+    }
+
+    [Fact]
     public void ScopeRecyclesTemporariesAndGuardsThem()
     {
         var w = Tensor.Ones(128);
