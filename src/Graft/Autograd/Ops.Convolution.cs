@@ -48,19 +48,50 @@ public static partial class Ops
     /// <param name="groups">Channel groups; Cin and Cout must divide by it.</param>
     /// <returns>(N, OH, OW, Cout).</returns>
     public static Tensor Conv2D(Tensor x, Tensor kernel, (int, int)? strides = null, string padding = "valid", (int, int)? dilation = null, int groups = 1)
+        => Conv2D(x, kernel, null, null, strides, padding, dilation, groups);
+
+    /// <summary>
+    /// Conv2D with its bias and activation, fused into the convolution's GEMM (applied to each output
+    /// tile as it is finished) when the activation is linear, relu or selu; others run afterwards.
+    /// </summary>
+    public static Tensor Conv2D(Tensor x, Tensor kernel, Tensor? bias, Activations.ActivationFunction? activation,
+        (int, int)? strides = null, string padding = "valid", (int, int)? dilation = null, int groups = 1)
     {
+        var act = (activation?.Name ?? "linear") switch
+        {
+            "linear" => Tensors.Kernels.EpilogueActivation.None,
+            "relu" => Tensors.Kernels.EpilogueActivation.Relu,
+            "selu" => Tensors.Kernels.EpilogueActivation.Selu,
+            _ => (Tensors.Kernels.EpilogueActivation?)null,
+        };
+        if (act is null)
+        {
+            var z = Conv2D(x, kernel, bias, null, strides, padding, dilation, groups);
+            return activation!.Call(z);
+        }
         if (x.Rank != 4) throw new ArgumentException($"Conv2D: expected input of rank 4 (batch, height, width, channels), got shape {x.Shape}.");
         if (kernel.Rank != 4) throw new ArgumentException($"Conv2D: expected a kernel of rank 4 (kh, kw, in/groups, out), got shape {kernel.Shape}.");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(groups);
         int cin = x.Shape[3], cout = kernel.Shape[3];
         if (cin % groups != 0 || cout % groups != 0 || kernel.Shape[2] != cin / groups)
             throw new ArgumentException($"Conv2D: expected kernel (kh, kw, {cin}/{groups}, out) with out divisible by {groups}, got kernel {kernel.Shape} for input {x.Shape}.");
+        if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != cout))
+            throw new ArgumentException($"Conv2D: expected a bias of shape ({cout},), got {bias.Shape}.");
         var g = Geometry(x.Shape, kernel.Shape[0], kernel.Shape[1], strides ?? (1, 1), dilation ?? (1, 1), padding, "Conv2D");
         var y = Tensor.Empty(Shape.Wrap([g.N, g.OH, g.OW, cout]), zero: false, x.Device);
-        x.Backend.Conv2D(x, kernel, groups, g, y);
-        if (!Tensor.NeedsGrad(x, kernel)) return y;
-        return Tensor.Record(y, "Conv2D", gy =>
+        x.Backend.Conv2D(x, kernel, groups, g, y, bias, act.Value);
+        if (!Tensor.NeedsGrad(x, kernel) && (bias is null || !Tensor.NeedsGrad(bias))) return y;
+        Tensor[] inputs = bias is null ? [x, kernel] : [x, kernel, bias];
+        return Tensor.Record(y, "Conv2D", g0 =>
         {
+            var gy = g0;
+            if (act != Tensors.Kernels.EpilogueActivation.None)
+            {
+                // relu' and selu' from y alone: y > 0 exactly where the pre-activation is.
+                gy = Tensor.Empty(y.Shape, zero: false, y.Device);
+                y.Backend.UnaryBackward(act == Tensors.Kernels.EpilogueActivation.Relu ? UnaryOp.Relu : UnaryOp.Selu, y, y, g0, gy, 0f, float.NaN);
+            }
+            if (bias is not null && bias.RequiresGrad) bias.AccumulateGrad(SumToShape(gy, bias.Shape));
             if (x.RequiresGrad)
             {
                 var gx = Tensor.Empty(x.Shape, zero: false, x.Device);
@@ -73,7 +104,7 @@ public static partial class Ops
                 x.Backend.Conv2DBackwardKernel(x, gy, groups, g, gk);
                 kernel.AccumulateGrad(gk);
             }
-        }, x, kernel);
+        }, inputs);
     }
 
     /// <summary>
@@ -94,6 +125,10 @@ public static partial class Ops
     /// "valid", "same" or "causal" (left padding only, so output t sees inputs ≤ t).
     /// </summary>
     public static Tensor Conv1D(Tensor x, Tensor kernel, int stride = 1, string padding = "valid", int dilation = 1, int groups = 1)
+        => Conv1D(x, kernel, null, null, stride, padding, dilation, groups);
+
+    /// <summary>Conv1D with its bias and activation fused (see the fused Conv2D).</summary>
+    public static Tensor Conv1D(Tensor x, Tensor kernel, Tensor? bias, Activations.ActivationFunction? activation, int stride = 1, string padding = "valid", int dilation = 1, int groups = 1)
     {
         if (x.Rank != 3) throw new ArgumentException($"Conv1D: expected input of rank 3 (batch, steps, channels), got shape {x.Shape}.");
         if (kernel.Rank != 3) throw new ArgumentException($"Conv1D: expected a kernel of rank 3 (k, in/groups, out), got shape {kernel.Shape}.");
@@ -104,7 +139,7 @@ public static partial class Ops
         }
         var x4 = Reshape(x, x.Shape[0], 1, x.Shape[1], x.Shape[2]);
         var k4 = Reshape(kernel, 1, kernel.Shape[0], kernel.Shape[1], kernel.Shape[2]);
-        var y = Conv2D(x4, k4, (1, stride), padding, (1, dilation), groups);
+        var y = Conv2D(x4, k4, bias, activation, (1, stride), padding, (1, dilation), groups);
         return Reshape(y, y.Shape[0], y.Shape[2], y.Shape[3]);
     }
 

@@ -18,14 +18,13 @@ public static partial class Ops
     {
         var g = PoolGeometry(x, poolSize, strides, padding, "MaxPool2D");
         var y = Tensor.Empty(Shape.Wrap([g.N, g.OH, g.OW, g.C]), zero: false, x.Device);
-        var argmax = new int[y.Size];
-        x.Backend.MaxPool2D(x, g, y, argmax);
+        x.Backend.MaxPool2D(x, g, y);
         if (!Tensor.NeedsGrad(x)) return y;
-        // d max = g routed to the element that won each window.
+        // d max = g routed to the element that won each window (the first maximum, found again from x and y).
         return Tensor.Record(y, "MaxPool2D", gy =>
         {
             var gx = Tensor.Empty(x.Shape, zero: false, x.Device);
-            x.Backend.MaxPool2DBackward(gy, argmax, gx);
+            x.Backend.MaxPool2DBackward(x, y, gy, g, gx);
             x.AccumulateGrad(gx);
         }, x);
     }

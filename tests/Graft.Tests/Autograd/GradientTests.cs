@@ -97,6 +97,21 @@ public class GradientTests
     public void Conv2D(int sh, int sw, string padding, int dil, int groups) =>
         Check(t => Ops.Conv2D(t[0], t[1], (sh, sw), padding, (dil, dil), groups), [Uniform([2, 6, 5, 3 * groups], 1), Uniform([3, 2, 3, 2 * groups], 2)]);
 
+    [Theory]
+    [InlineData("relu", 1)] [InlineData("selu", 1)] [InlineData("tanh", 1)] [InlineData("linear", 2)]
+    public void Conv2D_FusedBiasAndActivation(string activation, int groups) =>
+        Check(t => Ops.Conv2D(t[0], t[1], t[2], Graft.Activations.ActivationFunction.Get(activation), (1, 2), "same", null, groups),
+            [AwayFromZero([2, 5, 4, 2 * groups], 1, 0.05f), Uniform([3, 3, 2, 3 * groups], 2), Uniform([3 * groups], 3)]);
+
+    [Fact]
+    public void Conv2D_FusedEqualsSeparateOps()
+    {
+        var x = Uniform([2, 9, 9, 8], 1); var k = Uniform([3, 3, 8, 16], 2); var b = Uniform([16], 3);
+        var fused = Ops.Conv2D(x, k, b, Graft.Activations.ActivationFunction.Get("selu"), padding: "same");
+        var separate = Ops.Selu(Ops.Add(Ops.Conv2D(x, k, padding: "same"), b));
+        Graft.Tests.Testing.Assertions.Close(separate, fused, 1e-5f);
+    }
+
     [Fact] public void Conv2D_Pointwise() => Check(t => Ops.Conv2D(t[0], t[1]), [Uniform([2, 3, 3, 4], 1), Uniform([1, 1, 4, 5], 2)]);
     [Fact] public void DepthwiseConv2D() => Check(t => Ops.DepthwiseConv2D(t[0], t[1], padding: "same"), [Uniform([1, 5, 5, 3], 1), Uniform([3, 3, 3, 2], 2)]);
 

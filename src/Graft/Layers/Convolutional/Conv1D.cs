@@ -58,8 +58,8 @@ public sealed class Conv1D : ConvBase
     protected override Tensor Forward(Tensor x, bool training)
     {
         if (x.Rank != 3) throw new ArgumentException($"{Describe()}: expected input of rank 3 (batch, steps, channels), got shape {x.Shape}.");
-        var y = Ops.Conv1D(ToChannelsLast(x), _kernel!.Value, Strides[0], Padding, DilationRate[0], Groups);
-        return FromChannelsLast(Finish(y, _bias));
+        var y = Ops.Conv1D(ToChannelsLast(x), _kernel!.Value, _bias?.Value, Activation, Strides[0], Padding, DilationRate[0], Groups);
+        return FromChannelsLast(y);
     }
 
     /// <inheritdoc/>

@@ -63,8 +63,8 @@ public sealed class Conv2D : ConvBase
     protected override Tensor Forward(Tensor x, bool training)
     {
         if (x.Rank != 4) throw new ArgumentException($"{Describe()}: expected input of rank 4, got shape {x.Shape}.");
-        var y = Ops.Conv2D(ToChannelsLast(x), _kernel!.Value, (Strides[0], Strides[1]), Padding, (DilationRate[0], DilationRate[1]), Groups);
-        return FromChannelsLast(Finish(y, _bias));
+        var y = Ops.Conv2D(ToChannelsLast(x), _kernel!.Value, _bias?.Value, Activation, (Strides[0], Strides[1]), Padding, (DilationRate[0], DilationRate[1]), Groups);
+        return FromChannelsLast(y);
     }
 
     /// <inheritdoc/>

@@ -75,7 +75,7 @@ internal interface IBackend
     /// <summary>y = act(x·w + bias) for x (M, K), w (K, N), bias (N) or null; act is None, Relu or Selu.</summary>
     void Dense(Tensor x, Tensor w, Tensor? bias, Kernels.EpilogueActivation activation, Tensor y);
 
-    void Conv2D(Tensor x, Tensor kernel, int groups, in Conv2DGeometry g, Tensor y);
+    void Conv2D(Tensor x, Tensor kernel, int groups, in Conv2DGeometry g, Tensor y, Tensor? bias = null, Kernels.EpilogueActivation activation = Kernels.EpilogueActivation.None);
     void Conv2DBackwardInput(Tensor gy, Tensor kernel, int groups, in Conv2DGeometry g, Tensor gx);
     void Conv2DBackwardKernel(Tensor x, Tensor gy, int groups, in Conv2DGeometry g, Tensor gk);
 
@@ -86,8 +86,9 @@ internal interface IBackend
     void RmsPropStep(Tensor w, Tensor g, Tensor v, Tensor? meanGrad, Tensor? momentumSlot, float lr, float rho, float momentum, float epsilon);
     void AdagradStep(Tensor w, Tensor g, Tensor accumulator, float lr, float epsilon);
 
-    void MaxPool2D(Tensor x, in Conv2DGeometry g, Tensor y, int[] argmax);
-    void MaxPool2DBackward(Tensor gy, int[] argmax, Tensor gx);
+    void MaxPool2D(Tensor x, in Conv2DGeometry g, Tensor y);
+    /// <summary>Routes gy to the first maximal element of each window (found again by comparing x with y).</summary>
+    void MaxPool2DBackward(Tensor x, Tensor y, Tensor gy, in Conv2DGeometry g, Tensor gx);
     void AvgPool2D(Tensor x, in Conv2DGeometry g, Tensor y);
     void AvgPool2DBackward(Tensor gy, in Conv2DGeometry g, Tensor gx);
 }

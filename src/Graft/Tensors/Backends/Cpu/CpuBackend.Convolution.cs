@@ -18,14 +18,15 @@ internal sealed unsafe partial class CpuBackend
     private static int ImagesPerChunk(in Conv2DGeometry g, int kg) =>
         Math.Clamp(Im2ColBudget / Math.Max(1, g.OH * g.OW * kg), 1, Math.Max(1, g.N));
 
-    public void Conv2D(Tensor x, Tensor kernel, int groups, in Conv2DGeometry g, Tensor y)
+    public void Conv2D(Tensor x, Tensor kernel, int groups, in Conv2DGeometry g, Tensor y, Tensor? bias = null, EpilogueActivation activation = EpilogueActivation.None)
     {
         int cout = kernel.Shape[^1], cg = g.C / groups, coutG = cout / groups, kg = g.KH * g.KW * cg;
-        fixed (float* px = x.Data, pk = kernel.Data, py = y.Data)
+        fixed (float* px = x.Data, pk = kernel.Data, py = y.Data, pb = bias is null ? null : bias.Data)
         {
+            var ep = new Epilogue(pb, activation);
             if (IsPointwise(g, groups))
             {
-                Gemm.Multiply(g.Rows, cout, g.C, px, g.C, 1, pk, cout, 1, py, cout, false);
+                Gemm.Multiply(g.Rows, cout, g.C, px, g.C, 1, pk, cout, 1, py, cout, false, ep);
                 return;
             }
             int chunk = ImagesPerChunk(g, kg);
@@ -39,7 +40,7 @@ internal sealed unsafe partial class CpuBackend
                     {
                         Im2Col(px, g, n0, nb, gi * cg, cg, pc);
                         Gemm.Multiply(rows, coutG, kg, pc, kg, 1, pk + gi * coutG, cout, 1,
-                            py + (long)n0 * g.OH * g.OW * cout + gi * coutG, cout, false);
+                            py + (long)n0 * g.OH * g.OW * cout + gi * coutG, cout, false, ep.Shift(gi * coutG));
                     }
                 }
             }

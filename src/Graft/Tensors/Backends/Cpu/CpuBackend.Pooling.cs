@@ -1,43 +1,72 @@
+using System.Numerics.Tensors;
+
 namespace Graft.Tensors.Backends;
 
 internal sealed partial class CpuBackend
 {
-    public void MaxPool2D(Tensor x, in Conv2DGeometry g, Tensor y, int[] argmax)
+    public void MaxPool2D(Tensor x, in Conv2DGeometry g, Tensor y)
     {
         float[] xd = x.Data, yd = y.Data;
         int c = g.C;
-        for (int n = 0; n < g.N; n++)
-            for (int oh = 0; oh < g.OH; oh++)
-                for (int ow = 0; ow < g.OW; ow++)
-                {
-                    int o = ((n * g.OH + oh) * g.OW + ow) * c;
-                    yd.AsSpan(o, c).Fill(float.NegativeInfinity);
-                    argmax.AsSpan(o, c).Fill(-1);
-                    for (int kh = 0; kh < g.KH; kh++)
+        var geo = g;
+        int parts = g.N * g.OH * g.OW * c > 1 << 15 ? Kernels.WorkerPool.Threads : 1;
+        Kernels.WorkerPool.Run(parts, part =>
+        {
+            for (int n = geo.N * part / parts; n < geo.N * (part + 1) / parts; n++)
+                for (int oh = 0; oh < geo.OH; oh++)
+                    for (int ow = 0; ow < geo.OW; ow++)
                     {
-                        int ih = oh * g.StrideH - g.PadTop + kh;
-                        if ((uint)ih >= (uint)g.H) continue;
-                        for (int kw = 0; kw < g.KW; kw++)
+                        var acc = yd.AsSpan(((n * geo.OH + oh) * geo.OW + ow) * c, c);
+                        bool first = true;
+                        for (int kh = 0; kh < geo.KH; kh++)
                         {
-                            int iw = ow * g.StrideW - g.PadLeft + kw;
-                            if ((uint)iw >= (uint)g.W) continue;
-                            int i = ((n * g.H + ih) * g.W + iw) * c;
-                            for (int ch = 0; ch < c; ch++)
+                            int ih = oh * geo.StrideH - geo.PadTop + kh;
+                            if ((uint)ih >= (uint)geo.H) continue;
+                            for (int kw = 0; kw < geo.KW; kw++)
                             {
-                                float v = xd[i + ch];
-                                if (v > yd[o + ch] || argmax[o + ch] < 0) { yd[o + ch] = v; argmax[o + ch] = i + ch; }
+                                int iw = ow * geo.StrideW - geo.PadLeft + kw;
+                                if ((uint)iw >= (uint)geo.W) continue;
+                                var row = xd.AsSpan(((n * geo.H + ih) * geo.W + iw) * c, c);
+                                if (first) { row.CopyTo(acc); first = false; }
+                                else TensorPrimitives.Max(acc, row, acc);
+                            }
+                        }
+                        if (first) acc.Fill(float.NegativeInfinity);
+                    }
+        });
+    }
+
+    public void MaxPool2DBackward(Tensor x, Tensor y, Tensor gy, in Conv2DGeometry g, Tensor gx)
+    {
+        float[] xd = x.Data, yd = y.Data, gyd = gy.Data, gxd = gx.Data;
+        gxd.AsSpan().Clear();
+        int c = g.C;
+        var geo = g;
+        // Windows may overlap (stride < size), so images are split between threads, never windows.
+        int parts = g.N * g.OH * g.OW * c > 1 << 15 ? Kernels.WorkerPool.Threads : 1;
+        Kernels.WorkerPool.Run(parts, part =>
+        {
+            var taken = new float[c];
+            for (int n = geo.N * part / parts; n < geo.N * (part + 1) / parts; n++)
+                for (int oh = 0; oh < geo.OH; oh++)
+                    for (int ow = 0; ow < geo.OW; ow++)
+                    {
+                        int o = ((n * geo.OH + oh) * geo.OW + ow) * c;
+                        Array.Clear(taken);
+                        for (int kh = 0; kh < geo.KH; kh++)
+                        {
+                            int ih = oh * geo.StrideH - geo.PadTop + kh;
+                            if ((uint)ih >= (uint)geo.H) continue;
+                            for (int kw = 0; kw < geo.KW; kw++)
+                            {
+                                int iw = ow * geo.StrideW - geo.PadLeft + kw;
+                                if ((uint)iw >= (uint)geo.W) continue;
+                                int i = ((n * geo.H + ih) * geo.W + iw) * c;
+                                Kernels.PoolKernels.RouteMax(xd.AsSpan(i, c), yd.AsSpan(o, c), gyd.AsSpan(o, c), taken, gxd.AsSpan(i, c));
                             }
                         }
                     }
-                }
-    }
-
-    public void MaxPool2DBackward(Tensor gy, int[] argmax, Tensor gx)
-    {
-        float[] gyd = gy.Data, gxd = gx.Data;
-        gxd.AsSpan().Clear();
-        for (int o = 0; o < gyd.Length; o++)
-            if (argmax[o] >= 0) gxd[argmax[o]] += gyd[o];
+        });
     }
 
     // Average pooling divides by the number of real (unpadded) cells, as TensorFlow does.

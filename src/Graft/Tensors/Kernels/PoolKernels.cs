@@ -1,0 +1,33 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Graft.Tensors.Kernels;
+
+/// <summary>Channel-vectorized pieces of max-pooling's backward pass.</summary>
+internal static class PoolKernels
+{
+    /// <summary>
+    /// For one window cell: where x equals the window's max y and no earlier cell took it, add gy
+    /// to gx and mark it taken (the first maximum wins, as in TensorFlow).
+    /// </summary>
+    public static void RouteMax(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> gy, Span<float> taken, Span<float> gx)
+    {
+        ref float px = ref MemoryMarshal.GetReference(x), py = ref MemoryMarshal.GetReference(y), pg = ref MemoryMarshal.GetReference(gy);
+        ref float pt = ref MemoryMarshal.GetReference(taken), po = ref MemoryMarshal.GetReference(gx);
+        int n = x.Length, i = 0;
+        for (; i <= n - 8; i += 8)
+        {
+            var hit = Vector256.Equals(Vector256.LoadUnsafe(ref px, (nuint)i), Vector256.LoadUnsafe(ref py, (nuint)i))
+                      & Vector256.Equals(Vector256.LoadUnsafe(ref pt, (nuint)i), Vector256<float>.Zero);
+            (Vector256.LoadUnsafe(ref po, (nuint)i) + (Vector256.LoadUnsafe(ref pg, (nuint)i) & hit)).StoreUnsafe(ref po, (nuint)i);
+            (Vector256.LoadUnsafe(ref pt, (nuint)i) | (Vector256<float>.One & hit)).StoreUnsafe(ref pt, (nuint)i);
+        }
+        for (; i < n; i++)
+            if (Unsafe.Add(ref px, i) == Unsafe.Add(ref py, i) && Unsafe.Add(ref pt, i) == 0f)
+            {
+                Unsafe.Add(ref po, i) += Unsafe.Add(ref pg, i);
+                Unsafe.Add(ref pt, i) = 1f;
+            }
+    }
+}
