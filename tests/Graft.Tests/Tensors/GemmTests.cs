@@ -30,6 +30,8 @@ public class GemmTests
     [InlineData(5, 700, 40, false, false)]     // split along N
     [InlineData(32, 300, 784, false, false)]   // a batch of 32: the 8-row remainder kernel, B read in place
     [InlineData(20, 64, 50, false, false)]     // 12 + 8 rows
+    [InlineData(9, 32, 5000, true, false)]     // small C over a long K: split along K
+    [InlineData(20, 20, 3000, false, true)]
     [InlineData(28, 70, 33, false, false)]     // 12 + 12 + 4 rows, partial column tile
     public void MatchesNaiveProduct(int m, int n, int k, bool ta, bool tb)
     {

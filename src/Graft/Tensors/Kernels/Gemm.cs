@@ -61,6 +61,13 @@ internal static unsafe class Gemm
         long flops = 2L * m * n * k;
         int threads = flops < ParallelMinFlops ? 1 : Math.Min(MaxThreads, WorkerPool.Threads);
         int mTiles = (m + MR - 1) / MR, nTiles = (n + NR - 1) / NR;
+        if (threads > 1 && mTiles * nTiles < 4 * threads && k >= 1024 && !epilogue.IsActive)
+        {
+            // A small C over a long K (a weight gradient summed over every position of a batch):
+            // each thread sums its share of K into its own C, and the shares are added.
+            SplitK(m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, accumulate, threads);
+            return;
+        }
         if (threads > 1 && Math.Max(mTiles, nTiles) < threads) threads = 1;
         if (threads == 1)
         {
@@ -91,6 +98,28 @@ internal static unsafe class Gemm
                     Serial(m, j1 - j0, k, ap, rsA, csA, bp + (long)j0 * csB, rsB, csB, cp + j0, ldc, accumulate, epilogue.Shift(j0));
             }
         });
+    }
+
+    private static void SplitK(int m, int n, int k, float* a, int rsA, int csA, float* b, int rsB, int csB,
+        float* c, int ldc, bool accumulate, int threads)
+    {
+        var partial = new float[threads - 1][];
+        var ap = a; var bp = b; var cp = c;
+        WorkerPool.Run(threads, t =>
+        {
+            int k0 = (int)((long)k * t / threads), k1 = (int)((long)k * (t + 1) / threads);
+            if (t == 0) { Serial(m, n, k1 - k0, ap, rsA, csA, bp, rsB, csB, cp, ldc, accumulate, default); return; }
+            var own = partial[t - 1] = new float[m * n];
+            fixed (float* po = own)
+                Serial(m, n, k1 - k0, ap + (long)k0 * csA, rsA, csA, bp + (long)k0 * rsB, rsB, csB, po, n, false, default);
+        });
+        foreach (var own in partial)
+            fixed (float* po = own)
+                for (int i = 0; i < m; i++)
+                {
+                    var dst = new Span<float>(c + (long)i * ldc, n);
+                    System.Numerics.Tensors.TensorPrimitives.Add(dst, new ReadOnlySpan<float>(po + (long)i * n, n), dst);
+                }
     }
 
     [ThreadStatic] private static float[]? t_packA, t_packB;

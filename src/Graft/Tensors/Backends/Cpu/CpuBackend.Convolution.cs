@@ -140,9 +140,14 @@ internal sealed unsafe partial class CpuBackend
                         {
                             int iw = ow * geo.StrideW - geo.PadLeft + kw * geo.DilationW;
                             if ((uint)ih < (uint)geo.H && (uint)iw < (uint)geo.W)
-                                Buffer.MemoryCopy(x + (((long)n * geo.H + ih) * geo.W + iw) * geo.C + c0, dst, cg * 4L, cg * 4L);
-                            else
-                                new Span<float>(dst, cg).Clear();
+                            {
+                                float* src = x + (((long)n * geo.H + ih) * geo.W + iw) * geo.C + c0;
+                                // A call per few floats would cost more than the copy (one channel: one float).
+                                if (cg < 8) for (int q = 0; q < cg; q++) dst[q] = src[q];
+                                else Buffer.MemoryCopy(src, dst, cg * 4L, cg * 4L);
+                            }
+                            else if (cg < 8) for (int q = 0; q < cg; q++) dst[q] = 0f;
+                            else new Span<float>(dst, cg).Clear();
                             dst += cg;
                         }
                     }
@@ -169,8 +174,9 @@ internal sealed unsafe partial class CpuBackend
                             int iw = ow * geo.StrideW - geo.PadLeft + kw * geo.DilationW;
                             if ((uint)ih < (uint)geo.H && (uint)iw < (uint)geo.W)
                             {
-                                var d = new Span<float>(gx + (((long)n * geo.H + ih) * geo.W + iw) * geo.C + c0, cg);
-                                System.Numerics.Tensors.TensorPrimitives.Add(d, new ReadOnlySpan<float>(src, cg), d);
+                                float* d = gx + (((long)n * geo.H + ih) * geo.W + iw) * geo.C + c0;
+                                if (cg < 8) for (int q = 0; q < cg; q++) d[q] += src[q];
+                                else System.Numerics.Tensors.TensorPrimitives.Add(new Span<float>(d, cg), new ReadOnlySpan<float>(src, cg), new Span<float>(d, cg));
                             }
                             src += cg;
                         }

@@ -36,37 +36,40 @@ internal sealed partial class CpuBackend
         });
     }
 
-    public void MaxPool2DBackward(Tensor x, Tensor y, Tensor gy, in Conv2DGeometry g, Tensor gx)
+    public unsafe void MaxPool2DBackward(Tensor x, Tensor y, Tensor gy, in Conv2DGeometry g, Tensor gx)
     {
-        float[] xd = x.Data, yd = y.Data, gyd = gy.Data, gxd = gx.Data;
-        gxd.AsSpan().Clear();
+        gx.Data.AsSpan().Clear();
         int c = g.C;
         var geo = g;
         // Windows may overlap (stride < size), so images are split between threads, never windows.
         int parts = g.N * g.OH * g.OW * c > 1 << 15 ? Kernels.WorkerPool.Threads : 1;
-        Kernels.WorkerPool.Run(parts, part =>
+        fixed (float* px = x.Data, py = y.Data, pgy = gy.Data, pgx = gx.Data)
         {
-            var taken = new float[c];
-            for (int n = geo.N * part / parts; n < geo.N * (part + 1) / parts; n++)
-                for (int oh = 0; oh < geo.OH; oh++)
-                    for (int ow = 0; ow < geo.OW; ow++)
-                    {
-                        int o = ((n * geo.OH + oh) * geo.OW + ow) * c;
-                        Array.Clear(taken);
-                        for (int kh = 0; kh < geo.KH; kh++)
+            float* xs = px, ys = py, gys = pgy, gxs = pgx;
+            Kernels.WorkerPool.Run(parts, part =>
+            {
+                var taken = stackalloc float[c];
+                for (int n = geo.N * part / parts; n < geo.N * (part + 1) / parts; n++)
+                    for (int oh = 0; oh < geo.OH; oh++)
+                        for (int ow = 0; ow < geo.OW; ow++)
                         {
-                            int ih = oh * geo.StrideH - geo.PadTop + kh;
-                            if ((uint)ih >= (uint)geo.H) continue;
-                            for (int kw = 0; kw < geo.KW; kw++)
+                            long o = ((long)(n * geo.OH + oh) * geo.OW + ow) * c;
+                            new Span<float>(taken, c).Clear();
+                            for (int kh = 0; kh < geo.KH; kh++)
                             {
-                                int iw = ow * geo.StrideW - geo.PadLeft + kw;
-                                if ((uint)iw >= (uint)geo.W) continue;
-                                int i = ((n * geo.H + ih) * geo.W + iw) * c;
-                                Kernels.PoolKernels.RouteMax(xd.AsSpan(i, c), yd.AsSpan(o, c), gyd.AsSpan(o, c), taken, gxd.AsSpan(i, c));
+                                int ih = oh * geo.StrideH - geo.PadTop + kh;
+                                if ((uint)ih >= (uint)geo.H) continue;
+                                for (int kw = 0; kw < geo.KW; kw++)
+                                {
+                                    int iw = ow * geo.StrideW - geo.PadLeft + kw;
+                                    if ((uint)iw >= (uint)geo.W) continue;
+                                    long i = ((long)(n * geo.H + ih) * geo.W + iw) * c;
+                                    Kernels.PoolKernels.RouteMax(xs + i, ys + o, gys + o, taken, gxs + i, c);
+                                }
                             }
                         }
-                    }
-        });
+            });
+        }
     }
 
     // Average pooling divides by the number of real (unpadded) cells, as TensorFlow does.

@@ -42,6 +42,11 @@ internal sealed partial class CpuBackend
             }
             return;
         }
+        if (op == ReduceOp.Sum && outer == 1 && inner <= 256 && red >= 64)
+        {
+            ColumnSums(xd, red, inner, yd);
+            return;
+        }
         for (int o = 0; o < outer; o++)
         {
             var acc = yd.AsSpan(o * inner, inner);
@@ -57,6 +62,32 @@ internal sealed partial class CpuBackend
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Sums the rows of a tall, narrow matrix (a bias gradient over N·H·W positions): each worker
+    /// adds its share of rows eight at a time into its own accumulator, then the shares are added.
+    /// </summary>
+    private static void ColumnSums(float[] x, int rows, int cols, float[] y)
+    {
+        int parts = (long)rows * cols >= 1 << 16 ? Kernels.WorkerPool.Threads : 1;
+        var partial = new float[parts][];
+        Kernels.WorkerPool.Run(parts, p =>
+        {
+            var acc = new float[cols];
+            int r0 = (int)((long)rows * p / parts), r1 = (int)((long)rows * (p + 1) / parts);
+            int r = r0;
+            for (; r + 8 <= r1; r += 8)
+                for (int k = 0; k < 8; k++)
+                {
+                    var row = x.AsSpan((r + k) * cols, cols);
+                    TensorPrimitives.Add(acc, row, acc);
+                }
+            for (; r < r1; r++) TensorPrimitives.Add(acc, x.AsSpan(r * cols, cols), acc);
+            partial[p] = acc;
+        });
+        partial[0].AsSpan().CopyTo(y);
+        for (int p = 1; p < parts; p++) TensorPrimitives.Add(y.AsSpan(0, cols), partial[p], y.AsSpan(0, cols));
     }
 
     public void ArgMax(Tensor x, int axis, Tensor y, bool max)
