@@ -79,7 +79,12 @@ public static partial class Ops
             throw new ArgumentException($"Conv2D: expected a bias of shape ({cout},), got {bias.Shape}.");
         var g = Geometry(x.Shape, kernel.Shape[0], kernel.Shape[1], strides ?? (1, 1), dilation ?? (1, 1), padding, "Conv2D");
         var y = Tensor.Empty(Shape.Wrap([g.N, g.OH, g.OW, cout]), zero: false, x.Device);
-        x.Backend.Conv2D(x, kernel, groups, g, y, bias, act.Value);
+        // Keep the gathered patches for the kernel gradient instead of gathering them again
+        // (bounded: 16M floats per layer).
+        long colsSize = (long)g.Rows * g.KH * g.KW * g.C;
+        var cols = Tensor.NeedsGrad(kernel) && groups == 1 && !g.IsPointwise(groups) && colsSize <= 1 << 24
+            ? Tensor.Empty(Shape.Wrap([g.Rows, g.KH * g.KW * g.C]), zero: false, x.Device) : null;
+        x.Backend.Conv2D(x, kernel, groups, g, y, bias, act.Value, cols);
         if (!Tensor.NeedsGrad(x, kernel) && (bias is null || !Tensor.NeedsGrad(bias))) return y;
         Tensor[] inputs = bias is null ? [x, kernel] : [x, kernel, bias];
         return Tensor.Record(y, "Conv2D", g0 =>
@@ -101,7 +106,7 @@ public static partial class Ops
             if (kernel.RequiresGrad)
             {
                 var gk = Tensor.Empty(kernel.Shape, zero: false, x.Device);
-                x.Backend.Conv2DBackwardKernel(x, gy, groups, g, gk);
+                x.Backend.Conv2DBackwardKernel(x, gy, groups, g, gk, cols);
                 kernel.AccumulateGrad(gk);
             }
         }, inputs);

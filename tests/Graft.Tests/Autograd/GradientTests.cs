@@ -112,6 +112,19 @@ public class GradientTests
         Graft.Tests.Testing.Assertions.Close(separate, fused, 1e-5f);
     }
 
+    [Theory]
+    [InlineData(1, "valid", 1)] [InlineData(3, "same", 2)] [InlineData(2, "same", 1)]
+    public void Conv2D_FewChannelsDirectPath(int cin, string padding, int stride) =>
+        Check(t => Ops.Conv2D(t[0], t[1], t[2], Graft.Activations.ActivationFunction.Get("tanh"), (stride, stride), padding),
+            [Uniform([2, 6, 5, cin], 1), Uniform([3, 3, cin, 8], 2), Uniform([8], 3)]);
+
+    [Fact]
+    public void MaxPool2D_ExactTiling()
+    {
+        var x = Tensor.FromArray(new Generator(4).Permutation(2 * 4 * 6 * 3).Select(v => v * 0.05f).ToArray(), 2, 4, 6, 3);
+        Check(t => Ops.MaxPool2D(t[0], (2, 3)), [x]);
+    }
+
     [Fact] public void Conv2D_Pointwise() => Check(t => Ops.Conv2D(t[0], t[1]), [Uniform([2, 3, 3, 4], 1), Uniform([1, 1, 4, 5], 2)]);
     [Fact] public void DepthwiseConv2D() => Check(t => Ops.DepthwiseConv2D(t[0], t[1], padding: "same"), [Uniform([1, 5, 5, 3], 1), Uniform([3, 3, 3, 2], 2)]);
 

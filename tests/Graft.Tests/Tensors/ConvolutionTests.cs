@@ -60,6 +60,17 @@ public class ConvolutionTests
     }
 
     [Fact]
+    public void FewInputChannelsUseTheDirectPathAndMatch()
+    {
+        var x = Tensor.RandomUniform([3, 7, 6, 1], -1, 1, new Generator(11));
+        var k = Tensor.RandomUniform([3, 3, 1, 16], -1, 1, new Generator(12));
+        Assertions.Close(DirectConv(x, k, 2, 1, 1, 1, 1, 1, 4, 6, 1), Ops.Conv2D(x, k, (2, 1), "same"), 1e-4f);
+        var x3 = Tensor.RandomUniform([2, 5, 5, 3], -1, 1, new Generator(13));
+        var k3 = Tensor.RandomUniform([2, 2, 3, 8], -1, 1, new Generator(14));
+        Assertions.Close(DirectConv(x3, k3, 1, 1, 2, 2, 0, 0, 3, 3, 1), Ops.Conv2D(x3, k3, dilation: (2, 2)), 1e-4f);
+    }
+
+    [Fact]
     public void GroupsAndDepthwiseMatchDirect()
     {
         var x = Tensor.RandomUniform([2, 5, 5, 6], -1, 1, new Generator(7));

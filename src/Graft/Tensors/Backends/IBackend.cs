@@ -35,6 +35,10 @@ internal readonly record struct Conv2DGeometry(
     int OH, int OW)                        // output
 {
     public int Rows => N * OH * OW;
+
+    /// <summary>A 1×1, stride-1, unpadded window: the input already is the patch matrix.</summary>
+    public bool IsPointwise(int groups) =>
+        groups == 1 && KH == 1 && KW == 1 && StrideH == 1 && StrideW == 1 && PadTop == 0 && PadLeft == 0 && OH == H && OW == W;
 }
 
 /// <summary>
@@ -75,9 +79,14 @@ internal interface IBackend
     /// <summary>y = act(x·w + bias) for x (M, K), w (K, N), bias (N) or null; act is None, Relu or Selu.</summary>
     void Dense(Tensor x, Tensor w, Tensor? bias, Kernels.EpilogueActivation activation, Tensor y);
 
-    void Conv2D(Tensor x, Tensor kernel, int groups, in Conv2DGeometry g, Tensor y, Tensor? bias = null, Kernels.EpilogueActivation activation = Kernels.EpilogueActivation.None);
+    /// <summary>
+    /// y = act(conv(x) + bias). With <paramref name="cols"/> (rows × KH·KW·C, groups 1), the gathered
+    /// patches are left there for <see cref="Conv2DBackwardKernel"/> to reuse.
+    /// </summary>
+    void Conv2D(Tensor x, Tensor kernel, int groups, in Conv2DGeometry g, Tensor y, Tensor? bias = null,
+        Kernels.EpilogueActivation activation = Kernels.EpilogueActivation.None, Tensor? cols = null);
     void Conv2DBackwardInput(Tensor gy, Tensor kernel, int groups, in Conv2DGeometry g, Tensor gx);
-    void Conv2DBackwardKernel(Tensor x, Tensor gy, int groups, in Conv2DGeometry g, Tensor gk);
+    void Conv2DBackwardKernel(Tensor x, Tensor gy, int groups, in Conv2DGeometry g, Tensor gk, Tensor? cols = null);
 
     // Optimizer updates, in place on the weight and its slots (Keras 3's update_step formulas).
     void SgdStep(Tensor w, Tensor g, Tensor? velocity, float lr, float momentum, bool nesterov);

@@ -61,10 +61,11 @@ internal static unsafe class Gemm
         long flops = 2L * m * n * k;
         int threads = flops < ParallelMinFlops ? 1 : Math.Min(MaxThreads, WorkerPool.Threads);
         int mTiles = (m + MR - 1) / MR, nTiles = (n + NR - 1) / NR;
-        if (threads > 1 && mTiles * nTiles < 4 * threads && k >= 1024 && !epilogue.IsActive)
+        if (threads > 1 && k >= 1024 && !epilogue.IsActive && (mTiles * nTiles < 4 * threads || k >= 8L * Math.Max(m, n)))
         {
             // A small C over a long K (a weight gradient summed over every position of a batch):
-            // each thread sums its share of K into its own C, and the shares are added.
+            // each thread sums its share of K into its own C, and the shares are added. Splitting
+            // M or N instead would make each thread pack all of the other operand.
             SplitK(m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, accumulate, threads);
             return;
         }

@@ -7,6 +7,26 @@ namespace Graft.Tensors.Kernels;
 /// <summary>Channel-vectorized pieces of max-pooling's backward pass.</summary>
 internal static unsafe class PoolKernels
 {
+    /// <summary>Like <see cref="RouteMax(float*, float*, float*, float*, float*, int)"/> for a cell no other window covers: writes gx instead of adding.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void WriteMax(float* x, float* y, float* gy, float* taken, float* gx, int n)
+    {
+        int i = 0;
+        for (; i <= n - 8; i += 8)
+        {
+            var t = Vector256.Load(taken + i);
+            var hit = Vector256.Equals(Vector256.Load(x + i), Vector256.Load(y + i)) & Vector256.Equals(t, Vector256<float>.Zero);
+            (Vector256.Load(gy + i) & hit).Store(gx + i);
+            (t | (Vector256<float>.One & hit)).Store(taken + i);
+        }
+        for (; i < n; i++)
+        {
+            bool hit = x[i] == y[i] && taken[i] == 0f;
+            gx[i] = hit ? gy[i] : 0f;
+            if (hit) taken[i] = 1f;
+        }
+    }
+
     /// <summary>The pointer form of <see cref="RouteMax(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/>, for the hot loop.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void RouteMax(float* x, float* y, float* gy, float* taken, float* gx, int n)

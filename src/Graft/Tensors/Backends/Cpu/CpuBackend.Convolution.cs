@@ -11,22 +11,36 @@ internal sealed unsafe partial class CpuBackend
 {
     private const int Im2ColBudget = 1 << 22; // floats per im2col chunk (16 MiB)
 
-    private static bool IsPointwise(in Conv2DGeometry g, int groups) =>
-        groups == 1 && g.KH == 1 && g.KW == 1 && g.StrideH == 1 && g.StrideW == 1 && g.PadTop == 0 && g.PadLeft == 0
-        && g.OH == g.H && g.OW == g.W;
+    private static bool IsPointwise(in Conv2DGeometry g, int groups) => g.IsPointwise(groups);
 
     private static int ImagesPerChunk(in Conv2DGeometry g, int kg) =>
         Math.Clamp(Im2ColBudget / Math.Max(1, g.OH * g.OW * kg), 1, Math.Max(1, g.N));
 
-    public void Conv2D(Tensor x, Tensor kernel, int groups, in Conv2DGeometry g, Tensor y, Tensor? bias = null, EpilogueActivation activation = EpilogueActivation.None)
+    public void Conv2D(Tensor x, Tensor kernel, int groups, in Conv2DGeometry g, Tensor y, Tensor? bias = null, EpilogueActivation activation = EpilogueActivation.None, Tensor? keep = null)
     {
         int cout = kernel.Shape[^1], cg = g.C / groups, coutG = cout / groups, kg = g.KH * g.KW * cg;
         fixed (float* px = x.Data, pk = kernel.Data, py = y.Data, pb = bias is null ? null : bias.Data)
         {
             var ep = new Epilogue(pb, activation);
+            // Direct for few channels, unless the patches are wanted for a kernel gradient.
+            if (keep is null && DirectConv.Applies(g.C, cout, groups))
+            {
+                DirectConv.Forward(px, pk, py, g, cout, ep);
+                return;
+            }
             if (IsPointwise(g, groups))
             {
                 Gemm.Multiply(g.Rows, cout, g.C, px, g.C, 1, pk, cout, 1, py, cout, false, ep);
+                return;
+            }
+            if (keep is not null)
+            {
+                // One chunk into the caller's buffer, kept for the kernel gradient.
+                fixed (float* pc = keep.Data)
+                {
+                    Im2Col(px, g, 0, g.N, 0, g.C, pc);
+                    Gemm.Multiply(g.Rows, cout, kg, pc, kg, 1, pk, cout, 1, py, cout, false, ep);
+                }
                 return;
             }
             int chunk = ImagesPerChunk(g, kg);
@@ -80,9 +94,15 @@ internal sealed unsafe partial class CpuBackend
         }
     }
 
-    public void Conv2DBackwardKernel(Tensor x, Tensor gy, int groups, in Conv2DGeometry g, Tensor gk)
+    public void Conv2DBackwardKernel(Tensor x, Tensor gy, int groups, in Conv2DGeometry g, Tensor gk, Tensor? kept = null)
     {
         int cout = gk.Shape[^1], cg = g.C / groups, coutG = cout / groups, kg = g.KH * g.KW * cg;
+        if (kept is not null)
+        {
+            fixed (float* pc = kept.Data, pgy = gy.Data, pgk = gk.Data)
+                Gemm.Multiply(kg, cout, g.Rows, pc, 1, kg, pgy, cout, 1, pgk, cout, false);
+            return;
+        }
         fixed (float* px = x.Data, pgy = gy.Data, pgk = gk.Data)
         {
             if (IsPointwise(g, groups))

@@ -38,9 +38,15 @@ internal sealed partial class CpuBackend
 
     public unsafe void MaxPool2DBackward(Tensor x, Tensor y, Tensor gy, in Conv2DGeometry g, Tensor gx)
     {
-        gx.Data.AsSpan().Clear();
         int c = g.C;
         var geo = g;
+        if (g.StrideH == g.KH && g.StrideW == g.KW && g.PadTop == 0 && g.PadLeft == 0 && g.OH * g.KH == g.H && g.OW * g.KW == g.W)
+        {
+            // Windows tile the input exactly: every element is written once, no clearing, no accumulation.
+            NonOverlappingMaxPoolBackward(x, y, gy, g, gx);
+            return;
+        }
+        gx.Data.AsSpan().Clear();
         // Windows may overlap (stride < size), so images are split between threads, never windows.
         int parts = g.N * g.OH * g.OW * c > 1 << 15 ? Kernels.WorkerPool.Threads : 1;
         fixed (float* px = x.Data, py = y.Data, pgy = gy.Data, pgx = gx.Data)
@@ -67,6 +73,33 @@ internal sealed partial class CpuBackend
                                     Kernels.PoolKernels.RouteMax(xs + i, ys + o, gys + o, taken, gxs + i, c);
                                 }
                             }
+                        }
+            });
+        }
+    }
+
+    private static unsafe void NonOverlappingMaxPoolBackward(Tensor x, Tensor y, Tensor gy, Conv2DGeometry g, Tensor gx)
+    {
+        int c = g.C;
+        int parts = g.N * g.OH * g.OW * c > 1 << 15 ? Kernels.WorkerPool.Threads : 1;
+        fixed (float* px = x.Data, py = y.Data, pgy = gy.Data, pgx = gx.Data)
+        {
+            float* xs = px, ys = py, gys = pgy, gxs = pgx;
+            Kernels.WorkerPool.Run(parts, part =>
+            {
+                var taken = stackalloc float[c];
+                for (int n = g.N * part / parts; n < g.N * (part + 1) / parts; n++)
+                    for (int oh = 0; oh < g.OH; oh++)
+                        for (int ow = 0; ow < g.OW; ow++)
+                        {
+                            long o = ((long)(n * g.OH + oh) * g.OW + ow) * c;
+                            new Span<float>(taken, c).Clear();
+                            for (int kh = 0; kh < g.KH; kh++)
+                                for (int kw = 0; kw < g.KW; kw++)
+                                {
+                                    long i = ((long)(n * g.H + oh * g.KH + kh) * g.W + ow * g.KW + kw) * c;
+                                    Kernels.PoolKernels.WriteMax(xs + i, ys + o, gys + o, taken, gxs + i, c);
+                                }
                         }
             });
         }
