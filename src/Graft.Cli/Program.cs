@@ -12,7 +12,7 @@ public static class Program
         usage: graft <command> [options]
 
         commands:
-          demo [--quick] [--seed N] [--seeds N] [--out DIR] [--data DIR] [--json]
+          demo [--cnn] [--quick] [--seed N] [--seeds N] [--out DIR] [--data DIR] [--json]
                                                          Géron's transfer-learning experiment on Fashion-MNIST
           summary FILE [--json]                          Keras's summary table of a .h5/.keras model
           predict FILE --input X.npy --output Y.npy [--batch-size N]
