@@ -6,57 +6,6 @@ using Graft.Training;
 
 namespace Graft.Experiments;
 
-/// <summary>Settings of <see cref="GeronTransferExperiment"/>; the defaults are the book's.</summary>
-public sealed record GeronTransferOptions
-{
-    /// <summary>Epochs for model A on task A.</summary>
-    public int EpochsA { get; init; } = 20;
-    /// <summary>Epochs for model B from scratch.</summary>
-    public int EpochsB { get; init; } = 20;
-    /// <summary>Epochs of B on A with the reused layers frozen.</summary>
-    public int FrozenEpochs { get; init; } = 4;
-    /// <summary>Epochs of B on A after unfreezing.</summary>
-    public int FineTuneEpochs { get; init; } = 16;
-    /// <summary>Repetitions of B and B on A (seed, seed + 1, …).</summary>
-    public int Seeds { get; init; } = 5;
-    /// <summary>First seed.</summary>
-    public int Seed { get; init; } = 42;
-    /// <summary>Keras verbosity for every Fit (0, 1, 2).</summary>
-    public int Verbose { get; init; } = 1;
-    /// <summary>Where my_model_A.h5 and the other models are written.</summary>
-    public required string OutputDirectory { get; init; }
-
-    /// <summary>Use a small convolutional network (with batch normalization) instead of Géron's dense one.</summary>
-    public bool Cnn { get; init; }
-
-    /// <summary>The few-epochs, two-seeds variant for CI.</summary>
-    public static GeronTransferOptions Quick(string outputDirectory) => new()
-    {
-        OutputDirectory = outputDirectory, EpochsA = 3, EpochsB = 5, FrozenEpochs = 2, FineTuneEpochs = 4, Seeds = 2,
-    };
-}
-
-/// <summary>One repetition of B and B on A.</summary>
-public sealed record GeronTransferRun(int Seed, History ModelB, double ModelBTestAccuracy, History Frozen, History FineTuned, double ModelBOnATestAccuracy);
-
-/// <summary>The outcome: model A's history, each repetition, and the summary statistics.</summary>
-public sealed record GeronTransferResult(History ModelA, double ModelATestAccuracy, IReadOnlyList<GeronTransferRun> Runs, string ModelAPath, bool Cnn = false)
-{
-    private static (double mean, double std) Stats(IEnumerable<double> xs)
-    {
-        var a = xs.ToArray();
-        double mean = a.Average();
-        return (mean, a.Length > 1 ? Math.Sqrt(a.Sum(v => (v - mean) * (v - mean)) / (a.Length - 1)) : 0);
-    }
-
-    /// <summary>Mean and sample standard deviation of model B's test accuracy.</summary>
-    public (double Mean, double Std) ModelB => Stats(Runs.Select(r => r.ModelBTestAccuracy));
-    /// <summary>Mean and sample standard deviation of B on A's test accuracy.</summary>
-    public (double Mean, double Std) ModelBOnA => Stats(Runs.Select(r => r.ModelBOnATestAccuracy));
-    /// <summary>Model B's mean error rate over B on A's (Géron's "error rate dropped by a factor of …").</summary>
-    public double ErrorRateRatio => (1 - ModelB.Mean) / Math.Max(1e-12, 1 - ModelBOnA.Mean);
-}
-
 /// <summary>
 /// Géron's transfer-learning experiment (Hands-On Machine Learning, chapter 11), the seed scenario
 /// of Graft: train model A on 8 Fashion-MNIST classes, then solve "shirt or sandal?" from 200

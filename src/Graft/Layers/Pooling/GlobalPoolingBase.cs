@@ -38,27 +38,3 @@ public abstract class GlobalPoolingBase : Layer
     /// <inheritdoc/>
     public override JsonObject GetConfig() { var c = base.GetConfig(); c["data_format"] = DataFormat; c["keepdims"] = Keepdims; return c; }
 }
-
-/// <summary>Mean over height and width (Keras's <c>layers.GlobalAveragePooling2D</c>).</summary>
-public sealed class GlobalAveragePooling2D(string dataFormat = "channels_last", bool keepdims = false, string? name = null) : GlobalPoolingBase(2, dataFormat, keepdims, name)
-{
-    private protected override bool IsMax => false;
-}
-
-/// <summary>Max over height and width (Keras's <c>layers.GlobalMaxPooling2D</c>).</summary>
-public sealed class GlobalMaxPooling2D(string dataFormat = "channels_last", bool keepdims = false, string? name = null) : GlobalPoolingBase(2, dataFormat, keepdims, name)
-{
-    private protected override bool IsMax => true;
-}
-
-/// <summary>Mean over steps (Keras's <c>layers.GlobalAveragePooling1D</c>).</summary>
-public sealed class GlobalAveragePooling1D(string dataFormat = "channels_last", bool keepdims = false, string? name = null) : GlobalPoolingBase(1, dataFormat, keepdims, name)
-{
-    private protected override bool IsMax => false;
-}
-
-/// <summary>Max over steps (Keras's <c>layers.GlobalMaxPooling1D</c>).</summary>
-public sealed class GlobalMaxPooling1D(string dataFormat = "channels_last", bool keepdims = false, string? name = null) : GlobalPoolingBase(1, dataFormat, keepdims, name)
-{
-    private protected override bool IsMax => true;
-}

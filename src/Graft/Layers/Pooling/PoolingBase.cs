@@ -68,31 +68,3 @@ public abstract class PoolingBase : Layer
         return c;
     }
 }
-
-/// <summary>Max over 2-D windows (Keras's <c>layers.MaxPooling2D</c>).</summary>
-public sealed class MaxPooling2D(int[]? poolSize = null, int[]? strides = null, string padding = "valid", string dataFormat = "channels_last", int[]? inputShape = null, string? name = null)
-    : PoolingBase(2, poolSize ?? [2, 2], strides, padding, dataFormat, inputShape, name)
-{
-    private protected override bool IsMax => true;
-}
-
-/// <summary>Mean over 2-D windows, padding excluded (Keras's <c>layers.AveragePooling2D</c>).</summary>
-public sealed class AveragePooling2D(int[]? poolSize = null, int[]? strides = null, string padding = "valid", string dataFormat = "channels_last", int[]? inputShape = null, string? name = null)
-    : PoolingBase(2, poolSize ?? [2, 2], strides, padding, dataFormat, inputShape, name)
-{
-    private protected override bool IsMax => false;
-}
-
-/// <summary>Max over windows of steps (Keras's <c>layers.MaxPooling1D</c>).</summary>
-public sealed class MaxPooling1D(int poolSize = 2, int? strides = null, string padding = "valid", string dataFormat = "channels_last", int[]? inputShape = null, string? name = null)
-    : PoolingBase(1, [poolSize], strides is null ? null : [strides.Value], padding, dataFormat, inputShape, name)
-{
-    private protected override bool IsMax => true;
-}
-
-/// <summary>Mean over windows of steps (Keras's <c>layers.AveragePooling1D</c>).</summary>
-public sealed class AveragePooling1D(int poolSize = 2, int? strides = null, string padding = "valid", string dataFormat = "channels_last", int[]? inputShape = null, string? name = null)
-    : PoolingBase(1, [poolSize], strides is null ? null : [strides.Value], padding, dataFormat, inputShape, name)
-{
-    private protected override bool IsMax => false;
-}
