@@ -24,7 +24,7 @@ public sealed class ActivationFunction
 
     /// <summary>The identifiers this resolver knows.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        ["linear", "relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "sigmoid", "hard_sigmoid", "tanh",
+        ["linear", "relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "sigmoid", "hard_sigmoid", "hard_sigmoid_keras2", "tanh",
          "softmax", "log_softmax", "softplus", "softsign", "swish", "silu", "exponential"];
 
     /// <summary>Resolves a Keras identifier; null or "" is <c>linear</c>.</summary>
@@ -40,6 +40,8 @@ public sealed class ActivationFunction
         "gelu" => new("gelu", x => Ops.Gelu(x)),
         "sigmoid" => new("sigmoid", Ops.Sigmoid),
         "hard_sigmoid" => new("hard_sigmoid", Ops.HardSigmoid),
+        // What "hard_sigmoid" meant before Keras 3; files written by Keras 1 and 2 are read with it.
+        "hard_sigmoid_keras2" => new("hard_sigmoid_keras2", Ops.HardSigmoidKeras2),
         "tanh" => new("tanh", Ops.Tanh),
         "softmax" => new("softmax", x => Ops.Softmax(x)),
         "log_softmax" => new("log_softmax", x => Ops.LogSoftmax(x)),

@@ -35,7 +35,10 @@ public static partial class Ops
     public static Tensor Sigmoid(Tensor x) => Unary(UnaryOp.Sigmoid, x);
 
     /// <summary>Keras 3's hard sigmoid: relu6(x + 3) / 6.</summary>
-    public static Tensor HardSigmoid(Tensor x) => Unary(UnaryOp.HardSigmoid, x);
+    public static Tensor HardSigmoid(Tensor x) => Unary(UnaryOp.HardSigmoid, x, 1f / 6f, 0.5f);
+
+    /// <summary>Keras 1 and 2's hard sigmoid, clip(0.2·x + 0.5, 0, 1), which files of those versions were trained with.</summary>
+    public static Tensor HardSigmoidKeras2(Tensor x) => Unary(UnaryOp.HardSigmoid, x, 0.2f, 0.5f);
 
     /// <summary>Hyperbolic tangent.</summary>
     public static Tensor Tanh(Tensor x) => Unary(UnaryOp.Tanh, x);

@@ -54,7 +54,12 @@ public abstract class Initializer
     /// <summary>Lets a Keras identifier stand where an initializer is expected.</summary>
     public static implicit operator Initializer(string identifier) => Get(identifier);
 
-    internal static string Normalize(string s) => s.Replace("_", "").ToLowerInvariant();
+    /// <summary>Lower case without underscores; Keras 3's "OrthogonalInitializer" and "orthogonal" match.</summary>
+    internal static string Normalize(string s)
+    {
+        var n = s.Replace("_", "").ToLowerInvariant();
+        return n.Length > "initializer".Length && n.EndsWith("initializer") ? n[..^"initializer".Length] : n;
+    }
 
     /// <summary>Keras's fan computation: (fan_in, fan_out), kernels' receptive field included.</summary>
     internal static (double fanIn, double fanOut) Fans(int[] shape)

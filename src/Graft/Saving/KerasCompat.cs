@@ -26,16 +26,24 @@ internal static class KerasCompat
         ("subsample", "strides"), ("subsample_length", "strides"), ("filter_length", "kernel_size"), ("pool_length", "pool_size"),
         ("stride", "strides"), ("atrous_rate", "dilation_rate"), ("dim_ordering", "data_format"), ("p", "rate"),
         ("inner_activation", "recurrent_activation"), ("dropout_W", "dropout"), ("dropout_U", "recurrent_dropout"),
+        ("U_regularizer", "recurrent_regularizer"), ("U_constraint", "recurrent_constraint"),
     ];
 
     public static string ClassName(string name) => s_classNames.GetValueOrDefault(name, name);
 
-    /// <summary>A copy of <paramref name="config"/> in today's vocabulary.</summary>
-    public static JsonObject Normalize(string className, JsonObject config)
+    /// <summary>
+    /// A copy of <paramref name="config"/> in today's vocabulary. Files from before Keras 3
+    /// (<paramref name="kerasVersion"/> 1.x or 2.x) meant 0.2·x + 0.5 by "hard_sigmoid".
+    /// </summary>
+    public static JsonObject Normalize(string className, JsonObject config, string? kerasVersion = null)
     {
         var c = (JsonObject)config.DeepClone();
+        bool beforeKeras3 = kerasVersion is { Length: > 0 } ver && ver[0] is '1' or '2';
+        if (beforeKeras3)
+            foreach (var key in new[] { "activation", "recurrent_activation", "inner_activation" })
+                if (c[key] is JsonValue a && a.TryGetValue<string>(out var name) && name == "hard_sigmoid") c[key] = "hard_sigmoid_keras2";
         foreach (var (old, now) in s_keys)
-            if (c.ContainsKey(old) && !c.ContainsKey(now))
+            if (c.ContainsKey(old) && !c.ContainsKey(now) && !(className == "Embedding" && old is "output_dim" or "init"))
             {
                 var v = c[old]; c.Remove(old);
                 c[now] = v?.DeepClone();

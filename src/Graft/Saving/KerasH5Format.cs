@@ -22,8 +22,8 @@ internal static class KerasH5Format
             ?? throw h5.Error("/", file.AttributeExists("layer_names")
                 ? "expected a full model (attribute 'model_config'), got a weights-only file: build the model (or Model.FromJson) and call LoadWeights."
                 : "expected attribute 'model_config', got none.");
-        var model = ModelConfig.Build(ModelConfig.Parse(config, $"{path} [/@model_config]"), $"{path} [/@model_config]");
         string? version = h5.StringAttribute(file, "/", "keras_version");
+        var model = ModelConfig.Build(ModelConfig.Parse(config, $"{path} [/@model_config]"), $"{path} [/@model_config]", version);
         string? backend = h5.StringAttribute(file, "/", "backend");
         var weights = h5.Child(file, "/", "model_weights") as IH5Group
             ?? throw h5.Error("/model_weights", "expected the group of weights, got none.");

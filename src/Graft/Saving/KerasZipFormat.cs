@@ -19,11 +19,15 @@ internal static class KerasZipFormat
     {
         JsonObject config;
         byte[] weights;
+        string? version = null;
         try
         {
             using var zip = ZipFile.OpenRead(path);
             var configEntry = zip.GetEntry("config.json") ?? throw new ModelFormatException(path, "config.json", "expected the model config in the archive, got none.");
             using (var r = new StreamReader(configEntry.Open())) config = ModelConfig.Parse(r.ReadToEnd(), $"{path} [config.json]");
+            if (zip.GetEntry("metadata.json") is { } meta)
+                using (var r = new StreamReader(meta.Open()))
+                    version = ModelConfig.Parse(r.ReadToEnd(), $"{path} [metadata.json]")["keras_version"] is JsonValue kv && kv.TryGetValue<string>(out var sv) ? sv : null;
             var wEntry = zip.GetEntry("model.weights.h5") ?? throw new ModelFormatException(path, "model.weights.h5", "expected the weights in the archive, got none.");
             using var ms = new MemoryStream();
             using (var s = wEntry.Open()) s.CopyTo(ms);
@@ -31,7 +35,7 @@ internal static class KerasZipFormat
         }
         catch (InvalidDataException e) { throw new ModelFormatException(path, "/", $"expected a valid .keras zip archive, got {e.Message}", e); }
 
-        var model = ModelConfig.Build(config, $"{path} [config.json]");
+        var model = ModelConfig.Build(config, $"{path} [config.json]", version);
         var h5 = new H5($"{path} [model.weights.h5]");
         using (var file = h5.Guard("/", "an HDF5 weights file", () => H5File.Open(new MemoryStream(weights), leaveOpen: false)))
             LoadLayers(model, h5, file, "");
@@ -60,7 +64,14 @@ internal static class KerasZipFormat
             }
             if (layer.Weights.Count == 0) continue;
             if (entry.group is null) throw h5.Error("/" + rel, $"expected the weights of {layer.ClassName} '{layer.Name}', got none.");
-            var vars = h5.Child(entry.group, "/" + rel, "vars") as IH5Group ?? throw h5.Error($"/{rel}/vars", "expected the group of variables, got none.");
+            // Keras 3 keeps a recurrent layer's weights in its cell: layers/gru/cell/vars.
+            var vars = h5.Child(entry.group, "/" + rel, "vars") as IH5Group;
+            if ((vars is null || !h5.Guard($"/{rel}/vars", "a group", () => vars.Children().Any())) && h5.Child(entry.group, "/" + rel, "cell") is IH5Group cell)
+            {
+                vars = h5.Child(cell, $"/{rel}/cell", "vars") as IH5Group;
+                rel += "/cell";
+            }
+            if (vars is null) throw h5.Error($"/{rel}/vars", "expected the group of variables, got none.");
             var values = new List<Tensor>();
             for (int i = 0; i < layer.Weights.Count; i++)
             {

@@ -10,6 +10,7 @@ using Graft.Layers.Convolutional;
 using Graft.Layers.Pooling;
 using Graft.Layers.Normalization;
 using Graft.Layers.Merging;
+using Graft.Layers.Recurrent;
 
 namespace Graft.Saving;
 
@@ -114,6 +115,39 @@ public static class LayerRegistry
         ["Maximum"] = c => { var r = Reader(c, "Maximum"); return Trainable(r, new Maximum(r.Name)); },
         ["Minimum"] = c => { var r = Reader(c, "Minimum"); return Trainable(r, new Minimum(r.Name)); },
         ["Concatenate"] = c => { var r = Reader(c, "Concatenate"); return Trainable(r, new Concatenate(r.Int("axis", -1), r.Name)); },
+        ["Embedding"] = c =>
+        {
+            var r = Reader(c, "Embedding");
+            int[]? shape = r.InputShape() ?? (r.Has("input_length") ? [r.Int("input_length")] : null);
+            return Trainable(r, new Embedding(r.Int("input_dim"), r.Int("output_dim"), r.Initializer("embeddings_initializer") ?? r.Initializer("kernel_initializer"),
+                r.Regularizer("embeddings_regularizer"), r.Constraint("embeddings_constraint"), r.Bool("mask_zero", false), shape, r.Name));
+        },
+        ["SimpleRNN"] = c =>
+        {
+            var r = Reader(c, "SimpleRNN");
+            return Trainable(r, new SimpleRNN(r.Int("units"), r.String("activation", "tanh")!, r.Bool("use_bias", true), r.Initializer("kernel_initializer"),
+                r.Initializer("recurrent_initializer"), r.Initializer("bias_initializer"), r.Regularizer("kernel_regularizer"), r.Regularizer("recurrent_regularizer"),
+                r.Regularizer("bias_regularizer"), r.Float("dropout", 0f), r.Float("recurrent_dropout", 0f), r.Bool("return_sequences", false),
+                r.Bool("return_state", false), r.Bool("go_backwards", false), r.Bool("stateful", false), r.InputShape(), r.Name));
+        },
+        ["LSTM"] = c =>
+        {
+            var r = Reader(c, "LSTM");
+            return Trainable(r, new LSTM(r.Int("units"), r.String("activation", "tanh")!, r.String("recurrent_activation", "sigmoid")!, r.Bool("use_bias", true),
+                r.Initializer("kernel_initializer"), r.Initializer("recurrent_initializer"), r.Initializer("bias_initializer"), r.Bool("unit_forget_bias", true),
+                r.Regularizer("kernel_regularizer"), r.Regularizer("recurrent_regularizer"), r.Regularizer("bias_regularizer"), r.Float("dropout", 0f),
+                r.Float("recurrent_dropout", 0f), r.Bool("return_sequences", false), r.Bool("return_state", false), r.Bool("go_backwards", false),
+                r.Bool("stateful", false), r.InputShape(), r.Name));
+        },
+        ["GRU"] = c =>
+        {
+            var r = Reader(c, "GRU");
+            return Trainable(r, new GRU(r.Int("units"), r.String("activation", "tanh")!, r.String("recurrent_activation", "sigmoid")!, r.Bool("use_bias", true),
+                r.Initializer("kernel_initializer"), r.Initializer("recurrent_initializer"), r.Initializer("bias_initializer"),
+                r.Regularizer("kernel_regularizer"), r.Regularizer("recurrent_regularizer"), r.Regularizer("bias_regularizer"), r.Float("dropout", 0f),
+                r.Float("recurrent_dropout", 0f), r.Bool("return_sequences", false), r.Bool("return_state", false), r.Bool("go_backwards", false),
+                r.Bool("stateful", false), r.Bool("reset_after", false), r.InputShape(), r.Name));
+        },
         ["Rescaling"] = c => { var r = Reader(c, "Rescaling"); return Trainable(r, new Rescaling(r.Float("scale"), r.Float("offset", 0f), r.InputShape(), r.Name)); },
     };
 

@@ -20,14 +20,20 @@ internal static class ModelConfig
         }
     }
 
-    public static Model Build(JsonObject root, string source)
+    /// <summary>The Keras version that wrote the config being read (for era-dependent meanings).</summary>
+    [ThreadStatic] private static string? t_kerasVersion;
+
+    public static Model Build(JsonObject root, string source, string? kerasVersion = null)
     {
+        var saved = t_kerasVersion;
+        t_kerasVersion = kerasVersion ?? root["keras_version"]?.GetValue<string>() ?? saved;
         try { return BuildCore(root, source); }
         catch (Exception e) when (e is InvalidOperationException or FormatException or InvalidCastException or KeyNotFoundException or OverflowException)
         {
             // A JSON value of the wrong kind (a number where a name belongs, …).
             throw new ModelFormatException($"{source}: expected a Keras model config, got a value of the wrong type ({e.Message}).", e);
         }
+        finally { t_kerasVersion = saved; }
     }
 
     private static Model BuildCore(JsonObject root, string source)
@@ -68,7 +74,7 @@ internal static class ModelConfig
         var config = entry["config"] as JsonObject ?? throw new ModelFormatException($"{source}: expected a 'config' object for layer class '{cls}', got none.");
         try
         {
-            var normalized = KerasCompat.Normalize(cls, config);
+            var normalized = KerasCompat.Normalize(cls, config, t_kerasVersion);
             if (!keepInputShape && cls != "InputLayer") { normalized.Remove("batch_input_shape"); normalized.Remove("batch_shape"); }
             return LayerRegistry.FromConfig(cls, normalized);
         }

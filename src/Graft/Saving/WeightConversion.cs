@@ -16,6 +16,11 @@ internal static class WeightConversion
 {
     public static List<Tensor> FromFile(Layer layer, List<Tensor> values, string? kerasVersion, string? backend)
     {
+        // Keras 1 stored each gate separately: LSTM W, U, b for i, c, f, o; GRU for z, r, h.
+        if (layer is Layers.Recurrent.LSTM && values.Count == 12)
+            return Gates(values, [0, 2, 1, 3]);
+        if (layer is Layers.Recurrent.GRU && values.Count == 9)
+            return Gates(values, [0, 1, 2]);
         if (layer is not ConvBase conv || values.Count == 0) return values;
         var kernel = values[0];
         var expected = layer.Weights.Count > 0 ? layer.Weights[0].Shape : kernel.Shape;
@@ -27,6 +32,14 @@ internal static class WeightConversion
             kernel = Flip(kernel);
         return [kernel, .. values.Skip(1)];
     }
+
+    /// <summary>Joins per-gate (W, U, b) triples into kernel, recurrent kernel and bias, gates in <paramref name="order"/>.</summary>
+    private static List<Tensor> Gates(List<Tensor> v, int[] order) =>
+    [
+        Ops.Concatenate(order.Select(g => v[3 * g]), 1),
+        Ops.Concatenate(order.Select(g => v[3 * g + 1]), 1),
+        Ops.Concatenate(order.Select(g => v[3 * g + 2]), 0),
+    ];
 
     /// <summary>Reverses the spatial axes (all but the last two).</summary>
     private static Tensor Flip(Tensor k)

@@ -9,6 +9,7 @@ using Graft.Layers.Convolutional;
 using Graft.Layers.Merging;
 using Graft.Layers.Normalization;
 using Graft.Layers.Pooling;
+using Graft.Layers.Recurrent;
 
 namespace Graft.Tests.Testing;
 
@@ -18,7 +19,7 @@ namespace Graft.Tests.Testing;
 /// </summary>
 public static class LayerCatalog
 {
-    public sealed record Entry(string Name, Func<Layer> Create, int[] SampleShape, bool SmoothAwayFromZero = false, int Inputs = 1, bool Distinct = false)
+    public sealed record Entry(string Name, Func<Layer> Create, int[] SampleShape, bool SmoothAwayFromZero = false, int Inputs = 1, bool Distinct = false, int Ids = 0)
     {
         public override string ToString() => Name;
     }
@@ -69,6 +70,12 @@ public static class LayerCatalog
         new("Maximum", () => new Maximum(), [4], Inputs: 2, Distinct: true),
         new("Minimum", () => new Minimum(), [4], Inputs: 2, Distinct: true),
         new("Concatenate", () => new Concatenate(axis: 1), [2, 3], Inputs: 2),
+        new("Embedding", () => new Embedding(6, 3), [4], Ids: 6),
+        new("SimpleRNN", () => new SimpleRNN(3, returnSequences: true), [4, 2]),
+        new("LSTM", () => new LSTM(3), [4, 2]),
+        new("LSTM_backwards_sequences", () => new LSTM(2, returnSequences: true, goBackwards: true, recurrentActivation: "hard_sigmoid_keras2"), [3, 2]),
+        new("GRU", () => new GRU(3), [4, 2]),
+        new("GRU_reset_before", () => new GRU(2, resetAfter: false, returnSequences: true), [3, 2]),
     ];
 
     public static IEnumerable<object[]> Cases => All.Select(e => new object[] { e });

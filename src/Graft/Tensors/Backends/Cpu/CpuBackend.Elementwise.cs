@@ -38,8 +38,8 @@ internal sealed partial class CpuBackend
                 break;
             case UnaryOp.Sigmoid: TensorPrimitives.Sigmoid(x, y); break;
             case UnaryOp.HardSigmoid:
-                // Keras 3: relu6(x + 3) / 6 (keras/src/backend/*/nn.py hard_sigmoid).
-                TensorPrimitives.Multiply(x, 1f / 6f, y); TensorPrimitives.Add(y, 0.5f, y); TensorPrimitives.Max(y, 0f, y); TensorPrimitives.Min(y, 1f, y);
+                // clip(a·x + b, 0, 1): Keras 3 uses a = 1/6 (relu6(x + 3) / 6), Keras 1 and 2 used a = 0.2.
+                TensorPrimitives.Multiply(x, a, y); TensorPrimitives.Add(y, b, y); TensorPrimitives.Max(y, 0f, y); TensorPrimitives.Min(y, 1f, y);
                 break;
             case UnaryOp.Tanh: TensorPrimitives.Tanh(x, y); break;
             case UnaryOp.Softplus:
@@ -99,7 +99,7 @@ internal sealed partial class CpuBackend
                 }
                 break;
             case UnaryOp.Sigmoid: Simd.Map<SigmoidBackward>(y, gy, gx); break; // σ(1-σ)
-            case UnaryOp.HardSigmoid: for (int i = 0; i < n; i++) gx[i] = x[i] > -3f && x[i] < 3f ? gy[i] / 6f : 0f; break;
+            case UnaryOp.HardSigmoid: for (int i = 0; i < n; i++) { float v = a * x[i] + b; gx[i] = v > 0f && v < 1f ? gy[i] * a : 0f; } break;
             case UnaryOp.Tanh: Simd.Map<TanhBackward>(y, gy, gx); break;    // 1 - tanh²
             case UnaryOp.Softplus: for (int i = 0; i < n; i++) gx[i] = gy[i] / (1f + MathF.Exp(-x[i])); break; // σ(x)
             case UnaryOp.Softsign: for (int i = 0; i < n; i++) { float d = 1f + MathF.Abs(x[i]); gx[i] = gy[i] / (d * d); } break;

@@ -1,0 +1,86 @@
+using System.Text.Json.Nodes;
+using Graft.Autograd;
+using Graft.Constraints;
+using Graft.Initializers;
+using Graft.Regularizers;
+using Graft.Tensors;
+
+namespace Graft.Layers.Core;
+
+/// <summary>
+/// Maps integer ids to learned vectors (Keras's <c>layers.Embedding</c>): input (N, T) of ids in
+/// [0, inputDim), output (N, T, outputDim); weight <c>embeddings</c> (inputDim, outputDim).
+/// A frozen embedding is the classic reuse of a pretrained text model.
+/// </summary>
+public sealed class Embedding : Layer
+{
+    private Variable? _embeddings;
+
+    /// <param name="inputDim">Vocabulary size.</param>
+    /// <param name="outputDim">Vector size.</param>
+    /// <param name="embeddingsInitializer">Default uniform in ±0.05.</param>
+    /// <param name="embeddingsRegularizer">Penalty, or null.</param>
+    /// <param name="embeddingsConstraint">Projection, or null.</param>
+    /// <param name="maskZero">Id 0 as padding; masks are not propagated yet, so true is refused.</param>
+    /// <param name="inputShape">Shape of one sample (sequence length).</param>
+    /// <param name="name">Layer name.</param>
+    public Embedding(int inputDim, int outputDim, Initializer? embeddingsInitializer = null, Regularizer? embeddingsRegularizer = null,
+        Constraint? embeddingsConstraint = null, bool maskZero = false, int[]? inputShape = null, string? name = null) : base(name, inputShape)
+    {
+        if (inputDim <= 0 || outputDim <= 0) throw new ArgumentOutOfRangeException(nameof(inputDim), $"Embedding: expected input_dim and output_dim > 0, got {inputDim} and {outputDim}.");
+        if (maskZero) throw new NotSupportedException($"Layer class 'Embedding' (layer '{name ?? "embedding"}'): mask_zero=True is not supported by Graft yet (masks are not propagated).");
+        InputDim = inputDim; OutputDim = outputDim;
+        EmbeddingsInitializer = embeddingsInitializer ?? new RandomUniform();
+        EmbeddingsRegularizer = embeddingsRegularizer; EmbeddingsConstraint = embeddingsConstraint;
+        if (inputShape is not null) Build([null, .. inputShape.Select(d => d < 0 ? null : (int?)d)]);
+    }
+
+    /// <summary>Vocabulary size.</summary>
+    public int InputDim { get; }
+    /// <summary>Vector size.</summary>
+    public int OutputDim { get; }
+    /// <summary>Initializer.</summary>
+    public Initializer EmbeddingsInitializer { get; }
+    /// <summary>Penalty.</summary>
+    public Regularizer? EmbeddingsRegularizer { get; }
+    /// <summary>Projection.</summary>
+    public Constraint? EmbeddingsConstraint { get; }
+
+    /// <inheritdoc/>
+    public override void Build(int?[] inputShape)
+    {
+        _embeddings = AddWeight("embeddings", [InputDim, OutputDim], EmbeddingsInitializer, regularizer: EmbeddingsRegularizer, constraint: EmbeddingsConstraint);
+        base.Build(inputShape);
+    }
+
+    /// <inheritdoc/>
+    protected override Tensor Forward(Tensor ids, bool training)
+    {
+        var values = ids.ToArray();
+        var idx = new int[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            float v = values[i];
+            if (!(v >= 0 && v < InputDim) || v != MathF.Floor(v))
+                throw new ArgumentException($"{Describe()}: expected integer ids in [0, {InputDim - 1}], got {v} at position {i} of input {ids.Shape}.");
+            idx[i] = (int)v;
+        }
+        var rows = Ops.Gather(_embeddings!.Value, idx, 0);
+        return Ops.Reshape(rows, [.. ids.Shape.Dims, OutputDim]);
+    }
+
+    /// <inheritdoc/>
+    public override int?[] ComputeOutputShape(int?[] s) => [.. s, OutputDim];
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["input_dim"] = InputDim; c["output_dim"] = OutputDim;
+        c["embeddings_initializer"] = EmbeddingsInitializer.Serialize();
+        c["embeddings_regularizer"] = Graft.Saving.KerasObjects.Serialize(EmbeddingsRegularizer);
+        c["embeddings_constraint"] = Graft.Saving.KerasObjects.Serialize(EmbeddingsConstraint);
+        c["mask_zero"] = false;
+        return c;
+    }
+}

@@ -1,0 +1,155 @@
+using System.Text.Json.Nodes;
+using Graft.Activations;
+using Graft.Autograd;
+using Graft.Initializers;
+using Graft.Regularizers;
+using Graft.Tensors;
+
+namespace Graft.Layers.Recurrent;
+
+/// <summary>
+/// What SimpleRNN, LSTM and GRU share: an input (N, T, F) read step by step, the input projection
+/// computed for all steps in one GEMM, the recurrence unrolled in tensor ops (so gradients flow
+/// through time by autograd), dropout masks fixed per sequence (Keras's rule), and the output:
+/// the last state (N, units) or every state (N, T, units) with <see cref="ReturnSequences"/>.
+/// </summary>
+public abstract class RecurrentBase : Layer
+{
+    private protected Variable? KernelVar, RecurrentVar, BiasVar;
+
+    private protected RecurrentBase(int units, int gates, string activation, string recurrentActivation, bool useBias,
+        Initializer? kernelInitializer, Initializer? recurrentInitializer, Initializer? biasInitializer,
+        Regularizer? kernelRegularizer, Regularizer? recurrentRegularizer, Regularizer? biasRegularizer,
+        float dropout, float recurrentDropout, bool returnSequences, bool returnState, bool goBackwards, bool stateful,
+        int[]? inputShape, string? name) : base(name, inputShape)
+    {
+        if (units <= 0) throw new ArgumentOutOfRangeException(nameof(units), $"{GetType().Name}: expected units > 0, got {units}.");
+        if (returnState) throw new NotSupportedException($"Layer class '{GetType().Name}' (layer '{name ?? "?"}'): return_state=True is not supported by Graft yet.");
+        if (stateful) throw new NotSupportedException($"Layer class '{GetType().Name}' (layer '{name ?? "?"}'): stateful=True is not supported by Graft.");
+        if (!(dropout >= 0 && dropout < 1) || !(recurrentDropout >= 0 && recurrentDropout < 1))
+            throw new ArgumentOutOfRangeException(nameof(dropout), $"{GetType().Name}: expected dropout and recurrent_dropout in [0, 1), got {dropout} and {recurrentDropout}.");
+        Units = units; Gates = gates;
+        Activation = ActivationFunction.Get(activation);
+        RecurrentActivation = ActivationFunction.Get(recurrentActivation);
+        UseBias = useBias;
+        KernelInitializer = kernelInitializer ?? new GlorotUniform();
+        RecurrentInitializer = recurrentInitializer ?? new Orthogonal();
+        BiasInitializer = biasInitializer ?? new Zeros();
+        KernelRegularizer = kernelRegularizer; RecurrentRegularizer = recurrentRegularizer; BiasRegularizer = biasRegularizer;
+        Dropout = dropout; RecurrentDropout = recurrentDropout;
+        ReturnSequences = returnSequences; GoBackwards = goBackwards;
+    }
+
+    /// <summary>State size.</summary>
+    public int Units { get; }
+    private protected int Gates { get; }
+    /// <summary>Output activation (default tanh).</summary>
+    public ActivationFunction Activation { get; }
+    /// <summary>Gate activation.</summary>
+    public ActivationFunction RecurrentActivation { get; }
+    /// <summary>Whether biases are used.</summary>
+    public bool UseBias { get; }
+    /// <summary>Kernel initializer.</summary>
+    public Initializer KernelInitializer { get; }
+    /// <summary>Recurrent kernel initializer (default orthogonal).</summary>
+    public Initializer RecurrentInitializer { get; }
+    /// <summary>Bias initializer.</summary>
+    public Initializer BiasInitializer { get; }
+    /// <summary>Kernel penalty.</summary>
+    public Regularizer? KernelRegularizer { get; }
+    /// <summary>Recurrent kernel penalty.</summary>
+    public Regularizer? RecurrentRegularizer { get; }
+    /// <summary>Bias penalty.</summary>
+    public Regularizer? BiasRegularizer { get; }
+    /// <summary>Input dropout rate (training only).</summary>
+    public float Dropout { get; }
+    /// <summary>State dropout rate (training only).</summary>
+    public float RecurrentDropout { get; }
+    /// <summary>Return every step's state.</summary>
+    public bool ReturnSequences { get; }
+    /// <summary>Read the sequence from its end.</summary>
+    public bool GoBackwards { get; }
+
+    /// <inheritdoc/>
+    protected internal override bool TrainingMatchesInference => Dropout == 0 && RecurrentDropout == 0;
+
+    /// <summary>Bias shape (GRU with reset_after keeps two rows).</summary>
+    private protected virtual int[] BiasShape => [Gates * Units];
+
+    /// <summary>The bias initial value (LSTM's unit_forget_bias sets the forget gate's to 1).</summary>
+    private protected virtual Tensor InitialBias() => BiasInitializer.Call(BiasShape);
+
+    /// <inheritdoc/>
+    public override void Build(int?[] inputShape)
+    {
+        if (inputShape.Length != 3 || inputShape[2] is not int features)
+            throw new ArgumentException($"{Describe()}: expected input (batch, steps, features) with known features, got {FormatShape(inputShape)}.");
+        KernelVar = AddWeight("kernel", [features, Gates * Units], KernelInitializer, regularizer: KernelRegularizer);
+        RecurrentVar = AddWeight("recurrent_kernel", [Units, Gates * Units], RecurrentInitializer, regularizer: RecurrentRegularizer);
+        if (UseBias) BiasVar = AddWeight("bias", BiasShape, new Constant(0f), regularizer: BiasRegularizer);
+        if (BiasVar is not null) using (TensorScope.Suspend()) BiasVar.Value.Assign(InitialBias());
+        base.Build(inputShape);
+    }
+
+    /// <summary>One step: the new state(s) from the projected input and the previous state(s).</summary>
+    private protected abstract Tensor[] Step(Tensor xProjected, Tensor[] state, Tensor? recurrentMask);
+
+    /// <summary>The input-side bias added in the all-steps projection.</summary>
+    private protected virtual Tensor? InputBias => BiasVar?.Value;
+
+    /// <summary>Number of state tensors (LSTM: h and c).</summary>
+    private protected virtual int StateCount => 1;
+
+    /// <inheritdoc/>
+    protected override Tensor Forward(Tensor x, bool training)
+    {
+        if (x.Rank != 3 || x.Shape[2] != KernelVar!.Shape[0])
+            throw new ArgumentException($"{Describe()}: expected input (batch, steps, {KernelVar!.Shape[0]}), got shape {x.Shape}.");
+        int n = x.Shape[0], steps = x.Shape[1];
+        if (training && Dropout > 0)
+            x = Ops.Dropout(x, Dropout, Ops.DropoutMask([n, 1, x.Shape[2]], Dropout));
+        Tensor? recMask = training && RecurrentDropout > 0
+            ? Ops.Multiply(Ops.DropoutMask([n, Units], RecurrentDropout), 1f / (1f - RecurrentDropout)) : null;
+        var projected = Ops.MatMulAdd(x, KernelVar.Value, InputBias);      // (N, T, gates·units)
+        var state = Enumerable.Range(0, StateCount).Select(_ => Tensor.Zeros(n, Units)).ToArray();
+        var outputs = new List<Tensor>(ReturnSequences ? steps : 0);
+        int width = Gates * Units;
+        for (int s = 0; s < steps; s++)
+        {
+            int t = GoBackwards ? steps - 1 - s : s;
+            var xt = Ops.Reshape(Ops.Slice(projected, [0, t, 0], [n, 1, width], [1, 1, 1]), n, width);
+            state = Step(xt, state, recMask);
+            if (ReturnSequences) outputs.Add(state[0]);
+        }
+        return ReturnSequences ? Ops.Stack(outputs, 1) : state[0];
+    }
+
+    /// <summary>Columns <c>k·units … (k+1)·units</c> of a (N, gates·units) tensor: one gate's part.</summary>
+    private protected Tensor Gate(Tensor z, int k) => Ops.Slice(z, [0, k * Units], [z.Shape[0], Units], [1, 1]);
+
+    /// <summary>h · U, with the recurrent dropout mask applied to h.</summary>
+    private protected Tensor Recurrent(Tensor h, Tensor? mask, Tensor? bias = null)
+    {
+        var hm = mask is null ? h : Ops.Multiply(h, mask);
+        return bias is null ? Ops.MatMul(hm, RecurrentVar!.Value) : Ops.MatMulAdd(hm, RecurrentVar!.Value, bias);
+    }
+
+    /// <inheritdoc/>
+    public override int?[] ComputeOutputShape(int?[] s) => ReturnSequences ? [s[0], s[1], Units] : [s[0], Units];
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["units"] = Units; c["activation"] = Activation.Name; c["recurrent_activation"] = RecurrentActivation.Name;
+        c["use_bias"] = UseBias;
+        c["kernel_initializer"] = KernelInitializer.Serialize(); c["recurrent_initializer"] = RecurrentInitializer.Serialize();
+        c["bias_initializer"] = BiasInitializer.Serialize();
+        c["kernel_regularizer"] = Graft.Saving.KerasObjects.Serialize(KernelRegularizer);
+        c["recurrent_regularizer"] = Graft.Saving.KerasObjects.Serialize(RecurrentRegularizer);
+        c["bias_regularizer"] = Graft.Saving.KerasObjects.Serialize(BiasRegularizer);
+        c["dropout"] = Dropout; c["recurrent_dropout"] = RecurrentDropout;
+        c["return_sequences"] = ReturnSequences; c["return_state"] = false; c["go_backwards"] = GoBackwards; c["stateful"] = false; c["unroll"] = false;
+        return c;
+    }
+}
