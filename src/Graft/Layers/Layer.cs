@@ -32,7 +32,10 @@ public abstract class Layer
     public string Name { get; }
 
     /// <summary>Keras's class name, as written in model files (<c>Dense</c>, <c>Conv2D</c>, …).</summary>
-    public virtual string ClassName => GetType().Name;
+    public virtual string ClassName => RegisteredClassName ?? GetType().Name;
+
+    /// <summary>The class name a file used for this layer when a registered factory built it as another class.</summary>
+    internal string? RegisteredClassName { get; set; }
 
     /// <summary>
     /// Whether the optimizer updates this layer's weights. Setting it on a model sets it on every

@@ -32,6 +32,7 @@ public partial class Model
     /// <exception cref="ArgumentException">The extension is neither .keras nor .h5/.hdf5.</exception>
     public void Save(string path)
     {
+        if (!Built) throw new InvalidOperationException($"{Describe()}.Save: expected a built model (weights created), got an unbuilt one. Give the first layer an input shape, or call Build or Predict once.");
         switch (Path.GetExtension(path).ToLowerInvariant())
         {
             case ".keras": KerasZipFormat.Save(this, path); break;
@@ -41,7 +42,11 @@ public partial class Model
     }
 
     /// <summary>Saves only the weights in Keras's legacy HDF5 layout (<c>save_weights</c>).</summary>
-    public void SaveWeights(string path) => KerasH5Format.Save(this, path, includeModel: false);
+    public void SaveWeights(string path)
+    {
+        if (!Built) throw new InvalidOperationException($"{Describe()}.SaveWeights: expected a built model (weights created), got an unbuilt one. Call Build or Predict once.");
+        KerasH5Format.Save(this, path, includeModel: false);
+    }
 
     /// <summary>
     /// Loads weights saved by <c>save_weights</c> (or the weights of a full <c>.h5</c> model): by layer

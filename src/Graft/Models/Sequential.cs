@@ -54,6 +54,8 @@ public sealed class Sequential : Model
         _layers.Add(layer);
         if (_layers.Count == 1 && _input is null && layer.DeclaredInputShape is { } declared)
             Build([null, .. declared.Select(d => (int?)d)]);
+        else if (_layers.Count == 1 && _input is null && layer.Built && layer.BuiltInputShape is { } shape)
+            Build(shape);   // a built first layer (a nested base) fixes the input shape
         else if (Built) Build(BuiltInputShape!);
     }
 

@@ -87,17 +87,24 @@ internal static class KerasH5Format
             Assign(h5, $"{groupPath.TrimEnd('/')}/{withWeights[i].name}", modelLayers[i], withWeights[i].values, version, backend);
     }
 
-    private static bool Fits(Layer layer, List<Tensor> values) =>
-        layer.Weights.Count == values.Count && layer.Weights.Zip(values).All(p => p.First.Shape == p.Second.Shape);
+    private static bool Fits(Layer layer, List<Tensor> values)
+    {
+        var order = WeightConversion.LegacyOrder(layer);
+        return order.Count == values.Count && order.Zip(values).All(p => p.First.Shape == p.Second.Shape);
+    }
 
-    private static string Mismatch(Layer layer, List<Tensor> values) =>
-        $"expected {layer.Weights.Count} weights of shapes {string.Join(", ", layer.Weights.Select(w => w.Shape))}, got {values.Count} of shapes {string.Join(", ", values.Select(v => v.Shape))}";
+    private static string Mismatch(Layer layer, List<Tensor> values)
+    {
+        var order = WeightConversion.LegacyOrder(layer);
+        return $"expected {order.Count} weights of shapes {string.Join(", ", order.Select(w => w.Shape))}, got {values.Count} of shapes {string.Join(", ", values.Select(v => v.Shape))}";
+    }
 
     private static void Assign(H5 h5, string objectPath, Layer layer, List<Tensor> values, string? version, string? backend)
     {
         var converted = WeightConversion.FromFile(layer, values, version, backend);
         if (!Fits(layer, converted)) throw h5.Error(objectPath, $"{layer.ClassName} '{layer.Name}': {Mismatch(layer, converted)}.");
-        layer.SetWeights(converted);
+        // Keras's legacy order (trainable first) may differ from Weights for a nested model.
+        foreach (var (v, value) in WeightConversion.LegacyOrder(layer).Zip(converted)) v.Assign(value);
     }
 
     public static void Save(Model model, string path, bool includeModel)

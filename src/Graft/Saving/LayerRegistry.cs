@@ -171,8 +171,15 @@ public static class LayerRegistry
     {
         if (!s_factories.TryGetValue(className, out var factory))
             throw new NotSupportedException($"Layer class '{className}' (layer '{config["name"]?.GetValue<string>() ?? "?"}'): Graft has no implementation of it. Custom layers need a registered implementation: LayerRegistry.Register(\"{className}\", config => ...).");
-        return factory(config);
+        var layer = factory(config);
+        // A stand-in (a custom class built as a Graft layer) keeps the file's class name, so its
+        // weights are found and it is written back under that name.
+        if (layer.ClassName != className && !s_aliases.Contains(className)) layer.RegisteredClassName = className;
+        return layer;
     }
+
+    /// <summary>Names that build a layer of another class by design (Keras 1 names are normalized before).</summary>
+    private static readonly HashSet<string> s_aliases = [];
 
     /// <summary>Keras's serialized layer: <c>{"module", "class_name", "config", "registered_name"}</c>.</summary>
     public static JsonObject Serialize(Layer layer) => new()

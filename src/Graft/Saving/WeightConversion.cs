@@ -49,7 +49,15 @@ internal static class WeightConversion
         return k;
     }
 
+    /// <summary>
+    /// A layer's weights in the order of Keras's legacy HDF5 files (<c>_legacy_weights</c>): trainable
+    /// ones, then the others. For a plain layer that is its <see cref="Layer.Weights"/> order; for a
+    /// nested model it gathers every layer's trainable weights first.
+    /// </summary>
+    public static IReadOnlyList<Variable> LegacyOrder(Layer layer) =>
+        layer.TrainableWeights.Concat(layer.NonTrainableWeights).Distinct().ToList();
+
     /// <summary>The weights to write, with the scope Keras uses in weight names (the owning layer's name).</summary>
     public static IEnumerable<(string Scope, string Name, Tensor Value)> ToFile(Layer layer) =>
-        layer.Weights.Select(v => (v.Owner.Name, v.Name, v.Value));
+        LegacyOrder(layer).Select(v => (v.Owner.Name, v.Name, v.Value));
 }

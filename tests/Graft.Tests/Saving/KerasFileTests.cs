@@ -180,3 +180,55 @@ public class KerasFileTests
         finally { File.Delete(path); }
     }
 }
+
+public class NestedAndCustomTests
+{
+    [Fact]
+    public void NestedModelWithBatchNormRoundTripsInLegacyH5()
+    {
+        var inner = new Graft.Models.Sequential([
+            new Graft.Layers.Core.Dense(4, inputShape: [3], name: "in_dense"),
+            new Graft.Layers.Normalization.BatchNormalization(name: "in_bn"),
+            new Graft.Layers.Core.Dense(2, name: "in_out")], name: "inner_base");
+        var outer = new Graft.Models.Sequential([inner, new Graft.Layers.Core.Dense(1, name: "head")], name: "outer");
+        // Give the moving statistics non-default values so a misordered load would show.
+        var bn = (Graft.Layers.Normalization.BatchNormalization)inner.Layers[1];
+        bn.MovingMean!.Assign(Tensor.FromArray([0.5f, -1f, 2f, 0.1f], 4));
+        bn.MovingVariance!.Assign(Tensor.FromArray([1.5f, 2f, 0.5f, 3f], 4));
+        string path = Path.Combine(Path.GetTempPath(), $"graft-{Guid.NewGuid():N}.h5");
+        try
+        {
+            outer.Save(path);
+            var loaded = Graft.Models.Model.Load(path);
+            var x = Tensor.RandomNormal([5, 3]);
+            Assert.Equal(outer.Predict(x).ToArray(), loaded.Predict(x).ToArray());
+            using var f = PureHDF.H5File.OpenRead(path);
+            var names = f.Group("model_weights").Group("inner_base").Attribute("weight_names").Read<string[]>();
+            // Keras's legacy order: trainable weights of every inner layer first, then the statistics.
+            Assert.Equal(["in_dense/kernel:0", "in_dense/bias:0", "in_bn/gamma:0", "in_bn/beta:0", "in_out/kernel:0", "in_out/bias:0", "in_bn/moving_mean:0", "in_bn/moving_variance:0"], names);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void RegisteringACustomLayerMakesItsFileLoad()
+    {
+        string file = Fixtures.Keras("k3.14.1_hls4ml_qkeras_3layer_CUSTOM.keras");
+        var ex = Assert.Throws<NotSupportedException>(() => Graft.Models.Model.Load(file));
+        Assert.Contains("'QDense'", ex.Message);
+        Assert.Contains("LayerRegistry.Register", ex.Message);
+        // A QDense holds a kernel and a bias like Dense; quantization aside, Dense can stand in for it.
+        LayerRegistry.Register("QDense", c => new Graft.Layers.Core.Dense((int)ConfigReader.Num(c["units"]!), name: c["name"]!.GetValue<string>()));
+        LayerRegistry.Register("QActivation", c => new Graft.Layers.Core.Activation("relu", name: c["name"]!.GetValue<string>()));
+        try
+        {
+            var model = Graft.Models.Model.Load(file, compile: false);
+            Assert.Contains(model.Layers, l => l.Name == "fc1");
+        }
+        catch (NotSupportedException e)
+        {
+            // Any further custom class is named the same way.
+            Assert.Matches("Layer class '[A-Za-z0-9_]+'", e.Message);
+        }
+    }
+}
