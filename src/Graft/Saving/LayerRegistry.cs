@@ -11,6 +11,7 @@ using Graft.Layers.Pooling;
 using Graft.Layers.Normalization;
 using Graft.Layers.Merging;
 using Graft.Layers.Recurrent;
+using Graft.Layers.Wrappers;
 
 namespace Graft.Saving;
 
@@ -148,6 +149,20 @@ public static class LayerRegistry
                 r.Float("recurrent_dropout", 0f), r.Bool("return_sequences", false), r.Bool("return_state", false), r.Bool("go_backwards", false),
                 r.Bool("stateful", false), r.Bool("reset_after", false), r.InputShape(), r.Name));
         },
+        ["LayerNormalization"] = c =>
+        {
+            var r = Reader(c, "LayerNormalization");
+            int axis = r.Has("axis") ? r.IntArray("axis")[^1] : -1;
+            return Trainable(r, new LayerNormalization(axis < 0 ? -1 : axis, r.Float("epsilon", 1e-3f), r.Bool("center", true), r.Bool("scale", true),
+                r.Initializer("beta_initializer"), r.Initializer("gamma_initializer"), r.Name));
+        },
+        ["TimeDistributed"] = c =>
+        {
+            var r = Reader(c, "TimeDistributed");
+            var inner = c["layer"] as System.Text.Json.Nodes.JsonObject ?? throw new ModelFormatException($"TimeDistributed '{r.Name}': expected a 'layer' object, got none.");
+            return Trainable(r, new TimeDistributed(ModelConfig.Layer(inner, $"TimeDistributed '{r.Name}'", keepInputShape: false), r.Name));
+        },
+        ["Attention"] = c => { var r = Reader(c, "Attention"); return Trainable(r, new Graft.Layers.Attention.Attention(r.Bool("use_scale", false), r.String("score_mode", "dot")!, r.Float("dropout", 0f), r.NullableLong("seed"), r.Name)); },
         ["Rescaling"] = c => { var r = Reader(c, "Rescaling"); return Trainable(r, new Rescaling(r.Float("scale"), r.Float("offset", 0f), r.InputShape(), r.Name)); },
     };
 

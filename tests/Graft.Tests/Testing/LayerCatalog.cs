@@ -76,6 +76,9 @@ public static class LayerCatalog
         new("LSTM_backwards_sequences", () => new LSTM(2, returnSequences: true, goBackwards: true, recurrentActivation: "hard_sigmoid_keras2"), [3, 2]),
         new("GRU", () => new GRU(3), [4, 2]),
         new("GRU_reset_before", () => new GRU(2, resetAfter: false, returnSequences: true), [3, 2]),
+        new("LayerNormalization", () => new LayerNormalization(), [3, 4]),
+        new("TimeDistributed", () => new Graft.Layers.Wrappers.TimeDistributed(new Dense(2, activation: "tanh")), [3, 4]),
+        new("Attention", () => new Graft.Layers.Attention.Attention(useScale: true), [3, 4], Inputs: 2),
     ];
 
     public static IEnumerable<object[]> Cases => All.Select(e => new object[] { e });

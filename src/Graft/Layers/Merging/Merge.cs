@@ -16,8 +16,12 @@ public abstract class Merge : Layer
     {
         if (inputs.Count < 2) throw new ArgumentException($"{Describe()}: expected at least 2 inputs, got {inputs.Count}.");
         if (!Built) Build(BatchShape(inputs[0].Shape));
+        Training = training;
         return Combine(inputs);
     }
+
+    /// <summary>The mode of the current call (for merges that behave differently in training, such as attention dropout).</summary>
+    protected bool Training { get; private set; }
 
     /// <summary>Calls the layer on symbolic tensors (functional API).</summary>
     public Models.SymbolicTensor Call(IReadOnlyList<Models.SymbolicTensor> inputs, bool? training = null)
