@@ -90,13 +90,23 @@ public static partial class Ops
         return Tensor.Record(y, "Conv2D", g0 =>
         {
             var gy = g0;
+            bool biasGrad = bias is not null && bias.RequiresGrad;
             if (act != Tensors.Kernels.EpilogueActivation.None)
             {
-                // relu' and selu' from y alone: y > 0 exactly where the pre-activation is.
+                // relu' and selu' from y alone: y > 0 exactly where the pre-activation is; the bias
+                // gradient (the column sums) is taken in the same pass.
                 gy = Tensor.Empty(y.Shape, zero: false, y.Device);
-                y.Backend.UnaryBackward(act == Tensors.Kernels.EpilogueActivation.Relu ? UnaryOp.Relu : UnaryOp.Selu, y, y, g0, gy, 0f, float.NaN);
+                var op = act == Tensors.Kernels.EpilogueActivation.Relu ? UnaryOp.Relu : UnaryOp.Selu;
+                if (biasGrad)
+                {
+                    var gb = Tensor.Empty(bias!.Shape, zero: false, y.Device);
+                    y.Backend.UnaryBackwardWithColumnSums(op, y, y, g0, gy, gb, 0f, float.NaN);
+                    bias.AccumulateGrad(gb);
+                    biasGrad = false;
+                }
+                else y.Backend.UnaryBackward(op, y, y, g0, gy, 0f, float.NaN);
             }
-            if (bias is not null && bias.RequiresGrad) bias.AccumulateGrad(SumToShape(gy, bias.Shape));
+            if (biasGrad) bias!.AccumulateGrad(SumToShape(gy, bias.Shape));
             if (x.RequiresGrad)
             {
                 var gx = Tensor.Empty(x.Shape, zero: false, x.Device);

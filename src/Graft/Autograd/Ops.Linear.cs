@@ -114,15 +114,25 @@ public static partial class Ops
             result = Tensor.Record(y, "Dense", g =>
             {
                 var gz = g;
+                bool biasGrad = b is not null && b.RequiresGrad;
                 if (act != EpilogueActivation.None)
                 {
                     gz = Tensor.Empty(y.Shape, zero: false, y.Device);
-                    // relu' and selu' from y: y > 0 exactly where the pre-activation is.
-                    y.Backend.UnaryBackward(act == EpilogueActivation.Relu ? UnaryOp.Relu : UnaryOp.Selu, y, y, g, gz, 0f, float.NaN);
+                    // relu' and selu' from y: y > 0 exactly where the pre-activation is; the bias
+                    // gradient (column sums) comes out of the same pass.
+                    var op = act == EpilogueActivation.Relu ? UnaryOp.Relu : UnaryOp.Selu;
+                    if (biasGrad)
+                    {
+                        var gb = Tensor.Empty(b!.Shape, zero: false, y.Device);
+                        y.Backend.UnaryBackwardWithColumnSums(op, y, y, g, gz, gb, 0f, float.NaN);
+                        b.AccumulateGrad(gb);
+                        biasGrad = false;
+                    }
+                    else y.Backend.UnaryBackward(op, y, y, g, gz, 0f, float.NaN);
                 }
                 if (x2.RequiresGrad) x2.AccumulateGrad(MatMul(gz, w, false, true));
                 if (w.RequiresGrad) w.AccumulateGrad(MatMul(x2, gz, true, false));
-                if (b is not null && b.RequiresGrad) b.AccumulateGrad(SumToShape(gz, b.Shape));
+                if (biasGrad) b!.AccumulateGrad(SumToShape(gz, b.Shape));
             }, inputs);
         }
         return x.Rank == 2 ? result : Reshape(result, [.. x.Shape.Dims[..^1], n]);

@@ -55,6 +55,12 @@ internal interface IBackend
     void Unary(UnaryOp op, Tensor x, Tensor y, float a = 0, float b = 0);
     /// <summary>gx = gy · f'(x), given x and y = f(x).</summary>
     void UnaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor gy, Tensor gx, float a = 0, float b = 0);
+    /// <summary>
+    /// <see cref="UnaryBackward"/> and, in the same pass while each block is in cache, the column
+    /// sums of gx over all leading axes into <paramref name="sums"/> (an activation's gradient and its
+    /// bias's gradient at once).
+    /// </summary>
+    void UnaryBackwardWithColumnSums(UnaryOp op, Tensor x, Tensor y, Tensor gy, Tensor gx, Tensor sums, float a = 0, float b = 0);
     void Binary(BinaryOp op, Tensor a, Tensor b, Tensor y);
     void Where(Tensor condition, Tensor a, Tensor b, Tensor y);
     /// <summary>dst += alpha · src (same size); the optimizers' and accumulators' workhorse.</summary>

@@ -59,9 +59,11 @@ internal sealed partial class CpuBackend
         }
     }
 
-    public void UnaryBackward(UnaryOp op, Tensor xt, Tensor yt, Tensor gyt, Tensor gxt, float a = 0, float b = 0)
+    public void UnaryBackward(UnaryOp op, Tensor xt, Tensor yt, Tensor gyt, Tensor gxt, float a = 0, float b = 0) =>
+        UnarySpanBackward(op, xt.Data, yt.Data, gyt.Data, gxt.Data, a, b);
+
+    private static void UnarySpanBackward(UnaryOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> gy, Span<float> gx, float a, float b)
     {
-        ReadOnlySpan<float> x = xt.Data, y = yt.Data, gy = gyt.Data; Span<float> gx = gxt.Data;
         int n = gx.Length;
         switch (op)
         {

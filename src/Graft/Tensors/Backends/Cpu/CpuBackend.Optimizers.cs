@@ -26,13 +26,12 @@ internal sealed partial class CpuBackend
 
     private static void SgdMomentum(Span<float> w, ReadOnlySpan<float> g, Span<float> m, float lr, float momentum, bool nesterov)
     {
-        for (int i = 0; i < w.Length; i++)
-        {
-            // m = μ·m − lr·g;  w += m  (Nesterov: w += μ·m − lr·g)
-            float mi = momentum * m[i] - lr * g[i];
-            m[i] = mi;
-            w[i] += nesterov ? momentum * mi - lr * g[i] : mi;
-        }
+        // m = μ·m − lr·g;  w += m  (Nesterov: w += μ·m − lr·g), as whole-span SIMD passes.
+        TensorPrimitives.Multiply(m, momentum, m);
+        TensorPrimitives.MultiplyAdd(g, -lr, m, m);
+        if (!nesterov) { TensorPrimitives.Add(w, m, w); return; }
+        TensorPrimitives.MultiplyAdd(m, momentum, w, w);
+        TensorPrimitives.MultiplyAdd(g, -lr, w, w);
     }
 
     public void AdamStep(Tensor wt, Tensor gt, Tensor mt, Tensor vt, Tensor? vHatT, float alpha, float beta1, float beta2, float epsilon)

@@ -90,6 +90,30 @@ internal sealed partial class CpuBackend
         for (int p = 1; p < parts; p++) TensorPrimitives.Add(y.AsSpan(0, cols), partial[p], y.AsSpan(0, cols));
     }
 
+    public void UnaryBackwardWithColumnSums(UnaryOp op, Tensor x, Tensor y, Tensor gy, Tensor gx, Tensor sums, float a = 0, float b = 0)
+    {
+        int cols = sums.Size, rows = gx.Size / Math.Max(1, cols);
+        float[] xd = x.Data, yd = y.Data, gyd = gy.Data, gxd = gx.Data;
+        int parts = (long)rows * cols >= 1 << 16 ? Kernels.WorkerPool.Threads : 1;
+        var partial = new float[parts][];
+        const int BlockRows = 128;
+        Kernels.WorkerPool.Run(parts, p =>
+        {
+            var acc = new float[cols];
+            int r0 = (int)((long)rows * p / parts), r1 = (int)((long)rows * (p + 1) / parts);
+            for (int r = r0; r < r1; r += BlockRows)
+            {
+                int count = Math.Min(BlockRows, r1 - r), offset = r * cols, len = count * cols;
+                UnarySpanBackward(op, xd.AsSpan(offset, len), yd.AsSpan(offset, len), gyd.AsSpan(offset, len), gxd.AsSpan(offset, len), a, b);
+                for (int k = 0; k < count; k++) TensorPrimitives.Add(acc, gxd.AsSpan(offset + k * cols, cols), acc);
+            }
+            partial[p] = acc;
+        });
+        var s = sums.Data;
+        partial[0].AsSpan().CopyTo(s);
+        for (int p = 1; p < parts; p++) TensorPrimitives.Add(s, partial[p], s);
+    }
+
     public void ArgMax(Tensor x, int axis, Tensor y, bool max)
     {
         var dims = x.Shape.Dims;
