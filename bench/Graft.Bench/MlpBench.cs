@@ -28,7 +28,7 @@ internal static class MlpBench
     }
 
     /// <summary>Median samples/s over the timed epochs of one Fit (the first epoch is the warm-up), and the whole Fit's rate.</summary>
-    private static (double epochMedian, double overall) EpochRate(Model model, Tensor x, Tensor y, int epochs)
+    internal static (double epochMedian, double overall) EpochRate(Model model, Tensor x, Tensor y, int epochs)
     {
         var timer = new EpochTimer();
         var total = Stopwatch.StartNew();

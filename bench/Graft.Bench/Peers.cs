@@ -31,11 +31,27 @@ internal sealed class Peers(BenchOptions options)
         ? "peer scripts not found (pass --peers DIR)"
         : !File.Exists(Python) ? $"{Python} not found (apt-get install python3-numpy python3-torch)" : "";
 
-    /// <summary>Runs a peer script and returns its JSON lines; null (with a note on stderr) when it cannot run.</summary>
-    public List<JsonObject>? Run(string script, string arguments, bool openmp = false)
+    /// <summary>Our own peer scripts (bench/peers in this repository), for cases the shared peers lack.</summary>
+    private readonly string? _own = options.NoPeer ? null : LocateOwn();
+
+    private static string? LocateOwn()
     {
-        if (Directory is null || !File.Exists(Python)) { Console.Error.WriteLine($"peer skipped: {Unavailable}"); return null; }
-        var psi = new ProcessStartInfo(Python, $"{Path.Combine(Directory, script)} {arguments}")
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Graft.slnx")))
+                return Path.Combine(dir.FullName, "bench", "peers");
+        return null;
+    }
+
+    /// <summary>Runs a peer script and returns its JSON lines; null (with a note on stderr) when it cannot run.</summary>
+    public List<JsonObject>? Run(string script, string arguments, bool openmp = false) => RunIn(Directory, script, arguments, openmp);
+
+    /// <summary>Runs one of this repository's peer scripts (bench/peers).</summary>
+    public List<JsonObject>? RunOwn(string script, string arguments, bool openmp = false) => RunIn(_own, script, arguments, openmp);
+
+    private List<JsonObject>? RunIn(string? folder, string script, string arguments, bool openmp)
+    {
+        if (folder is null || !File.Exists(Python)) { Console.Error.WriteLine($"peer skipped: {(folder is null ? "peer scripts not found" : Unavailable)}"); return null; }
+        var psi = new ProcessStartInfo(Python, $"{Path.Combine(folder, script)} {arguments}")
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };

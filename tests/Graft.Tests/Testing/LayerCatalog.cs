@@ -73,6 +73,7 @@ public static class LayerCatalog
         new("Embedding", () => new Embedding(6, 3), [4], Ids: 6),
         new("SimpleRNN", () => new SimpleRNN(3, returnSequences: true), [4, 2]),
         new("LSTM", () => new LSTM(3), [4, 2]),
+        new("LSTM_sequences_fused_backwards", () => new LSTM(2, returnSequences: true, goBackwards: true), [3, 2]),
         new("LSTM_backwards_sequences", () => new LSTM(2, returnSequences: true, goBackwards: true, recurrentActivation: "hard_sigmoid_keras2"), [3, 2]),
         new("GRU", () => new GRU(3), [4, 2]),
         new("GRU_reset_before", () => new GRU(2, resetAfter: false, returnSequences: true), [3, 2]),

@@ -32,6 +32,12 @@ public sealed class LSTM(int units, string activation = "tanh", string recurrent
         return Tensor.FromArray(d, 4 * Units);
     }
 
+    /// <summary>Keras's default activations run as one fused kernel (<see cref="Ops.LstmSequence"/>); others step by step.</summary>
+    private protected override Tensor? FusedSequence(Tensor projected, Tensor? recurrentMask) =>
+        Activation.Name == "tanh" && RecurrentActivation.Name == "sigmoid"
+            ? Ops.LstmSequence(projected, RecurrentVar!.Value, recurrentMask, GoBackwards, ReturnSequences)
+            : null;
+
     private protected override Tensor[] Step(Tensor x, Tensor[] state, Tensor? mask)
     {
         var z = Ops.Add(x, Recurrent(state[0], mask));

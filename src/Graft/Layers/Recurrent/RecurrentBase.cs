@@ -111,6 +111,7 @@ public abstract class RecurrentBase : Layer
         Tensor? recMask = training && RecurrentDropout > 0
             ? Ops.Multiply(Ops.DropoutMask([n, Units], RecurrentDropout), 1f / (1f - RecurrentDropout)) : null;
         var projected = Ops.MatMulAdd(x, KernelVar.Value, InputBias);      // (N, T, gates·units)
+        if (FusedSequence(projected, recMask) is { } fused) return fused;
         var state = Enumerable.Range(0, StateCount).Select(_ => Tensor.Zeros(n, Units)).ToArray();
         var outputs = new List<Tensor>(ReturnSequences ? steps : 0);
         int width = Gates * Units;
@@ -123,6 +124,9 @@ public abstract class RecurrentBase : Layer
         }
         return ReturnSequences ? Ops.Stack(outputs, 1) : state[0];
     }
+
+    /// <summary>The whole recurrence as one fused op, where the layer has one for its configuration; else null (unrolled in ops).</summary>
+    private protected virtual Tensor? FusedSequence(Tensor projected, Tensor? recurrentMask) => null;
 
     /// <summary>Columns <c>k·units … (k+1)·units</c> of a (N, gates·units) tensor: one gate's part.</summary>
     private protected Tensor Gate(Tensor z, int k) => Ops.Slice(z, [0, k * Units], [z.Shape[0], Units], [1, 1]);
