@@ -162,6 +162,18 @@ public static class LayerRegistry
             var inner = c["layer"] as System.Text.Json.Nodes.JsonObject ?? throw new ModelFormatException($"TimeDistributed '{r.Name}': expected a 'layer' object, got none.");
             return Trainable(r, new TimeDistributed(ModelConfig.Layer(inner, $"TimeDistributed '{r.Name}'", keepInputShape: false), r.Name));
         },
+        ["Bidirectional"] = c =>
+        {
+            var r = Reader(c, "Bidirectional");
+            string where = $"Bidirectional '{r.Name}'";
+            RecurrentBase Recurrent(string key) =>
+                (c[key] as System.Text.Json.Nodes.JsonObject is { } inner ? ModelConfig.Layer(inner, where, keepInputShape: false)
+                    : throw new ModelFormatException($"{where}: expected a '{key}' object, got none.")) as RecurrentBase
+                ?? throw new ModelFormatException($"{where}: expected '{key}' to be a recurrent layer (SimpleRNN, LSTM, GRU), got class '{c[key]!["class_name"]}'.");
+            var backward = c["backward_layer"] is null ? null : Recurrent("backward_layer");
+            string? mergeMode = c.ContainsKey("merge_mode") ? c["merge_mode"]?.GetValue<string>() : "concat";
+            return Trainable(r, new Bidirectional(Recurrent("layer"), mergeMode, backward, r.InputShape(), r.Name));
+        },
         ["Attention"] = c => { var r = Reader(c, "Attention"); return Trainable(r, new Graft.Layers.Attention.Attention(r.Bool("use_scale", false), r.String("score_mode", "dot")!, r.Float("dropout", 0f), r.NullableLong("seed"), r.Name)); },
         ["Rescaling"] = c => { var r = Reader(c, "Rescaling"); return Trainable(r, new Rescaling(r.Float("scale"), r.Float("offset", 0f), r.InputShape(), r.Name)); },
     };

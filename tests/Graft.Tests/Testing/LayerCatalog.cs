@@ -78,6 +78,8 @@ public static class LayerCatalog
         new("GRU", () => new GRU(3), [4, 2]),
         new("GRU_reset_before", () => new GRU(2, resetAfter: false, returnSequences: true), [3, 2]),
         new("LayerNormalization", () => new LayerNormalization(), [3, 4]),
+        new("Bidirectional_concat_sequences", () => new Graft.Layers.Wrappers.Bidirectional(new LSTM(2, returnSequences: true)), [3, 2]),
+        new("Bidirectional_ave_gru", () => new Graft.Layers.Wrappers.Bidirectional(new GRU(2), "ave"), [3, 2]),
         new("TimeDistributed", () => new Graft.Layers.Wrappers.TimeDistributed(new Dense(2, activation: "tanh")), [3, 4]),
         new("Attention", () => new Graft.Layers.Attention.Attention(useScale: true), [3, 4], Inputs: 2),
     ];

@@ -1,0 +1,106 @@
+using System.Text.Json.Nodes;
+using Graft.Autograd;
+using Graft.Layers.Recurrent;
+using Graft.Saving;
+using Graft.Tensors;
+
+namespace Graft.Layers.Wrappers;
+
+/// <summary>
+/// Runs a recurrent layer over the sequence in both directions and merges the two outputs
+/// (Keras's <c>layers.Bidirectional</c>). Without <paramref name="backwardLayer"/>, the backward
+/// layer is a copy of the forward one's configuration with <c>go_backwards</c> flipped (fresh weights),
+/// as in Keras. With <c>return_sequences</c>, the backward outputs are reversed back into time order
+/// before merging. Weights: the forward layer's, then the backward layer's.
+/// </summary>
+public sealed class Bidirectional : Layer
+{
+    private static readonly string[] MergeModes = ["concat", "sum", "mul", "ave"];
+
+    /// <param name="layer">The forward recurrent layer.</param>
+    /// <param name="mergeMode">concat (default), sum, mul or ave. Keras's None (two outputs) is not supported.</param>
+    /// <param name="backwardLayer">The backward layer; by default built from <paramref name="layer"/>'s config.</param>
+    public Bidirectional(RecurrentBase layer, string? mergeMode = "concat", RecurrentBase? backwardLayer = null, int[]? inputShape = null, string? name = null)
+        : base(name, inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        if (mergeMode is null || !MergeModes.Contains(mergeMode))
+            throw new NotSupportedException($"Bidirectional '{Name}': expected merge_mode among {string.Join(", ", MergeModes)}, got {(mergeMode is null ? "None (a list of two outputs, not supported by Graft)" : $"'{mergeMode}'")}.");
+        MergeMode = mergeMode;
+        ForwardLayer = Copy(layer, layer.GoBackwards, "forward_" + layer.Name);
+        BackwardLayer = backwardLayer ?? Copy(layer, !layer.GoBackwards, "backward_" + layer.Name);
+        if (BackwardLayer.GoBackwards == ForwardLayer.GoBackwards)
+            throw new ArgumentException($"Bidirectional '{Name}': expected the backward layer to read the other way (go_backwards {!ForwardLayer.GoBackwards}), got go_backwards {BackwardLayer.GoBackwards}.");
+        if (BackwardLayer.ReturnSequences != ForwardLayer.ReturnSequences)
+            throw new ArgumentException($"Bidirectional '{Name}': expected both layers to agree on return_sequences, got {ForwardLayer.ReturnSequences} and {BackwardLayer.ReturnSequences}.");
+    }
+
+    /// <summary>The layer reading the sequence forwards.</summary>
+    public RecurrentBase ForwardLayer { get; }
+    /// <summary>The layer reading the sequence backwards.</summary>
+    public RecurrentBase BackwardLayer { get; }
+    /// <summary>How the two outputs are combined.</summary>
+    public string MergeMode { get; }
+
+    /// <summary>A fresh layer with the same configuration (no weights), reading in the given direction.</summary>
+    private static RecurrentBase Copy(RecurrentBase layer, bool goBackwards, string name)
+    {
+        var entry = LayerRegistry.Serialize(layer);
+        var config = (JsonObject)entry["config"]!;
+        config["go_backwards"] = goBackwards;
+        config["name"] = name;
+        config.Remove("batch_input_shape"); config.Remove("batch_shape");
+        return (RecurrentBase)ModelConfig.Layer(entry, $"Bidirectional copy of '{layer.Name}'", keepInputShape: false);
+    }
+
+    /// <inheritdoc/>
+    protected internal override IEnumerable<Layer> SubLayers => [ForwardLayer, BackwardLayer];
+
+    /// <inheritdoc/>
+    public override void Build(int?[] inputShape)
+    {
+        if (!ForwardLayer.Built) ForwardLayer.Build(inputShape);
+        if (!BackwardLayer.Built) BackwardLayer.Build(inputShape);
+        base.Build(inputShape);
+    }
+
+    /// <inheritdoc/>
+    protected override Tensor Forward(Tensor x, bool training)
+    {
+        var f = ForwardLayer.Call(x, training);
+        var b = BackwardLayer.Call(x, training);
+        if (ForwardLayer.ReturnSequences)
+        {
+            // A go_backwards layer returns its states in reading order: put them back in time order.
+            int steps = b.Shape[1];
+            b = Ops.Gather(b, Enumerable.Range(0, steps).Reverse().ToArray(), 1);
+        }
+        return MergeMode switch
+        {
+            "concat" => Ops.Concatenate([f, b], -1),
+            "sum" => Ops.Add(f, b),
+            "mul" => Ops.Multiply(f, b),
+            _ => Ops.Multiply(Ops.Add(f, b), 0.5f),
+        };
+    }
+
+    /// <inheritdoc/>
+    public override int?[] ComputeOutputShape(int?[] s)
+    {
+        var shape = ForwardLayer.ComputeOutputShape(s);
+        if (MergeMode == "concat") shape[^1] = 2 * shape[^1]!.Value;
+        return shape;
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        var layer = LayerRegistry.Serialize(ForwardLayer);
+        ((JsonObject)layer["config"]!)["name"] = ForwardLayer.Name.StartsWith("forward_") ? ForwardLayer.Name["forward_".Length..] : ForwardLayer.Name;
+        c["layer"] = layer;
+        c["merge_mode"] = MergeMode;
+        c["backward_layer"] = LayerRegistry.Serialize(BackwardLayer);
+        return c;
+    }
+}
