@@ -175,6 +175,7 @@ public static class LayerRegistry
             return Trainable(r, new Bidirectional(Recurrent("layer"), mergeMode, backward, r.InputShape(), r.Name));
         },
         ["Attention"] = c => { var r = Reader(c, "Attention"); return Trainable(r, new Graft.Layers.Attention.Attention(r.Bool("use_scale", false), r.String("score_mode", "dot")!, r.Float("dropout", 0f), r.NullableLong("seed"), r.Name)); },
+        ["AdditiveAttention"] = c => { var r = Reader(c, "AdditiveAttention"); return Trainable(r, new Graft.Layers.Attention.AdditiveAttention(r.Bool("use_scale", true), r.Float("dropout", 0f), r.NullableLong("seed"), r.Name)); },
         ["Rescaling"] = c => { var r = Reader(c, "Rescaling"); return Trainable(r, new Rescaling(r.Float("scale"), r.Float("offset", 0f), r.InputShape(), r.Name)); },
     };
 

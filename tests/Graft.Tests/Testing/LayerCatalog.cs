@@ -82,6 +82,7 @@ public static class LayerCatalog
         new("Bidirectional_ave_gru", () => new Graft.Layers.Wrappers.Bidirectional(new GRU(2), "ave"), [3, 2]),
         new("TimeDistributed", () => new Graft.Layers.Wrappers.TimeDistributed(new Dense(2, activation: "tanh")), [3, 4]),
         new("Attention", () => new Graft.Layers.Attention.Attention(useScale: true), [3, 4], Inputs: 2),
+        new("AdditiveAttention", () => new Graft.Layers.Attention.AdditiveAttention(), [3, 4], Inputs: 2),
     ];
 
     public static IEnumerable<object[]> Cases => All.Select(e => new object[] { e });
