@@ -12,19 +12,22 @@ public static partial class Ops
     /// through time over the saved gates and cell states.
     /// </summary>
     /// <param name="recurrentMask">Recurrent dropout: h is multiplied by this (N, u) mask before h·U; no gradient flows to it.</param>
-    public static Tensor LstmSequence(Tensor projected, Tensor recurrentKernel, Tensor? recurrentMask, bool goBackwards, bool returnSequences)
+    /// <param name="stepMask">Sequence mask (N, T): at a 0 the sample's state goes through the step unchanged (Keras's masking).</param>
+    public static Tensor LstmSequence(Tensor projected, Tensor recurrentKernel, Tensor? recurrentMask, bool goBackwards, bool returnSequences, Tensor? stepMask = null)
     {
         if (projected.Rank != 3 || recurrentKernel.Rank != 2 || recurrentKernel.Shape[1] != 4 * recurrentKernel.Shape[0] || projected.Shape[2] != recurrentKernel.Shape[1])
             throw new ArgumentException($"LstmSequence: expected projected inputs (N, T, 4u) and a recurrent kernel (u, 4u), got {projected.Shape} and {recurrentKernel.Shape}.");
         int n = projected.Shape[0], steps = projected.Shape[1], units = recurrentKernel.Shape[0];
         if (recurrentMask is not null && (recurrentMask.Rank != 2 || recurrentMask.Shape[0] != n || recurrentMask.Shape[1] != units))
             throw new ArgumentException($"LstmSequence: expected a recurrent mask ({n}, {units}), got {recurrentMask.Shape}.");
+        if (stepMask is not null && (stepMask.Rank != 2 || stepMask.Shape[0] != n || stepMask.Shape[1] != steps))
+            throw new ArgumentException($"LstmSequence: expected a sequence mask ({n}, {steps}), got {stepMask.Shape}.");
         if (steps == 0) throw new ArgumentException($"LstmSequence: expected at least one step, got {projected.Shape}.");
         var backend = projected.Backend;
         var h = Tensor.Empty(Shape.Wrap([steps + 1, n, units]), zero: false);
         var c = Tensor.Empty(Shape.Wrap([steps + 1, n, units]), zero: false);
         var gates = Tensor.Empty(Shape.Wrap([steps, n, 4 * units]), zero: false);
-        backend.LstmForward(projected, recurrentKernel, recurrentMask, goBackwards, h, c, gates);
+        backend.LstmForward(projected, recurrentKernel, recurrentMask, stepMask, goBackwards, h, c, gates);
 
         // Every step's h, (T, N, u) → (N, T, u); or the last one.
         var states = Slice(h, [1, 0, 0], [steps, n, units], [1, 1, 1]);
@@ -43,7 +46,7 @@ public static partial class Ops
             }
             var gp = projected.RequiresGrad ? Tensor.Empty(projected.Shape) : null;
             var gu = recurrentKernel.RequiresGrad ? Tensor.Empty(recurrentKernel.Shape) : null;
-            backend.LstmBackward(recurrentKernel, recurrentMask, goBackwards, h, c, gates, dh, gp, gu);
+            backend.LstmBackward(recurrentKernel, recurrentMask, stepMask, goBackwards, h, c, gates, dh, gp, gu);
             if (gp is not null) projected.AccumulateGrad(gp);
             if (gu is not null) recurrentKernel.AccumulateGrad(gu);
         }, projected, recurrentKernel);

@@ -109,7 +109,32 @@ public abstract class Layer
     public Tensor Call(Tensor inputs, bool training = false)
     {
         if (!Built) Build(BatchShape(inputs.Shape));
-        return Forward(inputs, training);
+        var y = Forward(inputs, training);
+        if (inputs.Mask is null && y.Mask is null) return y;
+        var mask = ComputeMask(inputs, inputs.Mask, y);
+        if (!ReferenceEquals(y, inputs) || mask is not null) y.Mask = mask;
+        return y;
+    }
+
+    /// <summary>
+    /// Whether a sequence mask on the input passes through to the output unchanged (Keras's
+    /// <c>supports_masking</c>): true for layers that work on each step alone (Dense, activations,
+    /// dropout, normalization). A masked input reaching a layer that neither supports nor consumes
+    /// masks is an error, as in Keras 2, rather than a silently different answer.
+    /// </summary>
+    protected internal virtual bool SupportsMasking => false;
+
+    /// <summary>
+    /// The output's mask for an input with <paramref name="mask"/> (Keras's <c>compute_mask</c>):
+    /// by default the same mask when <see cref="SupportsMasking"/>, none when there was none.
+    /// </summary>
+    /// <exception cref="NotSupportedException">A masked input reached a layer that cannot honour the mask.</exception>
+    protected internal virtual Tensor? ComputeMask(Tensor inputs, Tensor? mask, Tensor output)
+    {
+        if (mask is null || SupportsMasking) return mask;
+        throw new NotSupportedException($"{Describe()}: expected an input without a sequence mask, got a masked input (from Embedding(maskZero: true) or Masking upstream); "
+            + "this layer does not support masking. Masks are honoured by Dense, activations, dropout, normalization, TimeDistributed, "
+            + "SimpleRNN/LSTM/GRU, Bidirectional and GlobalAveragePooling1D.");
     }
 
     /// <summary>

@@ -91,4 +91,8 @@ public partial class Model : Layer
 
     /// <inheritdoc/>
     public override JsonObject GetConfig() => _graph is null ? base.GetConfig() : Saving.FunctionalConfig.Serialize(this, _graph);
+
+    /// <inheritdoc/>
+    /// <remarks>A model's output carries whatever mask its last layer gave it.</remarks>
+    protected internal override Tensor? ComputeMask(Tensor inputs, Tensor? mask, Tensor output) => output.Mask;
 }

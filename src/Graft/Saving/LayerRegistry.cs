@@ -175,6 +175,7 @@ public static class LayerRegistry
             return Trainable(r, new Bidirectional(Recurrent("layer"), mergeMode, backward, r.InputShape(), r.Name));
         },
         ["Attention"] = c => { var r = Reader(c, "Attention"); return Trainable(r, new Graft.Layers.Attention.Attention(r.Bool("use_scale", false), r.String("score_mode", "dot")!, r.Float("dropout", 0f), r.NullableLong("seed"), r.Name)); },
+        ["Masking"] = c => { var r = Reader(c, "Masking"); return Trainable(r, new Masking(r.Float("mask_value", 0f), r.InputShape(), r.Name)); },
         ["AdditiveAttention"] = c => { var r = Reader(c, "AdditiveAttention"); return Trainable(r, new Graft.Layers.Attention.AdditiveAttention(r.Bool("use_scale", true), r.Float("dropout", 0f), r.NullableLong("seed"), r.Name)); },
         ["Rescaling"] = c => { var r = Reader(c, "Rescaling"); return Trainable(r, new Rescaling(r.Float("scale"), r.Float("offset", 0f), r.InputShape(), r.Name)); },
     };
@@ -189,6 +190,9 @@ public static class LayerRegistry
 
     /// <summary>Registers (or replaces) the factory for a Keras class name, for custom layers.</summary>
     public static void Register(string className, Func<JsonObject, Layer> fromConfig) => s_factories[className] = fromConfig;
+
+    /// <summary>Removes a registered factory; true when there was one. Built-in classes can be removed too (and registered again).</summary>
+    public static bool Unregister(string className) => s_factories.TryRemove(className, out _);
 
     /// <summary>True when Graft can build layers of this Keras class.</summary>
     public static bool IsKnown(string className) => s_factories.ContainsKey(className);

@@ -64,6 +64,13 @@ public sealed partial class Tensor
     /// <summary>The accumulated gradient of the last <see cref="Backward"/> calls, or null.</summary>
     public Tensor? Grad { get; internal set; }
 
+    /// <summary>
+    /// Which steps of a sequence are real (1) and which are padding (0), shape (batch, steps): Keras's
+    /// <c>_keras_mask</c>. Set by <c>Embedding(maskZero: true)</c> and <c>Masking</c>, carried by the
+    /// layers that support masks, consumed by recurrent layers and <c>GlobalAveragePooling1D</c>.
+    /// </summary>
+    public Tensor? Mask { get; internal set; }
+
     /// <summary>The op that produced this tensor, when it is part of a gradient graph.</summary>
     internal GradNode? Node { get; set; }
 

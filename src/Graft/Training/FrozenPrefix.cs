@@ -30,8 +30,11 @@ internal static class FrozenPrefix
 
         var prefix = layers.Take(frozen).ToArray();
         var top = layers.Skip(frozen).ToArray();
+        var probe = OutputOf(seq, prefix, x[..1]);
+        // A mask depends on each sample's padding; the cache keeps values only, so masked features are re-run.
+        if (probe.Mask is not null) return model.Call;
         long perSample = 1;
-        foreach (var d in OutputOf(seq, prefix, x[..1]).Shape.Dims[1..]) perSample *= d;
+        foreach (var d in probe.Shape.Dims[1..]) perSample *= d;
         long samples = x.Shape[0] + (validation?.X.Shape[0] ?? 0);
         if (perSample * samples > MaxCachedFloats) return model.Call;
 

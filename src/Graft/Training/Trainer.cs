@@ -99,6 +99,8 @@ internal sealed class Trainer(Model model, CompileState state)
     /// <summary>The compiled loss plus every regularization penalty (Keras adds <c>model.losses</c>).</summary>
     private Tensor TotalLoss(Tensor yTrue, Tensor yPred)
     {
+        if (yPred.Mask is not null)
+            throw new NotSupportedException($"{model.Name}: expected an output without a sequence mask, got a masked output (a return_sequences layer fed by a mask); masked losses are not supported by Graft yet. Pool or take the last state before the output.");
         var loss = state.Loss.Call(yTrue, yPred);
         foreach (var penalty in model.RegularizationLosses()) loss = Ops.Add(loss, penalty);
         return loss;

@@ -230,5 +230,12 @@ public class NestedAndCustomTests
             // Any further custom class is named the same way.
             Assert.Matches("Layer class '[A-Za-z0-9_]+'", e.Message);
         }
+        finally
+        {
+            // The registry is process-wide: leave it as the other tests expect it.
+            Assert.True(LayerRegistry.Unregister("QDense"));
+            Assert.True(LayerRegistry.Unregister("QActivation"));
+        }
+        Assert.Throws<NotSupportedException>(() => Graft.Models.Model.Load(file));
     }
 }

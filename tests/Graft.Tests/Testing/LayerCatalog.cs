@@ -71,6 +71,7 @@ public static class LayerCatalog
         new("Minimum", () => new Minimum(), [4], Inputs: 2, Distinct: true),
         new("Concatenate", () => new Concatenate(axis: 1), [2, 3], Inputs: 2),
         new("Embedding", () => new Embedding(6, 3), [4], Ids: 6),
+        new("Masking", () => new Masking(0.25f), [3, 2]),
         new("SimpleRNN", () => new SimpleRNN(3, returnSequences: true), [4, 2]),
         new("LSTM", () => new LSTM(3), [4, 2]),
         new("LSTM_sequences_fused_backwards", () => new LSTM(2, returnSequences: true, goBackwards: true), [3, 2]),

@@ -15,4 +15,7 @@ public sealed class ELU(float alpha = 1f, string? name = null) : Layer(name)
 
     /// <inheritdoc/>
     public override JsonObject GetConfig() { var c = base.GetConfig(); c["alpha"] = Alpha; return c; }
+
+    /// <inheritdoc/>
+    protected internal override bool SupportsMasking => true;
 }

@@ -23,4 +23,7 @@ public sealed class LeakyReLU : Layer
 
     /// <inheritdoc/>
     public override JsonObject GetConfig() { var c = base.GetConfig(); c["negative_slope"] = NegativeSlope; return c; }
+
+    /// <inheritdoc/>
+    protected internal override bool SupportsMasking => true;
 }

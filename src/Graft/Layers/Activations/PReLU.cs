@@ -64,4 +64,7 @@ public sealed class PReLU : Layer
         c["shared_axes"] = SharedAxes.Length == 0 ? null : new JsonArray(SharedAxes.Select(a => (JsonNode)a).ToArray());
         return c;
     }
+
+    /// <inheritdoc/>
+    protected internal override bool SupportsMasking => true;
 }

@@ -35,4 +35,7 @@ public sealed class ReLU : Layer
         c["max_value"] = MaxValue; c["negative_slope"] = NegativeSlope; c["threshold"] = Threshold;
         return c;
     }
+
+    /// <inheritdoc/>
+    protected internal override bool SupportsMasking => true;
 }

@@ -23,4 +23,7 @@ public sealed class Activation : Layer
 
     /// <inheritdoc/>
     public override JsonObject GetConfig() { var c = base.GetConfig(); c["activation"] = Function.Name; return c; }
+
+    /// <inheritdoc/>
+    protected internal override bool SupportsMasking => true;
 }

@@ -103,4 +103,7 @@ public sealed class Dense : Layer
         c["bias_constraint"] = Graft.Saving.KerasObjects.Serialize(BiasConstraint);
         return c;
     }
+
+    /// <inheritdoc/>
+    protected internal override bool SupportsMasking => true;
 }

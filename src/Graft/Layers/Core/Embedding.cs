@@ -21,20 +21,22 @@ public sealed class Embedding : Layer
     /// <param name="embeddingsInitializer">Default uniform in ±0.05.</param>
     /// <param name="embeddingsRegularizer">Penalty, or null.</param>
     /// <param name="embeddingsConstraint">Projection, or null.</param>
-    /// <param name="maskZero">Id 0 as padding; masks are not propagated yet, so true is refused.</param>
+    /// <param name="maskZero">Id 0 is padding: the output carries a mask (id ≠ 0) that recurrent layers and GlobalAveragePooling1D honour.</param>
     /// <param name="inputShape">Shape of one sample (sequence length).</param>
     /// <param name="name">Layer name.</param>
     public Embedding(int inputDim, int outputDim, Initializer? embeddingsInitializer = null, Regularizer? embeddingsRegularizer = null,
         Constraint? embeddingsConstraint = null, bool maskZero = false, int[]? inputShape = null, string? name = null) : base(name, inputShape)
     {
         if (inputDim <= 0 || outputDim <= 0) throw new ArgumentOutOfRangeException(nameof(inputDim), $"Embedding: expected input_dim and output_dim > 0, got {inputDim} and {outputDim}.");
-        if (maskZero) throw new NotSupportedException($"Layer class 'Embedding' (layer '{name ?? "embedding"}'): mask_zero=True is not supported by Graft yet (masks are not propagated).");
+        MaskZero = maskZero;
         InputDim = inputDim; OutputDim = outputDim;
         EmbeddingsInitializer = embeddingsInitializer ?? new RandomUniform();
         EmbeddingsRegularizer = embeddingsRegularizer; EmbeddingsConstraint = embeddingsConstraint;
         if (inputShape is not null) Build([null, .. inputShape.Select(d => d < 0 ? null : (int?)d)]);
     }
 
+    /// <summary>Whether id 0 marks padding (the output carries a mask).</summary>
+    public bool MaskZero { get; }
     /// <summary>Vocabulary size.</summary>
     public int InputDim { get; }
     /// <summary>Vector size.</summary>
@@ -66,11 +68,16 @@ public sealed class Embedding : Layer
             idx[i] = (int)v;
         }
         var rows = Ops.Gather(_embeddings!.Value, idx, 0);
-        return Ops.Reshape(rows, [.. ids.Shape.Dims, OutputDim]);
+        var y = Ops.Reshape(rows, [.. ids.Shape.Dims, OutputDim]);
+        if (MaskZero) y.Mask = Tensor.FromArray(Array.ConvertAll(idx, i => i != 0 ? 1f : 0f), ids.Shape.ToArray());
+        return y;
     }
 
     /// <inheritdoc/>
     public override int?[] ComputeOutputShape(int?[] s) => [.. s, OutputDim];
+
+    /// <inheritdoc/>
+    protected internal override Tensor? ComputeMask(Tensor inputs, Tensor? mask, Tensor output) => output.Mask;
 
     /// <inheritdoc/>
     public override JsonObject GetConfig()
@@ -80,7 +87,7 @@ public sealed class Embedding : Layer
         c["embeddings_initializer"] = EmbeddingsInitializer.Serialize();
         c["embeddings_regularizer"] = Graft.Saving.KerasObjects.Serialize(EmbeddingsRegularizer);
         c["embeddings_constraint"] = Graft.Saving.KerasObjects.Serialize(EmbeddingsConstraint);
-        c["mask_zero"] = false;
+        c["mask_zero"] = MaskZero;
         return c;
     }
 }

@@ -36,4 +36,7 @@ public sealed class InputLayer : Layer
         ["batch_shape"] = new JsonArray([null, .. Shape.Select(d => d < 0 ? null : (JsonNode)d)]),
         ["dtype"] = "float32", ["sparse"] = false, ["name"] = Name,
     };
+
+    /// <inheritdoc/>
+    protected internal override bool SupportsMasking => true;
 }

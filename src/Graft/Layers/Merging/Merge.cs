@@ -16,6 +16,8 @@ public abstract class Merge : Layer
     {
         if (inputs.Count < 2) throw new ArgumentException($"{Describe()}: expected at least 2 inputs, got {inputs.Count}.");
         if (!Built) Build(BatchShape(inputs[0].Shape));
+        if (inputs.Any(x => x.Mask is not null))
+            throw new NotSupportedException($"{Describe()}: expected inputs without sequence masks, got a masked input (from Embedding(maskZero: true) or Masking upstream); merge and attention layers do not honour masks in Graft yet.");
         Training = training;
         return Combine(inputs);
     }

@@ -131,4 +131,7 @@ public sealed class BatchNormalization : Layer
         c["beta_constraint"] = Graft.Saving.KerasObjects.Serialize(BetaConstraint); c["gamma_constraint"] = Graft.Saving.KerasObjects.Serialize(GammaConstraint);
         return c;
     }
+
+    /// <inheritdoc/>
+    protected internal override bool SupportsMasking => true;
 }

@@ -64,4 +64,7 @@ public sealed class LayerNormalization : Layer
         c["beta_initializer"] = BetaInitializer.Serialize(); c["gamma_initializer"] = GammaInitializer.Serialize();
         return c;
     }
+
+    /// <inheritdoc/>
+    protected internal override bool SupportsMasking => true;
 }

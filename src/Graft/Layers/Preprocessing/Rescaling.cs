@@ -21,4 +21,7 @@ public sealed class Rescaling(float scale, float offset = 0f, int[]? inputShape 
 
     /// <inheritdoc/>
     public override JsonObject GetConfig() { var c = base.GetConfig(); c["scale"] = Scale; c["offset"] = Offset; return c; }
+
+    /// <inheritdoc/>
+    protected internal override bool SupportsMasking => true;
 }

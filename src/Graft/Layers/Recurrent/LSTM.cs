@@ -33,9 +33,9 @@ public sealed class LSTM(int units, string activation = "tanh", string recurrent
     }
 
     /// <summary>Keras's default activations run as one fused kernel (<see cref="Ops.LstmSequence"/>); others step by step.</summary>
-    private protected override Tensor? FusedSequence(Tensor projected, Tensor? recurrentMask) =>
+    private protected override Tensor? FusedSequence(Tensor projected, Tensor? recurrentMask, Tensor? stepMask) =>
         Activation.Name == "tanh" && RecurrentActivation.Name == "sigmoid"
-            ? Ops.LstmSequence(projected, RecurrentVar!.Value, recurrentMask, GoBackwards, ReturnSequences)
+            ? Ops.LstmSequence(projected, RecurrentVar!.Value, recurrentMask, GoBackwards, ReturnSequences, stepMask)
             : null;
 
     private protected override Tensor[] Step(Tensor x, Tensor[] state, Tensor? mask)

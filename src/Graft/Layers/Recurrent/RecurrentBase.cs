@@ -106,12 +106,15 @@ public abstract class RecurrentBase : Layer
         if (x.Rank != 3 || x.Shape[2] != KernelVar!.Shape[0])
             throw new ArgumentException($"{Describe()}: expected input (batch, steps, {KernelVar!.Shape[0]}), got shape {x.Shape}.");
         int n = x.Shape[0], steps = x.Shape[1];
+        var stepMask = x.Mask;
+        if (stepMask is not null && (stepMask.Rank != 2 || stepMask.Shape[0] != n || stepMask.Shape[1] != steps))
+            throw new ArgumentException($"{Describe()}: expected a sequence mask ({n}, {steps}), got {stepMask.Shape}.");
         if (training && Dropout > 0)
             x = Ops.Dropout(x, Dropout, Ops.DropoutMask([n, 1, x.Shape[2]], Dropout));
         Tensor? recMask = training && RecurrentDropout > 0
             ? Ops.Multiply(Ops.DropoutMask([n, Units], RecurrentDropout), 1f / (1f - RecurrentDropout)) : null;
         var projected = Ops.MatMulAdd(x, KernelVar.Value, InputBias);      // (N, T, gates·units)
-        if (FusedSequence(projected, recMask) is { } fused) return fused;
+        if (FusedSequence(projected, recMask, stepMask) is { } fused) return fused;
         var state = Enumerable.Range(0, StateCount).Select(_ => Tensor.Zeros(n, Units)).ToArray();
         var outputs = new List<Tensor>(ReturnSequences ? steps : 0);
         int width = Gates * Units;
@@ -119,14 +122,25 @@ public abstract class RecurrentBase : Layer
         {
             int t = GoBackwards ? steps - 1 - s : s;
             var xt = Ops.Reshape(Ops.Slice(projected, [0, t, 0], [n, 1, width], [1, 1, 1]), n, width);
-            state = Step(xt, state, recMask);
+            var next = Step(xt, state, recMask);
+            if (stepMask is not null)
+            {
+                // A padding step leaves the state as it was (and repeats the last output), as in Keras.
+                var keep = Ops.Slice(stepMask, [0, t], [n, 1], [1, 1]);
+                var skip = Ops.Subtract(Tensor.Scalar(1f), keep);
+                next = next.Select((s1, i) => Ops.Add(Ops.Multiply(s1, keep), Ops.Multiply(state[i], skip))).ToArray();
+            }
+            state = next;
             if (ReturnSequences) outputs.Add(state[0]);
         }
         return ReturnSequences ? Ops.Stack(outputs, 1) : state[0];
     }
 
     /// <summary>The whole recurrence as one fused op, where the layer has one for its configuration; else null (unrolled in ops).</summary>
-    private protected virtual Tensor? FusedSequence(Tensor projected, Tensor? recurrentMask) => null;
+    private protected virtual Tensor? FusedSequence(Tensor projected, Tensor? recurrentMask, Tensor? stepMask) => null;
+
+    /// <inheritdoc/>
+    protected internal override Tensor? ComputeMask(Tensor inputs, Tensor? mask, Tensor output) => ReturnSequences ? mask : null;
 
     /// <summary>Columns <c>k·units … (k+1)·units</c> of a (N, gates·units) tensor: one gate's part.</summary>
     private protected Tensor Gate(Tensor z, int k) => Ops.Slice(z, [0, k * Units], [z.Shape[0], Units], [1, 1]);

@@ -51,4 +51,7 @@ public sealed class Dropout : Layer
         c["noise_shape"] = NoiseShape is null ? null : new JsonArray(NoiseShape.Select(d => (JsonNode)d).ToArray());
         return c;
     }
+
+    /// <inheritdoc/>
+    protected internal override bool SupportsMasking => true;
 }

@@ -33,4 +33,7 @@ public sealed class GaussianNoise : Layer
 
     /// <inheritdoc/>
     public override JsonObject GetConfig() { var c = base.GetConfig(); c["stddev"] = Stddev; c["seed"] = Seed; return c; }
+
+    /// <inheritdoc/>
+    protected internal override bool SupportsMasking => true;
 }

@@ -85,6 +85,9 @@ public sealed class Bidirectional : Layer
     }
 
     /// <inheritdoc/>
+    protected internal override Tensor? ComputeMask(Tensor inputs, Tensor? mask, Tensor output) => ForwardLayer.ReturnSequences ? mask : null;
+
+    /// <inheritdoc/>
     public override int?[] ComputeOutputShape(int?[] s)
     {
         var shape = ForwardLayer.ComputeOutputShape(s);

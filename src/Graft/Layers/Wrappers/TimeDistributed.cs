@@ -38,4 +38,7 @@ public sealed class TimeDistributed(Layer layer, string? name = null) : Layer(na
 
     /// <inheritdoc/>
     public override JsonObject GetConfig() { var c = base.GetConfig(); c["layer"] = Graft.Saving.LayerRegistry.Serialize(Layer); return c; }
+
+    /// <inheritdoc/>
+    protected internal override bool SupportsMasking => true;
 }

@@ -9,7 +9,7 @@ namespace Graft.Tensors.Backends;
 /// </summary>
 internal sealed unsafe partial class CpuBackend
 {
-    public void LstmForward(Tensor p, Tensor u, Tensor? mask, bool goBackwards, Tensor h, Tensor c, Tensor gates)
+    public void LstmForward(Tensor p, Tensor u, Tensor? mask, Tensor? stepMask, bool goBackwards, Tensor h, Tensor c, Tensor gates)
     {
         int n = p.Shape[0], steps = p.Shape[1], units = u.Shape[0], width = 4 * units;
         var hm = mask is null ? null : new float[n * units];
@@ -41,12 +41,18 @@ internal sealed unsafe partial class CpuBackend
                     TensorPrimitives.FusedMultiplyAdd(zr[..units], zr.Slice(2 * units, units), cr, cr);
                     TensorPrimitives.Tanh(cr, hr);
                     TensorPrimitives.Multiply(hr, zr[(3 * units)..], hr);
+                    if (stepMask is not null && stepMask.Data[r * steps + t] == 0f)
+                    {
+                        // A padding step: the state goes through unchanged.
+                        new ReadOnlySpan<float>(cPrev + (long)r * units, units).CopyTo(cr);
+                        new ReadOnlySpan<float>(hPrev + (long)r * units, units).CopyTo(hr);
+                    }
                 }
             }
         }
     }
 
-    public void LstmBackward(Tensor u, Tensor? mask, bool goBackwards, Tensor h, Tensor c, Tensor gates, Tensor dh, Tensor? gp, Tensor? gu)
+    public void LstmBackward(Tensor u, Tensor? mask, Tensor? stepMask, bool goBackwards, Tensor h, Tensor c, Tensor gates, Tensor dh, Tensor? gp, Tensor? gu)
     {
         int steps = dh.Shape[0], n = dh.Shape[1], units = u.Shape[0], width = 4 * units;
         var dhCarry = new float[n * units];   // gradient reaching h from the next step
@@ -54,6 +60,7 @@ internal sealed unsafe partial class CpuBackend
         var dz = new float[n * width];
         var hm = mask is null ? null : new float[n * units];
         var tc = new float[units];
+        var held = stepMask is null ? null : new float[n * units];   // carries of padding rows, kept across the GEMM
         fixed (float* pu = u.Data, ph = h.Data, pc = c.Data, pg = gates.Data, pdh = dh.Data, pcarry = dhCarry, pdz = dz, pm = hm)
         fixed (float* pgp = gp is null ? null : gp.Data, pgu = gu is null ? null : gu.Data)
         {
@@ -70,6 +77,13 @@ internal sealed unsafe partial class CpuBackend
                     var dcr = dc.AsSpan(r * units, units);
                     var cPrev = new ReadOnlySpan<float>(pc + ((long)s * n + r) * units, units);
                     var dzr = dz.AsSpan(r * width, width);
+                    if (held is not null && stepMask!.Data[r * steps + t] == 0f)
+                    {
+                        // h and c went through this step unchanged: their gradients go straight to the previous step.
+                        dzr.Clear();
+                        dhr.CopyTo(held.AsSpan(r * units, units));
+                        continue;
+                    }
                     TensorPrimitives.Tanh(new ReadOnlySpan<float>(pc + ((long)(s + 1) * n + r) * units, units), tc);
                     for (int j = 0; j < units; j++)
                     {
@@ -94,6 +108,9 @@ internal sealed unsafe partial class CpuBackend
                 if (pgu is not null) Gemm.Multiply(units, width, n, hIn, 1, units, pdz, width, 1, pgu, width, accumulate: true);
                 Gemm.Multiply(n, units, width, pdz, width, 1, pu, 1, width, pcarry, units, accumulate: false);
                 if (mask is not null) TensorPrimitives.Multiply(dhCarry, mask.Data, dhCarry);
+                if (held is not null)
+                    for (int r = 0; r < n; r++)
+                        if (stepMask!.Data[r * steps + t] == 0f) held.AsSpan(r * units, units).CopyTo(dhCarry.AsSpan(r * units, units));
             }
         }
     }
