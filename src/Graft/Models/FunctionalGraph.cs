@@ -60,7 +60,7 @@ internal sealed class FunctionalGraph
         int?[] shape;
         if (layer is Merge merge)
         {
-            if (!layer.Built) layer.Build(inputs[0].Shape);
+            if (!layer.Built) merge.Build(inputs.Select(i => i.Shape).ToList());
             shape = merge.ComputeOutputShape(inputs.Select(i => i.Shape).ToList());
         }
         else

@@ -175,6 +175,23 @@ public static class LayerRegistry
             return Trainable(r, new Bidirectional(Recurrent("layer"), mergeMode, backward, r.InputShape(), r.Name));
         },
         ["Attention"] = c => { var r = Reader(c, "Attention"); return Trainable(r, new Graft.Layers.Attention.Attention(r.Bool("use_scale", false), r.String("score_mode", "dot")!, r.Float("dropout", 0f), r.NullableLong("seed"), r.Name)); },
+        ["MultiHeadAttention"] = c =>
+        {
+            var r = Reader(c, "MultiHeadAttention");
+            if (c["attention_axes"] is JsonArray axes && !(axes.Count == 1 && (int)ConfigReader.Num(axes[0]!) is 1 or -2))
+                throw new NotSupportedException($"MultiHeadAttention '{r.Name}': expected attention_axes null (attention over the steps of (batch, steps, features)), got {axes.ToJsonString()}.");
+            int? outputShape = c["output_shape"] switch
+            {
+                null => null,
+                JsonArray { Count: 1 } a => (int)ConfigReader.Num(a[0]!),
+                JsonArray a => throw new NotSupportedException($"MultiHeadAttention '{r.Name}': expected output_shape of one axis, got {a.ToJsonString()}."),
+                var n => (int)ConfigReader.Num(n),
+            };
+            int keyDim = r.Int("key_dim");
+            int? valueDim = c["value_dim"] is null ? null : r.Int("value_dim");
+            return Trainable(r, new Graft.Layers.Attention.MultiHeadAttention(r.Int("num_heads"), keyDim, valueDim, r.Float("dropout", 0f), r.Bool("use_bias", true),
+                outputShape, r.Initializer("kernel_initializer"), r.Initializer("bias_initializer"), r.NullableLong("seed"), r.Name));
+        },
         ["Masking"] = c => { var r = Reader(c, "Masking"); return Trainable(r, new Masking(r.Float("mask_value", 0f), r.InputShape(), r.Name)); },
         ["AdditiveAttention"] = c => { var r = Reader(c, "AdditiveAttention"); return Trainable(r, new Graft.Layers.Attention.AdditiveAttention(r.Bool("use_scale", true), r.Float("dropout", 0f), r.NullableLong("seed"), r.Name)); },
         ["Rescaling"] = c => { var r = Reader(c, "Rescaling"); return Trainable(r, new Rescaling(r.Float("scale"), r.Float("offset", 0f), r.InputShape(), r.Name)); },

@@ -48,4 +48,61 @@ public class AttentionTests
         var expected = Reference(qd, vd, vd, n, tq, tv, d, (qi, kj) => Enumerable.Range(0, d).Sum(c => (double)qd[qi * d + c] * vd[kj * d + c]));
         Testing.Assertions.Close(expected, y, 1e-5f);
     }
+
+    [Fact]
+    public void MultiHeadAttentionMatchesItsFormula()
+    {
+        int n = 2, tq = 3, tv = 4, dq = 5, dv = 6, heads = 2, keyDim = 3, valueDim = 2, dOut = 4;
+        var g = new Generator(6);
+        var (q, v) = (Tensor.RandomNormal([n, tq, dq], generator: g), Tensor.RandomNormal([n, tv, dv], generator: g));
+        var layer = new MultiHeadAttention(heads, keyDim, valueDim, outputShape: dOut, biasInitializer: new Graft.Initializers.RandomNormal(0f, 0.5f));
+        var y = layer.Call([q, v]);
+        Assert.Equal([n, tq, dOut], y.Shape.ToArray());
+        var w = layer.Weights.Select(x => x.Value.ToArray()).ToArray();   // wq bq wk bk wv bv wo bo
+        Assert.Equal(["query/kernel", "query/bias", "key/kernel", "key/bias", "value/kernel", "value/bias", "attention_output/kernel", "attention_output/bias"],
+            layer.Weights.Select(x => x.Path[(x.Path.IndexOf('/') + 1)..]));
+        float[] qd = q.ToArray(), vd = v.ToArray();
+        // x (row of d) · W (d, heads, dim) + b (heads, dim), head h, component c
+        double Proj(float[] x, int row, int d, float[] kernel, float[] bias, int h, int dim, int c) =>
+            bias[h * dim + c] + Enumerable.Range(0, d).Sum(i => (double)x[row * d + i] * kernel[(i * heads + h) * dim + c]);
+        var expected = new float[n * tq * dOut];
+        for (int b = 0; b < n; b++)
+            for (int i = 0; i < tq; i++)
+            {
+                var headOut = new double[heads, valueDim];
+                for (int h = 0; h < heads; h++)
+                {
+                    var scores = Enumerable.Range(0, tv).Select(j => Enumerable.Range(0, keyDim).Sum(c =>
+                        Proj(qd, b * tq + i, dq, w[0], w[1], h, keyDim, c) * Proj(vd, b * tv + j, dv, w[2], w[3], h, keyDim, c)) / Math.Sqrt(keyDim)).ToArray();
+                    var a = Softmax(scores);
+                    for (int c = 0; c < valueDim; c++)
+                        headOut[h, c] = Enumerable.Range(0, tv).Sum(j => a[j] * Proj(vd, b * tv + j, dv, w[4], w[5], h, valueDim, c));
+                }
+                for (int o = 0; o < dOut; o++)
+                {
+                    double s = w[7][o];
+                    for (int h = 0; h < heads; h++)
+                        for (int c = 0; c < valueDim; c++) s += headOut[h, c] * w[6][(h * valueDim + c) * dOut + o];
+                    expected[(b * tq + i) * dOut + o] = (float)s;
+                }
+            }
+        Testing.Assertions.Close(expected, y, 1e-4f);
+    }
+
+    [Fact]
+    public void MultiHeadSelfAttentionInAFunctionalModelSavesAndLoads()
+    {
+        var x = Keras.Input([4, 6]);
+        var attended = new MultiHeadAttention(3, 2, name: "mha").Call([x, x]);
+        var model = new Graft.Models.Model(x, new Graft.Layers.Pooling.GlobalAveragePooling1D().Call(new Graft.Layers.Merging.Add().Call([x, attended])));
+        string path = Path.Combine(Path.GetTempPath(), $"graft-{Guid.NewGuid():N}.keras");
+        try
+        {
+            model.Save(path);
+            var loaded = Graft.Models.Model.Load(path);
+            var input = Tensor.RandomNormal([2, 4, 6], generator: new Generator(1));
+            Assert.Equal(model.Predict(input).ToArray(), loaded.Predict(input).ToArray());
+        }
+        finally { File.Delete(path); }
+    }
 }

@@ -84,6 +84,7 @@ public static class LayerCatalog
         new("TimeDistributed", () => new Graft.Layers.Wrappers.TimeDistributed(new Dense(2, activation: "tanh")), [3, 4]),
         new("Attention", () => new Graft.Layers.Attention.Attention(useScale: true), [3, 4], Inputs: 2),
         new("AdditiveAttention", () => new Graft.Layers.Attention.AdditiveAttention(), [3, 4], Inputs: 2),
+        new("MultiHeadAttention", () => new Graft.Layers.Attention.MultiHeadAttention(2, 3, valueDim: 2, outputShape: 5), [3, 4], Inputs: 2),
     ];
 
     public static IEnumerable<object[]> Cases => All.Select(e => new object[] { e });

@@ -15,7 +15,7 @@ public abstract class Merge : Layer
     public Tensor Call(IReadOnlyList<Tensor> inputs, bool training = false)
     {
         if (inputs.Count < 2) throw new ArgumentException($"{Describe()}: expected at least 2 inputs, got {inputs.Count}.");
-        if (!Built) Build(BatchShape(inputs[0].Shape));
+        if (!Built) Build(inputs.Select(x => BatchShape(x.Shape)).ToList());
         if (inputs.Any(x => x.Mask is not null))
             throw new NotSupportedException($"{Describe()}: expected inputs without sequence masks, got a masked input (from Embedding(maskZero: true) or Masking upstream); merge and attention layers do not honour masks in Graft yet.");
         Training = training;
@@ -31,6 +31,9 @@ public abstract class Merge : Layer
         if (inputs.Count < 2) throw new ArgumentException($"{Describe()}: expected at least 2 inputs, got {inputs.Count}.");
         return Models.FunctionalGraph.Record(this, inputs.ToArray(), training);
     }
+
+    /// <summary>Creates the weights for these input shapes; by default from the first one's.</summary>
+    public virtual void Build(IReadOnlyList<int?[]> inputShapes) => Build(inputShapes[0]);
 
     /// <summary>The combination rule.</summary>
     protected abstract Tensor Combine(IReadOnlyList<Tensor> inputs);

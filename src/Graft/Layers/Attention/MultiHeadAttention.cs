@@ -1,0 +1,128 @@
+using System.Text.Json.Nodes;
+using Graft.Autograd;
+using Graft.Initializers;
+using Graft.Layers.Merging;
+using Graft.Tensors;
+
+namespace Graft.Layers.Attention;
+
+/// <summary>
+/// Multi-head scaled dot-product attention (Keras's <c>layers.MultiHeadAttention</c>), called on
+/// [query (N, Tq, dq), value (N, Tv, dv)] or [query, value, key]; self-attention is
+/// <c>mha.Call([x, x])</c>. Each head projects query and key to <see cref="KeyDim"/> and value to
+/// <see cref="ValueDim"/>, attends with softmax(q·kᵀ/√keyDim), and the heads are projected back to
+/// dq (or <c>outputShape</c>). Weights in Keras's order and shapes: query, key and value kernels
+/// (d, heads, dim) with biases (heads, dim), then the output kernel (heads, valueDim, out) and bias (out).
+/// </summary>
+public sealed class MultiHeadAttention : Merge
+{
+    private Variable? _wq, _bq, _wk, _bk, _wv, _bv, _wo, _bo;
+    private readonly Generator? _generator;
+
+    /// <param name="numHeads">Number of heads.</param>
+    /// <param name="keyDim">Size of each head for query and key.</param>
+    /// <param name="valueDim">Size of each head for value (default keyDim).</param>
+    /// <param name="dropout">Dropout on the attention weights, training only.</param>
+    /// <param name="useBias">Whether the projections have biases.</param>
+    /// <param name="outputShape">Size of the output's last axis (default: the query's).</param>
+    /// <param name="kernelInitializer">Default glorot_uniform.</param>
+    /// <param name="biasInitializer">Default zeros.</param>
+    /// <param name="seed">Seed for the dropout mask.</param>
+    /// <param name="name">Layer name.</param>
+    public MultiHeadAttention(int numHeads, int keyDim, int? valueDim = null, float dropout = 0f, bool useBias = true, int? outputShape = null,
+        Initializer? kernelInitializer = null, Initializer? biasInitializer = null, long? seed = null, string? name = null) : base(name)
+    {
+        if (numHeads <= 0 || keyDim <= 0 || valueDim <= 0)
+            throw new ArgumentOutOfRangeException(nameof(numHeads), $"MultiHeadAttention: expected num_heads, key_dim and value_dim > 0, got {numHeads}, {keyDim} and {valueDim}.");
+        if (!(dropout >= 0 && dropout < 1)) throw new ArgumentOutOfRangeException(nameof(dropout), $"MultiHeadAttention: expected dropout in [0, 1), got {dropout}.");
+        NumHeads = numHeads; KeyDim = keyDim; ValueDim = valueDim ?? keyDim; Dropout = dropout; UseBias = useBias; OutputShape = outputShape;
+        KernelInitializer = kernelInitializer ?? new GlorotUniform();
+        BiasInitializer = biasInitializer ?? new Zeros();
+        if (seed is { } s) _generator = new Generator(s);
+    }
+
+    /// <summary>Number of heads.</summary>
+    public int NumHeads { get; }
+    /// <summary>Per-head size of query and key.</summary>
+    public int KeyDim { get; }
+    /// <summary>Per-head size of value.</summary>
+    public int ValueDim { get; }
+    /// <summary>Dropout on the attention weights.</summary>
+    public float Dropout { get; }
+    /// <summary>Whether the projections have biases.</summary>
+    public bool UseBias { get; }
+    /// <summary>Output size, or null for the query's.</summary>
+    public int? OutputShape { get; }
+    /// <summary>Kernel initializer.</summary>
+    public Initializer KernelInitializer { get; }
+    /// <summary>Bias initializer.</summary>
+    public Initializer BiasInitializer { get; }
+
+    /// <inheritdoc/>
+    protected internal override bool TrainingMatchesInference => Dropout == 0;
+
+    private static int Features(int?[] shape, string what, string subject) =>
+        shape.Length == 3 && shape[2] is int d ? d : throw new ArgumentException($"{subject}: expected a {what} (batch, steps, features) with known features, got {FormatShape(shape)}.");
+
+    /// <inheritdoc/>
+    public override void Build(int?[] inputShape) => Build([inputShape, inputShape]);
+
+    /// <inheritdoc/>
+    public override void Build(IReadOnlyList<int?[]> shapes)
+    {
+        int dq = Features(shapes[0], "query", Describe());
+        int dv = Features(shapes.Count > 1 ? shapes[1] : shapes[0], "value", Describe());
+        int dk = shapes.Count > 2 ? Features(shapes[2], "key", Describe()) : dv;
+        (Variable, Variable?) Projection(string part, int input, int dim) => (
+            AddWeight($"{part}/kernel", [input, NumHeads, dim], KernelInitializer),
+            UseBias ? AddWeight($"{part}/bias", [NumHeads, dim], BiasInitializer) : null);
+        (_wq, _bq) = Projection("query", dq, KeyDim);
+        (_wk, _bk) = Projection("key", dk, KeyDim);
+        (_wv, _bv) = Projection("value", dv, ValueDim);
+        int dOut = OutputShape ?? dq;
+        _wo = AddWeight("attention_output/kernel", [NumHeads, ValueDim, dOut], KernelInitializer);
+        _bo = UseBias ? AddWeight("attention_output/bias", [dOut], BiasInitializer) : null;
+        base.Build(shapes[0]);
+    }
+
+    /// <summary>(N, T, d) · (d, heads, dim) + (heads, dim) → (N, heads, T, dim).</summary>
+    private static Tensor Project(Tensor x, Variable w, Variable? b, int heads, int dim)
+    {
+        var flat = Ops.MatMulAdd(x, Ops.Reshape(w.Value, w.Shape[0], heads * dim), b is null ? null : Ops.Reshape(b.Value, heads * dim));
+        return Ops.Permute(Ops.Reshape(flat, x.Shape[0], x.Shape[1], heads, dim), 0, 2, 1, 3);
+    }
+
+    /// <inheritdoc/>
+    protected override Tensor Combine(IReadOnlyList<Tensor> xs)
+    {
+        if (xs.Count is not (2 or 3)) throw new ArgumentException($"{Describe()}: expected [query, value] or [query, value, key], got {xs.Count} inputs.");
+        var (q, v) = (xs[0], xs[1]);
+        var k = xs.Count == 3 ? xs[2] : v;
+        if (q.Rank != 3 || v.Rank != 3 || k.Rank != 3 || q.Shape[0] != v.Shape[0] || k.Shape[1] != v.Shape[1]
+            || q.Shape[2] != _wq!.Shape[0] || k.Shape[2] != _wk!.Shape[0] || v.Shape[2] != _wv!.Shape[0])
+            throw new ArgumentException($"{Describe()}: expected query (N, Tq, {_wq!.Shape[0]}), value (N, Tv, {_wv!.Shape[0]}) and key (N, Tv, {_wk!.Shape[0]}), got {q.Shape}, {v.Shape} and {k.Shape}.");
+        int n = q.Shape[0], tq = q.Shape[1];
+        // Keras scales the projected query by 1/√keyDim before the product.
+        var qh = Ops.Multiply(Project(q, _wq, _bq, NumHeads, KeyDim), 1f / MathF.Sqrt(KeyDim));
+        var kh = Project(k, _wk, _bk, NumHeads, KeyDim);
+        var vh = Project(v, _wv!, _bv, NumHeads, ValueDim);
+        var weights = Ops.Softmax(Ops.MatMul(qh, kh, transposeB: true));            // (N, heads, Tq, Tv)
+        if (Training && Dropout > 0) weights = Ops.Dropout(weights, Dropout, Ops.DropoutMask(weights.Shape.ToArray(), Dropout, _generator));
+        var heads = Ops.Permute(Ops.MatMul(weights, vh), 0, 2, 1, 3);              // (N, Tq, heads, valueDim)
+        var flat = Ops.Reshape(heads, n, tq, NumHeads * ValueDim);
+        return Ops.MatMulAdd(flat, Ops.Reshape(_wo!.Value, NumHeads * ValueDim, _wo.Shape[2]), _bo?.Value);
+    }
+
+    /// <inheritdoc/>
+    public override int?[] ComputeOutputShape(IReadOnlyList<int?[]> shapes) => [shapes[0][0], shapes[0][1], OutputShape ?? shapes[0][2]];
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["num_heads"] = NumHeads; c["key_dim"] = KeyDim; c["value_dim"] = ValueDim; c["dropout"] = Dropout; c["use_bias"] = UseBias;
+        c["output_shape"] = OutputShape; c["attention_axes"] = null;
+        c["kernel_initializer"] = KernelInitializer.Serialize(); c["bias_initializer"] = BiasInitializer.Serialize();
+        return c;
+    }
+}
