@@ -63,6 +63,16 @@ internal sealed class FunctionalGraph
             if (!layer.Built) merge.Build(inputs.Select(i => i.Shape).ToList());
             shape = merge.ComputeOutputShape(inputs.Select(i => i.Shape).ToList());
         }
+        else if (layer is Layers.Recurrent.RecurrentBase rnn)
+        {
+            // The sequence, then any initial states.
+            if (!layer.Built) layer.Build(inputs[0].Shape);
+            var shapes = rnn.ComputeOutputShapes(inputs[0].Shape);
+            var rnnNode = new Node(layer, inputs, training, layer.SymbolicCalls++);
+            rnnNode.Outputs = shapes.Select((s, i) => new SymbolicTensor(s, rnnNode, i)).ToArray();
+            layer.InboundNodes.Add(rnnNode);
+            return rnnNode.Output;
+        }
         else
         {
             if (inputs.Length != 1) throw new ArgumentException($"{layer.Describe()}: expected one input, got {inputs.Length}.");
@@ -86,7 +96,12 @@ internal sealed class FunctionalGraph
             if (n.Layer is InputLayer) continue;
             bool t = n.Training ?? training;
             var args = n.Inputs.Select(i => values[i]).ToList();
-            values[n.Output] = n.Layer is Merge m ? m.Call(args, t) : n.Layer.Call(args[0], t);
+            if (n.Layer is Layers.Recurrent.RecurrentBase rnn)
+            {
+                var outs = rnn.CallWithStates(args[0], args.Count > 1 ? args.Skip(1).ToArray() : null, t);
+                for (int i = 0; i < n.Outputs.Length; i++) values[n.Outputs[i]] = outs[i];
+            }
+            else values[n.Output] = n.Layer is Merge m ? m.Call(args, t) : n.Layer.Call(args[0], t);
         }
         return Outputs.Select(o => values[o]).ToArray();
     }

@@ -22,9 +22,10 @@ public partial class Model
             foreach (var node in graph.Nodes)
             {
                 bool first = seen.Add(node.Layer);
-                rows.Add(($"{node.Layer.Name} ({node.Layer.ClassName})", FormatShape(node.Output.Shape),
+                string shapes = node.Outputs.Length == 1 ? FormatShape(node.Output.Shape) : "[" + string.Join(", ", node.Outputs.Select(o => FormatShape(o.Shape))) + "]";
+                rows.Add(($"{node.Layer.Name} ({node.Layer.ClassName})", shapes,
                     first ? node.Layer.CountParams().ToString("N0", CultureInfo.InvariantCulture) : "0"));
-                connected.Add(node.Inputs.Length == 0 ? "-" : string.Join(", ", node.Inputs.Select(i => $"{i.Layer.Name}[{i.Node.Index}][0]")));
+                connected.Add(node.Inputs.Length == 0 ? "-" : string.Join(", ", node.Inputs.Select(i => $"{i.Layer.Name}[{i.Node.Index}][{i.Index}]")));
             }
         }
         else foreach (var layer in Layers)

@@ -9,7 +9,10 @@ namespace Graft.Models;
 /// </summary>
 public sealed class SymbolicTensor
 {
-    internal SymbolicTensor(int?[] shape, Node node) { Shape = shape; Node = node; }
+    internal SymbolicTensor(int?[] shape, Node node, int index = 0) { Shape = shape; Node = node; Index = index; }
+
+    /// <summary>Which output of the producing call this is (Keras's tensor index; 0 but for layers such as LSTM with return_state).</summary>
+    internal int Index { get; }
 
     /// <summary>The shape, batch axis first (null when unknown).</summary>
     public int?[] Shape { get; }
@@ -33,5 +36,7 @@ internal sealed class Node(Layer layer, SymbolicTensor[] inputs, bool? training,
     public bool? Training { get; } = training;
     /// <summary>Which call of the layer this is (0 for the first).</summary>
     public int Index { get; } = index;
-    public SymbolicTensor Output { get; set; } = null!;
+    /// <summary>The call's outputs (one, or the output and the states of a recurrent layer with return_state).</summary>
+    public SymbolicTensor[] Outputs { get; set; } = [];
+    public SymbolicTensor Output { get => Outputs[0]; set => Outputs = [value]; }
 }

@@ -29,18 +29,23 @@ internal static class FunctionalConfig
                     ["config"] = new JsonObject
                     {
                         ["shape"] = new JsonArray(t.Shape.Select(d => (JsonNode?)d).ToArray()), ["dtype"] = "float32",
-                        ["keras_history"] = new JsonArray(t.Layer.Name, t.Node.Index, 0),
+                        ["keras_history"] = new JsonArray(t.Layer.Name, t.Node.Index, t.Index),
                     },
                 };
                 JsonNode arg = node.Inputs.Length == 1 && layer is not Merge ? Tensor(node.Inputs[0]) : new JsonArray(node.Inputs.Select(Tensor).ToArray());
                 var kwargs = new JsonObject();
                 if (node.Training is { } t) kwargs["training"] = t;
+                if (layer is Graft.Layers.Recurrent.RecurrentBase && node.Inputs.Length > 1)
+                {
+                    arg = Tensor(node.Inputs[0]);
+                    kwargs["initial_state"] = new JsonArray(node.Inputs.Skip(1).Select(Tensor).ToArray());
+                }
                 nodes.Add(new JsonObject { ["args"] = new JsonArray(arg), ["kwargs"] = kwargs });
             }
             entry["inbound_nodes"] = nodes;
             layers.Add(entry);
         }
-        JsonArray Refs(IEnumerable<SymbolicTensor> ts) => new(ts.Select(t => (JsonNode)new JsonArray(t.Layer.Name, t.Node.Index, 0)).ToArray());
+        JsonArray Refs(IEnumerable<SymbolicTensor> ts) => new(ts.Select(t => (JsonNode)new JsonArray(t.Layer.Name, t.Node.Index, t.Index)).ToArray());
         return new JsonObject
         {
             ["name"] = model.Name, ["trainable"] = model.Trainable, ["layers"] = layers,
@@ -53,7 +58,7 @@ internal static class FunctionalConfig
         var entries = config["layers"] as JsonArray ?? throw new ModelFormatException($"{source}: expected a 'layers' list in the functional config, got none.");
         var layers = new Dictionary<string, Layer>();
         var pending = new List<(Layer layer, JsonObject entry, int next)>();
-        var outputs = new Dictionary<(string, int), SymbolicTensor>();
+        var outputs = new Dictionary<(string, int, int), SymbolicTensor>();
         for (int i = 0; i < entries.Count; i++)
         {
             var e = entries[i] as JsonObject ?? throw new ModelFormatException($"{source}: expected layer {i} to be an object.");
@@ -61,7 +66,7 @@ internal static class FunctionalConfig
             var layer = ModelConfig.Layer(e, $"{source} layers[{i}]", keepInputShape: false);
             string name = e["name"]?.GetValue<string>() ?? layer.Name;
             layers[name] = layer;
-            if (layer is InputLayer il) outputs[(name, 0)] = il.Output;
+            if (layer is InputLayer il) outputs[(name, 0, 0)] = il.Output;
             else pending.Add((layer, e, 0));
         }
         // Keras's algorithm: keep calling layers whose inputs exist until nothing moves.
@@ -76,11 +81,16 @@ internal static class FunctionalConfig
                 while (next < nodes.Count)
                 {
                     var (refs, training) = Parse(nodes[next]!, source, layer);
-                    if (!refs.All(r => outputs.ContainsKey((r.layer, r.node)))) break;
-                    var inputs = refs.Select(r => outputs[(r.layer, r.node)]).ToArray();
-                    var output = layer is Merge m ? m.Call(inputs, training) : layer.Call(inputs.Length == 1 ? inputs[0]
-                        : throw new ModelFormatException($"{source}: expected one input for {layer.Describe()}, got {inputs.Length}."), training);
-                    outputs[(layer.Name, next)] = output;
+                    if (!refs.All(r => outputs.ContainsKey(r))) break;
+                    var inputs = refs.Select(r => outputs[r]).ToArray();
+                    var results = layer switch
+                    {
+                        Merge m => [m.Call(inputs, training)],
+                        Graft.Layers.Recurrent.RecurrentBase rnn => rnn.CallWithStates(inputs[0], inputs.Length > 1 ? inputs[1..] : null, training),
+                        _ => [layer.Call(inputs.Length == 1 ? inputs[0]
+                            : throw new ModelFormatException($"{source}: expected one input for {layer.Describe()}, got {inputs.Length}."), training)],
+                    };
+                    for (int k = 0; k < results.Length; k++) outputs[(layer.Name, next, k)] = results[k];
                     next++;
                     progress = true;
                 }
@@ -90,14 +100,14 @@ internal static class FunctionalConfig
         }
         if (pending.Count > 0)
             throw new ModelFormatException($"{source}: expected every layer's inputs to be defined, got unresolved inputs for {string.Join(", ", pending.Select(x => x.layer.Name))}.");
-        SymbolicTensor[] Resolve(string key) => Refs(config[key], source).Select(r => outputs.TryGetValue((r.layer, r.node), out var t) ? t
-            : throw new ModelFormatException($"{source}: expected {key} entry '{r.layer}' to be a layer output, got none.")).ToArray();
+        SymbolicTensor[] Resolve(string key) => Refs(config[key], source).Select(r => outputs.TryGetValue(r, out var t) ? t
+            : throw new ModelFormatException($"{source}: expected {key} entry '{r.layer}' (node {r.node}, tensor {r.tensor}) to be a layer output, got none.")).ToArray();
         var model = new Model(Resolve("input_layers"), Resolve("output_layers"), config["name"]?.GetValue<string>());
         if (config["trainable"] is JsonValue tv && tv.TryGetValue<bool>(out var tr) && !tr) model.Trainable = false;
         return model;
     }
 
-    private static List<(string layer, int node)> Refs(JsonNode? node, string source)
+    private static List<(string layer, int node, int tensor)> Refs(JsonNode? node, string source)
     {
         // [["in", 0, 0], ...] or (one input, Keras 3) ["in", 0, 0].
         if (node is JsonArray a && a.Count > 0 && a[0] is JsonValue) return [Ref(a, source)];
@@ -105,35 +115,38 @@ internal static class FunctionalConfig
         throw new ModelFormatException($"{source}: expected a list of [layer, node, tensor] references, got {node?.ToJsonString() ?? "null"}.");
     }
 
-    private static (string layer, int node) Ref(JsonArray a, string source) =>
-        a.Count >= 2 ? (a[0]!.GetValue<string>(), (int)ConfigReader.Num(a[1]!)) : throw new ModelFormatException($"{source}: expected a [layer, node, tensor] reference, got {a.ToJsonString()}.");
+    private static (string layer, int node, int tensor) Ref(JsonArray a, string source) =>
+        a.Count >= 2 ? (a[0]!.GetValue<string>(), (int)ConfigReader.Num(a[1]!), a.Count >= 3 && a[2] is JsonValue ? (int)ConfigReader.Num(a[2]!) : 0) : throw new ModelFormatException($"{source}: expected a [layer, node, tensor] reference, got {a.ToJsonString()}.");
 
     /// <summary>The references and training flag of one inbound node, in either Keras format.</summary>
-    private static (List<(string layer, int node)> refs, bool? training) Parse(JsonNode node, string source, Layer layer)
+    private static (List<(string layer, int node, int tensor)> refs, bool? training) Parse(JsonNode node, string source, Layer layer)
     {
         if (node is JsonObject o && o["args"] is JsonArray args)
         {
             // Keras 3: {"args": [tensor or [tensors]], "kwargs": {...}}
-            var refs = new List<(string, int)>();
+            var refs = new List<(string, int, int)>();
             void Collect(JsonNode? n)
             {
                 if (n is JsonObject t && t["class_name"]?.GetValue<string>() == "__keras_tensor__" && t["config"]?["keras_history"] is JsonArray h) refs.Add(Ref(h, source));
                 else if (n is JsonArray arr) foreach (var x in arr) Collect(x);
             }
             Collect(args.Count > 0 ? args[0] : null);
+            Collect(o["kwargs"]?["initial_state"]);   // a recurrent layer's initial states follow its input
             bool? training = o["kwargs"]?["training"] is JsonValue tv && tv.TryGetValue<bool>(out var b) ? b : null;
             return (refs, training);
         }
         if (node is JsonArray legacy)
         {
             // Keras 2: [[layer, node, tensor, kwargs], ...]
-            var refs = new List<(string, int)>();
+            var refs = new List<(string, int, int)>();
             bool? training = null;
             foreach (var r in legacy)
             {
                 var a = r as JsonArray ?? throw new ModelFormatException($"{source}: expected inbound node entries as lists for {layer.Describe()}, got {r?.ToJsonString()}.");
                 refs.Add(Ref(a, source));
                 if (a.Count > 3 && a[3]?["training"] is JsonValue tv && tv.TryGetValue<bool>(out var b)) training = b;
+                if (a.Count > 3 && a[3]?["initial_state"] is JsonArray states)
+                    foreach (var st in states) refs.Add(Ref(st as JsonArray ?? throw new ModelFormatException($"{source}: expected initial_state references as lists for {layer.Describe()}, got {st?.ToJsonString()}."), source));
             }
             return (refs, training);
         }

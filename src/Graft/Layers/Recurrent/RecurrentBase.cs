@@ -24,7 +24,6 @@ public abstract class RecurrentBase : Layer
         int[]? inputShape, string? name) : base(name, inputShape)
     {
         if (units <= 0) throw new ArgumentOutOfRangeException(nameof(units), $"{GetType().Name}: expected units > 0, got {units}.");
-        if (returnState) throw new NotSupportedException($"Layer class '{GetType().Name}' (layer '{name ?? "?"}'): return_state=True is not supported by Graft yet.");
         if (stateful) throw new NotSupportedException($"Layer class '{GetType().Name}' (layer '{name ?? "?"}'): stateful=True is not supported by Graft.");
         if (!(dropout >= 0 && dropout < 1) || !(recurrentDropout >= 0 && recurrentDropout < 1))
             throw new ArgumentOutOfRangeException(nameof(dropout), $"{GetType().Name}: expected dropout and recurrent_dropout in [0, 1), got {dropout} and {recurrentDropout}.");
@@ -37,7 +36,7 @@ public abstract class RecurrentBase : Layer
         BiasInitializer = biasInitializer ?? new Zeros();
         KernelRegularizer = kernelRegularizer; RecurrentRegularizer = recurrentRegularizer; BiasRegularizer = biasRegularizer;
         Dropout = dropout; RecurrentDropout = recurrentDropout;
-        ReturnSequences = returnSequences; GoBackwards = goBackwards;
+        ReturnSequences = returnSequences; ReturnState = returnState; GoBackwards = goBackwards;
     }
 
     /// <summary>State size.</summary>
@@ -67,6 +66,8 @@ public abstract class RecurrentBase : Layer
     public float RecurrentDropout { get; }
     /// <summary>Return every step's state.</summary>
     public bool ReturnSequences { get; }
+    /// <summary>Also return the final states (h, and c for LSTM): call <see cref="CallWithStates(Tensor, Tensor[], bool)"/>.</summary>
+    public bool ReturnState { get; }
     /// <summary>Read the sequence from its end.</summary>
     public bool GoBackwards { get; }
 
@@ -103,6 +104,38 @@ public abstract class RecurrentBase : Layer
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor x, bool training)
     {
+        if (ReturnState)
+            throw new InvalidOperationException($"{Describe()}: return_state=True gives the output and the final states; call CallWithStates(x) (Keras's `output, *states = layer(x)`), not Call(x).");
+        return Run(x, null, training)[0];
+    }
+
+    /// <summary>
+    /// Runs the layer from <paramref name="initialState"/> (Keras's <c>initial_state</c>: h, and c for
+    /// LSTM, each (batch, units); zeros when null) and returns the output followed, with
+    /// <see cref="ReturnState"/>, by the final states: Keras's <c>output, h, c = lstm(x, initial_state=[h0, c0])</c>.
+    /// </summary>
+    public Tensor[] CallWithStates(Tensor x, Tensor[]? initialState = null, bool training = false)
+    {
+        if (!Built) Build(BatchShape(x.Shape));
+        var all = Run(x, initialState, training);
+        if (x.Mask is { } mask && ReturnSequences) all[0].Mask = mask;
+        return ReturnState ? all : [all[0]];
+    }
+
+    /// <summary>The functional form of <see cref="CallWithStates(Tensor, Tensor[], bool)"/>: the symbolic output and, with return_state, the states.</summary>
+    public Models.SymbolicTensor[] CallWithStates(Models.SymbolicTensor x, Models.SymbolicTensor[]? initialState = null, bool? training = null)
+    {
+        Models.FunctionalGraph.Record(this, [x, .. initialState ?? []], training);
+        return InboundNodes[^1].Outputs;
+    }
+
+    /// <summary>Output shapes: the output's, then with return_state one (batch, units) per state.</summary>
+    public int?[][] ComputeOutputShapes(int?[] s) =>
+        [ComputeOutputShape(s), .. ReturnState ? Enumerable.Range(0, StateCount).Select(_ => new int?[] { s[0], Units }) : []];
+
+    /// <summary>The output, then the final states.</summary>
+    private Tensor[] Run(Tensor x, Tensor[]? initialState, bool training)
+    {
         if (x.Rank != 3 || x.Shape[2] != KernelVar!.Shape[0])
             throw new ArgumentException($"{Describe()}: expected input (batch, steps, {KernelVar!.Shape[0]}), got shape {x.Shape}.");
         int n = x.Shape[0], steps = x.Shape[1];
@@ -113,9 +146,12 @@ public abstract class RecurrentBase : Layer
             x = Ops.Dropout(x, Dropout, Ops.DropoutMask([n, 1, x.Shape[2]], Dropout));
         Tensor? recMask = training && RecurrentDropout > 0
             ? Ops.Multiply(Ops.DropoutMask([n, Units], RecurrentDropout), 1f / (1f - RecurrentDropout)) : null;
+        if (initialState is not null && (initialState.Length != StateCount || initialState.Any(s => s.Rank != 2 || s.Shape[0] != n || s.Shape[1] != Units)))
+            throw new ArgumentException($"{Describe()}: expected initial_state as {StateCount} tensor(s) of shape ({n}, {Units}), got [{string.Join(", ", initialState.Select(s => s.Shape.ToString()))}].");
         var projected = Ops.MatMulAdd(x, KernelVar.Value, InputBias);      // (N, T, gates·units)
-        if (FusedSequence(projected, recMask, stepMask) is { } fused) return fused;
-        var state = Enumerable.Range(0, StateCount).Select(_ => Tensor.Zeros(n, Units)).ToArray();
+        // The fused kernel starts from zeros and keeps its states to itself.
+        if (initialState is null && !ReturnState && FusedSequence(projected, recMask, stepMask) is { } fused) return [fused];
+        var state = initialState ?? Enumerable.Range(0, StateCount).Select(_ => Tensor.Zeros(n, Units)).ToArray();
         var outputs = new List<Tensor>(ReturnSequences ? steps : 0);
         int width = Gates * Units;
         for (int s = 0; s < steps; s++)
@@ -133,7 +169,7 @@ public abstract class RecurrentBase : Layer
             state = next;
             if (ReturnSequences) outputs.Add(state[0]);
         }
-        return ReturnSequences ? Ops.Stack(outputs, 1) : state[0];
+        return [ReturnSequences ? Ops.Stack(outputs, 1) : state[0], .. state];
     }
 
     /// <summary>The whole recurrence as one fused op, where the layer has one for its configuration; else null (unrolled in ops).</summary>
@@ -167,7 +203,7 @@ public abstract class RecurrentBase : Layer
         c["recurrent_regularizer"] = Graft.Saving.KerasObjects.Serialize(RecurrentRegularizer);
         c["bias_regularizer"] = Graft.Saving.KerasObjects.Serialize(BiasRegularizer);
         c["dropout"] = Dropout; c["recurrent_dropout"] = RecurrentDropout;
-        c["return_sequences"] = ReturnSequences; c["return_state"] = false; c["go_backwards"] = GoBackwards; c["stateful"] = false; c["unroll"] = false;
+        c["return_sequences"] = ReturnSequences; c["return_state"] = ReturnState; c["go_backwards"] = GoBackwards; c["stateful"] = false; c["unroll"] = false;
         return c;
     }
 }

@@ -24,6 +24,8 @@ public sealed class Bidirectional : Layer
         : base(name, inputShape)
     {
         ArgumentNullException.ThrowIfNull(layer);
+        if (layer.ReturnState || backwardLayer?.ReturnState == true)
+            throw new NotSupportedException($"Bidirectional '{Name}': return_state=True inside Bidirectional is not supported by Graft yet.");
         if (mergeMode is null || !MergeModes.Contains(mergeMode))
             throw new NotSupportedException($"Bidirectional '{Name}': expected merge_mode among {string.Join(", ", MergeModes)}, got {(mergeMode is null ? "None (a list of two outputs, not supported by Graft)" : $"'{mergeMode}'")}.");
         MergeMode = mergeMode;
