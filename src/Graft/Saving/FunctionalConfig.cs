@@ -130,8 +130,10 @@ internal static class FunctionalConfig
                 if (n is JsonObject t && t["class_name"]?.GetValue<string>() == "__keras_tensor__" && t["config"]?["keras_history"] is JsonArray h) refs.Add(Ref(h, source));
                 else if (n is JsonArray arr) foreach (var x in arr) Collect(x);
             }
-            Collect(args.Count > 0 ? args[0] : null);
+            foreach (var a in args) Collect(a);          // mha(query, value) has two positional tensors
             Collect(o["kwargs"]?["initial_state"]);   // a recurrent layer's initial states follow its input
+            Collect(o["kwargs"]?["value"]);           // attention called as mha(query, value=v, key=k)
+            Collect(o["kwargs"]?["key"]);
             bool? training = o["kwargs"]?["training"] is JsonValue tv && tv.TryGetValue<bool>(out var b) ? b : null;
             return (refs, training);
         }
@@ -145,6 +147,8 @@ internal static class FunctionalConfig
                 var a = r as JsonArray ?? throw new ModelFormatException($"{source}: expected inbound node entries as lists for {layer.Describe()}, got {r?.ToJsonString()}.");
                 refs.Add(Ref(a, source));
                 if (a.Count > 3 && a[3]?["training"] is JsonValue tv && tv.TryGetValue<bool>(out var b)) training = b;
+                foreach (var kw in new[] { "value", "key" })
+                    if (a.Count > 3 && a[3]?[kw] is JsonArray kref) refs.Add(Ref(kref, source));
                 if (a.Count > 3 && a[3]?["initial_state"] is JsonArray states)
                     foreach (var st in states) refs.Add(Ref(st as JsonArray ?? throw new ModelFormatException($"{source}: expected initial_state references as lists for {layer.Describe()}, got {st?.ToJsonString()}."), source));
             }

@@ -105,4 +105,30 @@ public class AttentionTests
         }
         finally { File.Delete(path); }
     }
+
+    [Fact]
+    public void MultiHeadAttentionCalledWithValueAsKeywordLoads()
+    {
+        // Keras writes mha(query, value=v) as args [query] and kwargs {"value": v}; Keras 2 as a legacy
+        // node [["x", 0, 0, {"value": ["x", 0, 0]}]]. Both must give the same graph.
+        var x = Keras.Input([4, 6], name: "x");
+        var model = new Graft.Models.Model(x, new MultiHeadAttention(2, 3, name: "mha").Call([x, x]));
+        var config = model.GetConfig();
+        var mha = config["layers"]!.AsArray().Single(l => l!["name"]!.GetValue<string>() == "mha")!;
+        var tensor = mha["inbound_nodes"]![0]!["args"]![0]![0]!.DeepClone();
+        var input = Tensor.RandomNormal([2, 4, 6], generator: new Generator(3));
+        var expected = model.Predict(input).ToArray();
+        foreach (var node in new System.Text.Json.Nodes.JsonNode[]
+        {
+            new System.Text.Json.Nodes.JsonObject { ["args"] = new System.Text.Json.Nodes.JsonArray(tensor.DeepClone()), ["kwargs"] = new System.Text.Json.Nodes.JsonObject { ["value"] = tensor.DeepClone() } },
+            System.Text.Json.Nodes.JsonNode.Parse("""[["x", 0, 0, {"value": ["x", 0, 0]}]]""")!,
+        })
+        {
+            var edited = config.DeepClone().AsObject();
+            edited["layers"]!.AsArray().Single(l => l!["name"]!.GetValue<string>() == "mha")!["inbound_nodes"] = new System.Text.Json.Nodes.JsonArray(node);
+            var rebuilt = Graft.Saving.ModelConfig.Build(new System.Text.Json.Nodes.JsonObject { ["class_name"] = "Functional", ["config"] = edited }, "test config");
+            rebuilt.SetWeights(model.GetWeights());
+            Assert.Equal(expected, rebuilt.Predict(input).ToArray());
+        }
+    }
 }
