@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Initializers;
-using Graft.Layers.Merging;
 using Graft.Tensors;
 
 namespace Graft.Layers.Attention;
@@ -12,29 +11,18 @@ namespace Graft.Layers.Attention;
 /// tanh(query_i + key_j)_d, weights = softmax over the value steps, output = weights · value.
 /// With <see cref="UseScale"/> (the default) <c>scale</c> is a learned (d) vector, glorot-uniform as in Keras.
 /// </summary>
-public sealed class AdditiveAttention : Merge
+public sealed class AdditiveAttention : AttentionBase
 {
     private Variable? _scale;
-    private readonly Generator? _generator;
 
     /// <param name="useScale">Learn the (d) vector that weighs the tanh features (otherwise they are summed).</param>
     /// <param name="dropout">Dropout on the attention weights, training only.</param>
     /// <param name="seed">Seed for the dropout mask.</param>
     /// <param name="name">Layer name.</param>
-    public AdditiveAttention(bool useScale = true, float dropout = 0f, long? seed = null, string? name = null) : base(name)
-    {
-        if (!(dropout >= 0 && dropout < 1)) throw new ArgumentOutOfRangeException(nameof(dropout), $"AdditiveAttention: expected dropout in [0, 1), got {dropout}.");
-        UseScale = useScale; Dropout = dropout;
-        if (seed is { } s) _generator = new Generator(s);
-    }
+    public AdditiveAttention(bool useScale = true, float dropout = 0f, long? seed = null, string? name = null) : base(dropout, seed, name) => UseScale = useScale;
 
     /// <summary>Whether a learned vector weighs the tanh features.</summary>
     public bool UseScale { get; }
-    /// <summary>Dropout on the attention weights.</summary>
-    public float Dropout { get; }
-
-    /// <inheritdoc/>
-    protected internal override bool TrainingMatchesInference => Dropout == 0;
 
     /// <inheritdoc/>
     public override void Build(int?[] inputShape)
@@ -45,25 +33,16 @@ public sealed class AdditiveAttention : Merge
         base.Build(inputShape);
     }
 
-    /// <inheritdoc/>
-    protected override Tensor Combine(IReadOnlyList<Tensor> xs)
+    private protected override Tensor Scores(Tensor q, Tensor k)
     {
-        if (xs.Count is not (2 or 3)) throw new ArgumentException($"{Describe()}: expected [query, value] or [query, value, key], got {xs.Count} inputs.");
-        var (q, v) = (xs[0], xs[1]);
-        var k = xs.Count == 3 ? xs[2] : v;
         if (q.Rank != 3 || k.Rank != 3 || q.Shape[0] != k.Shape[0] || q.Shape[2] != k.Shape[2])
             throw new ArgumentException($"{Describe()}: expected query (N, Tq, d) and key (N, Tv, d), got {q.Shape} and {k.Shape}.");
         int n = q.Shape[0], tq = q.Shape[1], tv = k.Shape[1], d = q.Shape[2];
-        // (N, Tq, 1, d) + (N, 1, Tv, d) → (N, Tq, Tv, d)
+        // (N, Tq, 1, d) + (N, 1, Tv, d) → (N, Tq, Tv, d), weighed and summed over d
         var features = Ops.Tanh(Ops.Add(Ops.Reshape(q, n, tq, 1, d), Ops.Reshape(k, n, 1, tv, d)));
         if (_scale is not null) features = Ops.Multiply(features, _scale.Value);
-        var weights = Ops.Softmax(Ops.Sum(features, [3]));
-        if (Training && Dropout > 0) weights = Ops.Dropout(weights, Dropout, Ops.DropoutMask(weights.Shape.ToArray(), Dropout, _generator));
-        return Ops.MatMul(weights, v);
+        return Ops.Sum(features, [3]);
     }
-
-    /// <inheritdoc/>
-    public override int?[] ComputeOutputShape(IReadOnlyList<int?[]> shapes) => [.. shapes[0][..^1], shapes[1][^1]];
 
     /// <inheritdoc/>
     public override JsonObject GetConfig()

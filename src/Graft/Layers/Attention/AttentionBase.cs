@@ -1,0 +1,44 @@
+using Graft.Autograd;
+using Graft.Layers.Merging;
+using Graft.Tensors;
+
+namespace Graft.Layers.Attention;
+
+/// <summary>
+/// What Attention and AdditiveAttention share (Keras's <c>BaseDenseAttention</c>): called on
+/// [query, value] or [query, value, key] (key defaults to value); weights = softmax of the scores
+/// over the value steps, dropped out in training; output = weights · value.
+/// </summary>
+public abstract class AttentionBase : Merge
+{
+    private readonly Generator? _generator;
+
+    private protected AttentionBase(float dropout, long? seed, string? name) : base(name)
+    {
+        if (!(dropout >= 0 && dropout < 1)) throw new ArgumentOutOfRangeException(nameof(dropout), $"{GetType().Name}: expected dropout in [0, 1), got {dropout}.");
+        Dropout = dropout;
+        if (seed is { } s) _generator = new Generator(s);
+    }
+
+    /// <summary>Dropout on the attention weights.</summary>
+    public float Dropout { get; }
+
+    /// <inheritdoc/>
+    protected internal override bool TrainingMatchesInference => Dropout == 0;
+
+    /// <summary>The (…, Tq, Tv) scores of every query step against every key step.</summary>
+    private protected abstract Tensor Scores(Tensor query, Tensor key);
+
+    /// <inheritdoc/>
+    protected override Tensor Combine(IReadOnlyList<Tensor> xs)
+    {
+        if (xs.Count is not (2 or 3)) throw new ArgumentException($"{Describe()}: expected [query, value] or [query, value, key], got {xs.Count} inputs.");
+        var (q, v) = (xs[0], xs[1]);
+        var weights = Ops.Softmax(Scores(q, xs.Count == 3 ? xs[2] : v));
+        if (Training && Dropout > 0) weights = Ops.Dropout(weights, Dropout, Ops.DropoutMask(weights.Shape.ToArray(), Dropout, _generator));
+        return Ops.MatMul(weights, v);
+    }
+
+    /// <inheritdoc/>
+    public override int?[] ComputeOutputShape(IReadOnlyList<int?[]> shapes) => [.. shapes[0][..^1], shapes[1][^1]];
+}
