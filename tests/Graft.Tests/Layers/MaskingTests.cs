@@ -52,6 +52,16 @@ public class MaskingTests
     }
 
     [Fact]
+    public void BidirectionalSequencesAreZeroAtPaddingSteps()
+    {
+        Graft.Random.SetSeed(3);
+        var model = new Sequential([new Embedding(10, 3, maskZero: true), new Bidirectional(new LSTM(2, returnSequences: true))]);
+        var y = model.Predict(Padded(Ids, 1, 2)).ToArray();       // steps 0, 6, 7 are padding
+        Assert.All(new[] { 0, 6, 7 }.SelectMany(t => y.Skip(t * 4).Take(4)), v => Assert.Equal(0f, v));
+        Assert.Contains(y.Skip(4).Take(20), v => v != 0f);
+    }
+
+    [Fact]
     public void MaskingLayerMasksStepsEqualToTheMaskValue()
     {
         Graft.Random.SetSeed(2);

@@ -76,6 +76,12 @@ public sealed class Bidirectional : Layer
             // A go_backwards layer returns its states in reading order: put them back in time order.
             int steps = b.Shape[1];
             b = Ops.Gather(b, Enumerable.Range(0, steps).Reverse().ToArray(), 1);
+            if (x.Mask is { } mask)
+            {
+                // Keras's Bidirectional zeroes the outputs of padding steps (zero_output_for_mask).
+                var m = Ops.Reshape(mask, mask.Shape[0], mask.Shape[1], 1);
+                (f, b) = (Ops.Multiply(f, m), Ops.Multiply(b, m));
+            }
         }
         return MergeMode switch
         {
