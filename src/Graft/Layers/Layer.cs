@@ -144,6 +144,22 @@ public abstract class Layer
     /// </summary>
     public Models.SymbolicTensor Call(Models.SymbolicTensor inputs, bool? training = null) => Models.FunctionalGraph.Record(this, [inputs], training);
 
+    /// <summary>
+    /// One call of this layer in a functional graph, on all of its input tensors, giving all of its
+    /// outputs. Most layers take one tensor and give one; merges take several, recurrent layers take
+    /// initial states and give states, Bidirectional without a merge mode gives both directions.
+    /// </summary>
+    internal virtual Tensor[] CallNode(IReadOnlyList<Tensor> inputs, bool training) =>
+        inputs.Count == 1 ? [Call(inputs[0], training)] : throw new ArgumentException($"{Describe()}: expected one input, got {inputs.Count}.");
+
+    /// <summary>Builds the layer for a graph call's input shapes and returns the shapes of its outputs (see <see cref="CallNode"/>).</summary>
+    internal virtual int?[][] BuildNode(IReadOnlyList<int?[]> inputShapes)
+    {
+        if (inputShapes.Count != 1) throw new ArgumentException($"{Describe()}: expected one input, got {inputShapes.Count}.");
+        if (!Built) Build(inputShapes[0]);
+        return [ComputeOutputShape(inputShapes[0])];
+    }
+
     /// <summary>The number of times this layer has been called symbolically (Keras's node index).</summary>
     internal int SymbolicCalls { get; set; }
 

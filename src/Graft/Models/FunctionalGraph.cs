@@ -57,30 +57,9 @@ internal sealed class FunctionalGraph
     public static SymbolicTensor Record(Layer layer, SymbolicTensor[] inputs, bool? training)
     {
         if (layer is InputLayer il) return il.Output;
-        int?[] shape;
-        if (layer is Merge merge)
-        {
-            if (!layer.Built) merge.Build(inputs.Select(i => i.Shape).ToList());
-            shape = merge.ComputeOutputShape(inputs.Select(i => i.Shape).ToList());
-        }
-        else if (layer is Layers.Recurrent.RecurrentBase rnn)
-        {
-            // The sequence, then any initial states.
-            if (!layer.Built) layer.Build(inputs[0].Shape);
-            var shapes = rnn.ComputeOutputShapes(inputs[0].Shape);
-            var rnnNode = new Node(layer, inputs, training, layer.SymbolicCalls++);
-            rnnNode.Outputs = shapes.Select((s, i) => new SymbolicTensor(s, rnnNode, i)).ToArray();
-            layer.InboundNodes.Add(rnnNode);
-            return rnnNode.Output;
-        }
-        else
-        {
-            if (inputs.Length != 1) throw new ArgumentException($"{layer.Describe()}: expected one input, got {inputs.Length}.");
-            if (!layer.Built) layer.Build(inputs[0].Shape);
-            shape = layer.ComputeOutputShape(inputs[0].Shape);
-        }
+        var shapes = layer.BuildNode(inputs.Select(i => i.Shape).ToList());
         var node = new Node(layer, inputs, training, layer.SymbolicCalls++);
-        node.Output = new SymbolicTensor(shape, node);
+        node.Outputs = shapes.Select((shape, i) => new SymbolicTensor(shape, node, i)).ToArray();
         layer.InboundNodes.Add(node);
         return node.Output;
     }
@@ -96,12 +75,8 @@ internal sealed class FunctionalGraph
             if (n.Layer is InputLayer) continue;
             bool t = n.Training ?? training;
             var args = n.Inputs.Select(i => values[i]).ToList();
-            if (n.Layer is Layers.Recurrent.RecurrentBase rnn)
-            {
-                var outs = rnn.CallWithStates(args[0], args.Count > 1 ? args.Skip(1).ToArray() : null, t);
-                for (int i = 0; i < n.Outputs.Length; i++) values[n.Outputs[i]] = outs[i];
-            }
-            else values[n.Output] = n.Layer is Merge m ? m.Call(args, t) : n.Layer.Call(args[0], t);
+            var outs = n.Layer.CallNode(args, t);
+            for (int i = 0; i < n.Outputs.Length; i++) values[n.Outputs[i]] = outs[i];
         }
         return Outputs.Select(o => values[o]).ToArray();
     }

@@ -83,13 +83,9 @@ internal static class FunctionalConfig
                     var (refs, training) = Parse(nodes[next]!, source, layer);
                     if (!refs.All(r => outputs.ContainsKey(r))) break;
                     var inputs = refs.Select(r => outputs[r]).ToArray();
-                    var results = layer switch
-                    {
-                        Merge m => [m.Call(inputs, training)],
-                        Graft.Layers.Recurrent.RecurrentBase rnn => rnn.CallWithStates(inputs[0], inputs.Length > 1 ? inputs[1..] : null, training),
-                        _ => [layer.Call(inputs.Length == 1 ? inputs[0]
-                            : throw new ModelFormatException($"{source}: expected one input for {layer.Describe()}, got {inputs.Length}."), training)],
-                    };
+                    SymbolicTensor[] results;
+                    try { FunctionalGraph.Record(layer, inputs, training); results = layer.InboundNodes[^1].Outputs; }
+                    catch (ArgumentException e) { throw new ModelFormatException($"{source}: {e.Message}", e); }
                     for (int k = 0; k < results.Length; k++) outputs[(layer.Name, next, k)] = results[k];
                     next++;
                     progress = true;

@@ -32,6 +32,15 @@ public abstract class Merge : Layer
         return Models.FunctionalGraph.Record(this, inputs.ToArray(), training);
     }
 
+    internal override Tensor[] CallNode(IReadOnlyList<Tensor> inputs, bool training) => [Call(inputs, training)];
+
+    internal override int?[][] BuildNode(IReadOnlyList<int?[]> inputShapes)
+    {
+        if (inputShapes.Count < 2) throw new ArgumentException($"{Describe()}: expected at least 2 inputs, got {inputShapes.Count}.");
+        if (!Built) Build(inputShapes);
+        return [ComputeOutputShape(inputShapes)];
+    }
+
     /// <summary>Creates the weights for these input shapes; by default from the first one's.</summary>
     public virtual void Build(IReadOnlyList<int?[]> inputShapes) => Build(inputShapes[0]);
 
