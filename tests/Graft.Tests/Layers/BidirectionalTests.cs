@@ -58,8 +58,34 @@ public class BidirectionalTests
     [Fact]
     public void UnsupportedMergeModeSaysWhatItExpected()
     {
-        var e = Assert.Throws<NotSupportedException>(() => new Bidirectional(new LSTM(2), null, name: "bi"));
+        var e = Assert.Throws<NotSupportedException>(() => new Bidirectional(new LSTM(2), "max", name: "bi"));
         Assert.Contains("Bidirectional 'bi'", e.Message);
         Assert.Contains("concat", e.Message);
+    }
+
+    [Fact]
+    public void MergeModeNoneGivesBothDirectionsApart()
+    {
+        var x = Keras.Input([5, 2]);
+        var bi = new Bidirectional(new GRU(3, returnSequences: true), mergeMode: null, name: "bi");
+        var both = bi.CallBothDirections(x);
+        Assert.Equal(2, both.Length);
+        var model = new Model(x, new Graft.Layers.Merging.Concatenate().Call([both[0], both[1]]));
+        var concat = new Bidirectional(new GRU(3, returnSequences: true));
+        var data = Tensor.RandomNormal([3, 5, 2], generator: new Generator(9));
+        concat.Call(data);
+        concat.SetWeights(bi.GetWeights());
+        Testing.Assertions.Close(concat.Call(data), model.Predict(data), 1e-6f);
+        Assert.Throws<InvalidOperationException>(() => bi.Call(data));
+
+        string path = Path.Combine(Path.GetTempPath(), $"graft-{Guid.NewGuid():N}.keras");
+        try
+        {
+            model.Save(path);
+            var loaded = Model.Load(path);
+            Assert.Null(((Bidirectional)loaded.GetLayer("bi")).MergeMode);
+            Assert.Equal(model.Predict(data).ToArray(), loaded.Predict(data).ToArray());
+        }
+        finally { File.Delete(path); }
     }
 }

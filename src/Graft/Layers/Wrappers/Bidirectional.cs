@@ -18,7 +18,7 @@ public sealed class Bidirectional : Layer
     private static readonly string[] MergeModes = ["concat", "sum", "mul", "ave"];
 
     /// <param name="layer">The forward recurrent layer.</param>
-    /// <param name="mergeMode">concat (default), sum, mul or ave. Keras's None (two outputs) is not supported.</param>
+    /// <param name="mergeMode">concat (default), sum, mul or ave; null (Keras's None) keeps the two outputs apart: call <see cref="CallBothDirections(Tensor, bool)"/>.</param>
     /// <param name="backwardLayer">The backward layer; by default built from <paramref name="layer"/>'s config.</param>
     public Bidirectional(RecurrentBase layer, string? mergeMode = "concat", RecurrentBase? backwardLayer = null, int[]? inputShape = null, string? name = null)
         : base(name, inputShape)
@@ -26,8 +26,8 @@ public sealed class Bidirectional : Layer
         ArgumentNullException.ThrowIfNull(layer);
         if (layer.ReturnState || backwardLayer?.ReturnState == true)
             throw new NotSupportedException($"Bidirectional '{Name}': return_state=True inside Bidirectional is not supported by Graft yet.");
-        if (mergeMode is null || !MergeModes.Contains(mergeMode))
-            throw new NotSupportedException($"Bidirectional '{Name}': expected merge_mode among {string.Join(", ", MergeModes)}, got {(mergeMode is null ? "None (a list of two outputs, not supported by Graft)" : $"'{mergeMode}'")}.");
+        if (mergeMode is not null && !MergeModes.Contains(mergeMode))
+            throw new NotSupportedException($"Bidirectional '{Name}': expected merge_mode among {string.Join(", ", MergeModes)} or null, got '{mergeMode}'.");
         MergeMode = mergeMode;
         ForwardLayer = Copy(layer, layer.GoBackwards, "forward_" + layer.Name);
         BackwardLayer = backwardLayer ?? Copy(layer, !layer.GoBackwards, "backward_" + layer.Name);
@@ -41,8 +41,8 @@ public sealed class Bidirectional : Layer
     public RecurrentBase ForwardLayer { get; }
     /// <summary>The layer reading the sequence backwards.</summary>
     public RecurrentBase BackwardLayer { get; }
-    /// <summary>How the two outputs are combined.</summary>
-    public string MergeMode { get; }
+    /// <summary>How the two outputs are combined; null keeps them apart.</summary>
+    public string? MergeMode { get; }
 
     /// <summary>A fresh layer with the same configuration (no weights), reading in the given direction.</summary>
     private static RecurrentBase Copy(RecurrentBase layer, bool goBackwards, string name)
@@ -69,6 +69,45 @@ public sealed class Bidirectional : Layer
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor x, bool training)
     {
+        var (f, b) = Directions(x, training);
+        return MergeMode switch
+        {
+            "concat" => Ops.Concatenate([f, b], -1),
+            "sum" => Ops.Add(f, b),
+            "mul" => Ops.Multiply(f, b),
+            "ave" => Ops.Multiply(Ops.Add(f, b), 0.5f),
+            _ => throw new InvalidOperationException($"{Describe()}: merge_mode None gives two outputs; call CallBothDirections(x) (Keras's `forward, backward = layer(x)`), not Call(x)."),
+        };
+    }
+
+    /// <summary>The forward and the backward outputs, unmerged (for merge_mode None; works for any mode).</summary>
+    public Tensor[] CallBothDirections(Tensor x, bool training = false)
+    {
+        if (!Built) Build(BatchShape(x.Shape));
+        var (f, b) = Directions(x, training);
+        if (x.Mask is { } mask && ForwardLayer.ReturnSequences) { f.Mask = mask; b.Mask = mask; }
+        return [f, b];
+    }
+
+    /// <summary>The functional form of <see cref="CallBothDirections(Tensor, bool)"/>; the layer must have merge_mode None.</summary>
+    public Models.SymbolicTensor[] CallBothDirections(Models.SymbolicTensor x, bool? training = null)
+    {
+        if (MergeMode is not null) throw new InvalidOperationException($"{Describe()}: expected merge_mode None for two symbolic outputs, got '{MergeMode}'; call Call(x).");
+        Models.FunctionalGraph.Record(this, [x], training);
+        return InboundNodes[^1].Outputs;
+    }
+
+    internal override Tensor[] CallNode(IReadOnlyList<Tensor> inputs, bool training) =>
+        MergeMode is null ? CallBothDirections(inputs.Single(), training) : base.CallNode(inputs, training);
+
+    internal override int?[][] BuildNode(IReadOnlyList<int?[]> inputShapes)
+    {
+        var shapes = base.BuildNode(inputShapes);
+        return MergeMode is null ? [shapes[0], shapes[0]] : shapes;
+    }
+
+    private (Tensor forward, Tensor backward) Directions(Tensor x, bool training)
+    {
         var f = ForwardLayer.Call(x, training);
         var b = BackwardLayer.Call(x, training);
         if (ForwardLayer.ReturnSequences)
@@ -83,13 +122,7 @@ public sealed class Bidirectional : Layer
                 (f, b) = (Ops.Multiply(f, m), Ops.Multiply(b, m));
             }
         }
-        return MergeMode switch
-        {
-            "concat" => Ops.Concatenate([f, b], -1),
-            "sum" => Ops.Add(f, b),
-            "mul" => Ops.Multiply(f, b),
-            _ => Ops.Multiply(Ops.Add(f, b), 0.5f),
-        };
+        return (f, b);
     }
 
     /// <inheritdoc/>
@@ -110,7 +143,7 @@ public sealed class Bidirectional : Layer
         var layer = LayerRegistry.Serialize(ForwardLayer);
         ((JsonObject)layer["config"]!)["name"] = ForwardLayer.Name.StartsWith("forward_") ? ForwardLayer.Name["forward_".Length..] : ForwardLayer.Name;
         c["layer"] = layer;
-        c["merge_mode"] = MergeMode;
+        c["merge_mode"] = MergeMode;   // null is written as None
         c["backward_layer"] = LayerRegistry.Serialize(BackwardLayer);
         return c;
     }
