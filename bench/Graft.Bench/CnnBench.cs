@@ -33,24 +33,6 @@ internal static class CnnBench
         new Dense(10),
     ]);
 
-    private static (double median, double overall) EpochRate(Model model, Tensor x, Tensor y, int epochs)
-    {
-        var times = new List<double>();
-        var sw = new Stopwatch();
-        var total = Stopwatch.StartNew();
-        var timer = new Timer(times, sw);
-        model.Fit(x, y, batchSize: 64, epochs: 1 + epochs, verbose: 0, callbacks: [timer]);
-        double overall = Samples * (1.0 + epochs) / total.Elapsed.TotalSeconds;
-        var rates = times.Skip(1).Select(t => Samples / t).Order().ToList();
-        return (rates[rates.Count / 2], overall);
-    }
-
-    private sealed class Timer(List<double> times, Stopwatch sw) : Graft.Training.Callbacks.Callback
-    {
-        public override void OnEpochBegin(int epoch, IReadOnlyDictionary<string, double> logs) => sw.Restart();
-        public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs) => times.Add(sw.Elapsed.TotalSeconds);
-    }
-
     public static void Run(Report report, Peers peers, BenchOptions options)
     {
         int epochs = options.Quick ? 3 : 5;
@@ -66,7 +48,7 @@ internal static class CnnBench
 
         var model = SmallCnn();
         model.Compile(new SparseCategoricalCrossentropy(fromLogits: true), new SGD(1e-2, momentum: 0.9));
-        var (train, _) = EpochRate(model, x, y, epochs);
+        var (train, _) = Timing.FitRate(model, x, y, 64, epochs);
         report.Add("cnn_train", train, Rate("small_cnn", "train_samples_per_s"), "samples/s", peerName);
 
         void Infer() => Ops.Softmax(model.Predict(x, batchSize: 256));
@@ -78,7 +60,7 @@ internal static class CnnBench
 
         foreach (var layer in model.Layers[..^1]) layer.Trainable = false;
         model.Compile(new SparseCategoricalCrossentropy(fromLogits: true), new SGD(1e-2, momentum: 0.9));
-        var (frozenEpoch, frozenOverall) = EpochRate(model, x, y, epochs);
+        var (frozenEpoch, frozenOverall) = Timing.FitRate(model, x, y, 64, epochs);
         report.Add("cnn_frozen_train", frozenOverall, Rate("frozen_trunk", "train_samples_per_s"), "samples/s", "pytorch frozen_trunk channels-last",
             new JsonObject { ["frozen_epoch_only_samples_per_s"] = Math.Round(frozenEpoch), ["includes"] = "computing the frozen trunk once per Fit" });
     }

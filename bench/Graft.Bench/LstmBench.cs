@@ -28,7 +28,7 @@ internal static class LstmBench
         var y = Tensor.FromArray(Enumerable.Range(0, Samples).Select(_ => (float)g.NextInt(10)).ToArray(), Samples);
         var model = new Sequential([new LSTM(Units, inputShape: [Steps, Features]), new Dense(10, activation: "softmax")]);
         model.Compile("sparse_categorical_crossentropy", new SGD(1e-3));
-        var (train, _) = MlpBench.EpochRate(model, x, y, epochs);
+        var (train, _) = Timing.FitRate(model, x, y, 32, epochs);
         report.Add("lstm_train", train, peerTrain, "samples/s", peerName);
     }
 }

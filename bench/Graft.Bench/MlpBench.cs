@@ -27,25 +27,6 @@ internal static class MlpBench
         return model;
     }
 
-    /// <summary>Median samples/s over the timed epochs of one Fit (the first epoch is the warm-up), and the whole Fit's rate.</summary>
-    internal static (double epochMedian, double overall) EpochRate(Model model, Tensor x, Tensor y, int epochs)
-    {
-        var timer = new EpochTimer();
-        var total = Stopwatch.StartNew();
-        model.Fit(x, y, batchSize: 32, epochs: 1 + epochs, verbose: 0, callbacks: [timer]);
-        double overall = x.Shape[0] * (1.0 + epochs) / total.Elapsed.TotalSeconds;
-        var rates = timer.Seconds.Skip(1).Select(s => x.Shape[0] / s).Order().ToList();
-        return (rates[rates.Count / 2], overall);
-    }
-
-    private sealed class EpochTimer : Graft.Training.Callbacks.Callback
-    {
-        private readonly Stopwatch _sw = new();
-        public List<double> Seconds { get; } = [];
-        public override void OnEpochBegin(int epoch, IReadOnlyDictionary<string, double> logs) => _sw.Restart();
-        public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs) => Seconds.Add(_sw.Elapsed.TotalSeconds);
-    }
-
     public static void Run(Report report, Peers peers, BenchOptions options)
     {
         int epochs = options.Quick ? 3 : Epochs;
@@ -60,7 +41,7 @@ internal static class MlpBench
 
         var model = ModelA();
         model.Compile("sparse_categorical_crossentropy", new SGD(1e-3));
-        var (train, _) = EpochRate(model, x, y, epochs);
+        var (train, _) = Timing.FitRate(model, x, y, 32, epochs);
         report.Add("mlp_train", train, peerTrain, "samples/s", peerName);
 
         model.Predict(x, batchSize: 256);
@@ -78,7 +59,7 @@ internal static class MlpBench
         model.Compile("sparse_categorical_crossentropy", new SGD(1e-3));
         // Frozen layers' outputs are computed once per Fit, before the first epoch; the whole Fit's
         // rate (that work included) is the one compared with an unfrozen epoch.
-        var (frozenEpoch, frozenOverall) = EpochRate(model, x, y, epochs);
+        var (frozenEpoch, frozenOverall) = Timing.FitRate(model, x, y, 32, epochs);
         report.Add("frozen_train", frozenOverall, peerTrain, "samples/s", peerName + " (unfrozen)",
             new JsonObject
             {

@@ -129,18 +129,15 @@ public abstract class RecurrentBase : Layer
         return InboundNodes[^1].Outputs;
     }
 
-    /// <summary>Output shapes: the output's, then with return_state one (batch, units) per state.</summary>
-    public int?[][] ComputeOutputShapes(int?[] s) =>
-        [ComputeOutputShape(s), .. ReturnState ? Enumerable.Range(0, StateCount).Select(_ => new int?[] { s[0], Units }) : []];
-
     // In a graph: the sequence, then any initial states; out come the output and, with return_state, the states.
     internal override Tensor[] CallNode(IReadOnlyList<Tensor> inputs, bool training) =>
         CallWithStates(inputs[0], inputs.Count > 1 ? inputs.Skip(1).ToArray() : null, training);
 
     internal override int?[][] BuildNode(IReadOnlyList<int?[]> inputShapes)
     {
-        if (!Built) Build(inputShapes[0]);
-        return ComputeOutputShapes(inputShapes[0]);
+        var s = inputShapes[0];
+        if (!Built) Build(s);
+        return [ComputeOutputShape(s), .. ReturnState ? Enumerable.Range(0, StateCount).Select(_ => new int?[] { s[0], Units }) : []];
     }
 
     /// <summary>The output, then the final states.</summary>
