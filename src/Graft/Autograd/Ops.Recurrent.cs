@@ -11,6 +11,10 @@ public static partial class Ops
     /// One kernel per direction instead of a dozen ops per step; the gradient is backpropagation
     /// through time over the saved gates and cell states.
     /// </summary>
+    /// <param name="projected">x·W + b for every step, (N, T, 4u).</param>
+    /// <param name="recurrentKernel">U, (u, 4u).</param>
+    /// <param name="goBackwards">Read the steps from the last to the first (outputs stay in reading order, as Keras).</param>
+    /// <param name="returnSequences">Return every step's h (N, T, u) rather than the last (N, u).</param>
     /// <param name="recurrentMask">Recurrent dropout: h is multiplied by this (N, u) mask before h·U; no gradient flows to it.</param>
     /// <param name="stepMask">Sequence mask (N, T): at a 0 the sample's state goes through the step unchanged (Keras's masking).</param>
     public static Tensor LstmSequence(Tensor projected, Tensor recurrentKernel, Tensor? recurrentMask, bool goBackwards, bool returnSequences, Tensor? stepMask = null)

@@ -20,6 +20,8 @@ public sealed class Bidirectional : Layer
     /// <param name="layer">The forward recurrent layer.</param>
     /// <param name="mergeMode">concat (default), sum, mul or ave; null (Keras's None) keeps the two outputs apart: call <see cref="CallBothDirections(Tensor, bool)"/>.</param>
     /// <param name="backwardLayer">The backward layer; by default built from <paramref name="layer"/>'s config.</param>
+    /// <param name="inputShape">Shape of one sample (steps, features), for the first layer of a Sequential.</param>
+    /// <param name="name">Layer name.</param>
     public Bidirectional(RecurrentBase layer, string? mergeMode = "concat", RecurrentBase? backwardLayer = null, int[]? inputShape = null, string? name = null)
         : base(name, inputShape)
     {
