@@ -11,16 +11,18 @@ public static partial class Ops
     /// </summary>
     internal static (int output, int padBefore) ConvAxis(int n, int k, int stride, int dilation, string padding, string op)
     {
-        int eff = (k - 1) * dilation + 1;
+        // In 64 bits: a malformed file's sizes near int.MaxValue must not wrap around.
+        long eff = (k - 1L) * dilation + 1;
         switch (padding)
         {
             case "valid":
                 if (n < eff) throw new ArgumentException($"{op}: expected spatial size >= {eff} (kernel {k}, dilation {dilation}) with padding 'valid', got {n}.");
-                return ((n - eff) / stride + 1, 0);
+                return ((int)((n - eff) / stride + 1), 0);
             case "same":
-                int o = (n + stride - 1) / stride;
-                int total = Math.Max((o - 1) * stride + eff - n, 0);
-                return (o, total / 2);
+                long o = (n + stride - 1L) / stride;
+                long total = Math.Max((o - 1) * stride + eff - n, 0);
+                if (total / 2 > int.MaxValue) throw new ArgumentException($"{op}: expected a kernel of at most {int.MaxValue} cells with its padding, got kernel {k}, dilation {dilation}, stride {stride} on size {n}.");
+                return ((int)o, (int)(total / 2));
             default:
                 throw new ArgumentException($"{op}: expected padding 'valid' or 'same', got '{padding}'.");
         }

@@ -3,10 +3,25 @@ using Graft.Tensors;
 
 namespace Graft.Saving;
 
-/// <summary>Reads through PureHDF with errors that name the file and the object path.</summary>
-internal sealed class H5(string path)
+/// <summary>
+/// Reads through PureHDF with errors that name the file and the object path. Every read of a
+/// malformed file ends in a <see cref="ModelFormatException"/>, and no read allocates more than
+/// the file can hold.
+/// </summary>
+/// <param name="path">The file, as errors name it.</param>
+/// <param name="length">The size of the HDF5 data in bytes (defaults to the file's size), which bounds what a dataset can hold.</param>
+internal sealed class H5(string path, long? length = null)
 {
+    /// <summary>
+    /// The largest ratio of values to bytes that a chunked (possibly deflated) dataset can reach:
+    /// deflate, the only filter Keras files use, compresses at most about 1032:1.
+    /// </summary>
+    private const long MaxCompression = 1032;
+
     public string Path { get; } = path;
+
+    /// <summary>The size of the HDF5 data in bytes, when known.</summary>
+    public long? Length { get; } = length ?? (File.Exists(path) ? new FileInfo(path).Length : null);
 
     public ModelFormatException Error(string objectPath, string message, Exception? inner = null) => new(Path, objectPath, message, inner);
 
@@ -16,7 +31,9 @@ internal sealed class H5(string path)
         try { return read(); }
         catch (Exception e) when (e is not ModelFormatException and not NotSupportedException)
         {
-            throw Error(objectPath, $"expected {what}, got unreadable data ({e.GetType().Name}: {e.Message}).", e);
+            // PureHDF reports most damage as a bare Exception; its type adds nothing then.
+            string reason = e.GetType() == typeof(Exception) ? e.Message : $"{e.GetType().Name}: {e.Message}";
+            throw Error(objectPath, $"expected {what}, got data the HDF5 reader rejects ({reason}). The file is damaged or not written by Keras.", e);
         }
     }
 
@@ -31,6 +48,7 @@ internal sealed class H5(string path)
             var a = obj.Attribute(name);
             if (a.Type.Class is not (H5DataTypeClass.String or H5DataTypeClass.VariableLength))
                 throw Error($"{objectPath}@{name}", $"expected a string, got HDF5 type {a.Type.Class}.");
+            CheckSize($"{objectPath}@{name}", a.Space.Dimensions, a.Type.Size, chunked: false);
             return a.Space.Rank == 0 ? a.Read<string>() : string.Concat(a.Read<string[]>());
         });
     }
@@ -47,14 +65,16 @@ internal sealed class H5(string path)
                 if (a.Space.Dimensions.Aggregate(1UL, (x, y) => x * y) == 0) return [];
                 throw Error($"{objectPath}@{name}", $"expected a list of strings, got HDF5 type {a.Type.Class}.");
             }
+            CheckSize($"{objectPath}@{name}", a.Space.Dimensions, a.Type.Size, chunked: false);
             return a.Space.Rank == 0 ? [a.Read<string>()] : a.Read<string[]>();
         });
     }
 
-    /// <summary>A numeric dataset as a float32 tensor of its shape.</summary>
+    /// <summary>A numeric dataset as a float32 tensor of its shape; its declared size is checked against the file's before reading.</summary>
     public Tensor ReadTensor(IH5Dataset d, string objectPath) => Guard(objectPath, "a numeric dataset", () =>
     {
-        var dims = d.Space.Dimensions.Select(x => checked((int)x)).ToArray();
+        long size = CheckSize(objectPath, d.Space.Dimensions, d.Type.Size, Chunked(d));
+        var dims = d.Space.Dimensions.Select(x => (int)x).ToArray();
         float[] values = (d.Type.Class, d.Type.Size) switch
         {
             (H5DataTypeClass.FloatingPoint, 4) => d.Read<float[]>(),
@@ -63,11 +83,59 @@ internal sealed class H5(string path)
             (H5DataTypeClass.FixedPoint, 8) => d.Read<long[]>().Select(v => (float)v).ToArray(),
             _ => throw Error(objectPath, $"expected float32/float64/int data, got HDF5 type {d.Type.Class} of {d.Type.Size} bytes."),
         };
-        long size = dims.Aggregate(1L, (a, b) => a * b);
         if (values.Length != size) throw Error(objectPath, $"expected {size} values for shape {Shape.Format(dims)}, got {values.Length}.");
         return Tensor.Wrap(values, new Shape(dims));
     });
 
     public IH5Object? Child(IH5Group g, string objectPath, string name) =>
         Guard($"{objectPath}/{name}", "a group or dataset", () => g.LinkExists(name) ? g.Get(name) : null);
+
+    /// <summary>
+    /// The number of values the datasets below <paramref name="group"/> declare, each bounded by what
+    /// the file's bytes can hold: an upper bound on the weights a model loaded from it can use.
+    /// Reads metadata only.
+    /// </summary>
+    public long StoredValues(IH5Group group, string objectPath)
+    {
+        long total = 0;
+        var seen = new HashSet<string>();
+        void Walk(IH5Group g, string p, int depth)
+        {
+            if (depth > 64) throw Error(p, "expected groups nested at most 64 deep, got deeper (a cycle?).");
+            foreach (var child in Guard(p, "a group", () => g.Children().ToList()))
+            {
+                string cp = $"{p.TrimEnd('/')}/{child.Name}";
+                if (!seen.Add(cp)) continue;
+                if (child is IH5Group cg) Walk(cg, cp, depth + 1);
+                else if (child is IH5Dataset d)
+                    total = Math.Min(long.MaxValue / 2, total + Guard(cp, "a dataset", () => Values(d.Space.Dimensions, d.Type.Size, Chunked(d))));
+            }
+        }
+        Walk(group, objectPath, 0);
+        return total;
+    }
+
+    private static bool Chunked(IH5Dataset d) => d.Layout.Class is not (H5DataLayoutClass.Compact or H5DataLayoutClass.Contiguous);
+
+    /// <summary>A dataset's declared values, bounded by what the file's bytes can hold.</summary>
+    private long Values(ulong[] dims, int typeSize, bool chunked)
+    {
+        ulong n = 1;
+        foreach (var d in dims) n = d == 0 ? 0 : n > ulong.MaxValue / d ? ulong.MaxValue : n * d;
+        long bound = Length is { } len ? (chunked ? len * MaxCompression : len) / Math.Max(1, typeSize) : long.MaxValue;
+        return (long)Math.Min(n, (ulong)bound);
+    }
+
+    /// <summary>Checks before reading that declared data of <paramref name="dims"/> fits in one array and in the file.</summary>
+    private long CheckSize(string objectPath, ulong[] dims, int typeSize, bool chunked)
+    {
+        ulong n = 1;
+        foreach (var d in dims) n = d == 0 ? 0 : n > ulong.MaxValue / d ? ulong.MaxValue : n * d;
+        string shape = "(" + string.Join(", ", dims) + ")";
+        if (n > (ulong)Array.MaxLength)
+            throw Error(objectPath, $"expected at most {Array.MaxLength} values, got shape {shape}. The file is damaged.");
+        if (Length is { } len && n * (ulong)Math.Max(1, typeSize) > (ulong)len * (chunked ? (ulong)MaxCompression : 1UL))
+            throw Error(objectPath, $"expected data that fits in the file's {len} bytes, got shape {shape} of {typeSize}-byte values. The file is damaged.");
+        return (long)n;
+    }
 }

@@ -19,14 +19,16 @@ internal static class KerasH5Format
         var h5 = new H5(path);
         using var file = h5.Guard("/", "an HDF5 file", () => H5File.OpenRead(path));
         string config = h5.StringAttribute(file, "/", "model_config")
-            ?? throw h5.Error("/", file.AttributeExists("layer_names")
+            ?? throw h5.Error("/", h5.HasAttribute(file, "/", "layer_names")
                 ? "expected a full model (attribute 'model_config'), got a weights-only file: build the model (or Model.FromJson) and call LoadWeights."
                 : "expected attribute 'model_config', got none.");
         string? version = h5.StringAttribute(file, "/", "keras_version");
-        var model = ModelConfig.Build(ModelConfig.Parse(config, $"{path} [/@model_config]"), $"{path} [/@model_config]", version);
-        string? backend = h5.StringAttribute(file, "/", "backend");
         var weights = h5.Child(file, "/", "model_weights") as IH5Group
             ?? throw h5.Error("/model_weights", "expected the group of weights, got none.");
+        Model model;
+        using (WeightBudget.Begin($"{path} [/@model_config]", h5.StoredValues(weights, "/model_weights")))
+            model = ModelConfig.Build(ModelConfig.Parse(config, $"{path} [/@model_config]"), $"{path} [/@model_config]", version);
+        string? backend = h5.StringAttribute(file, "/", "backend");
         LoadWeights(model, h5, weights, "/model_weights", version, backend, byName: false, skipMismatch: false);
         if (compile && h5.StringAttribute(file, "/", "training_config") is { } tc)
         {

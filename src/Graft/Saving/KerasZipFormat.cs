@@ -35,10 +35,14 @@ internal static class KerasZipFormat
         }
         catch (InvalidDataException e) { throw new ModelFormatException(path, "/", $"expected a valid .keras zip archive, got {e.Message}", e); }
 
-        var model = ModelConfig.Build(config, $"{path} [config.json]", version);
-        var h5 = new H5($"{path} [model.weights.h5]");
+        var h5 = new H5($"{path} [model.weights.h5]", weights.Length);
+        Model model;
         using (var file = h5.Guard("/", "an HDF5 weights file", () => H5File.Open(new MemoryStream(weights), leaveOpen: false)))
+        {
+            using (WeightBudget.Begin($"{path} [config.json]", h5.StoredValues(file, "/")))
+                model = ModelConfig.Build(config, $"{path} [config.json]", version);
             LoadLayers(model, h5, file, "");
+        }
         if (compile && config["compile_config"] is JsonObject cc && !TrainingConfig.TryCompile(model, cc, out var reason))
             Console.Error.WriteLine($"Warning: {path}: the model loaded but was not compiled: {reason}. Call Compile yourself.");
         return model;
