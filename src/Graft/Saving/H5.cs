@@ -1,4 +1,5 @@
 using PureHDF;
+using PureHDF.VOL.Native;
 using Graft.Tensors;
 
 namespace Graft.Saving;
@@ -22,6 +23,13 @@ internal sealed class H5(string path, long? length = null)
 
     /// <summary>The size of the HDF5 data in bytes, when known.</summary>
     public long? Length { get; } = length ?? (File.Exists(path) ? new FileInfo(path).Length : null);
+
+    /// <summary>Opens the file at <see cref="Path"/> (or <paramref name="bytes"/>) for reading through a <see cref="ReadLimit"/>.</summary>
+    public NativeFile Open(Stream? bytes = null) => Guard("/", "an HDF5 file", () =>
+    {
+        var stream = bytes ?? File.OpenRead(Path);
+        return H5File.Open(new ReadLimit(stream, this), leaveOpen: false);
+    });
 
     public ModelFormatException Error(string objectPath, string message, Exception? inner = null) => new(Path, objectPath, message, inner);
 
@@ -91,6 +99,22 @@ internal sealed class H5(string path, long? length = null)
         Guard($"{objectPath}/{name}", "a group or dataset", () => g.LinkExists(name) ? g.Get(name) : null);
 
     /// <summary>
+    /// The children of a group. A damaged link structure can cycle, so the enumeration stops with an
+    /// error beyond the number of links the file's bytes could hold.
+    /// </summary>
+    public List<IH5Object> Children(IH5Group g, string objectPath) => Guard(objectPath, "a group", () =>
+    {
+        long limit = Length is { } len ? Math.Max(16, len / 8) : 1 << 20;   // a link takes more than 8 bytes
+        var list = new List<IH5Object>();
+        foreach (var c in g.Children())
+        {
+            if (list.Count >= limit) throw Error(objectPath, $"expected at most {limit} links in a group of a {Length}-byte file, got more: the group's links cycle. The file is damaged.");
+            list.Add(c);
+        }
+        return list;
+    });
+
+    /// <summary>
     /// The number of values the datasets below <paramref name="group"/> declare, each bounded by what
     /// the file's bytes can hold: an upper bound on the weights a model loaded from it can use.
     /// Reads metadata only.
@@ -102,7 +126,7 @@ internal sealed class H5(string path, long? length = null)
         void Walk(IH5Group g, string p, int depth)
         {
             if (depth > 64) throw Error(p, "expected groups nested at most 64 deep, got deeper (a cycle?).");
-            foreach (var child in Guard(p, "a group", () => g.Children().ToList()))
+            foreach (var child in Children(g, p))
             {
                 string cp = $"{p.TrimEnd('/')}/{child.Name}";
                 if (!seen.Add(cp)) continue;
@@ -137,5 +161,43 @@ internal sealed class H5(string path, long? length = null)
         if (Length is { } len && n * (ulong)Math.Max(1, typeSize) > (ulong)len * (chunked ? (ulong)MaxCompression : 1UL))
             throw Error(objectPath, $"expected data that fits in the file's {len} bytes, got shape {shape} of {typeSize}-byte values. The file is damaged.");
         return (long)n;
+    }
+
+    /// <summary>
+    /// A stream that fails once far more bytes have been read than the file holds: a damaged B-tree
+    /// or heap whose links cycle makes the HDF5 reader read the same blocks forever, and this turns
+    /// that into an error instead of a hang. Reading a sound file reads each block a few times.
+    /// </summary>
+    private sealed class ReadLimit(Stream inner, H5 h5) : Stream
+    {
+        private readonly long _limit = 64 * inner.Length + (16 << 20);
+        private long _read;
+
+        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+        public override int Read(Span<byte> buffer) => Count(inner.Read(buffer));
+
+        private int Count(int n)
+        {
+            _read += n;
+            if (_read > _limit)
+                throw h5.Error("/", $"expected to read the {inner.Length}-byte file a few times over at most, got past {_limit} bytes: its B-trees or heaps link in a cycle. The file is damaged.");
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => inner.CanSeek;
+        public override bool CanWrite => false;
+        public override long Length => inner.Length;
+        public override long Position { get => inner.Position; set => inner.Position = value; }
+        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+        public override void Flush() { }
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
     }
 }

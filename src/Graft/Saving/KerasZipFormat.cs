@@ -37,7 +37,7 @@ internal static class KerasZipFormat
 
         var h5 = new H5($"{path} [model.weights.h5]", weights.Length);
         Model model;
-        using (var file = h5.Guard("/", "an HDF5 weights file", () => H5File.Open(new MemoryStream(weights), leaveOpen: false)))
+        using (var file = h5.Open(new MemoryStream(weights)))
         {
             using (WeightBudget.Begin($"{path} [config.json]", h5.StoredValues(file, "/")))
                 model = ModelConfig.Build(config, $"{path} [config.json]", version);
@@ -70,7 +70,7 @@ internal static class KerasZipFormat
             if (entry.group is null) throw h5.Error("/" + rel, $"expected the weights of {layer.ClassName} '{layer.Name}', got none.");
             // Keras 3 keeps a recurrent layer's weights in its cell: layers/gru/cell/vars.
             var vars = h5.Child(entry.group, "/" + rel, "vars") as IH5Group;
-            if ((vars is null || !h5.Guard($"/{rel}/vars", "a group", () => vars.Children().Any())) && h5.Child(entry.group, "/" + rel, "cell") is IH5Group cell)
+            if ((vars is null || h5.Children(vars, $"/{rel}/vars").Count == 0) && h5.Child(entry.group, "/" + rel, "cell") is IH5Group cell)
             {
                 vars = h5.Child(cell, $"/{rel}/cell", "vars") as IH5Group;
                 rel += "/cell";
@@ -101,12 +101,12 @@ internal static class KerasZipFormat
         var found = new List<(string key, IH5Group group, string path)>();
         if (h5.Child(root, "/", "layers") is IH5Group layers)
         {
-            foreach (var c in h5.Guard($"/{prefix}layers", "a group", () => layers.Children().ToList()))
+            foreach (var c in h5.Children(layers, $"/{prefix}layers"))
                 if (c is IH5Group g) found.Add((c.Name, g, $"{prefix}layers/{c.Name}"));
         }
         else
         {
-            foreach (var c in h5.Guard($"/{prefix}", "a group", () => root.Children().ToList()))
+            foreach (var c in h5.Children(root, $"/{prefix}"))
                 foreach (var p in new[] { "layers\\", "_layer_checkpoint_dependencies\\" })
                     if (c is IH5Group g && c.Name.StartsWith(p)) found.Add((c.Name[p.Length..], g, prefix + c.Name));
         }

@@ -271,9 +271,11 @@ public static class Mutator
                 if (sizes.Count > 0)
                 {
                     var s = sizes[rng.Next(sizes.Count)];
+                    // An input shape of 10^5 steps is a real (slow) model, not a malformed one: inputs get 5000 instead.
+                    long moderate = (string)s.Key is "batch_input_shape" or "batch_shape" ? 5000 : 100000;
                     var value = s.Value is JsonArray a
-                        ? new JsonArray(a.Select(x => (JsonNode?)(x is null ? null : Huge(rng))).ToArray())
-                        : (JsonNode)Huge(rng);
+                        ? new JsonArray(a.Select(x => (JsonNode?)(x is null ? null : Huge(rng, moderate))).ToArray())
+                        : (JsonNode)Huge(rng, moderate);
                     if (rng.Next(4) == 0) value = Number(s_numbers[rng.Next(s_numbers.Length)]);
                     Set(s.Parent, s.Key, value);
                     details.Add($"{s.Path} = {value.ToJsonString()}");
@@ -338,7 +340,7 @@ public static class Mutator
         return (root.ToJsonString(), string.Join("; ", details));
     }
 
-    private static JsonNode Huge(System.Random rng) => Number(rng.Next(4) switch { 0 => 1e9, 1 => 2147483647, 2 => 1e12, _ => 100000 });
+    private static JsonNode Huge(System.Random rng, long moderate) => Number(rng.Next(4) switch { 0 => 1e9, 1 => 2147483647, 2 => 1e12, _ => moderate });
 
     private static JsonNode Number(double d) => d == Math.Floor(d) && Math.Abs(d) < 1e15 ? JsonValue.Create((long)d) : JsonValue.Create(d);
 
