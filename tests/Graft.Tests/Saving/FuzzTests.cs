@@ -64,6 +64,37 @@ public class FuzzTests(ITestOutputHelper output)
         Assert.True(failures.Count == 0, $"{failures.Count} mutants failed uncleanly:\n" + string.Join("\n", failures));
     }
 
+    /// <summary>Mutants that once escaped as other exceptions, hung or exhausted memory, with what they did.</summary>
+    [Theory]
+    [InlineData("k2.3.1_dl4j_simpleconv2d_sequential.hdf5", 23)]          // units 2^31-1 after a 10^9 pool: ArgumentException from Shape
+    [InlineData("k1.2.2_dl4j_dense_reshape_bn_conv2d_tf.h5", 46)]         // BatchNormalization axis 2^31-1: ArgumentException
+    [InlineData("k2.0.6_dl4j_mnist_mlp_tf.config.json", 176)]             // Attention in a Sequential: ArgumentException at Predict
+    [InlineData("k2.0.6_hls4ml_jetTagger_conv2d_bn.config.json", 177)]    // damaged HDF5 metadata: hung
+    [InlineData("k2.3.1_dl4j_conv1d_k2_same_cl.h5", 396)]                 // dilation_rate []: IndexOutOfRangeException
+    [InlineData("tfk2.2.4_dl4j_depthwise_avgpool_gap.h5", 626)]           // UpSampling2D size 10^9: ArgumentOutOfRangeException
+    [InlineData("k2.1.3_dl4j_simple_rnn_tf.h5", 1736)]                    // return_state in a Sequential: InvalidOperationException
+    [InlineData("tfk2.2.4_kotlindl_lenet_batchnorm.config.json", 1719)]   // "same" pool of 2^31-1: hung in Predict
+    [InlineData("k2.1.3_dl4j_simple_rnn_tf.h5", 2450)]                    // 10^9-step input: OutOfMemoryException
+    [InlineData("tfk2.2.4_kotlindl_toyresnet.config.json", 2896)]         // null layer reference: NullReferenceException
+    [InlineData("k2.0.5_oarriaga_fer2013_mini_XCEPTION.hdf5", 3828)]      // Add of shapes that do not broadcast: ArgumentException at Predict
+    [InlineData("k1_dl4j_mnist_mlp_tf.config.json", 4205)]                // keras_version 123: InvalidOperationException
+    [InlineData("tfk2.2.4_kotlindl_toyresnet.config.json", 6802)]         // group links in a cycle: hung
+    [InlineData("k3.9.2_sudo-sidd_cifar10_cnn.keras", 9189)]              // Masking on (batch, features): ArgumentException at Predict
+    [InlineData("k1.2.2_dl4j_simple_lstm_tf.h5", 9286)]                   // a Keras 1 gate reshaped: ArgumentOutOfRangeException
+    [InlineData("k3.8.0_Mohand_resnet1d_add_bn.keras", 14227)]            // inbound node null: NullReferenceException
+    public void FormerEscapesFailCleanly(string fixture, int seed)
+    {
+        var mutant = Mutator.Create(MutationFixture.All().Single(f => f.Name == fixture), seed);
+        string path = Path.Combine(Path.GetTempPath(), $"graft-mutant-{Guid.NewGuid():N}{mutant.Extension}");
+        File.WriteAllBytes(path, mutant.Bytes);
+        try
+        {
+            var (outcome, error) = Run(path);
+            Assert.True(error is null, $"{mutant}: {outcome}: {error}");
+        }
+        finally { File.Delete(path); }
+    }
+
     /// <summary>Loads, then predicts one sample of the model's declared input shape, on a thread of its own.</summary>
     private static (string Outcome, string? Error) Run(string path)
     {

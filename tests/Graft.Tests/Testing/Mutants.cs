@@ -236,11 +236,13 @@ public static class Mutator
         return (source[..n], $"truncated to {n} of {source.Length} bytes");
     }
 
-    private static string Config(MutationFixture f) => f.IsZip
+    /// <summary>The fixture's model config (JSON).</summary>
+    public static string Config(MutationFixture f) => f.IsZip
         ? Encoding.UTF8.GetString(f.Entries["config.json"])
         : (string)f.Tree.Attributes["model_config"];
 
-    private static byte[] WithConfig(MutationFixture f, string json)
+    /// <summary>The fixture's bytes with <paramref name="json"/> as its model config.</summary>
+    public static byte[] WithConfig(MutationFixture f, string json)
     {
         if (f.IsZip) return WithEntry(f, "config.json", Encoding.UTF8.GetBytes(json));
         var tree = f.Tree.Clone();

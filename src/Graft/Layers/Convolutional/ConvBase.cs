@@ -99,6 +99,8 @@ public abstract class ConvBase : Layer
         long eff = (KernelSize[axis] - 1L) * DilationRate[axis] + 1;
         if (Padding == "valid" && len < eff)
             throw new ArgumentException($"{Describe()}: expected spatial size >= {eff} (kernel {KernelSize[axis]}, dilation {DilationRate[axis]}) with padding 'valid', got {len}.");
+        if (Padding != "valid" && eff > Ops.MaxPaddedSpan(len))
+            throw new ArgumentException($"{Describe()}: expected a dilated kernel spanning at most {Ops.MaxPaddedSpan(len)} cells for size {len} with padding '{Padding}', got {eff} (kernel {KernelSize[axis]}, dilation {DilationRate[axis]}).");
         return Padding switch
         {
             "same" => (int)((len + Strides[axis] - 1L) / Strides[axis]),

@@ -50,6 +50,8 @@ public abstract class PoolingBase : Layer
         if (n is not int len) return null;
         if (Padding == "valid" && len < PoolSize[axis])
             throw new ArgumentException($"{Describe()}: expected spatial size >= {PoolSize[axis]} (the pool size) with padding 'valid', got {len}.");
+        if (Padding == "same" && PoolSize[axis] > Ops.MaxPaddedSpan(len))
+            throw new ArgumentException($"{Describe()}: expected a pool of at most {Ops.MaxPaddedSpan(len)} cells for size {len} with padding 'same', got {PoolSize[axis]}.");
         return (int)(Padding == "same" ? (len + Strides[axis] - 1L) / Strides[axis] : (len - (long)PoolSize[axis]) / Strides[axis] + 1);
     }
 

@@ -4,11 +4,6 @@ namespace Graft.Tensors.Backends;
 
 internal sealed partial class CpuBackend
 {
-    // The taps of a window that fall inside the input, so that the work follows the input's size,
-    // not the window's: a "same" pool far larger than its input (a malformed file) stays cheap.
-    private static int FirstTap(int o, int stride, int pad) => (int)Math.Max(0L, pad - (long)o * stride);
-    private static int EndTap(int o, int stride, int pad, int k, int n) => (int)Math.Clamp((long)n + pad - (long)o * stride, 0L, k);
-
     public void MaxPool2D(Tensor x, in Conv2DGeometry g, Tensor y)
     {
         float[] xd = x.Data, yd = y.Data;
@@ -23,11 +18,11 @@ internal sealed partial class CpuBackend
                     {
                         var acc = yd.AsSpan(((n * geo.OH + oh) * geo.OW + ow) * c, c);
                         bool first = true;
-                        for (int kh = FirstTap(oh, geo.StrideH, geo.PadTop); kh < EndTap(oh, geo.StrideH, geo.PadTop, geo.KH, geo.H); kh++)
+                        for (int kh = 0; kh < geo.KH; kh++)
                         {
                             int ih = oh * geo.StrideH - geo.PadTop + kh;
                             if ((uint)ih >= (uint)geo.H) continue;
-                            for (int kw = FirstTap(ow, geo.StrideW, geo.PadLeft); kw < EndTap(ow, geo.StrideW, geo.PadLeft, geo.KW, geo.W); kw++)
+                            for (int kw = 0; kw < geo.KW; kw++)
                             {
                                 int iw = ow * geo.StrideW - geo.PadLeft + kw;
                                 if ((uint)iw >= (uint)geo.W) continue;
@@ -66,11 +61,11 @@ internal sealed partial class CpuBackend
                         {
                             long o = ((long)(n * geo.OH + oh) * geo.OW + ow) * c;
                             new Span<float>(taken, c).Clear();
-                            for (int kh = FirstTap(oh, geo.StrideH, geo.PadTop); kh < EndTap(oh, geo.StrideH, geo.PadTop, geo.KH, geo.H); kh++)
+                            for (int kh = 0; kh < geo.KH; kh++)
                             {
                                 int ih = oh * geo.StrideH - geo.PadTop + kh;
                                 if ((uint)ih >= (uint)geo.H) continue;
-                                for (int kw = FirstTap(ow, geo.StrideW, geo.PadLeft); kw < EndTap(ow, geo.StrideW, geo.PadLeft, geo.KW, geo.W); kw++)
+                                for (int kw = 0; kw < geo.KW; kw++)
                                 {
                                     int iw = ow * geo.StrideW - geo.PadLeft + kw;
                                     if ((uint)iw >= (uint)geo.W) continue;
@@ -122,11 +117,11 @@ internal sealed partial class CpuBackend
                     var acc = yd.AsSpan(((n * g.OH + oh) * g.OW + ow) * c, c);
                     acc.Clear();
                     int count = 0;
-                    for (int kh = FirstTap(oh, g.StrideH, g.PadTop); kh < EndTap(oh, g.StrideH, g.PadTop, g.KH, g.H); kh++)
+                    for (int kh = 0; kh < g.KH; kh++)
                     {
                         int ih = oh * g.StrideH - g.PadTop + kh;
                         if ((uint)ih >= (uint)g.H) continue;
-                        for (int kw = FirstTap(ow, g.StrideW, g.PadLeft); kw < EndTap(ow, g.StrideW, g.PadLeft, g.KW, g.W); kw++)
+                        for (int kw = 0; kw < g.KW; kw++)
                         {
                             int iw = ow * g.StrideW - g.PadLeft + kw;
                             if ((uint)iw >= (uint)g.W) continue;
@@ -148,21 +143,21 @@ internal sealed partial class CpuBackend
                 for (int ow = 0; ow < g.OW; ow++)
                 {
                     int count = 0;
-                    for (int kh = FirstTap(oh, g.StrideH, g.PadTop); kh < EndTap(oh, g.StrideH, g.PadTop, g.KH, g.H); kh++)
+                    for (int kh = 0; kh < g.KH; kh++)
                     {
                         int ih = oh * g.StrideH - g.PadTop + kh;
                         if ((uint)ih >= (uint)g.H) continue;
-                        for (int kw = FirstTap(ow, g.StrideW, g.PadLeft); kw < EndTap(ow, g.StrideW, g.PadLeft, g.KW, g.W); kw++)
+                        for (int kw = 0; kw < g.KW; kw++)
                             if ((uint)(ow * g.StrideW - g.PadLeft + kw) < (uint)g.W) count++;
                     }
                     if (count == 0) continue;
                     float inv = 1f / count;
                     var src = gyd.AsSpan(((n * g.OH + oh) * g.OW + ow) * c, c);
-                    for (int kh = FirstTap(oh, g.StrideH, g.PadTop); kh < EndTap(oh, g.StrideH, g.PadTop, g.KH, g.H); kh++)
+                    for (int kh = 0; kh < g.KH; kh++)
                     {
                         int ih = oh * g.StrideH - g.PadTop + kh;
                         if ((uint)ih >= (uint)g.H) continue;
-                        for (int kw = FirstTap(ow, g.StrideW, g.PadLeft); kw < EndTap(ow, g.StrideW, g.PadLeft, g.KW, g.W); kw++)
+                        for (int kw = 0; kw < g.KW; kw++)
                         {
                             int iw = ow * g.StrideW - g.PadLeft + kw;
                             if ((uint)iw >= (uint)g.W) continue;
