@@ -43,7 +43,18 @@ internal static class KerasH5Format
         using var file = h5.Guard("/", "an HDF5 file", () => H5File.OpenRead(path));
         IH5Group group = file;
         string groupPath = "/";
-        if (!h5.HasAttribute(file, "/", "layer_names") && h5.Child(file, "/", "model_weights") is IH5Group mw) { group = mw; groupPath = "/model_weights"; }
+        if (!h5.HasAttribute(file, "/", "layer_names"))
+        {
+            if (h5.Child(file, "/", "model_weights") is IH5Group mw) { group = mw; groupPath = "/model_weights"; }
+            else if (KerasWeightStore.HasLayout(h5, file))
+            {
+                // Keras 3's layout (x.weights.h5) addresses layers by class and position, not by name.
+                if (byName) throw new ArgumentException($"{model.Describe()}.LoadWeights: expected a legacy .h5 weights file (attribute 'layer_names') to load by name, got Keras 3's layout (layers/<key>/vars) in {path}, which has no layer names; load it by position.");
+                KerasWeightStore.Read(model, h5, file, skipMismatch);
+                return;
+            }
+            else throw h5.Error("/", "expected a Keras weights file: the legacy layout (attribute 'layer_names', or group 'model_weights') or Keras 3's (group 'layers'), got neither.");
+        }
         LoadWeights(model, h5, group, groupPath, h5.StringAttribute(group, groupPath, "keras_version") ?? h5.StringAttribute(file, "/", "keras_version"),
             h5.StringAttribute(group, groupPath, "backend") ?? h5.StringAttribute(file, "/", "backend"), byName, skipMismatch);
     }
