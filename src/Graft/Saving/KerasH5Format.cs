@@ -127,7 +127,7 @@ internal static class KerasH5Format
             file = new H5File { ["model_weights"] = weights };
             file.Attributes["keras_version"] = KerasFormat.KerasVersion;
             file.Attributes["backend"] = "tensorflow";
-            file.Attributes["model_config"] = ModelConfig.Serialize(model).ToJsonString();
+            file.Attributes["model_config"] = ModelConfig.ToKeras2(ModelConfig.Serialize(model)).ToJsonString();
             if (model.IsCompiled) file.Attributes["training_config"] = TrainingConfig.Serialize(model).ToJsonString();
         }
         else
