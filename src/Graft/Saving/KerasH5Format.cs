@@ -128,7 +128,7 @@ internal static class KerasH5Format
             file.Attributes["keras_version"] = KerasFormat.KerasVersion;
             file.Attributes["backend"] = "tensorflow";
             file.Attributes["model_config"] = ModelConfig.ToKeras2(ModelConfig.Serialize(model)).ToJsonString();
-            if (model.IsCompiled) file.Attributes["training_config"] = TrainingConfig.Serialize(model).ToJsonString();
+            if (model.IsCompiled) file.Attributes["training_config"] = TrainingConfig.SerializeKeras2(model).ToJsonString();
         }
         else
         {
