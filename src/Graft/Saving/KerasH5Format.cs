@@ -142,6 +142,9 @@ internal static class KerasH5Format
     /// <summary>tf.keras's layout: layer groups with weight_names "layer/kernel:0" and datasets at those paths.</summary>
     private static H5Group WeightsGroup(Model model)
     {
+        // The legacy layout keys each layer's group by its name: a second layer of the same name would overwrite the first.
+        if (model.Layers.GroupBy(l => l.Name).FirstOrDefault(g => g.Count() > 1) is { } dup)
+            throw new InvalidOperationException($"{model.Describe()}.Save: expected unique layer names (the .h5 layout stores weights by layer name), got '{dup.Key}' {dup.Count()} times. Give the layers distinct names, or save as .keras.");
         var group = new H5Group();
         group.Attributes["layer_names"] = model.Layers.Select(l => l.Name).ToArray();
         group.Attributes["backend"] = "tensorflow";

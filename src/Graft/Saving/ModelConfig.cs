@@ -96,7 +96,9 @@ internal static class ModelConfig
         {
             var normalized = KerasCompat.Normalize(cls, config, t_kerasVersion);
             if (!keepInputShape && cls != "InputLayer") { normalized.Remove("batch_input_shape"); normalized.Remove("batch_shape"); }
-            return LayerRegistry.FromConfig(cls, normalized);
+            var layer = LayerRegistry.FromConfig(cls, normalized);
+            LayerNames.Reserve(layer.Name);
+            return layer;
         }
         catch (ArgumentException e)
         {

@@ -90,23 +90,46 @@ public class SeedModelSaveTests
     [InlineData("k3.1.1_Moonflower_mnist_cnn.keras", 28)]
     [InlineData("k3.9.2_sudo-sidd_cifar10_cnn.keras", 32)]
     [InlineData("k3.2.1_Nonbangkok_ecg_conv1d_bn_lstm.keras", 187)]
-    public void Keras3SequentialFixturesRoundTripThroughBothFormats(string file, int size)
+    public void SeedScenarioOnKeras3ModelsRoundTripsThroughBothFormats(string file, int size)
     {
-        var model = Model.Load(Fixtures.Keras(file), compile: false);
-        int[] sample = model.InputShape!.Skip(1).Select(d => d!.Value).ToArray();
+        // The seed scenario with a real Keras 3 model as model A: its body, shared, under a new head.
+        var a = Model.Load(Fixtures.Keras(file), compile: false);
+        var b = new Sequential(a.Layers[..^1]);
+        b.Add(new Dense(1, activation: "sigmoid"));
+        int[] sample = b.InputShape!.Skip(1).Select(d => d!.Value).ToArray();
         Assert.Equal(size, sample[0]);
         var x = Tensor.RandomNormal([2, .. sample], generator: new Generator(11));
-        var expected = model.Predict(x).ToArray();
+        var expected = b.Predict(x).ToArray();
         foreach (var extension in new[] { ".keras", ".h5" })
         {
             string path = Temp(extension);
             try
             {
-                model.Save(path);
-                Assert.Equal(expected, Model.Load(path).Predict(x).ToArray());
+                b.Save(path);
+                var loaded = Model.Load(path);
+                Assert.Equal(expected, loaded.Predict(x).ToArray());
+                Assert.Equal(b.GetWeights().Select(w => w.ToArray()), loaded.GetWeights().Select(w => w.ToArray()));
             }
             finally { File.Delete(path); }
         }
+    }
+
+    [Fact]
+    public void ANewLayerAfterLoadingGetsAFreshName()
+    {
+        var loaded = Model.Load(Fixtures.Keras("k3.8.0_CodingRayyan_gru.keras"), compile: false);
+        var head = new Dense(1);
+        Assert.DoesNotContain(head.Name, loaded.Layers.Select(l => l.Name));
+    }
+
+    [Fact]
+    public void H5SaveRefusesDuplicateLayerNames()
+    {
+        var model = new Sequential([new Dense(2, inputShape: [3], name: "same"), new Dense(2, name: "same")]);
+        string path = Temp(".h5");
+        var e = Assert.Throws<InvalidOperationException>(() => model.Save(path));
+        Assert.Contains("'same' 2 times", e.Message);
+        Assert.False(File.Exists(path));
     }
 
     [Fact]
