@@ -78,7 +78,6 @@ internal static class KerasH5Format
             fileLayers.Add((name, values));
         }
         var withWeights = fileLayers.Where(l => l.values.Count > 0).ToList();
-        var targets = model.Layers.Where(l => l.Weights.Count > 0 || !l.Built).ToList();
 
         if (byName)
         {
@@ -93,7 +92,11 @@ internal static class KerasH5Format
         }
         var modelLayers = model.Layers.Where(l => l.Weights.Count > 0).ToList();
         if (modelLayers.Count != withWeights.Count)
-            throw h5.Error(groupPath, $"expected weights for {modelLayers.Count} layers ({string.Join(", ", modelLayers.Select(l => l.Name))}), got {withWeights.Count} ({string.Join(", ", withWeights.Select(l => l.name))}).");
+        {
+            var unbuilt = model.Layers.Where(l => !l.Built).Select(l => l.Name).ToList();
+            string hint = unbuilt.Count > 0 ? $" Layers {string.Join(", ", unbuilt)} are not built, so they have no weights yet: build the model (Build, or an input shape) before loading." : "";
+            throw h5.Error(groupPath, $"expected weights for {modelLayers.Count} layers ({string.Join(", ", modelLayers.Select(l => l.Name))}), got {withWeights.Count} ({string.Join(", ", withWeights.Select(l => l.name))}).{hint}");
+        }
         for (int i = 0; i < modelLayers.Count; i++)
             Assign(h5, $"{groupPath.TrimEnd('/')}/{withWeights[i].name}", modelLayers[i], withWeights[i].values, version, backend);
     }

@@ -168,6 +168,23 @@ public class SeedModelSaveTests
         finally { File.Delete(path); File.Delete(broken); }
     }
 
+    [Theory]
+    [InlineData(".weights.h5")]
+    [InlineData(".h5")]
+    public void LoadingWeightsIntoAnUnbuiltModelSaysSo(string extension)
+    {
+        var b = SeedModelB();
+        string path = Temp(extension);
+        try
+        {
+            b.SaveWeights(path);
+            var unbuilt = new Sequential([new Flatten(), new Dense(16, activation: "relu"), new Dense(1, activation: "sigmoid")]);
+            var e = Assert.Throws<ModelFormatException>(() => unbuilt.LoadWeights(path));
+            Assert.Contains("not built", e.Message);
+        }
+        finally { File.Delete(path); }
+    }
+
     [Fact]
     public void AModelWithFewerLayersThanTheFileCannotTakeItsWeights()
     {
