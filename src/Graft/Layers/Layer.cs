@@ -203,7 +203,7 @@ public abstract class Layer
         _variables.Where(v => v.Trainable).Concat(_variables.Where(v => !v.Trainable)).Select((v, i) => ($"vars/{i}", v));
 
     /// <summary><paramref name="layer"/>'s <see cref="KerasWeightPaths"/> under the attribute <paramref name="attribute"/>.</summary>
-    protected static IEnumerable<(string Path, Variable Weight)> KerasWeightPaths(string attribute, Layer layer) =>
+    protected static IEnumerable<(string Path, Variable Weight)> KerasWeightPathsUnder(string attribute, Layer layer) =>
         layer.KerasWeightPaths().Select(p => ($"{attribute}/{p.Path}", p.Weight));
 
     /// <summary>Creates a weight (Keras's <c>add_weight</c>); called from <see cref="Build"/>, in Keras's order.</summary>

@@ -22,7 +22,7 @@ public partial class Model
     /// <inheritdoc/>
     /// <remarks>Keras 3 saves a model's layers under <c>layers/&lt;key&gt;</c>: the snake_case class name with a per-class counter in layer order.</remarks>
     protected internal override IEnumerable<(string Path, Variable Weight)> KerasWeightPaths() =>
-        KerasWeightStore.LayerKeys(Layers).SelectMany(k => KerasWeightPaths($"layers/{k.Key}", k.Layer));
+        KerasWeightStore.LayerKeys(Layers).SelectMany(k => KerasWeightPathsUnder($"layers/{k.Key}", k.Layer));
 
     /// <summary>Builds a model (fresh weights) from <c>model.to_json()</c> output (Keras's <c>model_from_json</c>).</summary>
     public static Model FromJson(string json) => ModelConfig.Build(ModelConfig.Parse(json, "Model.FromJson"), "Model.FromJson");

@@ -115,7 +115,7 @@ public sealed class Sequential : Model
 
     /// <inheritdoc/>
     /// <remarks>
-    /// Keras 3's form: a built model lists an <see cref="Core.InputLayer"/> first with the input's
+    /// Keras 3's form: a built model lists an <see cref="Graft.Layers.Core.InputLayer"/> first with the input's
     /// <c>batch_shape</c> (the one it was built for, when it was given none), and each layer carries
     /// the <c>build_config</c> it was built with, so that loading builds it before weights are set.
     /// </remarks>

@@ -83,6 +83,9 @@ internal static partial class KerasWeightStore
     }
 
     /// <summary>Sets <paramref name="model"/>'s weights from the file rooted at <paramref name="root"/>.</summary>
+    /// <param name="model">The model, built.</param>
+    /// <param name="h5">The file, for error messages.</param>
+    /// <param name="root">The group holding <c>layers</c>.</param>
     /// <param name="skipMismatch">Leave layers whose stored weights do not fit as they are (Keras's <c>skip_mismatch</c>).</param>
     /// <exception cref="ModelFormatException">A weight is missing or has another shape, or the file holds weights no layer takes.</exception>
     public static void Read(Model model, H5 h5, IH5Group root, bool skipMismatch = false)

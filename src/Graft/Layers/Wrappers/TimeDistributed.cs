@@ -15,7 +15,7 @@ public sealed class TimeDistributed(Layer layer, string? name = null) : Layer(na
 
     /// <inheritdoc/>
     /// <remarks>Keras 3 saves the wrapped layer under the attribute <c>layer</c> (keras/src/layers/core/wrapper.py).</remarks>
-    protected internal override IEnumerable<(string Path, Variable Weight)> KerasWeightPaths() => KerasWeightPaths("layer", Layer);
+    protected internal override IEnumerable<(string Path, Variable Weight)> KerasWeightPaths() => KerasWeightPathsUnder("layer", Layer);
 
     /// <inheritdoc/>
     public override void Build(int?[] inputShape)
