@@ -146,7 +146,7 @@ internal sealed class Trainer(Model model, CompileState state)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         if (x.Rank == 0 || x.Shape[0] == 0) throw new ArgumentException($"Model.Predict: expected at least one sample, got x of shape {x.Shape}.");
-        if (!model.Built) model.Build(Layer.BatchShape(x.Shape));
+        model.EnsureBuilt(Layer.BatchShape(x.Shape));
         int n = x.Shape[0];
         using var noGrad = GradMode.NoGrad();
         // The first batch's output gives the result's shape; the result is allocated outside
@@ -175,7 +175,7 @@ internal sealed class Trainer(Model model, CompileState state)
     /// <summary>Builds the model for x if needed and checks the targets against the model's output.</summary>
     private void Prepare(Tensor x, Tensor y, string subject)
     {
-        if (!model.Built) model.Build(Layer.BatchShape(x.Shape));
+        model.EnsureBuilt(Layer.BatchShape(x.Shape));
         state.Loss.Validate(y, OutputShapeFor(x));
     }
 
