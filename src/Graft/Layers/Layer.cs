@@ -104,7 +104,7 @@ public abstract class Layer
     /// </summary>
     /// <remarks>
     /// Not thread-safe when called directly: build before sharing the layer between threads, or
-    /// let the first <see cref="Call"/> build it, which builds once even when several threads
+    /// let the first <see cref="Call(Tensor, bool)"/> build it, which builds once even when several threads
     /// make the first call together.
     /// </remarks>
     public virtual void Build(int?[] inputShape)

@@ -86,7 +86,4 @@ public partial class Model
     /// <summary>Loss and metrics over (x, y) in inference mode (Keras's <c>model.evaluate</c>): keys <c>"loss"</c> and the metric names.</summary>
     public IReadOnlyDictionary<string, double> Evaluate(Tensor x, Tensor y, int batchSize = 32)
         => new Trainer(this, Compiled(nameof(Evaluate))).Evaluate(x, y, batchSize);
-
-    /// <summary>Outputs for x, computed in batches without gradients (Keras's <c>model.predict</c>).</summary>
-    public Tensor Predict(Tensor x, int batchSize = 32) => Trainer.Predict(this, x, batchSize);
 }
