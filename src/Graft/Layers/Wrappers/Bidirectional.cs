@@ -68,8 +68,8 @@ public sealed class Bidirectional : Layer
     /// <inheritdoc/>
     public override void Build(int?[] inputShape)
     {
-        if (!ForwardLayer.Built) ForwardLayer.Build(inputShape);
-        if (!BackwardLayer.Built) BackwardLayer.Build(inputShape);
+        ForwardLayer.EnsureBuilt(inputShape);
+        BackwardLayer.EnsureBuilt(inputShape);
         base.Build(inputShape);
     }
 
@@ -90,7 +90,7 @@ public sealed class Bidirectional : Layer
     /// <summary>The forward and the backward outputs, unmerged (for merge_mode None; works for any mode).</summary>
     public Tensor[] CallBothDirections(Tensor x, bool training = false)
     {
-        if (!Built) Build(BatchShape(x.Shape));
+        if (!BuildDone) EnsureBuilt(BatchShape(x.Shape));
         var (f, b) = Directions(x, training);
         if (x.Mask is { } mask && ForwardLayer.ReturnSequences) { f.Mask = mask; b.Mask = mask; }
         return [f, b];
