@@ -69,15 +69,19 @@ public partial class Model
     /// layout, told apart by content: Keras 2's legacy one (<c>layer_names</c>), by layer position as
     /// Keras does or by layer name for transfer into a model with a different head; or Keras 3's
     /// (<c>layers/&lt;key&gt;/vars/&lt;i&gt;</c>, Keras 3's <c>x.weights.h5</c>), by class and position.
+    /// A <c>.keras</c> archive gives the weights it holds, as in Keras 3.
     /// </summary>
-    /// <param name="path">The HDF5 file.</param>
+    /// <param name="path">The HDF5 file, or a <c>.keras</c> archive.</param>
     /// <param name="byName">Match layers by name (legacy layout only); layers absent from the file keep their weights.</param>
     /// <param name="skipMismatch">Skip layers whose stored weight shapes differ (with <paramref name="byName"/> in the legacy layout, always in Keras 3's).</param>
     /// <exception cref="ModelFormatException">The file is malformed, lacks a weight of the model, or holds weights the model cannot place.</exception>
     public void LoadWeights(string path, bool byName = false, bool skipMismatch = false)
     {
         if (KerasFormat.Detect(path) == KerasFormat.Kind.Zip)
-            throw new ArgumentException($"{Describe()}.LoadWeights: expected an HDF5 weights file, got a .keras archive {path}; use Model.Load.");
-        KerasH5Format.LoadWeightsFile(this, path, byName, skipMismatch);
+        {
+            if (byName) throw new ArgumentException($"{Describe()}.LoadWeights: expected a legacy .h5 weights file (attribute 'layer_names') to load by name, got a .keras archive {path}, whose weights have no layer names; load it by position.");
+            KerasZipFormat.LoadWeights(this, path, skipMismatch);
+        }
+        else KerasH5Format.LoadWeightsFile(this, path, byName, skipMismatch);
     }
 }

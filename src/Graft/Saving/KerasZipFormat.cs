@@ -44,6 +44,24 @@ internal static class KerasZipFormat
         return model;
     }
 
+    /// <summary>Sets <paramref name="model"/>'s weights from the archive's <c>model.weights.h5</c> (Keras 3's <c>load_weights("x.keras")</c>).</summary>
+    public static void LoadWeights(Model model, string path, bool skipMismatch)
+    {
+        byte[] weights;
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            var wEntry = zip.GetEntry("model.weights.h5") ?? throw new ModelFormatException(path, "model.weights.h5", "expected the weights in the archive, got none.");
+            using var ms = new MemoryStream();
+            using (var s = wEntry.Open()) s.CopyTo(ms);
+            weights = ms.ToArray();
+        }
+        catch (InvalidDataException e) { throw new ModelFormatException(path, "/", $"expected a valid .keras zip archive, got {e.Message}", e); }
+        var h5 = new H5($"{path} [model.weights.h5]");
+        using var file = h5.Guard("/", "an HDF5 weights file", () => H5File.Open(new MemoryStream(weights), leaveOpen: false));
+        KerasWeightStore.Read(model, h5, file, skipMismatch);
+    }
+
     public static void Save(Model model, string path)
     {
         var weights = KerasWeightStore.Write(model);

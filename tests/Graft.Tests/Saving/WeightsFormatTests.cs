@@ -114,6 +114,16 @@ public class WeightsFormatTests
     }
 
     [Fact]
+    public void AKerasArchiveGivesItsWeights()
+    {
+        string file = Fixtures.Keras("k3.8.0_Mohand_resnet1d_add_bn.keras");
+        var reference = Model.Load(file, compile: false);
+        var model = reference.Clone();
+        model.LoadWeights(file);
+        Assert.Equal(Values(reference), Values(model));
+    }
+
+    [Fact]
     public void ByNameNeedsTheLegacyLayout()
     {
         var model = new Sequential([new Dense(2, inputShape: [3])]);
