@@ -139,9 +139,10 @@ internal static class ModelConfig
     public static JsonArray ShapeJson(int?[] shape) => new(shape.Select(d => d is int v ? (JsonNode)v : null).ToArray());
 
     /// <summary>
-    /// Keras 2's form of a model document, for legacy <c>.h5</c> files that Keras 2 and tf.keras read:
-    /// a Sequential's input shape as <c>batch_input_shape</c> on its first layer (no InputLayer entry),
-    /// an InputLayer's as <c>batch_input_shape</c>, no <c>build_config</c> entries.
+    /// Keras 2's form of a model document, for legacy <c>.h5</c> files: entries of
+    /// <c>{"class_name", "config"}</c> only (Keras 3's legacy loader reads such entries the Keras 2
+    /// way), a Sequential's input shape as <c>batch_input_shape</c> on its first layer (no InputLayer
+    /// entry), an InputLayer's as <c>batch_input_shape</c>, no <c>build_config</c>.
     /// </summary>
     public static JsonObject ToKeras2(JsonObject entry)
     {
@@ -152,7 +153,7 @@ internal static class ModelConfig
 
     private static void Legacy(JsonObject entry)
     {
-        entry.Remove("build_config");
+        foreach (var key in new[] { "module", "registered_name", "build_config" }) entry.Remove(key);
         if (entry["config"] is not JsonObject config) return;
         string? cls = entry["class_name"]?.GetValue<string>();
         if (cls == "InputLayer" && config["batch_shape"] is { } bs)
@@ -165,9 +166,8 @@ internal static class ModelConfig
         if (cls == "Sequential" && layers.Count > 1 && layers[0] is JsonObject first && first["class_name"]?.GetValue<string>() == "InputLayer"
             && layers[1] is JsonObject next && next["class_name"]?.GetValue<string>() is not ("Sequential" or "Functional" or "Model") && next["config"] is JsonObject nc)
         {
-            var shape = first["config"]?["batch_input_shape"]?.DeepClone();
+            nc["batch_input_shape"] = first["config"]?["batch_input_shape"]?.DeepClone();
             layers.RemoveAt(0);
-            nc["batch_input_shape"] = shape;
         }
     }
 }
