@@ -257,13 +257,18 @@ internal static partial class KerasWeightStore
                     }
         }
 
-        private IEnumerable<(IH5Dataset, string)> Datasets(IH5Group g, string gPath)
+        /// <summary>Every dataset below <paramref name="g"/>; HDF5 links can form cycles, so depth is bounded.</summary>
+        private IEnumerable<(IH5Dataset, string)> Datasets(IH5Group g, string gPath, int depth = 0)
         {
+            if (depth > MaxDepth) throw h5.Error(gPath, $"expected groups nested at most {MaxDepth} deep, got deeper (a link cycle?).");
             foreach (var c in h5.Guard(gPath, "a group", () => g.Children().ToList()))
             {
                 if (c is IH5Dataset d) yield return (d, $"{gPath}/{c.Name}");
-                else if (c is IH5Group cg) foreach (var x in Datasets(cg, $"{gPath}/{c.Name}")) yield return x;
+                else if (c is IH5Group cg) foreach (var x in Datasets(cg, $"{gPath}/{c.Name}", depth + 1)) yield return x;
             }
         }
+
+        /// <summary>Far deeper than any Keras layout (a wrapper in a nested model is about 8).</summary>
+        private const int MaxDepth = 64;
     }
 }
