@@ -36,8 +36,8 @@ internal static class KerasZipFormat
 
         var model = ModelConfig.Build(config, $"{path} [config.json]", version);
         var h5 = new H5($"{path} [model.weights.h5]");
-        using (var file = h5.Guard("/", "an HDF5 weights file", () => H5File.Open(new MemoryStream(weights), leaveOpen: false)))
-            KerasWeightStore.Read(model, h5, file);
+        using var file = h5.Guard("/", "an HDF5 weights file", () => H5File.Open(new MemoryStream(weights), leaveOpen: false));
+        KerasWeightStore.Read(model, h5, file);
         // Keras writes an empty compile_config for a model that was never compiled.
         if (compile && config["compile_config"] is JsonObject { Count: > 0 } cc && !TrainingConfig.TryCompile(model, cc, out var reason))
             Console.Error.WriteLine($"Warning: {path}: the model loaded but was not compiled: {reason}. Call Compile yourself.");
