@@ -4,8 +4,8 @@ using Graft.Tensors;
 namespace Graft.Saving;
 
 /// <summary>
-/// Bounds the weights a model built from a file's config may create by the values the file stores,
-/// checked before each weight is allocated: a config that claims a 10^9-unit Dense in a 3 MB file
+/// Bounds the weights a model built from a file's config may create by the values the file stores
+/// (twice them, plus 2^20), checked before each weight is allocated: a config that claims a 10^9-unit Dense in a 3 MB file
 /// fails at once, naming the layer, instead of allocating gigabytes and then failing to match the
 /// stored weights. Active on the loading thread while a loader builds the model.
 /// </summary>
@@ -15,13 +15,16 @@ internal sealed class WeightBudget : IDisposable
 
     private readonly WeightBudget? _outer;
     private readonly string _file;
-    private readonly long _total;
+    private readonly long _stored, _total;
     private long _used;
 
-    private WeightBudget(string file, long total)
+    private WeightBudget(string file, long stored)
     {
         _file = file;
-        _total = total;
+        _stored = stored;
+        // Slack, so that a config that differs from its weights only a little (a missing bias) reaches
+        // the loader's precise message about that weight; absurd claims still fail here.
+        _total = 2 * stored + (1 << 20);
         _outer = t_current;
         t_current = this;
     }
@@ -48,11 +51,11 @@ internal sealed class WeightBudget : IDisposable
         }
         if (n > Array.MaxLength)
             throw t_current is { } b
-                ? new ModelFormatException($"{b._file}: {Describe(layer)}: expected weights that fit in the {b._total} values the file stores, got weight '{name}' of shape {Shape.Format(shape)}: the config disagrees with the stored weights.")
+                ? new ModelFormatException($"{b._file}: {Describe(layer)}: expected weights of about the {b._stored} values the file stores, got weight '{name}' of shape {Shape.Format(shape)}: the config disagrees with the stored weights.")
                 : new ArgumentException($"{Describe(layer)}: expected weight '{name}' of at most {Array.MaxLength} values, got shape {Shape.Format(shape)}.");
         if (t_current is not { } budget) return;
         if (budget._used + n > budget._total)
-            throw new ModelFormatException($"{budget._file}: {Describe(layer)}: expected weights that fit in the {budget._total} values the file stores, "
+            throw new ModelFormatException($"{budget._file}: {Describe(layer)}: expected weights of about the {budget._stored} values the file stores, "
                 + $"got weight '{name}' of shape {Shape.Format(shape)} ({n} values) after {budget._used} values for earlier weights: the config disagrees with the stored weights.");
         budget._used += n;
     }

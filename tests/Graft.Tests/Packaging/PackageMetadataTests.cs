@@ -42,7 +42,7 @@ public class PackageMetadataTests
         string description = props.GetValueOrDefault("Description") ?? "";
         Assert.True(description.Length > 20 && description != "Package Description", $"{project}: expected a real Description, got '{description}'.");
         var packed = XDocument.Load(Path.Combine(Root, "Directory.Build.props")).Descendants("None")
-            .Where(n => n.Attribute("Pack")?.Value == "true").Select(n => Path.GetFileName(n.Attribute("Include")!.Value)).ToList();
+            .Where(n => n.Attribute("Pack")?.Value == "true").Select(n => n.Attribute("Include")!.Value.Replace("$(MSBuildThisFileDirectory)", "")).ToList();
         Assert.Contains("README.md", packed);
         Assert.Contains("LICENSE", packed);
     }
