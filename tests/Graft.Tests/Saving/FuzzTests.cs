@@ -35,6 +35,7 @@ public class FuzzTests(ITestOutputHelper output)
         Assert.True(fixtures.Count >= 30, $"expected the model fixtures, got {fixtures.Count}");
         var outcomes = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var failures = new List<string>();
+        (long Bytes, string Mutant) largest = (0, "");
         string dir = Directory.CreateTempSubdirectory("graft-fuzz-").FullName;
         try
         {
@@ -44,8 +45,9 @@ public class FuzzTests(ITestOutputHelper output)
                 var mutant = Mutator.Create(fixtures[seed % fixtures.Count], seed);
                 string path = Path.Combine(dir, $"mutant{mutant.Extension}");
                 File.WriteAllBytes(path, mutant.Bytes);
-                var (outcome, error) = Run(path);
+                var (outcome, error, allocated) = Run(path);
                 outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+                if (allocated > largest.Bytes) largest = (allocated, mutant.ToString());
                 if (error is not null)
                 {
                     failures.Add($"{mutant}\n    -> {error}");
@@ -61,6 +63,7 @@ public class FuzzTests(ITestOutputHelper output)
         }
         output.WriteLine($"{outcomes.Values.Sum()} mutants of {fixtures.Count} fixtures (seeds {firstSeed}..):");
         foreach (var (outcome, k) in outcomes) output.WriteLine($"  {k,6}  {outcome}");
+        output.WriteLine($"largest allocation: {largest.Bytes >> 20} MiB, by {largest.Mutant}");
         Assert.True(failures.Count == 0, $"{failures.Count} mutants failed uncleanly:\n" + string.Join("\n", failures));
     }
 
@@ -89,19 +92,25 @@ public class FuzzTests(ITestOutputHelper output)
         File.WriteAllBytes(path, mutant.Bytes);
         try
         {
-            var (outcome, error) = Run(path);
+            var (outcome, error, _) = Run(path);
             Assert.True(error is null, $"{mutant}: {outcome}: {error}");
         }
         finally { File.Delete(path); }
     }
 
     /// <summary>Loads, then predicts one sample of the model's declared input shape, on a thread of its own.</summary>
-    private static (string Outcome, string? Error) Run(string path)
+    private static (string Outcome, string? Error, long Allocated) Run(string path)
     {
         (string, string?) result = ("timed out", $"took more than {MutantTimeLimit.TotalSeconds} s");
-        var thread = new Thread(() => result = LoadAndPredict(path), 16 << 20) { IsBackground = true };
+        long allocated = 0;
+        var thread = new Thread(() =>
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            result = LoadAndPredict(path);
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        }, 16 << 20) { IsBackground = true };
         thread.Start();
-        return thread.Join(MutantTimeLimit) ? result : ("timed out", $"took more than {MutantTimeLimit.TotalSeconds} s");
+        return thread.Join(MutantTimeLimit) ? (result.Item1, result.Item2, allocated) : ("timed out", $"took more than {MutantTimeLimit.TotalSeconds} s", 0);
     }
 
     private static (string, string?) LoadAndPredict(string path)
