@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Graft.Layers;
 using Graft.Tensors;
 
@@ -12,6 +13,14 @@ public sealed class Adagrad(LearningRate? learningRate = null, double initialAcc
     public double InitialAccumulatorValue { get; } = initialAccumulatorValue;
     /// <summary>Denominator fuzz.</summary>
     public double Epsilon { get; } = epsilon;
+
+    // keras/src/optimizers/adagrad.py build: one accumulator per weight.
+    internal override IReadOnlyList<(string Name, int Slot)[]>? KerasSlotGroups => [[("accumulator", 0)]];
+
+    internal override IEnumerable<(string Key, JsonNode? Value)> OwnConfig() =>
+        [("initial_accumulator_value", InitialAccumulatorValue), ("epsilon", Epsilon)];
+
+    internal override string KerasName => "adagrad";
 
     /// <inheritdoc/>
     protected override Tensor[] CreateSlots(Variable v) => [Tensor.Full((float)InitialAccumulatorValue, v.Shape.ToArray())];

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Graft.Layers;
 using Graft.Tensors;
 
@@ -30,6 +31,15 @@ public class Adam : Optimizer
     public double Epsilon { get; }
     /// <summary>AMSGrad variant.</summary>
     public bool Amsgrad { get; }
+
+    // keras/src/optimizers/adam.py build: momentum and velocity interleaved, then velocity_hat.
+    internal override IReadOnlyList<(string Name, int Slot)[]>? KerasSlotGroups =>
+        Amsgrad ? [[("momentum", 0), ("velocity", 1)], [("velocity_hat", 2)]] : [[("momentum", 0), ("velocity", 1)]];
+
+    internal override IEnumerable<(string Key, JsonNode? Value)> OwnConfig() =>
+        [("beta_1", Beta1), ("beta_2", Beta2), ("epsilon", Epsilon), ("amsgrad", Amsgrad)];
+
+    internal override string KerasName => "adam";
 
     /// <inheritdoc/>
     protected override Tensor[] CreateSlots(Variable v) => Amsgrad ? [ZerosLike(v), ZerosLike(v), ZerosLike(v)] : [ZerosLike(v), ZerosLike(v)];

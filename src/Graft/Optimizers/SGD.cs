@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Graft.Layers;
 using Graft.Tensors;
 
@@ -25,6 +26,13 @@ public sealed class SGD : Optimizer
     public double Momentum { get; }
     /// <summary>Whether momentum is Nesterov's.</summary>
     public bool Nesterov { get; }
+
+    // keras/src/optimizers/sgd.py build: momentums only when momentum != 0.
+    internal override IReadOnlyList<(string Name, int Slot)[]>? KerasSlotGroups => Momentum > 0 ? [[("momentum", 0)]] : [];
+
+    internal override IEnumerable<(string Key, JsonNode? Value)> OwnConfig() => [("momentum", Momentum), ("nesterov", Nesterov)];
+
+    internal override string KerasName => "SGD";
 
     /// <inheritdoc/>
     protected override Tensor[] CreateSlots(Variable v) => Momentum > 0 ? [ZerosLike(v)] : [];

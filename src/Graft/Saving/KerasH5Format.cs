@@ -34,6 +34,7 @@ internal static class KerasH5Format
             if (!TrainingConfig.TryCompile(model, json, out var reason))
                 Console.Error.WriteLine($"Warning: {path}: the model loaded but was not compiled: {reason}. Call Compile yourself.");
         }
+        if (compile && model.IsCompiled) OptimizerState.LoadH5(model, h5, file, version);
         return model;
     }
 
@@ -118,6 +119,7 @@ internal static class KerasH5Format
             file.Attributes["backend"] = "tensorflow";
             file.Attributes["model_config"] = ModelConfig.Serialize(model).ToJsonString();
             if (model.IsCompiled) file.Attributes["training_config"] = TrainingConfig.Serialize(model).ToJsonString();
+            if (model.IsCompiled) OptimizerState.SaveH5(model, file);
         }
         else
         {

@@ -41,6 +41,7 @@ internal static class KerasZipFormat
             LoadLayers(model, h5, file, "");
         if (compile && config["compile_config"] is JsonObject cc && !TrainingConfig.TryCompile(model, cc, out var reason))
             Console.Error.WriteLine($"Warning: {path}: the model loaded but was not compiled: {reason}. Call Compile yourself.");
+        if (compile && model.IsCompiled) OptimizerState.LoadKeras(model, path, weights, config["compile_config"] as JsonObject, version);
         return model;
     }
 
@@ -135,6 +136,7 @@ internal static class KerasZipFormat
         var layers = new H5Group();
         weights["layers"] = layers;
         Fill(model, layers);
+        if (model.IsCompiled) OptimizerState.SaveKeras(model, weights);
         using var weightBytes = new MemoryStream();
         weights.Write(weightBytes);
         var metadata = new JsonObject { ["keras_version"] = KerasFormat.KerasVersion, ["date_saved"] = DateTime.UtcNow.ToString("yyyy-MM-dd@HH:mm:ss") };

@@ -88,7 +88,7 @@ internal static class TrainingConfig
         ["optimizer_config"] = new JsonObject
         {
             ["class_name"] = model.Optimizer!.Name,
-            ["config"] = new JsonObject { ["name"] = model.Optimizer.Name, ["learning_rate"] = model.Optimizer.LearningRate },
+            ["config"] = model.Optimizer.KerasConfig(),
         },
     };
 }
