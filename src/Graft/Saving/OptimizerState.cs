@@ -116,7 +116,7 @@ internal static class OptimizerState
             using (var r = new StreamReader(zip.GetEntry("config.json")!.Open())) config = ModelConfig.Parse(r.ReadToEnd(), $"{path} [config.json]");
             if (zip.GetEntry("metadata.json") is { } meta)
                 using (var r = new StreamReader(meta.Open()))
-                    version = ModelConfig.Parse(r.ReadToEnd(), $"{path} [metadata.json]")["keras_version"]?.GetValue<string>();
+                    version = ModelConfig.Parse(r.ReadToEnd(), $"{path} [metadata.json]")["keras_version"] is JsonValue kv && kv.TryGetValue<string>(out var sv) ? sv : null;
             using var ms = new MemoryStream();
             using (var s = zip.GetEntry("model.weights.h5")!.Open()) s.CopyTo(ms);
             weights = ms.ToArray();
@@ -236,7 +236,7 @@ internal static class OptimizerState
         if (e.Kind != Kind.Slot)
         {
             if (size != 1 || dims.Length > 1)
-                throw h5.Error(objectPath, $"expected the optimizer's scalar '{e.Name}', got shape ({string.Join(", ", dims)}).");
+                throw h5.Error(objectPath, $"expected the optimizer's scalar '{e.Name}', got shape {Format(dims)}.");
             if (e.Kind == Kind.Iteration)
             {
                 long n = h5.Guard(objectPath, "an integer", () => (d.Type.Class, d.Type.Size) switch
@@ -255,9 +255,12 @@ internal static class OptimizerState
         }
         var shape = e.Variable!.Shape;
         if (!dims.SequenceEqual(shape.Dims.Select(v => (long)v)))
-            throw h5.Error(objectPath, $"expected optimizer slot '{e.Name}' of shape {shape} (weight '{e.Variable.Path}'), got ({string.Join(", ", dims)}).");
+            throw h5.Error(objectPath, $"expected optimizer slot '{e.Name}' of shape {shape} (weight '{e.Variable.Path}'), got {Format(dims)}.");
         return h5.ReadTensor(d, objectPath);
     }
+
+    /// <summary>A shape as <see cref="Shape"/> prints it (Python's tuple), from a file's possibly huge dimensions.</summary>
+    private static string Format(long[] dims) => dims.Length == 1 ? $"({dims[0]},)" : "(" + string.Join(", ", dims) + ")";
 
     private static void Assign(Optimizer opt, List<Entry> layout, List<object> values)
     {
