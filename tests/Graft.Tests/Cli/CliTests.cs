@@ -99,7 +99,7 @@ public class DemoCommandTests
             var so = new StringWriter();
             Console.SetOut(so);
             int code;
-            try { code = Graft.Cli.Program.Main(["demo", "--quick", "--seeds", "1", "--json", "--out", dir, "--data", SharedData.FashionMnistDir]); }
+            try { code = Graft.Cli.Program.Main(["demo", "--quick", "--seeds", "1", "--json", "--out", dir, "--data", RepositoryData.FashionMnistDir]); }
             finally { Console.SetOut(o); Console.SetError(e); }
             Assert.Equal(0, code);
             var json = JsonNode.Parse(so.ToString().Trim().Split('\n')[^1])!;
