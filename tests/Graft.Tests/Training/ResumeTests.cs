@@ -268,6 +268,25 @@ public class ResumeTests
         finally { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
     }
 
+    /// <summary>A user's own optimizer: plain gradient descent, with no state Graft could save.</summary>
+    private sealed class Descent() : Optimizer(0.01, null, null, null, null)
+    {
+        protected override Tensor[] CreateSlots(Graft.Layers.Variable v) => [];
+        protected override void UpdateStep(Tensor w, Tensor g, Tensor[] slots, float lr) => w.Backend.Axpy(-lr, g, w);
+    }
+
+    [Fact]
+    public void BackupWithAnOptimizerWhoseStateCannotBeSavedIsRefused()
+    {
+        var (x, y) = Data();
+        var model = Net();
+        model.Compile("binary_crossentropy", new Descent());
+        string dir = Path.Combine(Path.GetTempPath(), $"graft-backup-{Guid.NewGuid():N}");
+        var e = Assert.Throws<NotSupportedException>(() => model.Fit(x, y, epochs: 1, verbose: 0, callbacks: [new BackupAndRestore(dir)]));
+        Assert.Contains("Descent", e.Message);
+        Assert.False(Directory.Exists(dir));
+    }
+
     [Fact]
     public void BackupEveryNBatchesIsNotSupported()
     {

@@ -51,9 +51,13 @@ public sealed class BackupAndRestore : Callback
 
     /// <summary>Restores the latest backup, if any: weights, optimizer state, and the epoch to start from.</summary>
     /// <exception cref="InvalidOperationException">The backup belongs to another model or optimizer.</exception>
+    /// <exception cref="NotSupportedException">The optimizer is a custom one whose state Graft cannot save.</exception>
     public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
     {
         _restoredEpoch = null;
+        // Restoring weights without the optimizer's state would continue a different run.
+        if (Model.Optimizer is { KerasSlotGroups: null } custom)
+            throw new NotSupportedException($"BackupAndRestore: expected an optimizer whose state Graft saves (SGD, Adam, AdamW, RMSprop, Adagrad, Nadam), got {custom.GetType().Name}.");
         if (Latest() is not { } latest) return;
         OptimizerState.RestoreInto(Model, latest.Path, "BackupAndRestore");
         _restoredEpoch = latest.Epochs;
