@@ -46,8 +46,11 @@ public abstract class Optimizer
     /// <summary>Whether <see cref="Build"/> (or a first update) has created the per-variable state.</summary>
     public bool Built => _built.Count > 0;
 
-    /// <summary>The variables this optimizer holds state for, in the order that state was created (Keras's build order).</summary>
-    public IReadOnlyList<Variable> Variables => _built;
+    /// <summary>
+    /// The weights this optimizer holds state for, in the order that state was created (Keras's
+    /// <c>optimizer._trainable_variables</c> after <c>build</c>); files store the state in this order.
+    /// </summary>
+    public IReadOnlyList<Variable> TrainableVariables => _built;
 
     /// <summary>The learning rate for the next update. Setting it replaces any schedule (as callbacks do).</summary>
     public double LearningRate

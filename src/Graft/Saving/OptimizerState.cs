@@ -122,7 +122,7 @@ internal static class OptimizerState
             weights = ms.ToArray();
         }
         if (!LoadKeras(model, path, weights, config["compile_config"] as JsonObject, version))
-            throw new InvalidOperationException($"{subject}: expected the backup {path} to hold the state of this model's optimizer ({model.Optimizer.Name}, {model.Optimizer.Variables.Count} weights), got none that fits. Delete the backup to start over.");
+            throw new InvalidOperationException($"{subject}: expected the backup {path} to hold the state of this model's optimizer ({model.Optimizer.Name}, {model.Optimizer.TrainableVariables.Count} weights), got none that fits. Delete the backup to start over.");
     }
 
     /// <summary>Restores the state from a legacy <c>.h5</c> model file's <c>optimizer_weights</c>.</summary>
@@ -176,11 +176,11 @@ internal static class OptimizerState
             if (slotMajor)
             {
                 foreach (var (name, slot) in group)
-                    foreach (var v in opt.Variables) list.Add(new(Kind.Slot, SlotName(prefix, v, name), v, slot));
+                    foreach (var v in opt.TrainableVariables) list.Add(new(Kind.Slot, SlotName(prefix, v, name), v, slot));
             }
             else
             {
-                foreach (var v in opt.Variables)
+                foreach (var v in opt.TrainableVariables)
                     foreach (var (name, slot) in group) list.Add(new(Kind.Slot, SlotName(prefix, v, name), v, slot));
             }
         }

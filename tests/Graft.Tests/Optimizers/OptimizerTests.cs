@@ -143,7 +143,7 @@ public class OptimizerTests
         Assert.False(opt.Built);
         opt.Build(weights);
         Assert.True(opt.Built);
-        Assert.Equal(weights, opt.Variables);
+        Assert.Equal(weights, opt.TrainableVariables);
         Assert.Equal(0, opt.Iterations);
         var slots = opt.SlotsFor(weights[0]);
         Assert.Equal(2, slots.Length);
@@ -156,6 +156,6 @@ public class OptimizerTests
         extra.Value.RequiresGrad = true;
         typeof(Tensor).GetProperty("Grad")!.SetValue(extra.Value, Tensor.FromArray([1f], 1, 1));
         opt.Apply([extra]);
-        Assert.Equal([.. weights, extra], opt.Variables);
+        Assert.Equal([.. weights, extra], opt.TrainableVariables);
     }
 }

@@ -122,8 +122,8 @@ public class ResumeTests
             var opt = loaded.Optimizer!;
             Assert.True(opt.Built);
             Assert.Equal(0.004f, (float)opt.LearningRate);
-            Assert.Equal(model.TrainableWeights.Count, opt.Variables.Count);
-            for (int i = 0; i < opt.Variables.Count; i++)
+            Assert.Equal(model.TrainableWeights.Count, opt.TrainableVariables.Count);
+            for (int i = 0; i < opt.TrainableVariables.Count; i++)
                 for (int s = 0; s < 2; s++)
                     Assert.Equal(model.Optimizer.SlotsFor(model.TrainableWeights[i])[s].ToArray(), opt.SlotsFor(loaded.TrainableWeights[i])[s].ToArray());
         }
