@@ -193,8 +193,10 @@ internal static class OptimizerState
 
     private static bool SameClass(Model model, JsonNode? optimizerConfig)
     {
-        if (model.Optimizer is not { } opt || optimizerConfig is not JsonObject o) return false;
-        if (o["class_name"] is not JsonValue cv || !cv.TryGetValue<string>(out var cls)) return false;
+        if (model.Optimizer is not { } opt) return false;
+        // Keras 3 writes the identifier itself ("adam") when compiled with one, else a serialized object.
+        var name = optimizerConfig is JsonObject o ? o["class_name"] : optimizerConfig;
+        if (name is not JsonValue cv || !cv.TryGetValue<string>(out var cls)) return false;
         // tf.keras 2.11 registered its optimizers as "Custom>Adam".
         if (cls.StartsWith("Custom>", StringComparison.Ordinal)) cls = cls["Custom>".Length..];
         return string.Equals(cls, opt.GetType().Name, StringComparison.OrdinalIgnoreCase);
