@@ -75,7 +75,7 @@ public sealed class Sequential : Model
         var shape = inputShape;
         foreach (var layer in _layers)
         {
-            if (!layer.Built) layer.Build(shape);
+            if (!layer.Built) layer.EnsureBuilt(shape);
             else if (layer.BuiltInputShape is { } had && !Compatible(had, shape))
                 throw new ArgumentException($"Sequential '{Name}': expected input of shape {FormatShape(had)} for the already built {layer.Describe()}, got {FormatShape(shape)} from the layer before it.");
             shape = layer.ComputeOutputShape(shape);

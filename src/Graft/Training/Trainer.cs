@@ -151,40 +151,13 @@ internal sealed class Trainer(Model model, CompileState state)
         return logs;
     }
 
-    public static Tensor Predict(Model model, Tensor x, int batchSize)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        if (x.Rank == 0 || x.Shape[0] == 0) throw new ArgumentException($"Model.Predict: expected at least one sample, got x of shape {x.Shape}.");
-        if (!model.Built) model.Build(Layer.BatchShape(x.Shape));
-        int n = x.Shape[0];
-        using var noGrad = GradMode.NoGrad();
-        // The first batch's output gives the result's shape; the result is allocated outside
-        // the per-batch scopes so that it outlives them.
-        int first = Math.Min(batchSize, n);
-        Tensor result;
-        var ones = Array.Empty<int>();
-        using (var firstScope = TensorScope.Begin())
-        {
-            var head = model.Call(x[..first], training: false);
-            using (var outside = TensorScope.Suspend()) result = Tensor.Zeros([n, .. head.Shape.Dims[1..]]);
-            ones = Enumerable.Repeat(1, result.Rank).ToArray();
-            result.Backend.SliceScatterAdd(head, new int[result.Rank], ones, result);
-        }
-        for (int start = first; start < n; start += batchSize)
-        {
-            using var scope = TensorScope.Begin();
-            int count = Math.Min(batchSize, n - start);
-            var pred = model.Call(x[start..(start + count)], training: false);
-            var starts = new int[result.Rank]; starts[0] = start;
-            result.Backend.SliceScatterAdd(pred, starts, ones, result);
-        }
-        return result;
-    }
+    /// <summary>The single output for x (see <see cref="Predictor"/>).</summary>
+    public static Tensor Predict(Model model, Tensor x, int batchSize) => Predictor.Run(model, [x], batchSize, "Model.Predict")[0];
 
     /// <summary>Builds the model for x if needed and checks the targets against the model's output.</summary>
     private void Prepare(Tensor x, Tensor y, string subject)
     {
-        if (!model.Built) model.Build(Layer.BatchShape(x.Shape));
+        model.EnsureBuilt(Layer.BatchShape(x.Shape));
         state.Loss.Validate(y, OutputShapeFor(x));
     }
 

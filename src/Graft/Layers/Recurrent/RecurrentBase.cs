@@ -116,7 +116,7 @@ public abstract class RecurrentBase : Layer
     /// </summary>
     public Tensor[] CallWithStates(Tensor x, Tensor[]? initialState = null, bool training = false)
     {
-        if (!Built) Build(BatchShape(x.Shape));
+        if (!BuildDone) EnsureBuilt(BatchShape(x.Shape));
         var all = Run(x, initialState, training);
         if (x.Mask is { } mask && ReturnSequences) all[0].Mask = mask;
         return ReturnState ? all : [all[0]];
@@ -136,7 +136,7 @@ public abstract class RecurrentBase : Layer
     internal override int?[][] BuildNode(IReadOnlyList<int?[]> inputShapes)
     {
         var s = inputShapes[0];
-        if (!Built) Build(s);
+        EnsureBuilt(s);
         return [ComputeOutputShape(s), .. ReturnState ? Enumerable.Range(0, StateCount).Select(_ => new int?[] { s[0], Units }) : []];
     }
 

@@ -63,8 +63,8 @@ public sealed class Bidirectional : Layer
     /// <inheritdoc/>
     public override void Build(int?[] inputShape)
     {
-        if (!ForwardLayer.Built) ForwardLayer.Build(inputShape);
-        if (!BackwardLayer.Built) BackwardLayer.Build(inputShape);
+        ForwardLayer.EnsureBuilt(inputShape);
+        BackwardLayer.EnsureBuilt(inputShape);
         base.Build(inputShape);
     }
 
@@ -85,7 +85,7 @@ public sealed class Bidirectional : Layer
     /// <summary>The forward and the backward outputs, unmerged (for merge_mode None; works for any mode).</summary>
     public Tensor[] CallBothDirections(Tensor x, bool training = false)
     {
-        if (!Built) Build(BatchShape(x.Shape));
+        if (!BuildDone) EnsureBuilt(BatchShape(x.Shape));
         var (f, b) = Directions(x, training);
         if (x.Mask is { } mask && ForwardLayer.ReturnSequences) { f.Mask = mask; b.Mask = mask; }
         return [f, b];

@@ -17,7 +17,7 @@ public sealed class TimeDistributed(Layer layer, string? name = null) : Layer(na
     public override void Build(int?[] inputShape)
     {
         if (inputShape.Length < 3) throw new ArgumentException($"{Describe()}: expected input (batch, steps, …), got {FormatShape(inputShape)}.");
-        if (!Layer.Built) Layer.Build([null, .. inputShape[2..]]);
+        Layer.EnsureBuilt([null, .. inputShape[2..]]);
         base.Build(inputShape);
     }
 
