@@ -32,8 +32,8 @@ namespace Graft.Saving;
 /// these trainable weights; otherwise (no state saved, another optimizer, another variable count,
 /// Keras 1 or 2.0–2.3 files whose layouts differ) the optimizer starts fresh, with
 /// <see cref="Optimizer.Iterations"/> 0. A file whose count matches but whose variables have other
-/// shapes or types is malformed: <see cref="ModelFormatException"/>. Nothing is assigned before the
-/// whole state has been checked.
+/// shapes or types is malformed: <see cref="ModelFormatException"/>. Nothing is assigned (and the
+/// optimizer is not built) before the whole state has been checked.
 /// </para>
 /// </summary>
 internal static class OptimizerState
@@ -45,7 +45,7 @@ internal static class OptimizerState
     /// <summary>Adds <c>optimizer/vars/&lt;i&gt;</c> to a <c>model.weights.h5</c> being written.</summary>
     public static void SaveKeras(Model model, H5File weights)
     {
-        if (Layout(model, KerasFormat.KerasVersion, slotMajor: false) is not { } layout) return;
+        if (Layout(model, model.Optimizer?.TrainableVariables, KerasFormat.KerasVersion, slotMajor: false) is not { } layout) return;
         var vars = new H5Group();
         vars.Attributes["name"] = model.Optimizer!.KerasName;
         for (int i = 0; i < layout.Count; i++) vars[i.ToString()] = Dataset(model.Optimizer, layout[i]);
@@ -55,7 +55,7 @@ internal static class OptimizerState
     /// <summary>Adds <c>optimizer_weights</c> to a legacy <c>.h5</c> model file being written.</summary>
     public static void SaveH5(Model model, H5File file)
     {
-        if (Layout(model, KerasFormat.KerasVersion, slotMajor: false) is not { } layout) return;
+        if (Layout(model, model.Optimizer?.TrainableVariables, KerasFormat.KerasVersion, slotMajor: false) is not { } layout) return;
         var group = new H5Group();
         var names = new string[layout.Count];
         for (int i = 0; i < layout.Count; i++)
@@ -81,7 +81,7 @@ internal static class OptimizerState
         using var file = h5.Guard("/", "an HDF5 weights file", () => H5File.Open(new MemoryStream(weights), leaveOpen: false));
         if (h5.Child(file, "", "optimizer") is not IH5Group opt || h5.Child(opt, "/optimizer", "vars") is not IH5Group vars) return false;
         var stored = h5.Guard("/optimizer/vars", "a group", () => vars.Children().Select(c => c.Name).ToHashSet());
-        if (Layout(model, kerasVersion ?? KerasFormat.KerasVersion, slotMajor: false, build: true) is not { } layout || layout.Count != stored.Count) return false;
+        if (Layout(model, model.TrainableWeights, kerasVersion ?? KerasFormat.KerasVersion, slotMajor: false) is not { } layout || layout.Count != stored.Count) return false;
         var values = new List<object>();
         for (int i = 0; i < layout.Count; i++)
         {
@@ -90,7 +90,7 @@ internal static class OptimizerState
                 ?? throw h5.Error(objectPath, $"expected optimizer variable {i} ({layout[i].Name}) of {model.Optimizer!.Name}, got none.");
             values.Add(Read(h5, d, objectPath, layout[i]));
         }
-        Assign(model.Optimizer!, layout, values);
+        Assign(model.Optimizer!, model.TrainableWeights, layout, values);
         return true;
     }
 
@@ -101,13 +101,17 @@ internal static class OptimizerState
     /// <exception cref="InvalidOperationException">The file's weights or optimizer state do not fit the model.</exception>
     public static void RestoreInto(Model model, string path, string subject)
     {
-        var saved = Model.Load(path, compile: false);
-        try { model.SetWeights(saved.GetWeights()); }
-        catch (ArgumentException e)
-        {
-            throw new InvalidOperationException($"{subject}: expected the backup {path} to hold this model's weights, got another model's ({e.Message}). Delete the backup to start over.", e);
-        }
-        if (model.Optimizer is not { KerasSlotGroups: not null }) return;
+        // Everything is checked before anything is assigned, so a backup that does not fit leaves the model as it was.
+        var saved = Model.Load(path, compile: false).GetWeights();
+        var mine = model.Weights;
+        if (saved.Count != mine.Count || Enumerable.Range(0, saved.Count).Any(i => saved[i].Shape != mine[i].Shape))
+            throw new InvalidOperationException($"{subject}: expected the backup {path} to hold this model's {mine.Count} weights ({string.Join(", ", mine.Select(v => v.Shape))}), got {saved.Count} ({string.Join(", ", saved.Select(v => v.Shape))}). Delete the backup to start over.");
+        if (model.Optimizer is { KerasSlotGroups: not null }) RestoreOptimizer(model, path, subject);
+        model.SetWeights(saved);
+    }
+
+    private static void RestoreOptimizer(Model model, string path, string subject)
+    {
         JsonObject? config;
         string? version = null;
         byte[] weights;
@@ -122,7 +126,7 @@ internal static class OptimizerState
             weights = ms.ToArray();
         }
         if (!LoadKeras(model, path, weights, config["compile_config"] as JsonObject, version))
-            throw new InvalidOperationException($"{subject}: expected the backup {path} to hold the state of this model's optimizer ({model.Optimizer.Name}, {model.Optimizer.TrainableVariables.Count} weights), got none that fits. Delete the backup to start over.");
+            throw new InvalidOperationException($"{subject}: expected the backup {path} to hold the state of this model's optimizer ({model.Optimizer!.Name}, {model.Optimizer.TrainableVariables.Count} weights), got none that fits. Delete the backup to start over.");
     }
 
     /// <summary>Restores the state from a legacy <c>.h5</c> model file's <c>optimizer_weights</c>.</summary>
@@ -138,7 +142,7 @@ internal static class OptimizerState
         // and interleave. Older Keras files (Variable_12:0 …) have layouts of their own.
         bool slotMajor = names[0].EndsWith("iter:0", StringComparison.Ordinal);
         if (!slotMajor && !names[0].EndsWith("iteration", StringComparison.Ordinal) && !names[0].EndsWith("iteration:0", StringComparison.Ordinal)) return;
-        if (Layout(model, kerasVersion ?? KerasFormat.KerasVersion, slotMajor, build: true) is not { } layout || layout.Count != names.Length) return;
+        if (Layout(model, model.TrainableWeights, kerasVersion ?? KerasFormat.KerasVersion, slotMajor) is not { } layout || layout.Count != names.Length) return;
         var values = new List<object>();
         for (int i = 0; i < layout.Count; i++)
         {
@@ -148,20 +152,20 @@ internal static class OptimizerState
                 ?? throw h5.Error(objectPath, "expected the optimizer weight named in weight_names, got none.");
             values.Add(Read(h5, d, objectPath, layout[i]));
         }
-        Assign(model.Optimizer!, layout, values);
+        Assign(model.Optimizer!, model.TrainableWeights, layout, values);
     }
 
     /// <summary>
-    /// Keras's variable list for the compiled optimizer, or null when its state is not saved or its
-    /// layout for <paramref name="kerasVersion"/> is unknown. With <paramref name="build"/> the
-    /// optimizer is first built on the model's trainable weights (Keras's <c>compile_from_config</c>).
+    /// Keras's variable list for the compiled optimizer holding state for <paramref name="weights"/>
+    /// (when saving, those it was built on; when loading, the model's trainable weights, which Keras's
+    /// <c>compile_from_config</c> builds it on), or null when its state is not saved or its layout for
+    /// <paramref name="kerasVersion"/> is unknown.
     /// </summary>
-    private static List<Entry>? Layout(Model model, string kerasVersion, bool slotMajor, bool build = false)
+    private static List<Entry>? Layout(Model model, IReadOnlyList<Variable>? weights, string kerasVersion, bool slotMajor)
     {
-        if (model.Optimizer is not { KerasSlotGroups: { } groups } opt) return null;
+        if (model.Optimizer is not { KerasSlotGroups: { } groups } opt || weights is null) return null;
         var version = ParseVersion(kerasVersion);
         if (version.Major < 2) return null;
-        if (build) opt.Build(model.TrainableWeights);
         bool nadam = opt is Nadam;
         // tf.keras 2's Nadam kept its momentum cache under another scheme.
         if (nadam && version.Major < 3) return null;
@@ -176,11 +180,11 @@ internal static class OptimizerState
             if (slotMajor)
             {
                 foreach (var (name, slot) in group)
-                    foreach (var v in opt.TrainableVariables) list.Add(new(Kind.Slot, SlotName(prefix, v, name), v, slot));
+                    foreach (var v in weights) list.Add(new(Kind.Slot, SlotName(prefix, v, name), v, slot));
             }
             else
             {
-                foreach (var v in opt.TrainableVariables)
+                foreach (var v in weights)
                     foreach (var (name, slot) in group) list.Add(new(Kind.Slot, SlotName(prefix, v, name), v, slot));
             }
         }
@@ -264,15 +268,19 @@ internal static class OptimizerState
     /// <summary>A shape as <see cref="Shape"/> prints it (Python's tuple), from a file's possibly huge dimensions.</summary>
     private static string Format(long[] dims) => dims.Length == 1 ? $"({dims[0]},)" : "(" + string.Join(", ", dims) + ")";
 
-    private static void Assign(Optimizer opt, List<Entry> layout, List<object> values)
+    /// <summary>Builds the optimizer on the layout's weights (Keras's order) and fills its state; runs only once all is checked.</summary>
+    private static void Assign(Optimizer opt, IReadOnlyList<Variable> weights, List<Entry> layout, List<object> values)
     {
+        opt.Build(weights);
         for (int i = 0; i < layout.Count; i++)
         {
             var e = layout[i];
             switch (e.Kind)
             {
                 case Kind.Iteration: opt.Iterations = (long)values[i]; break;
-                case Kind.LearningRate: opt.LearningRate = (double)values[i]; break;
+                // Keras keeps the rate in float32: an equal float32 value leaves the configured double as it is.
+                case Kind.LearningRate when (float)opt.LearningRate != (float)(double)values[i]: opt.LearningRate = (double)values[i]; break;
+                case Kind.LearningRate: break;
                 case Kind.UProduct: ((Nadam)opt).UProduct = (double)values[i]; break;
                 default: opt.SlotsFor(e.Variable!)[e.Slot].Assign((Tensor)values[i]); break;
             }

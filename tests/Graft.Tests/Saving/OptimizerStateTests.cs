@@ -150,6 +150,7 @@ public class OptimizerStateTests
         var fewer = WeightsWithOptimizer(null, [], [2, 3], [2, 3], [3], [3]);
         Assert.False(OptimizerState.LoadKeras(model, "x.keras", fewer, AdamConfig(), "3.4.1"));
         Assert.Equal(0, model.Optimizer.Iterations);
+        Assert.False(model.Optimizer.Built, "a skipped state leaves the optimizer as compiled");
         Assert.True(OptimizerState.LoadKeras(model, "x.keras", good, AdamConfig(), "3.4.1"));
         Assert.Equal(7, model.Optimizer.Iterations);
     }
