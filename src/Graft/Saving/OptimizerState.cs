@@ -271,7 +271,9 @@ internal static class OptimizerState
     /// <summary>Builds the optimizer on the layout's weights (Keras's order) and fills its state; runs only once all is checked.</summary>
     private static void Assign(Optimizer opt, IReadOnlyList<Variable> weights, List<Entry> layout, List<object> values)
     {
-        opt.Build(weights);
+        // An optimizer without per-weight state (SGD without momentum) has nothing to build: it stays as
+        // compiled, just as it was saved.
+        if (layout.Any(e => e.Kind == Kind.Slot)) opt.Build(weights);
         for (int i = 0; i < layout.Count; i++)
         {
             var e = layout[i];
