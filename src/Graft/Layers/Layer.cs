@@ -230,6 +230,19 @@ public abstract class Layer
         return c;
     }
 
+    /// <summary>
+    /// Where each weight sits in Keras 3's weights file (<c>model.weights.h5</c>), relative to this
+    /// layer's group: by default the layer's own weights at <c>vars/0</c>, <c>vars/1</c>, … (Keras's
+    /// <c>save_own_variables</c>). A layer whose Keras counterpart keeps weights in sub-objects
+    /// overrides this with the attribute names Keras's <c>saving_lib</c> walks (<c>cell/vars/0</c>).
+    /// </summary>
+    protected internal virtual IEnumerable<(string Path, Variable Weight)> KerasWeightPaths() =>
+        _variables.Where(v => v.Trainable).Concat(_variables.Where(v => !v.Trainable)).Select((v, i) => ($"vars/{i}", v));
+
+    /// <summary><paramref name="layer"/>'s <see cref="KerasWeightPaths"/> under the attribute <paramref name="attribute"/>.</summary>
+    protected static IEnumerable<(string Path, Variable Weight)> KerasWeightPathsUnder(string attribute, Layer layer) =>
+        layer.KerasWeightPaths().Select(p => ($"{attribute}/{p.Path}", p.Weight));
+
     /// <summary>Creates a weight (Keras's <c>add_weight</c>); called from <see cref="Build"/>, in Keras's order.</summary>
     protected Variable AddWeight(string name, int[] shape, Initializers.Initializer initializer, bool trainable = true,
         Regularizers.Regularizer? regularizer = null, Constraints.Constraint? constraint = null)

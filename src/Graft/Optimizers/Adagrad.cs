@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Layers;
 using Graft.Tensors;
 
@@ -16,9 +15,6 @@ public sealed class Adagrad(LearningRate? learningRate = null, double initialAcc
 
     // keras/src/optimizers/adagrad.py build: one accumulator per weight.
     internal override IReadOnlyList<(string Name, int Slot)[]>? KerasSlotGroups => [[("accumulator", 0)]];
-
-    internal override IEnumerable<(string Key, JsonNode? Value)> OwnConfig() =>
-        [("initial_accumulator_value", InitialAccumulatorValue), ("epsilon", Epsilon)];
 
     internal override string KerasName => "adagrad";
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Layers;
 using Graft.Tensors;
 
@@ -35,9 +34,6 @@ public class Adam : Optimizer
     // keras/src/optimizers/adam.py build: momentum and velocity interleaved, then velocity_hat.
     internal override IReadOnlyList<(string Name, int Slot)[]>? KerasSlotGroups =>
         Amsgrad ? [[("momentum", 0), ("velocity", 1)], [("velocity_hat", 2)]] : [[("momentum", 0), ("velocity", 1)]];
-
-    internal override IEnumerable<(string Key, JsonNode? Value)> OwnConfig() =>
-        [("beta_1", Beta1), ("beta_2", Beta2), ("epsilon", Epsilon), ("amsgrad", Amsgrad)];
 
     internal override string KerasName => "adam";
 

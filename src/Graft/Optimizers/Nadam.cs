@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Layers;
 using Graft.Tensors;
 
@@ -35,8 +34,6 @@ public sealed class Nadam : Optimizer
 
     // keras/src/optimizers/nadam.py build: momentum and velocity interleaved; u_product is handled by the file format.
     internal override IReadOnlyList<(string Name, int Slot)[]>? KerasSlotGroups => [[("momentum", 0), ("velocity", 1)]];
-
-    internal override IEnumerable<(string Key, JsonNode? Value)> OwnConfig() => [("beta_1", Beta1), ("beta_2", Beta2), ("epsilon", Epsilon)];
 
     internal override string KerasName => "nadam";
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Layers;
 using Graft.Tensors;
@@ -135,34 +134,6 @@ public abstract class Optimizer
 
     /// <summary>Keras's default optimizer name (<c>adam</c>, <c>SGD</c>, …), which prefixes its variable paths.</summary>
     internal virtual string KerasName => Name.ToLowerInvariant();
-
-    /// <summary>
-    /// Keras's <c>optimizer.get_config()</c>: the shared options, then each optimizer's own
-    /// (keras/src/optimizers/base_optimizer.py and the optimizer's file), so a saved model compiles
-    /// back to the same optimizer.
-    /// </summary>
-    internal JsonObject KerasConfig()
-    {
-        var c = new JsonObject
-        {
-            ["name"] = KerasName,
-            ["learning_rate"] = LearningRate,
-            ["weight_decay"] = WeightDecay,
-            ["clipnorm"] = Clipnorm,
-            ["global_clipnorm"] = GlobalClipnorm,
-            ["clipvalue"] = Clipvalue,
-            ["use_ema"] = false,
-            ["ema_momentum"] = 0.99,
-            ["ema_overwrite_frequency"] = null,
-            ["loss_scale_factor"] = null,
-            ["gradient_accumulation_steps"] = null,
-        };
-        foreach (var (k, v) in OwnConfig()) c[k] = v;
-        return c;
-    }
-
-    /// <summary>The optimizer's own options, by Keras's config keys.</summary>
-    internal virtual IEnumerable<(string Key, JsonNode? Value)> OwnConfig() => [];
 
     private static void ClipNorm(Tensor g, float max)
     {

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Layers;
 using Graft.Tensors;
 
@@ -36,9 +35,6 @@ public sealed class RMSprop : Optimizer
     internal override IReadOnlyList<(string Name, int Slot)[]>? KerasSlotGroups =>
         new[] { [("velocity", 0)], Momentum > 0 ? [("momentum", 2)] : null, Centered ? new[] { ("average_gradient", 1) } : null }
             .OfType<(string, int)[]>().ToList();
-
-    internal override IEnumerable<(string Key, JsonNode? Value)> OwnConfig() =>
-        [("rho", Rho), ("momentum", Momentum), ("epsilon", Epsilon), ("centered", Centered)];
 
     internal override string KerasName => "rmsprop";
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Layers;
 using Graft.Tensors;
 
@@ -29,8 +28,6 @@ public sealed class SGD : Optimizer
 
     // keras/src/optimizers/sgd.py build: momentums only when momentum != 0.
     internal override IReadOnlyList<(string Name, int Slot)[]>? KerasSlotGroups => Momentum > 0 ? [[("momentum", 0)]] : [];
-
-    internal override IEnumerable<(string Key, JsonNode? Value)> OwnConfig() => [("momentum", Momentum), ("nesterov", Nesterov)];
 
     internal override string KerasName => "SGD";
 

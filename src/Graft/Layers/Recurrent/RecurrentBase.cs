@@ -17,6 +17,11 @@ public abstract class RecurrentBase : Layer
 {
     private protected Variable? KernelVar, RecurrentVar, BiasVar;
 
+    /// <inheritdoc/>
+    /// <remarks>Keras 3 keeps a recurrent layer's weights in its cell: <c>cell/vars/0</c> (keras/src/layers/rnn/rnn.py).</remarks>
+    protected internal override IEnumerable<(string Path, Variable Weight)> KerasWeightPaths() =>
+        base.KerasWeightPaths().Select(p => ($"cell/{p.Path}", p.Weight));
+
     private protected RecurrentBase(int units, int gates, string activation, string recurrentActivation, bool useBias,
         Initializer? kernelInitializer, Initializer? recurrentInitializer, Initializer? biasInitializer,
         Regularizer? kernelRegularizer, Regularizer? recurrentRegularizer, Regularizer? biasRegularizer,

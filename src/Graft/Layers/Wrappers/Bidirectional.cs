@@ -61,6 +61,11 @@ public sealed class Bidirectional : Layer
     protected internal override IEnumerable<Layer> SubLayers => [ForwardLayer, BackwardLayer];
 
     /// <inheritdoc/>
+    /// <remarks>Keras 3 saves the two directions under the attributes <c>forward_layer</c> and <c>backward_layer</c> (keras/src/layers/rnn/bidirectional.py).</remarks>
+    protected internal override IEnumerable<(string Path, Variable Weight)> KerasWeightPaths() =>
+        KerasWeightPathsUnder("forward_layer", ForwardLayer).Concat(KerasWeightPathsUnder("backward_layer", BackwardLayer));
+
+    /// <inheritdoc/>
     public override void Build(int?[] inputShape)
     {
         ForwardLayer.EnsureBuilt(inputShape);
