@@ -25,7 +25,10 @@ namespace Graft.Saving;
 /// interleaved per weight, then velocity_hat (AMSGrad); SGD momentum (only when momentum ≠ 0);
 /// RMSprop velocity, then momentum (momentum &gt; 0), then average_gradient (centered); Adagrad
 /// accumulator; Nadam momentum and velocity interleaved, with its scalar <c>u_product</c> before the
-/// slots up to Keras 3.9 and after them from 3.10.
+/// slots up to Keras 3.9 and after them from 3.10. Graft writes this order (its files say Keras
+/// 3.4.1), in both formats, with Keras 3's names in <c>.h5</c> (<c>adam/iteration</c>, …). It also reads
+/// tf.keras 2.11+ (the same order without <c>learning_rate</c>) and tf.keras 2.0–2.10 <c>.h5</c> files
+/// (<c>Adam/iter:0</c>, then each slot kind for all weights: <c>Adam/dense/kernel/m:0</c>, …, then <c>v:0</c>).
 /// <para>
 /// Loading follows Keras's rule: the state is restored when the file's optimizer class is the
 /// compiled one and the file holds exactly as many variables as Keras's layout for this optimizer and
