@@ -10,7 +10,9 @@ public partial class Model
     /// or the Keras 3 <c>.keras</c> zip, chosen by the file's content (Keras's <c>load_model</c>).
     /// </summary>
     /// <param name="path">The file.</param>
-    /// <param name="compile">Restore loss, optimizer and metrics from the file's training config, as Keras does.</param>
+    /// <param name="compile">Restore loss, optimizer and metrics from the file's training config, as Keras does,
+    /// and the optimizer's state (iteration count, learning rate, slots) when the file holds it for that optimizer
+    /// in Keras's layout; otherwise the optimizer starts fresh (<c>Optimizer.Iterations</c> is 0), as in Keras.</param>
     /// <exception cref="ModelFormatException">The file is malformed; the message names the file and the object path.</exception>
     /// <exception cref="NotSupportedException">The file uses a layer or model class Graft lacks; the message names it.</exception>
     public static Model Load(string path, bool compile = true) => KerasFormat.Detect(path) switch

@@ -36,6 +36,7 @@ internal static class KerasH5Format
             if (!TrainingConfig.TryCompile(model, json, out var reason))
                 Console.Error.WriteLine($"Warning: {path}: the model loaded but was not compiled: {reason}. Call Compile yourself.");
         }
+        if (compile && model.IsCompiled) OptimizerState.LoadH5(model, h5, file, version);
         return model;
     }
 
@@ -137,6 +138,7 @@ internal static class KerasH5Format
             file.Attributes["backend"] = "tensorflow";
             file.Attributes["model_config"] = ModelConfig.ToKeras2(ModelConfig.Serialize(model)).ToJsonString();
             if (model.IsCompiled) file.Attributes["training_config"] = TrainingConfig.SerializeKeras2(model).ToJsonString();
+            if (model.IsCompiled) OptimizerState.SaveH5(model, file);
         }
         else
         {

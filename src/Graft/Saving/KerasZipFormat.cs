@@ -43,6 +43,7 @@ internal static class KerasZipFormat
         // Keras writes an empty compile_config for a model that was never compiled.
         if (compile && config["compile_config"] is JsonObject { Count: > 0 } cc && !TrainingConfig.TryCompile(model, cc, out var reason))
             Console.Error.WriteLine($"Warning: {path}: the model loaded but was not compiled: {reason}. Call Compile yourself.");
+        if (compile && model.IsCompiled) OptimizerState.LoadKeras(model, h5, file, config["compile_config"] as JsonObject, version);
         return model;
     }
 
@@ -67,6 +68,7 @@ internal static class KerasZipFormat
     public static void Save(Model model, string path)
     {
         var weights = KerasWeightStore.Write(model);
+        if (model.IsCompiled) OptimizerState.SaveKeras(model, weights);
         using var weightBytes = new MemoryStream();
         weights.Write(weightBytes);
         var metadata = new JsonObject { ["keras_version"] = KerasFormat.KerasVersion, ["date_saved"] = DateTime.UtcNow.ToString("yyyy-MM-dd@HH:mm:ss") };
