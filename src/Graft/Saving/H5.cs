@@ -28,8 +28,72 @@ internal sealed class H5(string path, long? length = null)
     public NativeFile Open(Stream? bytes = null) => Guard("/", "an HDF5 file", () =>
     {
         var stream = bytes ?? File.OpenRead(Path);
+        _source = stream;
         return H5File.Open(new ReadLimit(stream, this), leaveOpen: false);
     });
+
+    private Stream? _source;
+    private bool _heapsChecked;
+
+    /// <summary>
+    /// Checks the file's global heap collections (<c>GCOL</c>, where variable-length strings live)
+    /// before the reader decodes one: the reader allocates each object at the size the file claims,
+    /// so a damaged size would allocate up to 2 GiB before failing. Every object must lie inside its
+    /// collection and every collection inside the file. Runs once per file, on its first variable-length string.
+    /// </summary>
+    private void CheckGlobalHeaps(string objectPath)
+    {
+        if (_heapsChecked || _source is not { CanSeek: true } s) return;
+        _heapsChecked = true;
+        long saved = s.Position;
+        try
+        {
+            var head = new byte[16];
+            s.Position = 0;
+            if (s.ReadAtLeast(head, 16, throwOnEndOfStream: false) < 16) return;
+            // The superblock's "size of lengths" (offset 14 in version 0/1, 10 in version 2/3); Keras files use 8.
+            int lengthSize = head[8] <= 1 ? head[14] : head[10];
+            if (lengthSize != 8) return;
+            long length = s.Length;
+            var chunk = new byte[1 << 20];
+            for (long start = 0; start < length; start += chunk.Length - 3)
+            {
+                s.Position = start;
+                int n = s.ReadAtLeast(chunk, chunk.Length, throwOnEndOfStream: false);
+                for (int i = chunk.AsSpan(0, n).IndexOf("GCOL"u8); i >= 0;)
+                {
+                    CheckCollection(s, start + i, length, objectPath);
+                    int next = chunk.AsSpan(i + 1, n - i - 1).IndexOf("GCOL"u8);
+                    i = next < 0 ? -1 : i + 1 + next;
+                }
+                if (n < chunk.Length) break;
+            }
+        }
+        finally { s.Position = saved; }
+    }
+
+    private void CheckCollection(Stream s, long at, long fileLength, string objectPath)
+    {
+        var header = new byte[16];
+        s.Position = at;
+        if (s.ReadAtLeast(header, 16, throwOnEndOfStream: false) < 16) return;
+        // Version 1 and three zero bytes: anything else is not a collection header (data that happens to read "GCOL").
+        if (header[4] != 1 || header[5] != 0 || header[6] != 0 || header[7] != 0) return;
+        long size = BitConverter.ToInt64(header, 8);
+        if (size < 16 || size > fileLength - at)
+            throw Error(objectPath, $"expected a global heap collection (at byte {at}) inside the {fileLength}-byte file, got one of {size} bytes. The file is damaged.");
+        var body = new byte[size];
+        s.Position = at;
+        s.ReadExactly(body);
+        for (long pos = 16; pos + 16 <= size;)
+        {
+            if (BitConverter.ToUInt16(body, (int)pos) == 0) break;   // the free space that ends the collection
+            ulong objectSize = BitConverter.ToUInt64(body, (int)pos + 8);
+            if (objectSize > (ulong)(size - pos - 16))
+                throw Error(objectPath, $"expected the objects of the global heap collection at byte {at} inside its {size} bytes, got one claiming {objectSize} bytes. The file is damaged.");
+            pos += 16 + (long)((objectSize + 7) & ~7UL);
+        }
+    }
 
     public ModelFormatException Error(string objectPath, string message, Exception? inner = null) => new(Path, objectPath, message, inner);
 
@@ -57,6 +121,7 @@ internal sealed class H5(string path, long? length = null)
             if (a.Type.Class is not (H5DataTypeClass.String or H5DataTypeClass.VariableLength))
                 throw Error($"{objectPath}@{name}", $"expected a string, got HDF5 type {a.Type.Class}.");
             CheckSize($"{objectPath}@{name}", a.Space.Dimensions, a.Type.Size, chunked: false);
+            CheckGlobalHeaps($"{objectPath}@{name}");
             return a.Space.Rank == 0 ? a.Read<string>() : string.Concat(a.Read<string[]>());
         });
     }
@@ -74,6 +139,7 @@ internal sealed class H5(string path, long? length = null)
                 throw Error($"{objectPath}@{name}", $"expected a list of strings, got HDF5 type {a.Type.Class}.");
             }
             CheckSize($"{objectPath}@{name}", a.Space.Dimensions, a.Type.Size, chunked: false);
+            CheckGlobalHeaps($"{objectPath}@{name}");
             return a.Space.Rank == 0 ? [a.Read<string>()] : a.Read<string[]>();
         });
     }
