@@ -28,60 +28,67 @@ internal sealed class H5(string path, long? length = null)
     public NativeFile Open(Stream? bytes = null) => Guard("/", "an HDF5 file", () =>
     {
         var stream = bytes ?? File.OpenRead(Path);
-        _source = stream;
+        try { CheckHeaps(stream); }
+        catch { stream.Dispose(); throw; }
         return H5File.Open(new ReadLimit(stream, this), leaveOpen: false);
     });
 
-    private Stream? _source;
-    private bool _heapsChecked;
-
     /// <summary>
-    /// Checks the file's global heap collections (<c>GCOL</c>, where variable-length strings live)
-    /// before the reader decodes one: the reader allocates each object at the size the file claims,
-    /// so a damaged size would allocate up to 2 GiB before failing. Every object must lie inside its
-    /// collection and every collection inside the file. Runs once per file, on its first variable-length string.
+    /// Checks the file's heaps before the HDF5 reader decodes them: the reader allocates a local heap's
+    /// data segment (group member names) and each global heap object (variable-length strings) at the
+    /// size the file claims, so one damaged size would allocate up to 2 GiB before failing. Every
+    /// local heap's segment and every global heap collection must lie inside the file, and every
+    /// object inside its collection. One pass over the file's bytes.
     /// </summary>
-    private void CheckGlobalHeaps(string objectPath)
+    private void CheckHeaps(Stream s)
     {
-        if (_heapsChecked || _source is not { CanSeek: true } s) return;
-        _heapsChecked = true;
-        long saved = s.Position;
-        try
+        if (!s.CanSeek) return;
+        var head = new byte[16];
+        s.Position = 0;
+        if (s.ReadAtLeast(head, 16, throwOnEndOfStream: false) < 16 || !head.AsSpan(0, 8).SequenceEqual(Signature)) { s.Position = 0; return; }
+        // The superblock's sizes of offsets and lengths (bytes 13-14 in versions 0-1, 9-10 in 2-3); Keras files use 8 and 8.
+        (int offsetSize, int lengthSize) = head[8] <= 1 ? (head[13], head[14]) : (head[9], head[10]);
+        if (offsetSize != 8 || lengthSize != 8) { s.Position = 0; return; }
+        long length = s.Length;
+        var chunk = new byte[1 << 20];
+        var found = new List<long>();
+        for (long start = 0; start < length; start += chunk.Length - 3)
         {
-            var head = new byte[16];
-            s.Position = 0;
-            if (s.ReadAtLeast(head, 16, throwOnEndOfStream: false) < 16) return;
-            // The superblock's "size of lengths" (offset 14 in version 0/1, 10 in version 2/3); Keras files use 8.
-            int lengthSize = head[8] <= 1 ? head[14] : head[10];
-            if (lengthSize != 8) return;
-            long length = s.Length;
-            var chunk = new byte[1 << 20];
-            for (long start = 0; start < length; start += chunk.Length - 3)
-            {
-                s.Position = start;
-                int n = s.ReadAtLeast(chunk, chunk.Length, throwOnEndOfStream: false);
-                for (int i = chunk.AsSpan(0, n).IndexOf("GCOL"u8); i >= 0;)
+            s.Position = start;
+            int n = s.ReadAtLeast(chunk, chunk.Length, throwOnEndOfStream: false);
+            foreach (var sig in new[] { "GCOL"u8.ToArray(), "HEAP"u8.ToArray() })
+                for (int i = chunk.AsSpan(0, n).IndexOf(sig); i >= 0;)
                 {
-                    CheckCollection(s, start + i, length, objectPath);
-                    int next = chunk.AsSpan(i + 1, n - i - 1).IndexOf("GCOL"u8);
+                    if (!found.Contains(start + i)) found.Add(start + i);
+                    int next = chunk.AsSpan(i + 1, n - i - 1).IndexOf(sig);
                     i = next < 0 ? -1 : i + 1 + next;
                 }
-                if (n < chunk.Length) break;
-            }
+            if (n < chunk.Length) break;
         }
-        finally { s.Position = saved; }
+        foreach (long at in found) CheckHeap(s, at, length);
+        s.Position = 0;
     }
 
-    private void CheckCollection(Stream s, long at, long fileLength, string objectPath)
+    private static readonly byte[] Signature = [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0d, 0x0a, 0x1a, 0x0a];
+
+    private void CheckHeap(Stream s, long at, long fileLength)
     {
-        var header = new byte[16];
+        var header = new byte[32];
         s.Position = at;
-        if (s.ReadAtLeast(header, 16, throwOnEndOfStream: false) < 16) return;
-        // Version 1 and three zero bytes: anything else is not a collection header (data that happens to read "GCOL").
-        if (header[4] != 1 || header[5] != 0 || header[6] != 0 || header[7] != 0) return;
+        if (s.ReadAtLeast(header, 32, throwOnEndOfStream: false) < 16) return;
+        bool global = header[0] == (byte)'G';
+        // Version (1 for a global heap, 0 for a local one) and three zero bytes; anything else is data that happens to read "GCOL" or "HEAP".
+        if (header[4] != (global ? 1 : 0) || header[5] != 0 || header[6] != 0 || header[7] != 0) return;
         long size = BitConverter.ToInt64(header, 8);
+        if (!global)
+        {
+            long address = BitConverter.ToInt64(header, 24);
+            if (size < 0 || address < 0 || size > fileLength || address > fileLength - size)
+                throw Error("/", $"expected a local heap (at byte {at}) whose data lies inside the {fileLength}-byte file, got {size} bytes at byte {address}. The file is damaged.");
+            return;
+        }
         if (size < 16 || size > fileLength - at)
-            throw Error(objectPath, $"expected a global heap collection (at byte {at}) inside the {fileLength}-byte file, got one of {size} bytes. The file is damaged.");
+            throw Error("/", $"expected a global heap collection (at byte {at}) inside the {fileLength}-byte file, got one of {size} bytes. The file is damaged.");
         var body = new byte[size];
         s.Position = at;
         s.ReadExactly(body);
@@ -90,7 +97,7 @@ internal sealed class H5(string path, long? length = null)
             if (BitConverter.ToUInt16(body, (int)pos) == 0) break;   // the free space that ends the collection
             ulong objectSize = BitConverter.ToUInt64(body, (int)pos + 8);
             if (objectSize > (ulong)(size - pos - 16))
-                throw Error(objectPath, $"expected the objects of the global heap collection at byte {at} inside its {size} bytes, got one claiming {objectSize} bytes. The file is damaged.");
+                throw Error("/", $"expected the objects of the global heap collection at byte {at} inside its {size} bytes, got one claiming {objectSize} bytes. The file is damaged.");
             pos += 16 + (long)((objectSize + 7) & ~7UL);
         }
     }
@@ -121,7 +128,6 @@ internal sealed class H5(string path, long? length = null)
             if (a.Type.Class is not (H5DataTypeClass.String or H5DataTypeClass.VariableLength))
                 throw Error($"{objectPath}@{name}", $"expected a string, got HDF5 type {a.Type.Class}.");
             CheckSize($"{objectPath}@{name}", a.Space.Dimensions, a.Type.Size, chunked: false);
-            CheckGlobalHeaps($"{objectPath}@{name}");
             return a.Space.Rank == 0 ? a.Read<string>() : string.Concat(a.Read<string[]>());
         });
     }
@@ -139,7 +145,6 @@ internal sealed class H5(string path, long? length = null)
                 throw Error($"{objectPath}@{name}", $"expected a list of strings, got HDF5 type {a.Type.Class}.");
             }
             CheckSize($"{objectPath}@{name}", a.Space.Dimensions, a.Type.Size, chunked: false);
-            CheckGlobalHeaps($"{objectPath}@{name}");
             return a.Space.Rank == 0 ? [a.Read<string>()] : a.Read<string[]>();
         });
     }

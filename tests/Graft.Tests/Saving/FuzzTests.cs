@@ -87,6 +87,7 @@ public class FuzzTests(ITestOutputHelper output)
     [InlineData("k3.8.0_Mohand_resnet1d_add_bn.keras", 14227)]            // inbound node null: NullReferenceException
     [InlineData("k1.2.2_dl4j_simple_lstm_tf.h5", 1852)]                   // a string's heap object claiming 6.5e18 bytes: 2 GiB allocated
     [InlineData("k2.0.6_hls4ml_jetTagger_conv2d_bn.config.json", 3368)]   // the same in a file PureHDF wrote
+    [InlineData("k2.3.1_dl4j_dense_leakyrelu.h5", 8251)]                  // a local heap claiming 1.9 GB: 1.8 GiB allocated
     public void FormerEscapesFailCleanly(string fixture, int seed)
     {
         var mutant = Mutator.Create(MutationFixture.All().Single(f => f.Name == fixture), seed);
