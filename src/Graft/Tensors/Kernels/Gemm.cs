@@ -28,9 +28,6 @@ internal static unsafe class Gemm
     /// <summary>Below this many flops a product runs on one thread (a split costs ~2 µs).</summary>
     private const long ParallelMinFlops = 1 << 19;
 
-    /// <summary>Threads the GEMM may use; tests set it to 1 or 2 to check both paths.</summary>
-    internal static int MaxThreads = Environment.ProcessorCount;
-
     /// <summary>
     /// C[i,j] (+)= Σ_p A[i,p]·B[p,j] with A(i,p) = a[i·rsA + p·csA], B(p,j) = b[p·rsB + j·csB],
     /// C(i,j) = c[i·ldc + j] (row-major C).
@@ -59,7 +56,7 @@ internal static unsafe class Gemm
         }
 
         long flops = 2L * m * n * k;
-        int threads = flops < ParallelMinFlops ? 1 : Math.Min(MaxThreads, WorkerPool.Threads);
+        int threads = flops < ParallelMinFlops ? 1 : WorkerPool.Threads;
         int mTiles = (m + MR - 1) / MR, nTiles = (n + NR - 1) / NR;
         if (threads > 1 && k >= 1024 && !epilogue.IsActive && (mTiles * nTiles < 4 * threads || k >= 8L * Math.Max(m, n)))
         {
