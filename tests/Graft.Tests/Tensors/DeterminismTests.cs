@@ -64,7 +64,9 @@ public class DeterminismTests
     [InlineData(20, 64, 1024, true, false)]   // a Dense kernel gradient over a batch of 1024
     [InlineData(20, 20, 3000, false, true)]
     [InlineData(48, 40, 1500, false, false)]
-    public void GemmSplitAlongKIsIdenticalForAnyThreadCount(int m, int n, int k, bool ta, bool tb)
+    [InlineData(100, 70, 300, false, false)]  // no split along K: rows split between threads, remainder strips included
+    [InlineData(30, 700, 200, false, false)]  // columns split between threads
+    public void GemmIsIdenticalForAnyThreadCount(int m, int n, int k, bool ta, bool tb)
     {
         var a = Tensor.RandomUniform(ta ? [k, m] : [m, k], -1, 1, new Generator(1));
         var b = Tensor.RandomUniform(tb ? [n, k] : [k, n], -1, 1, new Generator(2));
