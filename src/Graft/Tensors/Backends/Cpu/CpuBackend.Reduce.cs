@@ -86,22 +86,25 @@ internal sealed partial class CpuBackend
     /// statistics): blocks of rows fixed by <see cref="ColumnSumBlockRows"/> are summed on the
     /// kernel workers, then added in order.
     /// </summary>
-    private static void ColumnSums(float[] x, int rows, int cols, float[] y)
+    private static unsafe void ColumnSums(float[] x, int rows, int cols, float[] y)
     {
         int blockRows = ColumnSumBlockRows(cols), blocks = Math.Max(1, (rows + blockRows - 1) / blockRows);
         var partial = BufferPool.Rent(blocks * cols);
-        Kernels.WorkerPool.Run(blocks, blk =>
+        fixed (float* px = x, pp = partial)
         {
-            var acc = partial.AsSpan(blk * cols, cols);
-            acc.Clear();
-            for (int r = blk * blockRows, r1 = Math.Min(rows, r + blockRows); r < r1; r++)
-                TensorPrimitives.Add(acc, x.AsSpan(r * cols, cols), acc);
-        });
+            float* xs = px, ps = pp;
+            Kernels.WorkerPool.Run(blocks, blk =>
+            {
+                int r0 = blk * blockRows, count = Math.Min(rows, r0 + blockRows) - r0;
+                new Span<float>(ps + (long)blk * cols, cols).Clear();
+                Kernels.ColumnSumKernels.AddRows(xs + (long)r0 * cols, count, cols, ps + (long)blk * cols);
+            });
+        }
         AddBlockSums(partial, blocks, cols, y.AsSpan(0, cols));
         BufferPool.Return(partial);
     }
 
-    public void UnaryBackwardWithColumnSums(UnaryOp op, Tensor x, Tensor y, Tensor gy, Tensor gx, Tensor sums, float a = 0, float b = 0)
+    public unsafe void UnaryBackwardWithColumnSums(UnaryOp op, Tensor x, Tensor y, Tensor gy, Tensor gx, Tensor sums, float a = 0, float b = 0)
     {
         int cols = sums.Size, rows = gx.Size / Math.Max(1, cols);
         float[] xd = x.Data, yd = y.Data, gyd = gy.Data, gxd = gx.Data;
@@ -109,17 +112,21 @@ internal sealed partial class CpuBackend
         int blockRows = ColumnSumBlockRows(cols), blocks = Math.Max(1, (rows + blockRows - 1) / blockRows);
         var partial = BufferPool.Rent(blocks * cols);
         const int SliceRows = 128; // the activation gradient of a slice is summed while still in L1
-        Kernels.WorkerPool.Run(blocks, blk =>
+        fixed (float* pgx = gxd, pp = partial)
         {
-            var acc = partial.AsSpan(blk * cols, cols);
-            acc.Clear();
-            for (int r = blk * blockRows, r1 = Math.Min(rows, r + blockRows); r < r1; r += SliceRows)
+            float* gxs = pgx, ps = pp;
+            Kernels.WorkerPool.Run(blocks, blk =>
             {
-                int count = Math.Min(SliceRows, r1 - r), offset = r * cols, len = count * cols;
-                UnarySpanBackward(op, xd.AsSpan(offset, len), yd.AsSpan(offset, len), gyd.AsSpan(offset, len), gxd.AsSpan(offset, len), a, b);
-                for (int k = 0; k < count; k++) TensorPrimitives.Add(acc, gxd.AsSpan(offset + k * cols, cols), acc);
-            }
-        });
+                float* acc = ps + (long)blk * cols;
+                new Span<float>(acc, cols).Clear();
+                for (int r = blk * blockRows, r1 = Math.Min(rows, r + blockRows); r < r1; r += SliceRows)
+                {
+                    int count = Math.Min(SliceRows, r1 - r), offset = r * cols, len = count * cols;
+                    UnarySpanBackward(op, xd.AsSpan(offset, len), yd.AsSpan(offset, len), gyd.AsSpan(offset, len), gxd.AsSpan(offset, len), a, b);
+                    Kernels.ColumnSumKernels.AddRows(gxs + offset, count, cols, acc);
+                }
+            });
+        }
         AddBlockSums(partial, blocks, cols, sums.Data.AsSpan(0, cols));
         BufferPool.Return(partial);
     }
