@@ -14,10 +14,13 @@ public static class Program
         commands:
           demo [--cnn] [--quick] [--seed N] [--seeds N] [--out DIR] [--data DIR] [--json]
                                                          Géron's transfer-learning experiment on Fashion-MNIST
-          summary FILE [--json]                          Keras's summary table of a .h5/.keras model
-          predict FILE --input X.npy --output Y.npy [--batch-size N]
-                                                         run a model on a NumPy array
-          convert IN OUT                                 convert between .h5 and .keras
+          summary FILE [--config CONFIG.json] [--json]   Keras's summary table of a .h5/.keras model;
+                                                         the stored weights of a weights-only file
+          predict FILE --input X.npy|X.npz --output Y.npy|Y.npz [--batch-size N] [--config CONFIG.json]
+                                                         run a model on NumPy arrays; several inputs or
+                                                         outputs go in an .npz keyed by name
+          convert IN OUT [--config CONFIG.json]          convert between .h5 and .keras
+          --config CONFIG.json                           the architecture (model.to_json()) for FILE's weights
           version                                        print the version
           help                                           this text
         """;

@@ -86,23 +86,27 @@ public static partial class Npy
     /// <summary>Writes a float32 array file (version 1.0, C order), atomically.</summary>
     public static void Save(string path, Tensor tensor)
     {
-        AtomicFile.Write(path, stream =>
-        {
-            string dims = tensor.Rank == 1 ? $"{tensor.Shape[0]}," : string.Join(", ", tensor.Shape.Dims);
-            string header = $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({dims}), }}";
-            int total = 10 + header.Length + 1;
-            header += new string(' ', (64 - total % 64) % 64) + "\n";
-            stream.Write(Magic);
-            stream.Write([1, 0]);
-            Span<byte> len = stackalloc byte[2];
-            BinaryPrimitives.WriteUInt16LittleEndian(len, (ushort)header.Length);
-            stream.Write(len);
-            stream.Write(Encoding.ASCII.GetBytes(header));
-            var data = tensor.ToArray();
-            var buffer = new byte[data.Length * 4];
-            for (int i = 0; i < data.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(i * 4), data[i]);
-            stream.Write(buffer);
-        });
+        ArgumentNullException.ThrowIfNull(tensor);
+        AtomicFile.Write(path, stream => Write(stream, tensor));
+    }
+
+    /// <summary>Writes <paramref name="tensor"/> as .npy bytes (float32, version 1.0, C order) to <paramref name="stream"/>.</summary>
+    internal static void Write(Stream stream, Tensor tensor)
+    {
+        string dims = tensor.Rank == 1 ? $"{tensor.Shape[0]}," : string.Join(", ", tensor.Shape.Dims);
+        string header = $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({dims}), }}";
+        int total = 10 + header.Length + 1;
+        header += new string(' ', (64 - total % 64) % 64) + "\n";
+        stream.Write(Magic);
+        stream.Write([1, 0]);
+        Span<byte> len = stackalloc byte[2];
+        BinaryPrimitives.WriteUInt16LittleEndian(len, (ushort)header.Length);
+        stream.Write(len);
+        stream.Write(Encoding.ASCII.GetBytes(header));
+        var data = tensor.ToArray();
+        var buffer = new byte[data.Length * 4];
+        for (int i = 0; i < data.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(i * 4), data[i]);
+        stream.Write(buffer);
     }
 
     [GeneratedRegex(@"'descr'\s*:\s*'([^']+)'")] private static partial Regex Descr();

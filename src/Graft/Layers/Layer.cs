@@ -13,6 +13,11 @@ namespace Graft.Layers;
 public abstract class Layer
 {
     private readonly List<Variable> _variables = [];
+    private readonly Lock _buildLock = new();
+    private volatile bool _built;
+    // Set only after a Build has returned, so a thread that reads it true sees every weight; Built
+    // alone is not enough, because a Build override may set it before creating its weights.
+    private volatile bool _buildDone;
     private bool _trainable = true;
 
     /// <param name="name">Unique name; defaults to Keras's automatic one (<c>dense</c>, <c>dense_1</c>, …).</param>
@@ -52,7 +57,7 @@ public abstract class Layer
     }
 
     /// <summary>True once <see cref="Build"/> has created the weights.</summary>
-    public bool Built { get; protected set; }
+    public bool Built { get => _built; protected set => _built = value; }
 
     /// <summary>The input shape the layer was built for (batch axis null), or null before building.</summary>
     public int?[]? BuiltInputShape { get; private set; }
@@ -97,10 +102,42 @@ public abstract class Layer
     /// Creates the weights for inputs of <paramref name="inputShape"/> (batch axis first, null when
     /// unknown). Called by <see cref="Call"/> on first use; call it yourself to build early.
     /// </summary>
+    /// <remarks>
+    /// Not thread-safe when called directly: build before sharing the layer between threads, or
+    /// let the first <see cref="Call(Tensor, bool)"/> build it, which builds once even when several threads
+    /// make the first call together.
+    /// </remarks>
     public virtual void Build(int?[] inputShape)
     {
         BuiltInputShape = (int?[])inputShape.Clone();
         Built = true;
+    }
+
+    /// <summary>
+    /// Builds for <paramref name="inputShape"/> unless built: exactly once even when several threads
+    /// make the first call together (two racing builds would each add the weights). A built layer
+    /// pays one volatile read.
+    /// </summary>
+    internal void EnsureBuilt(int?[] inputShape)
+    {
+        if (!_buildDone) BuildOnce(() => Build(inputShape));
+    }
+
+    /// <summary>True once a build has completed under the build lock (see <see cref="BuildOnce"/>).</summary>
+    private protected bool BuildDone => _buildDone;
+
+    /// <summary>
+    /// Runs <paramref name="build"/> under this layer's build lock unless the layer is built, for
+    /// layers whose build takes more than one shape (merges). Locks nest from a container to the
+    /// layers inside it, never the other way, so nested builds cannot deadlock.
+    /// </summary>
+    private protected void BuildOnce(Action build)
+    {
+        lock (_buildLock)
+        {
+            if (!Built) build();
+            _buildDone = true;
+        }
     }
 
     /// <summary>Runs the layer (Keras's <c>layer(x, training=...)</c>), building it first if needed.</summary>
@@ -108,7 +145,7 @@ public abstract class Layer
     /// <param name="training">Training mode: dropout and noise are active, batch statistics are used.</param>
     public Tensor Call(Tensor inputs, bool training = false)
     {
-        if (!Built) Build(BatchShape(inputs.Shape));
+        if (!_buildDone) EnsureBuilt(BatchShape(inputs.Shape));
         var y = Forward(inputs, training);
         if (inputs.Mask is null && y.Mask is null) return y;
         var mask = ComputeMask(inputs, inputs.Mask, y);
@@ -156,7 +193,7 @@ public abstract class Layer
     internal virtual int?[][] BuildNode(IReadOnlyList<int?[]> inputShapes)
     {
         if (inputShapes.Count != 1) throw new ArgumentException($"{Describe()}: expected one input, got {inputShapes.Count}.");
-        if (!Built) Build(inputShapes[0]);
+        EnsureBuilt(inputShapes[0]);
         return [ComputeOutputShape(inputShapes[0])];
     }
 
@@ -192,6 +229,19 @@ public abstract class Layer
             c["batch_input_shape"] = new JsonArray([null, .. DeclaredInputShape.Select(d => (JsonNode)d)]);
         return c;
     }
+
+    /// <summary>
+    /// Where each weight sits in Keras 3's weights file (<c>model.weights.h5</c>), relative to this
+    /// layer's group: by default the layer's own weights at <c>vars/0</c>, <c>vars/1</c>, … (Keras's
+    /// <c>save_own_variables</c>). A layer whose Keras counterpart keeps weights in sub-objects
+    /// overrides this with the attribute names Keras's <c>saving_lib</c> walks (<c>cell/vars/0</c>).
+    /// </summary>
+    protected internal virtual IEnumerable<(string Path, Variable Weight)> KerasWeightPaths() =>
+        _variables.Where(v => v.Trainable).Concat(_variables.Where(v => !v.Trainable)).Select((v, i) => ($"vars/{i}", v));
+
+    /// <summary><paramref name="layer"/>'s <see cref="KerasWeightPaths"/> under the attribute <paramref name="attribute"/>.</summary>
+    protected static IEnumerable<(string Path, Variable Weight)> KerasWeightPathsUnder(string attribute, Layer layer) =>
+        layer.KerasWeightPaths().Select(p => ($"{attribute}/{p.Path}", p.Weight));
 
     /// <summary>Creates a weight (Keras's <c>add_weight</c>); called from <see cref="Build"/>, in Keras's order.</summary>
     protected Variable AddWeight(string name, int[] shape, Initializers.Initializer initializer, bool trainable = true,

@@ -19,6 +19,21 @@ public static partial class LayerNames
         }
     }
 
+    /// <summary>
+    /// Marks <paramref name="name"/> as taken, so that automatic names skip it: after loading layers
+    /// named <c>dense</c> and <c>dense_1</c> from a file, a new <c>Dense</c> is <c>dense_2</c>, not a second
+    /// <c>dense_1</c> (layer names address weights in <c>.h5</c> files).
+    /// </summary>
+    internal static void Reserve(string name)
+    {
+        var m = Counter().Match(name);
+        var (baseName, n) = m.Success && int.TryParse(m.Groups[2].Value, out int k) ? (m.Groups[1].Value, k) : (name, 0);
+        lock (s_lock)
+            if (s_counts.GetValueOrDefault(baseName) <= n) s_counts[baseName] = n + 1;
+    }
+
+    [GeneratedRegex(@"^(.*)_(\d+)$")] private static partial Regex Counter();
+
     /// <summary>Forgets all names handed out, like <c>keras.backend.clear_session()</c>.</summary>
     public static void Reset() { lock (s_lock) s_counts.Clear(); }
 

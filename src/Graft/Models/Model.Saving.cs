@@ -1,3 +1,4 @@
+using Graft.Layers;
 using Graft.Saving;
 
 namespace Graft.Models;
@@ -9,7 +10,9 @@ public partial class Model
     /// or the Keras 3 <c>.keras</c> zip, chosen by the file's content (Keras's <c>load_model</c>).
     /// </summary>
     /// <param name="path">The file.</param>
-    /// <param name="compile">Restore loss, optimizer and metrics from the file's training config, as Keras does.</param>
+    /// <param name="compile">Restore loss, optimizer and metrics from the file's training config, as Keras does,
+    /// and the optimizer's state (iteration count, learning rate, slots) when the file holds it for that optimizer
+    /// in Keras's layout; otherwise the optimizer starts fresh (<c>Optimizer.Iterations</c> is 0), as in Keras.</param>
     /// <exception cref="ModelFormatException">The file is malformed; the message names the file and the object path.</exception>
     /// <exception cref="NotSupportedException">The file uses a layer or model class Graft lacks; the message names it.</exception>
     public static Model Load(string path, bool compile = true) => KerasFormat.Detect(path) switch
@@ -17,6 +20,11 @@ public partial class Model
         KerasFormat.Kind.Zip => KerasZipFormat.Load(path, compile),
         _ => KerasH5Format.Load(path, compile),
     };
+
+    /// <inheritdoc/>
+    /// <remarks>Keras 3 saves a model's layers under <c>layers/&lt;key&gt;</c>: the snake_case class name with a per-class counter in layer order.</remarks>
+    protected internal override IEnumerable<(string Path, Variable Weight)> KerasWeightPaths() =>
+        KerasWeightStore.LayerKeys(Layers).SelectMany(k => KerasWeightPathsUnder($"layers/{k.Key}", k.Layer));
 
     /// <summary>Builds a model (fresh weights) from <c>model.to_json()</c> output (Keras's <c>model_from_json</c>).</summary>
     public static Model FromJson(string json) => ModelConfig.Build(ModelConfig.Parse(json, "Model.FromJson"), "Model.FromJson");
@@ -41,24 +49,41 @@ public partial class Model
         }
     }
 
-    /// <summary>Saves only the weights in Keras's legacy HDF5 layout (<c>save_weights</c>).</summary>
+    /// <summary>
+    /// Saves only the weights (Keras's <c>save_weights</c>): a path ending in <c>.weights.h5</c> gets
+    /// Keras 3's layout (<c>layers/&lt;key&gt;/vars/&lt;i&gt;</c>, as inside a <c>.keras</c>), any other
+    /// path Keras 2's legacy HDF5 layout (<c>layer_names</c>, <c>weight_names</c>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model is not built.</exception>
     public void SaveWeights(string path)
     {
         if (!Built) throw new InvalidOperationException($"{Describe()}.SaveWeights: expected a built model (weights created), got an unbuilt one. Call Build or Predict once.");
-        KerasH5Format.Save(this, path, includeModel: false);
+        if (path.EndsWith(".weights.h5", StringComparison.OrdinalIgnoreCase))
+        {
+            var file = KerasWeightStore.Write(this);
+            AtomicFile.Write(path, stream => file.Write(stream));
+        }
+        else KerasH5Format.Save(this, path, includeModel: false);
     }
 
     /// <summary>
-    /// Loads weights saved by <c>save_weights</c> (or the weights of a full <c>.h5</c> model): by layer
-    /// position as Keras does, or by layer name for transfer into a model with a different head.
+    /// Loads weights saved by <c>save_weights</c> (or the weights of a full <c>.h5</c> model), in either
+    /// layout, told apart by content: Keras 2's legacy one (<c>layer_names</c>), by layer position as
+    /// Keras does or by layer name for transfer into a model with a different head; or Keras 3's
+    /// (<c>layers/&lt;key&gt;/vars/&lt;i&gt;</c>, Keras 3's <c>x.weights.h5</c>), by class and position.
+    /// A <c>.keras</c> archive gives the weights it holds, as in Keras 3.
     /// </summary>
-    /// <param name="path">The HDF5 file.</param>
-    /// <param name="byName">Match layers by name; layers absent from the file keep their weights.</param>
-    /// <param name="skipMismatch">With <paramref name="byName"/>, skip (with a warning) layers whose weight shapes differ.</param>
+    /// <param name="path">The HDF5 file, or a <c>.keras</c> archive.</param>
+    /// <param name="byName">Match layers by name (legacy layout only); layers absent from the file keep their weights.</param>
+    /// <param name="skipMismatch">Skip layers whose stored weight shapes differ (with <paramref name="byName"/> in the legacy layout, always in Keras 3's).</param>
+    /// <exception cref="ModelFormatException">The file is malformed, lacks a weight of the model, or holds weights the model cannot place.</exception>
     public void LoadWeights(string path, bool byName = false, bool skipMismatch = false)
     {
         if (KerasFormat.Detect(path) == KerasFormat.Kind.Zip)
-            throw new ArgumentException($"{Describe()}.LoadWeights: expected an HDF5 weights file, got a .keras archive {path}; use Model.Load.");
-        KerasH5Format.LoadWeightsFile(this, path, byName, skipMismatch);
+        {
+            if (byName) throw new ArgumentException($"{Describe()}.LoadWeights: expected a legacy .h5 weights file (attribute 'layer_names') to load by name, got a .keras archive {path}, whose weights have no layer names; load it by position.");
+            KerasZipFormat.LoadWeights(this, path, skipMismatch);
+        }
+        else KerasH5Format.LoadWeightsFile(this, path, byName, skipMismatch);
     }
 }

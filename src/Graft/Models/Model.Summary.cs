@@ -7,38 +7,47 @@ namespace Graft.Models;
 public partial class Model
 {
     /// <summary>
+    /// The summary's rows, one per layer call of a functional model (output shapes as its graph
+    /// recorded them, so branches and merges show their own shapes) or one per layer of a
+    /// Sequential (shapes chained from the built input shape). <see cref="Summary"/> prints them;
+    /// <c>graft summary --json</c> writes them.
+    /// </summary>
+    internal IReadOnlyList<SummaryRow> SummaryRows
+    {
+        get
+        {
+            var rows = new List<SummaryRow>();
+            if (Graph is { } graph)
+            {
+                var seen = new HashSet<Layer>(ReferenceEqualityComparer.Instance);
+                foreach (var node in graph.Nodes)
+                    rows.Add(new SummaryRow(node.Layer, node.Outputs.Select(o => o.Shape).ToArray(), seen.Add(node.Layer) ? node.Layer.CountParams() : 0,
+                        node.Inputs.Select(i => $"{i.Layer.Name}[{i.Node.Index}][{i.Index}]").ToArray()));
+                return rows;
+            }
+            var shape = BuiltInputShape;
+            foreach (var layer in Layers)
+            {
+                shape = shape is null ? null : layer.ComputeOutputShape(shape);
+                rows.Add(new SummaryRow(layer, shape is null ? null : [shape], layer.Built ? layer.CountParams() : null, []));
+            }
+            return rows;
+        }
+    }
+
+    /// <summary>
     /// Keras's summary table: each layer's name, type, output shape and parameter count, then total,
     /// trainable and non-trainable parameters with their size. Printed through
     /// <paramref name="printFn"/> (default: the console) and returned.
     /// </summary>
     public string Summary(Action<string>? printFn = null)
     {
-        var rows = new List<(string name, string shape, string pars)>();
-        var connected = new List<string>();
-        var shape = BuiltInputShape;
-        if (Graph is { } graph)
-        {
-            var seen = new HashSet<Layer>(ReferenceEqualityComparer.Instance);
-            foreach (var node in graph.Nodes)
-            {
-                bool first = seen.Add(node.Layer);
-                string shapes = node.Outputs.Length == 1 ? FormatShape(node.Output.Shape) : "[" + string.Join(", ", node.Outputs.Select(o => FormatShape(o.Shape))) + "]";
-                rows.Add(($"{node.Layer.Name} ({node.Layer.ClassName})", shapes,
-                    first ? node.Layer.CountParams().ToString("N0", CultureInfo.InvariantCulture) : "0"));
-                connected.Add(node.Inputs.Length == 0 ? "-" : string.Join(", ", node.Inputs.Select(i => $"{i.Layer.Name}[{i.Node.Index}][{i.Index}]")));
-            }
-        }
-        else foreach (var layer in Layers)
-        {
-            int?[]? outShape = null;
-            if (shape is not null)
-            {
-                outShape = layer.ComputeOutputShape(shape);
-                shape = outShape;
-            }
-            string pars = layer.Built ? layer.CountParams().ToString("N0", CultureInfo.InvariantCulture) : "0 (unbuilt)";
-            rows.Add(($"{layer.Name} ({layer.ClassName})", outShape is null ? "?" : FormatShape(outShape), pars));
-        }
+        var summary = SummaryRows;
+        var rows = summary.Select(r => (
+            name: $"{r.Layer.Name} ({r.Layer.ClassName})",
+            shape: r.OutputShapes is null ? "?" : r.OutputShapes.Count == 1 ? FormatShape(r.OutputShapes[0]) : "[" + string.Join(", ", r.OutputShapes.Select(FormatShape)) + "]",
+            pars: r.Params is { } p ? p.ToString("N0", CultureInfo.InvariantCulture) : "0 (unbuilt)")).ToList();
+        var connected = Graph is null ? [] : summary.Select(r => r.ConnectedTo.Count == 0 ? "-" : string.Join(", ", r.ConnectedTo)).ToList();
         int w1 = Math.Max(31, rows.Select(r => r.name.Length + 2).DefaultIfEmpty(0).Max());
         int w2 = Math.Max(22, rows.Select(r => r.shape.Length + 2).DefaultIfEmpty(0).Max());
         int w3 = Math.Max(13, rows.Select(r => r.pars.Length + 2).DefaultIfEmpty(0).Max());

@@ -75,7 +75,7 @@ public sealed class Sequential : Model
         var shape = inputShape;
         foreach (var layer in _layers)
         {
-            if (!layer.Built) layer.Build(shape);
+            if (!layer.Built) layer.EnsureBuilt(shape);
             else if (layer.BuiltInputShape is { } had && !Compatible(had, shape))
                 throw new ArgumentException($"Sequential '{Name}': expected input of shape {FormatShape(had)} for the already built {layer.Describe()}, got {FormatShape(shape)} from the layer before it.");
             shape = layer.ComputeOutputShape(shape);
@@ -114,11 +114,26 @@ public sealed class Sequential : Model
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Keras 3's form: a built model lists an <see cref="Graft.Layers.Core.InputLayer"/> first with the input's
+    /// <c>batch_shape</c> (the one it was built for, when it was given none), and each layer carries
+    /// the <c>build_config</c> it was built with, so that loading builds it before weights are set.
+    /// </remarks>
     public override JsonObject GetConfig()
     {
         var layers = new JsonArray();
         if (_input is not null) layers.Add(Saving.LayerRegistry.Serialize(_input));
-        foreach (var l in _layers) layers.Add(Saving.LayerRegistry.Serialize(l));
-        return new JsonObject { ["name"] = Name, ["trainable"] = Trainable, ["dtype"] = "float32", ["layers"] = layers };
+        else if (Built && _layers.Count > 0)
+            layers.Add(Saving.ModelConfig.InputLayerEntry(BuiltInputShape!, $"{_layers[0].Name}_input"));
+        foreach (var l in _layers)
+        {
+            var entry = Saving.ModelConfig.SerializeLayer(l);
+            // The input layer holds the shape; Keras 3 rejects batch_input_shape on other layers.
+            if (layers.Count > 0 && entry["config"] is JsonObject c) c.Remove("batch_input_shape");
+            layers.Add(entry);
+        }
+        var config = new JsonObject { ["name"] = Name, ["trainable"] = Trainable, ["dtype"] = "float32", ["layers"] = layers };
+        if (Built) config["build_input_shape"] = Saving.ModelConfig.ShapeJson(BuiltInputShape!);
+        return config;
     }
 }

@@ -13,6 +13,11 @@ public sealed class Adagrad(LearningRate? learningRate = null, double initialAcc
     /// <summary>Denominator fuzz.</summary>
     public double Epsilon { get; } = epsilon;
 
+    // keras/src/optimizers/adagrad.py build: one accumulator per weight.
+    internal override IReadOnlyList<(string Name, int Slot)[]>? KerasSlotGroups => [[("accumulator", 0)]];
+
+    internal override string KerasName => "adagrad";
+
     /// <inheritdoc/>
     protected override Tensor[] CreateSlots(Variable v) => [Tensor.Full((float)InitialAccumulatorValue, v.Shape.ToArray())];
 

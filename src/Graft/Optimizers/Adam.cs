@@ -31,6 +31,12 @@ public class Adam : Optimizer
     /// <summary>AMSGrad variant.</summary>
     public bool Amsgrad { get; }
 
+    // keras/src/optimizers/adam.py build: momentum and velocity interleaved, then velocity_hat.
+    internal override IReadOnlyList<(string Name, int Slot)[]>? KerasSlotGroups =>
+        Amsgrad ? [[("momentum", 0), ("velocity", 1)], [("velocity_hat", 2)]] : [[("momentum", 0), ("velocity", 1)]];
+
+    internal override string KerasName => "adam";
+
     /// <inheritdoc/>
     protected override Tensor[] CreateSlots(Variable v) => Amsgrad ? [ZerosLike(v), ZerosLike(v), ZerosLike(v)] : [ZerosLike(v), ZerosLike(v)];
 

@@ -32,6 +32,14 @@ public sealed class Nadam : Optimizer
 
     private double U(double step) => Beta1 * (1.0 - 0.5 * Math.Pow(0.96, step));
 
+    // keras/src/optimizers/nadam.py build: momentum and velocity interleaved; u_product is handled by the file format.
+    internal override IReadOnlyList<(string Name, int Slot)[]>? KerasSlotGroups => [[("momentum", 0), ("velocity", 1)]];
+
+    internal override string KerasName => "nadam";
+
+    /// <summary>Running product of the momentum schedule (Keras's <c>_u_product</c>), through the last update.</summary>
+    internal double UProduct { get => _uProduct; set => _uProduct = value; }
+
     /// <inheritdoc/>
     protected override Tensor[] CreateSlots(Variable v) => [ZerosLike(v), ZerosLike(v)];
 

@@ -12,6 +12,9 @@ namespace Graft.Optimizers;
 public abstract class Optimizer
 {
     private readonly Dictionary<Variable, Tensor[]> _slots = new(ReferenceEqualityComparer.Instance);
+    // The variables with slots, in the order their slots were created: Keras saves optimizer state
+    // by this order (optimizer.variables), so it is what files address.
+    private readonly List<Variable> _built = [];
     private double _fixedLearningRate;
 
     /// <param name="learningRate">Rate or schedule.</param>
@@ -36,8 +39,17 @@ public abstract class Optimizer
     /// <summary>The schedule, when the rate is not fixed.</summary>
     public Schedules.LearningRateSchedule? Schedule { get; private set; }
 
-    /// <summary>Updates applied so far (Keras's <c>optimizer.iterations</c>).</summary>
-    public long Iterations { get; private set; }
+    /// <summary>Updates applied so far (Keras's <c>optimizer.iterations</c>). Adam's and Nadam's bias corrections depend on it.</summary>
+    public long Iterations { get; internal set; }
+
+    /// <summary>Whether <see cref="Build"/> (or a first update) has created the per-variable state.</summary>
+    public bool Built => _built.Count > 0;
+
+    /// <summary>
+    /// The weights this optimizer holds state for, in the order that state was created (Keras's
+    /// <c>optimizer._trainable_variables</c> after <c>build</c>); files store the state in this order.
+    /// </summary>
+    public IReadOnlyList<Variable> TrainableVariables => _built;
 
     /// <summary>The learning rate for the next update. Setting it replaces any schedule (as callbacks do).</summary>
     public double LearningRate
@@ -79,15 +91,49 @@ public abstract class Optimizer
                 if (Clipvalue is { } cv) g.Backend.Unary(Tensors.Backends.UnaryOp.Clip, g, g, -(float)cv, (float)cv);
                 if (Clipnorm is { } cn) ClipNorm(g, (float)cn);
                 if (WeightDecay is { } wd && wd > 0) v.Value.Backend.Axpy(-(float)wd * lr, v.Value, v.Value);
-                if (!_slots.TryGetValue(v, out var slots))
-                    using (Tensors.TensorScope.Suspend()) _slots[v] = slots = CreateSlots(v);   // slots outlive the step
-                UpdateStep(v.Value, g, slots, lr);
+                UpdateStep(v.Value, g, SlotsFor(v), lr);
                 if (v.Constraint is { } c) v.Value.Assign(c.Call(v.Value));
             }
         }
         Iterations++;
         OnIterationEnd();
     }
+
+    /// <summary>
+    /// Creates the per-variable state (momentums, velocities, …) for <paramref name="variables"/>, in
+    /// their order, as Keras's <c>optimizer.build(model.trainable_variables)</c> does. <c>Fit</c> calls
+    /// it with the trained weights in Keras's order before the first step; <c>Model.Load</c> calls it
+    /// before filling the state from the file. Variables that already have state keep it; a variable
+    /// first seen later (a weight unfrozen and trained with the same optimizer) gets its state then.
+    /// </summary>
+    /// <param name="variables">The trainable weights, in <c>model.TrainableWeights</c> order.</param>
+    public void Build(IReadOnlyList<Variable> variables)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        foreach (var v in variables) SlotsFor(v);
+    }
+
+    /// <summary>The state tensors of <paramref name="v"/>, created (zeroed, or Adagrad's initial value) on first use.</summary>
+    internal Tensor[] SlotsFor(Variable v)
+    {
+        if (_slots.TryGetValue(v, out var slots)) return slots;
+        using (Tensors.TensorScope.Suspend()) slots = CreateSlots(v);   // slots outlive the step
+        _slots[v] = slots;
+        _built.Add(v);
+        return slots;
+    }
+
+    /// <summary>
+    /// Keras's per-variable optimizer variables, as groups: Keras creates each group for every variable
+    /// in turn, interleaving the names inside a group (Adam: momentum and velocity of the first weight,
+    /// then of the second, …; then velocity_hat of each with AMSGrad). Each name comes with the index
+    /// of the matching tensor in <see cref="CreateSlots"/>'s array. Null for an optimizer Keras lacks,
+    /// whose state is then not saved.
+    /// </summary>
+    internal virtual IReadOnlyList<(string Name, int Slot)[]>? KerasSlotGroups => null;
+
+    /// <summary>Keras's default optimizer name (<c>adam</c>, <c>SGD</c>, …), which prefixes its variable paths.</summary>
+    internal virtual string KerasName => Name.ToLowerInvariant();
 
     private static void ClipNorm(Tensor g, float max)
     {

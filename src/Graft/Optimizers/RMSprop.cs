@@ -31,6 +31,13 @@ public sealed class RMSprop : Optimizer
     /// <summary>Centered variant.</summary>
     public bool Centered { get; }
 
+    // keras/src/optimizers/rmsprop.py build: velocities, then momentums, then average gradients, each for all weights.
+    internal override IReadOnlyList<(string Name, int Slot)[]>? KerasSlotGroups =>
+        new[] { [("velocity", 0)], Momentum > 0 ? [("momentum", 2)] : null, Centered ? new[] { ("average_gradient", 1) } : null }
+            .OfType<(string, int)[]>().ToList();
+
+    internal override string KerasName => "rmsprop";
+
     /// <inheritdoc/>
     protected override Tensor[] CreateSlots(Variable v) => [ZerosLike(v), Centered ? ZerosLike(v) : null!, Momentum > 0 ? ZerosLike(v) : null!];
 

@@ -26,6 +26,11 @@ public sealed class SGD : Optimizer
     /// <summary>Whether momentum is Nesterov's.</summary>
     public bool Nesterov { get; }
 
+    // keras/src/optimizers/sgd.py build: momentums only when momentum != 0.
+    internal override IReadOnlyList<(string Name, int Slot)[]>? KerasSlotGroups => Momentum > 0 ? [[("momentum", 0)]] : [];
+
+    internal override string KerasName => "SGD";
+
     /// <inheritdoc/>
     protected override Tensor[] CreateSlots(Variable v) => Momentum > 0 ? [ZerosLike(v)] : [];
 

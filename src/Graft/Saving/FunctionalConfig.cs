@@ -19,6 +19,8 @@ internal static class FunctionalConfig
         foreach (var layer in graph.Layers)
         {
             var entry = LayerRegistry.Serialize(layer);
+            // Shapes come from the input layers; Keras 3 rejects batch_input_shape on other layers.
+            if (layer is not InputLayer && entry["config"] is JsonObject lc) lc.Remove("batch_input_shape");
             entry["name"] = layer.Name;
             var nodes = new JsonArray();
             foreach (var node in graph.Nodes.Where(n => n.Layer == layer && n.Layer is not InputLayer))

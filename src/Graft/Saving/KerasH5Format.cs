@@ -34,6 +34,7 @@ internal static class KerasH5Format
             if (!TrainingConfig.TryCompile(model, json, out var reason))
                 Console.Error.WriteLine($"Warning: {path}: the model loaded but was not compiled: {reason}. Call Compile yourself.");
         }
+        if (compile && model.IsCompiled) OptimizerState.LoadH5(model, h5, file, version);
         return model;
     }
 
@@ -43,7 +44,18 @@ internal static class KerasH5Format
         using var file = h5.Guard("/", "an HDF5 file", () => H5File.OpenRead(path));
         IH5Group group = file;
         string groupPath = "/";
-        if (!h5.HasAttribute(file, "/", "layer_names") && h5.Child(file, "/", "model_weights") is IH5Group mw) { group = mw; groupPath = "/model_weights"; }
+        if (!h5.HasAttribute(file, "/", "layer_names"))
+        {
+            if (h5.Child(file, "/", "model_weights") is IH5Group mw) { group = mw; groupPath = "/model_weights"; }
+            else if (KerasWeightStore.HasLayout(h5, file))
+            {
+                // Keras 3's layout (x.weights.h5) addresses layers by class and position, not by name.
+                if (byName) throw new ArgumentException($"{model.Describe()}.LoadWeights: expected a legacy .h5 weights file (attribute 'layer_names') to load by name, got Keras 3's layout (layers/<key>/vars) in {path}, which has no layer names; load it by position.");
+                KerasWeightStore.Read(model, h5, file, skipMismatch);
+                return;
+            }
+            else throw h5.Error("/", "expected a Keras weights file: the legacy layout (attribute 'layer_names', or group 'model_weights') or Keras 3's (group 'layers'), got neither.");
+        }
         LoadWeights(model, h5, group, groupPath, h5.StringAttribute(group, groupPath, "keras_version") ?? h5.StringAttribute(file, "/", "keras_version"),
             h5.StringAttribute(group, groupPath, "backend") ?? h5.StringAttribute(file, "/", "backend"), byName, skipMismatch);
     }
@@ -67,7 +79,6 @@ internal static class KerasH5Format
             fileLayers.Add((name, values));
         }
         var withWeights = fileLayers.Where(l => l.values.Count > 0).ToList();
-        var targets = model.Layers.Where(l => l.Weights.Count > 0 || !l.Built).ToList();
 
         if (byName)
         {
@@ -82,7 +93,11 @@ internal static class KerasH5Format
         }
         var modelLayers = model.Layers.Where(l => l.Weights.Count > 0).ToList();
         if (modelLayers.Count != withWeights.Count)
-            throw h5.Error(groupPath, $"expected weights for {modelLayers.Count} layers ({string.Join(", ", modelLayers.Select(l => l.Name))}), got {withWeights.Count} ({string.Join(", ", withWeights.Select(l => l.name))}).");
+        {
+            var unbuilt = model.Layers.Where(l => !l.Built).Select(l => l.Name).ToList();
+            string hint = unbuilt.Count > 0 ? $" Layers {string.Join(", ", unbuilt)} are not built, so they have no weights yet: build the model (Build, or an input shape) before loading." : "";
+            throw h5.Error(groupPath, $"expected weights for {modelLayers.Count} layers ({string.Join(", ", modelLayers.Select(l => l.Name))}), got {withWeights.Count} ({string.Join(", ", withWeights.Select(l => l.name))}).{hint}");
+        }
         for (int i = 0; i < modelLayers.Count; i++)
             Assign(h5, $"{groupPath.TrimEnd('/')}/{withWeights[i].name}", modelLayers[i], withWeights[i].values, version, backend);
     }
@@ -116,8 +131,9 @@ internal static class KerasH5Format
             file = new H5File { ["model_weights"] = weights };
             file.Attributes["keras_version"] = KerasFormat.KerasVersion;
             file.Attributes["backend"] = "tensorflow";
-            file.Attributes["model_config"] = ModelConfig.Serialize(model).ToJsonString();
-            if (model.IsCompiled) file.Attributes["training_config"] = TrainingConfig.Serialize(model).ToJsonString();
+            file.Attributes["model_config"] = ModelConfig.ToKeras2(ModelConfig.Serialize(model)).ToJsonString();
+            if (model.IsCompiled) file.Attributes["training_config"] = TrainingConfig.SerializeKeras2(model).ToJsonString();
+            if (model.IsCompiled) OptimizerState.SaveH5(model, file);
         }
         else
         {
@@ -131,6 +147,9 @@ internal static class KerasH5Format
     /// <summary>tf.keras's layout: layer groups with weight_names "layer/kernel:0" and datasets at those paths.</summary>
     private static H5Group WeightsGroup(Model model)
     {
+        // The legacy layout keys each layer's group by its name: a second layer of the same name would overwrite the first.
+        if (model.Layers.GroupBy(l => l.Name).FirstOrDefault(g => g.Count() > 1) is { } dup)
+            throw new InvalidOperationException($"{model.Describe()}.Save: expected unique layer names (the .h5 layout stores weights by layer name), got '{dup.Key}' {dup.Count()} times. Give the layers distinct names, or save as .keras.");
         var group = new H5Group();
         group.Attributes["layer_names"] = model.Layers.Select(l => l.Name).ToArray();
         group.Attributes["backend"] = "tensorflow";

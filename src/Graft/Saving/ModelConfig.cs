@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Graft.Layers;
+using Graft.Layers.Core;
 using Graft.Models;
 
 namespace Graft.Saving;
@@ -57,14 +58,33 @@ internal static class ModelConfig
                     built.Add(Layer(layers[i] as JsonObject ?? throw new ModelFormatException($"{source}: expected layer {i} to be an object, got {layers[i]?.ToJsonString() ?? "null"}."), $"{source} layers[{i}]", keepInputShape: i == 0));
                 var model = new Sequential(built, name);
                 if (config is JsonObject co && co["trainable"] is JsonValue t && t.TryGetValue<bool>(out var tr) && !tr) model.Trainable = false;
-                if (!model.Built && layers.Count > 0 && (layers[0] as JsonObject)?["build_config"]?["input_shape"] is JsonArray shape)
-                    model.Build(shape.Select(d => d is null ? (int?)null : (int)ConfigReader.Num(d)).ToArray());
+                if (!model.Built && InputShape(root, config as JsonObject, layers, source) is { } shape) model.Build(shape);
                 return model;
             case "Model" or "Functional":
                 return FunctionalConfig.Build(config as JsonObject ?? throw new ModelFormatException($"{source}: expected a functional config object, got {config?.ToJsonString() ?? "null"}."), source);
             default:
                 throw new NotSupportedException($"{source}: model class '{cls}' is not supported by Graft; Sequential and functional models load.");
         }
+    }
+
+    /// <summary>
+    /// A Sequential's input shape when no layer declared one it could take: the first layer's
+    /// <c>batch_input_shape</c> / <c>batch_shape</c> (Keras 2 writes it on any layer) or
+    /// <c>build_config</c>, the config's <c>build_input_shape</c> (tf.keras), or the model's
+    /// <c>build_config</c> (Keras 3).
+    /// </summary>
+    private static int?[]? InputShape(JsonObject root, JsonObject? config, JsonArray layers, string source)
+    {
+        var first = layers.Count > 0 ? layers[0] as JsonObject : null;
+        var candidates = new[]
+        {
+            first?["config"]?["batch_input_shape"], first?["config"]?["batch_shape"], first?["build_config"]?["input_shape"],
+            config?["build_input_shape"], root["build_config"]?["input_shape"],
+        };
+        if (candidates.OfType<JsonArray>().FirstOrDefault() is not { } shape) return null;
+        if (shape.Count == 0 || shape.Any(d => d is JsonArray or JsonObject))
+            throw new ModelFormatException($"{source}: expected the Sequential's input shape as a list of dimensions, got {shape.ToJsonString()}.");
+        return shape.Select(d => d is null ? (int?)null : (int)ConfigReader.Num(d)).ToArray();
     }
 
     public static Layer Layer(JsonObject entry, string source, bool keepInputShape = true)
@@ -76,7 +96,9 @@ internal static class ModelConfig
         {
             var normalized = KerasCompat.Normalize(cls, config, t_kerasVersion);
             if (!keepInputShape && cls != "InputLayer") { normalized.Remove("batch_input_shape"); normalized.Remove("batch_shape"); }
-            return LayerRegistry.FromConfig(cls, normalized);
+            var layer = LayerRegistry.FromConfig(cls, normalized);
+            LayerNames.Reserve(layer.Name);
+            return layer;
         }
         catch (ArgumentException e)
         {
@@ -84,9 +106,68 @@ internal static class ModelConfig
         }
     }
 
-    /// <summary>Keras's <c>{"class_name", "config", "keras_version", "backend"}</c> document for a model.</summary>
-    public static JsonObject Serialize(Model model) => new()
+    /// <summary>
+    /// Keras 3's document for a model (<c>model.to_json()</c>, <c>config.json</c>): module, class,
+    /// config and <c>build_config</c> (a Sequential's input shape; a functional model's inputs carry theirs).
+    /// </summary>
+    public static JsonObject Serialize(Model model)
     {
-        ["module"] = "keras", ["class_name"] = model.ClassName, ["config"] = model.GetConfig(), ["registered_name"] = null,
+        var entry = new JsonObject { ["module"] = "keras", ["class_name"] = model.ClassName, ["config"] = model.GetConfig(), ["registered_name"] = null };
+        if (model.Graph is not null) entry["build_config"] = new JsonObject { ["input_shape"] = null };
+        else if (model.Built) entry["build_config"] = new JsonObject { ["input_shape"] = ShapeJson(model.BuiltInputShape!) };
+        return entry;
+    }
+
+    /// <summary>A layer's entry in a Sequential's config, with the <c>build_config</c> Keras 3 writes for a built layer.</summary>
+    public static JsonObject SerializeLayer(Layer layer)
+    {
+        var entry = LayerRegistry.Serialize(layer);
+        if (layer.Built && layer.BuiltInputShape is { } shape && layer is not InputLayer)
+            entry["build_config"] = new JsonObject { ["input_shape"] = ShapeJson(shape) };
+        return entry;
+    }
+
+    /// <summary>Keras 3's InputLayer entry for inputs of <paramref name="batchShape"/> (batch axis first).</summary>
+    public static JsonObject InputLayerEntry(int?[] batchShape, string name) => new()
+    {
+        ["module"] = "keras.layers", ["class_name"] = "InputLayer",
+        ["config"] = new JsonObject { ["batch_shape"] = ShapeJson(batchShape), ["dtype"] = "float32", ["sparse"] = false, ["name"] = name },
+        ["registered_name"] = null,
     };
+
+    /// <summary>A shape as JSON, unknown dimensions as null.</summary>
+    public static JsonArray ShapeJson(int?[] shape) => new(shape.Select(d => d is int v ? (JsonNode)v : null).ToArray());
+
+    /// <summary>
+    /// Keras 2's form of a model document, for legacy <c>.h5</c> files: entries of
+    /// <c>{"class_name", "config"}</c> only (Keras 3's legacy loader reads such entries the Keras 2
+    /// way), a Sequential's input shape as <c>batch_input_shape</c> on its first layer (no InputLayer
+    /// entry), an InputLayer's as <c>batch_input_shape</c>, no <c>build_config</c>.
+    /// </summary>
+    public static JsonObject ToKeras2(JsonObject entry)
+    {
+        var copy = (JsonObject)entry.DeepClone();
+        Legacy(copy);
+        return copy;
+    }
+
+    private static void Legacy(JsonObject entry)
+    {
+        foreach (var key in new[] { "module", "registered_name", "build_config" }) entry.Remove(key);
+        if (entry["config"] is not JsonObject config) return;
+        string? cls = entry["class_name"]?.GetValue<string>();
+        if (cls == "InputLayer" && config["batch_shape"] is { } bs)
+        {
+            config.Remove("batch_shape");
+            config["batch_input_shape"] = bs;
+        }
+        if (config["layers"] is not JsonArray layers) return;
+        foreach (var l in layers.OfType<JsonObject>()) Legacy(l);
+        if (cls == "Sequential" && layers.Count > 1 && layers[0] is JsonObject first && first["class_name"]?.GetValue<string>() == "InputLayer"
+            && layers[1] is JsonObject next && next["class_name"]?.GetValue<string>() is not ("Sequential" or "Functional" or "Model") && next["config"] is JsonObject nc)
+        {
+            nc["batch_input_shape"] = first["config"]?["batch_input_shape"]?.DeepClone();
+            layers.RemoveAt(0);
+        }
+    }
 }

@@ -3,62 +3,83 @@ using Graft.Layers;
 using Graft.Losses;
 using Graft.Metrics;
 using Graft.Models;
-using Graft.Optimizers;
 
 namespace Graft.Saving;
 
-/// <summary>The <c>training_config</c> of a Keras file: loss, optimizer and metrics, restored with <c>Compile</c>.</summary>
+/// <summary>
+/// How a file records <c>compile()</c>: Keras 3's <c>compile_config</c> in a <c>.keras</c> (the
+/// arguments of <c>compile</c>, as <c>Model.get_compile_config</c> writes and
+/// <c>compile_from_config</c> reads them: <c>optimizer</c> a serialized optimizer), and the legacy
+/// <c>training_config</c> of an <c>.h5</c> (<c>optimizer_config</c>, Keras 1 to 3).
+/// </summary>
 internal static class TrainingConfig
 {
-    /// <summary>Compiles <paramref name="model"/> from the config; returns false (with the reason) when a part is unknown.</summary>
+    /// <summary>
+    /// Compiles <paramref name="model"/> from either form; returns false (with the reason) when a part
+    /// is one Graft lacks or an option would train differently, leaving the model uncompiled.
+    /// </summary>
     public static bool TryCompile(Model model, JsonObject config, out string? reason)
     {
         reason = null;
         try
         {
+            var optimizerNode = config["optimizer"] ?? config["optimizer_config"];
+            if (optimizerNode is null) { reason = "the training config names no optimizer ('optimizer' or 'optimizer_config')"; return false; }
+            var optimizer = OptimizerConfig.Deserialize(optimizerNode);
             var loss = Loss(config["loss"]);
-            var optimizer = Optimizer(config["optimizer_config"] as JsonObject);
-            var metrics = Metrics(config["metrics"]);
             if (loss is null) { reason = $"loss {config["loss"]?.ToJsonString() ?? "null"} is not one Graft knows"; return false; }
-            model.Compile(loss, optimizer, metrics);
+            if (Unsupported(config) is { } option) { reason = option; return false; }
+            model.Compile(loss, optimizer, Metrics(config["metrics"]));
             return true;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or NotSupportedException or OverflowException)
         {
             reason = e.Message;
             return false;
         }
     }
 
+    /// <summary>
+    /// Options of <c>compile</c> that change what training computes and Graft does not have.
+    /// <c>run_eagerly</c>, <c>steps_per_execution</c> and <c>jit_compile</c> change only how it runs.
+    /// </summary>
+    private static string? Unsupported(JsonObject config)
+    {
+        switch (config["loss_weights"])
+        {
+            case null: break;
+            case JsonValue v when v.TryGetValue<double>(out var w) && w == 1: break;
+            case JsonArray a when a.Count == 1 && a[0] is JsonValue x && x.TryGetValue<double>(out var w1) && w1 == 1: break;
+            case var lw: return $"loss_weights {lw.ToJsonString()} is not supported by Graft";
+        }
+        if (config["weighted_metrics"] is { } wm && !(wm is JsonArray { Count: 0 }))
+            return $"weighted_metrics {wm.ToJsonString()} is not supported by Graft";
+        return null;
+    }
+
     private static Loss? Loss(JsonNode? node) => node switch
     {
         JsonValue v when v.TryGetValue<string>(out var s) => Graft.Losses.Loss.Get(s),
-        JsonObject o when o["class_name"]?.GetValue<string>() is { } cls => Graft.Losses.Loss.Get(LayerNames.ToSnakeCase(cls) switch
-        {
-            "binary_crossentropy" or "categorical_crossentropy" or "sparse_categorical_crossentropy" or "mean_squared_error" or "mean_absolute_error" or "hinge" or "huber" or "kl_divergence" => LayerNames.ToSnakeCase(cls),
-            var other => other,
-        }),
+        JsonObject o when o["class_name"]?.GetValue<string>() is { } cls => LossObject(cls, o["config"] as JsonObject ?? []),
         JsonArray a when a.Count == 1 => Loss(a[0]),
         JsonObject o when o.Count == 1 => Loss(o.First().Value),
         _ => null,
     };
 
-    private static Optimizer Optimizer(JsonObject? node)
+    private static Loss LossObject(string cls, JsonObject config)
     {
-        if (node is null) return new RMSprop();
-        string cls = node["class_name"]?.GetValue<string>() ?? "rmsprop";
-        var c = new ConfigReader(node["config"] as JsonObject ?? [], $"optimizer '{cls}'");
-        double lr = c.Has("learning_rate") ? c.Float("learning_rate") : c.Float("lr", float.NaN);
-        LearningRate? rate = double.IsNaN(lr) ? null : lr;
-        return cls.ToLowerInvariant() switch
+        var c = new ConfigReader(config, $"loss '{cls}'");
+        return cls switch
         {
-            "sgd" => new SGD(rate, c.Float("momentum", 0f), c.Bool("nesterov", false)),
-            "adam" => new Adam(rate, c.Float("beta_1", 0.9f), c.Float("beta_2", 0.999f), c.Float("epsilon", 1e-7f), c.Bool("amsgrad", false)),
-            "adamw" => new AdamW(rate, c.Float("weight_decay", 0.004f), c.Float("beta_1", 0.9f), c.Float("beta_2", 0.999f), c.Float("epsilon", 1e-7f)),
-            "rmsprop" => new RMSprop(rate, c.Float("rho", 0.9f), c.Float("momentum", 0f), c.Float("epsilon", 1e-7f), c.Bool("centered", false)),
-            "adagrad" => new Adagrad(rate, c.Float("initial_accumulator_value", 0.1f), c.Float("epsilon", 1e-7f)),
-            "nadam" => new Nadam(rate, c.Float("beta_1", 0.9f), c.Float("beta_2", 0.999f), c.Float("epsilon", 1e-7f)),
-            _ => throw new ArgumentException($"optimizer '{cls}' is not one Graft knows"),
+            "BinaryCrossentropy" => new BinaryCrossentropy(c.Bool("from_logits", false), c.Float("label_smoothing", 0f)),
+            "CategoricalCrossentropy" => new CategoricalCrossentropy(c.Bool("from_logits", false), c.Float("label_smoothing", 0f), c.Int("axis", -1)),
+            "SparseCategoricalCrossentropy" => c.Has("ignore_class")
+                ? throw new ArgumentException($"loss 'SparseCategoricalCrossentropy': ignore_class is not supported by Graft")
+                : new SparseCategoricalCrossentropy(c.Bool("from_logits", false)),
+            "Huber" => new Huber(c.Float("delta", 1f)),
+            // tf.keras wraps plain functions: {"class_name": "LossFunctionWrapper", "config": {"fn": "mean_squared_error"}}.
+            "LossFunctionWrapper" => Graft.Losses.Loss.Get(c.String("fn")),
+            _ => Graft.Losses.Loss.Get(LayerNames.ToSnakeCase(cls)),
         };
     }
 
@@ -79,16 +100,53 @@ internal static class TrainingConfig
         return list.GroupBy(m => m.Name).Select(g => g.First()).ToList();
     }
 
+    /// <summary>Keras 3's <c>compile_config</c> for a compiled model, every key <c>compile</c> takes.</summary>
     public static JsonObject Serialize(Model model) => new()
     {
-        ["loss"] = model.Loss!.Name,
-        ["metrics"] = new JsonArray(model.Metrics.Select(m => (JsonNode)m.Name).ToArray()),
+        ["optimizer"] = OptimizerConfig.Serialize(model.Optimizer!),
+        ["loss"] = SerializeLoss(model.Loss!, keras3: true),
+        ["loss_weights"] = null,
+        ["metrics"] = MetricNames(model),
+        ["weighted_metrics"] = null,
+        ["run_eagerly"] = false,
+        ["steps_per_execution"] = 1,
+        ["jit_compile"] = false,
+    };
+
+    /// <summary>tf.keras 2's <c>training_config</c> for a legacy <c>.h5</c>.</summary>
+    public static JsonObject SerializeKeras2(Model model) => new()
+    {
+        ["loss"] = SerializeLoss(model.Loss!, keras3: false),
+        ["metrics"] = MetricNames(model),
         ["weighted_metrics"] = null,
         ["loss_weights"] = null,
-        ["optimizer_config"] = new JsonObject
-        {
-            ["class_name"] = model.Optimizer!.Name,
-            ["config"] = new JsonObject { ["name"] = model.Optimizer.Name, ["learning_rate"] = model.Optimizer.LearningRate },
-        },
+        ["sample_weight_mode"] = null,
+        ["optimizer_config"] = OptimizerConfig.SerializeKeras2(model.Optimizer!),
     };
+
+    private static JsonArray MetricNames(Model model) => new(model.Metrics.Select(m => (JsonNode)m.Name).ToArray());
+
+    /// <summary>A loss by its identifier, or as an object when it has options an identifier cannot say.</summary>
+    private static JsonNode SerializeLoss(Loss loss, bool keras3)
+    {
+        JsonObject? config = loss switch
+        {
+            BinaryCrossentropy { FromLogits: false, LabelSmoothing: 0f } or CategoricalCrossentropy { FromLogits: false, LabelSmoothing: 0f, Axis: -1 }
+                or SparseCategoricalCrossentropy { FromLogits: false } => null,
+            BinaryCrossentropy b => new() { ["from_logits"] = b.FromLogits, ["label_smoothing"] = b.LabelSmoothing, ["axis"] = -1 },
+            CategoricalCrossentropy c => new() { ["from_logits"] = c.FromLogits, ["label_smoothing"] = c.LabelSmoothing, ["axis"] = c.Axis },
+            SparseCategoricalCrossentropy s => new() { ["from_logits"] = s.FromLogits, ["ignore_class"] = null, ["axis"] = -1 },
+            Huber h => new() { ["delta"] = h.Delta },
+            _ => null,
+        };
+        if (config is null) return loss.Name;
+        var full = new JsonObject { ["name"] = loss.Name, ["reduction"] = keras3 ? "sum_over_batch_size" : "auto" };
+        foreach (var (k, v) in config) full[k] = v?.DeepClone();
+        var entry = new JsonObject();
+        if (keras3) entry["module"] = "keras.losses";
+        entry["class_name"] = loss.GetType().Name;
+        entry["config"] = full;
+        if (keras3) entry["registered_name"] = null;
+        return entry;
+    }
 }

@@ -21,6 +21,7 @@ internal sealed class Trainer(Model model, CompileState state)
         CheckData(x, y, subject, "x", "y");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         ArgumentOutOfRangeException.ThrowIfNegative(epochs);
+        ArgumentOutOfRangeException.ThrowIfNegative(initialEpoch);
         if (!(validationSplit >= 0 && validationSplit < 1))
             throw new ArgumentOutOfRangeException(nameof(validationSplit), $"{subject}: expected validation_split in [0, 1), got {validationSplit}.");
         if (validationData is null && validationSplit > 0)
@@ -38,11 +39,9 @@ internal sealed class Trainer(Model model, CompileState state)
         if (validationData is { } v) state.Loss.Validate(v.Y, OutputShapeFor(v.X));
         WarnIfTrainableChanged();
         var trained = ApplyTrainableFlags();
-
-        // Frozen layers at the bottom of a Sequential that behave the same in training and inference
-        // produce the same outputs every epoch: compute them once and train the rest on those.
-        var forward = FrozenPrefix.Plan(model, state, x, validationData, out var cache);
-        if (cache is { } c0) { x = c0.X; validationData = c0.Validation; }
+        // Keras builds the optimizer on the trainable weights before the first step, so its state
+        // has a fixed order that files address (and a loaded state is already in place).
+        state.Optimizer.Build(trained);
 
         var history = new History();
         var all = new List<Callback>(callbacks ?? []) { history };
@@ -54,6 +53,16 @@ internal sealed class Trainer(Model model, CompileState state)
         var empty = new Dictionary<string, double>();
         model.StopTraining = false;
         foreach (var c in all) c.OnTrainBegin(empty);
+        // A callback that restored an interrupted run (BackupAndRestore) moves the start, as Keras's
+        // model._initial_epoch does.
+        foreach (var c in all)
+            if (c.InitialEpoch is int resumed && resumed > initialEpoch) initialEpoch = resumed;
+
+        // Frozen layers at the bottom of a Sequential that behave the same in training and inference
+        // produce the same outputs every epoch: compute them once and train the rest on those. This
+        // runs after OnTrainBegin, which may have restored the weights.
+        var forward = FrozenPrefix.Plan(model, state, x, validationData, out var cache);
+        if (cache is { } c0) { x = c0.X; validationData = c0.Validation; }
         var logs = new Dictionary<string, double>();
         for (int epoch = initialEpoch; epoch < epochs && !model.StopTraining; epoch++)
         {
@@ -142,40 +151,13 @@ internal sealed class Trainer(Model model, CompileState state)
         return logs;
     }
 
-    public static Tensor Predict(Model model, Tensor x, int batchSize)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        if (x.Rank == 0 || x.Shape[0] == 0) throw new ArgumentException($"Model.Predict: expected at least one sample, got x of shape {x.Shape}.");
-        if (!model.Built) model.Build(Layer.BatchShape(x.Shape));
-        int n = x.Shape[0];
-        using var noGrad = GradMode.NoGrad();
-        // The first batch's output gives the result's shape; the result is allocated outside
-        // the per-batch scopes so that it outlives them.
-        int first = Math.Min(batchSize, n);
-        Tensor result;
-        var ones = Array.Empty<int>();
-        using (var firstScope = TensorScope.Begin())
-        {
-            var head = model.Call(x[..first], training: false);
-            using (var outside = TensorScope.Suspend()) result = Tensor.Zeros([n, .. head.Shape.Dims[1..]]);
-            ones = Enumerable.Repeat(1, result.Rank).ToArray();
-            result.Backend.SliceScatterAdd(head, new int[result.Rank], ones, result);
-        }
-        for (int start = first; start < n; start += batchSize)
-        {
-            using var scope = TensorScope.Begin();
-            int count = Math.Min(batchSize, n - start);
-            var pred = model.Call(x[start..(start + count)], training: false);
-            var starts = new int[result.Rank]; starts[0] = start;
-            result.Backend.SliceScatterAdd(pred, starts, ones, result);
-        }
-        return result;
-    }
+    /// <summary>The single output for x (see <see cref="Predictor"/>).</summary>
+    public static Tensor Predict(Model model, Tensor x, int batchSize) => Predictor.Run(model, [x], batchSize, "Model.Predict")[0];
 
     /// <summary>Builds the model for x if needed and checks the targets against the model's output.</summary>
     private void Prepare(Tensor x, Tensor y, string subject)
     {
-        if (!model.Built) model.Build(Layer.BatchShape(x.Shape));
+        model.EnsureBuilt(Layer.BatchShape(x.Shape));
         state.Loss.Validate(y, OutputShapeFor(x));
     }
 

@@ -12,7 +12,7 @@ public class FashionMnistTests
     [Fact]
     public void LoadsLikeKerasLoadData()
     {
-        var ((xTrain, yTrain), (xTest, yTest)) = SharedData.Fashion;
+        var ((xTrain, yTrain), (xTest, yTest)) = RepositoryData.Fashion;
         Assert.Equal(new Graft.Tensors.Shape(60000, 28, 28), xTrain.Shape);
         Assert.Equal(new Graft.Tensors.Shape(10000), yTest.Shape);
         Assert.Equal(255f, xTrain[..100].Max().Item());
@@ -22,7 +22,7 @@ public class FashionMnistTests
     [Fact]
     public void GeronSplitsAreTheBooks()
     {
-        var data = GeronTransferData.From(SharedData.Fashion);
+        var data = GeronTransferData.From(RepositoryData.Fashion);
         Assert.Equal(200, data.TrainB.X.Shape[0]);
         // Task A: 8 classes renumbered 0..7; task B: 0/1, with both sandals and shirts present.
         Assert.Equal(Enumerable.Range(0, 8).Select(i => (float)i), data.TrainA.Y.ToArray().Distinct().Order());
@@ -40,7 +40,7 @@ public class FashionMnistTests
         {
             var ex = Assert.Throws<FileNotFoundException>(() => FashionMnist.Load(dir));
             Assert.Contains("expected train-images-idx3-ubyte.gz in", ex.Message);
-            foreach (var (f, _) in FashionMnist.Files) File.Copy(Path.Combine(SharedData.FashionMnistDir, f), Path.Combine(dir, f));
+            foreach (var (f, _) in FashionMnist.Files) File.Copy(Path.Combine(RepositoryData.FashionMnistDir, f), Path.Combine(dir, f));
             File.WriteAllBytes(Path.Combine(dir, "t10k-labels-idx1-ubyte.gz"), [0x1f, 0x8b, 1, 2, 3]);
             var bad = Assert.Throws<ModelFormatException>(() => FashionMnist.Load(dir));
             Assert.Contains("t10k-labels-idx1-ubyte.gz", bad.Message);
@@ -55,7 +55,7 @@ public class FashionMnistTests
     public void DownloadsFromAMirrorAndChecksTheChecksum()
     {
         // A local HTTP server (loopback only) plays the mirror.
-        var payload = File.ReadAllBytes(Path.Combine(SharedData.FashionMnistDir, "t10k-labels-idx1-ubyte.gz"));
+        var payload = File.ReadAllBytes(Path.Combine(RepositoryData.FashionMnistDir, "t10k-labels-idx1-ubyte.gz"));
         string md5 = Convert.ToHexStringLower(MD5.HashData(payload));
         int port = 20000 + Environment.ProcessId % 20000;
         using var listener = new HttpListener();

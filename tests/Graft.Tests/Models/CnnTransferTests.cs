@@ -14,7 +14,7 @@ public class CnnTransferTests
     public void FrozenBatchNormStatisticsAreBitIdenticalAndTransferHelps()
     {
         Graft.Random.SetSeed(5);
-        var data = GeronTransferData.From(SharedData.Fashion);
+        var data = GeronTransferData.From(RepositoryData.Fashion);
         var (xA, yA) = (data.TrainA.X[..3000], data.TrainA.Y[..3000]);
         var modelA = GeronTransferExperiment.BuildCnn(new Dense(8, activation: "softmax"));
         modelA.Compile("sparse_categorical_crossentropy", new SGD(1e-2, momentum: 0.9), ["accuracy"]);

@@ -38,7 +38,7 @@ public class SeedScenarioTests
     public void TransferLearningWorkflowBehavesAsInKeras()
     {
         Graft.Random.SetSeed(42);
-        var ((xTrainFull, yTrainFull), (xTest, yTest)) = SharedData.Fashion;
+        var ((xTrainFull, yTrainFull), (xTest, yTest)) = RepositoryData.Fashion;
         var xTrain = xTrainFull[5000..11000] / 255f; var yTrain = yTrainFull[5000..11000];
         var xValid = xTrainFull[..2000] / 255f; var yValid = yTrainFull[..2000];
         var ((xTrainA, yTrainA), (xTrainB, yTrainB)) = Split(xTrain, yTrain);

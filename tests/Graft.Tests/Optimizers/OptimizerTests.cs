@@ -132,4 +132,30 @@ public class OptimizerTests
         Assert.Equal(2, opt.Iterations);
         Assert.Equal(0.25, opt.LearningRate, 10);
     }
+
+    [Fact]
+    public void BuildCreatesTheStateInTheOrderGivenAndOnlyOnce()
+    {
+        var a = new Dense(2); a.Build([null, 3]);
+        var b = new Dense(1); b.Build([null, 2]);
+        var weights = a.TrainableWeights.Concat(b.TrainableWeights).ToList();
+        var opt = new Adam();
+        Assert.False(opt.Built);
+        opt.Build(weights);
+        Assert.True(opt.Built);
+        Assert.Equal(weights, opt.TrainableVariables);
+        Assert.Equal(0, opt.Iterations);
+        var slots = opt.SlotsFor(weights[0]);
+        Assert.Equal(2, slots.Length);
+        Assert.All(slots, s => Assert.Equal(weights[0].Shape, s.Shape));
+        // Building again keeps the state; a weight first met in an update is added after the others.
+        opt.Build(weights);
+        Assert.Same(slots, opt.SlotsFor(weights[0]));
+        var c = new Dense(1); c.Build([null, 1]);
+        var extra = c.TrainableWeights[0];
+        extra.Value.RequiresGrad = true;
+        typeof(Tensor).GetProperty("Grad")!.SetValue(extra.Value, Tensor.FromArray([1f], 1, 1));
+        opt.Apply([extra]);
+        Assert.Equal([.. weights, extra], opt.TrainableVariables);
+    }
 }

@@ -85,6 +85,21 @@ public sealed class MultiHeadAttention : Merge
         base.Build(shapes[0]);
     }
 
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Keras 3 keeps the four projections in EinsumDense sub-layers saved under the attributes
+    /// <c>query_dense</c>, <c>key_dense</c>, <c>value_dense</c> and <c>output_dense</c>, each with
+    /// <c>vars/0</c> the kernel and <c>vars/1</c> the bias (keras/src/layers/attention/multi_head_attention.py).
+    /// </remarks>
+    protected internal override IEnumerable<(string Path, Variable Weight)> KerasWeightPaths()
+    {
+        foreach (var (attribute, kernel, bias) in new[] { ("query_dense", _wq, _bq), ("key_dense", _wk, _bk), ("value_dense", _wv, _bv), ("output_dense", _wo, _bo) })
+        {
+            if (kernel is not null) yield return ($"{attribute}/vars/0", kernel);
+            if (bias is not null) yield return ($"{attribute}/vars/1", bias);
+        }
+    }
+
     /// <summary>(N, T, d) · (d, heads, dim) + (heads, dim) → (N, heads, T, dim).</summary>
     private static Tensor Project(Tensor x, Variable w, Variable? b, int heads, int dim)
     {

@@ -15,7 +15,7 @@ public abstract class Merge : Layer
     public Tensor Call(IReadOnlyList<Tensor> inputs, bool training = false)
     {
         if (inputs.Count < 2) throw new ArgumentException($"{Describe()}: expected at least 2 inputs, got {inputs.Count}.");
-        if (!Built) Build(inputs.Select(x => BatchShape(x.Shape)).ToList());
+        if (!BuildDone) BuildOnce(() => Build(inputs.Select(x => BatchShape(x.Shape)).ToList()));
         if (inputs.Any(x => x.Mask is not null))
             throw new NotSupportedException($"{Describe()}: expected inputs without sequence masks, got a masked input (from Embedding(maskZero: true) or Masking upstream); merge and attention layers do not honour masks in Graft yet.");
         Training = training;
@@ -37,7 +37,7 @@ public abstract class Merge : Layer
     internal override int?[][] BuildNode(IReadOnlyList<int?[]> inputShapes)
     {
         if (inputShapes.Count < 2) throw new ArgumentException($"{Describe()}: expected at least 2 inputs, got {inputShapes.Count}.");
-        if (!Built) Build(inputShapes);
+        if (!BuildDone) BuildOnce(() => Build(inputShapes));
         return [ComputeOutputShape(inputShapes)];
     }
 

@@ -17,6 +17,11 @@ public abstract class RecurrentBase : Layer
 {
     private protected Variable? KernelVar, RecurrentVar, BiasVar;
 
+    /// <inheritdoc/>
+    /// <remarks>Keras 3 keeps a recurrent layer's weights in its cell: <c>cell/vars/0</c> (keras/src/layers/rnn/rnn.py).</remarks>
+    protected internal override IEnumerable<(string Path, Variable Weight)> KerasWeightPaths() =>
+        base.KerasWeightPaths().Select(p => ($"cell/{p.Path}", p.Weight));
+
     private protected RecurrentBase(int units, int gates, string activation, string recurrentActivation, bool useBias,
         Initializer? kernelInitializer, Initializer? recurrentInitializer, Initializer? biasInitializer,
         Regularizer? kernelRegularizer, Regularizer? recurrentRegularizer, Regularizer? biasRegularizer,
@@ -116,7 +121,7 @@ public abstract class RecurrentBase : Layer
     /// </summary>
     public Tensor[] CallWithStates(Tensor x, Tensor[]? initialState = null, bool training = false)
     {
-        if (!Built) Build(BatchShape(x.Shape));
+        if (!BuildDone) EnsureBuilt(BatchShape(x.Shape));
         var all = Run(x, initialState, training);
         if (x.Mask is { } mask && ReturnSequences) all[0].Mask = mask;
         return ReturnState ? all : [all[0]];
@@ -136,7 +141,7 @@ public abstract class RecurrentBase : Layer
     internal override int?[][] BuildNode(IReadOnlyList<int?[]> inputShapes)
     {
         var s = inputShapes[0];
-        if (!Built) Build(s);
+        EnsureBuilt(s);
         return [ComputeOutputShape(s), .. ReturnState ? Enumerable.Range(0, StateCount).Select(_ => new int?[] { s[0], Units }) : []];
     }
 

@@ -61,10 +61,15 @@ public sealed class Bidirectional : Layer
     protected internal override IEnumerable<Layer> SubLayers => [ForwardLayer, BackwardLayer];
 
     /// <inheritdoc/>
+    /// <remarks>Keras 3 saves the two directions under the attributes <c>forward_layer</c> and <c>backward_layer</c> (keras/src/layers/rnn/bidirectional.py).</remarks>
+    protected internal override IEnumerable<(string Path, Variable Weight)> KerasWeightPaths() =>
+        KerasWeightPathsUnder("forward_layer", ForwardLayer).Concat(KerasWeightPathsUnder("backward_layer", BackwardLayer));
+
+    /// <inheritdoc/>
     public override void Build(int?[] inputShape)
     {
-        if (!ForwardLayer.Built) ForwardLayer.Build(inputShape);
-        if (!BackwardLayer.Built) BackwardLayer.Build(inputShape);
+        ForwardLayer.EnsureBuilt(inputShape);
+        BackwardLayer.EnsureBuilt(inputShape);
         base.Build(inputShape);
     }
 
@@ -85,7 +90,7 @@ public sealed class Bidirectional : Layer
     /// <summary>The forward and the backward outputs, unmerged (for merge_mode None; works for any mode).</summary>
     public Tensor[] CallBothDirections(Tensor x, bool training = false)
     {
-        if (!Built) Build(BatchShape(x.Shape));
+        if (!BuildDone) EnsureBuilt(BatchShape(x.Shape));
         var (f, b) = Directions(x, training);
         if (x.Mask is { } mask && ForwardLayer.ReturnSequences) { f.Mask = mask; b.Mask = mask; }
         return [f, b];

@@ -14,10 +14,14 @@ public sealed class TimeDistributed(Layer layer, string? name = null) : Layer(na
     protected internal override IEnumerable<Layer> SubLayers => [Layer];
 
     /// <inheritdoc/>
+    /// <remarks>Keras 3 saves the wrapped layer under the attribute <c>layer</c> (keras/src/layers/core/wrapper.py).</remarks>
+    protected internal override IEnumerable<(string Path, Variable Weight)> KerasWeightPaths() => KerasWeightPathsUnder("layer", Layer);
+
+    /// <inheritdoc/>
     public override void Build(int?[] inputShape)
     {
         if (inputShape.Length < 3) throw new ArgumentException($"{Describe()}: expected input (batch, steps, …), got {FormatShape(inputShape)}.");
-        if (!Layer.Built) Layer.Build([null, .. inputShape[2..]]);
+        Layer.EnsureBuilt([null, .. inputShape[2..]]);
         base.Build(inputShape);
     }
 

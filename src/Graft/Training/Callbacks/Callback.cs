@@ -14,6 +14,12 @@ public abstract class Callback
     /// <summary>Total epochs and steps per epoch of the current <c>Fit</c>.</summary>
     public (int Epochs, int Steps) Params { get; internal set; }
 
+    /// <summary>
+    /// The epoch <c>Fit</c> should start from, when this callback has restored an earlier run in
+    /// <see cref="OnTrainBegin"/>; null otherwise.
+    /// </summary>
+    internal virtual int? InitialEpoch => null;
+
     /// <summary>Called once before the first epoch.</summary>
     public virtual void OnTrainBegin(IReadOnlyDictionary<string, double> logs) { }
     /// <summary>Called once after the last epoch.</summary>

@@ -6,6 +6,8 @@ namespace Graft.Training.Callbacks;
 /// Saves the model (or its weights) at the end of epochs, optionally only when
 /// <see cref="Monitor"/> improves (Keras's <c>ModelCheckpoint</c>). The path may contain
 /// <c>{epoch}</c> (1-based) and logged quantities such as <c>{val_loss:0.00}</c>. Saves are atomic.
+/// A full save (not <c>saveWeightsOnly</c>) holds the optimizer's state too, so <c>Model.Load</c> then
+/// <c>Fit(initialEpoch: n)</c> continues the run; <see cref="BackupAndRestore"/> does that by itself.
 /// </summary>
 public sealed class ModelCheckpoint : Callback
 {

@@ -3,20 +3,25 @@ using Graft.Tensors;
 
 namespace Graft.Tests.Testing;
 
-/// <summary>Finds the read-only shared data folder (../shared beside the repository) and caches Fashion-MNIST.</summary>
-public static class SharedData
+/// <summary>
+/// Data the repository carries (<c>data/fashion-mnist</c>), found from the test binaries. Tests read
+/// only the repository, so a clone with nothing beside it passes.
+/// </summary>
+public static class RepositoryData
 {
     private static readonly Lazy<string> s_root = new(() =>
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Graft.slnx")))
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared"));
-        throw new DirectoryNotFoundException("SharedData: expected the repository root (Graft.slnx) above the test binaries.");
+                return dir.FullName;
+        throw new DirectoryNotFoundException("RepositoryData: expected the repository root (Graft.slnx) above the test binaries.");
     });
 
+    /// <summary>The repository root (the folder holding Graft.slnx).</summary>
     public static string Root => s_root.Value;
+
+    /// <summary>Fashion-MNIST as the repository ships it (see data/fashion-mnist/README.md).</summary>
     public static string FashionMnistDir => Path.Combine(Root, "data", "fashion-mnist");
-    public static string Keras(string file) => Path.Combine(Root, "data", "keras", file);
 
     private static readonly Lazy<((Tensor X, Tensor Y) Train, (Tensor X, Tensor Y) Test)> s_fashion = new(() => FashionMnist.Load(FashionMnistDir));
 

@@ -1,0 +1,154 @@
+using System.Text.Json.Nodes;
+using Graft.Optimizers;
+using Graft.Optimizers.Schedules;
+
+namespace Graft.Saving;
+
+/// <summary>
+/// Optimizers and learning-rate schedules in Keras's serialized forms: Keras 3's
+/// <c>{"module", "class_name", "config", "registered_name"}</c> with <c>get_config()</c>'s keys
+/// (keras/src/optimizers/base_optimizer.py), Keras 2's <c>{"class_name", "config"}</c> with
+/// <c>lr</c>/<c>decay</c>, or a bare identifier. Reading fails (with the reason) on an optimizer or
+/// option Graft lacks rather than training with something else.
+/// </summary>
+internal static class OptimizerConfig
+{
+    /// <summary>Keras 3's serialized optimizer, as <c>compile_config["optimizer"]</c> holds it.</summary>
+    public static JsonObject Serialize(Optimizer optimizer)
+    {
+        var c = new JsonObject
+        {
+            // Keras 3's default names: "SGD", otherwise the class name in lower case ("adam", "rmsprop").
+            ["name"] = optimizer is SGD ? "SGD" : optimizer.GetType().Name.ToLowerInvariant(),
+            ["learning_rate"] = LearningRate(optimizer, keras3: true),
+            ["weight_decay"] = optimizer.WeightDecay, ["clipnorm"] = optimizer.Clipnorm, ["global_clipnorm"] = optimizer.GlobalClipnorm,
+            ["clipvalue"] = optimizer.Clipvalue, ["use_ema"] = false, ["ema_momentum"] = 0.99, ["ema_overwrite_frequency"] = null,
+            ["loss_scale_factor"] = null, ["gradient_accumulation_steps"] = null,
+        };
+        foreach (var (k, v) in Specific(optimizer)) c[k] = v;
+        return new JsonObject { ["module"] = "keras.optimizers", ["class_name"] = ClassName(optimizer), ["config"] = c, ["registered_name"] = null };
+    }
+
+    /// <summary>
+    /// tf.keras 2's <c>training_config["optimizer_config"]</c>: class and config with <c>name</c>,
+    /// <c>learning_rate</c>, <c>decay</c> (always 0: Graft has no per-step decay), the clipping options
+    /// that are set, and the optimizer's own keys.
+    /// </summary>
+    public static JsonObject SerializeKeras2(Optimizer optimizer)
+    {
+        var c = new JsonObject { ["name"] = ClassName(optimizer), ["learning_rate"] = LearningRate(optimizer, keras3: false), ["decay"] = 0.0 };
+        if (optimizer.WeightDecay is { } wd) c["weight_decay"] = wd;
+        if (optimizer.Clipnorm is { } cn) c["clipnorm"] = cn;
+        if (optimizer.Clipvalue is { } cv) c["clipvalue"] = cv;
+        if (optimizer.GlobalClipnorm is { } gc) c["global_clipnorm"] = gc;
+        foreach (var (k, v) in Specific(optimizer)) c[k] = v;
+        return new JsonObject { ["class_name"] = ClassName(optimizer), ["config"] = c };
+    }
+
+    private static string ClassName(Optimizer o) => o.GetType().Name;
+
+    private static IEnumerable<(string, JsonNode?)> Specific(Optimizer optimizer) => optimizer switch
+    {
+        // AdamW derives from Adam and shares its keys; its decay is the base weight_decay.
+        Adam a => [("beta_1", a.Beta1), ("beta_2", a.Beta2), ("epsilon", a.Epsilon), ("amsgrad", a.Amsgrad)],
+        SGD s => [("momentum", s.Momentum), ("nesterov", s.Nesterov)],
+        RMSprop r => [("rho", r.Rho), ("momentum", r.Momentum), ("epsilon", r.Epsilon), ("centered", r.Centered)],
+        Adagrad g => [("initial_accumulator_value", g.InitialAccumulatorValue), ("epsilon", g.Epsilon)],
+        Nadam n => [("beta_1", n.Beta1), ("beta_2", n.Beta2), ("epsilon", n.Epsilon)],
+        _ => throw new NotSupportedException($"{optimizer.Name}: expected an optimizer Graft can write in Keras's form (SGD, Adam, AdamW, RMSprop, Adagrad, Nadam), got class '{optimizer.GetType().Name}'."),
+    };
+
+    private static JsonNode LearningRate(Optimizer optimizer, bool keras3)
+    {
+        if (optimizer.Schedule is not { } s) return optimizer.LearningRate;
+        var (cls, config) = s switch
+        {
+            ExponentialDecay e => ("ExponentialDecay", new JsonObject
+            {
+                ["initial_learning_rate"] = e.InitialLearningRate, ["decay_steps"] = e.DecaySteps, ["decay_rate"] = e.DecayRate,
+                ["staircase"] = e.Staircase, ["name"] = "ExponentialDecay",
+            }),
+            CosineDecay c => ("CosineDecay", new JsonObject
+            {
+                ["initial_learning_rate"] = c.InitialLearningRate, ["decay_steps"] = c.DecaySteps, ["alpha"] = c.Alpha,
+                ["name"] = "CosineDecay", ["warmup_target"] = c.WarmupTarget, ["warmup_steps"] = c.WarmupSteps,
+            }),
+            PiecewiseConstantDecay p => ("PiecewiseConstantDecay", new JsonObject
+            {
+                ["boundaries"] = new JsonArray(p.Boundaries.Select(b => (JsonNode)b).ToArray()),
+                ["values"] = new JsonArray(p.Values.Select(v => (JsonNode)v).ToArray()), ["name"] = "PiecewiseConstant",
+            }),
+            _ => throw new NotSupportedException($"{optimizer.Name}: expected a learning-rate schedule Graft can write in Keras's form (ExponentialDecay, CosineDecay, PiecewiseConstantDecay), got class '{s.GetType().Name}'."),
+        };
+        return keras3
+            ? new JsonObject { ["module"] = "keras.optimizers.schedules", ["class_name"] = cls, ["config"] = config, ["registered_name"] = null }
+            : new JsonObject { ["class_name"] = cls, ["config"] = config };
+    }
+
+    /// <summary>An optimizer from any of Keras's forms.</summary>
+    /// <exception cref="ArgumentException">The optimizer, a schedule, or an option that changes training is one Graft lacks; the message says which.</exception>
+    public static Optimizer Deserialize(JsonNode node)
+    {
+        if (node is JsonValue v && v.TryGetValue<string>(out var id)) return Optimizer.Get(id);
+        if (node is not JsonObject o || o["class_name"] is not JsonValue cv || !cv.TryGetValue<string>(out var cls))
+            throw new ArgumentException($"expected an optimizer (an identifier or {{\"class_name\", \"config\"}}), got {node.ToJsonString()}");
+        // tf.keras 2.11 wrote "Custom>Adam" for its new optimizers.
+        if (cls.StartsWith("Custom>", StringComparison.Ordinal)) cls = cls["Custom>".Length..];
+        var c = o["config"] as JsonObject ?? [];
+        string what = $"optimizer '{cls}'";
+        if (Bool(c, "use_ema", false, what)) throw new ArgumentException($"{what}: use_ema=True is not supported by Graft");
+        foreach (var key in new[] { "gradient_accumulation_steps", "loss_scale_factor" })
+            if (c[key] is not null) throw new ArgumentException($"{what}: {key}={c[key]!.ToJsonString()} is not supported by Graft");
+        // Keras 3 ignores Keras 2's per-step "decay" (with a warning); so does Graft.
+        LearningRate? rate = null;
+        if (c["learning_rate"] is JsonObject schedule) rate = Schedule(schedule);
+        else if ((Number(c, "learning_rate", what) ?? Number(c, "lr", what)) is { } lr) rate = lr;
+        double? wd = Number(c, "weight_decay", what), clipnorm = Number(c, "clipnorm", what), clipvalue = Number(c, "clipvalue", what), globalClipnorm = Number(c, "global_clipnorm", what);
+        double Get(string key, double fallback) => Number(c, key, what) ?? fallback;
+        return cls.ToLowerInvariant() switch
+        {
+            "sgd" => new SGD(rate, Get("momentum", 0), Bool(c, "nesterov", false, what), wd, clipnorm, clipvalue, globalClipnorm),
+            "adam" => new Adam(rate, Get("beta_1", 0.9), Get("beta_2", 0.999), Get("epsilon", 1e-7), Bool(c, "amsgrad", false, what), wd, clipnorm, clipvalue, globalClipnorm),
+            "adamw" => new AdamW(rate, wd ?? 0.004, Get("beta_1", 0.9), Get("beta_2", 0.999), Get("epsilon", 1e-7), Bool(c, "amsgrad", false, what), clipnorm, clipvalue, globalClipnorm),
+            "rmsprop" => new RMSprop(rate, Get("rho", 0.9), Get("momentum", 0), Get("epsilon", 1e-7), Bool(c, "centered", false, what), wd, clipnorm, clipvalue, globalClipnorm),
+            "adagrad" => new Adagrad(rate, Get("initial_accumulator_value", 0.1), Get("epsilon", 1e-7), wd, clipnorm, clipvalue, globalClipnorm),
+            "nadam" => new Nadam(rate, Get("beta_1", 0.9), Get("beta_2", 0.999), Get("epsilon", 1e-7), wd, clipnorm, clipvalue, globalClipnorm),
+            _ => throw new ArgumentException($"{what} is not one Graft has (SGD, Adam, AdamW, RMSprop, Adagrad, Nadam)"),
+        };
+    }
+
+    private static LearningRateSchedule Schedule(JsonObject node)
+    {
+        string cls = node["class_name"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : "?";
+        var c = node["config"] as JsonObject ?? [];
+        string what = $"learning-rate schedule '{cls}'";
+        double Req(string key) => Number(c, key, what) ?? throw new ArgumentException($"{what}: expected '{key}', got none");
+        long Steps(string key) => checked((long)Req(key));
+        return cls switch
+        {
+            "ExponentialDecay" => new ExponentialDecay(Req("initial_learning_rate"), Steps("decay_steps"), Req("decay_rate"), Bool(c, "staircase", false, what)),
+            "CosineDecay" => new CosineDecay(Req("initial_learning_rate"), Steps("decay_steps"), Number(c, "alpha", what) ?? 0, Number(c, "warmup_target", what),
+                Number(c, "warmup_steps", what) is { } ws ? checked((long)ws) : 0),
+            "PiecewiseConstantDecay" => new PiecewiseConstantDecay(Numbers(c, "boundaries", what).Select(b => checked((long)b)).ToArray(), Numbers(c, "values", what)),
+            _ => throw new ArgumentException($"{what} is not one Graft has (ExponentialDecay, CosineDecay, PiecewiseConstantDecay)"),
+        };
+    }
+
+    private static double? Number(JsonObject c, string key, string what)
+    {
+        if (c[key] is not { } n) return null;
+        try { return ConfigReader.Num(n); }
+        catch (Exception e) when (e is InvalidOperationException or FormatException) { throw new ArgumentException($"{what}: expected '{key}' to be a number, got {n.ToJsonString()}"); }
+    }
+
+    private static double[] Numbers(JsonObject c, string key, string what) =>
+        c[key] is JsonArray a ? a.Select(x => x is null ? throw new ArgumentException($"{what}: expected '{key}' to be a list of numbers, got {a.ToJsonString()}") : ConfigReader.Num(x)).ToArray()
+        : throw new ArgumentException($"{what}: expected '{key}' to be a list of numbers, got {c[key]?.ToJsonString() ?? "none"}");
+
+    private static bool Bool(JsonObject c, string key, bool fallback, string what) => c[key] switch
+    {
+        null => fallback,
+        JsonValue v when v.TryGetValue<bool>(out var b) => b,
+        var n => throw new ArgumentException($"{what}: expected '{key}' to be true or false, got {n.ToJsonString()}"),
+    };
+}

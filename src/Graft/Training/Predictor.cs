@@ -1,0 +1,61 @@
+using Graft.Autograd;
+using Graft.Layers;
+using Graft.Models;
+using Graft.Tensors;
+
+namespace Graft.Training;
+
+/// <summary>
+/// The loop behind <c>Predict</c>: runs a model in inference mode over its inputs in batches,
+/// without gradients, and gathers every output. It touches no model state except a first build,
+/// which is locked, so several threads may predict with one model at once.
+/// </summary>
+internal static class Predictor
+{
+    /// <summary>All outputs of <paramref name="model"/>, in order, for its inputs.</summary>
+    /// <param name="model">The model; built for the first input's shape if it is not yet built.</param>
+    /// <param name="inputs">One tensor per model input, in order, samples along the first axis.</param>
+    /// <param name="batchSize">Samples per forward pass.</param>
+    /// <param name="subject">Names the call in errors, e.g. <c>Model 'm'.Predict</c>.</param>
+    public static Tensor[] Run(Model model, IReadOnlyList<Tensor> inputs, int batchSize, string subject)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        if (inputs.Count == 0) throw new ArgumentException($"{subject}: expected at least one input tensor, got none.");
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(inputs[i]);
+            string name = inputs.Count == 1 ? "x" : $"input {i}";
+            if (inputs[i].Rank == 0 || inputs[i].Shape[0] == 0)
+                throw new ArgumentException($"{subject}: expected at least one sample, got {name} of shape {inputs[i].Shape}.");
+            if (inputs[i].Shape[0] != inputs[0].Shape[0])
+                throw new ArgumentException($"{subject}: expected the same number of samples in every input, got {inputs[0].Shape[0]} in input 0 and {inputs[i].Shape[0]} in input {i}.");
+        }
+        model.EnsureBuilt(Layer.BatchShape(inputs[0].Shape));
+        int n = inputs[0].Shape[0];
+        using var noGrad = GradMode.NoGrad();
+        // The first batch's outputs give the results' shapes; the results are allocated outside
+        // the per-batch scopes so that they outlive them.
+        Tensor[]? results = null;
+        int[]? ones = null;
+        var batch = new Tensor[inputs.Count];
+        for (int start = 0; start < n; start += batchSize)
+        {
+            using var scope = TensorScope.Begin();
+            int count = Math.Min(batchSize, n - start);
+            for (int i = 0; i < batch.Length; i++) batch[i] = inputs[i][start..(start + count)];
+            var outputs = model.Call(batch, training: false);
+            if (results is null)
+            {
+                using (TensorScope.Suspend()) results = outputs.Select(o => Tensor.Zeros([n, .. o.Shape.Dims[1..]])).ToArray();
+                ones = Enumerable.Repeat(1, results.Max(r => r.Rank)).ToArray();
+            }
+            for (int o = 0; o < outputs.Count; o++)
+            {
+                var starts = new int[results[o].Rank];
+                starts[0] = start;
+                results[o].Backend.SliceScatterAdd(outputs[o], starts, ones![..results[o].Rank], results[o]);
+            }
+        }
+        return results!;
+    }
+}
