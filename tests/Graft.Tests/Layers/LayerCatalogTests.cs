@@ -1,6 +1,7 @@
 using System.Reflection;
 using Graft.Autograd;
 using Graft.Layers;
+using Graft.Layers.Core;
 using Graft.Models;
 using Graft.Saving;
 using Graft.Tensors;
@@ -73,15 +74,59 @@ public class LayerCatalogTests
         Assert.Equal(config.ToJsonString(), copy.GetConfig().ToJsonString());
     }
 
-    [Theory]
-    [MemberData(nameof(LayerCatalog.Cases), MemberType = typeof(LayerCatalog))]
-    public void FrozenLayerGetsNoWeightGradients(LayerCatalog.Entry e)
+    /// <summary>The catalog's layers that own weights (frozen or not, the others have nothing to keep still).</summary>
+    public static IEnumerable<object[]> CasesWithWeights() =>
+        LayerCatalog.All.Where(e => { var l = e.Create(); Run(l, Inputs(e)); return l.Weights.Count > 0; }).Select(e => new object[] { e });
+
+    /// <summary>
+    /// One SGD step of Input → Dense (trainable) → the layer → Flatten → Dense (trainable), with the
+    /// layer trainable or frozen. The Dense below it shows whether gradients still flow through a
+    /// frozen layer to what lies beneath (ids feed an Embedding directly). Returns the layers and
+    /// every weight's values before the step.
+    /// </summary>
+    private static (Layer? Below, Layer Layer, Layer Head, Dictionary<Variable, float[]> Before) TrainOneStep(LayerCatalog.Entry e, bool frozen)
     {
         var layer = e.Create();
-        Run(layer, Inputs(e));
-        layer.Trainable = false;
-        Assert.Empty(layer.TrainableWeights);
-        Assert.Equal(layer.Weights.Count, layer.NonTrainableWeights.Count);
+        var input = Keras.Input(e.SampleShape);
+        Layer? below = e.Ids > 0 ? null : new Dense(e.SampleShape[^1]);
+        var h = below is null ? input : below.Call(input);
+        var y = layer is Graft.Layers.Merging.Merge m ? m.Call(Enumerable.Repeat(h, e.Inputs).ToList()) : layer.Call(h);
+        var head = new Dense(1);
+        var model = new Model(input, head.Call(new Graft.Layers.Reshaping.Flatten().Call(y)));
+        layer.Trainable = !frozen;
+        model.Compile("mse", new Graft.Optimizers.SGD(0.1));
+        var before = model.Weights.ToDictionary(v => v, v => v.Value.ToArray());
+        var x = Input(e);
+        model.Fit(x, Tensor.FromArray([1f, -1f], 2, 1), batchSize: 2, epochs: 1, shuffle: false, verbose: 0);
+        return (below, layer, head, before);
+    }
+
+    // A bias added to every key shifts all of a query's attention scores by one constant, which the
+    // softmax ignores: its gradient is zero up to rounding (in Keras too).
+    private static bool ZeroGradientByDesign(Variable v) =>
+        v.Owner is Graft.Layers.Attention.MultiHeadAttention && v.Name == "key/bias";
+
+    private static bool Changed(Variable v, Dictionary<Variable, float[]> before) => !v.Value.ToArray().SequenceEqual(before[v]);
+
+    [Theory]
+    [MemberData(nameof(CasesWithWeights))]
+    public void FrozenLayerGetsNoWeightGradients(LayerCatalog.Entry e)
+    {
+        // Trainable, the step reaches every trainable weight of the layer, so the frozen run below can tell.
+        var (_, live, _, liveBefore) = TrainOneStep(e, frozen: false);
+        Assert.NotEmpty(live.TrainableWeights);
+        foreach (var v in live.TrainableWeights.Where(v => !ZeroGradientByDesign(v)))
+            Assert.True(Changed(v, liveBefore), $"{e.Name}: expected the trainable weight {v.Path} to change in a training step, got the same values.");
+
+        var (below, layer, head, before) = TrainOneStep(e, frozen: true);
+        foreach (var v in layer.Weights)
+        {
+            // Fit clears the gradients of the weights it trains; a frozen weight must never have received one.
+            Assert.True(v.Value.Grad is null, $"{e.Name}: expected no gradient for the frozen weight {v.Path}, got one of shape {v.Value.Grad?.Shape}.");
+            Assert.False(Changed(v, before), $"{e.Name}: expected the frozen weight {v.Path} to keep its values in a training step, got new ones.");
+        }
+        foreach (var v in head.Weights.Concat(below?.Weights ?? []))
+            Assert.True(Changed(v, before), $"{e.Name}: expected the trainable weight {v.Path} around the frozen layer to change, got the same values.");
     }
 
     [Fact]
