@@ -113,13 +113,9 @@ public class FixtureSweepTests
         IEnumerable<H5Tree> groups;
         if (file.EndsWith(".keras"))
         {
-            using var zip = System.IO.Compression.ZipFile.OpenRead(path);
-            using var entry = zip.GetEntry("model.weights.h5")!.Open();
-            using var bytes = new MemoryStream();
-            entry.CopyTo(bytes);
             // Keras 3 keeps layers under "layers/"; tf.keras on Windows wrote "layers\dense" or
             // "_layer_checkpoint_dependencies\conv2d" as single names.
-            groups = H5Tree.Read(bytes.ToArray()).Groups
+            groups = Fixtures.KerasZipWeights(file).Groups
                 .Where(g => g.Name.StartsWith("layers") || g.Name.StartsWith("_layer_checkpoint_dependencies"))
                 .SelectMany(g => g.Group.AllGroups());
         }

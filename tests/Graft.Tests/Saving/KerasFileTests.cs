@@ -61,16 +61,29 @@ public class KerasFileTests
         Assert.False(Model.Load(Fixtures.Keras("k2.3.1_dl4j_dense_softmax.h5"), compile: false).IsCompiled);
     }
 
+    /// <summary>Dense layer <paramref name="group"/> of a <c>.keras</c> file's weights (kernel <c>vars/0</c>, bias <c>vars/1</c>), as stored.</summary>
+    internal static ReferenceMlp.Layer StoredDense(H5Tree weights, string group, string activation)
+    {
+        var vars = weights.Group(group)?.Group("vars") ?? throw new Xunit.Sdk.XunitException($"expected the group '{group}/vars' in the stored weights, got none.");
+        return new(Fixtures.Floats(vars, "0"), Fixtures.Floats(vars, "1"), activation);
+    }
+
     [Fact]
     public void KerasZipFromTfKeras215Loads()
     {
         // Saved on Windows: weight groups are single names with a backslash ("layers\dense").
-        var model = Model.Load(Fixtures.Keras("tfk2.15.0_Abhaypandy_churn_mlp.keras"));
+        const string file = "tfk2.15.0_Abhaypandy_churn_mlp.keras";
+        var model = Model.Load(Fixtures.Keras(file));
         Assert.Equal(3, model.Layers.Count);
-        Assert.Equal(12 * 64 + 64 + 64 * 32 + 32 + 32 + 1, model.CountParams());
-        Assert.NotEqual(0f, model.GetWeights()[0].ToArray().Max(Math.Abs));
-        var p = model.Predict(Tensor.Zeros(2, 12));
-        Assert.All(p.ToArray(), v => Assert.InRange(v, 0f, 1f));
+        // The model computes what the stored arrays compute when each is put in its layer (MANIFEST:
+        // Dense(64, relu) > Dense(32, relu) > Dense(1, sigmoid)).
+        var stored = Fixtures.KerasZipWeights(file);
+        var x = Tensor.RandomNormal([16, 12], generator: new Generator(4));
+        var expected = ReferenceMlp.Predict(x.ToArray(), 12,
+            [StoredDense(stored, "layers\\dense", "relu"), StoredDense(stored, "layers\\dense_1", "relu"), StoredDense(stored, "layers\\dense_2", "sigmoid")]);
+        // Outputs spread over (0, 1), so a comparison at this tolerance tells weights apart.
+        Assert.True(expected.Max() - expected.Min() > 0.1f, $"{file}: expected reference outputs that vary, got [{expected.Min()}, {expected.Max()}].");
+        Assertions.Close(expected, model.Predict(x).ToArray(), Tolerance, file);
     }
 
     [Fact]
@@ -213,22 +226,27 @@ public class NestedAndCustomTests
     [Fact]
     public void RegisteringACustomLayerMakesItsFileLoad()
     {
-        string file = Fixtures.Keras("k3.14.1_hls4ml_qkeras_3layer_CUSTOM.keras");
+        const string name = "k3.14.1_hls4ml_qkeras_3layer_CUSTOM.keras";
+        string file = Fixtures.Keras(name);
         var ex = Assert.Throws<NotSupportedException>(() => Graft.Models.Model.Load(file));
         Assert.Contains("'QDense'", ex.Message);
         Assert.Contains("LayerRegistry.Register", ex.Message);
-        // A QDense holds a kernel and a bias like Dense; quantization aside, Dense can stand in for it.
+        // A QDense holds a kernel and a bias like Dense; quantization aside, Dense can stand in for it,
+        // and ReLU for QKeras's quantized_relu.
         LayerRegistry.Register("QDense", c => new Graft.Layers.Core.Dense((int)ConfigReader.Num(c["units"]!), name: c["name"]!.GetValue<string>()));
         LayerRegistry.Register("QActivation", c => new Graft.Layers.Core.Activation("relu", name: c["name"]!.GetValue<string>()));
         try
         {
             var model = Graft.Models.Model.Load(file, compile: false);
-            Assert.Contains(model.Layers, l => l.Name == "fc1");
-        }
-        catch (NotSupportedException e)
-        {
-            // Any further custom class is named the same way.
-            Assert.Matches("Layer class '[A-Za-z0-9_]+'", e.Message);
+            Assert.Equal(["fc1", "relu1", "fc2", "relu2", "fc3", "relu3", "output", "softmax"], model.Layers.Select(l => l.Name));
+            Assert.Equal("QDense", model.Layers[0].ClassName);
+            // The file keys weights by class and counter (q_dense, q_dense_1, …), not by layer name
+            // (fc1, …): the stand-ins must get the stored arrays in that order.
+            var stored = Fixtures.KerasZipWeights(name).Group("layers")!;
+            var x = Tensor.RandomNormal([8, 16], generator: new Generator(9));
+            var expected = ReferenceMlp.Predict(x.ToArray(), 16,
+                [KerasFileTests.StoredDense(stored, "q_dense", "relu"), KerasFileTests.StoredDense(stored, "q_dense_1", "relu"), KerasFileTests.StoredDense(stored, "q_dense_2", "relu"), KerasFileTests.StoredDense(stored, "q_dense_3", "softmax")]);
+            Assertions.Close(expected, model.Predict(x).ToArray(), 1e-4f, name);
         }
         finally
         {

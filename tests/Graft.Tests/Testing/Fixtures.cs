@@ -19,6 +19,19 @@ public static class Fixtures
         return Tensor.FromArray(v, dims);
     }
 
+    /// <summary>The <c>model.weights.h5</c> inside a <c>.keras</c> fixture, read directly (not through Graft's loader).</summary>
+    public static H5Tree KerasZipWeights(string file)
+    {
+        using var zip = System.IO.Compression.ZipFile.OpenRead(Keras(file));
+        using var entry = zip.GetEntry("model.weights.h5")!.Open();
+        using var bytes = new MemoryStream();
+        entry.CopyTo(bytes);
+        return H5Tree.Read(bytes.ToArray());
+    }
+
+    /// <summary>Dataset <paramref name="name"/> of <paramref name="group"/> as floats.</summary>
+    public static float[] Floats(H5Tree group, string name) => (float[])group.Datasets.Single(d => d.Name == name).Data;
+
     public static string[] IoNames(string file, string group)
     {
         using var f = H5File.OpenRead(Keras(file));
