@@ -180,9 +180,13 @@ public class OptimizerStateTests
     [MemberData(nameof(KerasArchives))]
     public void EveryKerasArchiveStateRestoresOrIsSkippedByTheRule(string file)
     {
-        Model model;
-        try { model = Model.Load(Fixtures.Keras(file), compile: false); }
-        catch (NotSupportedException) { return; }
+        // Only the QKeras archive needs classes Graft lacks; any other archive must load.
+        if (file == "k3.14.1_hls4ml_qkeras_3layer_CUSTOM.keras")
+        {
+            Assert.Throws<NotSupportedException>(() => Model.Load(Fixtures.Keras(file), compile: false));
+            return;
+        }
+        var model = Model.Load(Fixtures.Keras(file), compile: false);
         var (weights, config, version) = Archive(Fixtures.Keras(file));
         var node = config["optimizer"] ?? config["optimizer_config"];
         var cls = (node is JsonObject o ? o["class_name"] : node)?.GetValue<string>();
