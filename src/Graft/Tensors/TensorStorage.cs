@@ -48,7 +48,7 @@ internal sealed class CpuStorage : TensorStorage
     public bool IsPooled => _pooled;
 
     public float[] Data => _data ?? throw new ObjectDisposedException("Tensor",
-        "Tensor: expected a live tensor, got one whose memory went back to the pool when its TensorScope ended. Call scope.Keep(tensor) or Clone() it inside the scope.");
+        "Tensor: expected a live tensor, got one whose memory went back to the pool when its TensorScope ended. Call scope.Keep(tensor) inside the scope (a copy made there is pooled too).");
 
     /// <summary>Idempotent: the memory goes back to the pool at most once.</summary>
     public override void Release()

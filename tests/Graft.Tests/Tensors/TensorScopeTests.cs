@@ -97,6 +97,16 @@ public class TensorScopeTests
     }
 
     [Fact]
+    public void ViewsOfAKeptTensorMadeInLaterScopesLive()
+    {
+        var w = Tensor.Ones(128);
+        Tensor kept, late;
+        using (var scope = TensorScope.Begin()) kept = scope.Keep(w * 2f);
+        using (TensorScope.Begin()) late = kept.Reshape(8, 16);
+        Assert.Equal(2f, late.GetValue(7, 15));
+    }
+
+    [Fact]
     public void UnkeptViewsDoNotHoldTheirMemoryBack()
     {
         var w = Tensor.Ones(160);
@@ -108,7 +118,8 @@ public class TensorScopeTests
             first = y.Data;
             escaped = y.Reshape(16, 10);
         }
-        Assert.Throws<ObjectDisposedException>(() => escaped.ToArray());
+        var ex = Assert.Throws<ObjectDisposedException>(() => escaped.ToArray());
+        Assert.Contains("scope.Keep(tensor)", ex.Message);
         using (TensorScope.Begin())
             Assert.Same(first, (w * 3f).Data);
     }
