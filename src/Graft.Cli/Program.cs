@@ -29,6 +29,11 @@ public static class Program
     public static int Main(string[] args)
     {
         if (args.Length == 0) { Console.Error.WriteLine(Usage); return 2; }
+        // The library prints nothing by itself: the command shows its warnings on standard error and
+        // training progress on standard output, and puts the settings back for in-process callers.
+        var (loggerFactory, progressWriter) = (Graft.Logging.LoggerFactory, Graft.Logging.ProgressWriter);
+        Graft.Logging.LoggerFactory = new ConsoleWarnings();
+        Graft.Logging.ProgressWriter = Console.Out;
         try
         {
             return args[0] switch
@@ -49,6 +54,7 @@ public static class Program
             Console.Error.WriteLine($"graft {args[0]}: {e.Message}");
             return 1;
         }
+        finally { (Graft.Logging.LoggerFactory, Graft.Logging.ProgressWriter) = (loggerFactory, progressWriter); }
     }
 
     private static int Help() { Console.WriteLine(Usage); return 0; }

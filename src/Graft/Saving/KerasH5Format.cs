@@ -3,6 +3,7 @@ using PureHDF;
 using Graft.Layers;
 using Graft.Models;
 using Graft.Tensors;
+using Microsoft.Extensions.Logging;
 
 namespace Graft.Saving;
 
@@ -34,7 +35,7 @@ internal static class KerasH5Format
         {
             var json = ModelConfig.Parse(tc, $"{path} [/@training_config]");
             if (!TrainingConfig.TryCompile(model, json, out var reason))
-                Console.Error.WriteLine($"Warning: {path}: the model loaded but was not compiled: {reason}. Call Compile yourself.");
+                Logging.Saving.LogWarning("{Path}: the model loaded but was not compiled: {Reason}. Call Compile yourself.", path, reason);
         }
         if (compile && model.IsCompiled) OptimizerState.LoadH5(model, h5, file, version);
         return model;
@@ -88,7 +89,7 @@ internal static class KerasH5Format
             foreach (var layer in model.Layers)
             {
                 if (!byLayerName.TryGetValue(layer.Name, out var values)) continue;
-                if (!Fits(layer, values)) { if (skipMismatch) { Console.Error.WriteLine($"Warning: {h5.Path}: skipping weights of layer '{layer.Name}': {Mismatch(layer, values)}."); continue; } }
+                if (!Fits(layer, values)) { if (skipMismatch) { Logging.Saving.LogWarning("{Path}: skipping weights of layer '{Layer}': {Reason}.", h5.Path, layer.Name, Mismatch(layer, values)); continue; } }
                 Assign(h5, $"{groupPath.TrimEnd('/')}/{layer.Name}", layer, values, version, backend);
             }
             return;

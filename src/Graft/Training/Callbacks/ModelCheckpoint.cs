@@ -16,7 +16,7 @@ public sealed class ModelCheckpoint : Callback
 
     /// <param name="filepath">Target path (.keras or .h5; .weights.h5 or any .h5 with saveWeightsOnly).</param>
     /// <param name="monitor">Quantity that decides "best".</param>
-    /// <param name="verbose">1 prints a line at each save.</param>
+    /// <param name="verbose">1 prints a line at each save, to <see cref="Logging.ProgressWriter"/>.</param>
     /// <param name="saveBestOnly">Save only when the monitored quantity improves.</param>
     /// <param name="saveWeightsOnly">Save weights only (<c>SaveWeights</c>).</param>
     /// <param name="mode">"auto", "min" or "max".</param>
@@ -51,13 +51,13 @@ public sealed class ModelCheckpoint : Callback
             double current = MonitorMode.Value(logs, Monitor, "ModelCheckpoint");
             if (!(_higher ? current > _best : current < _best))
             {
-                if (Verbose > 0) Console.WriteLine($"Epoch {epoch + 1}: {Monitor} did not improve from {_best:0.#####}");
+                if (Verbose > 0) Print($"Epoch {epoch + 1}: {Monitor} did not improve from {_best:0.#####}");
                 return;
             }
-            if (Verbose > 0) Console.WriteLine($"Epoch {epoch + 1}: {Monitor} improved from {_best:0.#####} to {current:0.#####}, saving model to {path}");
+            if (Verbose > 0) Print($"Epoch {epoch + 1}: {Monitor} improved from {_best:0.#####} to {current:0.#####}, saving model to {path}");
             _best = current;
         }
-        else if (Verbose > 0) Console.WriteLine($"Epoch {epoch + 1}: saving model to {path}");
+        else if (Verbose > 0) Print($"Epoch {epoch + 1}: saving model to {path}");
         if (SaveWeightsOnly) Model.SaveWeights(path); else Model.Save(path);
     }
 
