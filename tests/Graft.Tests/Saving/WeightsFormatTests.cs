@@ -174,4 +174,16 @@ public class WeightsFormatTests
             finally { File.Delete(path); }
         }
     }
+
+    [Fact]
+    public void WeightsToAKerasPathAreRefused()
+    {
+        // A .keras path names a full-model archive; a weights-only HDF5 file under that name would
+        // look like a model and fail to load as one. Keras 3 refuses such a path too.
+        var model = new Sequential([new Dense(2, inputShape: [3])]);
+        string path = Temp(".keras");
+        var e = Assert.Throws<ArgumentException>(() => model.SaveWeights(path));
+        Assert.Contains(".weights.h5", e.Message);
+        Assert.False(File.Exists(path));
+    }
 }
