@@ -9,18 +9,28 @@ public static partial class Ops
     /// Output length and leading pad of one spatial axis, as TensorFlow computes them:
     /// "valid" uses no padding; "same" gives ⌈n/s⌉ outputs and puts the odd pad cell at the end.
     /// </summary>
+    /// <summary>
+    /// The longest dilated kernel span that "same" or "causal" padding accepts for an input of
+    /// <paramref name="n"/> cells: 64n + 64. Beyond that nearly every tap reads padding, and the
+    /// padding would dwarf the input: such a kernel size or dilation is corrupt, not a model.
+    /// </summary>
+    internal static long MaxPaddedSpan(int n) => 64L * n + 64;
+
     internal static (int output, int padBefore) ConvAxis(int n, int k, int stride, int dilation, string padding, string op)
     {
-        int eff = (k - 1) * dilation + 1;
+        // In 64 bits: a malformed file's sizes near int.MaxValue must not wrap around.
+        long eff = (k - 1L) * dilation + 1;
         switch (padding)
         {
             case "valid":
                 if (n < eff) throw new ArgumentException($"{op}: expected spatial size >= {eff} (kernel {k}, dilation {dilation}) with padding 'valid', got {n}.");
-                return ((n - eff) / stride + 1, 0);
+                return ((int)((n - eff) / stride + 1), 0);
             case "same":
-                int o = (n + stride - 1) / stride;
-                int total = Math.Max((o - 1) * stride + eff - n, 0);
-                return (o, total / 2);
+                if (eff > MaxPaddedSpan(n)) throw new ArgumentException($"{op}: expected a dilated kernel spanning at most {MaxPaddedSpan(n)} cells for size {n} with padding 'same', got {eff} (kernel {k}, dilation {dilation}).");
+                long o = (n + stride - 1L) / stride;
+                long total = Math.Max((o - 1) * stride + eff - n, 0);
+                if (total / 2 > int.MaxValue) throw new ArgumentException($"{op}: expected a kernel of at most {int.MaxValue} cells with its padding, got kernel {k}, dilation {dilation}, stride {stride} on size {n}.");
+                return ((int)o, (int)(total / 2));
             default:
                 throw new ArgumentException($"{op}: expected padding 'valid' or 'same', got '{padding}'.");
         }
@@ -149,6 +159,8 @@ public static partial class Ops
         if (kernel.Rank != 3) throw new ArgumentException($"Conv1D: expected a kernel of rank 3 (k, in/groups, out), got shape {kernel.Shape}.");
         if (padding == "causal")
         {
+            long span = (kernel.Shape[0] - 1L) * dilation + 1;
+            if (span > MaxPaddedSpan(x.Shape[1])) throw new ArgumentException($"Conv1D: expected a dilated kernel spanning at most {MaxPaddedSpan(x.Shape[1])} steps for {x.Shape[1]} steps with padding 'causal', got {span} (kernel {kernel.Shape[0]}, dilation {dilation}).");
             x = Pad(x, [(0, 0), ((kernel.Shape[0] - 1) * dilation, 0), (0, 0)]);
             padding = "valid";
         }

@@ -82,7 +82,7 @@ internal static class FunctionalConfig
                 var nodes = entry["inbound_nodes"] as JsonArray ?? [];
                 while (next < nodes.Count)
                 {
-                    var (refs, training) = Parse(nodes[next]!, source, layer);
+                    var (refs, training) = Parse(nodes[next], source, layer);
                     if (!refs.All(r => outputs.ContainsKey(r))) break;
                     var inputs = refs.Select(r => outputs[r]).ToArray();
                     SymbolicTensor[] results;
@@ -114,10 +114,10 @@ internal static class FunctionalConfig
     }
 
     private static (string layer, int node, int tensor) Ref(JsonArray a, string source) =>
-        a.Count >= 2 ? (a[0]!.GetValue<string>(), (int)ConfigReader.Num(a[1]!), a.Count >= 3 && a[2] is JsonValue ? (int)ConfigReader.Num(a[2]!) : 0) : throw new ModelFormatException($"{source}: expected a [layer, node, tensor] reference, got {a.ToJsonString()}.");
+        a.Count >= 2 && a[0] is JsonValue && a[1] is JsonValue ? (a[0]!.GetValue<string>(), ConfigReader.ToInt(a[1]!), a.Count >= 3 && a[2] is JsonValue ? ConfigReader.ToInt(a[2]!) : 0) : throw new ModelFormatException($"{source}: expected a [layer, node, tensor] reference, got {a.ToJsonString()}.");
 
     /// <summary>The references and training flag of one inbound node, in either Keras format.</summary>
-    private static (List<(string layer, int node, int tensor)> refs, bool? training) Parse(JsonNode node, string source, Layer layer)
+    private static (List<(string layer, int node, int tensor)> refs, bool? training) Parse(JsonNode? node, string source, Layer layer)
     {
         if (node is JsonObject o && o["args"] is JsonArray args)
         {
@@ -152,6 +152,6 @@ internal static class FunctionalConfig
             }
             return (refs, training);
         }
-        throw new ModelFormatException($"{source}: expected an inbound node for {layer.Describe()}, got {node.ToJsonString()}.");
+        throw new ModelFormatException($"{source}: expected an inbound node for {layer.Describe()}, got {node?.ToJsonString() ?? "null"}.");
     }
 }

@@ -17,16 +17,18 @@ internal static class KerasH5Format
     public static Model Load(string path, bool compile)
     {
         var h5 = new H5(path);
-        using var file = h5.Guard("/", "an HDF5 file", () => H5File.OpenRead(path));
+        using var file = h5.Open();
         string config = h5.StringAttribute(file, "/", "model_config")
-            ?? throw h5.Error("/", file.AttributeExists("layer_names")
+            ?? throw h5.Error("/", h5.HasAttribute(file, "/", "layer_names")
                 ? "expected a full model (attribute 'model_config'), got a weights-only file: build the model (or Model.FromJson) and call LoadWeights."
                 : "expected attribute 'model_config', got none.");
         string? version = h5.StringAttribute(file, "/", "keras_version");
-        var model = ModelConfig.Build(ModelConfig.Parse(config, $"{path} [/@model_config]"), $"{path} [/@model_config]", version);
-        string? backend = h5.StringAttribute(file, "/", "backend");
         var weights = h5.Child(file, "/", "model_weights") as IH5Group
             ?? throw h5.Error("/model_weights", "expected the group of weights, got none.");
+        Model model;
+        using (WeightBudget.Begin($"{path} [/@model_config]", h5.StoredValues(weights, "/model_weights")))
+            model = ModelConfig.Build(ModelConfig.Parse(config, $"{path} [/@model_config]"), $"{path} [/@model_config]", version);
+        string? backend = h5.StringAttribute(file, "/", "backend");
         LoadWeights(model, h5, weights, "/model_weights", version, backend, byName: false, skipMismatch: false);
         if (compile && h5.StringAttribute(file, "/", "training_config") is { } tc)
         {
@@ -41,7 +43,7 @@ internal static class KerasH5Format
     public static void LoadWeightsFile(Model model, string path, bool byName, bool skipMismatch)
     {
         var h5 = new H5(path);
-        using var file = h5.Guard("/", "an HDF5 file", () => H5File.OpenRead(path));
+        using var file = h5.Open();
         IH5Group group = file;
         string groupPath = "/";
         if (!h5.HasAttribute(file, "/", "layer_names"))
@@ -146,7 +148,10 @@ internal static class KerasH5Format
 
     private static void Assign(H5 h5, string objectPath, Layer layer, List<Tensor> values, string? version, string? backend)
     {
-        var converted = WeightConversion.FromFile(layer, values, version, backend);
+        List<Tensor> converted;
+        // Keras 1 layouts (per-gate LSTM weights, "th" kernels) are joined and transposed: a damaged file's shapes may not fit.
+        try { converted = WeightConversion.FromFile(layer, values, version, backend); }
+        catch (ArgumentException e) { throw h5.Error(objectPath, $"{layer.ClassName} '{layer.Name}': expected weights in a layout Keras writes, got shapes {string.Join(", ", values.Select(v => v.Shape))}: {e.Message}", e); }
         if (!Fits(layer, converted)) throw h5.Error(objectPath, $"{layer.ClassName} '{layer.Name}': {Mismatch(layer, converted)}.");
         // Keras's legacy order (trainable first) may differ from Weights for a nested model.
         foreach (var (v, value) in WeightConversion.LegacyOrder(layer).Zip(converted)) v.Assign(value);

@@ -52,7 +52,7 @@ internal static partial class KerasWeightStore
     /// <summary>True when <paramref name="root"/> holds Keras 3's layout (a <c>layers</c> group, or tf.keras 2.13–2.15's backslash names).</summary>
     public static bool HasLayout(H5 h5, IH5Group root) =>
         h5.Child(root, "", "layers") is IH5Group
-        || h5.Guard("/", "a group", () => root.Children().Any(c => c is IH5Group && LegacyPrefixes.Any(p => c.Name.StartsWith(p, StringComparison.Ordinal))));
+        || h5.Children(root, "/").Any(c => c is IH5Group && LegacyPrefixes.Any(p => c.Name.StartsWith(p, StringComparison.Ordinal)));
 
     /// <summary>The weights file for <paramref name="model"/>: its layers' weights, and an empty <c>vars</c> group for every layer and the model, as Keras writes.</summary>
     public static H5File Write(Model model)
@@ -124,12 +124,12 @@ internal static partial class KerasWeightStore
             var found = new List<(string Key, IH5Group Group, string Path)>();
             if (h5.Child(g, gPath, "layers") is IH5Group layers)
             {
-                foreach (var c in h5.Guard($"{gPath}/layers", "a group", () => layers.Children().ToList()))
+                foreach (var c in h5.Children(layers, $"{gPath}/layers"))
                     if (c is IH5Group cg) found.Add((c.Name, cg, $"{gPath}/layers/{c.Name}"));
             }
             else
             {
-                foreach (var c in h5.Guard(gPath.Length == 0 ? "/" : gPath, "a group", () => g.Children().ToList()))
+                foreach (var c in h5.Children(g, gPath.Length == 0 ? "/" : gPath))
                     foreach (var p in LegacyPrefixes)
                         if (c is IH5Group cg && c.Name.StartsWith(p, StringComparison.Ordinal)) found.Add((c.Name[p.Length..], cg, $"{gPath}/{c.Name}"));
             }
@@ -198,7 +198,7 @@ internal static partial class KerasWeightStore
         {
             if (h5.Child(g, gPath, "vars") is not IH5Group vars) return null;
             var weights = layer.Weights;
-            int stored = h5.Guard($"{gPath}/vars", "a group", () => vars.Children().Count());
+            int stored = h5.Children(vars, $"{gPath}/vars").Count;
             if (stored != weights.Count) return null;
             var values = new List<(string, Variable, Tensor)>();
             for (int i = 0; i < weights.Count; i++)
@@ -261,7 +261,7 @@ internal static partial class KerasWeightStore
         private IEnumerable<(IH5Dataset, string)> Datasets(IH5Group g, string gPath, int depth = 0)
         {
             if (depth > MaxDepth) throw h5.Error(gPath, $"expected groups nested at most {MaxDepth} deep, got deeper (a link cycle?).");
-            foreach (var c in h5.Guard(gPath, "a group", () => g.Children().ToList()))
+            foreach (var c in h5.Children(g, gPath))
             {
                 if (c is IH5Dataset d) yield return (d, $"{gPath}/{c.Name}");
                 else if (c is IH5Group cg) foreach (var x in Datasets(cg, $"{gPath}/{c.Name}", depth + 1)) yield return x;

@@ -34,9 +34,11 @@ internal static class KerasZipFormat
         }
         catch (InvalidDataException e) { throw new ModelFormatException(path, "/", $"expected a valid .keras zip archive, got {e.Message}", e); }
 
-        var model = ModelConfig.Build(config, $"{path} [config.json]", version);
-        var h5 = new H5($"{path} [model.weights.h5]");
-        using var file = h5.Guard("/", "an HDF5 weights file", () => H5File.Open(new MemoryStream(weights), leaveOpen: false));
+        var h5 = new H5($"{path} [model.weights.h5]", weights.Length);
+        using var file = h5.Open(new MemoryStream(weights));
+        Model model;
+        using (WeightBudget.Begin($"{path} [config.json]", h5.StoredValues(file, "/")))
+            model = ModelConfig.Build(config, $"{path} [config.json]", version);
         KerasWeightStore.Read(model, h5, file);
         // Keras writes an empty compile_config for a model that was never compiled.
         if (compile && config["compile_config"] is JsonObject { Count: > 0 } cc && !TrainingConfig.TryCompile(model, cc, out var reason))
@@ -58,8 +60,8 @@ internal static class KerasZipFormat
             weights = ms.ToArray();
         }
         catch (InvalidDataException e) { throw new ModelFormatException(path, "/", $"expected a valid .keras zip archive, got {e.Message}", e); }
-        var h5 = new H5($"{path} [model.weights.h5]");
-        using var file = h5.Guard("/", "an HDF5 weights file", () => H5File.Open(new MemoryStream(weights), leaveOpen: false));
+        var h5 = new H5($"{path} [model.weights.h5]", weights.Length);
+        using var file = h5.Open(new MemoryStream(weights));
         KerasWeightStore.Read(model, h5, file, skipMismatch);
     }
 

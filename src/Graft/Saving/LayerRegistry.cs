@@ -36,7 +36,7 @@ public static class LayerRegistry
         ["ReLU"] = c => { var r = Reader(c, "ReLU"); return Trainable(r, new ReLU(r.NullableFloat("max_value"), r.Float("negative_slope", 0f), r.Float("threshold", 0f), r.Name)); },
         ["LeakyReLU"] = c => { var r = Reader(c, "LeakyReLU"); return Trainable(r, new LeakyReLU(r.Float("negative_slope", r.Float("alpha", 0.3f)), r.Name)); },
         ["ELU"] = c => { var r = Reader(c, "ELU"); return Trainable(r, new ELU(r.Float("alpha", 1f), r.Name)); },
-        ["Softmax"] = c => { var r = Reader(c, "Softmax"); return Trainable(r, new Softmax(r.Has("axis") ? r.IntArray("axis")[0] : -1, r.Name)); },
+        ["Softmax"] = c => { var r = Reader(c, "Softmax"); return Trainable(r, new Softmax(r.FirstInt("axis", -1), r.Name)); },
         ["PReLU"] = c =>
         {
             var r = Reader(c, "PReLU");
@@ -57,8 +57,8 @@ public static class LayerRegistry
         ["Conv1D"] = c =>
         {
             var r = Reader(c, "Conv1D");
-            return Trainable(r, new Conv1D(r.Int("filters"), r.IntArray("kernel_size")[0], r.Has("strides") ? r.IntArray("strides")[0] : 1, r.String("padding", "valid")!,
-                r.String("data_format", null) ?? "channels_last", r.Has("dilation_rate") ? r.IntArray("dilation_rate")[0] : 1, r.Int("groups", 1), r.String("activation", "linear"),
+            return Trainable(r, new Conv1D(r.Int("filters"), r.FirstInt("kernel_size"), r.FirstInt("strides", 1), r.String("padding", "valid")!,
+                r.String("data_format", null) ?? "channels_last", r.FirstInt("dilation_rate", 1), r.Int("groups", 1), r.String("activation", "linear"),
                 r.Bool("use_bias", true), r.Initializer("kernel_initializer"), r.Initializer("bias_initializer"), r.Regularizer("kernel_regularizer"),
                 r.Regularizer("bias_regularizer"), r.Constraint("kernel_constraint"), r.Constraint("bias_constraint"), r.InputShape(), r.Name));
         },
@@ -89,8 +89,8 @@ public static class LayerRegistry
         },
         ["MaxPooling2D"] = c => { var r = Reader(c, "MaxPooling2D"); return Trainable(r, new MaxPooling2D(r.NullableIntArray("pool_size"), r.NullableIntArray("strides"), r.String("padding", "valid")!, r.String("data_format", null) ?? "channels_last", r.InputShape(), r.Name)); },
         ["AveragePooling2D"] = c => { var r = Reader(c, "AveragePooling2D"); return Trainable(r, new AveragePooling2D(r.NullableIntArray("pool_size"), r.NullableIntArray("strides"), r.String("padding", "valid")!, r.String("data_format", null) ?? "channels_last", r.InputShape(), r.Name)); },
-        ["MaxPooling1D"] = c => { var r = Reader(c, "MaxPooling1D"); return Trainable(r, new MaxPooling1D(r.Has("pool_size") ? r.IntArray("pool_size")[0] : 2, r.Has("strides") ? r.IntArray("strides")[0] : null, r.String("padding", "valid")!, r.String("data_format", null) ?? "channels_last", r.InputShape(), r.Name)); },
-        ["AveragePooling1D"] = c => { var r = Reader(c, "AveragePooling1D"); return Trainable(r, new AveragePooling1D(r.Has("pool_size") ? r.IntArray("pool_size")[0] : 2, r.Has("strides") ? r.IntArray("strides")[0] : null, r.String("padding", "valid")!, r.String("data_format", null) ?? "channels_last", r.InputShape(), r.Name)); },
+        ["MaxPooling1D"] = c => { var r = Reader(c, "MaxPooling1D"); return Trainable(r, new MaxPooling1D(r.FirstInt("pool_size", 2), r.NullableFirstInt("strides"), r.String("padding", "valid")!, r.String("data_format", null) ?? "channels_last", r.InputShape(), r.Name)); },
+        ["AveragePooling1D"] = c => { var r = Reader(c, "AveragePooling1D"); return Trainable(r, new AveragePooling1D(r.FirstInt("pool_size", 2), r.NullableFirstInt("strides"), r.String("padding", "valid")!, r.String("data_format", null) ?? "channels_last", r.InputShape(), r.Name)); },
         ["GlobalAveragePooling2D"] = c => { var r = Reader(c, "GlobalAveragePooling2D"); return Trainable(r, new GlobalAveragePooling2D(r.String("data_format", null) ?? "channels_last", r.Bool("keepdims", false), r.Name)); },
         ["GlobalMaxPooling2D"] = c => { var r = Reader(c, "GlobalMaxPooling2D"); return Trainable(r, new GlobalMaxPooling2D(r.String("data_format", null) ?? "channels_last", r.Bool("keepdims", false), r.Name)); },
         ["GlobalAveragePooling1D"] = c => { var r = Reader(c, "GlobalAveragePooling1D"); return Trainable(r, new GlobalAveragePooling1D(r.String("data_format", null) ?? "channels_last", r.Bool("keepdims", false), r.Name)); },
@@ -98,14 +98,14 @@ public static class LayerRegistry
         ["BatchNormalization"] = c =>
         {
             var r = Reader(c, "BatchNormalization");
-            int axis = r.Has("axis") ? r.IntArray("axis")[0] : -1;
+            int axis = r.FirstInt("axis", -1);
             return Trainable(r, new BatchNormalization(axis, r.Float("momentum", 0.99f), r.Float("epsilon", 1e-3f), r.Bool("center", true), r.Bool("scale", true),
                 r.Initializer("beta_initializer"), r.Initializer("gamma_initializer"), r.Initializer("moving_mean_initializer"), r.Initializer("moving_variance_initializer"),
                 r.Regularizer("beta_regularizer"), r.Regularizer("gamma_regularizer"), r.Constraint("beta_constraint"), r.Constraint("gamma_constraint"), r.InputShape(), r.Name));
         },
         ["ZeroPadding2D"] = c => { var r = Reader(c, "ZeroPadding2D"); return Trainable(r, new ZeroPadding2D(r.Pairs("padding"), r.String("data_format", null) ?? "channels_last", r.Name)); },
         ["Cropping2D"] = c => { var r = Reader(c, "Cropping2D"); return Trainable(r, new Cropping2D(r.Pairs("cropping"), r.String("data_format", null) ?? "channels_last", r.Name)); },
-        ["UpSampling2D"] = c => { var r = Reader(c, "UpSampling2D"); var s = r.Has("size") ? r.IntArray("size") : [2, 2]; if (s.Length == 1) s = [s[0], s[0]]; return Trainable(r, new UpSampling2D((s[0], s[1]), r.String("data_format", null) ?? "channels_last", r.String("interpolation", "nearest")!, r.Name)); },
+        ["UpSampling2D"] = c => { var r = Reader(c, "UpSampling2D"); return Trainable(r, new UpSampling2D(r.IntPair("size", (2, 2)), r.String("data_format", null) ?? "channels_last", r.String("interpolation", "nearest")!, r.Name)); },
         ["Permute"] = c => { var r = Reader(c, "Permute"); return Trainable(r, new Permute(r.IntArray("dims"), r.Name)); },
         ["RepeatVector"] = c => { var r = Reader(c, "RepeatVector"); return Trainable(r, new RepeatVector(r.Int("n"), r.Name)); },
         ["SpatialDropout2D"] = c => { var r = Reader(c, "SpatialDropout2D"); return Trainable(r, new SpatialDropout2D(r.Float("rate"), r.String("data_format", null) ?? "channels_last", r.NullableLong("seed"), r.Name)); },
@@ -152,7 +152,7 @@ public static class LayerRegistry
         ["LayerNormalization"] = c =>
         {
             var r = Reader(c, "LayerNormalization");
-            int axis = r.Has("axis") ? r.IntArray("axis")[^1] : -1;
+            int axis = r.Has("axis") && r.IntArray("axis") is { Length: > 0 } axes ? axes[^1] : -1;
             return Trainable(r, new LayerNormalization(axis < 0 ? -1 : axis, r.Float("epsilon", 1e-3f), r.Bool("center", true), r.Bool("scale", true),
                 r.Initializer("beta_initializer"), r.Initializer("gamma_initializer"), r.Name));
         },
@@ -178,14 +178,14 @@ public static class LayerRegistry
         ["MultiHeadAttention"] = c =>
         {
             var r = Reader(c, "MultiHeadAttention");
-            if (c["attention_axes"] is JsonArray axes && !(axes.Count == 1 && (int)ConfigReader.Num(axes[0]!) is 1 or -2))
+            if (c["attention_axes"] is JsonArray axes && !(axes.Count == 1 && ConfigReader.ToInt(axes[0]!) is 1 or -2))
                 throw new NotSupportedException($"MultiHeadAttention '{r.Name}': expected attention_axes null (attention over the steps of (batch, steps, features)), got {axes.ToJsonString()}.");
             int? outputShape = c["output_shape"] switch
             {
                 null => null,
-                JsonArray { Count: 1 } a => (int)ConfigReader.Num(a[0]!),
+                JsonArray { Count: 1 } a => ConfigReader.ToInt(a[0]!),
                 JsonArray a => throw new NotSupportedException($"MultiHeadAttention '{r.Name}': expected output_shape of one axis, got {a.ToJsonString()}."),
-                var n => (int)ConfigReader.Num(n),
+                var n => ConfigReader.ToInt(n),
             };
             int keyDim = r.Int("key_dim");
             int? valueDim = c["value_dim"] is null ? null : r.Int("value_dim");

@@ -27,12 +27,22 @@ internal static class ModelConfig
     public static Model Build(JsonObject root, string source, string? kerasVersion = null)
     {
         var saved = t_kerasVersion;
-        t_kerasVersion = kerasVersion ?? root["keras_version"]?.GetValue<string>() ?? saved;
-        try { return BuildCore(root, source); }
+        t_kerasVersion = kerasVersion ?? (root["keras_version"] is JsonValue kv && kv.TryGetValue<string>(out var v) ? v : null) ?? saved;
+        try
+        {
+            var model = BuildCore(root, source);
+            ShapeCheck.Validate(model);
+            return model;
+        }
         catch (Exception e) when (e is InvalidOperationException or FormatException or InvalidCastException or KeyNotFoundException or OverflowException)
         {
             // A JSON value of the wrong kind (a number where a name belongs, …).
             throw new ModelFormatException($"{source}: expected a Keras model config, got a value of the wrong type ({e.Message}).", e);
+        }
+        catch (ArgumentException e)
+        {
+            // A layer rejected its configuration or its input shape; its message names the layer.
+            throw new ModelFormatException($"{source}: {e.Message}", e);
         }
         finally { t_kerasVersion = saved; }
     }

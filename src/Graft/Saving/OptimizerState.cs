@@ -80,8 +80,8 @@ internal static class OptimizerState
     public static bool LoadKeras(Model model, string path, byte[] weights, JsonObject? compileConfig, string? kerasVersion)
     {
         if (!SameClass(model, compileConfig?["optimizer"] ?? compileConfig?["optimizer_config"])) return false;
-        var h5 = new H5($"{path} [model.weights.h5]");
-        using var file = h5.Guard("/", "an HDF5 weights file", () => H5File.Open(new MemoryStream(weights), leaveOpen: false));
+        var h5 = new H5($"{path} [model.weights.h5]", weights.Length);
+        using var file = h5.Open(new MemoryStream(weights));
         return LoadKeras(model, h5, file, compileConfig, kerasVersion);
     }
 
@@ -90,7 +90,7 @@ internal static class OptimizerState
     {
         if (!SameClass(model, compileConfig?["optimizer"] ?? compileConfig?["optimizer_config"])) return false;
         if (h5.Child(file, "", "optimizer") is not IH5Group opt || h5.Child(opt, "/optimizer", "vars") is not IH5Group vars) return false;
-        var stored = h5.Guard("/optimizer/vars", "a group", () => vars.Children().Select(c => c.Name).ToHashSet());
+        var stored = h5.Children(vars, "/optimizer/vars").Select(c => c.Name).ToHashSet();
         if (Layout(model, model.TrainableWeights, kerasVersion ?? KerasFormat.KerasVersion, slotMajor: false) is not { } layout || layout.Count != stored.Count) return false;
         var values = new List<object>();
         for (int i = 0; i < layout.Count; i++)

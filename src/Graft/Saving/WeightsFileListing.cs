@@ -29,7 +29,7 @@ internal static class WeightsFileListing
     {
         if (KerasFormat.Detect(path) == KerasFormat.Kind.Zip) return null;
         var h5 = new H5(path);
-        using var file = h5.Guard("/", "an HDF5 file", () => H5File.OpenRead(path));
+        using var file = h5.Open();
         if (h5.HasAttribute(file, "/", "model_config")) return null;
         if (h5.HasAttribute(file, "/", "layer_names")) return (Keras2, ReadKeras2(h5, file, "/"));
         if (h5.Child(file, "/", "model_weights") is IH5Group mw && h5.HasAttribute(mw, "/model_weights", "layer_names"))

@@ -40,10 +40,10 @@ public class GemmTests
         var expected = Naive(a.ToArray(), b.ToArray(), m, n, k, ta, tb);
         foreach (int threads in new[] { 1, 2 })
         {
-            int saved = Gemm.MaxThreads;
-            Gemm.MaxThreads = threads;
+            int saved = WorkerPool.Threads;
+            WorkerPool.Threads = threads;
             try { Assertions.Close(expected, Ops.MatMul(a, b, ta, tb), 1e-4f); }
-            finally { Gemm.MaxThreads = saved; }
+            finally { WorkerPool.Threads = saved; }
         }
     }
 
@@ -72,10 +72,10 @@ public class GemmTests
         var expected = act.Call(Ops.Add(Ops.MatMul(x, w), b));
         foreach (int threads in new[] { 1, 2 })
         {
-            int saved = Gemm.MaxThreads;
-            Gemm.MaxThreads = threads;
+            int saved = WorkerPool.Threads;
+            WorkerPool.Threads = threads;
             try { Assertions.Close(expected, Ops.Dense(x, w, b, act), 2e-5f); }
-            finally { Gemm.MaxThreads = saved; }
+            finally { WorkerPool.Threads = saved; }
         }
     }
 

@@ -40,5 +40,15 @@ public abstract class AttentionBase : Merge
     }
 
     /// <inheritdoc/>
-    public override int?[] ComputeOutputShape(IReadOnlyList<int?[]> shapes) => [.. shapes[0][..^1], shapes[1][^1]];
+    public override int?[] ComputeOutputShape(IReadOnlyList<int?[]> shapes)
+    {
+        if (shapes.Count is not (2 or 3) || shapes.Any(s => s.Length < 2 || s.Length != shapes[0].Length))
+            throw new ArgumentException($"{Describe()}: expected [query, value] or [query, value, key] of one rank (batch, …, features), got {string.Join(", ", shapes.Select(FormatShape))}.");
+        var (q, v) = (shapes[0], shapes[1]);
+        var k = shapes.Count == 3 ? shapes[2] : v;
+        static bool Differ(int? a, int? b) => a is { } x && b is { } y && x != y;
+        if (Differ(q[^1], k[^1]) || (k.Length >= 3 && Differ(k[^2], v[^2])))
+            throw new ArgumentException($"{Describe()}: expected a query and key of the same features, and a key and value of the same steps, got query {FormatShape(q)}, value {FormatShape(v)} and key {FormatShape(k)}.");
+        return [.. q[..^1], v[^1]];
+    }
 }

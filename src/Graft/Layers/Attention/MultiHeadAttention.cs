@@ -129,7 +129,14 @@ public sealed class MultiHeadAttention : Merge
     }
 
     /// <inheritdoc/>
-    public override int?[] ComputeOutputShape(IReadOnlyList<int?[]> shapes) => [shapes[0][0], shapes[0][1], OutputShape ?? shapes[0][2]];
+    public override int?[] ComputeOutputShape(IReadOnlyList<int?[]> shapes)
+    {
+        if (shapes.Count is not (2 or 3) || shapes.Any(s => s.Length != 3))
+            throw new ArgumentException($"{Describe()}: expected [query, value] or [query, value, key], each (batch, steps, features), got {string.Join(", ", shapes.Select(FormatShape))}.");
+        if (shapes.Count == 3 && shapes[1][1] is { } tv && shapes[2][1] is { } tk && tv != tk)
+            throw new ArgumentException($"{Describe()}: expected a key and value of the same steps, got value {FormatShape(shapes[1])} and key {FormatShape(shapes[2])}.");
+        return [shapes[0][0], shapes[0][1], OutputShape ?? shapes[0][2]];
+    }
 
     /// <inheritdoc/>
     public override JsonObject GetConfig()

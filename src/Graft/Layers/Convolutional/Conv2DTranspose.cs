@@ -60,8 +60,9 @@ public sealed class Conv2DTranspose : ConvBase
     private int? Up(int? n, int axis)
     {
         if (n is not int len) return null;
-        int eff = (KernelSize[axis] - 1) * DilationRate[axis] + 1;
-        return Padding == "same" ? len * Strides[axis] : (len - 1) * Strides[axis] + Math.Max(eff, Strides[axis]);
+        long eff = (KernelSize[axis] - 1L) * DilationRate[axis] + 1;
+        long up = Padding == "same" ? (long)len * Strides[axis] : (len - 1L) * Strides[axis] + Math.Max(eff, Strides[axis]);
+        return ShapeRules.Dim(this, up, [n], $"kernel {KernelSize[axis]}, strides {Strides[axis]}, dilation {DilationRate[axis]}");
     }
 
     /// <inheritdoc/>

@@ -96,12 +96,16 @@ public abstract class ConvBase : Layer
     private protected int? OutLength(int? n, int axis)
     {
         if (n is not int len) return null;
-        int eff = (KernelSize[axis] - 1) * DilationRate[axis] + 1;
+        long eff = (KernelSize[axis] - 1L) * DilationRate[axis] + 1;
+        if (Padding == "valid" && len < eff)
+            throw new ArgumentException($"{Describe()}: expected spatial size >= {eff} (kernel {KernelSize[axis]}, dilation {DilationRate[axis]}) with padding 'valid', got {len}.");
+        if (Padding != "valid" && eff > Ops.MaxPaddedSpan(len))
+            throw new ArgumentException($"{Describe()}: expected a dilated kernel spanning at most {Ops.MaxPaddedSpan(len)} cells for size {len} with padding '{Padding}', got {eff} (kernel {KernelSize[axis]}, dilation {DilationRate[axis]}).");
         return Padding switch
         {
-            "same" => (len + Strides[axis] - 1) / Strides[axis],
+            "same" => (int)((len + Strides[axis] - 1L) / Strides[axis]),
             "causal" => (len - 1) / Strides[axis] + 1,
-            _ => len >= eff ? (len - eff) / Strides[axis] + 1 : 0,
+            _ => (int)((len - eff) / Strides[axis] + 1),
         };
     }
 

@@ -33,7 +33,8 @@ public sealed class Masking(float maskValue = 0f, int[]? inputShape = null, stri
     protected internal override Tensor? ComputeMask(Tensor inputs, Tensor? mask, Tensor output) => output.Mask;
 
     /// <inheritdoc/>
-    public override int?[] ComputeOutputShape(int?[] s) => s;
+    public override int?[] ComputeOutputShape(int?[] s) =>
+        s.Length >= 3 ? s : throw new ArgumentException($"{Describe()}: expected input (batch, steps, features…), got shape {FormatShape(s)}.");
 
     /// <inheritdoc/>
     public override JsonObject GetConfig() { var c = base.GetConfig(); c["mask_value"] = MaskValue; return c; }

@@ -47,14 +47,28 @@ public abstract class Merge : Layer
     /// <summary>The combination rule.</summary>
     protected abstract Tensor Combine(IReadOnlyList<Tensor> inputs);
 
-    /// <summary>Output shape for the inputs' shapes.</summary>
+    /// <summary>Output shape for the inputs' shapes: by default they broadcast as in NumPy (axes aligned from the end; each pair equal, or one of them 1).</summary>
+    /// <exception cref="ArgumentException">The shapes do not broadcast.</exception>
     public virtual int?[] ComputeOutputShape(IReadOnlyList<int?[]> shapes)
     {
-        var r = (int?[])shapes[0].Clone();
-        foreach (var s in shapes.Skip(1))
-            for (int i = 0; i < r.Length && i < s.Length; i++) r[i] ??= s[i];
+        int rank = shapes.Max(s => s.Length);
+        var r = new int?[rank];
+        r[0] = shapes.Select(s => s.Length > 0 ? s[0] : null).FirstOrDefault(d => d is not null);
+        for (int k = 1; k < rank; k++)
+        {
+            var dims = shapes.Where(s => s.Length - k >= 1).Select(s => s[^k]).ToList();
+            var sizes = dims.Where(d => d is not null and not 1).Distinct().ToList();
+            if (sizes.Count > 1)
+                throw new ArgumentException($"{Describe()}: expected input shapes that broadcast (each axis equal or 1), got {string.Join(", ", shapes.Select(FormatShape))}.");
+            r[^k] = sizes.Count == 1 ? sizes[0] : dims.Any(d => d is null) ? null : 1;
+        }
         return r;
     }
+
+    /// <inheritdoc/>
+    /// <remarks>A merge takes a list: a single input (a merge inside a Sequential) is an error found while building, not at the first call.</remarks>
+    public override int?[] ComputeOutputShape(int?[] inputShape) =>
+        throw new ArgumentException($"{Describe()}: expected a list of at least 2 inputs (a functional model), got a single input of shape {FormatShape(inputShape)}.");
 
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor inputs, bool training) =>

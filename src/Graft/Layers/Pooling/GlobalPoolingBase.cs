@@ -31,9 +31,11 @@ public abstract class GlobalPoolingBase : Layer
     }
 
     /// <inheritdoc/>
-    public override int?[] ComputeOutputShape(int?[] s) => Keepdims
-        ? s.Select((d, i) => Axes.Contains(i) ? 1 : d).ToArray()
-        : s.Where((_, i) => !Axes.Contains(i)).ToArray();
+    public override int?[] ComputeOutputShape(int?[] s)
+    {
+        ShapeRules.Rank(this, s, Rank + 2);
+        return Keepdims ? s.Select((d, i) => Axes.Contains(i) ? 1 : d).ToArray() : s.Where((_, i) => !Axes.Contains(i)).ToArray();
+    }
 
     /// <inheritdoc/>
     public override JsonObject GetConfig() { var c = base.GetConfig(); c["data_format"] = DataFormat; c["keepdims"] = Keepdims; return c; }

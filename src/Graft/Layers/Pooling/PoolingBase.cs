@@ -45,12 +45,20 @@ public abstract class PoolingBase : Layer
         return y;
     }
 
-    private int? Out(int? n, int axis) => n is not int len ? null
-        : Padding == "same" ? (len + Strides[axis] - 1) / Strides[axis] : (len - PoolSize[axis]) / Strides[axis] + 1;
+    private int? Out(int? n, int axis)
+    {
+        if (n is not int len) return null;
+        if (Padding == "valid" && len < PoolSize[axis])
+            throw new ArgumentException($"{Describe()}: expected spatial size >= {PoolSize[axis]} (the pool size) with padding 'valid', got {len}.");
+        if (Padding == "same" && PoolSize[axis] > Ops.MaxPaddedSpan(len))
+            throw new ArgumentException($"{Describe()}: expected a pool of at most {Ops.MaxPaddedSpan(len)} cells for size {len} with padding 'same', got {PoolSize[axis]}.");
+        return (int)(Padding == "same" ? (len + Strides[axis] - 1L) / Strides[axis] : (len - (long)PoolSize[axis]) / Strides[axis] + 1);
+    }
 
     /// <inheritdoc/>
     public override int?[] ComputeOutputShape(int?[] s)
     {
+        ShapeRules.Rank(this, s, Rank + 2);
         var r = (int?[])s.Clone();
         int first = ChannelsFirst ? 2 : 1;
         for (int i = 0; i < Rank; i++) r[first + i] = Out(s[first + i], i);

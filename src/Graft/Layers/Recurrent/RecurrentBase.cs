@@ -142,7 +142,7 @@ public abstract class RecurrentBase : Layer
     {
         var s = inputShapes[0];
         EnsureBuilt(s);
-        return [ComputeOutputShape(s), .. ReturnState ? Enumerable.Range(0, StateCount).Select(_ => new int?[] { s[0], Units }) : []];
+        return [OutputShape(s), .. ReturnState ? Enumerable.Range(0, StateCount).Select(_ => new int?[] { s[0], Units }) : []];
     }
 
     /// <summary>The output, then the final states.</summary>
@@ -201,7 +201,16 @@ public abstract class RecurrentBase : Layer
     }
 
     /// <inheritdoc/>
-    public override int?[] ComputeOutputShape(int?[] s) => ReturnSequences ? [s[0], s[1], Units] : [s[0], Units];
+    /// <exception cref="ArgumentException">With return_state, which gives several outputs: a Sequential cannot hold the layer.</exception>
+    public override int?[] ComputeOutputShape(int?[] s) => ReturnState
+        ? throw new ArgumentException($"{Describe()}: expected one output, got return_state=True (the output and the final states); use the layer in a functional model (CallWithStates), not in a Sequential.")
+        : OutputShape(s);
+
+    private int?[] OutputShape(int?[] s)
+    {
+        ShapeRules.Rank(this, s, 3, " (batch, steps, features)");
+        return ReturnSequences ? [s[0], s[1], Units] : [s[0], Units];
+    }
 
     /// <inheritdoc/>
     public override JsonObject GetConfig()

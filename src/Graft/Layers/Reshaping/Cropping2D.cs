@@ -37,8 +37,10 @@ public sealed class Cropping2D : Layer
     /// <inheritdoc/>
     public override int?[] ComputeOutputShape(int?[] s)
     {
+        ShapeRules.Rank(this, s, 4);
         var r = (int?[])s.Clone();
-        r[H] -= Cropping.Height.Top + Cropping.Height.Bottom; r[H + 1] -= Cropping.Width.Left + Cropping.Width.Right;
+        r[H] = ShapeRules.Dim(this, s[H] - ((long)Cropping.Height.Top + Cropping.Height.Bottom), s, $"cropping {Cropping}");
+        r[H + 1] = ShapeRules.Dim(this, s[H + 1] - ((long)Cropping.Width.Left + Cropping.Width.Right), s, $"cropping {Cropping}");
         return r;
     }
 

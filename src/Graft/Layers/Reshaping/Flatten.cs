@@ -12,9 +12,7 @@ public sealed class Flatten(int[]? inputShape = null, string? name = null) : Lay
     /// <inheritdoc/>
     public override int?[] ComputeOutputShape(int?[] s)
     {
-        int? size = 1;
-        for (int i = 1; i < s.Length; i++) size = size is null || s[i] is null ? null : size * s[i];
-        return [s[0], size];
+        return [s[0], ShapeRules.Dim(this, ShapeRules.Product(s, 1), s, "all axes after the batch joined")];
     }
 
     /// <inheritdoc/>

@@ -27,7 +27,11 @@ public sealed class Permute : Layer
     }
 
     /// <inheritdoc/>
-    public override int?[] ComputeOutputShape(int?[] s) => [s[0], .. Dims.Select(d => s[d])];
+    public override int?[] ComputeOutputShape(int?[] s)
+    {
+        ShapeRules.Rank(this, s, Dims.Length + 1);
+        return [s[0], .. Dims.Select(d => s[d])];
+    }
 
     /// <inheritdoc/>
     public override JsonObject GetConfig() { var c = base.GetConfig(); c["dims"] = new JsonArray(Dims.Select(d => (JsonNode)d).ToArray()); return c; }

@@ -18,7 +18,11 @@ public sealed class RepeatVector(int n, string? name = null) : Layer(name)
     }
 
     /// <inheritdoc/>
-    public override int?[] ComputeOutputShape(int?[] s) => [s[0], N, s[1]];
+    public override int?[] ComputeOutputShape(int?[] s)
+    {
+        ShapeRules.Rank(this, s, 2, " (batch, features)");
+        return [s[0], N, s[1]];
+    }
 
     /// <inheritdoc/>
     public override JsonObject GetConfig() { var c = base.GetConfig(); c["n"] = N; return c; }

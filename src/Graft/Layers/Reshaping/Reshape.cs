@@ -33,10 +33,12 @@ public sealed class Reshape : Layer
     /// <inheritdoc/>
     public override int?[] ComputeOutputShape(int?[] s)
     {
-        int? total = 1;
-        for (int i = 1; i < s.Length; i++) total = total is null || s[i] is null ? null : total * s[i];
-        int known = TargetShape.Where(d => d > 0).Aggregate(1, (a, b) => a * b);
-        return [s[0], .. TargetShape.Select(d => d == -1 ? total / known : (int?)d)];
+        long? total = ShapeRules.Product(s, 1);
+        long known = ShapeRules.Product([.. TargetShape.Where(d => d > 0).Select(d => (int?)d)], 0)!.Value;
+        bool infer = TargetShape.Contains(-1);
+        if (total is { } t && (infer ? t % known != 0 : t != known))
+            throw new ArgumentException($"{Describe()}: expected samples of {known}{(infer ? "·k" : "")} elements for target shape {Tensors.Shape.Format(TargetShape)}, got input shape {FormatShape(s)}.");
+        return [s[0], .. TargetShape.Select(d => d == -1 ? ShapeRules.Dim(this, total / known, s, $"target shape {Tensors.Shape.Format(TargetShape)}") : (int?)d)];
     }
 
     /// <inheritdoc/>

@@ -37,8 +37,10 @@ public sealed class UpSampling2D : Layer
     /// <inheritdoc/>
     public override int?[] ComputeOutputShape(int?[] s)
     {
+        ShapeRules.Rank(this, s, 4);
         var r = (int?[])s.Clone();
-        r[H] *= Size.Rows; r[H + 1] *= Size.Cols;
+        r[H] = ShapeRules.Dim(this, (long?)s[H] * Size.Rows, s, $"size {Size}");
+        r[H + 1] = ShapeRules.Dim(this, (long?)s[H + 1] * Size.Cols, s, $"size {Size}");
         return r;
     }
 

@@ -39,8 +39,10 @@ public sealed class ZeroPadding2D : Layer
     /// <inheritdoc/>
     public override int?[] ComputeOutputShape(int?[] s)
     {
+        ShapeRules.Rank(this, s, 4);
         var r = (int?[])s.Clone();
-        r[H] += Padding.Height.Top + Padding.Height.Bottom; r[H + 1] += Padding.Width.Left + Padding.Width.Right;
+        r[H] = ShapeRules.Dim(this, s[H] + (long)Padding.Height.Top + Padding.Height.Bottom, s, $"padding {Padding}");
+        r[H + 1] = ShapeRules.Dim(this, s[H + 1] + (long)Padding.Width.Left + Padding.Width.Right, s, $"padding {Padding}");
         return r;
     }
 

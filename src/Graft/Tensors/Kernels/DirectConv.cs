@@ -18,6 +18,7 @@ internal static unsafe class DirectConv
     /// <summary>y[n, oh, ow, :] = epilogue(Σ_taps x[n, ih, iw, c] · k[kh, kw, c, :]).</summary>
     public static void Forward(float* x, float* k, float* y, Backends.Conv2DGeometry g, int cout, Epilogue ep)
     {
+        // Images are shared between threads; each output is one thread's sum: any split gives the same bits.
         int parts = (long)g.N * g.OH * g.OW * cout > 1 << 15 ? WorkerPool.Threads : 1;
         WorkerPool.Run(parts, part =>
         {

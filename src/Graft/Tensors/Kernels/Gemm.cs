@@ -12,6 +12,13 @@ namespace Graft.Tensors.Kernels;
 /// Matrices are addressed by (row stride, column stride), so transposed operands cost nothing
 /// extra: packing reads them in whatever order they lie. The work is split between cores by
 /// whole sub-blocks of C, each thread packing its own panels, so no thread ever waits on another.
+/// <para>
+/// Results are bitwise the same for any thread count. Every element of C is one FMA chain per
+/// K panel, the panels added in order, and the panel depth depends on K alone; splitting the rows
+/// or columns of C between threads changes who computes an element, never how. A split along K
+/// (<see cref="SplitK"/>) does change the sums, so whether to split K, and where, is decided by
+/// the shape alone, and the chunks are added in a fixed order.
+/// </para>
 /// </remarks>
 internal static unsafe class Gemm
 {
@@ -28,8 +35,12 @@ internal static unsafe class Gemm
     /// <summary>Below this many flops a product runs on one thread (a split costs ~2 µs).</summary>
     private const long ParallelMinFlops = 1 << 19;
 
-    /// <summary>Threads the GEMM may use; tests set it to 1 or 2 to check both paths.</summary>
-    internal static int MaxThreads = Environment.ProcessorCount;
+    // Split-K: a small C over a long K is cut into chunks of K, summed separately and then added.
+    private const int SplitKMinDepth = 1024;       // shallower products are never split along K
+    private const int SplitKChunkDepth = 512;      // fewest K rows per chunk: enough to amortize packing
+    private const int SplitKMaxChunks = 8;         // a power of two: shares evenly between 1, 2, 4 or 8 threads
+    private const int SplitKMaxTiles = 16;         // a C of fewer micro-tiles has too few to share between threads
+    private const int SplitKMaxOutput = 1 << 18;   // larger Cs split their rows or columns instead (scratch per chunk)
 
     /// <summary>
     /// C[i,j] (+)= Σ_p A[i,p]·B[p,j] with A(i,p) = a[i·rsA + p·csA], B(p,j) = b[p·rsB + j·csB],
@@ -59,16 +70,14 @@ internal static unsafe class Gemm
         }
 
         long flops = 2L * m * n * k;
-        int threads = flops < ParallelMinFlops ? 1 : Math.Min(MaxThreads, WorkerPool.Threads);
         int mTiles = (m + MR - 1) / MR, nTiles = (n + NR - 1) / NR;
-        if (threads > 1 && k >= 1024 && !epilogue.IsActive && (mTiles * nTiles < 4 * threads || k >= 8L * Math.Max(m, n)))
+        int chunks = SplitKChunks(m, n, k, mTiles * nTiles, flops, epilogue);
+        if (chunks > 1)
         {
-            // A small C over a long K (a weight gradient summed over every position of a batch):
-            // each thread sums its share of K into its own C, and the shares are added. Splitting
-            // M or N instead would make each thread pack all of the other operand.
-            SplitK(m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, accumulate, threads);
+            SplitK(m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, accumulate, chunks);
             return;
         }
+        int threads = flops < ParallelMinFlops ? 1 : WorkerPool.Threads;
         if (threads > 1 && Math.Max(mTiles, nTiles) < threads) threads = 1;
         if (threads == 1)
         {
@@ -101,26 +110,52 @@ internal static unsafe class Gemm
         });
     }
 
-    private static void SplitK(int m, int n, int k, float* a, int rsA, int csA, float* b, int rsB, int csB,
-        float* c, int ldc, bool accumulate, int threads)
+    /// <summary>
+    /// How many chunks of K to sum separately (1: none), from the shape alone, never the thread
+    /// count, so that the sums are the same however many threads run them. A small C over a long
+    /// K (a weight gradient summed over every position of a batch) has too few tiles to share
+    /// out, and a K far longer than C is wide would make every thread of a row or column split
+    /// pack all of the other operand.
+    /// </summary>
+    private static int SplitKChunks(int m, int n, int k, long tiles, long flops, Epilogue epilogue)
     {
-        var partial = new float[threads - 1][];
-        var ap = a; var bp = b; var cp = c;
-        WorkerPool.Run(threads, t =>
+        if (k < SplitKMinDepth || flops < ParallelMinFlops || epilogue.IsActive || (long)m * n > SplitKMaxOutput) return 1;
+        if (tiles >= SplitKMaxTiles && k < 8L * Math.Max(m, n)) return 1;
+        return Math.Min(SplitKMaxChunks, 1 << System.Numerics.BitOperations.Log2((uint)(k / SplitKChunkDepth)));
+    }
+
+    /// <summary>
+    /// C (+)= A·B as <paramref name="chunks"/> products over equal slices of K: the first slice
+    /// straight into C, the others into scratch, then each element of C adds slices 1, 2, … in
+    /// that order. Threads take whole slices, so the arithmetic is the same for any thread count.
+    /// </summary>
+    private static void SplitK(int m, int n, int k, float* a, int rsA, int csA, float* b, int rsB, int csB,
+        float* c, int ldc, bool accumulate, int chunks)
+    {
+        long size = (long)m * n;
+        var scratch = BufferPool.Rent((int)(size * (chunks - 1)));
+        fixed (float* ps = scratch)
         {
-            int k0 = (int)((long)k * t / threads), k1 = (int)((long)k * (t + 1) / threads);
-            if (t == 0) { Serial(m, n, k1 - k0, ap, rsA, csA, bp, rsB, csB, cp, ldc, accumulate, default); return; }
-            var own = partial[t - 1] = new float[m * n];
-            fixed (float* po = own)
-                Serial(m, n, k1 - k0, ap + (long)k0 * csA, rsA, csA, bp + (long)k0 * rsB, rsB, csB, po, n, false, default);
-        });
-        foreach (var own in partial)
-            fixed (float* po = own)
-                for (int i = 0; i < m; i++)
+            float* ap = a, bp = b, cp = c, sp = ps;
+            WorkerPool.Run(chunks, t =>
+            {
+                int k0 = (int)((long)k * t / chunks), k1 = (int)((long)k * (t + 1) / chunks);
+                if (t == 0) Serial(m, n, k1, ap, rsA, csA, bp, rsB, csB, cp, ldc, accumulate, default);
+                else Serial(m, n, k1 - k0, ap + (long)k0 * csA, rsA, csA, bp + (long)k0 * rsB, rsB, csB, sp + (t - 1) * size, n, false, default);
+            });
+            // Rows of C are shared between threads; each element's additions stay in slice order.
+            int parts = size * (chunks - 1) >= 1 << 15 ? Math.Min(m, WorkerPool.Threads) : 1;
+            WorkerPool.Run(parts, p =>
+            {
+                for (int i = (int)((long)m * p / parts), end = (int)((long)m * (p + 1) / parts); i < end; i++)
                 {
-                    var dst = new Span<float>(c + (long)i * ldc, n);
-                    System.Numerics.Tensors.TensorPrimitives.Add(dst, new ReadOnlySpan<float>(po + (long)i * n, n), dst);
+                    var dst = new Span<float>(cp + (long)i * ldc, n);
+                    for (int t = 1; t < chunks; t++)
+                        System.Numerics.Tensors.TensorPrimitives.Add(dst, new ReadOnlySpan<float>(sp + (t - 1) * size + (long)i * n, n), dst);
                 }
+            });
+        }
+        BufferPool.Return(scratch);
     }
 
     [ThreadStatic] private static float[]? t_packA, t_packB;

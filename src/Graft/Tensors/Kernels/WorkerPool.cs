@@ -3,39 +3,77 @@ using System.Diagnostics;
 namespace Graft.Tensors.Kernels;
 
 /// <summary>
-/// A fixed team of worker threads for the kernels, one per extra core, that spin briefly between
-/// jobs before sleeping — the OpenMP "active wait" policy. A training step issues hundreds of
-/// short kernels; the thread pool's wake-up latency (tens of microseconds) would eat the gain of
+/// A team of worker threads for the kernels, one per extra thread, that spin briefly between jobs
+/// before sleeping — the OpenMP "active wait" policy. A training step issues hundreds of short
+/// kernels; the thread pool's wake-up latency (tens of microseconds) would eat the gain of
 /// splitting them, so the team stays hot while work keeps coming.
 /// </summary>
+/// <remarks>
+/// The thread count decides only who runs which part, never the arithmetic: every kernel whose
+/// result depends on how its work is split (a sum split into partial sums) splits it by problem
+/// size and combines the parts in a fixed order, so results are bitwise the same for any
+/// <see cref="Threads"/>. Splitting the rows or columns of an output, where each element is still
+/// computed by one thread in one order, is free to follow the thread count.
+/// </remarks>
 internal static class WorkerPool
 {
     private const long SpinMicroseconds = 200;
-    private static readonly int s_workers = Math.Max(0, Environment.ProcessorCount - 1);
-    private static readonly Worker[] s_team = Enumerable.Range(0, s_workers).Select(i => new Worker(i + 1)).ToArray();
     private static readonly Lock s_lock = new();
+    private static Worker[] s_team = [];
+    private static int s_threads;
 
-    /// <summary>Threads a job can use: the caller plus the team.</summary>
-    public static int Threads => s_workers + 1;
+    static WorkerPool() => Threads = Environment.ProcessorCount;
 
     /// <summary>
-    /// Runs body(0) … body(parts − 1) in parallel, part 0 on the calling thread, and returns when
-    /// all are done. Nested or concurrent calls run serially on the caller (the team is busy).
+    /// Threads a job can use: the caller plus the team (default: one per core). Tests set it,
+    /// above the core count too, to check that results do not depend on it.
+    /// </summary>
+    public static int Threads
+    {
+        get => s_threads;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            lock (s_lock)
+            {
+                if (s_team.Length < value - 1)
+                {
+                    var team = new Worker[value - 1];
+                    s_team.CopyTo(team, 0);
+                    for (int i = s_team.Length; i < team.Length; i++) team[i] = new Worker(i + 1);
+                    s_team = team;
+                }
+                s_threads = value;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs body(0) … body(parts − 1) and returns when all are done: on min(parts, Threads)
+    /// threads, each taking a contiguous range of parts, the first range on the calling thread.
+    /// Nested or concurrent calls run serially on the caller (the team is busy); either way every
+    /// part runs exactly once.
     /// </summary>
     public static void Run(int parts, Action<int> body)
     {
-        parts = Math.Min(parts, Threads);
-        if (parts <= 1 || !s_lock.TryEnter())
+        int threads = Math.Min(parts, s_threads);
+        if (threads <= 1 || !s_lock.TryEnter())
         {
             for (int i = 0; i < parts; i++) body(i);
             return;
         }
         try
         {
-            for (int i = 1; i < parts; i++) s_team[i - 1].Start(body);
-            body(0);
+            var team = s_team;
+            threads = Math.Min(threads, team.Length + 1);
+            Action<int> job = parts == threads ? body : t =>
+            {
+                for (int i = (int)((long)parts * t / threads), end = (int)((long)parts * (t + 1) / threads); i < end; i++) body(i);
+            };
+            for (int i = 1; i < threads; i++) team[i - 1].Start(job);
+            job(0);
             Exception? error = null;
-            for (int i = 1; i < parts; i++) error ??= s_team[i - 1].Wait();
+            for (int i = 1; i < threads; i++) error ??= team[i - 1].Wait();
             if (error is not null) throw new AggregateException(error);
         }
         finally { s_lock.Exit(); }

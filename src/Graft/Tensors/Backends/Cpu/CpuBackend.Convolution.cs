@@ -131,7 +131,10 @@ internal sealed unsafe partial class CpuBackend
         }
     }
 
-    /// <summary>Runs <paramref name="body"/> for each image, split across the kernel workers when there is enough work.</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/> for each image, split across the kernel workers when there is
+    /// enough work. Im2Col and Col2Im touch only their own image, so the split never changes a value.
+    /// </summary>
     private static void ForEachImage(int images, long elementsPerImage, Action<int> body)
     {
         int parts = images * elementsPerImage > 1 << 16 ? Math.Min(images, WorkerPool.Threads) : 1;

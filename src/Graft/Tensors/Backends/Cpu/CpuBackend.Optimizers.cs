@@ -5,7 +5,11 @@ namespace Graft.Tensors.Backends;
 /// <summary>Optimizer updates as single passes over each weight, the formulas of Keras 3's optimizers.</summary>
 internal sealed partial class CpuBackend
 {
-    /// <summary>Runs body(start, end) over [0, n) in chunks, on the kernel workers when n is large (updates are memory-bound).</summary>
+    /// <summary>
+    /// Runs body(start, end) over [0, n) in chunks, on the kernel workers when n is large (updates
+    /// are memory-bound). Updates are element-wise (TensorPrimitives' vector and scalar paths round
+    /// alike), so where the chunks start never changes a weight.
+    /// </summary>
     private static void Chunked(int n, Action<int, int> body)
     {
         int parts = n >= 1 << 15 ? Kernels.WorkerPool.Threads : 1;

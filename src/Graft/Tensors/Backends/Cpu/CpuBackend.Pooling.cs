@@ -9,6 +9,8 @@ internal sealed partial class CpuBackend
         float[] xd = x.Data, yd = y.Data;
         int c = g.C;
         var geo = g;
+        // Images are shared between threads (here and in the backward passes): no value is
+        // combined across images, so the split never changes a result.
         int parts = g.N * g.OH * g.OW * c > 1 << 15 ? Kernels.WorkerPool.Threads : 1;
         Kernels.WorkerPool.Run(parts, part =>
         {

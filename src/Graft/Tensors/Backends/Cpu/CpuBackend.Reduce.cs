@@ -64,54 +64,71 @@ internal sealed partial class CpuBackend
         }
     }
 
+    /// <summary>Elements per block of a column sum: blocks of about 128 KiB, a few per thread.</summary>
+    private const int ColumnSumBlockElements = 1 << 15;
+
     /// <summary>
-    /// Sums the rows of a tall, narrow matrix (a bias gradient over N·H·W positions): each worker
-    /// adds its share of rows eight at a time into its own accumulator, then the shares are added.
+    /// Rows per block of a column sum, from the shape alone. The rows are cut into blocks, each
+    /// block summed row by row into its own partial, and the partials added in block order, so the
+    /// sums are bitwise the same however many threads share the blocks.
     /// </summary>
-    private static void ColumnSums(float[] x, int rows, int cols, float[] y)
+    private static int ColumnSumBlockRows(int cols) => Math.Max(8, ColumnSumBlockElements / Math.Max(1, cols));
+
+    /// <summary>y[j] = Σ_b partial[b·cols + j], blocks added in order.</summary>
+    private static void AddBlockSums(float[] partial, int blocks, int cols, Span<float> y)
     {
-        int parts = (long)rows * cols >= 1 << 16 ? Kernels.WorkerPool.Threads : 1;
-        var partial = new float[parts][];
-        Kernels.WorkerPool.Run(parts, p =>
-        {
-            var acc = new float[cols];
-            int r0 = (int)((long)rows * p / parts), r1 = (int)((long)rows * (p + 1) / parts);
-            int r = r0;
-            for (; r + 8 <= r1; r += 8)
-                for (int k = 0; k < 8; k++)
-                {
-                    var row = x.AsSpan((r + k) * cols, cols);
-                    TensorPrimitives.Add(acc, row, acc);
-                }
-            for (; r < r1; r++) TensorPrimitives.Add(acc, x.AsSpan(r * cols, cols), acc);
-            partial[p] = acc;
-        });
-        partial[0].AsSpan().CopyTo(y);
-        for (int p = 1; p < parts; p++) TensorPrimitives.Add(y.AsSpan(0, cols), partial[p], y.AsSpan(0, cols));
+        partial.AsSpan(0, cols).CopyTo(y);
+        for (int b = 1; b < blocks; b++) TensorPrimitives.Add(y, partial.AsSpan(b * cols, cols), y);
     }
 
-    public void UnaryBackwardWithColumnSums(UnaryOp op, Tensor x, Tensor y, Tensor gy, Tensor gx, Tensor sums, float a = 0, float b = 0)
+    /// <summary>
+    /// Sums the rows of a tall, narrow matrix (a bias gradient over N·H·W positions, batch
+    /// statistics): blocks of rows fixed by <see cref="ColumnSumBlockRows"/> are summed on the
+    /// kernel workers, then added in order.
+    /// </summary>
+    private static unsafe void ColumnSums(float[] x, int rows, int cols, float[] y)
+    {
+        int blockRows = ColumnSumBlockRows(cols), blocks = Math.Max(1, (rows + blockRows - 1) / blockRows);
+        var partial = BufferPool.Rent(blocks * cols);
+        fixed (float* px = x, pp = partial)
+        {
+            float* xs = px, ps = pp;
+            Kernels.WorkerPool.Run(blocks, blk =>
+            {
+                int r0 = blk * blockRows, count = Math.Min(rows, r0 + blockRows) - r0;
+                new Span<float>(ps + (long)blk * cols, cols).Clear();
+                Kernels.ColumnSumKernels.AddRows(xs + (long)r0 * cols, count, cols, ps + (long)blk * cols);
+            });
+        }
+        AddBlockSums(partial, blocks, cols, y.AsSpan(0, cols));
+        BufferPool.Return(partial);
+    }
+
+    public unsafe void UnaryBackwardWithColumnSums(UnaryOp op, Tensor x, Tensor y, Tensor gy, Tensor gx, Tensor sums, float a = 0, float b = 0)
     {
         int cols = sums.Size, rows = gx.Size / Math.Max(1, cols);
         float[] xd = x.Data, yd = y.Data, gyd = gy.Data, gxd = gx.Data;
-        int parts = (long)rows * cols >= 1 << 16 ? Kernels.WorkerPool.Threads : 1;
-        var partial = new float[parts][];
-        const int BlockRows = 128;
-        Kernels.WorkerPool.Run(parts, p =>
+        // The same blocks as ColumnSums: the bias gradient does not depend on the thread count.
+        int blockRows = ColumnSumBlockRows(cols), blocks = Math.Max(1, (rows + blockRows - 1) / blockRows);
+        var partial = BufferPool.Rent(blocks * cols);
+        const int SliceRows = 128; // the activation gradient of a slice is summed while still in L1
+        fixed (float* pgx = gxd, pp = partial)
         {
-            var acc = new float[cols];
-            int r0 = (int)((long)rows * p / parts), r1 = (int)((long)rows * (p + 1) / parts);
-            for (int r = r0; r < r1; r += BlockRows)
+            float* gxs = pgx, ps = pp;
+            Kernels.WorkerPool.Run(blocks, blk =>
             {
-                int count = Math.Min(BlockRows, r1 - r), offset = r * cols, len = count * cols;
-                UnarySpanBackward(op, xd.AsSpan(offset, len), yd.AsSpan(offset, len), gyd.AsSpan(offset, len), gxd.AsSpan(offset, len), a, b);
-                for (int k = 0; k < count; k++) TensorPrimitives.Add(acc, gxd.AsSpan(offset + k * cols, cols), acc);
-            }
-            partial[p] = acc;
-        });
-        var s = sums.Data;
-        partial[0].AsSpan().CopyTo(s);
-        for (int p = 1; p < parts; p++) TensorPrimitives.Add(s, partial[p], s);
+                float* acc = ps + (long)blk * cols;
+                new Span<float>(acc, cols).Clear();
+                for (int r = blk * blockRows, r1 = Math.Min(rows, r + blockRows); r < r1; r += SliceRows)
+                {
+                    int count = Math.Min(SliceRows, r1 - r), offset = r * cols, len = count * cols;
+                    UnarySpanBackward(op, xd.AsSpan(offset, len), yd.AsSpan(offset, len), gyd.AsSpan(offset, len), gxd.AsSpan(offset, len), a, b);
+                    Kernels.ColumnSumKernels.AddRows(gxs + offset, count, cols, acc);
+                }
+            });
+        }
+        AddBlockSums(partial, blocks, cols, sums.Data.AsSpan(0, cols));
+        BufferPool.Return(partial);
     }
 
     public void ArgMax(Tensor x, int axis, Tensor y, bool max)
