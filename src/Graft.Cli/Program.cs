@@ -40,10 +40,10 @@ public static class Program
             {
                 "help" or "-h" or "--help" => Help(),
                 "version" or "--version" => Version(),
-                "demo" => Demo.DemoCommand.Run(new Arguments(args[1..], "demo", "--quick", "--cnn")),
-                "summary" => Commands.Summary(new Arguments(args[1..], "summary")),
-                "predict" => Commands.Predict(new Arguments(args[1..], "predict")),
-                "convert" => Commands.Convert(new Arguments(args[1..], "convert")),
+                "demo" => Demo.DemoCommand.Run(new Arguments(args[1..], "demo", ["--seed", "--seeds", "--out", "--data", "--verbose"], "--quick", "--cnn")),
+                "summary" => Commands.Summary(new Arguments(args[1..], "summary", ["--config"])),
+                "predict" => Commands.Predict(new Arguments(args[1..], "predict", ["--input", "--output", "--batch-size", "--config"])),
+                "convert" => Commands.Convert(new Arguments(args[1..], "convert", ["--config"])),
                 _ => throw new UsageException($"graft: expected a command (demo, summary, predict, convert, version, help), got '{args[0]}'. Run 'graft help'."),
             };
         }

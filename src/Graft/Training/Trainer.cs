@@ -161,6 +161,11 @@ internal sealed class Trainer(Model model, CompileState state)
     /// <summary>Builds the model for x if needed and checks the targets against the model's output.</summary>
     private void Prepare(Tensor x, Tensor y, string subject)
     {
+        // Keras gives each output its own loss and targets; Graft's loop has one of each, and training
+        // the first output alone would drop the others without a word.
+        if (model.OutputCount > 1)
+            throw new NotSupportedException($"{subject}: expected a model with one output, got {model.OutputCount} ({string.Join(", ", model.OutputNames)}); "
+                + "training and evaluating several outputs (Keras's per-output losses) is not supported by Graft yet. PredictOutputs runs such a model.");
         model.EnsureBuilt(Layer.BatchShape(x.Shape));
         state.Loss.Validate(y, OutputShapeFor(x));
     }

@@ -68,6 +68,26 @@ public class CliTests
     }
 
     [Fact]
+    public void MisspeltOptionIsAUsageError()
+    {
+        // A misspelt option must not run the command with the option's default (here a batch size of 32).
+        string dir = Directory.CreateTempSubdirectory("graft-cli").FullName;
+        try
+        {
+            Npy.Save(Path.Combine(dir, "x.npy"), Tensor.Zeros(2, 4));
+            var (code, _, err) = Run("predict", Fixtures.Keras("k2.3.1_dl4j_dense_softmax.h5"), "--input", Path.Combine(dir, "x.npy"), "--output", Path.Combine(dir, "y.npy"), "--batchsize", "2");
+            Assert.Equal(2, code);
+            Assert.Contains("'--batchsize'", err);
+            Assert.Contains("--batch-size", err);
+            Assert.False(File.Exists(Path.Combine(dir, "y.npy")));
+            (code, _, err) = Run("summary", Fixtures.Keras("k2.3.1_dl4j_dense_softmax.h5"), "--jsn");
+            Assert.Equal(2, code);
+            Assert.Contains("'--jsn'", err);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void PredictReadsAndWritesNpy()
     {
         string dir = Directory.CreateTempSubdirectory("graft-cli").FullName;

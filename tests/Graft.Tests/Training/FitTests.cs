@@ -184,6 +184,14 @@ public class FitTests
     }
 
     [Fact]
+    public void ModelCheckpointRefusesWeightsOnlyToAKerasPath()
+    {
+        // Keras 3 refuses save_weights_only with a path that does not name a weights file.
+        var e = Assert.Throws<ArgumentException>(() => new ModelCheckpoint("ckpt-{epoch}.keras", saveWeightsOnly: true));
+        Assert.Contains(".weights.h5", e.Message);
+    }
+
+    [Fact]
     public void ProgressDisplayLooksLikeKeras()
     {
         var (x, y) = Blobs(64, 9);
