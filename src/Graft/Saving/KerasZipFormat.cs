@@ -4,6 +4,7 @@ using PureHDF;
 using Graft.Layers;
 using Graft.Models;
 using Graft.Tensors;
+using Microsoft.Extensions.Logging;
 
 namespace Graft.Saving;
 
@@ -42,7 +43,7 @@ internal static class KerasZipFormat
         KerasWeightStore.Read(model, h5, file);
         // Keras writes an empty compile_config for a model that was never compiled.
         if (compile && config["compile_config"] is JsonObject { Count: > 0 } cc && !TrainingConfig.TryCompile(model, cc, out var reason))
-            Console.Error.WriteLine($"Warning: {path}: the model loaded but was not compiled: {reason}. Call Compile yourself.");
+            Logging.Saving.LogWarning("{Path}: the model loaded but was not compiled: {Reason}. Call Compile yourself.", path, reason);
         if (compile && model.IsCompiled) OptimizerState.LoadKeras(model, h5, file, config["compile_config"] as JsonObject, version);
         return model;
     }
