@@ -101,7 +101,7 @@ public class WorkerPoolTests
                 WorkerPool.Run(2, q => { if (q == 1) Thread.Sleep(50); inner[q] = q + 1; });
                 seen = [inner[0], inner[1]];
             });
-            Assert.Equal([1, 2], seen);
+            Assert.Equal([1, 2], seen!);
             Assert.True(outerRan);
         });
     }
