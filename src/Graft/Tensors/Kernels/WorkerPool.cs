@@ -52,7 +52,8 @@ internal static class WorkerPool
     /// <summary>
     /// Runs body(0) … body(parts − 1) and returns when all are done: on min(parts, Threads)
     /// threads, each taking a contiguous range of parts, the first range on the calling thread.
-    /// Nested or concurrent calls run serially on the caller (the team is busy).
+    /// Nested or concurrent calls run serially on the caller (the team is busy); either way, when
+    /// no part throws, every part runs exactly once.
     /// </summary>
     /// <remarks>
     /// A part that throws ends its thread's range; the other threads still finish theirs, and Run
