@@ -7,8 +7,12 @@ public sealed class Arguments
     private readonly Dictionary<string, string?> _options = [];
     private readonly string _command;
 
-    /// <summary>Splits <paramref name="args"/>; flags listed in <paramref name="flags"/> take no value.</summary>
-    public Arguments(string[] args, string command, params string[] flags)
+    /// <summary>
+    /// Splits <paramref name="args"/>: <paramref name="options"/> take a value, <paramref name="flags"/>
+    /// (and <c>--json</c>) take none. Any other <c>--name</c> is a usage error, so a misspelt option
+    /// never runs the command with its default.
+    /// </summary>
+    public Arguments(string[] args, string command, IReadOnlyCollection<string> options, params string[] flags)
     {
         _command = command;
         string[] knownFlags = ["--json", .. flags];
@@ -16,6 +20,8 @@ public sealed class Arguments
         {
             if (!args[i].StartsWith("--")) { _positional.Add(args[i]); continue; }
             if (knownFlags.Contains(args[i])) { _options[args[i]] = null; continue; }
+            if (!options.Contains(args[i]))
+                throw new UsageException($"graft {command}: expected an option among ({string.Join(", ", options.Concat(knownFlags))}), got '{args[i]}'. Run 'graft help'.");
             if (i + 1 >= args.Length) throw new UsageException($"graft {command}: expected a value after {args[i]}, got none.");
             _options[args[i]] = args[++i];
         }

@@ -23,7 +23,7 @@ public static class Commands
             return ListWeights(path, listing.Layout, listing.Weights, a.Flag("--json"));
         var model = LoadModel(a, path, "summary", compile: false);
         if (a.Flag("--json")) Console.WriteLine(SummaryJson(model).ToJsonString());
-        else model.Summary();
+        else model.Summary(Console.Out);
         return 0;
     }
 

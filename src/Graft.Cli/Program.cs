@@ -29,16 +29,21 @@ public static class Program
     public static int Main(string[] args)
     {
         if (args.Length == 0) { Console.Error.WriteLine(Usage); return 2; }
+        // The library prints nothing by itself: the command shows its warnings on standard error and
+        // training progress on standard output, and puts the settings back for in-process callers.
+        var (loggerFactory, progressWriter) = (Graft.Logging.LoggerFactory, Graft.Logging.ProgressWriter);
+        Graft.Logging.LoggerFactory = new ConsoleWarnings();
+        Graft.Logging.ProgressWriter = Console.Out;
         try
         {
             return args[0] switch
             {
                 "help" or "-h" or "--help" => Help(),
                 "version" or "--version" => Version(),
-                "demo" => Demo.DemoCommand.Run(new Arguments(args[1..], "demo", "--quick", "--cnn")),
-                "summary" => Commands.Summary(new Arguments(args[1..], "summary")),
-                "predict" => Commands.Predict(new Arguments(args[1..], "predict")),
-                "convert" => Commands.Convert(new Arguments(args[1..], "convert")),
+                "demo" => Demo.DemoCommand.Run(new Arguments(args[1..], "demo", ["--seed", "--seeds", "--out", "--data", "--verbose"], "--quick", "--cnn")),
+                "summary" => Commands.Summary(new Arguments(args[1..], "summary", ["--config"])),
+                "predict" => Commands.Predict(new Arguments(args[1..], "predict", ["--input", "--output", "--batch-size", "--config"])),
+                "convert" => Commands.Convert(new Arguments(args[1..], "convert", ["--config"])),
                 _ => throw new UsageException($"graft: expected a command (demo, summary, predict, convert, version, help), got '{args[0]}'. Run 'graft help'."),
             };
         }
@@ -49,6 +54,7 @@ public static class Program
             Console.Error.WriteLine($"graft {args[0]}: {e.Message}");
             return 1;
         }
+        finally { (Graft.Logging.LoggerFactory, Graft.Logging.ProgressWriter) = (loggerFactory, progressWriter); }
     }
 
     private static int Help() { Console.WriteLine(Usage); return 0; }

@@ -44,10 +44,14 @@ public static class GeronTransferExperiment
         return model;
     }
 
-    /// <summary>Runs the experiment, printing Keras-style progress to the console.</summary>
+    /// <summary>
+    /// Runs the experiment. <paramref name="log"/> receives a line as each model starts (none when
+    /// null); Fit's Keras-style progress (<see cref="GeronTransferOptions.Verbose"/>) goes to
+    /// <see cref="Logging.ProgressWriter"/>.
+    /// </summary>
     public static GeronTransferResult Run(GeronTransferData data, GeronTransferOptions o, Action<string>? log = null)
     {
-        log ??= Console.WriteLine;
+        log ??= _ => { };
         Directory.CreateDirectory(o.OutputDirectory);
 
         Graft.Random.SetSeed(o.Seed);

@@ -47,7 +47,7 @@ public partial class Model
 
     private int InputCount => Graph?.Inputs.Length ?? 1;
 
-    private int OutputCount => Graph?.Outputs.Length ?? 1;
+    internal int OutputCount => Graph?.Outputs.Length ?? 1;
 
     /// <summary>
     /// The output for x, computed in inference mode, in batches, without gradients (Keras's

@@ -54,9 +54,14 @@ public partial class Model
     /// Keras 3's layout (<c>layers/&lt;key&gt;/vars/&lt;i&gt;</c>, as inside a <c>.keras</c>), any other
     /// path Keras 2's legacy HDF5 layout (<c>layer_names</c>, <c>weight_names</c>).
     /// </summary>
+    /// <exception cref="ArgumentException">The path ends in <c>.keras</c>, which names a full model (use <see cref="Save"/>).</exception>
     /// <exception cref="InvalidOperationException">The model is not built.</exception>
     public void SaveWeights(string path)
     {
+        // An HDF5 weights file named .keras would pass for a model archive and then fail to load as one.
+        if (path.EndsWith(".keras", StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException($"{Describe()}.SaveWeights: expected a weights path ending in .weights.h5 (or .h5 for Keras 2's layout), got '{path}', "
+                + "which names a full model archive. Use Save for a .keras file.", nameof(path));
         if (!Built) throw new InvalidOperationException($"{Describe()}.SaveWeights: expected a built model (weights created), got an unbuilt one. Call Build or Predict once.");
         if (path.EndsWith(".weights.h5", StringComparison.OrdinalIgnoreCase))
         {

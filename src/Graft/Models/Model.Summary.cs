@@ -9,7 +9,7 @@ public partial class Model
     /// <summary>
     /// The summary's rows, one per layer call of a functional model (output shapes as its graph
     /// recorded them, so branches and merges show their own shapes) or one per layer of a
-    /// Sequential (shapes chained from the built input shape). <see cref="Summary"/> prints them;
+    /// Sequential (shapes chained from the built input shape). <see cref="Summary()"/> formats them;
     /// <c>graft summary --json</c> writes them.
     /// </summary>
     internal IReadOnlyList<SummaryRow> SummaryRows
@@ -37,10 +37,10 @@ public partial class Model
 
     /// <summary>
     /// Keras's summary table: each layer's name, type, output shape and parameter count, then total,
-    /// trainable and non-trainable parameters with their size. Printed through
-    /// <paramref name="printFn"/> (default: the console) and returned.
+    /// trainable and non-trainable parameters with their size. Returned, not printed: the library
+    /// writes nothing to the console (<c>Console.WriteLine(model.Summary())</c> prints it).
     /// </summary>
-    public string Summary(Action<string>? printFn = null)
+    public string Summary()
     {
         var summary = SummaryRows;
         var rows = summary.Select(r => (
@@ -70,8 +70,24 @@ public partial class Model
         sb.AppendLine($" Total params: {Count(total)}");
         sb.AppendLine($" Trainable params: {Count(trainable)}");
         sb.Append($" Non-trainable params: {Count(total - trainable)}");
-        var text = sb.ToString();
-        (printFn ?? Console.WriteLine)(text);
+        return sb.ToString();
+    }
+
+    /// <summary>Writes the <see cref="Summary()"/> table to <paramref name="writer"/>, as one block ending with a new line; returns it.</summary>
+    public string Summary(TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        var text = Summary();
+        writer.WriteLine(text);
+        return text;
+    }
+
+    /// <summary>Passes the <see cref="Summary()"/> table to <paramref name="printFn"/> (Keras's <c>print_fn</c>) and returns it.</summary>
+    public string Summary(Action<string> printFn)
+    {
+        ArgumentNullException.ThrowIfNull(printFn);
+        var text = Summary();
+        printFn(text);
         return text;
     }
 

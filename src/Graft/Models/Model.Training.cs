@@ -75,16 +75,18 @@ public partial class Model
     /// <param name="validationSplit">Fraction of x/y (the last samples, before shuffling) held out for validation.</param>
     /// <param name="shuffle">Reshuffle the samples each epoch (from <see cref="Graft.Random.Global"/>).</param>
     /// <param name="callbacks">Hooks such as <see cref="EarlyStopping"/>.</param>
-    /// <param name="verbose">0 silent, 1 progress bar, 2 one line per epoch.</param>
+    /// <param name="verbose">0 silent, 1 progress bar, 2 one line per epoch, written to <see cref="Logging.ProgressWriter"/> (nowhere unless set).</param>
     /// <param name="initialEpoch">Epoch to start from (resuming).</param>
     /// <exception cref="InvalidOperationException">The model was not compiled.</exception>
     /// <exception cref="ArgumentException">The data are empty, of different lengths, not finite, or do not fit the loss.</exception>
+    /// <exception cref="NotSupportedException">The model has several outputs (per-output losses are not supported yet).</exception>
     /// <remarks>Not thread-safe: one Fit at a time per model, and no Predict on the same model from other threads meanwhile (the weights change in place).</remarks>
     public History Fit(Tensor x, Tensor y, int batchSize = 32, int epochs = 1, (Tensor X, Tensor Y)? validationData = null,
         double validationSplit = 0, bool shuffle = true, IEnumerable<Callback>? callbacks = null, int verbose = 1, int initialEpoch = 0)
         => new Trainer(this, Compiled(nameof(Fit))).Fit(x, y, batchSize, epochs, validationData, validationSplit, shuffle, callbacks, verbose, initialEpoch);
 
     /// <summary>Loss and metrics over (x, y) in inference mode (Keras's <c>model.evaluate</c>): keys <c>"loss"</c> and the metric names.</summary>
+    /// <exception cref="NotSupportedException">The model has several outputs (per-output losses are not supported yet).</exception>
     /// <remarks>Not thread-safe: the compiled metrics accumulate state, so run one Evaluate at a time per model (use Predict from several threads).</remarks>
     public IReadOnlyDictionary<string, double> Evaluate(Tensor x, Tensor y, int batchSize = 32)
         => new Trainer(this, Compiled(nameof(Evaluate))).Evaluate(x, y, batchSize);

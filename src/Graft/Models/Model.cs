@@ -76,8 +76,17 @@ public partial class Model : Layer
     public int?[]? OutputShape => _graph is not null ? _graph.Outputs[0].Shape : BuiltInputShape is null ? null : ComputeOutputShape(BuiltInputShape);
 
     /// <inheritdoc/>
-    protected override Tensor Forward(Tensor inputs, bool training) =>
-        (_graph ?? throw new InvalidOperationException($"{Describe()}: expected layers to run, got none.")).Run([inputs], training, Describe())[0];
+    protected override Tensor Forward(Tensor inputs, bool training)
+    {
+        var graph = _graph ?? throw new InvalidOperationException($"{Describe()}: expected layers to run, got none.");
+        // One tensor back from a model with several outputs would silently be the first of them.
+        if (graph.Outputs.Length > 1) throw SeveralOutputs();
+        return graph.Run([inputs], training, Describe())[0];
+    }
+
+    private InvalidOperationException SeveralOutputs() => new(
+        $"{Describe()}: expected a model with one output for a call on one tensor, got {_graph!.Outputs.Length} ({string.Join(", ", OutputNames)}). "
+        + "Call(IReadOnlyList<Tensor>) and PredictOutputs return every output.");
 
     /// <summary>Runs a model with several inputs and/or outputs (one tensor per input, in order).</summary>
     public IReadOnlyList<Tensor> Call(IReadOnlyList<Tensor> inputs, bool training = false)
@@ -87,7 +96,8 @@ public partial class Model : Layer
     }
 
     /// <inheritdoc/>
-    public override int?[] ComputeOutputShape(int?[] inputShape) => _graph is null ? inputShape : _graph.Outputs[0].Shape;
+    public override int?[] ComputeOutputShape(int?[] inputShape) =>
+        _graph is null ? inputShape : _graph.Outputs.Length == 1 ? _graph.Outputs[0].Shape : throw SeveralOutputs();
 
     /// <inheritdoc/>
     public override JsonObject GetConfig() => _graph is null ? base.GetConfig() : Saving.FunctionalConfig.Serialize(this, _graph);

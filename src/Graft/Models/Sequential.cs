@@ -108,7 +108,10 @@ public sealed class Sequential : Model
         var layers = new List<Layer>();
         if (_input is not null) layers.Add(new InputLayer(_input.Shape, _input.Name));
         foreach (var l in _layers) layers.Add(l is Model m ? m.Clone() : Saving.LayerRegistry.FromConfig(l.ClassName, l.GetConfig()));
-        var clone = new Sequential(layers, Name) { Trainable = Trainable };
+        var clone = new Sequential(layers, Name);
+        // Each copy keeps its own flag (from_config takes `trainable`, as in Keras's clone_model); setting
+        // Trainable = true here would unfreeze every layer, since the setter reaches all sublayers.
+        if (!Trainable) clone.Trainable = false;
         if (Built && !clone.Built) clone.Build(BuiltInputShape!);
         return clone;
     }

@@ -55,7 +55,7 @@ internal static class FunctionalConfig
         };
     }
 
-    public static Model Build(JsonObject config, string source)
+    public static Model Build(JsonObject config, string source, ConfigReadContext context)
     {
         var entries = config["layers"] as JsonArray ?? throw new ModelFormatException($"{source}: expected a 'layers' list in the functional config, got none.");
         var layers = new Dictionary<string, Layer>();
@@ -65,7 +65,7 @@ internal static class FunctionalConfig
         {
             var e = entries[i] as JsonObject ?? throw new ModelFormatException($"{source}: expected layer {i} to be an object.");
             // In a graph, shapes come from the inputs; a layer's own input shape is ignored, as in Keras.
-            var layer = ModelConfig.Layer(e, $"{source} layers[{i}]", keepInputShape: false);
+            var layer = ModelConfig.Layer(e, $"{source} layers[{i}]", context, keepInputShape: false);
             string name = e["name"]?.GetValue<string>() ?? layer.Name;
             layers[name] = layer;
             if (layer is InputLayer il) outputs[(name, 0, 0)] = il.Output;

@@ -33,15 +33,15 @@ internal static class KerasCompat
 
     /// <summary>
     /// A copy of <paramref name="config"/> in today's vocabulary. Files from before Keras 3
-    /// (<paramref name="kerasVersion"/> 1.x or 2.x) meant 0.2·x + 0.5 by "hard_sigmoid".
+    /// (<paramref name="kerasVersion"/> 1.x or 2.x) meant 0.2·x + 0.5 by "hard_sigmoid", in the
+    /// layer and in the layers a wrapper holds (TimeDistributed, Bidirectional), which the registry
+    /// then reads with no version.
     /// </summary>
     public static JsonObject Normalize(string className, JsonObject config, string? kerasVersion = null)
     {
         var c = (JsonObject)config.DeepClone();
         bool beforeKeras3 = kerasVersion is { Length: > 0 } ver && ver[0] is '1' or '2';
-        if (beforeKeras3)
-            foreach (var key in new[] { "activation", "recurrent_activation", "inner_activation" })
-                if (c[key] is JsonValue a && a.TryGetValue<string>(out var name) && name == "hard_sigmoid") c[key] = "hard_sigmoid_keras2";
+        if (beforeKeras3) UseKeras2HardSigmoid(c);
         foreach (var (old, now) in s_keys)
             if (c.ContainsKey(old) && !c.ContainsKey(now) && !(className == "Embedding" && old is "output_dim" or "init"))
             {
@@ -59,5 +59,18 @@ internal static class KerasCompat
         }
         // Keras 1 wrote initializers and activations as bare names; both forms are accepted downstream.
         return c;
+    }
+
+    /// <summary>Renames "hard_sigmoid" to Keras 2's variant in <paramref name="c"/> and in the configs of the layers it wraps.</summary>
+    private static void UseKeras2HardSigmoid(JsonObject c)
+    {
+        foreach (var key in new[] { "activation", "recurrent_activation", "inner_activation" })
+            if (c[key] is JsonValue a && a.TryGetValue<string>(out var name) && name == "hard_sigmoid") c[key] = "hard_sigmoid_keras2";
+        foreach (var key in new[] { "layer", "backward_layer" })
+            if (c[key] is JsonObject { } inner && inner["config"] is JsonObject innerConfig) UseKeras2HardSigmoid(innerConfig);
+        // A wrapped model (TimeDistributed over a Sequential) holds its layers in a list.
+        if (c["layers"] is JsonArray layers)
+            foreach (var entry in layers)
+                if (entry is JsonObject { } e && e["config"] is JsonObject entryConfig) UseKeras2HardSigmoid(entryConfig);
     }
 }

@@ -3,6 +3,7 @@ using PureHDF;
 using Graft.Layers;
 using Graft.Models;
 using Graft.Tensors;
+using Microsoft.Extensions.Logging;
 
 namespace Graft.Saving;
 
@@ -34,7 +35,7 @@ internal static class KerasH5Format
         {
             var json = ModelConfig.Parse(tc, $"{path} [/@training_config]");
             if (!TrainingConfig.TryCompile(model, json, out var reason))
-                Console.Error.WriteLine($"Warning: {path}: the model loaded but was not compiled: {reason}. Call Compile yourself.");
+                Logging.Saving.LogWarning("{Path}: the model loaded but was not compiled: {Reason}. Call Compile yourself.", path, reason);
         }
         if (compile && model.IsCompiled) OptimizerState.LoadH5(model, h5, file, version);
         return model;
@@ -65,30 +66,32 @@ internal static class KerasH5Format
     private static void LoadWeights(Model model, H5 h5, IH5Group group, string groupPath, string? version, string? backend, bool byName, bool skipMismatch)
     {
         var layerNames = h5.StringListAttribute(group, groupPath, "layer_names");
-        var fileLayers = new List<(string name, List<Tensor> values)>();
+        var fileLayers = new List<(string name, List<Tensor> values, string[] weightNames)>();
         foreach (var name in layerNames)
         {
             string lp = $"{groupPath.TrimEnd('/')}/{name}";
             var g = h5.Child(group, groupPath, name) as IH5Group ?? throw h5.Error(lp, "expected the layer's weight group, got none.");
             var values = new List<Tensor>();
-            foreach (var wn in h5.StringListAttribute(g, lp, "weight_names"))
+            var weightNames = h5.StringListAttribute(g, lp, "weight_names");
+            foreach (var wn in weightNames)
             {
                 string wp = $"{lp}/{wn}";
                 var d = h5.Guard(wp, "a weight dataset", () => g.LinkExists(wn) ? g.Get(wn) : null) as IH5Dataset
                     ?? throw h5.Error(wp, "expected the weight dataset named in weight_names, got none.");
                 values.Add(h5.ReadTensor(d, wp));
             }
-            fileLayers.Add((name, values));
+            fileLayers.Add((name, values, weightNames));
         }
         var withWeights = fileLayers.Where(l => l.values.Count > 0).ToList();
 
         if (byName)
         {
-            var byLayerName = withWeights.ToDictionary(l => l.name, l => l.values);
+            var byLayerName = withWeights.ToDictionary(l => l.name, l => (l.values, l.weightNames));
             foreach (var layer in model.Layers)
             {
-                if (!byLayerName.TryGetValue(layer.Name, out var values)) continue;
-                if (!Fits(layer, values)) { if (skipMismatch) { Console.Error.WriteLine($"Warning: {h5.Path}: skipping weights of layer '{layer.Name}': {Mismatch(layer, values)}."); continue; } }
+                if (!byLayerName.TryGetValue(layer.Name, out var stored)) continue;
+                var values = InModelOrder(layer, stored.values, stored.weightNames);
+                if (!Fits(layer, values)) { if (skipMismatch) { Logging.Saving.LogWarning("{Path}: skipping weights of layer '{Layer}': {Reason}.", h5.Path, layer.Name, Mismatch(layer, values)); continue; } }
                 Assign(h5, $"{groupPath.TrimEnd('/')}/{layer.Name}", layer, values, version, backend);
             }
             return;
@@ -101,7 +104,35 @@ internal static class KerasH5Format
             throw h5.Error(groupPath, $"expected weights for {modelLayers.Count} layers ({string.Join(", ", modelLayers.Select(l => l.Name))}), got {withWeights.Count} ({string.Join(", ", withWeights.Select(l => l.name))}).{hint}");
         }
         for (int i = 0; i < modelLayers.Count; i++)
-            Assign(h5, $"{groupPath.TrimEnd('/')}/{withWeights[i].name}", modelLayers[i], withWeights[i].values, version, backend);
+            Assign(h5, $"{groupPath.TrimEnd('/')}/{withWeights[i].name}", modelLayers[i], InModelOrder(modelLayers[i], withWeights[i].values, withWeights[i].weightNames), version, backend);
+    }
+
+    /// <summary>
+    /// A nested model's stored weights put in the order this model expects. The legacy layout lists a
+    /// nested model's trainable weights first, so the file's order follows the Trainable flags at save
+    /// time: loaded by position into a model frozen differently, weights of equal shapes would be
+    /// swapped without an error. When every stored name ("…/&lt;layer&gt;/&lt;weight&gt;[:0]") names exactly
+    /// one weight of the nested model and the shapes agree, the values follow the names; otherwise
+    /// (names of another era or another model) they stay in file order, as Keras loads them.
+    /// </summary>
+    private static List<Tensor> InModelOrder(Layer layer, List<Tensor> values, string[] weightNames)
+    {
+        if (layer is not Model || weightNames.Length != values.Count) return values;
+        var order = WeightConversion.LegacyOrder(layer);
+        if (order.Count != values.Count) return values;
+        var keys = order.Select(v => $"{v.Owner.Name}/{v.Name}").ToList();
+        if (keys.Distinct().Count() != keys.Count) return values;
+        var placed = new Tensor?[order.Count];
+        for (int i = 0; i < weightNames.Length; i++)
+        {
+            string n = weightNames[i].EndsWith(":0", StringComparison.Ordinal) ? weightNames[i][..^2] : weightNames[i];
+            var matches = Enumerable.Range(0, keys.Count).Where(k => n == keys[k] || n.EndsWith("/" + keys[k], StringComparison.Ordinal)).ToList();
+            if (matches.Count != 1 || placed[matches[0]] is not null) return values;
+            placed[matches[0]] = values[i];
+        }
+        // Names that happen to match weights of other shapes (another model's names) leave the file order.
+        var byName = placed.Select(t => t!).ToList();
+        return order.Zip(byName).All(p => p.First.Shape == p.Second.Shape) ? byName : values;
     }
 
     private static bool Fits(Layer layer, List<Tensor> values)

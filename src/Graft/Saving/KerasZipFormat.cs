@@ -4,6 +4,7 @@ using PureHDF;
 using Graft.Layers;
 using Graft.Models;
 using Graft.Tensors;
+using Microsoft.Extensions.Logging;
 
 namespace Graft.Saving;
 
@@ -27,12 +28,9 @@ internal static class KerasZipFormat
             if (zip.GetEntry("metadata.json") is { } meta)
                 using (var r = new StreamReader(meta.Open()))
                     version = ModelConfig.Parse(r.ReadToEnd(), $"{path} [metadata.json]")["keras_version"] is JsonValue kv && kv.TryGetValue<string>(out var sv) ? sv : null;
-            var wEntry = zip.GetEntry("model.weights.h5") ?? throw new ModelFormatException(path, "model.weights.h5", "expected the weights in the archive, got none.");
-            using var ms = new MemoryStream();
-            using (var s = wEntry.Open()) s.CopyTo(ms);
-            weights = ms.ToArray();
+            weights = WeightsEntry(zip, path);
         }
-        catch (InvalidDataException e) { throw new ModelFormatException(path, "/", $"expected a valid .keras zip archive, got {e.Message}", e); }
+        catch (InvalidDataException e) { throw NotAnArchive(path, e); }
 
         var h5 = new H5($"{path} [model.weights.h5]", weights.Length);
         using var file = h5.Open(new MemoryStream(weights));
@@ -42,7 +40,7 @@ internal static class KerasZipFormat
         KerasWeightStore.Read(model, h5, file);
         // Keras writes an empty compile_config for a model that was never compiled.
         if (compile && config["compile_config"] is JsonObject { Count: > 0 } cc && !TrainingConfig.TryCompile(model, cc, out var reason))
-            Console.Error.WriteLine($"Warning: {path}: the model loaded but was not compiled: {reason}. Call Compile yourself.");
+            Logging.Saving.LogWarning("{Path}: the model loaded but was not compiled: {Reason}. Call Compile yourself.", path, reason);
         if (compile && model.IsCompiled) OptimizerState.LoadKeras(model, h5, file, config["compile_config"] as JsonObject, version);
         return model;
     }
@@ -54,16 +52,25 @@ internal static class KerasZipFormat
         try
         {
             using var zip = ZipFile.OpenRead(path);
-            var wEntry = zip.GetEntry("model.weights.h5") ?? throw new ModelFormatException(path, "model.weights.h5", "expected the weights in the archive, got none.");
-            using var ms = new MemoryStream();
-            using (var s = wEntry.Open()) s.CopyTo(ms);
-            weights = ms.ToArray();
+            weights = WeightsEntry(zip, path);
         }
-        catch (InvalidDataException e) { throw new ModelFormatException(path, "/", $"expected a valid .keras zip archive, got {e.Message}", e); }
+        catch (InvalidDataException e) { throw NotAnArchive(path, e); }
         var h5 = new H5($"{path} [model.weights.h5]", weights.Length);
         using var file = h5.Open(new MemoryStream(weights));
         KerasWeightStore.Read(model, h5, file, skipMismatch);
     }
+
+    /// <summary>The bytes of the archive's <c>model.weights.h5</c>.</summary>
+    private static byte[] WeightsEntry(ZipArchive zip, string path)
+    {
+        var entry = zip.GetEntry("model.weights.h5") ?? throw new ModelFormatException(path, "model.weights.h5", "expected the weights in the archive, got none.");
+        using var ms = new MemoryStream();
+        using (var s = entry.Open()) s.CopyTo(ms);
+        return ms.ToArray();
+    }
+
+    private static ModelFormatException NotAnArchive(string path, InvalidDataException e) =>
+        new(path, "/", $"expected a valid .keras zip archive, got {e.Message}", e);
 
     public static void Save(Model model, string path)
     {

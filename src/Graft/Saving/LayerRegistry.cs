@@ -160,14 +160,14 @@ public static class LayerRegistry
         {
             var r = Reader(c, "TimeDistributed");
             var inner = c["layer"] as System.Text.Json.Nodes.JsonObject ?? throw new ModelFormatException($"TimeDistributed '{r.Name}': expected a 'layer' object, got none.");
-            return Trainable(r, new TimeDistributed(ModelConfig.Layer(inner, $"TimeDistributed '{r.Name}'", keepInputShape: false), r.Name));
+            return Trainable(r, new TimeDistributed(ModelConfig.Layer(inner, $"TimeDistributed '{r.Name}'", ConfigReadContext.Current, keepInputShape: false), r.Name));
         },
         ["Bidirectional"] = c =>
         {
             var r = Reader(c, "Bidirectional");
             string where = $"Bidirectional '{r.Name}'";
             RecurrentBase Recurrent(string key) =>
-                (c[key] as System.Text.Json.Nodes.JsonObject is { } inner ? ModelConfig.Layer(inner, where, keepInputShape: false)
+                (c[key] as System.Text.Json.Nodes.JsonObject is { } inner ? ModelConfig.Layer(inner, where, ConfigReadContext.Current, keepInputShape: false)
                     : throw new ModelFormatException($"{where}: expected a '{key}' object, got none.")) as RecurrentBase
                 ?? throw new ModelFormatException($"{where}: expected '{key}' to be a recurrent layer (SimpleRNN, LSTM, GRU), got class '{c[key]!["class_name"]}'.");
             var backward = c["backward_layer"] is null ? null : Recurrent("backward_layer");

@@ -21,16 +21,16 @@ internal static class ModelConfig
         }
     }
 
-    /// <summary>The Keras version that wrote the config being read (for era-dependent meanings).</summary>
-    [ThreadStatic] private static string? t_kerasVersion;
-
+    /// <summary>
+    /// The model of <paramref name="root"/>; <paramref name="kerasVersion"/> is the version of Keras
+    /// that wrote the file (when the file says so outside the config), which decides era-dependent meanings.
+    /// </summary>
     public static Model Build(JsonObject root, string source, string? kerasVersion = null)
     {
-        var saved = t_kerasVersion;
-        t_kerasVersion = kerasVersion ?? (root["keras_version"] is JsonValue kv && kv.TryGetValue<string>(out var v) ? v : null) ?? saved;
+        var context = ConfigReadContext.For(root, kerasVersion);
         try
         {
-            var model = BuildCore(root, source);
+            var model = BuildCore(root, source, context);
             ShapeCheck.Validate(model);
             return model;
         }
@@ -44,10 +44,9 @@ internal static class ModelConfig
             // A layer rejected its configuration or its input shape; its message names the layer.
             throw new ModelFormatException($"{source}: {e.Message}", e);
         }
-        finally { t_kerasVersion = saved; }
     }
 
-    private static Model BuildCore(JsonObject root, string source)
+    private static Model BuildCore(JsonObject root, string source, ConfigReadContext context)
     {
         string cls = root["class_name"]?.GetValue<string>() ?? throw new ModelFormatException($"{source}: expected 'class_name' in the model config, got none.");
         var config = root["config"];
@@ -65,13 +64,13 @@ internal static class ModelConfig
                 var built = new List<Layer>();
                 // Keras reads an input shape only from the first layer; later layers may carry stale ones.
                 for (int i = 0; i < layers.Count; i++)
-                    built.Add(Layer(layers[i] as JsonObject ?? throw new ModelFormatException($"{source}: expected layer {i} to be an object, got {layers[i]?.ToJsonString() ?? "null"}."), $"{source} layers[{i}]", keepInputShape: i == 0));
+                    built.Add(Layer(layers[i] as JsonObject ?? throw new ModelFormatException($"{source}: expected layer {i} to be an object, got {layers[i]?.ToJsonString() ?? "null"}."), $"{source} layers[{i}]", context, keepInputShape: i == 0));
                 var model = new Sequential(built, name);
                 if (config is JsonObject co && co["trainable"] is JsonValue t && t.TryGetValue<bool>(out var tr) && !tr) model.Trainable = false;
                 if (!model.Built && InputShape(root, config as JsonObject, layers, source) is { } shape) model.Build(shape);
                 return model;
             case "Model" or "Functional":
-                return FunctionalConfig.Build(config as JsonObject ?? throw new ModelFormatException($"{source}: expected a functional config object, got {config?.ToJsonString() ?? "null"}."), source);
+                return FunctionalConfig.Build(config as JsonObject ?? throw new ModelFormatException($"{source}: expected a functional config object, got {config?.ToJsonString() ?? "null"}."), source, context);
             default:
                 throw new NotSupportedException($"{source}: model class '{cls}' is not supported by Graft; Sequential and functional models load.");
         }
@@ -97,14 +96,19 @@ internal static class ModelConfig
         return shape.Select(d => d is null ? (int?)null : (int)ConfigReader.Num(d)).ToArray();
     }
 
-    public static Layer Layer(JsonObject entry, string source, bool keepInputShape = true)
+    /// <summary>
+    /// The layer (or nested model) of one config entry, read in <paramref name="context"/>; wrappers
+    /// that build their inner layers through <see cref="LayerRegistry"/> get configs already in
+    /// today's meanings, so they read them in <see cref="ConfigReadContext.Current"/>.
+    /// </summary>
+    public static Layer Layer(JsonObject entry, string source, ConfigReadContext context, bool keepInputShape = true)
     {
         string cls = KerasCompat.ClassName(entry["class_name"]?.GetValue<string>() ?? throw new ModelFormatException($"{source}: expected 'class_name', got none."));
-        if (cls is "Sequential" or "Model" or "Functional") return BuildCore(entry, source);
+        if (cls is "Sequential" or "Model" or "Functional") return BuildCore(entry, source, context);
         var config = entry["config"] as JsonObject ?? throw new ModelFormatException($"{source}: expected a 'config' object for layer class '{cls}', got none.");
         try
         {
-            var normalized = KerasCompat.Normalize(cls, config, t_kerasVersion);
+            var normalized = KerasCompat.Normalize(cls, config, context.KerasVersion);
             if (!keepInputShape && cls != "InputLayer") { normalized.Remove("batch_input_shape"); normalized.Remove("batch_shape"); }
             var layer = LayerRegistry.FromConfig(cls, normalized);
             LayerNames.Reserve(layer.Name);

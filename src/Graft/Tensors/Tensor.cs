@@ -31,7 +31,7 @@ public sealed partial class Tensor
     /// <summary>Number of dimensions.</summary>
     public int Rank => Shape.Rank;
 
-    /// <summary>Number of elements.</summary>
+    /// <summary>Number of elements (known even after a <see cref="TensorScope"/> released the memory).</summary>
     public int Size => _storage.Length;
 
     /// <summary>Where the elements live.</summary>
@@ -81,12 +81,10 @@ public sealed partial class Tensor
     internal static Tensor Empty(Shape shape, bool zero = true, Device device = Device.Cpu)
     {
         var storage = Backends.Backend.For(device).Allocate(shape.Size, zero);
-        var t = new Tensor(shape, storage);
-        if (storage is CpuStorage { IsPooled: true }) TensorScope.Current!.Register(t);
-        return t;
+        // The scope owns the storage rather than the tensor, so views that share it live as long as it.
+        if (storage is CpuStorage { IsPooled: true }) TensorScope.Current!.Register(storage);
+        return new Tensor(shape, storage);
     }
-
-    internal void ReleaseStorage() => _storage.Release();
 
     /// <summary>A copy of the elements in row-major order.</summary>
     public float[] ToArray() => (float[])Data.Clone();
@@ -116,7 +114,7 @@ public sealed partial class Tensor
         return Data[offset];
     }
 
-    /// <summary>A new tensor with the same values that is cut from the gradient graph.</summary>
+    /// <summary>A new tensor with the same values that is cut from the gradient graph. It shares this tensor's memory (keeping either in a <see cref="TensorScope"/> keeps both).</summary>
     public Tensor Detach() => new(Shape, _storage);
 
     /// <summary>A copy with its own memory (no gradient link).</summary>
@@ -144,7 +142,7 @@ public sealed partial class Tensor
     /// <summary>Short description: shape and, for small tensors, the values.</summary>
     public override string ToString()
     {
-        if (_storage is CpuStorage c && c.IsPooled && Size == 0) return $"Tensor{Shape}";
+        if (_storage.IsReleased) return $"Tensor{Shape} (released when its TensorScope ended)";
         var data = Data;
         string vals = data.Length <= 16 ? "[" + string.Join(", ", data.Select(v => v.ToString("G6"))) + "]" : $"[{data[0]:G6}, {data[1]:G6}, ..., {data[^1]:G6}]";
         return $"Tensor{Shape} {vals}";

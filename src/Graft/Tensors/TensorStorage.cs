@@ -8,13 +8,17 @@ public enum Device
 }
 
 /// <summary>
-/// The elements behind a tensor. Layers and models never touch storage directly: ops ask the
-/// tensor's backend to compute, so a GPU storage and backend can be added without changing them.
+/// The elements behind a tensor, shared by every view of it (a reshape, a detached copy). Layers
+/// and models never touch storage directly: ops ask the tensor's backend to compute, so a GPU
+/// storage and backend can be added without changing them. Pooled storage is owned by the
+/// <see cref="TensorScope"/> it was allocated in.
 /// </summary>
 internal abstract class TensorStorage
 {
     public abstract Device Device { get; }
     public abstract int Length { get; }
+    /// <summary>True once <see cref="Release"/> gave the memory back.</summary>
+    public abstract bool IsReleased { get; }
     /// <summary>Gives the memory back (to a pool) when the owning scope ends.</summary>
     public abstract void Release();
 }
@@ -23,9 +27,10 @@ internal abstract class TensorStorage
 internal sealed class CpuStorage : TensorStorage
 {
     private float[]? _data;
+    private readonly int _length;
     private readonly bool _pooled;
 
-    private CpuStorage(float[] data, bool pooled) { _data = data; _pooled = pooled; }
+    private CpuStorage(float[] data, bool pooled) { _data = data; _length = data.Length; _pooled = pooled; }
 
     public static CpuStorage Wrap(float[] data) => new(data, false);
 
@@ -38,12 +43,14 @@ internal sealed class CpuStorage : TensorStorage
     }
 
     public override Device Device => Device.Cpu;
-    public override int Length => Data.Length;
+    public override int Length => _length;
+    public override bool IsReleased => _data is null;
     public bool IsPooled => _pooled;
 
     public float[] Data => _data ?? throw new ObjectDisposedException("Tensor",
-        "Tensor: expected a live tensor, got one whose memory went back to the pool when its TensorScope ended. Call scope.Keep(tensor) or Clone() it inside the scope.");
+        "Tensor: expected a live tensor, got one whose memory went back to the pool when its TensorScope ended. Call scope.Keep(tensor) inside the scope (a copy made there is pooled too).");
 
+    /// <summary>Idempotent: the memory goes back to the pool at most once.</summary>
     public override void Release()
     {
         if (_pooled && _data is { } d) BufferPool.Return(d);

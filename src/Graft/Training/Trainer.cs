@@ -4,6 +4,7 @@ using Graft.Metrics;
 using Graft.Models;
 using Graft.Tensors;
 using Graft.Training.Callbacks;
+using Microsoft.Extensions.Logging;
 
 namespace Graft.Training;
 
@@ -45,9 +46,12 @@ internal sealed class Trainer(Model model, CompileState state)
 
         var history = new History();
         var all = new List<Callback>(callbacks ?? []) { history };
-        if (verbose > 0) all.Insert(0, new ProgressLogger(verbose, Console.Out));
+        // Progress goes only where the application asked for it (Graft.Logging.ProgressWriter), never
+        // to the console by default: a library embedded in a server must not print.
+        var progress = Logging.ProgressWriter;
+        if (verbose > 0 && progress is not null) all.Insert(0, new ProgressLogger(verbose, progress));
         int samples = x.Shape[0], steps = (samples + batchSize - 1) / batchSize;
-        foreach (var c in all) { c.Model = model; c.Params = (epochs, steps); }
+        foreach (var c in all) { c.Model = model; c.Params = (epochs, steps); c.ProgressWriter = progress; }
 
         var lossTracker = new MeanMetric("loss");
         var empty = new Dictionary<string, double>();
@@ -157,6 +161,11 @@ internal sealed class Trainer(Model model, CompileState state)
     /// <summary>Builds the model for x if needed and checks the targets against the model's output.</summary>
     private void Prepare(Tensor x, Tensor y, string subject)
     {
+        // Keras gives each output its own loss and targets; Graft's loop has one of each, and training
+        // the first output alone would drop the others without a word.
+        if (model.OutputCount > 1)
+            throw new NotSupportedException($"{subject}: expected a model with one output, got {model.OutputCount} ({string.Join(", ", model.OutputNames)}); "
+                + "training and evaluating several outputs (Keras's per-output losses) is not supported by Graft yet. PredictOutputs runs such a model.");
         model.EnsureBuilt(Layer.BatchShape(x.Shape));
         state.Loss.Validate(y, OutputShapeFor(x));
     }
@@ -195,7 +204,7 @@ internal sealed class Trainer(Model model, CompileState state)
     {
         var changed = state.TrainableAtCompile.Where(p => p.Key.Trainable != p.Value).Select(p => p.Key.Name).ToList();
         if (changed.Count > 0)
-            Console.Error.WriteLine($"Warning: Model.Fit: the Trainable flag of {string.Join(", ", changed)} changed after Compile; as in Keras, the change takes effect at the next Compile. Call Compile again to apply it.");
+            Logging.Training.LogWarning("Model.Fit: the Trainable flag of {Layers} changed after Compile; as in Keras, the change takes effect at the next Compile. Call Compile again to apply it.", string.Join(", ", changed));
     }
 
     /// <summary>Marks which weights need gradients for this model's compiled state; returns the trained ones.</summary>

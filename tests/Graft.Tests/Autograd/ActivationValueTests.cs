@@ -26,6 +26,27 @@ public class ActivationValueTests
     [Fact] public void ReluWithAllOptions() => Expect(v => v >= 2 ? 2 : v >= 0.5 ? v : 0.1 * (v - 0.5), Ops.Relu(In, 0.1f, 2f, 0.5f));
     [Fact] public void LeakyRelu() => Expect(v => v >= 0 ? v : 0.2 * v, Ops.LeakyRelu(In));
     [Fact] public void Elu() => Expect(v => v > 0 ? v : Math.Exp(v) - 1, Ops.Elu(In));
+
+    [Fact]
+    public void EluAlphaTravelsWithEachCallEvenAcrossThreads()
+    {
+        // α is part of each call, not a setting: calls with different α on several threads at once
+        // each get their own, in the vector lanes and in the scalar tail (11 = 8 + 3 elements).
+        float[] x = [-3f, -1.5f, -0.2f, 0f, 0.3f, 1f, 2.5f, 4f, -0.7f, -2f, 0.1f];
+        float[] alphas = [0.1f, 0.5f, 1f, 1.7f, 3f];
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            float alpha = alphas[i % alphas.Length];
+            var y = Ops.Elu(Tensor.FromArray(x, x.Length), alpha).ToArray();
+            for (int j = 0; j < x.Length; j++)
+            {
+                double expected = x[j] > 0 ? x[j] : alpha * (Math.Exp(x[j]) - 1);
+                if (Math.Abs(y[j] - expected) > 2e-6 * Math.Max(1, Math.Abs(expected))) failures.Add($"alpha {alpha}, x {x[j]}: got {y[j]}, expected {expected}");
+            }
+        });
+        Assert.Empty(failures);
+    }
     [Fact] public void Selu() => Expect(v => 1.0507009873554805 * (v > 0 ? v : 1.6732632423543772 * (Math.Exp(v) - 1)), Ops.Selu(In));
     [Fact] public void Gelu() => Expect(v => 0.5 * v * (1 + Erf(v / Math.Sqrt(2))), Ops.Gelu(In), 1e-6f);
     [Fact] public void GeluApproximate() => Expect(v => 0.5 * v * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v))), Ops.Gelu(In, approximate: true));

@@ -36,6 +36,58 @@ public class CliTests
     }
 
     [Fact]
+    public void LibraryWarningsAppearOnStandardError()
+    {
+        var model = new Graft.Models.Sequential([new Dense(1, inputShape: [2])]);
+        model.Compile("mse", "adam");
+        string dir = Directory.CreateTempSubdirectory("graft-cli").FullName;
+        string plain = Path.Combine(dir, "plain.keras"), edited = Path.Combine(dir, "lion.keras"), output = Path.Combine(dir, "out.h5");
+        try
+        {
+            model.Save(plain);
+            using (var src = ZipFile.OpenRead(plain))
+            using (var dst = ZipFile.Open(edited, ZipArchiveMode.Create))
+                foreach (var e in src.Entries)
+                {
+                    using var w = dst.CreateEntry(e.FullName).Open();
+                    if (e.FullName != "config.json") { e.Open().CopyTo(w); continue; }
+                    var config = JsonNode.Parse(new StreamReader(e.Open()).ReadToEnd())!;
+                    config["compile_config"]!["optimizer"]!["class_name"] = "Lion";
+                    using var sw = new StreamWriter(w);
+                    sw.Write(config.ToJsonString());
+                }
+            var (code, stdout, stderr) = Run("convert", edited, output);
+            Assert.Equal(0, code);
+            Assert.Contains($"Warning: {edited}: the model loaded but was not compiled: ", stderr);
+            Assert.DoesNotContain("Warning", stdout);
+            // The command puts the library's settings back when it returns.
+            Assert.IsType<Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory>(Graft.Logging.LoggerFactory);
+            Assert.Null(Graft.Logging.ProgressWriter);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void MisspeltOptionIsAUsageError()
+    {
+        // A misspelt option must not run the command with the option's default (here a batch size of 32).
+        string dir = Directory.CreateTempSubdirectory("graft-cli").FullName;
+        try
+        {
+            Npy.Save(Path.Combine(dir, "x.npy"), Tensor.Zeros(2, 4));
+            var (code, _, err) = Run("predict", Fixtures.Keras("k2.3.1_dl4j_dense_softmax.h5"), "--input", Path.Combine(dir, "x.npy"), "--output", Path.Combine(dir, "y.npy"), "--batchsize", "2");
+            Assert.Equal(2, code);
+            Assert.Contains("'--batchsize'", err);
+            Assert.Contains("--batch-size", err);
+            Assert.False(File.Exists(Path.Combine(dir, "y.npy")));
+            (code, _, err) = Run("summary", Fixtures.Keras("k2.3.1_dl4j_dense_softmax.h5"), "--jsn");
+            Assert.Equal(2, code);
+            Assert.Contains("'--jsn'", err);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void PredictReadsAndWritesNpy()
     {
         string dir = Directory.CreateTempSubdirectory("graft-cli").FullName;

@@ -145,4 +145,22 @@ public class FunctionalTests
         Assert.Contains("expected every input of the graph among the model's inputs", ex.Message);
         Assert.Contains("expected at least 2 inputs, got 1", Assert.Throws<ArgumentException>(() => new Add().Call([a])).Message);
     }
+
+    [Fact]
+    public void SeveralOutputsAreNeverSilentlyReducedToTheFirst()
+    {
+        var input = Keras.Input([4]);
+        var twoOutputs = new Model([input], [new Dense(1, name: "score").Call(input), new Dense(2, name: "klass").Call(input)]);
+        twoOutputs.Compile("mse", "sgd");
+        var x = Tensor.RandomNormal([8, 4]);
+        var y = Tensor.RandomNormal([8, 1]);
+        // Training or scoring only the first output would drop the others' losses without a word.
+        Assert.Contains("score, klass", Assert.Throws<NotSupportedException>(() => twoOutputs.Fit(x, y, verbose: 0)).Message);
+        Assert.Contains("score, klass", Assert.Throws<NotSupportedException>(() => twoOutputs.Evaluate(x, y)).Message);
+        // A single-tensor call returns one tensor: it must not be the first output only.
+        Assert.Contains("Call(IReadOnlyList", Assert.Throws<InvalidOperationException>(() => twoOutputs.Call(x)).Message);
+        Assert.Throws<InvalidOperationException>(() => new Sequential([twoOutputs, new Dense(1)]).Predict(x));
+        Assert.Equal(2, twoOutputs.Call([x]).Count);
+        Assert.Equal(2, twoOutputs.PredictOutputs(x).Count);
+    }
 }

@@ -61,6 +61,22 @@ public class SequentialTests
     }
 
     [Fact]
+    public void CloneKeepsTrainableFlags()
+    {
+        // Keras's clone_model rebuilds each layer from its config, which holds `trainable`. A lost flag
+        // would also change the legacy .h5 weight order (trainable first) between a model and its clone.
+        var frozen = new Dense(3);
+        frozen.Trainable = false;
+        var inner = new Sequential([new Dense(4, inputShape: [2]), new Dense(3)]);
+        inner.Layers[1].Trainable = false;
+        var m = new Sequential([new Dense(2, inputShape: [5]), inner, frozen, new Dense(1)]);
+        var c = m.Clone();
+        Assert.Equal([true, true, false, true], c.Layers.Select(l => l.Trainable));
+        Assert.Equal([true, false], ((Sequential)c.Layers[1]).Layers.Select(l => l.Trainable));
+        Assert.Equal(m.TrainableWeights.Count, c.TrainableWeights.Count);
+    }
+
+    [Fact]
     public void TrainableIsRecursiveAndKerasOrdered()
     {
         var inner = new Sequential([new Dense(2, inputShape: [2]), new Dense(2)]);

@@ -174,4 +174,48 @@ public class WeightsFormatTests
             finally { File.Delete(path); }
         }
     }
+
+    [Fact]
+    public void WeightsToAKerasPathAreRefused()
+    {
+        // A .keras path names a full-model archive; a weights-only HDF5 file under that name would
+        // look like a model and fail to load as one. Keras 3 refuses such a path too.
+        var model = new Sequential([new Dense(2, inputShape: [3])]);
+        string path = Temp(".keras");
+        var e = Assert.Throws<ArgumentException>(() => model.SaveWeights(path));
+        Assert.Contains(".weights.h5", e.Message);
+        Assert.False(File.Exists(path));
+    }
+
+    /// <summary>A base model nested in a model with a head; the base's bottom layer optionally frozen (Keras's fine-tuning recipe).</summary>
+    private static Model NestedBase(bool freezeBottom)
+    {
+        Graft.Random.SetSeed(3);
+        var bi = Keras.Input([4]);
+        var b2 = new Dense(4, activation: "relu", name: "b2").Call(new Dense(4, activation: "relu", name: "b1").Call(bi));
+        var baseModel = new Model(bi, b2, name: "base");
+        if (freezeBottom) baseModel.Layers[1].Trainable = false;
+        var input = Keras.Input([4]);
+        return new Model(input, new Dense(1, name: "head").Call(baseModel.Call(input)));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void LegacyWeightsOfANestedModelLoadWhateverIsFrozen(bool frozenWhenSaved)
+    {
+        // The legacy layout lists a nested model's trainable weights first, so the file's order depends
+        // on which layers were frozen at save time; b1 and b2 have equal shapes, so loading by position
+        // into a model frozen differently would swap them without any error.
+        var saved = NestedBase(frozenWhenSaved);
+        string path = Temp(".h5");
+        try
+        {
+            saved.SaveWeights(path);
+            var loaded = NestedBase(!frozenWhenSaved);
+            loaded.LoadWeights(path);
+            Assert.Equal(Values(saved), Values(loaded));
+        }
+        finally { File.Delete(path); }
+    }
 }

@@ -1,6 +1,7 @@
 using Graft.Layers.Core;
 using Graft.Models;
 using Graft.Tensors;
+using Graft.Tests.Testing;
 
 namespace Graft.Tests.Training;
 
@@ -79,13 +80,17 @@ public class BadInputTests
         m.Compile("binary_crossentropy", "sgd");
         hidden.Trainable = false;
         var before = hidden.GetWeights()[0].ToArray();
-        var saved = Console.Error;
-        var sw = new StringWriter();
-        Console.SetError(sw);
-        try { m.Fit(Tensor.Ones(8, 2), Tensor.Ones(8, 1), verbose: 0); }
-        finally { Console.SetError(saved); }
-        Assert.Contains("hidden_w", sw.ToString());
-        Assert.Contains("takes effect at the next Compile", sw.ToString());
+        using var console = new ConsoleCapture();
+        using var log = new LogCapture();
+        m.Fit(Tensor.Ones(8, 2), Tensor.Ones(8, 1), verbose: 0);
+        var warning = Assert.Single(log.Entries);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.Equal("Graft.Training", warning.Category);
+        Assert.Contains("hidden_w", warning.Message);
+        Assert.Contains("takes effect at the next Compile", warning.Message);
+        // The library itself prints nothing.
+        Assert.Equal("", console.Error.ToString());
+        Assert.Equal("", console.Out.ToString());
         // Keras semantics: the compiled (trainable) state still applies, so the layer still trained.
         Assert.NotEqual(before, hidden.GetWeights()[0].ToArray());
     }

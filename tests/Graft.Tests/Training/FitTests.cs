@@ -4,6 +4,7 @@ using Graft.Models;
 using Graft.Optimizers;
 using Graft.Regularizers;
 using Graft.Tensors;
+using Graft.Tests.Testing;
 using Graft.Training.Callbacks;
 
 namespace Graft.Tests.Training;
@@ -183,17 +184,26 @@ public class FitTests
     }
 
     [Fact]
+    public void ModelCheckpointRefusesWeightsOnlyToAKerasPath()
+    {
+        // Keras 3 refuses save_weights_only with a path that does not name a weights file.
+        var e = Assert.Throws<ArgumentException>(() => new ModelCheckpoint("ckpt-{epoch}.keras", saveWeightsOnly: true));
+        Assert.Contains(".weights.h5", e.Message);
+    }
+
+    [Fact]
     public void ProgressDisplayLooksLikeKeras()
     {
         var (x, y) = Blobs(64, 9);
         var model = Net();
         model.Compile("binary_crossentropy", "sgd", ["accuracy"]);
-        var saved = Console.Out;
-        var sw = new StringWriter();
-        Console.SetOut(sw);
-        try { model.Fit(x, y, epochs: 2, validationData: (x, y)); }
-        finally { Console.SetOut(saved); }
-        var lines = sw.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string text;
+        using (var capture = new LogCapture(progress: true))
+        {
+            model.Fit(x, y, epochs: 2, validationData: (x, y));
+            text = capture.Progress.ToString();
+        }
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("Epoch 1/2", lines[0].Trim());
         Assert.Matches(@"^2/2 ━+ \d+s \d+(ms|us|s)/step - accuracy: \d\.\d{4} - loss: \d\.\d{4} - val_accuracy: \d\.\d{4} - val_loss: \d\.\d{4}$", lines[1].Trim());
         Assert.Equal("Epoch 2/2", lines[2].Trim());

@@ -54,7 +54,7 @@ public sealed class Bidirectional : Layer
         config["go_backwards"] = goBackwards;
         config["name"] = name;
         config.Remove("batch_input_shape"); config.Remove("batch_shape");
-        return (RecurrentBase)ModelConfig.Layer(entry, $"Bidirectional copy of '{layer.Name}'", keepInputShape: false);
+        return (RecurrentBase)ModelConfig.Layer(entry, $"Bidirectional copy of '{layer.Name}'", ConfigReadContext.Current, keepInputShape: false);
     }
 
     /// <inheritdoc/>

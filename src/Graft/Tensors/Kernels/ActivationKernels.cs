@@ -15,14 +15,14 @@ internal readonly struct SeluForward : IUnaryKernel
     public static float Invoke(float x) => x > 0 ? SeluScale * x : SeluScale * SeluAlpha * (MathF.Exp(x) - 1f);
 }
 
-/// <summary>ELU in one pass: x for x &gt; 0, else α(e^x − 1); α is fixed per call through <see cref="EluForward.Alpha"/>.</summary>
-internal readonly struct EluForward : IUnaryKernel
+/// <summary>ELU in one pass: x for x &gt; 0, else α(e^x − 1); α is the layer's, carried by the kernel value.</summary>
+internal readonly struct EluForward(float alpha) : IUnaryKernelWithConstants
 {
-    [ThreadStatic] public static float Alpha;
-    public static Vector256<float> Invoke(Vector256<float> x) =>
+    private readonly Vector256<float> _alpha = Vector256.Create(alpha);
+    public Vector256<float> Invoke(Vector256<float> x) =>
         Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), x,
-            (SimdMath.Exp(Vector256.Min(x, Vector256<float>.Zero)) - Vector256<float>.One) * Alpha);
-    public static float Invoke(float x) => x > 0 ? x : Alpha * (MathF.Exp(x) - 1f);
+            (SimdMath.Exp(Vector256.Min(x, Vector256<float>.Zero)) - Vector256<float>.One) * _alpha);
+    public float Invoke(float x) => x > 0 ? x : alpha * (MathF.Exp(x) - 1f);
 }
 
 /// <summary>d SELU = gy·scale for x &gt; 0, else gy·(y + scale·α).</summary>

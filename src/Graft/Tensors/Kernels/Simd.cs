@@ -10,6 +10,16 @@ internal interface IUnaryKernel
     static abstract float Invoke(float x);
 }
 
+/// <summary>
+/// An element-wise function of one input with constants fixed per call (ELU's α), held in the
+/// kernel value itself so that concurrent calls with different constants cannot see each other's.
+/// </summary>
+internal interface IUnaryKernelWithConstants
+{
+    Vector256<float> Invoke(Vector256<float> x);
+    float Invoke(float x);
+}
+
 /// <summary>An element-wise function of two inputs, in vector and scalar form.</summary>
 internal interface IBinaryKernel
 {
@@ -40,6 +50,17 @@ internal static class Simd
         for (; i <= n - 8; i += 8)
             T.Invoke(Vector256.LoadUnsafe(ref px, (nuint)i)).StoreUnsafe(ref py, (nuint)i);
         for (; i < n; i++) Unsafe.Add(ref py, i) = T.Invoke(Unsafe.Add(ref px, i));
+    }
+
+    /// <summary>y = kernel(x); the struct kernel is passed by value, so the JIT specialises and inlines it as for static kernels.</summary>
+    public static void Map<T>(ReadOnlySpan<float> x, Span<float> y, T kernel) where T : struct, IUnaryKernelWithConstants
+    {
+        ref float px = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float py = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+        int n = x.Length, i = 0;
+        for (; i <= n - 8; i += 8)
+            kernel.Invoke(Vector256.LoadUnsafe(ref px, (nuint)i)).StoreUnsafe(ref py, (nuint)i);
+        for (; i < n; i++) Unsafe.Add(ref py, i) = kernel.Invoke(Unsafe.Add(ref px, i));
     }
 
     public static void Map<T>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y) where T : IBinaryKernel

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 
 namespace Graft.Tensors.Kernels;
 
@@ -51,17 +52,26 @@ internal static class WorkerPool
     /// <summary>
     /// Runs body(0) … body(parts − 1) and returns when all are done: on min(parts, Threads)
     /// threads, each taking a contiguous range of parts, the first range on the calling thread.
-    /// Nested or concurrent calls run serially on the caller (the team is busy); either way every
-    /// part runs exactly once.
+    /// Nested or concurrent calls run serially on the caller (the team is busy); either way, when
+    /// no part throws, every part runs exactly once.
     /// </summary>
+    /// <remarks>
+    /// A part that throws ends its thread's range; the other threads still finish theirs, and Run
+    /// returns only after every thread has, then rethrows (unwrapped, with its stack trace) the
+    /// exception of the lowest part that failed — the one a serial run would have stopped at, so
+    /// the exception does not depend on the thread count either.
+    /// </remarks>
     public static void Run(int parts, Action<int> body)
     {
         int threads = Math.Min(parts, s_threads);
-        if (threads <= 1 || !s_lock.TryEnter())
+        // Lock is re-entrant: a Run nested in part 0 would enter it again and hand jobs to workers
+        // that are still running the outer job's parts.
+        if (threads <= 1 || s_lock.IsHeldByCurrentThread || !s_lock.TryEnter())
         {
             for (int i = 0; i < parts; i++) body(i);
             return;
         }
+        Exception? first = null;
         try
         {
             var team = s_team;
@@ -71,12 +81,18 @@ internal static class WorkerPool
                 for (int i = (int)((long)parts * t / threads), end = (int)((long)parts * (t + 1) / threads); i < end; i++) body(i);
             };
             for (int i = 1; i < threads; i++) team[i - 1].Start(job);
-            job(0);
-            Exception? error = null;
-            for (int i = 1; i < threads; i++) error ??= team[i - 1].Wait();
-            if (error is not null) throw new AggregateException(error);
+            try { job(0); }
+            catch (Exception e) { first = e; }
+            // Join every worker even when part 0 failed: a worker left running would report done
+            // for the next Run before running that Run's job.
+            for (int i = 1; i < threads; i++)
+            {
+                var error = team[i - 1].Wait();
+                first ??= error;
+            }
         }
         finally { s_lock.Exit(); }
+        if (first is not null) ExceptionDispatchInfo.Throw(first);
     }
 
     private sealed class Worker

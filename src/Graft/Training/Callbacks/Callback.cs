@@ -20,6 +20,15 @@ public abstract class Callback
     /// </summary>
     internal virtual int? InitialEpoch => null;
 
+    /// <summary>
+    /// Where this callback's progress lines go during <c>Fit</c>: <see cref="Logging.ProgressWriter"/>
+    /// as it was when <c>Fit</c> started, or null, which writes nothing.
+    /// </summary>
+    public TextWriter? ProgressWriter { get; internal set; }
+
+    /// <summary>Writes one line of progress (a callback's <c>verbose</c> message) to <see cref="ProgressWriter"/>, if any.</summary>
+    protected void Print(string line) => ProgressWriter?.WriteLine(line);
+
     /// <summary>Called once before the first epoch.</summary>
     public virtual void OnTrainBegin(IReadOnlyDictionary<string, double> logs) { }
     /// <summary>Called once after the last epoch.</summary>

@@ -15,7 +15,7 @@ public sealed class EarlyStopping : Callback
     /// <param name="monitor">Quantity to watch.</param>
     /// <param name="minDelta">Smallest change that counts as improvement.</param>
     /// <param name="patience">Epochs without improvement before stopping.</param>
-    /// <param name="verbose">1 prints a line when stopping.</param>
+    /// <param name="verbose">1 prints a line when stopping, to <see cref="Logging.ProgressWriter"/>.</param>
     /// <param name="mode">"auto", "min" or "max".</param>
     /// <param name="baseline">Value the quantity must beat, or null.</param>
     /// <param name="restoreBestWeights">Restore the best epoch's weights at the end.</param>
@@ -81,10 +81,10 @@ public sealed class EarlyStopping : Callback
     /// <inheritdoc/>
     public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs)
     {
-        if (StoppedEpoch > 0 && Verbose > 0) Console.WriteLine($"Epoch {StoppedEpoch + 1}: early stopping");
+        if (StoppedEpoch > 0 && Verbose > 0) Print($"Epoch {StoppedEpoch + 1}: early stopping");
         if (RestoreBestWeights && _bestWeights is not null)
         {
-            if (Verbose > 0) Console.WriteLine($"Restoring model weights from the end of the best epoch: {BestEpoch + 1}.");
+            if (Verbose > 0) Print($"Restoring model weights from the end of the best epoch: {BestEpoch + 1}.");
             Model.SetWeights(_bestWeights);
         }
     }

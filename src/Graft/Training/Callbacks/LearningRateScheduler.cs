@@ -11,6 +11,6 @@ public sealed class LearningRateScheduler(Func<int, double, double> schedule, in
         if (!double.IsFinite(lr) || lr < 0)
             throw new InvalidOperationException($"LearningRateScheduler: expected the schedule to return a finite rate >= 0, got {lr} at epoch {epoch}.");
         opt.LearningRate = lr;
-        if (verbose > 0) Console.WriteLine($"Epoch {epoch + 1}: LearningRateScheduler setting learning rate to {lr:G6}.");
+        if (verbose > 0) Print($"Epoch {epoch + 1}: LearningRateScheduler setting learning rate to {lr:G6}.");
     }
 }

@@ -16,15 +16,18 @@ public sealed class ModelCheckpoint : Callback
 
     /// <param name="filepath">Target path (.keras or .h5; .weights.h5 or any .h5 with saveWeightsOnly).</param>
     /// <param name="monitor">Quantity that decides "best".</param>
-    /// <param name="verbose">1 prints a line at each save.</param>
+    /// <param name="verbose">1 prints a line at each save, to <see cref="Logging.ProgressWriter"/>.</param>
     /// <param name="saveBestOnly">Save only when the monitored quantity improves.</param>
-    /// <param name="saveWeightsOnly">Save weights only (<c>SaveWeights</c>).</param>
+    /// <param name="saveWeightsOnly">Save weights only (<c>SaveWeights</c>); the path must then not end in <c>.keras</c>.</param>
     /// <param name="mode">"auto", "min" or "max".</param>
+    /// <exception cref="ArgumentException">The path does not suit what is saved.</exception>
     public ModelCheckpoint(string filepath, string monitor = "val_loss", int verbose = 0, bool saveBestOnly = false, bool saveWeightsOnly = false, string mode = "auto")
     {
         Filepath = filepath; Monitor = monitor; Verbose = verbose; SaveBestOnly = saveBestOnly; SaveWeightsOnly = saveWeightsOnly;
         if (!saveWeightsOnly && !(filepath.EndsWith(".keras") || filepath.EndsWith(".h5") || filepath.EndsWith(".hdf5")))
             throw new ArgumentException($"ModelCheckpoint: expected a filepath ending in .keras, .h5 or .hdf5, got '{filepath}'.");
+        if (saveWeightsOnly && filepath.EndsWith(".keras", StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException($"ModelCheckpoint: expected a filepath ending in .weights.h5 (or .h5) with saveWeightsOnly, got '{filepath}', which names a full model archive. Drop saveWeightsOnly to save the model.");
         _higher = MonitorMode.HigherIsBetter(monitor, mode, "ModelCheckpoint");
         _best = _higher ? double.NegativeInfinity : double.PositiveInfinity;
     }
@@ -51,13 +54,13 @@ public sealed class ModelCheckpoint : Callback
             double current = MonitorMode.Value(logs, Monitor, "ModelCheckpoint");
             if (!(_higher ? current > _best : current < _best))
             {
-                if (Verbose > 0) Console.WriteLine($"Epoch {epoch + 1}: {Monitor} did not improve from {_best:0.#####}");
+                if (Verbose > 0) Print($"Epoch {epoch + 1}: {Monitor} did not improve from {_best:0.#####}");
                 return;
             }
-            if (Verbose > 0) Console.WriteLine($"Epoch {epoch + 1}: {Monitor} improved from {_best:0.#####} to {current:0.#####}, saving model to {path}");
+            if (Verbose > 0) Print($"Epoch {epoch + 1}: {Monitor} improved from {_best:0.#####} to {current:0.#####}, saving model to {path}");
             _best = current;
         }
-        else if (Verbose > 0) Console.WriteLine($"Epoch {epoch + 1}: saving model to {path}");
+        else if (Verbose > 0) Print($"Epoch {epoch + 1}: saving model to {path}");
         if (SaveWeightsOnly) Model.SaveWeights(path); else Model.Save(path);
     }
 

@@ -8,7 +8,7 @@ public sealed class TerminateOnNaN : Callback
     {
         if (logs.TryGetValue("loss", out var loss) && !double.IsFinite(loss))
         {
-            Console.WriteLine($"Batch {batch}: Invalid loss, terminating training");
+            Print($"Batch {batch}: Invalid loss, terminating training");
             Model.StopTraining = true;
         }
     }

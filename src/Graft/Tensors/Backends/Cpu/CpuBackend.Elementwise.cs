@@ -28,7 +28,7 @@ internal sealed partial class CpuBackend
                 else for (int i = 0; i < x.Length; i++) y[i] = x[i] >= 0 ? x[i] : a * x[i];
                 if (!float.IsNaN(b)) TensorPrimitives.Min(y, b, y);
                 break;
-            case UnaryOp.Elu: EluForward.Alpha = a; Simd.Map<EluForward>(x, y); break;
+            case UnaryOp.Elu: Simd.Map(x, y, new EluForward(a)); break;
             case UnaryOp.Selu: Simd.Map<SeluForward>(x, y); break;
             case UnaryOp.Gelu:
                 for (int i = 0; i < x.Length; i++) y[i] = 0.5f * x[i] * (1f + Erf(x[i] * InvSqrt2));

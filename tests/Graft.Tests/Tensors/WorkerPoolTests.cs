@@ -1,0 +1,108 @@
+using Graft.Tensors.Kernels;
+
+namespace Graft.Tests.Tensors;
+
+/// <summary>
+/// <see cref="WorkerPool.Run"/> returns only when every part it started has finished, whether or
+/// not a part threw, and surfaces the same exception for any thread count.
+/// </summary>
+public class WorkerPoolTests
+{
+    private static void WithThreads(int threads, Action body)
+    {
+        int saved = WorkerPool.Threads;
+        try { WorkerPool.Threads = threads; body(); }
+        finally { WorkerPool.Threads = saved; }
+    }
+
+    /// <summary>Part 0 throws once the other parts are under way; they then take 100 ms to finish.</summary>
+    private static void RunWherePartZeroThrowsWhileOthersAreSlow(int parts, Action? onPartDone = null)
+    {
+        using var started = new CountdownEvent(parts - 1);
+        WorkerPool.Run(parts, p =>
+        {
+            if (p == 0)
+            {
+                Assert.True(started.Wait(TimeSpan.FromSeconds(10)), "the worker parts did not start");
+                throw new InvalidOperationException("part 0");
+            }
+            started.Signal();
+            Thread.Sleep(100);
+            onPartDone?.Invoke();
+        });
+    }
+
+    [Fact]
+    public void WhenPartZeroThrowsTheOtherPartsFinishBeforeRunReturns()
+    {
+        WithThreads(4, () =>
+        {
+            int finished = 0;
+            var ex = Assert.Throws<InvalidOperationException>(() => RunWherePartZeroThrowsWhileOthersAreSlow(4, () => Interlocked.Increment(ref finished)));
+            Assert.Equal("part 0", ex.Message);
+            Assert.Equal(3, Volatile.Read(ref finished));
+        });
+    }
+
+    [Fact]
+    public void RunAfterAFailedRunReturnsOnlyWhenItsWorkIsDone()
+    {
+        WithThreads(4, () =>
+        {
+            Assert.Throws<InvalidOperationException>(() => RunWherePartZeroThrowsWhileOthersAreSlow(4));
+            var done = new int[4];
+            WorkerPool.Run(4, p => { Thread.Sleep(20); done[p] = p + 1; });
+            Assert.Equal([1, 2, 3, 4], done);
+        });
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void TheLowestFailingPartsExceptionSurfacesUnwrappedForAnyThreadCount(int threads)
+    {
+        WithThreads(threads, () =>
+        {
+            var ex = Assert.Throws<ArgumentException>(() => WorkerPool.Run(4, p =>
+            {
+                if (p == 3) Thread.Sleep(50);
+                if (p == 1 || p == 3) throw new ArgumentException($"part {p}");
+            }));
+            Assert.Equal("part 1", ex.Message);
+            Assert.Contains(nameof(TheLowestFailingPartsExceptionSurfacesUnwrappedForAnyThreadCount), ex.StackTrace);
+        });
+    }
+
+    [Fact]
+    public void EveryPartRunsOnceWhenNoneThrows()
+    {
+        WithThreads(3, () =>
+        {
+            var count = new int[10];
+            WorkerPool.Run(10, p => Interlocked.Increment(ref count[p]));
+            Assert.All(count, c => Assert.Equal(1, c));
+        });
+    }
+
+    [Fact]
+    public void RunNestedInPartZeroCompletesBeforeReturning()
+    {
+        WithThreads(2, () =>
+        {
+            using var outerStarted = new ManualResetEventSlim();
+            var inner = new int[2];
+            int[]? seen = null;
+            bool outerRan = false;
+            WorkerPool.Run(2, p =>
+            {
+                if (p == 1) { outerStarted.Set(); Thread.Sleep(100); outerRan = true; return; }
+                Assert.True(outerStarted.Wait(TimeSpan.FromSeconds(10)), "part 1 did not start");
+                WorkerPool.Run(2, q => { if (q == 1) Thread.Sleep(50); inner[q] = q + 1; });
+                seen = [inner[0], inner[1]];
+            });
+            Assert.Equal([1, 2], seen!);
+            Assert.True(outerRan);
+        });
+    }
+}
