@@ -45,17 +45,7 @@ public class CliTests
         try
         {
             model.Save(plain);
-            using (var src = ZipFile.OpenRead(plain))
-            using (var dst = ZipFile.Open(edited, ZipArchiveMode.Create))
-                foreach (var e in src.Entries)
-                {
-                    using var w = dst.CreateEntry(e.FullName).Open();
-                    if (e.FullName != "config.json") { e.Open().CopyTo(w); continue; }
-                    var config = JsonNode.Parse(new StreamReader(e.Open()).ReadToEnd())!;
-                    config["compile_config"]!["optimizer"]!["class_name"] = "Lion";
-                    using var sw = new StreamWriter(w);
-                    sw.Write(config.ToJsonString());
-                }
+            KerasArchive.EditConfig(plain, edited, config => config["compile_config"]!["optimizer"]!["class_name"] = "Lion");
             var (code, stdout, stderr) = Run("convert", edited, output);
             Assert.Equal(0, code);
             Assert.Contains($"Warning: {edited}: the model loaded but was not compiled: ", stderr);

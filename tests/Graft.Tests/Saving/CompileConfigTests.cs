@@ -199,17 +199,7 @@ public class CompileConfigTests
         try
         {
             model.Save(path);
-            using (var src = ZipFile.OpenRead(path))
-            using (var dst = ZipFile.Open(edited, ZipArchiveMode.Create))
-                foreach (var e in src.Entries)
-                {
-                    using var w = dst.CreateEntry(e.FullName).Open();
-                    if (e.FullName != "config.json") { e.Open().CopyTo(w); continue; }
-                    var config = JsonNode.Parse(new StreamReader(e.Open()).ReadToEnd())!;
-                    config["compile_config"]!["optimizer"]!["class_name"] = "Lion";
-                    using var sw = new StreamWriter(w);
-                    sw.Write(config.ToJsonString());
-                }
+            KerasArchive.EditConfig(path, edited, config => config["compile_config"]!["optimizer"]!["class_name"] = "Lion");
             var loaded = Model.Load(edited);
             Assert.False(loaded.IsCompiled);
             Assert.Null(loaded.Optimizer);

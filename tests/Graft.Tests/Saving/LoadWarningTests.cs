@@ -24,17 +24,7 @@ public class LoadWarningTests
         try
         {
             model.Save(plain);
-            using var src = ZipFile.OpenRead(plain);
-            using var dst = ZipFile.Open(path, ZipArchiveMode.Create);
-            foreach (var e in src.Entries)
-            {
-                using var w = dst.CreateEntry(e.FullName).Open();
-                if (e.FullName != "config.json") { e.Open().CopyTo(w); continue; }
-                var config = JsonNode.Parse(new StreamReader(e.Open()).ReadToEnd())!;
-                config["compile_config"]!["optimizer"]!["class_name"] = optimizerClass;
-                using var sw = new StreamWriter(w);
-                sw.Write(config.ToJsonString());
-            }
+            KerasArchive.EditConfig(plain, path, config => config["compile_config"]!["optimizer"]!["class_name"] = optimizerClass);
         }
         finally { File.Delete(plain); }
     }

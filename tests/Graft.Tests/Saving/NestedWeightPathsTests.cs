@@ -68,14 +68,7 @@ public class NestedWeightPathsTests
     {
         using var ms = new MemoryStream();
         weights.Write(ms);
-        using var src = ZipFile.OpenRead(source);
-        using var dst = ZipFile.Open(target, ZipArchiveMode.Create);
-        foreach (var e in src.Entries)
-        {
-            using var w = dst.CreateEntry(e.FullName).Open();
-            if (e.FullName == "model.weights.h5") w.Write(ms.ToArray());
-            else e.Open().CopyTo(w);
-        }
+        KerasArchive.ReplaceWeights(source, target, ms.ToArray());
     }
 
     private static void Put(H5Group g, string path, Tensor value)
