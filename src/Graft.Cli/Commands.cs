@@ -163,7 +163,7 @@ public static class Commands
                 : throw new ArgumentException($"{path}: expected arrays named ({string.Join(", ", names)}) or ({string.Join(", ", positional)}) in input order, got ({string.Join(", ", arrays.Keys)}).");
             inputs = keys.Select(k => ($"{path} [{k}]", arrays[k])).ToArray();
         }
-        int?[]?[] expected = model is Sequential ? [model.InputShape] : model.Inputs.Select(i => i.Shape).ToArray();
+        int?[]?[] expected = model is Sequential ? new[] { model.InputShape } : model.Inputs.Select(i => i.Shape).ToArray();
         for (int i = 0; i < inputs.Length; i++)
         {
             var (label, x) = inputs[i];

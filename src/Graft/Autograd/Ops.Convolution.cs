@@ -171,7 +171,7 @@ public static partial class Ops
     }
 
     /// <summary>
-    /// Transposed 2-D convolution (the gradient of <see cref="Conv2D"/> with respect to its input),
+    /// Transposed 2-D convolution (the gradient of <see cref="Conv2D(Tensor, Tensor, ValueTuple{int, int}?, string, ValueTuple{int, int}?, int)"/> with respect to its input),
     /// with a Keras Conv2DTranspose kernel (KH, KW, Cout, Cin). Output size follows Keras:
     /// "valid": (n − 1)·s + max(k_eff, s); "same": n·s.
     /// </summary>

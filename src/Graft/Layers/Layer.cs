@@ -6,7 +6,7 @@ namespace Graft.Layers;
 
 /// <summary>
 /// The base of every layer, with Keras's contract: the constructor stores configuration,
-/// <see cref="Build"/> creates the weights once the input shape is known, <see cref="Call"/>
+/// <see cref="Build"/> creates the weights once the input shape is known, <see cref="Call(Tensor, bool)"/>
 /// computes, <see cref="GetConfig"/> serializes. A layer object may be shared by several models:
 /// its weights are then the same tensors in all of them.
 /// </summary>
@@ -100,7 +100,7 @@ public abstract class Layer
 
     /// <summary>
     /// Creates the weights for inputs of <paramref name="inputShape"/> (batch axis first, null when
-    /// unknown). Called by <see cref="Call"/> on first use; call it yourself to build early.
+    /// unknown). Called by <see cref="Call(Tensor, bool)"/> on first use; call it yourself to build early.
     /// </summary>
     /// <remarks>
     /// Not thread-safe when called directly: build before sharing the layer between threads, or

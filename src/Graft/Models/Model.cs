@@ -46,7 +46,11 @@ public partial class Model : Layer
     public SymbolicTensor Input => Inputs.Count == 1 ? Inputs[0] : throw new InvalidOperationException($"{Describe()}: expected one input, got {Inputs.Count}; use Inputs.");
 
     /// <summary>The single symbolic output (Keras's <c>model.output</c>).</summary>
-    public SymbolicTensor Output => Outputs.Count == 1 ? Outputs[0] : throw new InvalidOperationException($"{Describe()}: expected one output, got {Outputs.Count}; use Outputs.");
+    /// <remarks>
+    /// Hides <see cref="Layer.Output"/> on purpose, as Keras's functional <c>Model.output</c> does: a
+    /// model's output is its graph's, not that of a call of the model as a layer in another graph.
+    /// </remarks>
+    public new SymbolicTensor Output => Outputs.Count == 1 ? Outputs[0] : throw new InvalidOperationException($"{Describe()}: expected one output, got {Outputs.Count}; use Outputs.");
 
     internal FunctionalGraph? Graph => _graph;
 

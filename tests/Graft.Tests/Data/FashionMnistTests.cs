@@ -38,7 +38,7 @@ public class FashionMnistTests
     }
 
     [Fact]
-    public void DownloadsFromAMirrorAndChecksTheChecksum()
+    public async Task DownloadsFromAMirrorAndChecksTheChecksum()
     {
         // A local HTTP server (loopback only) plays the mirror.
         var payload = File.ReadAllBytes(Path.Combine(RepositoryData.FashionMnistDir, "t10k-labels-idx1-ubyte.gz"));
@@ -62,13 +62,13 @@ public class FashionMnistTests
         try
         {
             long seen = 0;
-            Downloader.DownloadAsync($"http://127.0.0.1:{port}/good.gz", Path.Combine(dir, "a.gz"), md5, (d, _) => seen = d).GetAwaiter().GetResult();
+            await Downloader.DownloadAsync($"http://127.0.0.1:{port}/good.gz", Path.Combine(dir, "a.gz"), md5, (d, _) => seen = d);
             Assert.Equal(payload, File.ReadAllBytes(Path.Combine(dir, "a.gz")));
             Assert.Equal(payload.Length, seen);
-            var ex = Assert.Throws<InvalidDataException>(() => Downloader.DownloadAsync($"http://127.0.0.1:{port}/bad.gz", Path.Combine(dir, "b.gz"), md5, null).GetAwaiter().GetResult());
+            var ex = await Assert.ThrowsAsync<InvalidDataException>(() => Downloader.DownloadAsync($"http://127.0.0.1:{port}/bad.gz", Path.Combine(dir, "b.gz"), md5, null));
             Assert.Contains($"expected MD5 {md5}, got", ex.Message);
             Assert.False(File.Exists(Path.Combine(dir, "b.gz")));
         }
-        finally { Directory.Delete(dir, true); server.Wait(TimeSpan.FromSeconds(5)); }
+        finally { Directory.Delete(dir, true); await server.WaitAsync(TimeSpan.FromSeconds(5)); }
     }
 }

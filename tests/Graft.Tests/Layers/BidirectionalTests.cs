@@ -32,7 +32,7 @@ public class BidirectionalTests
     {
         var model = new Sequential([new Bidirectional(new GRU(2), "sum", inputShape: [3, 4], name: "bi")]);
         Assert.Equal(6, model.Layers[0].Weights.Count);
-        Assert.Equal([2], model.OutputShape[1..].Select(d => d!.Value).ToArray());
+        Assert.Equal([2], model.OutputShape![1..].Select(d => d!.Value).ToArray());
         var names = model.Layers[0].Weights.Select(w => w.Path).ToList();
         Assert.StartsWith("forward_", names[0].Split('/')[0]);
         Assert.StartsWith("backward_", names[3].Split('/')[0]);

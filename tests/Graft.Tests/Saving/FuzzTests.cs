@@ -126,7 +126,7 @@ public class FuzzTests(ITestOutputHelper output)
         catch (Exception e) { return ($"load: {e.GetType().Name} (unexpected)", Describe(e)); }
         try
         {
-            var shapes = model is Sequential || model.Graph is null ? [model.InputShape] : model.Inputs.Select(t => t.Shape).ToArray();
+            var shapes = model is Sequential || model.Graph is null ? new[] { model.InputShape } : model.Inputs.Select(t => t.Shape).ToArray();
             if (shapes.Any(x => x is null)) return ("loaded, no declared input shape", null);
             // Unknown axes (a sequence's length, an image's size) get 32; zeros are valid Embedding indices.
             unknownAxes = shapes.Any(x => x!.Skip(1).Any(d => d is null));

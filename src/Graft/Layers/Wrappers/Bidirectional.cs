@@ -8,7 +8,7 @@ namespace Graft.Layers.Wrappers;
 
 /// <summary>
 /// Runs a recurrent layer over the sequence in both directions and merges the two outputs
-/// (Keras's <c>layers.Bidirectional</c>). Without <paramref name="backwardLayer"/>, the backward
+/// (Keras's <c>layers.Bidirectional</c>). Without a <c>backwardLayer</c>, the backward
 /// layer is a copy of the forward one's configuration with <c>go_backwards</c> flipped (fresh weights),
 /// as in Keras. With <c>return_sequences</c>, the backward outputs are reversed back into time order
 /// before merging. Weights: the forward layer's, then the backward layer's.

@@ -310,7 +310,23 @@ internal static unsafe class Gemm
         }
     }
 
+    /// <summary>
+    /// One mc × nc block of C from an mc × kc block of A read in place (row stride lda), for row-major
+    /// A whose packing would cost more than it saves; only a partial bottom strip is packed.
+    /// </summary>
+    /// <param name="mc">Rows of the block.</param>
+    /// <param name="nc">Columns of the block.</param>
+    /// <param name="kc">Depth of the block.</param>
+    /// <param name="a">A's block, row-major with row stride <paramref name="lda"/>.</param>
+    /// <param name="lda">A's row stride.</param>
+    /// <param name="scratchA">Room to pack the partial bottom strip of A (zero-padded).</param>
     /// <param name="b">Packed B panels (bStride 0), or row-major B read in place with row stride bStride.</param>
+    /// <param name="bStride">B's row stride when read in place; 0 when <paramref name="b"/> is packed.</param>
+    /// <param name="scratchB">Room to pack a partial column panel of B read in place.</param>
+    /// <param name="c">C's block, row-major with row stride <paramref name="ldc"/>.</param>
+    /// <param name="ldc">C's row stride.</param>
+    /// <param name="add">Add to C (a later K block) instead of overwriting it.</param>
+    /// <param name="ep">Bias and activation applied to finished tiles (inactive unless this is the last K block).</param>
     private static void MacroKernelUnpackedA(int mc, int nc, int kc, float* a, int lda, float* scratchA, float* b, int bStride, float* scratchB, float* c, int ldc, bool add, Epilogue ep)
     {
         int mr = MR, nr = NR;

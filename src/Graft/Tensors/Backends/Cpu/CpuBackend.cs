@@ -20,7 +20,7 @@ internal sealed partial class CpuBackend : IBackend
         else TensorPrimitives.MultiplyAdd(src.Data, alpha, dst.Data, dst.Data);
     }
 
-    /// <summary>Row-major strides of <paramref name="shape"/> aligned to <paramref name="rank"/> dims, 0 where it broadcasts against <paramref name="outDims"/>.</summary>
+    /// <summary>Row-major strides of <paramref name="shape"/> aligned to the rank of <paramref name="outDims"/>, 0 where it broadcasts against <paramref name="outDims"/>.</summary>
     internal static int[] BroadcastStrides(Shape shape, int[] outDims)
     {
         int rank = outDims.Length, off = rank - shape.Rank;
