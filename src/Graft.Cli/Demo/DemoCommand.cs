@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Graft.Data;
-using Graft.Experiments;
 using Spectre.Console;
 
 namespace Graft.Cli.Demo;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Graft.Experiments;
 using Graft.Training;
 
 namespace Graft.Cli.Demo;

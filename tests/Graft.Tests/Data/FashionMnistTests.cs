@@ -1,7 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
 using Graft.Data;
-using Graft.Experiments;
 using Graft.Saving;
 using Graft.Tests.Testing;
 
@@ -17,19 +16,6 @@ public class FashionMnistTests
         Assert.Equal(new Graft.Tensors.Shape(10000), yTest.Shape);
         Assert.Equal(255f, xTrain[..100].Max().Item());
         Assert.Equal(Enumerable.Range(0, 10).Select(i => (float)i), yTrain.ToArray().Distinct().Order());
-    }
-
-    [Fact]
-    public void GeronSplitsAreTheBooks()
-    {
-        var data = GeronTransferData.From(RepositoryData.Fashion);
-        Assert.Equal(200, data.TrainB.X.Shape[0]);
-        // Task A: 8 classes renumbered 0..7; task B: 0/1, with both sandals and shirts present.
-        Assert.Equal(Enumerable.Range(0, 8).Select(i => (float)i), data.TrainA.Y.ToArray().Distinct().Order());
-        Assert.Equal([0f, 1f], data.TestB.Y.ToArray().Distinct().Order());
-        Assert.Equal(2000, data.TestB.X.Shape[0]);                 // 1,000 sandals + 1,000 shirts
-        Assert.Equal(5000, data.ValidA.X.Shape[0] + data.ValidB.X.Shape[0]);
-        Assert.Equal(1f, data.TrainA.X.Max().Item());
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using Graft.Experiments;
+using Graft.Cli.Demo;
 using Graft.Layers.Core;
 using Graft.Layers.Normalization;
 using Graft.Models;

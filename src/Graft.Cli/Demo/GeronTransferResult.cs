@@ -1,13 +1,9 @@
-using Graft.Layers.Core;
-using Graft.Layers.Reshaping;
-using Graft.Models;
-using Graft.Optimizers;
 using Graft.Training;
 
-namespace Graft.Experiments;
+namespace Graft.Cli.Demo;
 
 /// <summary>The outcome: model A's history, each repetition, and the summary statistics.</summary>
-public sealed record GeronTransferResult(History ModelA, double ModelATestAccuracy, IReadOnlyList<GeronTransferRun> Runs, string ModelAPath, bool Cnn = false)
+internal sealed record GeronTransferResult(History ModelA, double ModelATestAccuracy, IReadOnlyList<GeronTransferRun> Runs, string ModelAPath, bool Cnn = false)
 {
     private static (double mean, double std) Stats(IEnumerable<double> xs)
     {

@@ -1,6 +1,6 @@
 using Graft.Tensors;
 
-namespace Graft.Experiments;
+namespace Graft.Cli.Demo;
 
 /// <summary>
 /// The splits of Géron's transfer-learning experiment (Hands-On Machine Learning, chapter 11):
@@ -8,7 +8,7 @@ namespace Graft.Experiments;
 /// other than sandal (5) and shirt (6), renumbered 0..7; task B = "is it a shirt?" on sandals and
 /// shirts, with only the first 200 training images.
 /// </summary>
-public sealed class GeronTransferData
+internal sealed class GeronTransferData
 {
     /// <summary>Task A: (train, valid, test).</summary>
     public required (Tensor X, Tensor Y) TrainA, ValidA, TestA;

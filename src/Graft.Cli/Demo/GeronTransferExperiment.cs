@@ -4,7 +4,7 @@ using Graft.Models;
 using Graft.Optimizers;
 using Graft.Training;
 
-namespace Graft.Experiments;
+namespace Graft.Cli.Demo;
 
 /// <summary>
 /// Géron's transfer-learning experiment (Hands-On Machine Learning, chapter 11), the seed scenario
@@ -12,7 +12,7 @@ namespace Graft.Experiments;
 /// images, once from scratch (model B) and once reusing A's layers (B on A: frozen, then fine-tuned),
 /// over several seeds because one run can flatter either side.
 /// </summary>
-public static class GeronTransferExperiment
+internal static class GeronTransferExperiment
 {
     /// <summary>The model body for the options: Géron's dense network, or the small CNN.</summary>
     public static Sequential Build(Dense head, bool cnn) => cnn ? BuildCnn(head) : Build(head);

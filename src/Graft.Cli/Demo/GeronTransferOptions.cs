@@ -1,13 +1,7 @@
-using Graft.Layers.Core;
-using Graft.Layers.Reshaping;
-using Graft.Models;
-using Graft.Optimizers;
-using Graft.Training;
-
-namespace Graft.Experiments;
+namespace Graft.Cli.Demo;
 
 /// <summary>Settings of <see cref="GeronTransferExperiment"/>; the defaults are the book's.</summary>
-public sealed record GeronTransferOptions
+internal sealed record GeronTransferOptions
 {
     /// <summary>Epochs for model A on task A.</summary>
     public int EpochsA { get; init; } = 20;
