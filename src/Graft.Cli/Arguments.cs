@@ -43,6 +43,15 @@ public sealed class Arguments
     /// <summary>A required option's value.</summary>
     public string Required(string name) => Option(name) ?? throw new UsageException($"graft {_command}: expected option {name}, got none.");
 
+    /// <summary>An integer option between <paramref name="min"/> and <paramref name="max"/> (Keras's <c>verbose</c>: 0, 1 or 2).</summary>
+    public int IntInRange(string name, int fallback, int min, int max)
+    {
+        var v = Option(name);
+        if (v is null) return fallback;
+        return int.TryParse(v, out int n) && n >= min && n <= max ? n
+            : throw new UsageException($"graft {_command}: expected an integer from {min} to {max} for {name}, got '{v}'.");
+    }
+
     /// <summary>A positive integer option.</summary>
     public int PositiveInt(string name, int fallback)
     {

@@ -17,7 +17,7 @@ public static class DemoCommand
         string outDir = Path.GetFullPath(a.Option("--out") ?? "graft-demo");
         int seed = a.PositiveInt("--seed", 42);
         var options = quick ? GeronTransferOptions.Quick(outDir) : new GeronTransferOptions { OutputDirectory = outDir };
-        options = options with { Seed = seed, Seeds = a.PositiveInt("--seeds", options.Seeds), Verbose = json ? 0 : a.PositiveInt("--verbose", 1), Cnn = a.Flag("--cnn") };
+        options = options with { Seed = seed, Seeds = a.PositiveInt("--seeds", options.Seeds), Verbose = json ? 0 : a.IntInRange("--verbose", 1, 0, 2), Cnn = a.Flag("--cnn") };
         if (options.Cnn) options = options with { EpochsA = quick ? 1 : 5 };
 
         Action<string> log = json ? _ => { } : line => AnsiConsole.MarkupLine($"[bold]{Markup.Escape(line)}[/]");
