@@ -13,7 +13,8 @@ namespace Graft.Tests.Architecture;
 /// References are read from the source text, as C# resolves names: <c>using</c> directives, names
 /// qualified from <c>Graft.</c> or from an enclosing namespace (<c>Saving.KerasObjects</c> inside
 /// <c>Graft.Layers</c>), and types of an enclosing namespace used unqualified (<c>Random</c> anywhere
-/// under <c>Graft</c>). Comments and string literals are skipped. A file belongs to the layer of the
+/// under <c>Graft</c>). Comments and string literals are skipped, the holes of interpolated strings
+/// with them (they should hold no cross-layer calls anyway). A file belongs to the layer of the
 /// longest folder prefix that names it.
 /// </remarks>
 public class LayeringTests
