@@ -52,7 +52,9 @@ public partial class Model
     /// <summary>
     /// Saves only the weights (Keras's <c>save_weights</c>): a path ending in <c>.weights.h5</c> gets
     /// Keras 3's layout (<c>layers/&lt;key&gt;/vars/&lt;i&gt;</c>, as inside a <c>.keras</c>), any other
-    /// path Keras 2's legacy HDF5 layout (<c>layer_names</c>, <c>weight_names</c>).
+    /// path Keras 2's legacy HDF5 layout (<c>layer_names</c>, <c>weight_names</c>). A compiled model's
+    /// <c>.weights.h5</c> also holds its optimizer's variables (<c>optimizer/vars/&lt;i&gt;</c>), as Keras 3's
+    /// does; Keras 2's layout holds none.
     /// </summary>
     /// <exception cref="ArgumentException">The path ends in <c>.keras</c>, which names a full model (use <see cref="Save"/>).</exception>
     /// <exception cref="InvalidOperationException">The model is not built.</exception>
@@ -66,6 +68,8 @@ public partial class Model
         if (path.EndsWith(".weights.h5", StringComparison.OrdinalIgnoreCase))
         {
             var file = KerasWeightStore.Write(this);
+            // Keras 3's save_weights walks the model as a full save does, so the compiled optimizer's variables come along.
+            if (IsCompiled) OptimizerState.SaveKeras(this, file);
             AtomicFile.Write(path, stream => file.Write(stream));
         }
         else KerasH5Format.Save(this, path, includeModel: false);
@@ -77,6 +81,14 @@ public partial class Model
     /// Keras does or by layer name for transfer into a model with a different head; or Keras 3's
     /// (<c>layers/&lt;key&gt;/vars/&lt;i&gt;</c>, Keras 3's <c>x.weights.h5</c>), by class and position.
     /// A <c>.keras</c> archive gives the weights it holds, as in Keras 3.
+    /// <para>
+    /// From Keras 3's layout, a compiled model's optimizer also takes the state saved with the weights, by
+    /// Keras's rule: only when the file holds exactly as many optimizer variables as the optimizer has now.
+    /// An optimizer not yet built has two (iteration, learning rate), so to resume training from a
+    /// <c>.weights.h5</c> saved after some steps, call <c>Optimizer.Build(TrainableWeights)</c> first, as in
+    /// Keras. State that does not fit is skipped with a warning on <see cref="Logging.LoggerFactory"/>, and
+    /// the optimizer starts fresh.
+    /// </para>
     /// </summary>
     /// <param name="path">The HDF5 file, or a <c>.keras</c> archive.</param>
     /// <param name="byName">Match layers by name (legacy layout only); layers absent from the file keep their weights.</param>

@@ -55,6 +55,7 @@ internal static class KerasH5Format
                 // Keras 3's layout (x.weights.h5) addresses layers by class and position, not by name.
                 if (byName) throw new ArgumentException($"{model.Describe()}.LoadWeights: expected a legacy .h5 weights file (attribute 'layer_names') to load by name, got Keras 3's layout (layers/<key>/vars) in {path}, which has no layer names; load it by position.");
                 KerasWeightStore.Read(model, h5, file, skipMismatch);
+                OptimizerState.LoadWeightsOnly(model, h5, file, skipMismatch);
                 return;
             }
             else throw h5.Error("/", "expected a Keras weights file: the legacy layout (attribute 'layer_names', or group 'model_weights') or Keras 3's (group 'layers'), got neither.");

@@ -58,6 +58,7 @@ internal static class KerasZipFormat
         var h5 = new H5($"{path} [model.weights.h5]", weights.Length);
         using var file = h5.Open(new MemoryStream(weights));
         KerasWeightStore.Read(model, h5, file, skipMismatch);
+        OptimizerState.LoadWeightsOnly(model, h5, file, skipMismatch);
     }
 
     /// <summary>The bytes of the archive's <c>model.weights.h5</c>.</summary>

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using PureHDF;
 using Graft.Layers;
 using Graft.Models;
@@ -15,6 +16,9 @@ namespace Graft.Saving;
 /// <item><c>.keras</c>: <c>model.weights.h5</c> holds the optimizer's variables at <c>optimizer/vars/&lt;i&gt;</c>
 /// (keras/src/saving/saving_lib.py visits <c>model.optimizer</c>; <c>save_own_variables</c> numbers
 /// <c>optimizer.variables</c>).</item>
+/// <item><c>.weights.h5</c> (Keras 3's <c>save_weights</c>): the same <c>optimizer/vars/&lt;i&gt;</c> beside
+/// <c>layers</c>, since <c>save_weights_only</c> walks the model as a full save does. Keras 2's weights
+/// layout (any other <c>.h5</c> path) holds no optimizer state.</item>
 /// <item><c>.h5</c>: group <c>optimizer_weights</c> with attribute <c>weight_names</c> and a dataset at each
 /// name (keras/src/legacy/saving/legacy_h5_format.py, <c>include_optimizer=True</c>); Keras restores
 /// them by position.</item>
@@ -34,7 +38,9 @@ namespace Graft.Saving;
 /// compiled one and the file holds exactly as many variables as Keras's layout for this optimizer and
 /// these trainable weights; otherwise (no state saved, another optimizer, another variable count,
 /// Keras 1 or 2.0–2.3 files whose layouts differ) the optimizer starts fresh, with
-/// <see cref="Optimizer.Iterations"/> 0. A file whose count matches but whose variables have other
+/// <see cref="Optimizer.Iterations"/> 0, and a warning on <c>Graft.Saving</c> when the file held state
+/// (Keras warns too). <c>LoadWeights</c> follows Keras's <c>load_weights</c>, which compares with the
+/// optimizer as it stands instead of building it (see <see cref="LoadWeightsOnly"/>). A file whose count matches but whose variables have other
 /// shapes or types is malformed: <see cref="ModelFormatException"/>. Nothing is assigned (and the
 /// optimizer is not built) before the whole state has been checked.
 /// </para>
@@ -76,10 +82,10 @@ internal static class OptimizerState
     /// <param name="weights">The bytes of <c>model.weights.h5</c>.</param>
     /// <param name="compileConfig">The file's <c>compile_config</c>, naming the optimizer class.</param>
     /// <param name="kerasVersion">The archive's <c>keras_version</c>, which fixes the layout.</param>
-    /// <returns>Whether the state was restored (false: the optimizer starts fresh, by the rule above).</returns>
+    /// <returns>Whether the state was restored (false: the optimizer starts fresh, by the rule above, with a
+    /// warning when the file held state that did not fit).</returns>
     public static bool LoadKeras(Model model, string path, byte[] weights, JsonObject? compileConfig, string? kerasVersion)
     {
-        if (!SameClass(model, compileConfig?["optimizer"] ?? compileConfig?["optimizer_config"])) return false;
         var h5 = new H5($"{path} [model.weights.h5]", weights.Length);
         using var file = h5.Open(new MemoryStream(weights));
         return LoadKeras(model, h5, file, compileConfig, kerasVersion);
@@ -88,20 +94,95 @@ internal static class OptimizerState
     /// <summary>As above, from the archive's weights file already open at <paramref name="file"/>.</summary>
     public static bool LoadKeras(Model model, H5 h5, IH5Group file, JsonObject? compileConfig, string? kerasVersion)
     {
-        if (!SameClass(model, compileConfig?["optimizer"] ?? compileConfig?["optimizer_config"])) return false;
-        if (h5.Child(file, "", "optimizer") is not IH5Group opt || h5.Child(opt, "/optimizer", "vars") is not IH5Group vars) return false;
-        var stored = h5.Children(vars, "/optimizer/vars").Select(c => c.Name).ToHashSet();
-        if (Layout(model, model.TrainableWeights, kerasVersion ?? KerasFormat.KerasVersion, slotMajor: false) is not { } layout || layout.Count != stored.Count) return false;
+        bool restored = TryLoadKeras(model, h5, file, compileConfig, kerasVersion, out var skipped);
+        if (skipped is { } s) Warn(h5.Path, model.Optimizer!, s);
+        return restored;
+    }
+
+    /// <summary>
+    /// Restores the state saved with the weights (Keras 3's <c>load_weights</c> of a <c>x.weights.h5</c> or
+    /// <c>.keras</c> file) into the compiled optimizer as it stands. Keras's rule
+    /// (<c>Optimizer.load_own_variables</c>): the file must hold exactly as many variables as the optimizer
+    /// has now, so an optimizer not yet built (two variables: iteration and learning rate) takes the state
+    /// of one saved before its first step, and one built on the model's trainable weights (by <c>Fit</c>, or
+    /// <see cref="Optimizer.Build"/>) takes the state saved after training; any other count is skipped with a
+    /// warning. Unlike a full-model load, nothing builds the optimizer here: <c>load_weights</c> does not.
+    /// </summary>
+    /// <param name="model">The model whose weights were just loaded; nothing happens when it is not compiled.</param>
+    /// <param name="h5">The weights file, for messages.</param>
+    /// <param name="file">Its root group.</param>
+    /// <param name="skipMismatch">Skip state of the right count but other shapes with a warning (Keras's
+    /// <c>skip_mismatch</c>) instead of failing.</param>
+    /// <exception cref="ModelFormatException">The state has the optimizer's count but other shapes or types.</exception>
+    public static void LoadWeightsOnly(Model model, H5 h5, IH5Group file, bool skipMismatch)
+    {
+        if (model.Optimizer is not { KerasSlotGroups: not null } opt) return;
+        if (StoredVars(h5, file) is not { } vars) return;
+        int stored = h5.Children(vars, "/optimizer/vars").Count;
+        // A weights file carries no Keras version; Graft's own files say KerasFormat.KerasVersion.
+        if (Layout(model, opt.TrainableVariables, KerasFormat.KerasVersion, slotMajor: false) is not { } layout) return;
+        if (layout.Count != stored)
+        {
+            Warn(h5.Path, opt, new Skip(layout.Count, stored, opt.Built ? ""
+                : $" (the optimizer is not built yet: call Optimizer.Build(model.TrainableWeights) before LoadWeights to restore the state saved after training)"));
+            return;
+        }
+        List<object> values;
+        try { values = ReadAll(h5, vars, layout, opt); }
+        catch (ModelFormatException e) when (skipMismatch)
+        {
+            Warn(h5.Path, opt, new Skip(layout.Count, stored, $" ({e.Message})"));
+            return;
+        }
+        Assign(opt, opt.TrainableVariables, layout, values);
+    }
+
+    /// <summary>Why a file's optimizer state was skipped: the variable count Keras's layout expects, the count stored, and more.</summary>
+    private readonly record struct Skip(int Expected, int Stored, string Detail);
+
+    private static void Warn(string path, Optimizer opt, Skip s) =>
+        Logging.Saving.LogWarning("{Path}: did not restore the optimizer state into {Optimizer}: expected {Expected} variables, got {Stored}{Detail}. Training starts the optimizer fresh.",
+            path, opt.Name, s.Expected, s.Stored, s.Detail);
+
+    private static IH5Group? StoredVars(H5 h5, IH5Group file) =>
+        h5.Child(file, "", "optimizer") is IH5Group opt && h5.Child(opt, "/optimizer", "vars") is IH5Group vars ? vars : null;
+
+    /// <summary>The full-model rule; <paramref name="skipped"/> says why state the file holds was not restored (null: restored, or none held).</summary>
+    private static bool TryLoadKeras(Model model, H5 h5, IH5Group file, JsonObject? compileConfig, string? kerasVersion, out Skip? skipped)
+    {
+        skipped = null;
+        if (model.Optimizer is not { } opt || StoredVars(h5, file) is not { } vars) return false;
+        int stored = h5.Children(vars, "/optimizer/vars").Count;
+        if (stored == 0) return false;
+        var layout = Layout(model, model.TrainableWeights, kerasVersion ?? KerasFormat.KerasVersion, slotMajor: false);
+        int expected = layout?.Count ?? 0;
+        if (!SameClass(model, compileConfig?["optimizer"] ?? compileConfig?["optimizer_config"], out var cls))
+        {
+            skipped = new Skip(expected, stored, $" saved by {cls ?? "an unnamed optimizer"}");
+            return false;
+        }
+        if (layout is null)
+        {
+            skipped = new Skip(expected, stored, $" in a layout Graft does not know for {opt.GetType().Name} in Keras {kerasVersion}");
+            return false;
+        }
+        if (layout.Count != stored) { skipped = new Skip(expected, stored, ""); return false; }
+        Assign(opt, model.TrainableWeights, layout, ReadAll(h5, vars, layout, opt));
+        return true;
+    }
+
+    /// <summary>Reads and checks every variable of <paramref name="layout"/> before any is assigned.</summary>
+    private static List<object> ReadAll(H5 h5, IH5Group vars, List<Entry> layout, Optimizer opt)
+    {
         var values = new List<object>();
         for (int i = 0; i < layout.Count; i++)
         {
             string objectPath = $"/optimizer/vars/{i}";
             var d = h5.Child(vars, "/optimizer/vars", i.ToString()) as IH5Dataset
-                ?? throw h5.Error(objectPath, $"expected optimizer variable {i} ({layout[i].Name}) of {model.Optimizer!.Name}, got none.");
+                ?? throw h5.Error(objectPath, $"expected optimizer variable {i} ({layout[i].Name}) of {opt.Name}, got none.");
             values.Add(Read(h5, d, objectPath, layout[i]));
         }
-        Assign(model.Optimizer!, model.TrainableWeights, layout, values);
-        return true;
+        return values;
     }
 
     /// <summary>
@@ -135,24 +216,39 @@ internal static class OptimizerState
             using (var s = zip.GetEntry("model.weights.h5")!.Open()) s.CopyTo(ms);
             weights = ms.ToArray();
         }
-        if (!LoadKeras(model, path, weights, config["compile_config"] as JsonObject, version))
-            throw new InvalidOperationException($"{subject}: expected the backup {path} to hold the state of this model's optimizer ({model.Optimizer!.Name}, {model.Optimizer.TrainableVariables.Count} weights), got none that fits. Delete the backup to start over.");
+        var h5 = new H5($"{path} [model.weights.h5]", weights.Length);
+        using var file = h5.Open(new MemoryStream(weights));
+        // A backup that does not fit is an error here, not a warning and a fresh start.
+        if (!TryLoadKeras(model, h5, file, config["compile_config"] as JsonObject, version, out var skipped))
+            throw new InvalidOperationException($"{subject}: expected the backup {path} to hold the state of this model's optimizer ({model.Optimizer!.Name}, {model.Optimizer.TrainableVariables.Count} weights), got "
+                + (skipped is { } s ? $"{s.Stored} variables where {s.Expected} fit{s.Detail}" : "none") + ". Delete the backup to start over.");
     }
 
-    /// <summary>Restores the state from a legacy <c>.h5</c> model file's <c>optimizer_weights</c>.</summary>
+    /// <summary>Restores the state from a legacy <c>.h5</c> model file's <c>optimizer_weights</c>, or warns when it holds state that does not fit.</summary>
     public static void LoadH5(Model model, H5 h5, IH5Group file, string? kerasVersion)
     {
-        if (h5.Child(file, "", "optimizer_weights") is not IH5Group group) return;
-        var training = h5.StringAttribute(file, "/", "training_config") is { } tc ? ModelConfig.Parse(tc, $"{h5.Path} [/@training_config]") : null;
-        if (!SameClass(model, training?["optimizer_config"])) return;
+        if (model.Optimizer is not { } opt || h5.Child(file, "", "optimizer_weights") is not IH5Group group) return;
         var names = h5.StringListAttribute(group, "/optimizer_weights", "weight_names");
         if (names.Length == 0) return;
+        var training = h5.StringAttribute(file, "/", "training_config") is { } tc ? ModelConfig.Parse(tc, $"{h5.Path} [/@training_config]") : null;
         // tf.keras 2.0–2.10 (OptimizerV2) named the count "<Optimizer>/iter:0" and stored each slot
         // kind for all weights before the next kind; tf.keras 2.11+ and Keras 3 name it "iteration"
         // and interleave. Older Keras files (Variable_12:0 …) have layouts of their own.
         bool slotMajor = names[0].EndsWith("iter:0", StringComparison.Ordinal);
-        if (!slotMajor && !names[0].EndsWith("iteration", StringComparison.Ordinal) && !names[0].EndsWith("iteration:0", StringComparison.Ordinal)) return;
-        if (Layout(model, model.TrainableWeights, kerasVersion ?? KerasFormat.KerasVersion, slotMajor) is not { } layout || layout.Count != names.Length) return;
+        bool known = slotMajor || names[0].EndsWith("iteration", StringComparison.Ordinal) || names[0].EndsWith("iteration:0", StringComparison.Ordinal);
+        var layout = Layout(model, model.TrainableWeights, kerasVersion ?? KerasFormat.KerasVersion, slotMajor);
+        int expected = layout?.Count ?? 0;
+        if (!SameClass(model, training?["optimizer_config"], out var cls))
+        {
+            Warn(h5.Path, opt, new Skip(expected, names.Length, $" saved by {cls ?? "an unnamed optimizer"}"));
+            return;
+        }
+        if (!known || layout is null)
+        {
+            Warn(h5.Path, opt, new Skip(expected, names.Length, $" in a layout Graft does not know for {opt.GetType().Name} in Keras {kerasVersion} (first variable '{names[0]}')"));
+            return;
+        }
+        if (layout.Count != names.Length) { Warn(h5.Path, opt, new Skip(expected, names.Length, "")); return; }
         var values = new List<object>();
         for (int i = 0; i < layout.Count; i++)
         {
@@ -205,12 +301,14 @@ internal static class OptimizerState
     /// <summary>Keras 3 names a slot after its weight's path: <c>sequential_dense_kernel_momentum</c>.</summary>
     private static string SlotName(string model, Variable v, string slot) => $"{model}_{v.Owner.Name}_{v.Name}_{slot}".Replace('/', '_');
 
-    private static bool SameClass(Model model, JsonNode? optimizerConfig)
+    /// <summary>Whether the file's optimizer config names the compiled optimizer's class; <paramref name="cls"/> is the name it gives.</summary>
+    private static bool SameClass(Model model, JsonNode? optimizerConfig, out string? cls)
     {
+        cls = null;
         if (model.Optimizer is not { } opt) return false;
         // Keras 3 writes the identifier itself ("adam") when compiled with one, else a serialized object.
         var name = optimizerConfig is JsonObject o ? o["class_name"] : optimizerConfig;
-        if (name is not JsonValue cv || !cv.TryGetValue<string>(out var cls)) return false;
+        if (name is not JsonValue cv || !cv.TryGetValue<string>(out cls)) return false;
         // tf.keras 2.11 registered its optimizers as "Custom>Adam".
         if (cls.StartsWith("Custom>", StringComparison.Ordinal)) cls = cls["Custom>".Length..];
         return string.Equals(cls, opt.GetType().Name, StringComparison.OrdinalIgnoreCase);

@@ -4,6 +4,7 @@ using PureHDF;
 using Graft.Layers.Core;
 using Graft.Models;
 using Graft.Optimizers;
+using Graft.Tensors;
 using Graft.Saving;
 using Graft.Tests.Testing;
 
@@ -153,6 +154,93 @@ public class OptimizerStateTests
         Assert.False(model.Optimizer.Built, "a skipped state leaves the optimizer as compiled");
         Assert.True(OptimizerState.LoadKeras(model, "x.keras", good, AdamConfig(), "3.4.1"));
         Assert.Equal(7, model.Optimizer.Iterations);
+    }
+
+    [Fact]
+    public void StateThatDoesNotFitIsSkippedWithAWarningNamingFileOptimizerAndCounts()
+    {
+        var model = Small();
+        var good = WeightsWithOptimizer(null, [], [2, 3], [2, 3], [3], [3], [3, 1], [3, 1], [1], [1]);
+        using var log = new LogCapture();
+        Assert.False(OptimizerState.LoadKeras(model, "x.keras", good, AdamConfig("RMSprop"), "3.4.1"));
+        var other = Assert.Single(log.Entries);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, other.Level);
+        Assert.Equal("Graft.Saving", other.Category);
+        Assert.Contains("x.keras [model.weights.h5]", other.Message);
+        Assert.Contains("Adam", other.Message);
+        Assert.Contains("saved by RMSprop", other.Message);
+        Assert.Contains("starts the optimizer fresh", other.Message);
+        log.Entries.Clear();
+        var fewer = WeightsWithOptimizer(null, [], [2, 3], [2, 3], [3], [3]);
+        Assert.False(OptimizerState.LoadKeras(model, "x.keras", fewer, AdamConfig(), "3.4.1"));
+        var count = Assert.Single(log.Entries);
+        Assert.Equal((10, 6), ((int)count.Values["Expected"]!, (int)count.Values["Stored"]!));
+        Assert.Contains("expected 10 variables, got 6", count.Message);
+        log.Entries.Clear();
+        // No state at all is no reason to warn.
+        Assert.False(OptimizerState.LoadKeras(model, "x.keras", WeightsWithOptimizer(), AdamConfig(), "3.4.1"));
+        using (var ms = new MemoryStream())
+        {
+            new H5File { ["vars"] = new H5Group() }.Write(ms);
+            Assert.False(OptimizerState.LoadKeras(model, "x.keras", ms.ToArray(), AdamConfig(), "3.4.1"));
+        }
+        Assert.Empty(log.Entries);
+        Assert.True(OptimizerState.LoadKeras(model, "x.keras", good, AdamConfig(), "3.4.1"));
+        Assert.Empty(log.Entries);
+    }
+
+    [Fact]
+    public void WeightsFileOfAnotherOptimizerWarnsAndOneWithoutStateIsQuiet()
+    {
+        var x = Tensor.FromArray([1f, 2f, 3f, 4f], 2, 2);
+        var y = Tensor.FromArray([1f, 0f], 2, 1);
+        string sgdFile = Path.Combine(Path.GetTempPath(), $"graft-optstate-{Guid.NewGuid():N}.weights.h5");
+        string bareFile = Path.Combine(Path.GetTempPath(), $"graft-optstate-{Guid.NewGuid():N}.weights.h5");
+        try
+        {
+            var sgd = new Sequential([new Dense(3, inputShape: [2]), new Dense(1)]);
+            sgd.Compile("mse", new SGD(0.01, momentum: 0.9));
+            sgd.Fit(x, y, epochs: 1, verbose: 0);
+            sgd.SaveWeights(sgdFile);
+            var bare = new Sequential([new Dense(3, inputShape: [2]), new Dense(1)]);
+            bare.SaveWeights(bareFile);
+
+            var model = Small();
+            model.Optimizer!.Build(model.TrainableWeights);
+            using var log = new LogCapture();
+            model.LoadWeights(sgdFile);
+            var entry = Assert.Single(log.Entries);
+            Assert.Contains(sgdFile, entry.Message);
+            Assert.Contains("Adam", entry.Message);
+            Assert.Contains("expected 10 variables, got 6", entry.Message);
+            Assert.DoesNotContain("not built", entry.Message);
+            Assert.Equal(0, model.Optimizer.Iterations);
+            Assert.Equal(sgd.Weights[0].Value.ToArray(), model.Weights[0].Value.ToArray());
+            log.Entries.Clear();
+            model.LoadWeights(bareFile);
+            Assert.Empty(log.Entries);
+        }
+        finally { File.Delete(sgdFile); File.Delete(bareFile); }
+    }
+
+    [Fact]
+    public void WeightsFileStateOfTheRightCountButWrongShapesFailsUnlessSkippingMismatches()
+    {
+        var model = Small();
+        model.Optimizer!.Build(model.TrainableWeights);
+        var bytes = WeightsWithOptimizer(null, [], [2, 3], [2, 3], [3], [4], [3, 1], [3, 1], [1], [1]);
+        var h5 = new H5("x.weights.h5", bytes.Length);
+        using (var file = h5.Open(new MemoryStream(bytes)))
+        {
+            var e = Assert.Throws<ModelFormatException>(() => OptimizerState.LoadWeightsOnly(model, h5, file, skipMismatch: false));
+            Assert.Contains("x.weights.h5 [/optimizer/vars/5]", e.Message);
+        }
+        using var log = new LogCapture();
+        using (var file = h5.Open(new MemoryStream(bytes))) OptimizerState.LoadWeightsOnly(model, h5, file, skipMismatch: true);
+        var entry = Assert.Single(log.Entries);
+        Assert.Contains("got (4,)", entry.Message);
+        Assert.Contains("starts the optimizer fresh", entry.Message);
+        Assert.Equal(0, model.Optimizer.Iterations);
     }
 
     [Fact]

@@ -105,6 +105,110 @@ public class ResumeTests
         finally { File.Delete(path); }
     }
 
+    public static TheoryData<string> Optimizers() => new("adam", "sgd_momentum", "rmsprop_centered_momentum", "adagrad", "nadam", "adamw", "adam_amsgrad");
+
+    /// <summary>
+    /// Keras 3's weights file carries the optimizer's variables; load_weights restores them into an
+    /// optimizer with as many variables, so a fresh model compiled the same way and built resumes the run.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Optimizers))]
+    public void WeightsOnlyCheckpointResumesTheRunIntoABuiltOptimizer(string optimizer)
+    {
+        var expected = Unbroken(optimizer);
+        var (x, y) = Data();
+        string path = TempPath(".weights.h5");
+        try
+        {
+            var first = Net();
+            first.Compile("binary_crossentropy", Make(optimizer));
+            first.Fit(x, y, batchSize: Batch, epochs: Split, shuffle: false, verbose: 0, callbacks: [new ModelCheckpoint(path, saveWeightsOnly: true)]);
+
+            var resumed = Net();
+            resumed.Compile("binary_crossentropy", Make(optimizer));
+            resumed.Optimizer!.Build(resumed.TrainableWeights);
+            using (var log = new Graft.Tests.Testing.LogCapture())
+            {
+                resumed.LoadWeights(path);
+                Assert.Empty(log.Entries);
+            }
+            Assert.Equal(Split * ((96 + Batch - 1) / Batch), resumed.Optimizer.Iterations);
+            resumed.Fit(x, y, batchSize: Batch, epochs: Epochs, initialEpoch: Split, shuffle: false, verbose: 0);
+            AssertClose(expected, resumed.GetWeights());
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void WeightsOnlyFileHoldsOptimizerVariablesAndKeras2LayoutHoldsNone()
+    {
+        var (x, y) = Data();
+        string keras3 = TempPath(".weights.h5"), keras2 = TempPath(".h5");
+        try
+        {
+            var model = Net();
+            model.Compile("binary_crossentropy", new Adam(0.02));
+            model.Fit(x, y, batchSize: Batch, epochs: 1, shuffle: false, verbose: 0);
+            model.SaveWeights(keras3);
+            model.SaveWeights(keras2);
+            using (var file = PureHDF.H5File.OpenRead(keras3))
+            {
+                var vars = file.Group("optimizer/vars");
+                Assert.Equal("adam", vars.Attribute("name").Read<string>());
+                Assert.Equal(2 + 2 * model.TrainableWeights.Count, vars.Children().Count());
+                Assert.Equal(model.Optimizer!.Iterations, vars.Dataset("0").Read<long[]>()[0]);
+                Assert.Equal(model.Optimizer.SlotsFor(model.TrainableWeights[^1])[1].ToArray(), vars.Dataset((1 + 2 * model.TrainableWeights.Count).ToString()).Read<float[]>());
+            }
+            using (var file = PureHDF.H5File.OpenRead(keras2))
+            {
+                Assert.False(file.LinkExists("optimizer"));
+                Assert.False(file.LinkExists("optimizer_weights"));
+            }
+            // An uncompiled model has no optimizer to save.
+            var bare = Net();
+            bare.SetWeights(model.GetWeights());
+            bare.SaveWeights(keras3);
+            using (var file = PureHDF.H5File.OpenRead(keras3)) Assert.False(file.LinkExists("optimizer"));
+        }
+        finally { File.Delete(keras3); File.Delete(keras2); }
+    }
+
+    /// <summary>
+    /// Keras's load_weights does not build the optimizer: an unbuilt one has two variables, so the state
+    /// saved after training is skipped with a warning that says how to restore it; the weights still load.
+    /// </summary>
+    [Fact]
+    public void WeightsOnlyStateIntoAnUnbuiltOptimizerIsSkippedWithAWarning()
+    {
+        var (x, y) = Data();
+        string path = TempPath(".weights.h5");
+        try
+        {
+            var first = Net();
+            first.Compile("binary_crossentropy", new Adam(0.02));
+            first.Fit(x, y, batchSize: Batch, epochs: 1, shuffle: false, verbose: 0);
+            first.SaveWeights(path);
+
+            var fresh = Net();
+            fresh.Compile("binary_crossentropy", new Adam(0.02));
+            using var log = new Graft.Tests.Testing.LogCapture();
+            fresh.LoadWeights(path);
+            var entry = Assert.Single(log.Entries);
+            Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, entry.Level);
+            Assert.Equal("Graft.Saving", entry.Category);
+            Assert.Equal(2, entry.Values["Expected"]);
+            Assert.Equal(2 + 2 * first.TrainableWeights.Count, entry.Values["Stored"]);
+            Assert.Contains(path, entry.Message);
+            Assert.Contains("Adam", entry.Message);
+            Assert.Contains("Optimizer.Build(model.TrainableWeights)", entry.Message);
+            Assert.Contains("starts the optimizer fresh", entry.Message);
+            Assert.Equal(0, fresh.Optimizer!.Iterations);
+            Assert.False(fresh.Optimizer.Built);
+            for (int i = 0; i < first.Weights.Count; i++) Assert.Equal(first.Weights[i].Value.ToArray(), fresh.Weights[i].Value.ToArray());
+        }
+        finally { File.Delete(path); }
+    }
+
     [Fact]
     public void LoadedOptimizerCarriesItsLearningRateAndSlots()
     {
