@@ -243,6 +243,43 @@ public class OptimizerStateTests
         Assert.Equal(0, model.Optimizer.Iterations);
     }
 
+    /// <summary>A legacy .h5 model file's optimizer_weights named <paramref name="names"/> (each a float scalar) under a training_config naming <paramref name="cls"/>.</summary>
+    private static byte[] H5WithOptimizerWeights(string cls, params string[] names)
+    {
+        var group = new H5Group();
+        foreach (var n in names) group[n] = new H5Dataset(new[] { 0f }, fileDims: []);
+        group.Attributes["weight_names"] = names;
+        var file = new H5File { ["optimizer_weights"] = group };
+        file.Attributes["training_config"] = $"{{\"optimizer_config\": {{\"class_name\": \"{cls}\", \"config\": {{}}}}}}";
+        using var ms = new MemoryStream();
+        file.Write(ms);
+        return ms.ToArray();
+    }
+
+    [Fact]
+    public void LegacyH5StateThatDoesNotFitIsSkippedWithAWarning()
+    {
+        var model = Small();
+        using var log = new LogCapture();
+        foreach (var (bytes, detail) in new[]
+        {
+            (H5WithOptimizerWeights("SGD", "sgd/iteration", "sgd/learning_rate"), "saved by SGD"),
+            // Keras 1 numbered its optimizer variables: a layout of its own.
+            (H5WithOptimizerWeights("Adam", "Variable_1:0", "Variable_2:0"), "first variable 'Variable_1:0'"),
+            (H5WithOptimizerWeights("Adam", "adam/iteration", "adam/learning_rate"), "expected 10 variables, got 2"),
+        })
+        {
+            log.Entries.Clear();
+            var h5 = new H5("m.h5", bytes.Length);
+            using (var file = h5.Open(new MemoryStream(bytes))) OptimizerState.LoadH5(model, h5, file, "3.4.1");
+            var entry = Assert.Single(log.Entries);
+            Assert.Contains("m.h5", entry.Message);
+            Assert.Contains(detail, entry.Message);
+            Assert.Contains("starts the optimizer fresh", entry.Message);
+            Assert.Equal(0, model.Optimizer!.Iterations);
+        }
+    }
+
     [Fact]
     public void NadamProductSitsWhereTheFilesKerasVersionPutsIt()
     {
