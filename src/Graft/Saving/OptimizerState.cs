@@ -119,6 +119,7 @@ internal static class OptimizerState
         if (model.Optimizer is not { KerasSlotGroups: not null } opt) return;
         if (StoredVars(h5, file) is not { } vars) return;
         int stored = h5.Children(vars, "/optimizer/vars").Count;
+        if (stored == 0) return;
         // A weights file carries no Keras version; Graft's own files say KerasFormat.KerasVersion.
         if (Layout(model, opt.TrainableVariables, KerasFormat.KerasVersion, slotMajor: false) is not { } layout) return;
         if (layout.Count != stored)

@@ -218,6 +218,9 @@ public class OptimizerStateTests
             Assert.Equal(sgd.Weights[0].Value.ToArray(), model.Weights[0].Value.ToArray());
             log.Entries.Clear();
             model.LoadWeights(bareFile);
+            var h5 = new H5("empty.weights.h5");
+            var empty = WeightsWithOptimizer();
+            using (var file = h5.Open(new MemoryStream(empty))) OptimizerState.LoadWeightsOnly(model, h5, file, skipMismatch: false);
             Assert.Empty(log.Entries);
         }
         finally { File.Delete(sgdFile); File.Delete(bareFile); }
