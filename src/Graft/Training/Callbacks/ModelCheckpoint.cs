@@ -8,6 +8,9 @@ namespace Graft.Training.Callbacks;
 /// <c>{epoch}</c> (1-based) and logged quantities such as <c>{val_loss:0.00}</c>. Saves are atomic.
 /// A full save (not <c>saveWeightsOnly</c>) holds the optimizer's state too, so <c>Model.Load</c> then
 /// <c>Fit(initialEpoch: n)</c> continues the run; <see cref="BackupAndRestore"/> does that by itself.
+/// With <c>saveWeightsOnly</c>, a <c>.weights.h5</c> path holds it as well, as in Keras 3: a model compiled
+/// the same way, its optimizer built (<c>Optimizer.Build(TrainableWeights)</c>), then <c>LoadWeights</c>
+/// continues the run; Keras 2's layout (any other <c>.h5</c>) holds no optimizer state.
 /// </summary>
 public sealed class ModelCheckpoint : Callback
 {
