@@ -11,32 +11,13 @@ internal sealed class ConfigReader(JsonObject config, string subject)
     public JsonObject Config { get; } = config;
 
     /// <summary>A JSON number as double, whether parsed from text or built from a .NET value.</summary>
-    public static double Num(JsonNode n)
-    {
-        var v = n.AsValue();
-        if (v.TryGetValue<double>(out var d)) return d;
-        if (v.TryGetValue<int>(out var i)) return i;
-        if (v.TryGetValue<long>(out var l)) return l;
-        if (v.TryGetValue<float>(out var f)) return f;
-        if (v.TryGetValue<bool>(out _) || v.TryGetValue<string>(out _)) throw new FormatException();
-        return double.Parse(v.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public static double Num(JsonNode n) => Graft.Config.KerasJson.Num(n);
 
     /// <summary>A JSON number that is a whole number in int's range (Keras sizes, axes, counts); anything else is a <see cref="FormatException"/>.</summary>
-    public static int ToInt(JsonNode n)
-    {
-        double d = Num(n);
-        if (d != Math.Floor(d) || d < int.MinValue || d > int.MaxValue) throw new FormatException($"{d} is not a 32-bit integer");
-        return (int)d;
-    }
+    public static int ToInt(JsonNode n) => Graft.Config.KerasJson.ToInt(n);
 
     /// <summary>A JSON number that is a whole number in long's range (seeds).</summary>
-    public static long ToLong(JsonNode n)
-    {
-        double d = Num(n);
-        if (d != Math.Floor(d) || d < long.MinValue || d >= long.MaxValue) throw new FormatException($"{d} is not a 64-bit integer");
-        return (long)d;
-    }
+    public static long ToLong(JsonNode n) => Graft.Config.KerasJson.ToLong(n);
 
     public bool Has(string key) => Config.TryGetPropertyValue(key, out var v) && v is not null;
 
@@ -121,7 +102,7 @@ internal sealed class ConfigReader(JsonObject config, string subject)
     public string? Name => String("name", null);
     public bool Trainable => Bool("trainable", true);
 
-    public Initializer? Initializer(string key) => Has(key) ? Read(key, n => KerasObjects.DeserializeInitializer(n), "an initializer") : null;
-    public Regularizer? Regularizer(string key) => Has(key) ? Read(key, n => KerasObjects.DeserializeRegularizer(n), "a regularizer") : null;
-    public Constraint? Constraint(string key) => Has(key) ? Read(key, n => KerasObjects.DeserializeConstraint(n), "a constraint") : null;
+    public Initializer? Initializer(string key) => Has(key) ? Read(key, n => Initializers.Initializer.Deserialize(n), "an initializer") : null;
+    public Regularizer? Regularizer(string key) => Has(key) ? Read(key, n => Regularizers.Regularizer.Deserialize(n), "a regularizer") : null;
+    public Constraint? Constraint(string key) => Has(key) ? Read(key, n => Constraints.Constraint.Deserialize(n), "a constraint") : null;
 }

@@ -55,13 +55,11 @@ public sealed class PReLU : Layer
         Ops.Subtract(Ops.Relu(x), Ops.Multiply(_alpha!.Value, Ops.Relu(Ops.Negative(x))));
 
     /// <inheritdoc/>
+    /// <remarks>No shared axes are written as Keras writes them: null.</remarks>
     public override JsonObject GetConfig()
     {
         var c = base.GetConfig();
-        c["alpha_initializer"] = AlphaInitializer.Serialize();
-        c["alpha_regularizer"] = Graft.Saving.KerasObjects.Serialize(AlphaRegularizer);
-        c["alpha_constraint"] = Graft.Saving.KerasObjects.Serialize(AlphaConstraint);
-        c["shared_axes"] = SharedAxes.Length == 0 ? null : new JsonArray(SharedAxes.Select(a => (JsonNode)a).ToArray());
+        if (SharedAxes.Length == 0) c["shared_axes"] = null;
         return c;
     }
 

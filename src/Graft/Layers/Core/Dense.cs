@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Activations;
 using Graft.Autograd;
 using Graft.Constraints;
@@ -87,22 +86,6 @@ public sealed class Dense : Layer
 
     /// <inheritdoc/>
     public override int?[] ComputeOutputShape(int?[] inputShape) => [.. inputShape[..^1], Units];
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["units"] = Units;
-        c["activation"] = Activation.Name;
-        c["use_bias"] = UseBias;
-        c["kernel_initializer"] = KernelInitializer.Serialize();
-        c["bias_initializer"] = BiasInitializer.Serialize();
-        c["kernel_regularizer"] = Graft.Saving.KerasObjects.Serialize(KernelRegularizer);
-        c["bias_regularizer"] = Graft.Saving.KerasObjects.Serialize(BiasRegularizer);
-        c["kernel_constraint"] = Graft.Saving.KerasObjects.Serialize(KernelConstraint);
-        c["bias_constraint"] = Graft.Saving.KerasObjects.Serialize(BiasConstraint);
-        return c;
-    }
 
     /// <inheritdoc/>
     protected internal override bool SupportsMasking => true;

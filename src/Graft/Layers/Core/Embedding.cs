@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Constraints;
 using Graft.Initializers;
@@ -24,14 +23,17 @@ public sealed class Embedding : Layer
     /// <param name="maskZero">Id 0 is padding: the output carries a mask (id ≠ 0) that recurrent layers and GlobalAveragePooling1D honour.</param>
     /// <param name="inputShape">Shape of one sample (sequence length).</param>
     /// <param name="name">Layer name.</param>
-    public Embedding(int inputDim, int outputDim, Initializer? embeddingsInitializer = null, Regularizer? embeddingsRegularizer = null,
-        Constraint? embeddingsConstraint = null, bool maskZero = false, int[]? inputShape = null, string? name = null) : base(name, inputShape)
+    /// <param name="inputLength">Keras 2's sequence length, read from older files: the input shape when <paramref name="inputShape"/> is null.</param>
+    public Embedding(int inputDim, int outputDim, [KerasConfig(null, "kernel_initializer")] Initializer? embeddingsInitializer = null, Regularizer? embeddingsRegularizer = null,
+        Constraint? embeddingsConstraint = null, bool maskZero = false, int[]? inputShape = null, string? name = null,
+        [KerasConfig(ReadOnly = true)] int? inputLength = null) : base(name, inputShape ?? (inputLength is int length ? [length] : null))
     {
         if (inputDim <= 0 || outputDim <= 0) throw new ArgumentOutOfRangeException(nameof(inputDim), $"Embedding: expected input_dim and output_dim > 0, got {inputDim} and {outputDim}.");
         MaskZero = maskZero;
         InputDim = inputDim; OutputDim = outputDim;
         EmbeddingsInitializer = embeddingsInitializer ?? new RandomUniform();
         EmbeddingsRegularizer = embeddingsRegularizer; EmbeddingsConstraint = embeddingsConstraint;
+        inputShape ??= inputLength is int n ? [n] : null;
         if (inputShape is not null) Build([null, .. inputShape.Select(d => d < 0 ? null : (int?)d)]);
     }
 
@@ -78,16 +80,4 @@ public sealed class Embedding : Layer
 
     /// <inheritdoc/>
     protected internal override Tensor? ComputeMask(Tensor inputs, Tensor? mask, Tensor output) => output.Mask;
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["input_dim"] = InputDim; c["output_dim"] = OutputDim;
-        c["embeddings_initializer"] = EmbeddingsInitializer.Serialize();
-        c["embeddings_regularizer"] = Graft.Saving.KerasObjects.Serialize(EmbeddingsRegularizer);
-        c["embeddings_constraint"] = Graft.Saving.KerasObjects.Serialize(EmbeddingsConstraint);
-        c["mask_zero"] = MaskZero;
-        return c;
-    }
 }

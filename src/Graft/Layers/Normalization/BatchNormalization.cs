@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Constraints;
 using Graft.Initializers;
@@ -34,14 +33,14 @@ public sealed class BatchNormalization : Layer
     /// <param name="gammaConstraint">Gamma projection.</param>
     /// <param name="inputShape">Shape of one sample.</param>
     /// <param name="name">Layer name.</param>
-    public BatchNormalization(int axis = -1, float momentum = 0.99f, float epsilon = 1e-3f, bool center = true, bool scale = true,
+    public BatchNormalization(int axis = -1, double momentum = 0.99, double epsilon = 1e-3, bool center = true, bool scale = true,
         Initializer? betaInitializer = null, Initializer? gammaInitializer = null, Initializer? movingMeanInitializer = null, Initializer? movingVarianceInitializer = null,
         Regularizer? betaRegularizer = null, Regularizer? gammaRegularizer = null, Constraint? betaConstraint = null, Constraint? gammaConstraint = null,
         int[]? inputShape = null, string? name = null) : base(name, inputShape)
     {
         if (!(momentum >= 0 && momentum <= 1)) throw new ArgumentOutOfRangeException(nameof(momentum), $"BatchNormalization: expected momentum in [0, 1], got {momentum}.");
         if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), $"BatchNormalization: expected epsilon > 0, got {epsilon}.");
-        Axis = axis; Momentum = momentum; Epsilon = epsilon; Center = center; Scale = scale;
+        Axis = axis; Momentum = (float)momentum; Epsilon = (float)epsilon; Center = center; Scale = scale;
         BetaInitializer = betaInitializer ?? new Zeros(); GammaInitializer = gammaInitializer ?? new Ones();
         MovingMeanInitializer = movingMeanInitializer ?? new Zeros(); MovingVarianceInitializer = movingVarianceInitializer ?? new Ones();
         BetaRegularizer = betaRegularizer; GammaRegularizer = gammaRegularizer; BetaConstraint = betaConstraint; GammaConstraint = gammaConstraint;
@@ -118,18 +117,6 @@ public sealed class BatchNormalization : Layer
             _variance!.Assign(Ops.Add(Ops.Multiply(_variance.Value, Momentum), Ops.Multiply(Ops.Reshape(variance.Detach(), _variance.Shape.ToArray()), 1f - Momentum)));
         }
         return Ops.BatchNormalization(x, mean, variance, beta, gamma, Epsilon);
-    }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["axis"] = Axis; c["momentum"] = Momentum; c["epsilon"] = Epsilon; c["center"] = Center; c["scale"] = Scale;
-        c["beta_initializer"] = BetaInitializer.Serialize(); c["gamma_initializer"] = GammaInitializer.Serialize();
-        c["moving_mean_initializer"] = MovingMeanInitializer.Serialize(); c["moving_variance_initializer"] = MovingVarianceInitializer.Serialize();
-        c["beta_regularizer"] = Graft.Saving.KerasObjects.Serialize(BetaRegularizer); c["gamma_regularizer"] = Graft.Saving.KerasObjects.Serialize(GammaRegularizer);
-        c["beta_constraint"] = Graft.Saving.KerasObjects.Serialize(BetaConstraint); c["gamma_constraint"] = Graft.Saving.KerasObjects.Serialize(GammaConstraint);
-        return c;
     }
 
     /// <inheritdoc/>

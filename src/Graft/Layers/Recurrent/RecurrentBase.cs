@@ -25,7 +25,7 @@ public abstract class RecurrentBase : Layer
     private protected RecurrentBase(int units, int gates, string activation, string recurrentActivation, bool useBias,
         Initializer? kernelInitializer, Initializer? recurrentInitializer, Initializer? biasInitializer,
         Regularizer? kernelRegularizer, Regularizer? recurrentRegularizer, Regularizer? biasRegularizer,
-        float dropout, float recurrentDropout, bool returnSequences, bool returnState, bool goBackwards, bool stateful,
+        double dropout, double recurrentDropout, bool returnSequences, bool returnState, bool goBackwards, bool stateful,
         int[]? inputShape, string? name) : base(name, inputShape)
     {
         if (units <= 0) throw new ArgumentOutOfRangeException(nameof(units), $"{GetType().Name}: expected units > 0, got {units}.");
@@ -40,7 +40,7 @@ public abstract class RecurrentBase : Layer
         RecurrentInitializer = recurrentInitializer ?? new Orthogonal();
         BiasInitializer = biasInitializer ?? new Zeros();
         KernelRegularizer = kernelRegularizer; RecurrentRegularizer = recurrentRegularizer; BiasRegularizer = biasRegularizer;
-        Dropout = dropout; RecurrentDropout = recurrentDropout;
+        Dropout = (float)dropout; RecurrentDropout = (float)recurrentDropout;
         ReturnSequences = returnSequences; ReturnState = returnState; GoBackwards = goBackwards;
     }
 
@@ -75,6 +75,8 @@ public abstract class RecurrentBase : Layer
     public bool ReturnState { get; }
     /// <summary>Read the sequence from its end.</summary>
     public bool GoBackwards { get; }
+    /// <summary>Keras's stateful: always false, the only value Graft supports.</summary>
+    public bool Stateful => false;
 
     /// <inheritdoc/>
     protected internal override bool TrainingMatchesInference => Dropout == 0 && RecurrentDropout == 0;
@@ -213,18 +215,11 @@ public abstract class RecurrentBase : Layer
     }
 
     /// <inheritdoc/>
+    /// <remarks>Keras also writes <c>unroll</c>: Graft runs the loop either way.</remarks>
     public override JsonObject GetConfig()
     {
         var c = base.GetConfig();
-        c["units"] = Units; c["activation"] = Activation.Name; c["recurrent_activation"] = RecurrentActivation.Name;
-        c["use_bias"] = UseBias;
-        c["kernel_initializer"] = KernelInitializer.Serialize(); c["recurrent_initializer"] = RecurrentInitializer.Serialize();
-        c["bias_initializer"] = BiasInitializer.Serialize();
-        c["kernel_regularizer"] = Graft.Saving.KerasObjects.Serialize(KernelRegularizer);
-        c["recurrent_regularizer"] = Graft.Saving.KerasObjects.Serialize(RecurrentRegularizer);
-        c["bias_regularizer"] = Graft.Saving.KerasObjects.Serialize(BiasRegularizer);
-        c["dropout"] = Dropout; c["recurrent_dropout"] = RecurrentDropout;
-        c["return_sequences"] = ReturnSequences; c["return_state"] = ReturnState; c["go_backwards"] = GoBackwards; c["stateful"] = false; c["unroll"] = false;
+        c["unroll"] = false;
         return c;
     }
 }
