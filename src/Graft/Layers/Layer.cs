@@ -269,6 +269,10 @@ public abstract class Layer
         return v;
     }
 
+    /// <summary>Creates a weight with its initializer, regularizer and constraint (Keras's <c>add_weight</c>); called from <see cref="Build"/>, in Keras's order.</summary>
+    protected Variable AddWeight(string name, int[] shape, Config.WeightOptions options, bool trainable = true) =>
+        AddWeight(name, shape, options.Initializer, trainable, options.Regularizer, options.Constraint);
+
     /// <summary>The regularization penalties of this layer's weights (and nested layers'), to add to the loss.</summary>
     public IEnumerable<Tensor> RegularizationLosses()
     {

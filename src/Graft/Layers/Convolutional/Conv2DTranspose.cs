@@ -51,8 +51,8 @@ public sealed class Conv2DTranspose : ConvBase
     {
         if (inputShape.Length != 4) throw new ArgumentException($"{Describe()}: expected input of rank 4, got shape {FormatShape(inputShape)}.");
         int c = Channels(inputShape);
-        _kernel = AddWeight("kernel", [KernelSize[0], KernelSize[1], Filters, c], KernelInitializer, regularizer: KernelRegularizer, constraint: KernelConstraint);
-        if (UseBias) _bias = AddWeight("bias", [Filters], BiasInitializer, regularizer: BiasRegularizer, constraint: BiasConstraint);
+        _kernel = AddWeight("kernel", [KernelSize[0], KernelSize[1], Filters, c], KernelOptions);
+        if (UseBias) _bias = AddWeight("bias", [Filters], BiasOptions);
         base.Build(inputShape);
     }
 

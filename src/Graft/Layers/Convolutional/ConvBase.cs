@@ -1,5 +1,6 @@
 using Graft.Activations;
 using Graft.Autograd;
+using Graft.Config;
 using Graft.Constraints;
 using Graft.Initializers;
 using Graft.Regularizers;
@@ -39,10 +40,8 @@ public abstract class ConvBase : Layer
         Groups = groups;
         Activation = ActivationFunction.Get(activation);
         UseBias = useBias;
-        KernelInitializer = kernelInitializer ?? new GlorotUniform();
-        BiasInitializer = biasInitializer ?? new Zeros();
-        KernelRegularizer = kernelRegularizer; BiasRegularizer = biasRegularizer;
-        KernelConstraint = kernelConstraint; BiasConstraint = biasConstraint;
+        KernelOptions = new(kernelInitializer ?? new GlorotUniform(), kernelRegularizer, kernelConstraint);
+        BiasOptions = new(biasInitializer ?? new Zeros(), biasRegularizer, biasConstraint);
     }
 
     /// <summary>Spatial rank (1 or 2).</summary>
@@ -66,17 +65,22 @@ public abstract class ConvBase : Layer
     /// <summary>Whether a bias is added.</summary>
     public bool UseBias { get; }
     /// <summary>Kernel initializer.</summary>
-    public Initializer KernelInitializer { get; }
+    public Initializer KernelInitializer => KernelOptions.Initializer;
     /// <summary>Bias initializer.</summary>
-    public Initializer BiasInitializer { get; }
+    public Initializer BiasInitializer => BiasOptions.Initializer;
     /// <summary>Kernel penalty.</summary>
-    public Regularizer? KernelRegularizer { get; }
+    public Regularizer? KernelRegularizer => KernelOptions.Regularizer;
     /// <summary>Bias penalty.</summary>
-    public Regularizer? BiasRegularizer { get; }
+    public Regularizer? BiasRegularizer => BiasOptions.Regularizer;
     /// <summary>Kernel projection.</summary>
-    public Constraint? KernelConstraint { get; }
+    public Constraint? KernelConstraint => KernelOptions.Constraint;
     /// <summary>Bias projection.</summary>
-    public Constraint? BiasConstraint { get; }
+    public Constraint? BiasConstraint => BiasOptions.Constraint;
+
+    /// <summary>The kernel's (depthwise kernel's) initializer, regularizer and constraint, for <c>AddWeight</c>.</summary>
+    private protected WeightOptions KernelOptions { get; }
+    /// <summary>The bias's initializer, regularizer and constraint, for <c>AddWeight</c>.</summary>
+    private protected WeightOptions BiasOptions { get; }
 
     private protected bool ChannelsFirst => DataFormat == "channels_first";
 

@@ -50,8 +50,8 @@ public sealed class DepthwiseConv2D : ConvBase
     {
         if (inputShape.Length != 4) throw new ArgumentException($"{Describe()}: expected input of rank 4, got shape {FormatShape(inputShape)}.");
         int c = Channels(inputShape);
-        _kernel = AddWeight("depthwise_kernel", [KernelSize[0], KernelSize[1], c, DepthMultiplier], KernelInitializer, regularizer: KernelRegularizer, constraint: KernelConstraint);
-        if (UseBias) _bias = AddWeight("bias", [c * DepthMultiplier], BiasInitializer, regularizer: BiasRegularizer, constraint: BiasConstraint);
+        _kernel = AddWeight("depthwise_kernel", [KernelSize[0], KernelSize[1], c, DepthMultiplier], KernelOptions);
+        if (UseBias) _bias = AddWeight("bias", [c * DepthMultiplier], BiasOptions);
         base.Build(inputShape);
     }
 

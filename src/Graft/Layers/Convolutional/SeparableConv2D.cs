@@ -1,4 +1,5 @@
 using Graft.Autograd;
+using Graft.Config;
 using Graft.Constraints;
 using Graft.Initializers;
 using Graft.Regularizers;
@@ -40,26 +41,27 @@ public sealed class SeparableConv2D : ConvBase
             depthwiseInitializer, biasInitializer, depthwiseRegularizer, biasRegularizer, null, null, inputShape, name)
     {
         DepthMultiplier = depthMultiplier > 0 ? depthMultiplier : throw new ArgumentOutOfRangeException(nameof(depthMultiplier), $"SeparableConv2D: expected depth_multiplier >= 1, got {depthMultiplier}.");
-        PointwiseInitializer = pointwiseInitializer ?? new GlorotUniform();
-        PointwiseRegularizer = pointwiseRegularizer;
+        _pointwiseOptions = new(pointwiseInitializer ?? new GlorotUniform(), pointwiseRegularizer);
         if (inputShape is not null) Build([null, .. inputShape.Select(d => (int?)d)]);
     }
 
     /// <summary>Depthwise filters per input channel.</summary>
     public int DepthMultiplier { get; }
     /// <summary>Pointwise kernel initializer.</summary>
-    public Initializer PointwiseInitializer { get; }
+    public Initializer PointwiseInitializer => _pointwiseOptions.Initializer;
     /// <summary>Pointwise kernel penalty.</summary>
-    public Regularizer? PointwiseRegularizer { get; }
+    public Regularizer? PointwiseRegularizer => _pointwiseOptions.Regularizer;
+
+    private readonly WeightOptions _pointwiseOptions;
 
     /// <inheritdoc/>
     public override void Build(int?[] inputShape)
     {
         if (inputShape.Length != 4) throw new ArgumentException($"{Describe()}: expected input of rank 4, got shape {FormatShape(inputShape)}.");
         int c = Channels(inputShape);
-        _depthwise = AddWeight("depthwise_kernel", [KernelSize[0], KernelSize[1], c, DepthMultiplier], KernelInitializer, regularizer: KernelRegularizer);
-        _pointwise = AddWeight("pointwise_kernel", [1, 1, c * DepthMultiplier, Filters], PointwiseInitializer, regularizer: PointwiseRegularizer);
-        if (UseBias) _bias = AddWeight("bias", [Filters], BiasInitializer, regularizer: BiasRegularizer);
+        _depthwise = AddWeight("depthwise_kernel", [KernelSize[0], KernelSize[1], c, DepthMultiplier], KernelOptions);
+        _pointwise = AddWeight("pointwise_kernel", [1, 1, c * DepthMultiplier, Filters], _pointwiseOptions);
+        if (UseBias) _bias = AddWeight("bias", [Filters], BiasOptions);
         base.Build(inputShape);
     }
 

@@ -1,4 +1,5 @@
 using Graft.Autograd;
+using Graft.Config;
 using Graft.Constraints;
 using Graft.Initializers;
 using Graft.Regularizers;
@@ -14,6 +15,7 @@ namespace Graft.Layers.Core;
 public sealed class Embedding : Layer
 {
     private Variable? _embeddings;
+    private readonly WeightOptions _options;
 
     /// <param name="inputDim">Vocabulary size.</param>
     /// <param name="outputDim">Vector size.</param>
@@ -31,8 +33,7 @@ public sealed class Embedding : Layer
         if (inputDim <= 0 || outputDim <= 0) throw new ArgumentOutOfRangeException(nameof(inputDim), $"Embedding: expected input_dim and output_dim > 0, got {inputDim} and {outputDim}.");
         MaskZero = maskZero;
         InputDim = inputDim; OutputDim = outputDim;
-        EmbeddingsInitializer = embeddingsInitializer ?? new RandomUniform();
-        EmbeddingsRegularizer = embeddingsRegularizer; EmbeddingsConstraint = embeddingsConstraint;
+        _options = new(embeddingsInitializer ?? new RandomUniform(), embeddingsRegularizer, embeddingsConstraint);
         inputShape ??= inputLength is int n ? [n] : null;
         if (inputShape is not null) Build([null, .. inputShape.Select(d => d < 0 ? null : (int?)d)]);
     }
@@ -44,16 +45,16 @@ public sealed class Embedding : Layer
     /// <summary>Vector size.</summary>
     public int OutputDim { get; }
     /// <summary>Initializer.</summary>
-    public Initializer EmbeddingsInitializer { get; }
+    public Initializer EmbeddingsInitializer => _options.Initializer;
     /// <summary>Penalty.</summary>
-    public Regularizer? EmbeddingsRegularizer { get; }
+    public Regularizer? EmbeddingsRegularizer => _options.Regularizer;
     /// <summary>Projection.</summary>
-    public Constraint? EmbeddingsConstraint { get; }
+    public Constraint? EmbeddingsConstraint => _options.Constraint;
 
     /// <inheritdoc/>
     public override void Build(int?[] inputShape)
     {
-        _embeddings = AddWeight("embeddings", [InputDim, OutputDim], EmbeddingsInitializer, regularizer: EmbeddingsRegularizer, constraint: EmbeddingsConstraint);
+        _embeddings = AddWeight("embeddings", [InputDim, OutputDim], _options);
         base.Build(inputShape);
     }
 
