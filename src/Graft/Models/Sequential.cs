@@ -109,7 +109,7 @@ public sealed class Sequential : Model
         if (_input is not null) layers.Add(new InputLayer(_input.Shape, _input.Name));
         foreach (var l in _layers) layers.Add(l.CloneLayer());
         var clone = new Sequential(layers, Name);
-        // Each copy keeps its own flag (from_config takes `trainable`, as in Keras's clone_model); setting
+        // Each copy keeps its own flag, as in Keras's clone_model; setting
         // Trainable = true here would unfreeze every layer, since the setter reaches all sublayers.
         if (!Trainable) clone.Trainable = false;
         if (Built && !clone.Built) clone.Build(BuiltInputShape!);

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Graft.Layers;
 using Graft.Layers.Core;
-using Graft.Layers.Merging;
 using Graft.Models;
 
 namespace Graft.Saving;
