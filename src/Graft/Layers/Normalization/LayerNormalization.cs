@@ -12,17 +12,18 @@ public sealed class LayerNormalization : Layer
 {
     private Variable? _gamma, _beta;
 
-    /// <param name="axis">The normalized axis (only the last is supported).</param>
+    /// <param name="axis">The normalized axis or axes, as Keras takes them (only the last axis, -1, is supported).</param>
     /// <param name="epsilon">Added to the variance.</param>
     /// <param name="center">Learn beta.</param>
     /// <param name="scale">Learn gamma.</param>
     /// <param name="betaInitializer">Default zeros.</param>
     /// <param name="gammaInitializer">Default ones.</param>
     /// <param name="name">Layer name.</param>
-    public LayerNormalization(int axis = -1, double epsilon = 1e-3, bool center = true, bool scale = true,
+    public LayerNormalization(IntTuple? axis = null, double epsilon = 1e-3, bool center = true, bool scale = true,
         Initializer? betaInitializer = null, Initializer? gammaInitializer = null, string? name = null) : base(name)
     {
-        if (axis != -1) throw new NotSupportedException($"Layer class 'LayerNormalization' (layer '{name ?? "?"}'): axis {axis} is not supported by Graft yet; only the last axis (-1).");
+        if (axis is { } axes && (axes.Count != 1 || axes[0] != -1))
+            throw new NotSupportedException($"Layer class 'LayerNormalization' (layer '{name ?? "?"}'): axis {axes} is not supported by Graft yet; only the last axis (-1).");
         if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), $"LayerNormalization: expected epsilon > 0, got {epsilon}.");
         Epsilon = (float)epsilon; Center = center; Scale = scale;
         BetaInitializer = betaInitializer ?? new Zeros(); GammaInitializer = gammaInitializer ?? new Ones();
