@@ -19,21 +19,44 @@ public static partial class Ops
         if (height < 1 || width < 1) throw new ArgumentException($"Resize: expected a target size of at least 1x1, got {height}x{width}.");
         if (Array.IndexOf(ImageSampling.ResizeInterpolations, interpolation) < 0)
             throw new ArgumentException($"Resize: expected an interpolation in {{{string.Join(", ", ImageSampling.ResizeInterpolations)}}}, got '{interpolation}'.");
-        int n = images.Shape[0], h = images.Shape[1], w = images.Shape[2], c = images.Shape[3];
-        var y = images;
-        // Each interpolation is separable: out = Rh · image · Rwᵀ per channel, two matrix products whose
-        // gradients are the transposed products. A same-size axis is the identity and is skipped.
-        if (height != h)
+        var y = ResizeAxis(images, 1, height, interpolation, antialias);
+        return ResizeAxis(y, 2, width, interpolation, antialias);
+    }
+
+    /// <summary>Widest filter (in input pixels per output pixel) resized by gathers; wider ones use a matrix product.</summary>
+    private const int MaxGatherTaps = 8;
+
+    /// <summary>
+    /// Resizes one axis of (batch, height, width, channels) to <paramref name="size"/>. Every
+    /// interpolation is separable, so a 2-D resize is one such pass per axis, each a linear map
+    /// out = R · in along the axis whose gradient is Rᵀ. A narrow filter (bilinear reads 2 pixels,
+    /// bicubic 4) runs as one weighted gather per tap, a few passes over the image; a wide one (a
+    /// large antialiased or area downscale) as a product with R, whose cost does not grow with the
+    /// filter. A same-size axis is the identity for every interpolation and is skipped.
+    /// </summary>
+    private static Tensor ResizeAxis(Tensor x, int axis, int size, string interpolation, bool antialias)
+    {
+        int n = x.Shape[0], h = x.Shape[1], w = x.Shape[2], c = x.Shape[3], inSize = x.Shape[axis];
+        if (size == inSize) return x;
+        var matrix = ImageSampling.ResizeMatrix(inSize, size, interpolation, antialias);
+        var (index, weight) = ImageSampling.Taps(matrix, inSize, size);
+        if (index.Length > MaxGatherTaps)
         {
-            var rh = Tensor.FromArray(ImageSampling.ResizeMatrix(h, height, interpolation, antialias), height, h);
-            y = Reshape(MatMul(rh, Reshape(y, n, h, w * c)), n, height, w, c);
+            var r = Tensor.FromArray(matrix, size, inSize);
+            return axis == 1
+                ? Reshape(MatMul(r, Reshape(x, n, h, w * c)), n, size, w, c)
+                : Reshape(MatMul(r, Reshape(x, n * h, w, c)), n, h, size, c);
         }
-        if (width != w)
+        int[] weightShape = axis == 1 ? [1, size, 1, 1] : [1, 1, size, 1];
+        Tensor? sum = null;
+        for (int k = 0; k < index.Length; k++)
         {
-            var rw = Tensor.FromArray(ImageSampling.ResizeMatrix(w, width, interpolation, antialias), width, w);
-            y = Reshape(MatMul(rw, Reshape(y, n * height, w, c)), n, height, width, c);
+            var tap = Gather(x, index[k], axis);
+            // Nearest neighbour (and an exactly aligned tap) reads pixels as they are.
+            if (weight[k].Any(v => v != 1f)) tap = Multiply(tap, Tensor.FromArray(weight[k], weightShape));
+            sum = sum is null ? tap : Add(sum, tap);
         }
-        return y;
+        return sum!;
     }
 
     /// <summary>

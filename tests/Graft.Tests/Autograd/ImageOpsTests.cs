@@ -36,6 +36,16 @@ public class ImageOpsTests
     }
 
     [Fact]
+    public void AreaDownscaleByWholeBlocksIsTheBlockMean()
+    {
+        // 12 → 3 reads 4 pixels per output (weighted gathers); 12 → 1 reads all 12 (a matrix product).
+        var x = Row(Enumerable.Range(0, 12).Select(i => (float)(i * i)).ToArray());
+        Assertions.Close([3.5f, 31.5f, 91.5f], Ops.Resize(x, 1, 3, "area"));
+        Assertions.Close([Enumerable.Range(0, 12).Sum(i => i * i) / 12f], Ops.Resize(x, 1, 1, "area"));
+        Check(t => Ops.Resize(t[0], 1, 1, "area"), [Uniform([1, 1, 12, 2], 5)]);
+    }
+
+    [Fact]
     public void AntialiasWidensTheKernelWhenDownscaling()
     {
         // 6 → 2, output 1 is centered on pixel 4 (coordinate 4.5). Plain bilinear reads pixel 4 alone

@@ -55,6 +55,30 @@ internal static class ImageSampling
     }
 
     /// <summary>
+    /// The nonzero entries of each row of a <see cref="ResizeMatrix"/> as taps: out[o] = Σₖ
+    /// Weight[k][o] · in[Index[k][o]], rows with fewer entries padded with weight 0 on index 0.
+    /// </summary>
+    public static (int[][] Index, float[][] Weight) Taps(float[] matrix, int inSize, int outSize)
+    {
+        int span = 0;
+        for (int o = 0; o < outSize; o++)
+        {
+            int count = 0;
+            for (int i = 0; i < inSize; i++) if (matrix[o * inSize + i] != 0f) count++;
+            span = Math.Max(span, count);
+        }
+        var index = new int[span][]; var weight = new float[span][];
+        for (int k = 0; k < span; k++) { index[k] = new int[outSize]; weight[k] = new float[outSize]; }
+        for (int o = 0; o < outSize; o++)
+        {
+            int k = 0;
+            for (int i = 0; i < inSize; i++)
+                if (matrix[o * inSize + i] is var v && v != 0f) { index[k][o] = i; weight[k][o] = v; k++; }
+        }
+        return (index, weight);
+    }
+
+    /// <summary>
     /// A filter kernel sampled at each output pixel's center (TensorFlow's <c>scale_and_translate</c>):
     /// input pixels within the kernel's support get kernel weights, those outside the image get none,
     /// and the weights are renormalized to sum to 1. With antialiasing a downscale widens the kernel
