@@ -1,5 +1,7 @@
 using System.Collections;
 using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using Graft.Config;
 
 namespace Graft.Layers;
 
@@ -9,7 +11,7 @@ namespace Graft.Layers;
 /// <c>3</c>, <c>[3, 2]</c>, <c>(3, 2)</c> or from an <c>int[]</c>: <c>new Conv2D(32, 3)</c>.
 /// </summary>
 [CollectionBuilder(typeof(IntTuple), nameof(Create))]
-public readonly struct IntTuple : IEquatable<IntTuple>, IEnumerable<int>
+public readonly struct IntTuple : IEquatable<IntTuple>, IEnumerable<int>, IKerasConfigValue<IntTuple>
 {
     private readonly int[]? _values;
 
@@ -48,6 +50,19 @@ public readonly struct IntTuple : IEquatable<IntTuple>, IEnumerable<int>
         1 => Enumerable.Repeat(_values![0], rank).ToArray(),
         _ when Count == rank => (int[])_values!.Clone(),
         _ => throw new ArgumentException($"{subject}: expected {what} as one integer or {rank}, got {this}."),
+    };
+
+    /// <summary>Keras's form: a list of integers.</summary>
+    JsonNode IKerasConfigValue.ToJson() => new JsonArray(this.Select(x => (JsonNode)x).ToArray());
+
+    static string IKerasConfigValue<IntTuple>.Expected => "an integer or a list of integers";
+
+    // Keras writes None for a dimension of any size; Graft's shapes say -1.
+    static IntTuple IKerasConfigValue<IntTuple>.FromJson(JsonNode node) => node switch
+    {
+        JsonArray a => new(a.Select(x => x is null ? -1 : KerasJson.ToInt(x)).ToArray()),
+        JsonValue v => new(KerasJson.ToInt(v)),
+        _ => throw new FormatException(),
     };
 
     /// <inheritdoc/>

@@ -19,9 +19,10 @@ namespace Graft.Layers;
 /// </summary>
 /// <remarks>
 /// <c>name</c> and <c>inputShape</c> are the base layer's (<c>name</c>, <c>batch_input_shape</c>).
-/// Values take Keras's JSON forms by type: numbers, booleans, strings, integer lists,
-/// <see cref="IntTuple"/> (one integer or a list), <see cref="Margins2D"/>, activations by name,
-/// initializers / regularizers / constraints as serialized objects, and nested layers.
+/// Values take Keras's JSON forms by type: numbers, booleans, strings, integer lists, pairs of
+/// numbers, value types with their own forms (<see cref="IKerasConfigValue{TSelf}"/>: <see cref="IntTuple"/>,
+/// <see cref="Margins2D"/>, augmentation factors), activations by name, initializers /
+/// regularizers / constraints as serialized objects, and nested layers.
 /// </remarks>
 internal static class LayerConfig
 {
@@ -145,8 +146,8 @@ internal static class LayerConfig
             if (type == typeof(bool)) return node.GetValue<bool>();
             if (type == typeof(string)) return node.GetValue<string>();
             if (type == typeof(int[])) return Ints(node);
-            if (type == typeof(IntTuple)) return new IntTuple(Ints(node));
-            if (type == typeof(Margins2D)) return Margins(node);
+            if (type.IsAssignableTo(typeof(IKerasConfigValue))) return ValueForms(type).FromJson(node);
+            if (type == typeof(ValueTuple<double, double>)) return node is JsonArray { Count: 2 } a ? (KerasJson.Num(a[0]!), KerasJson.Num(a[1]!)) : throw new FormatException();
             if (type == typeof(Initializer)) return Initializer.Deserialize(node);
             if (type == typeof(Regularizer)) return Regularizer.Deserialize(node);
             if (type == typeof(Constraint)) return Constraint.Deserialize(node);
@@ -161,9 +162,19 @@ internal static class LayerConfig
     private static string Describe(Type type) =>
         type == typeof(int) || type == typeof(long) ? "an integer" : type == typeof(float) || type == typeof(double) ? "a number"
         : type == typeof(bool) ? "true or false" : type == typeof(string) ? "a string"
-        : type == typeof(int[]) || type == typeof(IntTuple) ? "an integer or a list of integers"
-        : type == typeof(Margins2D) ? "n, [h, w] or [[top, bottom], [left, right]]"
+        : type == typeof(int[]) ? "an integer or a list of integers"
+        : type == typeof(ValueTuple<double, double>) ? "a list of two numbers"
+        : type.IsAssignableTo(typeof(IKerasConfigValue)) ? ValueForms(type).Expected
         : "a serialized " + type.Name.ToLowerInvariant();
+
+    private static readonly ConcurrentDictionary<Type, (Func<JsonNode, object> FromJson, string Expected)> s_valueForms = new();
+
+    // The static members of IKerasConfigValue<T>, reached through a generic method per type.
+    private static (Func<JsonNode, object> FromJson, string Expected) ValueForms(Type type) => s_valueForms.GetOrAdd(type, t =>
+        ((Func<JsonNode, object>, string))typeof(LayerConfig).GetMethod(nameof(FormsOf), BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(t).Invoke(null, null)!);
+
+    private static (Func<JsonNode, object>, string) FormsOf<T>() where T : IKerasConfigValue<T> => (node => T.FromJson(node), T.Expected);
 
     // Keras writes None for a dimension of any size; Graft's shapes say -1.
     private static int[] Ints(JsonNode node) => node switch
@@ -173,23 +184,13 @@ internal static class LayerConfig
         _ => throw new FormatException(),
     };
 
-    private static Margins2D Margins(JsonNode node)
-    {
-        if (node is JsonValue v) return KerasJson.ToInt(v);
-        if (node is not JsonArray { Count: 2 } a) throw new FormatException();
-        if (a[0] is JsonArray { Count: 2 } h && a[1] is JsonArray { Count: 2 } w)
-            return new((KerasJson.ToInt(h[0]!), KerasJson.ToInt(h[1]!)), (KerasJson.ToInt(w[0]!), KerasJson.ToInt(w[1]!)));
-        return (KerasJson.ToInt(a[0]!), KerasJson.ToInt(a[1]!));
-    }
-
     /// <summary>An option's value in Keras's JSON form.</summary>
     internal static JsonNode? ToJson(object? value) => value switch
     {
         null => null,
         bool or int or long or float or double or string => JsonValue.Create(value),
         int[] a => new JsonArray(a.Select(x => (JsonNode)x).ToArray()),
-        IntTuple t => new JsonArray(t.Select(x => (JsonNode)x).ToArray()),
-        Margins2D m => new JsonArray(new JsonArray(m.Height.Top, m.Height.Bottom), new JsonArray(m.Width.Left, m.Width.Right)),
+        IKerasConfigValue v => v.ToJson(),
         ITuple t => new JsonArray(Enumerable.Range(0, t.Length).Select(i => ToJson(t[i])).ToArray()),
         ActivationFunction f => f.Name,
         Initializer i => i.Serialize(),

@@ -39,7 +39,8 @@ public static class LayerRegistry
         typeof(Add), typeof(Subtract), typeof(Multiply), typeof(Average), typeof(Maximum), typeof(Minimum), typeof(Concatenate),
         typeof(SimpleRNN), typeof(LSTM), typeof(GRU), typeof(Bidirectional), typeof(TimeDistributed),
         typeof(Attention), typeof(AdditiveAttention), typeof(MultiHeadAttention),
-        typeof(Rescaling),
+        typeof(Rescaling), typeof(Resizing), typeof(CenterCrop), typeof(RandomCrop), typeof(RandomFlip), typeof(RandomRotation),
+        typeof(RandomZoom), typeof(RandomTranslation), typeof(RandomContrast), typeof(RandomBrightness),
     }.ToFrozenDictionary(t => t.Name);
 
     private static readonly ConcurrentDictionary<string, Func<JsonObject, Layer>> s_custom = new();
