@@ -105,7 +105,4 @@ public static class LayerRegistry
 
     // A wrapper's inner layers hold configs already in today's meanings (KerasCompat mapped them with the outer one).
     private static Layer ReadNested(JsonObject entry, string where) => ModelConfig.Layer(entry, where, ConfigReadContext.Current, keepInputShape: false);
-
-    /// <summary>Keras's serialized layer: <c>{"module", "class_name", "config", "registered_name"}</c>.</summary>
-    public static JsonObject Serialize(Layer layer) => Models.ModelJson.Layer(layer);
 }
