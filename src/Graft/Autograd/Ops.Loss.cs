@@ -56,10 +56,10 @@ public static partial class Ops
 
     private static Tensor OneHot(Tensor ids, int depth, string op)
     {
-        var src = ids.Data;
+        // Validated and encoded on the host: the ids are read back once (an explicit transfer).
+        var src = ids.ToArray();
         var dims = ids.Shape.Dims;
-        var y = Tensor.Empty(Shape.Wrap([.. dims, depth]), zero: true, ids.Device);
-        var d = y.Data;
+        var d = new float[src.Length * depth];
         for (int i = 0; i < src.Length; i++)
         {
             float v = src[i];
@@ -67,7 +67,7 @@ public static partial class Ops
                 throw new ArgumentException($"{op}: expected integer class ids in [0, {depth - 1}], got {v} at position {i}.");
             d[i * depth + (int)v] = 1f;
         }
-        return y;
+        return Tensor.FromHost(d, Shape.Wrap([.. dims, depth]), ids.Device);
     }
 
     private static void CheckSameShape(Tensor target, Tensor output, string op)

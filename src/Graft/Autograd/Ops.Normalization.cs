@@ -33,10 +33,11 @@ public static partial class Ops
     {
         CheckRate(rate);
         var g = generator ?? Graft.Random.Global;
-        var m = Tensor.Empty(new Shape(shape), zero: false);
-        var d = m.Data;
+        // Drawn on the host from the seeded generator, so every device sees the same mask.
+        var s = new Shape(shape);
+        var d = new float[s.Size];
         for (int i = 0; i < d.Length; i++) d[i] = g.NextFloat() >= rate ? 1f : 0f;
-        return m;
+        return Tensor.FromHost(d, s, Device.Cpu);
     }
 
     private static void CheckRate(float rate)

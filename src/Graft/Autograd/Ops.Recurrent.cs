@@ -45,8 +45,9 @@ public static partial class Ops
             if (returnSequences) dh = Permute(g, [1, 0, 2]);
             else
             {
-                dh = Tensor.Empty(Shape.Wrap([steps, n, units]));
-                g.Span.CopyTo(dh.Span[((steps - 1) * n * units)..]);
+                // Only the last step's h reached the output: zeros, then g in the last row.
+                dh = Tensor.Empty(Shape.Wrap([steps, n, units]), zero: true, g.Device);
+                backend.SliceScatterAdd(Reshape(g, 1, n, units), [steps - 1, 0, 0], [1, 1, 1], dh);
             }
             var gp = projected.RequiresGrad ? Tensor.Empty(projected.Shape) : null;
             var gu = recurrentKernel.RequiresGrad ? Tensor.Empty(recurrentKernel.Shape) : null;

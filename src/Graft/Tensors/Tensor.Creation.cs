@@ -19,6 +19,20 @@ public sealed partial class Tensor
     /// <summary>Wraps <paramref name="data"/> without copying; the caller must not change it afterwards.</summary>
     internal static Tensor Wrap(float[] data, Shape shape) => new(shape, CpuStorage.Wrap(data));
 
+    /// <summary>
+    /// Host values made on the host (labels one-hot encoded, a random mask) placed on
+    /// <paramref name="device"/>: the CPU adopts the array (the caller must not change it afterwards),
+    /// another device receives a copy.
+    /// </summary>
+    internal static Tensor FromHost(float[] data, Shape shape, Device device)
+    {
+        System.Diagnostics.Debug.Assert(data.Length == shape.Size);
+        if (device == Device.Cpu) return Wrap(data, shape);
+        var t = Empty(shape, zero: false, device);
+        t.Backend.Upload(data, t);
+        return t;
+    }
+
     /// <summary>A zero-dimensional tensor holding <paramref name="value"/>.</summary>
     public static Tensor Scalar(float value) => Wrap([value], Shape.Wrap([]));
 

@@ -49,6 +49,10 @@ internal readonly record struct Conv2DGeometry(
 internal interface IBackend
 {
     TensorStorage Allocate(int length, bool zero);
+    /// <summary>Host-to-device: dst's elements from <paramref name="src"/> (dst.Size long).</summary>
+    void Upload(ReadOnlySpan<float> src, Tensor dst);
+    /// <summary>Device-to-host: dst.Length elements of src from flat index <paramref name="start"/>.</summary>
+    void Download(Tensor src, int start, Span<float> dst);
     void Copy(Tensor src, Tensor dst);
     void Fill(Tensor dst, float value);
 

@@ -10,6 +10,10 @@ internal sealed partial class CpuBackend : IBackend
 {
     public TensorStorage Allocate(int length, bool zero) => CpuStorage.Allocate(length, zero);
 
+    public void Upload(ReadOnlySpan<float> src, Tensor dst) => src.CopyTo(dst.Data);
+
+    public void Download(Tensor src, int start, Span<float> dst) => src.Data.AsSpan(start, dst.Length).CopyTo(dst);
+
     public void Copy(Tensor src, Tensor dst) => src.Data.AsSpan().CopyTo(dst.Data);
 
     public void Fill(Tensor dst, float value) => dst.Data.AsSpan().Fill(value);
