@@ -88,7 +88,7 @@ public static partial class Ops
         if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != cout))
             throw new ArgumentException($"Conv2D: expected a bias of shape ({cout},), got {bias.Shape}.");
         var g = Geometry(x.Shape, kernel.Shape[0], kernel.Shape[1], strides ?? (1, 1), dilation ?? (1, 1), padding, "Conv2D");
-        var y = Tensor.Empty(Shape.Wrap([g.N, g.OH, g.OW, cout]), zero: false, x.Device);
+        var y = Tensor.Empty(Shape.Wrap([g.N, g.OH, g.OW, cout]), zero: false, Tensor.SameDevice("Conv2D", x, kernel, bias));
         // Keep the gathered patches for the kernel gradient instead of gathering them again
         // (bounded: 16M floats per layer).
         long colsSize = (long)g.Rows * g.KH * g.KW * g.C;
@@ -189,7 +189,7 @@ public static partial class Ops
             padding == "same" ? Math.Max((inLen - 1) * s + (k - 1) * d + 1 - outLen, 0) / 2 : 0;
         var g = new Conv2DGeometry(x.Shape[0], oh, ow, cout, kh, kw, sh, sw, dh, dw,
             PadBefore(oh, x.Shape[1], kh, sh, dh), PadBefore(ow, x.Shape[2], kw, sw, dw), x.Shape[1], x.Shape[2]);
-        var y = Tensor.Empty(Shape.Wrap([g.N, oh, ow, cout]), zero: false, x.Device);
+        var y = Tensor.Empty(Shape.Wrap([g.N, oh, ow, cout]), zero: false, Tensor.SameDevice("Conv2DTranspose", x, kernel));
         // Kernel (KH, KW, Cout, Cin) is the forward conv's kernel from Cout to Cin channels.
         x.Backend.Conv2DBackwardInput(x, kernel, 1, g, y);
         if (!Tensor.NeedsGrad(x, kernel)) return y;

@@ -34,10 +34,10 @@ public static partial class Ops
         CheckRate(rate);
         var g = generator ?? Graft.Random.Global;
         // Drawn on the host from the seeded generator, so every device sees the same mask.
-        var s = new Shape(shape);
-        var d = new float[s.Size];
-        for (int i = 0; i < d.Length; i++) d[i] = g.NextFloat() >= rate ? 1f : 0f;
-        return Tensor.FromHost(d, s, Device.Cpu);
+        return Tensor.FromHost(new Shape(shape), DefaultDevice.Current, d =>
+        {
+            for (int i = 0; i < d.Length; i++) d[i] = g.NextFloat() >= rate ? 1f : 0f;
+        });
     }
 
     private static void CheckRate(float rate)

@@ -27,10 +27,11 @@ public static partial class Ops
         if (stepMask is not null && (stepMask.Rank != 2 || stepMask.Shape[0] != n || stepMask.Shape[1] != steps))
             throw new ArgumentException($"LstmSequence: expected a sequence mask ({n}, {steps}), got {stepMask.Shape}.");
         if (steps == 0) throw new ArgumentException($"LstmSequence: expected at least one step, got {projected.Shape}.");
+        var device = Tensor.SameDevice("LstmSequence", projected, recurrentKernel, recurrentMask, stepMask);
         var backend = projected.Backend;
-        var h = Tensor.Empty(Shape.Wrap([steps + 1, n, units]), zero: false);
-        var c = Tensor.Empty(Shape.Wrap([steps + 1, n, units]), zero: false);
-        var gates = Tensor.Empty(Shape.Wrap([steps, n, 4 * units]), zero: false);
+        var h = Tensor.Empty(Shape.Wrap([steps + 1, n, units]), zero: false, device);
+        var c = Tensor.Empty(Shape.Wrap([steps + 1, n, units]), zero: false, device);
+        var gates = Tensor.Empty(Shape.Wrap([steps, n, 4 * units]), zero: false, device);
         backend.LstmForward(projected, recurrentKernel, recurrentMask, stepMask, goBackwards, h, c, gates);
 
         // Every step's h, (T, N, u) → (N, T, u); or the last one.
@@ -46,11 +47,12 @@ public static partial class Ops
             else
             {
                 // Only the last step's h reached the output: zeros, then g in the last row.
-                dh = Tensor.Empty(Shape.Wrap([steps, n, units]), zero: true, g.Device);
+                dh = Tensor.Empty(Shape.Wrap([steps, n, units]), zero: true, device);
                 backend.SliceScatterAdd(Reshape(g, 1, n, units), [steps - 1, 0, 0], [1, 1, 1], dh);
             }
-            var gp = projected.RequiresGrad ? Tensor.Empty(projected.Shape) : null;
-            var gu = recurrentKernel.RequiresGrad ? Tensor.Empty(recurrentKernel.Shape) : null;
+            // Zeroed: the kernel adds into them.
+            var gp = projected.RequiresGrad ? Tensor.Empty(projected.Shape, zero: true, device) : null;
+            var gu = recurrentKernel.RequiresGrad ? Tensor.Empty(recurrentKernel.Shape, zero: true, device) : null;
             backend.LstmBackward(recurrentKernel, recurrentMask, stepMask, goBackwards, h, c, gates, dh, gp, gu);
             if (gp is not null) projected.AccumulateGrad(gp);
             if (gu is not null) recurrentKernel.AccumulateGrad(gu);

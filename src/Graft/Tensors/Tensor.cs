@@ -82,13 +82,54 @@ public sealed partial class Tensor
     /// <summary>True when no op produced this tensor (data or a weight).</summary>
     public bool IsLeaf => Node is null;
 
-    /// <summary>Creates an uninitialised (or zeroed) tensor, pooled when a <see cref="TensorScope"/> is open.</summary>
-    internal static Tensor Empty(Shape shape, bool zero = true, Device device = Device.Cpu)
+    /// <summary>
+    /// Creates an uninitialised (or zeroed) tensor on <paramref name="device"/>, pooled when a
+    /// <see cref="TensorScope"/> is open. The device is always named: an op passes its operand's,
+    /// a creation function <see cref="DefaultDevice.Current"/>.
+    /// </summary>
+    internal static Tensor Empty(Shape shape, bool zero, Device device)
     {
         var storage = Backends.Backend.For(device).Allocate(shape.Size, zero);
         // The scope owns the storage rather than the tensor, so views that share it live as long as it.
-        if (storage is CpuStorage { IsPooled: true }) TensorScope.Current!.Register(storage);
+        if (storage.IsPooled) TensorScope.Current!.Register(storage);
         return new Tensor(shape, storage);
+    }
+
+    /// <summary>The one device an op's operands live on; <paramref name="op"/> names the op in the error.</summary>
+    /// <exception cref="InvalidOperationException">They live on different devices.</exception>
+    internal static Device SameDevice(string op, Tensor a, Tensor b)
+    {
+        if (a.Device != b.Device) throw DeviceMismatch(op, a, b);
+        return a.Device;
+    }
+
+    /// <summary>The one device of the non-null operands (the default device when there are none).</summary>
+    /// <exception cref="InvalidOperationException">They live on different devices.</exception>
+    internal static Device SameDevice(string op, params ReadOnlySpan<Tensor?> tensors)
+    {
+        Tensor? first = null;
+        foreach (var t in tensors)
+        {
+            if (t is null) continue;
+            if (first is null) first = t;
+            else if (t.Device != first.Device) throw DeviceMismatch(op, first, t);
+        }
+        return first?.Device ?? DefaultDevice.Current;
+    }
+
+    private static InvalidOperationException DeviceMismatch(string op, Tensor a, Tensor b) =>
+        new($"{op}: expected operands on one device, got {a.Device} (shape {a.Shape}) and {b.Device} (shape {b.Shape}). Move one with Tensor.To({a.Device}) or Tensor.To({b.Device}).");
+
+    /// <summary>
+    /// This tensor on <paramref name="device"/>: itself when it is already there, else a copy through
+    /// the host (like PyTorch's <c>tensor.to(device)</c>). The copy has no gradient link.
+    /// </summary>
+    public Tensor To(Device device)
+    {
+        if (device == Device) return this;
+        var t = Empty(Shape, zero: false, device);
+        t.Backend.Upload(ToArray(), t);
+        return t;
     }
 
     /// <summary>A copy of the elements in row-major order, on the host (a device-to-host transfer).</summary>
@@ -158,11 +199,13 @@ public sealed partial class Tensor
 
     /// <summary>Overwrites this tensor's values with <paramref name="source"/>'s (same shape). Not recorded for autograd.</summary>
     /// <exception cref="ArgumentException">The shapes differ.</exception>
+    /// <remarks>A source on another device is copied through the host.</remarks>
     public void Assign(Tensor source)
     {
         if (source.Shape != Shape)
             throw new ArgumentException($"Tensor.Assign: expected shape {Shape}, got {source.Shape}.");
-        Backend.Copy(source, this);
+        if (source.Device == Device) Backend.Copy(source, this);
+        else Backend.Upload(source.ToArray(), this);
     }
 
     /// <summary>Computes the gradient of this tensor (a scalar unless <paramref name="gradient"/> is given) with respect to every leaf that requires it.</summary>
