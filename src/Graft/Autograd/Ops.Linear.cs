@@ -101,12 +101,13 @@ public static partial class Ops
             "selu" => EpilogueActivation.Selu,
             _ => (EpilogueActivation?)null,
         };
-        if (act is null || x.Rank < 2 || w.Rank != 2 || x.Shape[^1] != w.Shape[0] || (b is not null && (b.Rank != 1 || b.Shape[0] != w.Shape[1])))
+        // Without a fused kernel (or for another activation) the product, bias and activation are separate ops.
+        if (act is null || x.Backend is not IFusedDense fused || x.Rank < 2 || w.Rank != 2 || x.Shape[^1] != w.Shape[0] || (b is not null && (b.Rank != 1 || b.Shape[0] != w.Shape[1])))
             return activation.Call(MatMulAdd(x, w, b));
         var x2 = x.Rank == 2 ? x : Reshape(x, -1, x.Shape[^1]);
         int n = w.Shape[1];
         var y = Tensor.Empty(Shape.Wrap([x2.Shape[0], n]), zero: false, Tensor.SameDevice("Dense", x, w, b));
-        x.Backend.Dense(x2, w, b, act.Value, y);
+        fused.Dense(x2, w, b, act.Value, y);
         var result = y;
         if (Tensor.NeedsGrad(x2) || Tensor.NeedsGrad(w) || (b is not null && Tensor.NeedsGrad(b)))
         {

@@ -1,6 +1,7 @@
 using Graft.Autograd;
 using Graft.Layers;
 using Graft.Tensors;
+using Graft.Tensors.Backends;
 
 namespace Graft.Optimizers;
 

@@ -5,8 +5,9 @@ namespace Graft.Tensors.Backends;
 /// <summary>
 /// The managed CPU backend: element-wise work through <see cref="TensorPrimitives"/> (SIMD),
 /// matrix products through the packed <see cref="Kernels.Gemm"/>, convolution as im2col + GEMM.
+/// It has every fused capability, so no op falls back to primitives on the CPU.
 /// </summary>
-internal sealed partial class CpuBackend : IBackend
+internal sealed partial class CpuBackend : IBackend, IFusedDense, IFusedConv2D, IFusedBiasGradient, ILstmKernel, IOptimizerKernels
 {
     public TensorStorage Allocate(int length, bool zero) => CpuStorage.Allocate(length, zero);
 

@@ -1,0 +1,12 @@
+namespace Graft.Tensors.Backends;
+
+/// <summary>
+/// Optional capability: a Dense layer's y = act(x·w + bias) in one GEMM pass, bias and activation
+/// applied to each output tile as it is finished. Without it <c>Ops.Dense</c> runs MatMul, the bias
+/// add and the activation as separate primitives.
+/// </summary>
+internal interface IFusedDense
+{
+    /// <summary>y = act(x·w + bias) for x (M, K), w (K, N), bias (N) or null; act is None, Relu or Selu.</summary>
+    void Dense(Tensor x, Tensor w, Tensor? bias, Kernels.EpilogueActivation activation, Tensor y);
+}
