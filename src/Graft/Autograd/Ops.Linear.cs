@@ -101,6 +101,7 @@ public static partial class Ops
             "selu" => EpilogueActivation.Selu,
             _ => (EpilogueActivation?)null,
         };
+        Tensor.SameDevice("Dense", x, w, b);
         // Without a fused kernel (or for another activation) the product, bias and activation are separate ops.
         if (act is null || x.Backend is not IFusedDense fused || x.Rank < 2 || w.Rank != 2 || x.Shape[^1] != w.Shape[0] || (b is not null && (b.Rank != 1 || b.Shape[0] != w.Shape[1])))
             return activation.Call(MatMulAdd(x, w, b));

@@ -106,9 +106,11 @@ internal interface IBackend
 internal static class Backend
 {
     private static readonly IBackend s_cpu = new CpuBackend();
+    private static readonly IBackend s_reference = new ReferenceBackend();
     public static IBackend For(Device device) => device switch
     {
         Device.Cpu => s_cpu,
+        Device.Reference => s_reference,
         _ => throw new NotSupportedException($"Backend: expected a supported device, got {device}."),
     };
 }

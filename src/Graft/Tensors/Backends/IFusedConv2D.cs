@@ -5,6 +5,7 @@ namespace Graft.Tensors.Backends;
 /// the gathered input patches kept for the kernel gradient. Without it <c>Ops.Conv2D</c> runs the
 /// primitive convolution, then the bias add and the activation.
 /// </summary>
+/// <remarks>Its backward pass takes relu's and selu's derivatives from y, as <see cref="IFusedDense"/>'s does.</remarks>
 internal interface IFusedConv2D
 {
     /// <summary>
