@@ -59,6 +59,19 @@ public static class GradCheck
         CheckReferenceByFiniteDifferences(refF, refInputs, refGrads, r, maxElements, seed);
     }
 
+    /// <summary>Values only, for ops without a gradient (comparisons, arg-max, one-hot): the CPU against the reference.</summary>
+    public static void CheckValues(Func<Tensor[], Tensor> f, Tensor[] inputs)
+    {
+        double[] On(Device device)
+        {
+            using var _ = DefaultDevice.Use(device);
+            var y = f(inputs.Select(x => x.To(device)).ToArray());
+            Assert.Equal(device, y.Device);
+            return Values(y);
+        }
+        Close("value", On(Device.Cpu), On(Device.Reference));
+    }
+
     private static (double[] Y, double[][] Grads, Func<Tensor[], Tensor> F, Tensor[] Inputs, double[] R) Run(
         Func<Device, (Func<Tensor[], Tensor> F, Tensor[] Inputs)> setup, Device device, int seed)
     {
