@@ -28,7 +28,7 @@ public static class LayerRegistry
     private static readonly FrozenDictionary<string, Type> s_builtIn = new[]
     {
         typeof(InputLayer), typeof(Dense), typeof(Activation), typeof(Embedding), typeof(Masking),
-        typeof(ReLU), typeof(LeakyReLU), typeof(ELU), typeof(Softmax), typeof(PReLU),
+        typeof(ReLU), typeof(LeakyReLU), typeof(ELU), typeof(Softmax), typeof(PReLU), typeof(ThresholdedReLU),
         typeof(Dropout), typeof(GaussianNoise), typeof(SpatialDropout2D),
         typeof(Flatten), typeof(Reshape), typeof(Permute), typeof(RepeatVector),
         typeof(ZeroPadding2D), typeof(Cropping2D), typeof(UpSampling2D),
