@@ -27,14 +27,16 @@ public static class LayerRegistry
 {
     private static readonly FrozenDictionary<string, Type> s_builtIn = new[]
     {
-        typeof(InputLayer), typeof(Dense), typeof(Activation), typeof(Embedding), typeof(Masking),
+        typeof(InputLayer), typeof(Dense), typeof(Activation), typeof(Embedding), typeof(Masking), typeof(Identity),
         typeof(ReLU), typeof(LeakyReLU), typeof(ELU), typeof(Softmax), typeof(PReLU), typeof(ThresholdedReLU),
         typeof(Dropout), typeof(GaussianNoise), typeof(SpatialDropout2D),
         typeof(Flatten), typeof(Reshape), typeof(Permute), typeof(RepeatVector),
         typeof(ZeroPadding2D), typeof(Cropping2D), typeof(UpSampling2D),
+        typeof(ZeroPadding1D), typeof(Cropping1D), typeof(UpSampling1D), typeof(ZeroPadding3D), typeof(Cropping3D), typeof(UpSampling3D),
         typeof(Conv1D), typeof(Conv2D), typeof(DepthwiseConv2D), typeof(SeparableConv2D), typeof(Conv2DTranspose),
         typeof(MaxPooling1D), typeof(MaxPooling2D), typeof(AveragePooling1D), typeof(AveragePooling2D),
         typeof(GlobalAveragePooling1D), typeof(GlobalAveragePooling2D), typeof(GlobalMaxPooling1D), typeof(GlobalMaxPooling2D),
+        typeof(MaxPooling3D), typeof(AveragePooling3D), typeof(GlobalMaxPooling3D), typeof(GlobalAveragePooling3D),
         typeof(BatchNormalization), typeof(LayerNormalization),
         typeof(Add), typeof(Subtract), typeof(Multiply), typeof(Average), typeof(Maximum), typeof(Minimum), typeof(Concatenate),
         typeof(SimpleRNN), typeof(LSTM), typeof(GRU), typeof(Bidirectional), typeof(TimeDistributed),
