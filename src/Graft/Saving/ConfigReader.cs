@@ -73,6 +73,11 @@ internal sealed class ConfigReader(JsonObject config, string subject)
 
     public int[]? NullableIntArray(string key) => Has(key) ? IntArray(key) : null;
 
+    /// <summary>A number or a (nested) list of numbers, flattened; null when absent or null.</summary>
+    public float[]? NullableFlatFloats(string key) => Has(key) ? Read(key, n => Flatten(n).ToArray(), "a number or a list of numbers") : null;
+
+    private static IEnumerable<float> Flatten(JsonNode n) => n is JsonArray a ? a.SelectMany(x => Flatten(x ?? throw new FormatException())) : [(float)Num(n)];
+
     /// <summary>An integer given alone or as the single element of a list (Keras 1-D sizes: <c>3</c> or <c>[3]</c>).</summary>
     public int FirstInt(string key)
     {

@@ -194,7 +194,20 @@ public static class LayerRegistry
         },
         ["Masking"] = c => { var r = Reader(c, "Masking"); return Trainable(r, new Masking(r.Float("mask_value", 0f), r.InputShape(), r.Name)); },
         ["AdditiveAttention"] = c => { var r = Reader(c, "AdditiveAttention"); return Trainable(r, new Graft.Layers.Attention.AdditiveAttention(r.Bool("use_scale", true), r.Float("dropout", 0f), r.NullableLong("seed"), r.Name)); },
-        ["Rescaling"] = c => { var r = Reader(c, "Rescaling"); return Trainable(r, new Rescaling(r.Float("scale"), r.Float("offset", 0f), r.InputShape(), r.Name)); },
+        ["Normalization"] = c =>
+        {
+            var r = Reader(c, "Normalization");
+            // Keras writes axis as a list (an empty one for None); mean and variance as numbers, nested lists, or null.
+            int[] axis = c["axis"] is null ? (r.Has("axis") ? r.IntArray("axis") : [-1]) : r.IntArray("axis");
+            return Trainable(r, new Normalization(axis, r.NullableFlatFloats("mean"), r.NullableFlatFloats("variance"), r.Bool("invert", false), r.InputShape(), r.Name));
+        },
+        ["Rescaling"] = c =>
+        {
+            var r = Reader(c, "Rescaling");
+            return Trainable(r, c["scale"] is JsonArray
+                ? new Rescaling(r.NullableFlatFloats("scale")!, r.Float("offset", 0f), r.InputShape(), r.Name)
+                : new Rescaling(r.Float("scale"), r.Float("offset", 0f), r.InputShape(), r.Name));
+        },
     };
 
     private static ConfigReader Reader(JsonObject c, string cls) => new(c, $"{cls} '{c["name"]?.GetValue<string>() ?? "?"}'");

@@ -40,6 +40,8 @@ public static class LayerCatalog
         new("Flatten", () => new Flatten(), [2, 3, 2]),
         new("Reshape", () => new Reshape([3, -1]), [6]),
         new("Rescaling", () => new Rescaling(1f / 255, 0.5f), [4]),
+        new("Rescaling_per_channel", () => new Rescaling([0.5f, 2f, -1f, 3f], 0.25f), [2, 4]),
+        new("Normalization", () => new Normalization(mean: [1f, 2f, 3f, 4f], variance: [1f, 4f, 9f, 16f]), [2, 4]),
         new("Conv2D", () => new Conv2D(3, [3, 2], strides: [2, 1], padding: "same", activation: "tanh"), [5, 4, 2]),
         new("Conv2D_channels_first_dilated", () => new Conv2D(2, [2, 2], dataFormat: "channels_first", dilationRate: [2, 1]), [2, 5, 4]),
         new("Conv2D_groups", () => new Conv2D(4, [3, 3], groups: 2, useBias: false), [5, 5, 4]),
