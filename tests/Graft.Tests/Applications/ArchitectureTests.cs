@@ -83,5 +83,19 @@ public class ArchitectureTests
         finally { File.Delete(path); }
     }
 
+    [Fact]
+    public void LayersAreInKerasOrder()
+    {
+        // Keras's map_graph order, as ResNet50's model.summary() lists it: within a block the main path's
+        // deeper layers first, then the shortcut and the last convolution at equal depth, shortcut first.
+        var names = A.ResNet50(includeTop: false, weights: null, inputShape: [64, 64, 3]).Layers.Skip(1).Take(18).Select(l => l.Name);
+        Assert.Equal(
+        [
+            "conv1_pad", "conv1_conv", "conv1_bn", "conv1_relu", "pool1_pad", "pool1_pool",
+            "conv2_block1_1_conv", "conv2_block1_1_bn", "conv2_block1_1_relu", "conv2_block1_2_conv", "conv2_block1_2_bn", "conv2_block1_2_relu",
+            "conv2_block1_0_conv", "conv2_block1_3_conv", "conv2_block1_0_bn", "conv2_block1_3_bn", "conv2_block1_add", "conv2_block1_out",
+        ], names);
+    }
+
     private static bool AutoNamed(string name) => System.Text.RegularExpressions.Regex.IsMatch(name, @"^(conv2d|batch_normalization|normalization)(_\d+)?$");
 }
