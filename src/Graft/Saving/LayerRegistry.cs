@@ -208,6 +208,15 @@ public static class LayerRegistry
                 ? new Rescaling(r.NullableFlatFloats("scale")!, r.Float("offset", 0f), r.InputShape(), r.Name)
                 : new Rescaling(r.Float("scale"), r.Float("offset", 0f), r.InputShape(), r.Name));
         },
+        ["RandomFlip"] = c => { var r = Reader(c, "RandomFlip"); return Trainable(r, new RandomFlip(r.String("mode", "horizontal_and_vertical")!, r.NullableLong("seed"), r.String("data_format", null), r.InputShape(), r.Name)); },
+        ["RandomRotation"] = c => { var r = Reader(c, "RandomRotation"); return Trainable(r, new RandomRotation(r.Factor("factor"), r.String("fill_mode", "reflect")!, r.String("interpolation", "bilinear")!, r.NullableLong("seed"), r.Float("fill_value", 0f), r.String("data_format", null), r.InputShape(), r.Name)); },
+        ["RandomZoom"] = c => { var r = Reader(c, "RandomZoom"); return Trainable(r, new RandomZoom(r.Factor("height_factor"), r.NullableFactor("width_factor"), r.String("fill_mode", "reflect")!, r.String("interpolation", "bilinear")!, r.NullableLong("seed"), r.Float("fill_value", 0f), r.String("data_format", null), r.InputShape(), r.Name)); },
+        ["RandomTranslation"] = c => { var r = Reader(c, "RandomTranslation"); return Trainable(r, new RandomTranslation(r.Factor("height_factor"), r.Factor("width_factor"), r.String("fill_mode", "reflect")!, r.String("interpolation", "bilinear")!, r.NullableLong("seed"), r.Float("fill_value", 0f), r.String("data_format", null), r.InputShape(), r.Name)); },
+        ["RandomContrast"] = c => { var r = Reader(c, "RandomContrast"); return Trainable(r, new RandomContrast(r.Factor("factor"), r.FloatPair("value_range", (0f, 255f)), r.NullableLong("seed"), r.String("data_format", null), r.InputShape(), r.Name)); },
+        ["RandomBrightness"] = c => { var r = Reader(c, "RandomBrightness"); return Trainable(r, new RandomBrightness(r.Factor("factor"), r.FloatPair("value_range", (0f, 255f)), r.NullableLong("seed"), r.String("data_format", null), r.InputShape(), r.Name)); },
+        ["RandomCrop"] = c => { var r = Reader(c, "RandomCrop"); return Trainable(r, new RandomCrop(r.Int("height"), r.Int("width"), r.NullableLong("seed"), r.String("data_format", null), r.InputShape(), r.Name)); },
+        ["Resizing"] = c => { var r = Reader(c, "Resizing"); return Trainable(r, new Resizing(r.Int("height"), r.Int("width"), r.String("interpolation", "bilinear")!, r.Bool("crop_to_aspect_ratio", false), r.Bool("pad_to_aspect_ratio", false), r.String("fill_mode", "constant")!, r.Float("fill_value", 0f), r.Bool("antialias", false), r.String("data_format", null), r.InputShape(), r.Name)); },
+        ["CenterCrop"] = c => { var r = Reader(c, "CenterCrop"); return Trainable(r, new CenterCrop(r.Int("height"), r.Int("width"), r.String("data_format", null), r.InputShape(), r.Name)); },
     };
 
     private static ConfigReader Reader(JsonObject c, string cls) => new(c, $"{cls} '{c["name"]?.GetValue<string>() ?? "?"}'");
