@@ -31,6 +31,17 @@ public sealed class PretrainedWeightsTests : IDisposable
     }
 
     [Fact]
+    public void AKeras3WeightsFileLoadsByPosition()
+    {
+        var source = A.MobileNetV2(inputShape: [96, 96, 3], alpha: 0.35, includeTop: false, weights: null);
+        string path = Path.Combine(_cache, "mobilenet_v2.weights.h5");
+        source.SaveWeights(path);   // Keras 3's layout: layers/<class key>/vars/<i>, keyed by Keras's layer order
+        var loaded = A.MobileNetV2(inputShape: [96, 96, 3], alpha: 0.35, includeTop: false, weights: path);
+        foreach (var (a, b) in source.Weights.Zip(loaded.Weights))
+            Assert.Equal(a.Value.ToArray(), b.Value.ToArray());
+    }
+
+    [Fact]
     public void OfflineIsAClearErrorNamingTheFileAndWhereToPutIt()
     {
         // Port 1 on the loopback refuses at once: what an offline machine answers.
