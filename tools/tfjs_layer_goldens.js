@@ -23,6 +23,8 @@ async function layerCase(name, className, config, sampleShape, batch = 2, phase 
   };
   const model = await tf.models.modelFromJSON({ modelTopology: topology });
   const layer = model.layers[model.layers.length - 1];
+  // Weights other than the initial ones, so that scale and offset matter.
+  layer.setWeights(layer.getWeights().map((w, k) => tf.tensor(input(w.shape, 2.1 + k), w.shape)));
   const weights = layer.getWeights().map(w => ({ shape: w.shape, values: Array.from(w.dataSync()) }));
   const y = model.predict(tf.tensor(x, shape));
   return { name, oracle: 'tfjs-layer', class_name: className, config, input_shape: shape, input: x, weights, output_shape: y.shape, output: Array.from(y.dataSync()) };
@@ -47,6 +49,8 @@ function bilinearUpsampling(name, size, sampleShape) {
     await layerCase('average_pooling3d_same', 'AveragePooling3D', { pool_size: [3, 2, 2], strides: [2, 2, 2], padding: 'same', data_format: 'channels_last' }, [3, 4, 5, 2]),
     await layerCase('average_pooling3d_valid', 'AveragePooling3D', { pool_size: [2, 2, 2], strides: [1, 2, 2], padding: 'valid', data_format: 'channels_last' }, [3, 4, 5, 2]),
     await layerCase('thresholded_relu', 'ThresholdedReLU', { theta: 0.4 }, [7]),
+    await layerCase('layer_normalization_two_axes', 'LayerNormalization', { axis: [1, 2], epsilon: 0.001, center: true, scale: true }, [3, 4, 2]),
+    await layerCase('layer_normalization_middle_axis', 'LayerNormalization', { axis: -2, epsilon: 0.01, center: true, scale: true }, [3, 4, 2]),
     bilinearUpsampling('upsampling2d_bilinear', [2, 3], [3, 4, 2]),
   ];
   for (const act of ['relu6', 'selu', 'swish', 'mish', 'softplus', 'softsign', 'elu', 'tanh', 'sigmoid', 'gelu'])
