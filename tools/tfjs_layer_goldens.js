@@ -21,13 +21,33 @@ async function layerCase(name, className, config, sampleShape, batch = 2, phase 
       { class_name: className, config: { name: 'layer', ...config } },
     ] },
   };
+  return run(name, className, config, topology, [shape], [x]);
+}
+
+// A two-input layer (a merge): a functional model whose inputs feed the layer directly.
+async function mergeCase(name, className, config, sampleShapes) {
+  const shapes = sampleShapes.map(s => [2, ...s]);
+  const xs = shapes.map((s, k) => input(s, 0.3 + k));
+  const topology = {
+    class_name: 'Model',
+    config: { name: 'm', layers: [
+      ...sampleShapes.map((s, k) => ({ class_name: 'InputLayer', name: `in${k}`, inbound_nodes: [], config: { batch_input_shape: [null, ...s], dtype: 'float32', name: `in${k}` } })),
+      { class_name: className, name: 'layer', config: { name: 'layer', ...config }, inbound_nodes: [sampleShapes.map((_, k) => [`in${k}`, 0, 0, {}])] },
+    ],
+    input_layers: sampleShapes.map((_, k) => [`in${k}`, 0, 0]), output_layers: [['layer', 0, 0]] },
+  };
+  return run(name, className, config, topology, shapes, xs);
+}
+
+async function run(name, className, config, topology, shapes, xs) {
   const model = await tf.models.modelFromJSON({ modelTopology: topology });
   const layer = model.layers[model.layers.length - 1];
   // Weights other than the initial ones, so that scale and offset matter.
   layer.setWeights(layer.getWeights().map((w, k) => tf.tensor(input(w.shape, 2.1 + k), w.shape)));
   const weights = layer.getWeights().map(w => ({ shape: w.shape, values: Array.from(w.dataSync()) }));
-  const y = model.predict(tf.tensor(x, shape));
-  return { name, oracle: 'tfjs-layer', class_name: className, config, input_shape: shape, input: x, weights, output_shape: y.shape, output: Array.from(y.dataSync()) };
+  const y = model.predict(xs.length === 1 ? tf.tensor(xs[0], shapes[0]) : xs.map((x, k) => tf.tensor(x, shapes[k])));
+  const inputs = xs.length === 1 ? { input_shape: shapes[0], input: xs[0] } : { input_shapes: shapes, inputs: xs };
+  return { name, oracle: 'tfjs-layer', class_name: className, config, ...inputs, weights, output_shape: y.shape, output: Array.from(y.dataSync()) };
 }
 
 // TensorFlow.js's UpSampling2D calls resizeBilinear without half-pixel centers (TensorFlow 1's
@@ -51,6 +71,9 @@ function bilinearUpsampling(name, size, sampleShape) {
     await layerCase('thresholded_relu', 'ThresholdedReLU', { theta: 0.4 }, [7]),
     await layerCase('layer_normalization_two_axes', 'LayerNormalization', { axis: [1, 2], epsilon: 0.001, center: true, scale: true }, [3, 4, 2]),
     await layerCase('layer_normalization_middle_axis', 'LayerNormalization', { axis: -2, epsilon: 0.01, center: true, scale: true }, [3, 4, 2]),
+    await mergeCase('dot_last_axes', 'Dot', { axes: -1, normalize: false }, [[5], [5]]),
+    await mergeCase('dot_normalized_sequences', 'Dot', { axes: [2, 2], normalize: true }, [[3, 4], [2, 4]]),
+    await mergeCase('dot_crossed_axes', 'Dot', { axes: [1, 2], normalize: false }, [[3, 4], [4, 3]]),
     bilinearUpsampling('upsampling2d_bilinear', [2, 3], [3, 4, 2]),
   ];
   for (const act of ['relu6', 'selu', 'swish', 'mish', 'softplus', 'softsign', 'elu', 'tanh', 'sigmoid', 'gelu'])

@@ -39,7 +39,7 @@ public static class LayerRegistry
         typeof(GlobalAveragePooling1D), typeof(GlobalAveragePooling2D), typeof(GlobalMaxPooling1D), typeof(GlobalMaxPooling2D),
         typeof(MaxPooling3D), typeof(AveragePooling3D), typeof(GlobalMaxPooling3D), typeof(GlobalAveragePooling3D),
         typeof(BatchNormalization), typeof(LayerNormalization), typeof(GroupNormalization), typeof(UnitNormalization),
-        typeof(Add), typeof(Subtract), typeof(Multiply), typeof(Average), typeof(Maximum), typeof(Minimum), typeof(Concatenate),
+        typeof(Add), typeof(Subtract), typeof(Multiply), typeof(Average), typeof(Maximum), typeof(Minimum), typeof(Concatenate), typeof(Dot),
         typeof(SimpleRNN), typeof(LSTM), typeof(GRU), typeof(Bidirectional), typeof(TimeDistributed),
         typeof(Attention), typeof(AdditiveAttention), typeof(MultiHeadAttention),
         typeof(Rescaling), typeof(Resizing), typeof(CenterCrop), typeof(RandomCrop), typeof(RandomFlip), typeof(RandomRotation),

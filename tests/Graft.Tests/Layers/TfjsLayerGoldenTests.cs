@@ -30,11 +30,15 @@ public class TfjsLayerGoldenTests
         var config = c["config"]!.DeepClone().AsObject();
         config["name"] = "layer";
         var layer = LayerRegistry.FromConfig((string)c["class_name"]!, config);
-        var x = Tensor.FromArray(Floats(c["input"]!), Ints(c["input_shape"]!));
-        layer.Call(x);
+        // One input, or several for a merge.
+        var xs = c["inputs"] is JsonArray many
+            ? many.Select((x, k) => Tensor.FromArray(Floats(x!), Ints(c["input_shapes"]![k]!))).ToArray()
+            : [Tensor.FromArray(Floats(c["input"]!), Ints(c["input_shape"]!))];
+        Tensor Run() => layer is Graft.Layers.Merging.Merge m ? m.Call(xs) : layer.Call(xs[0]);
+        Run();
         var weights = c["weights"]!.AsArray().Select(w => Tensor.FromArray(Floats(w!["values"]!), Ints(w["shape"]!))).ToArray();
         if (weights.Length > 0) layer.SetWeights(weights);
-        var y = layer.Call(x);
+        var y = Run();
         Assert.Equal(Ints(c["output_shape"]!), y.Shape.Dims);
         Assertions.Close(Floats(c["output"]!), y, Tolerance);
     }

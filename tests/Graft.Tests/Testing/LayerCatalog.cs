@@ -107,6 +107,8 @@ public static class LayerCatalog
         new("Maximum", () => new Maximum(), [4], Inputs: 2, Distinct: true),
         new("Minimum", () => new Minimum(), [4], Inputs: 2, Distinct: true),
         new("Concatenate", () => new Concatenate(axis: 1), [2, 3], Inputs: 2),
+        new("Dot", () => new Dot(-1), [5], Inputs: 2),
+        new("Dot_normalize_sequences", () => new Dot((2, 2), normalize: true), [3, 4], Inputs: 2),
         new("Embedding", () => new Embedding(6, 3), [4], Ids: 6),
         new("Masking", () => new Masking(0.25f), [3, 2]),
         new("SimpleRNN", () => new SimpleRNN(3, returnSequences: true), [4, 2]),
