@@ -32,7 +32,7 @@ public static partial class Ops
     public static Tensor DropoutMask(int[] shape, float rate, Generator? generator = null)
     {
         CheckRate(rate);
-        var g = generator ?? Graft.Random.Global;
+        var g = generator ?? GraftContext.Current.Generator;
         var m = Tensor.Empty(new Shape(shape), zero: false);
         var d = m.Data;
         for (int i = 0; i < d.Length; i++) d[i] = g.NextFloat() >= rate ? 1f : 0f;

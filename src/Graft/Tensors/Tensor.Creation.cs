@@ -53,7 +53,7 @@ public sealed partial class Tensor
     public static Tensor RandomNormal(int[] shape, float mean = 0f, float stddev = 1f, Generator? generator = null)
     {
         CheckStddev(stddev, nameof(RandomNormal));
-        var g = generator ?? Random.Global;
+        var g = generator ?? GraftContext.Current.Generator;
         var t = Empty(new Shape(shape), zero: false);
         var d = t.Data;
         for (int i = 0; i < d.Length; i++) d[i] = mean + stddev * g.NextNormal();
@@ -66,7 +66,7 @@ public sealed partial class Tensor
     {
         if (!float.IsFinite(minval) || !float.IsFinite(maxval) || maxval < minval)
             throw new ArgumentException($"RandomUniform: expected finite bounds with minval <= maxval, got [{minval}, {maxval}).");
-        var g = generator ?? Random.Global;
+        var g = generator ?? GraftContext.Current.Generator;
         var t = Empty(new Shape(shape), zero: false);
         var d = t.Data;
         for (int i = 0; i < d.Length; i++) d[i] = minval + (maxval - minval) * g.NextFloat();
@@ -80,7 +80,7 @@ public sealed partial class Tensor
     public static Tensor TruncatedNormal(int[] shape, float mean = 0f, float stddev = 1f, Generator? generator = null)
     {
         CheckStddev(stddev, nameof(TruncatedNormal));
-        var g = generator ?? Random.Global;
+        var g = generator ?? GraftContext.Current.Generator;
         var t = Empty(new Shape(shape), zero: false);
         var d = t.Data;
         for (int i = 0; i < d.Length; i++)

@@ -73,7 +73,7 @@ internal sealed class Trainer(Model model, CompileState state)
             lossTracker.ResetState();
             foreach (var m in state.Metrics) m.ResetState();
             foreach (var c in all) c.OnEpochBegin(epoch, empty);
-            var order = shuffle ? Graft.Random.Global.Permutation(samples) : Enumerable.Range(0, samples).ToArray();
+            var order = shuffle ? GraftContext.Current.Generator.Permutation(samples) : Enumerable.Range(0, samples).ToArray();
             for (int step = 0; step < steps && !model.StopTraining; step++)
             {
                 foreach (var c in all) c.OnTrainBatchBegin(step, empty);

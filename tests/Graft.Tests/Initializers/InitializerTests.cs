@@ -44,7 +44,7 @@ public class InitializerTests
     /// <summary>Draws from a fixed generator without touching the global one.</summary>
     private sealed class Initializers_Seeded(Initializer inner) : Initializer
     {
-        public override Tensor Call(int[] shape) { Graft.Random.SetSeed(11); return inner.Call(shape); }
+        public override Tensor Call(int[] shape) { GraftContext.Current.SetSeed(11); return inner.Call(shape); }
     }
 
     [Fact]

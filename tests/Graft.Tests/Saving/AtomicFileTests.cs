@@ -17,7 +17,7 @@ public class AtomicFileTests : IDisposable
 
     private static Sequential Model()
     {
-        Graft.Random.SetSeed(5);
+        GraftContext.Current.SetSeed(5);
         return new Sequential([new Dense(4, activation: "relu", inputShape: [3]), new Dense(2)]);
     }
 

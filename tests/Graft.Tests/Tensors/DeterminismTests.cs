@@ -109,7 +109,7 @@ public class DeterminismTests
         var y = Tensor.FromArray(Enumerable.Range(0, 256).Select(_ => (float)g.NextInt(10)).ToArray(), 256);
         AssertSameForEveryThreadCount(() =>
         {
-            Graft.Random.SetSeed(42);
+            GraftContext.Current.SetSeed(42);
             var model = new Sequential([
                 new Conv2D(16, [3, 3], activation: "relu", inputShape: [28, 28, 1]),
                 new BatchNormalization(),
@@ -133,7 +133,7 @@ public class DeterminismTests
         var y = Tensor.FromArray(Enumerable.Range(0, 4096).Select(_ => (float)g.NextInt(2)).ToArray(), 4096, 1);
         AssertSameForEveryThreadCount(() =>
         {
-            Graft.Random.SetSeed(42);
+            GraftContext.Current.SetSeed(42);
             var model = new Sequential([
                 new Dense(64, activation: "relu", inputShape: [20]),
                 new Dense(32, activation: "relu"),
