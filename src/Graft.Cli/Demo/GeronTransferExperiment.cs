@@ -47,7 +47,7 @@ internal static class GeronTransferExperiment
     /// <summary>
     /// Runs the experiment. <paramref name="log"/> receives a line as each model starts (none when
     /// null); Fit's Keras-style progress (<see cref="GeronTransferOptions.Verbose"/>) goes to
-    /// <see cref="Logging.ProgressWriter"/>.
+    /// <see cref="GraftContext.ProgressWriter"/>.
     /// </summary>
     public static GeronTransferResult Run(GeronTransferData data, GeronTransferOptions o, Action<string>? log = null)
     {

@@ -46,9 +46,9 @@ internal sealed class Trainer(Model model, CompileState state)
 
         var history = new History();
         var all = new List<Callback>(callbacks ?? []) { history };
-        // Progress goes only where the application asked for it (Graft.Logging.ProgressWriter), never
+        // Progress goes only where the application asked for it (GraftContext.ProgressWriter), never
         // to the console by default: a library embedded in a server must not print.
-        var progress = Logging.ProgressWriter;
+        var progress = GraftContext.Current.ProgressWriter;
         if (verbose > 0 && progress is not null) all.Insert(0, new ProgressLogger(verbose, progress));
         int samples = x.Shape[0], steps = (samples + batchSize - 1) / batchSize;
         foreach (var c in all) { c.Model = model; c.Params = (epochs, steps); c.ProgressWriter = progress; }

@@ -24,21 +24,16 @@ public class DeterminismTests
     /// <summary>Runs <paramref name="run"/> once per thread count and checks every result equals the first, bit for bit.</summary>
     private static void AssertSameForEveryThreadCount(Func<IReadOnlyList<Tensor>> run)
     {
-        int saved = WorkerPool.Threads;
-        try
+        IReadOnlyList<float[]>? reference = null;
+        foreach (int threads in ThreadCounts)
         {
-            IReadOnlyList<float[]>? reference = null;
-            foreach (int threads in ThreadCounts)
-            {
-                WorkerPool.Threads = threads;
-                var results = run().Select(t => t.ToArray()).ToList();
-                if (reference is null) { reference = results; continue; }
-                Assert.Equal(reference.Count, results.Count);
-                for (int r = 0; r < results.Count; r++)
-                    AssertBitwiseEqual(reference[r], results[r], $"result {r} under {threads} threads against {ThreadCounts[0]}");
-            }
+            List<float[]> results;
+            using (new GraftContext { Threads = threads }.Use()) results = run().Select(t => t.ToArray()).ToList();
+            if (reference is null) { reference = results; continue; }
+            Assert.Equal(reference.Count, results.Count);
+            for (int r = 0; r < results.Count; r++)
+                AssertBitwiseEqual(reference[r], results[r], $"result {r} under {threads} threads against {ThreadCounts[0]}");
         }
-        finally { WorkerPool.Threads = saved; }
     }
 
     private static void AssertBitwiseEqual(float[] expected, float[] actual, string what)

@@ -47,6 +47,7 @@ public class TensorTests
     [Fact]
     public void GlobalSeedRepeats()
     {
+        using var context = new GraftContext().Use();
         GraftContext.Current.SetSeed(42);
         var a = Tensor.RandomUniform([5]);
         GraftContext.Current.SetSeed(42);

@@ -44,7 +44,7 @@ internal sealed unsafe partial class CpuBackend
                 return;
             }
             int chunk = ImagesPerChunk(g, kg);
-            var cols = BufferPool.Rent(chunk * g.OH * g.OW * kg);
+            var cols = BufferPool.Current.Rent(chunk * g.OH * g.OW * kg);
             fixed (float* pc = cols)
             {
                 for (int n0 = 0; n0 < g.N; n0 += chunk)
@@ -58,7 +58,7 @@ internal sealed unsafe partial class CpuBackend
                     }
                 }
             }
-            BufferPool.Return(cols);
+            BufferPool.Current.Return(cols);
         }
     }
 
@@ -75,7 +75,7 @@ internal sealed unsafe partial class CpuBackend
             }
             gx.Data.AsSpan().Clear();
             int chunk = ImagesPerChunk(g, kg);
-            var cols = BufferPool.Rent(chunk * g.OH * g.OW * kg);
+            var cols = BufferPool.Current.Rent(chunk * g.OH * g.OW * kg);
             fixed (float* pc = cols)
             {
                 for (int n0 = 0; n0 < g.N; n0 += chunk)
@@ -90,7 +90,7 @@ internal sealed unsafe partial class CpuBackend
                     }
                 }
             }
-            BufferPool.Return(cols);
+            BufferPool.Current.Return(cols);
         }
     }
 
@@ -112,7 +112,7 @@ internal sealed unsafe partial class CpuBackend
                 return;
             }
             int chunk = ImagesPerChunk(g, kg);
-            var cols = BufferPool.Rent(chunk * g.OH * g.OW * kg);
+            var cols = BufferPool.Current.Rent(chunk * g.OH * g.OW * kg);
             fixed (float* pc = cols)
             {
                 for (int n0 = 0; n0 < g.N; n0 += chunk)
@@ -127,7 +127,7 @@ internal sealed unsafe partial class CpuBackend
                     }
                 }
             }
-            BufferPool.Return(cols);
+            BufferPool.Current.Return(cols);
         }
     }
 
