@@ -34,7 +34,7 @@ public static class LayerRegistry
         typeof(Flatten), typeof(Reshape), typeof(Permute), typeof(RepeatVector),
         typeof(ZeroPadding2D), typeof(Cropping2D), typeof(UpSampling2D),
         typeof(ZeroPadding1D), typeof(Cropping1D), typeof(UpSampling1D), typeof(ZeroPadding3D), typeof(Cropping3D), typeof(UpSampling3D),
-        typeof(Conv1D), typeof(Conv2D), typeof(DepthwiseConv2D), typeof(SeparableConv2D), typeof(Conv2DTranspose), typeof(Conv1DTranspose),
+        typeof(Conv1D), typeof(Conv2D), typeof(DepthwiseConv2D), typeof(SeparableConv2D), typeof(Conv2DTranspose), typeof(Conv1DTranspose), typeof(DepthwiseConv1D),
         typeof(MaxPooling1D), typeof(MaxPooling2D), typeof(AveragePooling1D), typeof(AveragePooling2D),
         typeof(GlobalAveragePooling1D), typeof(GlobalAveragePooling2D), typeof(GlobalMaxPooling1D), typeof(GlobalMaxPooling2D),
         typeof(MaxPooling3D), typeof(AveragePooling3D), typeof(GlobalMaxPooling3D), typeof(GlobalAveragePooling3D),

@@ -5,7 +5,7 @@ using Graft.Tests.Testing;
 
 namespace Graft.Tests.Layers;
 
-/// <summary>Conv1DTranspose on hand-computed cases: each input step scatters the kernel, scaled, at stride spacing.</summary>
+/// <summary>Conv1DTranspose (each input step scatters the kernel, scaled, at stride spacing) and DepthwiseConv1D on hand-computed cases.</summary>
 public class Conv1DTransposeTests
 {
     [Fact]
@@ -22,6 +22,17 @@ public class Conv1DTransposeTests
         overlap.Call(x);
         overlap.SetWeights([Tensor.FromArray([1f, 10f], 2, 1, 1), Tensor.FromArray([0.5f], 1)]);
         Assertions.Close([1.5f, 12.5f, 20.5f], overlap.Call(x));
+    }
+
+    [Fact]
+    public void DepthwiseConv1DConvolvesEachChannelWithItsOwnFilters()
+    {
+        // Two channels, kernel 2, multiplier 1: channel 0 with [1, 10], channel 1 with [2, 0].
+        var layer = new DepthwiseConv1D(2, useBias: false);
+        var x = Tensor.FromArray([1f, 5f, 2f, 6f, 3f, 7f], 1, 3, 2);
+        layer.Call(x);
+        layer.SetWeights([Tensor.FromArray([1f, 2f, 10f, 0f], 2, 2, 1)]);
+        Assert.Equal([1 + 20f, 10f, 2 + 30f, 12f], layer.Call(x).ToArray());
     }
 
     [Fact]

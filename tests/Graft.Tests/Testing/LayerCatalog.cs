@@ -63,6 +63,8 @@ public static class LayerCatalog
         new("DepthwiseConv2D", () => new DepthwiseConv2D([3, 3], padding: "same", depthMultiplier: 2), [4, 4, 2]),
         new("SeparableConv2D", () => new SeparableConv2D(3, [2, 2], strides: [2, 2]), [4, 4, 2]),
         new("Conv2DTranspose", () => new Conv2DTranspose(2, [3, 3], strides: [2, 2], padding: "same"), [3, 3, 2]),
+        new("DepthwiseConv1D", () => new DepthwiseConv1D(3, padding: "same", depthMultiplier: 2), [5, 2]),
+        new("DepthwiseConv1D_strided_channels_first", () => new DepthwiseConv1D(2, strides: 2, dataFormat: "channels_first", activation: "tanh"), [2, 5]),
         new("Conv1DTranspose", () => new Conv1DTranspose(3, 3, strides: 2, activation: "tanh"), [4, 2]),
         new("Conv1DTranspose_same_channels_first", () => new Conv1DTranspose(2, 2, strides: 3, padding: "same", dataFormat: "channels_first"), [2, 4]),
         new("MaxPooling2D", () => new MaxPooling2D([2, 2], padding: "same"), [5, 5, 2], Distinct: true),
