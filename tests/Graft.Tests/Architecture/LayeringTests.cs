@@ -25,11 +25,13 @@ public class LayeringTests
         ("Storage", ["src/Graft/Tensors/", "src/Graft/Random.cs", "src/Graft/Logging.cs"]),
         ("Backends and kernels", ["src/Graft/Tensors/Backends/", "src/Graft/Tensors/Kernels/"]),
         ("Ops and autograd", ["src/Graft/Autograd/", "src/Graft/Activations/"]),
+        ("Datasets", ["src/Graft/Datasets/"]),
         ("Weight options", ["src/Graft/Initializers/", "src/Graft/Regularizers/", "src/Graft/Constraints/"]),
         ("Layers", ["src/Graft/Layers/"]),
         ("Models", ["src/Graft/Models/", "src/Graft/Keras.cs"]),
         ("Training", ["src/Graft/Training/", "src/Graft/Losses/", "src/Graft/Metrics/", "src/Graft/Optimizers/"]),
         ("Saving", ["src/Graft/Saving/", "src/Graft/Data/"]),
+        ("Image datasets", ["src/Graft.Vision/"]),
         ("CLI", ["src/Graft.Cli/"]),
     ];
 
