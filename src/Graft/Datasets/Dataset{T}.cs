@@ -107,7 +107,7 @@ public abstract class Dataset<T> : IEnumerable<T>
         if (count == -1) return this;
         long n = Cardinality;
         long card = n == Dataset.Infinite ? count : n < 0 ? Dataset.Unknown : Math.Min(n, count);
-        return new DerivedDataset<T>(this, card, src => src.Take(checked((int)Math.Min(count, int.MaxValue))));
+        return new DerivedDataset<T>(this, card, src => Enumerable.Take(src, checked((int)Math.Min(count, int.MaxValue))));
     }
 
     /// <summary>All but the first <paramref name="count"/> elements (Keras's <c>skip</c>); -1 skips all.</summary>
