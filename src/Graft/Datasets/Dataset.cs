@@ -55,7 +55,7 @@ public static class Dataset
     {
         ArgumentNullException.ThrowIfNull(source);
         long card = source.TryGetNonEnumeratedCount(out int n) ? n : Unknown;
-        return new GeneratorDataset<T>(() => source, card);
+        return new GeneratorDataset<T>(() => source, card, stable: source is T[] or List<T>);
     }
 
     /// <summary>

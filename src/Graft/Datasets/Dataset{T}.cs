@@ -51,17 +51,12 @@ public abstract class Dataset<T> : IEnumerable<T>
     public Dataset<T> Shuffle(int bufferSize, long? seed = null, bool reshuffleEachIteration = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bufferSize);
-        // The seeds of successive passes come from one generator, so the n-th pass has the same order
-        // in every run with this seed, however the passes are read.
-        var seeds = new Generator(seed ?? (long)Graft.Random.Global.NextUInt64());
-        long fixedSeed = (long)seeds.NextUInt64();
-        return new DerivedDataset<T>(this, Cardinality, src =>
-        {
-            long passSeed;
-            lock (seeds) passSeed = reshuffleEachIteration ? (long)seeds.NextUInt64() : fixedSeed;
-            return Iterators.Shuffle(src, bufferSize, new Generator(passSeed));
-        });
+        return ShuffleWith(bufferSize, new ShuffleSeeds(seed ?? (long)Graft.Random.Global.NextUInt64(), reshuffleEachIteration));
     }
+
+    /// <summary>A shuffle drawing its passes' seeds from <paramref name="seeds"/>, which other shuffles may share to order other elements the same way.</summary>
+    internal Dataset<T> ShuffleWith(int bufferSize, ShuffleSeeds seeds) =>
+        new DerivedDataset<T>(this, Cardinality, src => Iterators.Shuffle(src, bufferSize, new Generator(seeds.Next())));
 
     /// <summary>
     /// Applies <paramref name="map"/> to every element (Keras's <c>dataset.map</c>). With
@@ -163,4 +158,7 @@ public abstract class Dataset<T> : IEnumerable<T>
     /// gives the same elements on every pass; null otherwise. Fit uses it to compute frozen layers once.
     /// </summary>
     internal virtual Dataset<T>? ReplaceSource(Func<Dataset<T>, Dataset<T>?> replace) => null;
+
+    /// <summary>True when every pass gives the same elements in the same order (in-memory slices, a collection, a pure map of those).</summary>
+    internal virtual bool IsStable => false;
 }

@@ -8,6 +8,8 @@ internal sealed class MapDataset<TIn, TOut>(Dataset<TIn> inner, Func<TIn, TOut> 
     public override IEnumerator<TOut> GetEnumerator() =>
         (parallel == 1 ? inner.Select(map) : Iterators.ParallelMap(inner, map, parallel)).GetEnumerator();
 
-    /// <summary>A pure map of a source gives the same elements every pass: it is itself a source.</summary>
-    internal override Dataset<TOut>? ReplaceSource(Func<Dataset<TOut>, Dataset<TOut>?> replace) => pure ? replace(this) : null;
+    /// <summary>A pure map of a stable dataset gives the same elements every pass: it is itself a source.</summary>
+    internal override Dataset<TOut>? ReplaceSource(Func<Dataset<TOut>, Dataset<TOut>?> replace) => IsStable ? replace(this) : null;
+
+    internal override bool IsStable => pure && inner.IsStable;
 }

@@ -44,4 +44,6 @@ internal sealed class TensorSlicesDataset<T> : Dataset<T>
     }
 
     internal override Dataset<T>? ReplaceSource(Func<Dataset<T>, Dataset<T>?> replace) => replace(this);
+
+    internal override bool IsStable => true;
 }
