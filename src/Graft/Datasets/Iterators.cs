@@ -73,8 +73,12 @@ internal static class Iterators
             try
             {
                 foreach (var e in source)
+                {
+                    // A reader that left stops the producer at the next element, not when the buffer fills again.
+                    if (cancel.IsCancellationRequested) break;
                     if (!channel.Writer.TryWrite(e))
                         channel.Writer.WriteAsync(e, cancel.Token).AsTask().GetAwaiter().GetResult();
+                }
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested) { }
             catch (Exception ex) { failure = ExceptionDispatchInfo.Capture(ex); }
