@@ -100,6 +100,34 @@ public partial class Model
             weights, perOutput, several ? [.. names] : [""], optimizer, TrainableFlags());
     }
 
+    /// <summary>
+    /// Configures training of a model with several outputs with lists in the order of
+    /// <see cref="OutputNames"/> (Keras's <c>model.compile(loss=[...], loss_weights=[...], metrics=[[...], [...]])</c>).
+    /// Otherwise as the overload with dictionaries.
+    /// </summary>
+    /// <param name="loss">One loss per output, in output order.</param>
+    /// <param name="optimizer">The optimizer.</param>
+    /// <param name="metrics">One list of metrics per output, in output order.</param>
+    /// <param name="lossWeights">One weight per output, in output order.</param>
+    /// <exception cref="ArgumentException">A list's length differs from the number of outputs.</exception>
+    public void Compile(IReadOnlyList<Loss> loss, Optimizer optimizer, IReadOnlyList<IEnumerable<Metric>>? metrics = null,
+        IReadOnlyList<double>? lossWeights = null)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        var names = OutputNames;
+        void CheckCount(int count, string what)
+        {
+            if (count != names.Count)
+                throw new ArgumentException($"{Describe()}.Compile: expected {what} for each of the {names.Count} outputs ({string.Join(", ", names)}), got {count}.");
+        }
+        CheckCount(loss.Count, "a loss");
+        if (metrics is not null) CheckCount(metrics.Count, "a list of metrics");
+        if (lossWeights is not null) CheckCount(lossWeights.Count, "a loss weight");
+        Compile(names.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => loss[p.i]), optimizer,
+            metrics is null ? null : names.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => metrics[p.i]),
+            lossWeights is null ? null : names.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => lossWeights[p.i]));
+    }
+
     /// <summary>Fresh copies of the metrics, named with the output's prefix; duplicate names are an error.</summary>
     private List<Metric> Fresh(List<Metric> metrics, string prefix)
     {

@@ -89,9 +89,15 @@ public class MultiOutputFitTests
         var byName = Trained(m => m.Fit(new Dictionary<string, Tensor> { ["b"] = b, ["a"] = a },
             new Dictionary<string, Tensor> { ["klass"] = k, ["score"] = s }, batchSize: 16, epochs: 2, shuffle: false, verbose: 0));
         var fromDataset = Trained(m => m.Fit(Dataset.FromTensorSlices([a, b], [s, k]).Batch(16), epochs: 2, verbose: 0));
+        // Keras's list form of compile, in output order, is the same compile.
+        var listCompiled = TwoHeads();
+        listCompiled.Compile(["mse", "sparse_categorical_crossentropy"], new Adam(0.02), metrics: [["mae"], ["accuracy"]], lossWeights: [0.5, 2.0]);
+        var hl = listCompiled.Fit([a, b], [s, k], batchSize: 16, epochs: 2, shuffle: false, verbose: 0);
+        Assert.Contains("klass_accuracy", hl.Keys);
         var expected = byPosition.GetWeights().Select(w => w.ToArray()).ToArray();
         Assert.Equal(expected, byName.GetWeights().Select(w => w.ToArray()).ToArray());
         Assert.Equal(expected, fromDataset.GetWeights().Select(w => w.ToArray()).ToArray());
+        Assert.Equal(expected, listCompiled.GetWeights().Select(w => w.ToArray()).ToArray());
         Assert.Equal(byPosition.Evaluate([a, b], [s, k]), fromDataset.Evaluate(Dataset.FromTensorSlices([a, b], [s, k]).Batch(32)));
         var outputs = fromDataset.PredictOutputs(Dataset.FromTensorSlices([a, b], [s, k]).Map(e => e.X).Batch(10));
         Assert.Equal(byPosition.PredictOutputs([a, b])[1].ToArray(), outputs[1].ToArray());
@@ -108,6 +114,7 @@ public class MultiOutputFitTests
         var missing = Assert.Throws<ArgumentException>(() => model.Compile(new Dictionary<string, Loss> { ["score"] = "mse" }, "sgd"));
         Assert.Contains("'klass'", missing.Message);
         Assert.Contains("per output", Assert.Throws<ArgumentException>(() => model.Compile("mse", "sgd", ["mae"])).Message);
+        Assert.Contains("got 1", Assert.Throws<ArgumentException>(() => model.Compile(["mse"], "sgd")).Message);
         // One loss for every output, as Keras 3 applies it.
         model.Compile("mse", "sgd");
         var (a, b, s, _) = Data(8, 4);
