@@ -13,6 +13,9 @@ public partial class Model
 {
     private CompileState? _compiled;
 
+    /// <summary>What Compile fixed (per-output losses, weights, metrics), for saving the compile config.</summary>
+    internal CompileState? CompiledState => _compiled;
+
     /// <summary>True after <c>Compile</c>.</summary>
     public bool IsCompiled => _compiled is not null;
 

@@ -103,6 +103,31 @@ public class MultiOutputFitTests
         Assert.Equal(byPosition.PredictOutputs([a, b])[1].ToArray(), outputs[1].ToArray());
     }
 
+    [Theory]
+    [InlineData("model.keras")]
+    [InlineData("model.h5")]
+    public void PerOutputCompileIsSavedAndRestored(string fileName)
+    {
+        var (a, b, s, k) = Data(32, 5);
+        var model = TwoHeads();
+        Compile(model);
+        model.Fit([a, b], [s, k], epochs: 1, verbose: 0);
+        string dir = Directory.CreateTempSubdirectory("graft-multi").FullName;
+        try
+        {
+            string path = Path.Combine(dir, fileName);
+            model.Save(path);
+            var loaded = Model.Load(path);
+            Assert.True(loaded.IsCompiled);
+            // The same losses, weights and metrics: the same numbers under the same names.
+            var expected = model.Evaluate([a, b], [s, k]);
+            var actual = loaded.Evaluate([a, b], [s, k]);
+            Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+            foreach (var key in expected.Keys) Assert.Equal(expected[key], actual[key], 6);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
     [Fact]
     public void CompileNamesWhatDoesNotMatchTheOutputs()
     {
