@@ -38,37 +38,34 @@ internal static class ImageResizer
                         for (int c = 0; c < channels; c++) dst[(y * outW + x) * channels + c] = At(ys[y], xs[x], c);
                 break;
             }
-            case "bilinear":
+            case "bilinear" or "bicubic":
             {
-                var (y0, y1, fy) = Linear(outH, h, sy);
-                var (x0, x1, fx) = Linear(outW, w, sx);
-                for (int y = 0; y < outH; y++)
-                    for (int x = 0; x < outW; x++)
-                        for (int c = 0; c < channels; c++)
-                        {
-                            float tl = At(y0[y], x0[x], c), tr = At(y0[y], x1[x], c), bl = At(y1[y], x0[x], c), br = At(y1[y], x1[x], c);
-                            float topRow = tl + (tr - tl) * fx[x], bottom = bl + (br - bl) * fx[x];
-                            dst[(y * outW + x) * channels + c] = topRow + (bottom - topRow) * fy[y];
-                        }
-                break;
-            }
-            case "bicubic":
-            {
-                var (yi, yw) = Cubic(outH, h, sy);
-                var (xi, xw) = Cubic(outW, w, sx);
-                for (int y = 0; y < outH; y++)
+                // Both filters are separable: resample the window's rows to the output width, then the
+                // columns of that to the output height (k taps per output instead of k squared). Measured
+                // on 500x375 JPEGs to 224x224, two passes against one 16-tap loop: bicubic 2.5x, bilinear
+                // 1.3x the images per second of the whole decode pipeline (one process, alternated, loaded 2-core machine).
+                var (xi, xw, kx) = method == "bilinear" ? Linear(outW, w, sx) : Cubic(outW, w, sx);
+                var (yi, yw, ky) = method == "bilinear" ? Linear(outH, h, sy) : Cubic(outH, h, sy);
+                var rows = new float[h * outW * channels];
+                for (int y = 0; y < h; y++)
+                {
+                    int inRow = ((top + y) * width + left) * channels, outRow = y * outW * channels;
                     for (int x = 0; x < outW; x++)
                         for (int c = 0; c < channels; c++)
                         {
                             float sum = 0;
-                            for (int i = 0; i < 4; i++)
-                            {
-                                float row = 0;
-                                for (int j = 0; j < 4; j++) row += xw[x, j] * At(yi[y, i], xi[x, j], c);
-                                sum += yw[y, i] * row;
-                            }
-                            dst[(y * outW + x) * channels + c] = sum;
+                            for (int j = 0; j < kx; j++) sum += xw[x * kx + j] * src[inRow + xi[x * kx + j] * channels + c];
+                            rows[outRow + x * channels + c] = sum;
                         }
+                }
+                int stride = outW * channels;
+                for (int y = 0; y < outH; y++)
+                    for (int i = 0; i < stride; i++)
+                    {
+                        float sum = 0;
+                        for (int j = 0; j < ky; j++) sum += yw[y * ky + j] * rows[yi[y * ky + j] * stride + i];
+                        dst[y * stride + i] = sum;
+                    }
                 break;
             }
             case "area":
@@ -104,25 +101,28 @@ internal static class ImageResizer
         return dst;
     }
 
-    /// <summary>TensorFlow's compute_interpolation_weights with half-pixel centres.</summary>
-    private static (int[] Lower, int[] Upper, float[] Lerp) Linear(int outSize, int inSize, float scale)
+    /// <summary>
+    /// TensorFlow's compute_interpolation_weights with half-pixel centres, as two taps per output:
+    /// the pixels below and above the sample position (clamped at the edges) and their weights.
+    /// </summary>
+    private static (int[] Index, float[] Weight, int Taps) Linear(int outSize, int inSize, float scale)
     {
-        var lo = new int[outSize]; var hi = new int[outSize]; var f = new float[outSize];
+        var idx = new int[outSize * 2]; var wt = new float[outSize * 2];
         for (int i = 0; i < outSize; i++)
         {
             float pos = (i + 0.5f) * scale - 0.5f;
-            float floor = MathF.Floor(pos);
-            lo[i] = Math.Max((int)floor, 0);
-            hi[i] = Math.Min((int)MathF.Ceiling(pos), inSize - 1);
-            f[i] = pos - floor;
+            float floor = MathF.Floor(pos), f = pos - floor;
+            idx[2 * i] = Math.Max((int)floor, 0);
+            idx[2 * i + 1] = Math.Min((int)MathF.Ceiling(pos), inSize - 1);
+            (wt[2 * i], wt[2 * i + 1]) = (1 - f, f);
         }
-        return (lo, hi, f);
+        return (idx, wt, 2);
     }
 
     /// <summary>Keys cubic weights (a = -0.5) for the four taps around each output position; taps outside the image get no weight.</summary>
-    private static (int[,] Index, float[,] Weight) Cubic(int outSize, int inSize, float scale)
+    private static (int[] Index, float[] Weight, int Taps) Cubic(int outSize, int inSize, float scale)
     {
-        var idx = new int[outSize, 4]; var wt = new float[outSize, 4];
+        var idx = new int[outSize * 4]; var wt = new float[outSize * 4];
         for (int i = 0; i < outSize; i++)
         {
             float pos = (i + 0.5f) * scale - 0.5f;
@@ -134,13 +134,13 @@ internal static class ImageResizer
                 float d = MathF.Abs(t - (k - 1));
                 float weight = d <= 1 ? ((1.5f * d - 2.5f) * d) * d + 1 : d < 2 ? ((-0.5f * d + 2.5f) * d - 4) * d + 2 : 0;
                 if (at < 0 || at >= inSize) weight = 0;
-                idx[i, k] = Math.Clamp(at, 0, inSize - 1);
-                wt[i, k] = weight;
+                idx[4 * i + k] = Math.Clamp(at, 0, inSize - 1);
+                wt[4 * i + k] = weight;
                 sum += weight;
             }
             if (MathF.Abs(sum) >= 1000 * float.Epsilon)
-                for (int k = 0; k < 4; k++) wt[i, k] /= sum;
+                for (int k = 0; k < 4; k++) wt[4 * i + k] /= sum;
         }
-        return (idx, wt);
+        return (idx, wt, 4);
     }
 }
