@@ -94,7 +94,7 @@ public sealed class ImageDataset : Dataset<(Tensor X, Tensor Y)>
     /// <param name="seed">The shuffle's seed; required with validationSplit when shuffling, so the subsets never overlap.</param>
     /// <param name="validationSplit">Fraction of the files held out for validation, in (0, 1).</param>
     /// <param name="subset">"training", "validation" or "both" (the training dataset, with <see cref="Validation"/> set); only with validationSplit.</param>
-    /// <param name="interpolation">"bilinear" (default), "nearest", "bicubic" or "area", as TensorFlow resizes for Keras.</param>
+    /// <param name="interpolation">"bilinear" (default), "nearest", "bicubic", "area", "lanczos3" or "lanczos5", as TensorFlow resizes for Keras (<see cref="Graft.Autograd.Ops.Resize"/>).</param>
     /// <param name="cropToAspectRatio">Crop the largest centred window with the target's aspect ratio before resizing, instead of distorting.</param>
     /// <param name="skipUndecodable">
     /// Not in Keras: leave out files whose header SkiaSharp cannot read (a text file named .jpg), each with
@@ -103,7 +103,7 @@ public sealed class ImageDataset : Dataset<(Tensor X, Tensor Y)>
     /// </param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="ArgumentException">An argument is out of Keras's range, the classes do not match the subfolders, or no image was found ("Found 0 files belonging to 0 classes.").</exception>
-    /// <exception cref="NotSupportedException">labels is not "inferred".</exception>
+    /// <exception cref="NotSupportedException">labels is not "inferred", or interpolation is Keras's "gaussian" or "mitchellcubic".</exception>
     public static ImageDataset FromDirectory(string directory, string labels = "inferred", string labelMode = "int",
         IReadOnlyList<string>? classNames = null, string colorMode = "rgb", int? batchSize = 32, (int Height, int Width)? imageSize = null,
         bool shuffle = true, long? seed = null, double? validationSplit = null, string? subset = null, string interpolation = "bilinear",
@@ -127,6 +127,8 @@ public sealed class ImageDataset : Dataset<(Tensor X, Tensor Y)>
             throw new ArgumentOutOfRangeException(nameof(imageSize), $"{subject}: expected a positive image size (height, width), got ({height}, {width}).");
         if (batchSize is int bs) ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bs, nameof(batchSize));
         interpolation = interpolation.ToLowerInvariant();
+        if (interpolation is "gaussian" or "mitchellcubic")
+            throw new NotSupportedException($"{subject}: interpolation \"{interpolation}\" is not supported by Graft yet; use one of {string.Join(", ", ImageResizer.Methods)}.");
         if (!ImageResizer.Methods.Contains(interpolation))
             throw new ArgumentException($"{subject}: expected interpolation one of {string.Join(", ", ImageResizer.Methods)}, got \"{interpolation}\".", nameof(interpolation));
         CheckSplit(validationSplit, subset, shuffle, seed, subject);
@@ -247,11 +249,9 @@ public sealed class ImageDataset : Dataset<(Tensor X, Tensor Y)>
         bool crop, string labelMode, int classes) => item =>
     {
         var pixels = ImageDecoder.Decode(item.Path, channels, out int h, out int w);
-        var window = crop ? ImageResizer.CropToAspect(h, w, height, width) : (0, 0, h, w);
-        var resized = ImageResizer.Resize(pixels, h, w, channels, window, height, width, interpolation);
+        var image = ImageResizer.ToTensor(pixels, h, w, channels, crop, height, width, interpolation);
         using (TensorScope.Suspend())
         {
-            var image = Tensor.FromArray(resized, height, width, channels);
             var label = labelMode switch
             {
                 "categorical" => Tensor.FromArray(Enumerable.Range(0, classes).Select(c => c == item.Label ? 1f : 0f).ToArray(), classes),

@@ -210,7 +210,8 @@ public sealed class ImageDatasetTests : IDisposable
         Assert.Throws<ArgumentOutOfRangeException>(() => ImageDataset.FromDirectory(dir, validationSplit: 1.0, subset: "training", seed: 1));
         Assert.Contains("exactly 2 classes", Assert.Throws<ArgumentException>(() => ImageDataset.FromDirectory(dir, labelMode: "binary")).Message);
         Assert.Contains("\"hsv\"", Assert.Throws<ArgumentException>(() => ImageDataset.FromDirectory(dir, colorMode: "hsv")).Message);
-        Assert.Contains("lanczos3", Assert.Throws<ArgumentException>(() => ImageDataset.FromDirectory(dir, interpolation: "lanczos3")).Message);
+        Assert.Contains("cubic", Assert.Throws<ArgumentException>(() => ImageDataset.FromDirectory(dir, interpolation: "cubic")).Message);
+        Assert.Contains("gaussian", Assert.Throws<NotSupportedException>(() => ImageDataset.FromDirectory(dir, interpolation: "gaussian")).Message);
         Assert.Throws<NotSupportedException>(() => ImageDataset.FromDirectory(dir, labels: "none"));
     }
 
