@@ -218,6 +218,8 @@ public static class LayerRegistry
     /// <exception cref="NotSupportedException">Graft has no layer of that class; the message names it.</exception>
     public static Layer FromConfig(string className, JsonObject config)
     {
+        // A layer of a format package (Graft.Onnx) is registered when the package's format is created.
+        if (!s_factories.ContainsKey(className)) ModelFormats.LoadKnownPackages();
         if (!s_factories.TryGetValue(className, out var factory))
             throw new NotSupportedException($"Layer class '{className}' (layer '{config["name"]?.GetValue<string>() ?? "?"}'): Graft has no implementation of it. Custom layers need a registered implementation: LayerRegistry.Register(\"{className}\", config => ...).");
         var layer = factory(config);
