@@ -16,7 +16,7 @@ public sealed class OnnxModelFormat : IModelFormat
     public const string Extension = ".onnx";
 
     /// <summary>Creates the format and registers the layers imported models may use, so their <c>.keras</c> files load.</summary>
-    public OnnxModelFormat() => OnnxLayers.Register();
+    public OnnxModelFormat() => Layers.OnnxLayers.Register();
 
     /// <inheritdoc/>
     public IReadOnlyList<string> Extensions { get; } = [Extension];
