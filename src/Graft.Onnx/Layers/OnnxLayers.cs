@@ -22,7 +22,7 @@ internal static class OnnxLayers
         Add("OnnxGather", c => new OnnxGather(Int(c, "axis"), Ints(c, "indices"), Bool(c, "squeeze"), Name(c)));
         Add("OnnxPad", c => new OnnxPad(Node(c, "pads").AsArray().Select(p => p!.AsArray().Select(v => v!.GetValue<int>()).ToArray()).ToArray(), Float(c, "value"), Name(c)));
         Add("OnnxAveragePool", c => new OnnxAveragePool(Ints(c, "pool_size"), Ints(c, "strides"), Ints(c, "pads"), Ints(c, "extra"), Bool(c, "count_include_pad"), Name(c)));
-        Add("OnnxLrn", c => new OnnxLrn(Int(c, "size"), Float(c, "alpha"), Float(c, "beta"), Float(c, "bias"), Name(c)));
+        Add("OnnxLrn", c => new OnnxLrn(Int(c, "size"), Float(c, "alpha"), Float(c, "beta"), Float(c, "lrn_bias"), Name(c)));
         Add("OnnxReduce", c => new OnnxReduce(Str(c, "operation"), Ints(c, "axes"), Bool(c, "keepdims"), Name(c)));
         Add("OnnxResize", c => new OnnxResize(Ints(c, "size"), Node(c, "scales").AsArray().Select(v => v!.GetValue<float>()).ToArray(),
             Str(c, "mode"), Str(c, "coordinate_transformation_mode"), Str(c, "nearest_mode"), Name(c)));

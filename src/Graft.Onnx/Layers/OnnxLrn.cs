@@ -37,7 +37,7 @@ internal sealed class OnnxLrn : Layer
     public override JsonObject GetConfig()
     {
         var c = base.GetConfig();
-        c["size"] = Size; c["alpha"] = Alpha; c["beta"] = Beta; c["bias"] = Bias;
+        c["size"] = Size; c["alpha"] = Alpha; c["beta"] = Beta; c["lrn_bias"] = Bias;
         return c;
     }
 }
