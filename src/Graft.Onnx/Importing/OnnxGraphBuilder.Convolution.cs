@@ -1,3 +1,4 @@
+using Graft.Initializers;
 using Graft.Layers;
 using Graft.Layers.Convolutional;
 using Graft.Layers.Normalization;
@@ -5,6 +6,7 @@ using Graft.Layers.Pooling;
 using Graft.Layers.Reshaping;
 using Graft.Models;
 using Graft.Onnx.Layers;
+using Graft.Tensors;
 
 namespace Graft.Onnx.Importing;
 
@@ -36,16 +38,17 @@ internal sealed partial class OnnxGraphBuilder
         if (group > 1 && group == c)
         {
             // Depthwise: ONNX's output channel c·mult + q is Keras's depthwise_kernel[:, :, c, q].
-            layer = new DepthwiseConv2D(kernel, strides, padding, m / c, dilationRate: dilations, useBias: bias is not null, name: NodeName());
             k = w.WithDims([c, m / c, kernel[0], kernel[1]]).Transpose([2, 3, 0, 1]);
+            layer = new DepthwiseConv2D(kernel, strides, padding, m / c, dilationRate: dilations, useBias: bias is not null,
+                depthwiseInitializer: Kernel(k), biasInitializer: Bias(bias, m), name: NodeName());
         }
         else
         {
-            layer = new Conv2D(m, kernel, strides, padding, dilationRate: dilations, groups: group, useBias: bias is not null, name: NodeName());
             k = w.Transpose([2, 3, 1, 0]);   // (M, C/g, kH, kW) → Keras's (kH, kW, C/g, M)
+            layer = new Conv2D(m, kernel, strides, padding, dilationRate: dilations, groups: group, useBias: bias is not null,
+                kernelInitializer: Kernel(k), biasInitializer: Bias(bias, m), name: NodeName());
         }
         var y = layer.Call(input);
-        SetWeights(layer, bias is null ? [(k.AsFloats(), k.Dims)] : [(k.AsFloats(), k.Dims), (Vector(bias, m, "bias"), [m])]);
         Output(OnnxValue.Of(y, channelsLast: true));
     }
 
@@ -65,10 +68,9 @@ internal sealed partial class OnnxGraphBuilder
         var outputPadding = _node.Ints("output_padding")?.Select(v => (int)v).ToArray() ?? [0, 0];
         var p = _node.String("auto_pad", "NOTSET") == "VALID" ? [0, 0, 0, 0] : _node.Ints("pads")?.Select(v => (int)v).ToArray() ?? [0, 0, 0, 0];
         var bias = OptionalInput(2) is { } b ? b.Constant ?? throw NotSupportedHere("expected a bias known at import, got a computed one") : null;
-        var layer = new Conv2DTranspose(m, kernel, strides, "valid", useBias: bias is not null, name: NodeName());
-        var y = layer.Call(ChannelsLast(x));
         var k = w.Transpose([2, 3, 1, 0]);   // (C_in, M, kH, kW) → Keras's (kH, kW, filters, C_in)
-        SetWeights(layer, bias is null ? [(k.AsFloats(), k.Dims)] : [(k.AsFloats(), k.Dims), (Vector(bias, m, "bias"), [m])]);
+        var layer = new Conv2DTranspose(m, kernel, strides, "valid", useBias: bias is not null, kernelInitializer: Kernel(k), biasInitializer: Bias(bias, m), name: NodeName());
+        var y = layer.Call(ChannelsLast(x));
         // Keras's "valid" output has (n − 1)·s + max(k, s) cells; ONNX's has (n − 1)·s + k + output_padding − pads: crop the difference.
         var crop = new int[4];
         for (int a = 0; a < 2; a++)
@@ -338,6 +340,12 @@ internal sealed partial class OnnxGraphBuilder
             : new OnnxPad([[pads[0], pads[1]], [pads[2], pads[3]], [0, 0]], fill, NodeName("pad"));
         return layer.Call(input);
     }
+
+    /// <summary>A layer's kernel from the file, written in its config as Keras's default (glorot_uniform).</summary>
+    private static FileWeights Kernel(OnnxConstant k) => new(k.ToTensor(k.Dims), new GlorotUniform());
+
+    /// <summary>A layer's bias from the file (or Keras's default zeros when there is none).</summary>
+    private Initializer Bias(OnnxConstant? bias, int n) => bias is null ? new Zeros() : new FileWeights(Tensor.FromArray(Vector(bias, n, "bias"), n), new Zeros());
 
     /// <summary>A per-channel constant as <paramref name="n"/> floats (a scalar is repeated).</summary>
     private float[] Vector(OnnxConstant c, int n, string what)

@@ -1,4 +1,6 @@
+using Graft.Initializers;
 using Graft.Layers.Core;
+using Graft.Tensors;
 
 namespace Graft.Onnx.Importing;
 
@@ -42,10 +44,10 @@ internal sealed partial class OnnxGraphBuilder
         var input = OnnxLayout(x);
         if (input.Shape[^1] is { } d && d != inFeatures)
             throw Malformed($"expected an input whose last axis has {inFeatures} features (the weights' first axis), got {Shape(x)}");
-        var layer = new Dense(units, useBias: bias is not null, name: NodeName());
-        var y = layer.Call(input);
         var k = alpha == 1f ? kernel.AsFloats() : kernel.AsFloats().Select(v => v * alpha).ToArray();
-        SetWeights(layer, bias is null ? [(k, [inFeatures, units])] : [(k, [inFeatures, units]), (bias, [units])]);
+        var layer = new Dense(units, useBias: bias is not null, kernelInitializer: new FileWeights(Tensor.FromArray(k, inFeatures, units), new GlorotUniform()),
+            biasInitializer: bias is null ? new Zeros() : new FileWeights(Tensor.FromArray(bias, units), new Zeros()), name: NodeName());
+        var y = layer.Call(input);
         return OnnxValue.Of(y, channelsLast: false);
     }
 

@@ -30,6 +30,17 @@ public class OnnxTransferTests
     }
 
     [Fact]
+    public void ImportedLayersWriteKerasDefaultInitializersAndCloneFresh()
+    {
+        var model = Model.Load(OnnxGraphs.ResNet18Path);
+        var conv = (Conv2D)model.GetLayer("Convolution249");
+        Assert.Equal("GlorotUniform", conv.GetConfig()["kernel_initializer"]!["class_name"]!.GetValue<string>());
+        // As Keras's clone_model: the same architecture with fresh weights.
+        var clone = model.Clone();
+        Assert.NotEqual(conv.Kernel!.Value.ToArray(), ((Conv2D)clone.GetLayer("Convolution249")).Kernel!.Value.ToArray());
+    }
+
+    [Fact]
     public void CutFreezeAddHeadFitSaveReload()
     {
         var imported = Model.Load(OnnxGraphs.ResNet18Path);
