@@ -66,7 +66,9 @@ internal sealed partial class OnnxGraphBuilder
         var shape = type.Shape.Dim.Skip(1).Select(d => d.DimValue > 0 ? (int)d.DimValue : -1).ToArray();
         var symbol = new Graft.Layers.Core.InputLayer(shape, LayerName(input.Name)).Output;
         var value = OnnxValue.Of(symbol, channelsLast: false);
-        _values[input.Name] = shape.Length == 3 ? OnnxValue.Of(ChannelsLast(value, input.Name), channelsLast: true) : value;
+        if (shape.Length != 3) _values[input.Name] = value;
+        // An image input moves channels last once, at the start; an op that needs ONNX's layout takes the input itself.
+        else _values[input.Name] = OnnxValue.Of(ChannelsLast(value, input.Name), channelsLast: true).WithOnnxLayout(symbol);
         return symbol;
     }
 

@@ -30,6 +30,9 @@ internal sealed class OnnxValue
     /// <summary>This value in ONNX's layout, once made (a transpose is added once per value).</summary>
     public SymbolicTensor? OnnxLayoutCache { get; set; }
 
+    /// <summary>Records the tensor that already holds this value in ONNX's layout.</summary>
+    public OnnxValue WithOnnxLayout(SymbolicTensor symbol) { OnnxLayoutCache = symbol; return this; }
+
     /// <summary>This value channels-last, once made.</summary>
     public SymbolicTensor? ChannelsLastCache { get; set; }
 

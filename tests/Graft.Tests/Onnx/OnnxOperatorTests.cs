@@ -84,6 +84,7 @@ public class OnnxOperatorTests
             Floats("unused", [1], [0f]), new TensorProto { Name = "zero", DataType = 7, Int64Data = { 0L } }, Longs("axes", 0), Longs("minus1", -1)),
         ["reshape_zero_and_minus_one"] = () => C(13, Image, [N("Conv", ["x", "w"], "c"), N("Reshape", ["c", "shape"])], Weight("w", [2, 3, 1, 1], 2), Longs("shape", 0, -1, 6)),
         ["transpose_to_nhwc_then_reshape"] = () => C(13, Image, [N("Conv", ["x", "w"], "c"), N("Transpose", ["c"], "t", Attr("perm", 0L, 2, 3, 1)), N("Reshape", ["t", "shape"])], Weight("w", [2, 3, 1, 1], 2), Longs("shape", 1, -1)),
+        ["image_input_flattened_directly"] = () => C(13, [1, 3, 4, 4], [N("Flatten", ["x"], "f"), N("MatMul", ["f", "w"])], Weight("w", [48, 5], 2)),
         ["transpose_general"] = () => C(13, Image, [N("Transpose", ["x"], "y", Attr("perm", 0L, 3, 1, 2))]),
         ["concat_channels"] = () => C(13, Image, [N("Conv", ["x", "w"], "c"), N("Relu", ["x"], "r"), N("Concat", ["c", "r", "x"], "y", Attr("axis", 1L))], Weight("w", [2, 3, 1, 1], 2)),
         ["split_and_concat_opset13"] = () => C(13, Image, [Node("Split", ["x", "sizes"], ["a", "b"], Attr("axis", 1L)), N("Relu", ["b"], "rb"), N("Concat", ["rb", "a"], "y", Attr("axis", 1L))], Longs("sizes", 1, 2)),
