@@ -18,4 +18,17 @@ public class ResNet18ImportTests
         double err = OnnxGraphs.RelativeError(expected, actual.ToArray());
         Assert.True(err <= 1e-4, $"ResNet18: largest difference {err:g3} relative to the largest output, over 1e-4.");
     }
+
+    [Fact]
+    public void ResNetPreprocessMatchesOnnxRuntime()
+    {
+        // The package's preprocessing graph: RGB → BGR (Split, Concat) minus a mean image; its nodes have no names.
+        string path = Path.Combine(Path.GetDirectoryName(OnnxGraphs.ResNet18Path)!, "..", "ResNetPrepOnnx", "ResNetPreprocess.onnx");
+        var model = Model.Load(path);
+        Assert.Contains(model.Layers, l => l.Name == "PreprocessedInput");   // named after the node's output
+        int[] shape = [1, 3, 224, 224];
+        var x = OnnxGraphs.Random(3 * 224 * 224, seed: 3, lo: 0f, hi: 255f);
+        var expected = OnnxGraphs.RunOnnxRuntime(File.ReadAllBytes(path), x, shape);
+        Assert.Equal(expected, model.Predict(Tensor.FromArray(x, shape)).ToArray());
+    }
 }
