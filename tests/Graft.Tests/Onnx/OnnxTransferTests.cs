@@ -19,6 +19,10 @@ public class OnnxTransferTests
         Assert.Equal(22, model.Layers.OfType<Conv2D>().Count());
         Assert.Equal(22, model.Layers.OfType<BatchNormalization>().Count());
         Assert.Equal("Convolution249", model.Layers.OfType<Conv2D>().First().Name);   // the ONNX node's name
+        // Channels-last inside: one transpose after the input, none between layers.
+        Assert.Single(model.Layers.OfType<Graft.Layers.Reshaping.Permute>());
+        Assert.Equal([null, 3, 224, 224], model.Input.Shape);
+        Assert.Equal([null, 512, 1, 1], model.Output.Shape);
         // Trainable as in Keras: 22 kernels (the CNTK export has no conv biases), BN's gamma and beta; the moving statistics are not.
         Assert.Equal(22 + 2 * 22, model.TrainableWeights.Count);
         Assert.Equal(2 * 22, model.NonTrainableWeights.Count);
