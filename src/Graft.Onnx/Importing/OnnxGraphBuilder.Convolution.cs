@@ -215,9 +215,9 @@ internal sealed partial class OnnxGraphBuilder
         if (channelsLast && value == 0f && pairs[0].All(v => v == 0))
             y = new ZeroPadding2D(((pairs[1][0], pairs[1][1]), (pairs[2][0], pairs[2][1])), name: NodeName()).Call(ChannelsLast(x));
         else if (channelsLast)
-            y = new OnnxPad([pairs[1], pairs[2], pairs[0]], value, NodeName()).Call(ChannelsLast(x));
+            y = new OnnxPad([.. pairs[1], .. pairs[2], .. pairs[0]], value, NodeName()).Call(ChannelsLast(x));
         else
-            y = new OnnxPad(pairs, value, NodeName()).Call(OnnxLayout(x));
+            y = new OnnxPad(pairs.SelectMany(p => p).ToArray(), value, NodeName()).Call(OnnxLayout(x));
         Output(OnnxValue.Of(y, channelsLast, x.NonNegative && value >= 0));
     }
 
@@ -271,7 +271,7 @@ internal sealed partial class OnnxGraphBuilder
             || (coordinate is "asymmetric" or "tf_half_pixel_for_nn" && nearest == "floor"));
         Layer layer = likeUpSampling
             ? new UpSampling2D(((int)scales[2], (int)scales[3]), name: NodeName())
-            : new OnnxResize(size, [scales[2], scales[3]], mode, coordinate, nearest, NodeName());
+            : new OnnxResize(size, (scales[2], scales[3]), mode, coordinate, nearest, NodeName());
         Output(OnnxValue.Of(layer.Call(ChannelsLast(x)), channelsLast: true, x.NonNegative));
     }
 
@@ -337,7 +337,7 @@ internal sealed partial class OnnxGraphBuilder
         bool zeros = float.IsNaN(fill) || fill == 0f || x.NonNegative;
         Layer layer = zeros
             ? new ZeroPadding2D(((pads[0], pads[1]), (pads[2], pads[3])), name: NodeName("pad"))
-            : new OnnxPad([[pads[0], pads[1]], [pads[2], pads[3]], [0, 0]], fill, NodeName("pad"));
+            : new OnnxPad([pads[0], pads[1], pads[2], pads[3], 0, 0], fill, NodeName("pad"));
         return layer.Call(input);
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Layers;
 using Graft.Tensors;
@@ -53,11 +52,4 @@ internal sealed class OnnxAveragePool : Layer
         return [s[0], Out(s[1], 0), Out(s[2], 1), s[3]];
     }
 
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["pool_size"] = OnnxLayers.Array(PoolSize); c["strides"] = OnnxLayers.Array(Strides); c["pads"] = OnnxLayers.Array(Pads);
-        c["extra"] = OnnxLayers.Array(Extra); c["count_include_pad"] = CountIncludePad;
-        return c;
-    }
 }

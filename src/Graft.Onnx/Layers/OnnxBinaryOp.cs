@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Layers.Merging;
 using Graft.Tensors;
@@ -24,5 +23,4 @@ internal sealed class OnnxBinaryOp : Merge
         return Operation == "div" ? Ops.Divide(xs[0], xs[1]) : Ops.Power(xs[0], xs[1]);
     }
 
-    public override JsonObject GetConfig() { var c = base.GetConfig(); c["operation"] = Operation; return c; }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Initializers;
 using Graft.Layers;
@@ -67,12 +66,4 @@ internal sealed class OnnxConstantOp : Layer
         return r;
     }
 
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["operation"] = Operation;
-        c["constant_shape"] = new JsonArray(ConstantShape.Select(d => (JsonNode)d).ToArray());
-        c["reverse"] = Reverse;
-        return c;
-    }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Layers;
 using Graft.Tensors;
@@ -39,10 +38,4 @@ internal sealed class OnnxGather : Layer
         return r.ToArray();
     }
 
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["axis"] = Axis; c["indices"] = OnnxLayers.Array(Indices); c["squeeze"] = Squeeze;
-        return c;
-    }
 }

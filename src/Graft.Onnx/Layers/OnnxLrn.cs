@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Layers;
 using Graft.Tensors;
@@ -12,16 +11,17 @@ namespace Graft.Onnx.Layers;
 /// </summary>
 internal sealed class OnnxLrn : Layer
 {
-    public OnnxLrn(int size, float alpha = 1e-4f, float beta = 0.75f, float bias = 1f, string? name = null) : base(name)
+    public OnnxLrn(int size, float alpha = 1e-4f, float beta = 0.75f, float lrnBias = 1f, string? name = null) : base(name)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
-        Size = size; Alpha = alpha; Beta = beta; Bias = bias;
+        Size = size; Alpha = alpha; Beta = beta; LrnBias = lrnBias;
     }
 
     public int Size { get; }
     public float Alpha { get; }
     public float Beta { get; }
-    public float Bias { get; }
+    /// <summary>ONNX's <c>bias</c> (Keras's config key "bias" means use_bias in old files, so it is written as lrn_bias).</summary>
+    public float LrnBias { get; }
 
     protected override Tensor Forward(Tensor x, bool training)
     {
@@ -31,13 +31,7 @@ internal sealed class OnnxLrn : Layer
         var squares = Ops.Pad(Ops.Square(x), pads);
         var sum = squares.Slice(-1, 0, c);
         for (int k = 1; k < Size; k++) sum = Ops.Add(sum, squares.Slice(-1, k, k + c));
-        return Ops.Divide(x, Ops.Power(Ops.Add(Ops.Multiply(sum, Alpha / Size), Bias), Beta));
+        return Ops.Divide(x, Ops.Power(Ops.Add(Ops.Multiply(sum, Alpha / Size), LrnBias), Beta));
     }
 
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["size"] = Size; c["alpha"] = Alpha; c["beta"] = Beta; c["lrn_bias"] = Bias;
-        return c;
-    }
 }

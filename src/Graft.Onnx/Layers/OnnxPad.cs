@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Layers;
 using Graft.Tensors;
@@ -11,23 +10,25 @@ namespace Graft.Onnx.Layers;
 /// </summary>
 internal sealed class OnnxPad : Layer
 {
-    /// <param name="pads">For each axis after the batch, the count before and after.</param>
+    /// <param name="pads">For each axis after the batch, the count before then the count after.</param>
     /// <param name="value">The fill value.</param>
     /// <param name="name">Layer name.</param>
-    public OnnxPad(int[][] pads, float value = 0f, string? name = null) : base(name)
+    public OnnxPad(int[] pads, float value = 0f, string? name = null) : base(name)
     {
-        if (pads.Any(p => p.Length != 2 || p[0] < 0 || p[1] < 0))
-            throw new ArgumentException($"OnnxPad: expected a (before, after) pair of non-negative counts per axis, got [{string.Join(", ", pads.Select(p => OnnxLayers.Format(p)))}].");
+        if (pads.Length == 0 || pads.Length % 2 != 0 || pads.Any(p => p < 0))
+            throw new ArgumentException($"OnnxPad: expected a (before, after) pair of non-negative counts per axis, got {OnnxLayers.Format(pads)}.");
         Pads = pads; Value = value;
     }
 
-    public int[][] Pads { get; }
+    public int[] Pads { get; }
+
+    private int Axes => Pads.Length / 2;
     public float Value { get; }
 
     protected override Tensor Forward(Tensor x, bool training)
     {
-        if (x.Rank != Pads.Length + 1) throw new ArgumentException($"{Describe()}: expected input of rank {Pads.Length + 1}, got shape {x.Shape}.");
-        (int, int)[] pads = [(0, 0), .. Pads.Select(p => (p[0], p[1]))];
+        if (x.Rank != Axes + 1) throw new ArgumentException($"{Describe()}: expected input of rank {Axes + 1}, got shape {x.Shape}.");
+        (int, int)[] pads = [(0, 0), .. Enumerable.Range(0, Axes).Select(a => (Pads[2 * a], Pads[2 * a + 1]))];
         var y = Ops.Pad(x, pads);
         if (Value == 0f) return y;
         // The padded cells are 0 in y; add the fill value there only: (1 - pad(ones)) is 1 exactly on them.
@@ -37,17 +38,10 @@ internal sealed class OnnxPad : Layer
 
     public override int?[] ComputeOutputShape(int?[] inputShape)
     {
-        if (inputShape.Length != Pads.Length + 1) throw new ArgumentException($"{Describe()}: expected input of rank {Pads.Length + 1}, got {FormatShape(inputShape)}.");
+        if (inputShape.Length != Axes + 1) throw new ArgumentException($"{Describe()}: expected input of rank {Axes + 1}, got {FormatShape(inputShape)}.");
         var r = (int?[])inputShape.Clone();
-        for (int i = 0; i < Pads.Length; i++) r[i + 1] = r[i + 1] + Pads[i][0] + Pads[i][1];
+        for (int i = 0; i < Axes; i++) r[i + 1] = r[i + 1] + Pads[2 * i] + Pads[2 * i + 1];
         return r;
     }
 
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["pads"] = new JsonArray(Pads.Select(p => (JsonNode)OnnxLayers.Array(p)).ToArray());
-        c["value"] = Value;
-        return c;
-    }
 }

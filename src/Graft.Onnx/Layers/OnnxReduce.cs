@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Layers;
 using Graft.Tensors;
@@ -35,10 +34,4 @@ internal sealed class OnnxReduce : Layer
         return Keepdims ? inputShape.Select((d, i) => Axes.Contains(i) ? 1 : d).ToArray() : inputShape.Where((_, i) => !Axes.Contains(i)).ToArray();
     }
 
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["operation"] = Operation; c["axes"] = OnnxLayers.Array(Axes); c["keepdims"] = Keepdims;
-        return c;
-    }
 }

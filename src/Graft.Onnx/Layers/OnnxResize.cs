@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Layers;
 using Graft.Tensors;
@@ -22,10 +21,10 @@ internal sealed class OnnxResize : Layer
     /// <param name="coordinateMode">ONNX's <c>coordinate_transformation_mode</c>.</param>
     /// <param name="nearestMode">ONNX's <c>nearest_mode</c>.</param>
     /// <param name="name">Layer name.</param>
-    public OnnxResize(int[] size, float[] scales, string mode, string coordinateMode, string nearestMode, string? name = null) : base(name)
+    public OnnxResize(int[] size, (double Rows, double Cols) scales, string mode, string coordinateMode, string nearestMode, string? name = null) : base(name)
     {
-        if (size.Length != 2 || size.Any(s => s < 1) || scales.Length != 2 || scales.Any(s => !(s > 0)))
-            throw new ArgumentException($"OnnxResize: expected 2 positive output sizes and scales, got size {OnnxLayers.Format(size)}, scales [{string.Join(", ", scales)}].");
+        if (size.Length != 2 || size.Any(s => s < 1) || !(scales.Rows > 0) || !(scales.Cols > 0))
+            throw new ArgumentException($"OnnxResize: expected 2 positive output sizes and scales, got size {OnnxLayers.Format(size)}, scales {scales}.");
         if (mode is not ("nearest" or "linear")) throw new ArgumentException($"OnnxResize: expected mode 'nearest' or 'linear', got '{mode}'.");
         if (!CoordinateModes.Contains(coordinateMode)) throw new ArgumentException($"OnnxResize: expected a coordinate mode in {string.Join(", ", CoordinateModes)}, got '{coordinateMode}'.");
         if (!NearestModes.Contains(nearestMode)) throw new ArgumentException($"OnnxResize: expected a nearest mode in {string.Join(", ", NearestModes)}, got '{nearestMode}'.");
@@ -33,7 +32,7 @@ internal sealed class OnnxResize : Layer
     }
 
     public int[] Size { get; }
-    public float[] Scales { get; }
+    public (double Rows, double Cols) Scales { get; }
     public string Mode { get; }
     public string CoordinateMode { get; }
     public string NearestMode { get; }
@@ -50,7 +49,7 @@ internal sealed class OnnxResize : Layer
     private (int[] Low, int[] High, Tensor? Weight) Table(int n, int axis)
     {
         int m = Size[axis];
-        float scale = Scales[axis];
+        double scale = axis == 0 ? Scales.Rows : Scales.Cols;
         var low = new int[m]; var high = new int[m]; var weight = new float[m];
         for (int i = 0; i < m; i++)
         {
@@ -99,12 +98,4 @@ internal sealed class OnnxResize : Layer
 
     public override int?[] ComputeOutputShape(int?[] s) => [s[0], Size[0], Size[1], s[3]];
 
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["size"] = OnnxLayers.Array(Size);
-        c["scales"] = new JsonArray(Scales.Select(v => (JsonNode)v).ToArray());
-        c["mode"] = Mode; c["coordinate_transformation_mode"] = CoordinateMode; c["nearest_mode"] = NearestMode;
-        return c;
-    }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Layers;
 using Graft.Tensors;
 
@@ -46,10 +45,4 @@ internal sealed class OnnxSlice : Layer
         return r;
     }
 
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["axes"] = OnnxLayers.Array(Axes); c["starts"] = OnnxLayers.Array(Starts); c["ends"] = OnnxLayers.Array(Ends); c["steps"] = OnnxLayers.Array(Steps);
-        return c;
-    }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Layers;
 using Graft.Tensors;
@@ -59,10 +58,4 @@ internal sealed class OnnxUnaryOp : Layer
         return Ops.Multiply(Ops.Sign(x), y);
     }
 
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["operation"] = Operation; c["alpha"] = Alpha; c["beta"] = Beta; c["axis"] = Axis;
-        return c;
-    }
 }

@@ -109,13 +109,14 @@ public class OnnxTransferTests
         foreach (var kind in new[] { "OnnxConstantOp", "OnnxUnaryOp", "OnnxBinaryOp", "OnnxLrn", "OnnxPad", "OnnxAveragePool", "OnnxResize", "OnnxSlice", "OnnxReduce", "OnnxGather" })
             Assert.Contains(kind, kinds);
 
-        // Each layer's config survives the registry round trip.
+        // Each layer's config survives the registry round trip, and the model clones.
         foreach (var layer in model.Layers)
         {
-            var config = LayerRegistry.Serialize(layer);
-            var copy = LayerRegistry.FromConfig(layer.ClassName, config["config"]!.AsObject());
-            Assert.Equal(config.ToJsonString(), LayerRegistry.Serialize(copy).ToJsonString());
+            var config = layer.GetConfig();
+            var copy = LayerRegistry.FromConfig(layer.ClassName, (System.Text.Json.Nodes.JsonObject)config.DeepClone());
+            Assert.Equal(config.ToJsonString(), copy.GetConfig().ToJsonString());
         }
+        Assert.Equal(model.ToJson(), model.Clone().ToJson());
 
         var x = Tensor.FromArray(OnnxGraphs.Random(108, 9), input);
         var expected = model.Predict(x).ToArray();
