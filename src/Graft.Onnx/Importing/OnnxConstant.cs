@@ -136,7 +136,7 @@ internal sealed class OnnxConstant
         }
         var dims = t.Dims.Select(d => (int)d).ToArray();
         int n = (int)size;
-        var raw = t.RawData.Span;
+        var raw = Bytes(t.RawData);
         bool hasRaw = !t.RawData.IsEmpty;
         switch (t.DataType)
         {
@@ -161,6 +161,10 @@ internal sealed class OnnxConstant
                 throw new NotSupportedException($"{objectPath} in {path}: expected a numeric tensor (float, double, float16, integer or bool), got ONNX data type {t.DataType}.");
         }
     }
+
+    /// <summary>The bytes of a protobuf bytes field, without copying them when an array holds them.</summary>
+    private static ReadOnlySpan<byte> Bytes(Google.Protobuf.ByteString bytes) =>
+        MemoryMarshal.TryGetArray(bytes.Memory, out var segment) ? segment.AsSpan() : bytes.ToByteArray();
 
     private static T[] Raw<T>(ReadOnlySpan<byte> raw, int n, int width, string path, string objectPath) where T : struct
     {

@@ -174,8 +174,8 @@ internal sealed partial class OnnxGraphBuilder
         layer is Merge merge ? merge.Call(inputs) : layer.Call(inputs[0]);
 
     /// <summary>Sets a built layer's weights, in <see cref="Layer.Weights"/> order.</summary>
-    private static void SetWeights(Layer layer, params (float[] Data, int[] Shape)[] weights) =>
-        layer.SetWeights(weights.Select(w => Tensor.FromArray(w.Data, w.Shape)));
+    private static void SetWeights(Layer layer, params (float[] Values, int[] Shape)[] weights) =>
+        layer.SetWeights(weights.Select(w => Tensor.FromArray(w.Values, w.Shape)));
 
     // ---- errors ----
 

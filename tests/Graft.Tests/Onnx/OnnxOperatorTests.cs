@@ -62,6 +62,7 @@ public class OnnxOperatorTests
         ["sum_max_min_three"] = () => C(13, Image, [N("Relu", ["x"], "r"), N("Tanh", ["x"], "t"), N("Sum", ["x", "r", "t"], "s"), N("Max", ["s", "r", "t"], "m"), N("Min", ["m", "x", "s"])]),
         // Dense
         ["matmul"] = () => C(13, [2, 6], [N("MatMul", ["x", "w"])], Weight("w", [6, 4], 2)),
+        ["matmul_raw_data_weights"] = () => C(13, [2, 6], [N("MatMul", ["x", "w"])], RawFloats("w", [6, 4], 2)),
         ["gemm_trans_b_alpha_beta"] = () => C(13, [2, 6], [N("Gemm", ["x", "w", "c"], "y", Attr("transB", 1L), Attr("alpha", 0.5f), Attr("beta", 2f))], Weight("w", [4, 6], 2), Weight("c", [4], 3)),
         ["gemm_bias_row"] = () => C(9, [2, 6], [N("Gemm", ["x", "w", "c"])], Weight("w", [6, 4], 2), Weight("c", [1, 4], 3)),
         // Pooling
@@ -114,6 +115,15 @@ public class OnnxOperatorTests
             N("Cast", ["i"], "f", Attr("to", 1L)), N("Mul", ["f", "k"])], Floats("ratio", [], [0.3f])),
         ["constant_of_shape_folds"] = () => C(13, Image, [N("ConstantOfShape", ["shape"], "k", Attr("value", Floats("", [1], [0.25f]))), N("Add", ["x", "k"])], Longs("shape", 3, 1, 1)),
     };
+
+    /// <summary>Weights in raw_data (little-endian bytes), as PyTorch's exporter writes them.</summary>
+    private static TensorProto RawFloats(string name, int[] dims, int seed)
+    {
+        var values = Random(dims.Aggregate(1, (a, d) => a * d), seed);
+        var t = new TensorProto { Name = name, DataType = 1, RawData = Google.Protobuf.ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())) };
+        t.Dims.AddRange(dims.Select(d => (long)d));
+        return t;
+    }
 
     public static TheoryData<string> Names() => new(Cases.Keys);
 
