@@ -64,7 +64,9 @@ public static class OnnxExporter
         var outputs = new LayerEmitter(graph).EmitModel(model, inputs);
         for (int i = 0; i < outputs.Length; i++)
         {
-            graph.Proto.Node.Add(new NodeProto { OpType = "Identity", Name = $"{outputNames[i]}/output", Input = { outputs[i].Name }, Output = { outputNames[i] } });
+            // An output that is a model input as it is (a bare InputLayer) needs no node.
+            if (outputs[i].Name != outputNames[i])
+                graph.Proto.Node.Add(new NodeProto { OpType = "Identity", Name = $"{outputNames[i]}/output", Input = { outputs[i].Name }, Output = { outputNames[i] } });
             graph.Proto.Output.Add(OnnxGraph.FloatInfo(outputNames[i], outputs[i].Shape, "batch"));
         }
         return new ModelProto
