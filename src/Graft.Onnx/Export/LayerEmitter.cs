@@ -114,9 +114,18 @@ internal sealed partial class LayerEmitter(OnnxGraph graph)
     private static Variable Required(Layer layer, string name) =>
         Weight(layer, name) ?? throw new InvalidOperationException($"{Describe(layer)}: expected a built layer with weight '{name}', got none. Build the model before exporting it.");
 
+    // A layer shared by several calls writes each weight once.
+    private readonly Dictionary<(Variable, string), string> _initializers = new();
+
     /// <summary>A weight as an initializer, optionally reshaped (same element order).</summary>
-    private string Initializer(Layer layer, Variable w, int[]? dims = null) =>
-        G.Floats($"{layer.Name}/{w.Name}", w.Value.ToArray(), dims ?? w.Shape.ToArray());
+    private string Initializer(Layer layer, Variable w, int[]? dims = null)
+    {
+        dims ??= w.Shape.ToArray();
+        var key = (w, string.Join(",", dims));
+        if (!_initializers.TryGetValue(key, out var name))
+            _initializers[key] = name = G.Floats($"{layer.Name}/{w.Name}", w.Value.ToArray(), dims);
+        return name;
+    }
 
     /// <summary><paramref name="data"/> of shape <paramref name="dims"/> with its axes reordered by <paramref name="perm"/> (numpy's transpose).</summary>
     internal static float[] PermuteHost(float[] data, int[] dims, int[] perm)

@@ -174,4 +174,17 @@ public class OnnxExportLayerTests
         var x = Tensor.FromArray(Enumerable.Range(0, 2 * 11 * 7 * 2).Select(_ => g.NextNormal()).ToArray(), 2, 11, 7, 2);
         ExportCheck.AssertMatches(model, [x], "unknown spatial sizes");
     }
+
+    [Fact]
+    public void ASharedLayerWritesItsWeightsOnce()
+    {
+        var a = Keras.Input([4], "left");
+        var b = Keras.Input([4], "right");
+        var shared = new Dense(3, activation: "tanh", name: "shared");
+        var model = new Model([a, b], [new Subtract().Call([shared.Call(a), shared.Call(b)])]);
+        Randomize(model);
+        ExportCheck.AssertMatches(model, ExportCheck.Inputs(model, 13), "shared layer");
+        var proto = global::Onnx.ModelProto.Parser.ParseFrom(Graft.Onnx.OnnxExporter.ToBytes(model));
+        Assert.Equal(2, proto.Graph.Initializer.Count(t => t.Name.StartsWith("shared/")));
+    }
 }
