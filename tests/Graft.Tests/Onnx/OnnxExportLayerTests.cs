@@ -10,6 +10,7 @@ using Graft.Tensors;
 using Graft.Tests.Testing;
 using Graft.Layers.Activations;
 using Graft.Layers.Convolutional;
+using Graft.Layers.Normalization;
 
 namespace Graft.Tests.Onnx;
 
@@ -168,6 +169,7 @@ public class OnnxExportLayerTests
         y = new DepthwiseConv2D([2, 2], padding: "same").Call(y);
         y = new MaxPooling2D([3, 3], strides: [2, 2], padding: "same").Call(y);
         y = new AveragePooling2D([2, 2], padding: "same").Call(y);
+        y = new Conv2D(2, [1, 1], strides: [2, 2], padding: "same").Call(y);
         var model = new Model(x0, y);
         Randomize(model);
         var g = new Generator(12);
@@ -186,5 +188,36 @@ public class OnnxExportLayerTests
         ExportCheck.AssertMatches(model, ExportCheck.Inputs(model, 13), "shared layer");
         var proto = global::Onnx.ModelProto.Parser.ParseFrom(Graft.Onnx.OnnxExporter.ToBytes(model));
         Assert.Equal(2, proto.Graph.Initializer.Count(t => t.Name.StartsWith("shared/")));
+    }
+
+    /// <summary>Layouts and paddings the catalog leaves out: channels_first, output padding, strides past the kernel.</summary>
+    public static IEnumerable<object[]> Geometries() => new (string Name, Func<Layer> Create, int[] Shape)[]
+    {
+        ("Conv2DTranspose_valid_stride_past_kernel", () => new Conv2DTranspose(2, [2, 2], strides: [3, 3]), [3, 4, 2]),
+        ("Conv2DTranspose_valid", () => new Conv2DTranspose(2, [3, 3], strides: [2, 2], activation: "relu"), [3, 4, 2]),
+        ("Conv2DTranspose_same_even_kernel", () => new Conv2DTranspose(3, [4, 4], strides: [2, 2], padding: "same"), [3, 4, 2]),
+        ("Conv2DTranspose_channels_first", () => new Conv2DTranspose(2, [3, 3], strides: [2, 1], padding: "same", dataFormat: "channels_first"), [2, 3, 4]),
+        ("Conv2D_same_stride_past_kernel", () => new Conv2D(2, [1, 1], strides: [2, 2], padding: "same"), [5, 6, 3]),
+        ("Conv2D_dilated_same", () => new Conv2D(2, [3, 3], padding: "same", dilationRate: [2, 2]), [6, 6, 2]),
+        ("Conv1D_channels_first", () => new Conv1D(3, 2, strides: 2, padding: "same", dataFormat: "channels_first"), [2, 7]),
+        ("SeparableConv2D_same_multiplier", () => new SeparableConv2D(3, [3, 3], padding: "same", depthMultiplier: 2, activation: "tanh"), [5, 5, 2]),
+        ("MaxPooling2D_channels_first", () => new MaxPooling2D([2, 2], dataFormat: "channels_first"), [2, 4, 5]),
+        ("AveragePooling2D_same_strided", () => new AveragePooling2D([3, 3], strides: [2, 2], padding: "same"), [5, 6, 2]),
+        ("MaxPooling1D_same", () => new MaxPooling1D(3, 2, "same"), [7, 2]),
+        ("GlobalAveragePooling2D_channels_first", () => new GlobalAveragePooling2D("channels_first", keepdims: true), [2, 3, 3]),
+        ("BatchNormalization_axis1", () => new BatchNormalization(axis: 1), [3, 4, 4]),
+        ("UpSampling2D_channels_first", () => new Graft.Layers.Reshaping.UpSampling2D((3, 2), "channels_first"), [2, 2, 3]),
+        ("ZeroPadding2D_channels_first", () => new Graft.Layers.Reshaping.ZeroPadding2D(((1, 0), (0, 2)), "channels_first"), [2, 2, 3]),
+        ("Cropping2D_channels_first", () => new Graft.Layers.Reshaping.Cropping2D(((0, 1), (1, 1)), "channels_first"), [2, 4, 4]),
+    }.Select(c => new object[] { c.Name, c.Create, c.Shape });
+
+    [Theory]
+    [MemberData(nameof(Geometries))]
+    public void GeometriesMatchOnnxRuntime(string name, Func<Layer> create, int[] shape)
+    {
+        var x = Keras.Input(shape, "x");
+        var model = new Model(x, create().Call(x));
+        Randomize(model);
+        ExportCheck.AssertMatches(model, ExportCheck.Inputs(model, 14), name);
     }
 }
