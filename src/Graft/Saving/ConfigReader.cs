@@ -105,6 +105,20 @@ internal sealed class ConfigReader(JsonObject config, string subject)
         _ => throw new FormatException(),
     }, "n, [h, w] or [[top, bottom], [left, right]]");
 
+    /// <summary>Keras's augmentation factors: a number, or a [low, high] pair.</summary>
+    public Graft.Layers.Preprocessing.AugmentationFactor Factor(string key) => Read(key, n => n switch
+    {
+        JsonArray { Count: 2 } a => new Graft.Layers.Preprocessing.AugmentationFactor((float)Num(a[0]!), (float)Num(a[1]!)),
+        JsonValue v => new Graft.Layers.Preprocessing.AugmentationFactor((float)Num(v)),
+        _ => throw new FormatException(),
+    }, "a number or a list of two numbers");
+
+    public Graft.Layers.Preprocessing.AugmentationFactor? NullableFactor(string key) => Has(key) ? Factor(key) : null;
+
+    /// <summary>Two numbers (Keras's value_range).</summary>
+    public (float, float) FloatPair(string key, (float, float) fallback) => !Has(key) ? fallback : Read(key, n => n is JsonArray { Count: 2 } a
+        ? ((float)Num(a[0]!), (float)Num(a[1]!)) : throw new FormatException(), "a list of two numbers");
+
     /// <summary>The per-sample input shape declared in the config (Keras 2's batch_input_shape, Keras 3's batch_shape).</summary>
     public int[]? InputShape()
     {

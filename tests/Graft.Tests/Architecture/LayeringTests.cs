@@ -29,8 +29,7 @@ public class LayeringTests
         ("Layers", ["src/Graft/Layers/"]),
         ("Models", ["src/Graft/Models/", "src/Graft/Keras.cs"]),
         ("Training", ["src/Graft/Training/", "src/Graft/Losses/", "src/Graft/Metrics/", "src/Graft/Optimizers/"]),
-        ("Saving", ["src/Graft/Saving/", "src/Graft/Data/"]),
-        ("Packages", ["src/Graft.Onnx/", "src/Graft.Vision/"]),
+        ("Saving", ["src/Graft/Saving/", "src/Graft/Data/", "src/Graft.Onnx/", "src/Graft.Vision/"]),
         ("CLI", ["src/Graft.Cli/"]),
     ];
 

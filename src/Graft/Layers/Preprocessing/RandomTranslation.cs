@@ -1,0 +1,94 @@
+using System.Text.Json.Nodes;
+using Graft.Tensors;
+using Graft.Tensors.Kernels;
+
+namespace Graft.Layers.Preprocessing;
+
+/// <summary>
+/// Shifts each image of a batch by a random offset during training; the identity at inference
+/// (Keras's <c>layers.RandomTranslation</c>). Input and output: (batch, height, width, channels) or
+/// one image (height, width, channels), or channels first.
+/// </summary>
+public sealed class RandomTranslation : Layer
+{
+    private readonly Generator? _generator;
+    private readonly (float Lower, float Upper) _height, _width;
+
+    /// <param name="heightFactor">
+    /// A fraction of the height: f shifts by up to f·height either way, (low, high) by an amount in
+    /// [low·height, high·height]; positive values shift down. Values in [−1, 1].
+    /// </param>
+    /// <param name="widthFactor">The same for the width; positive values shift right.</param>
+    /// <param name="fillMode">How points outside the image are filled: "reflect" (default), "wrap", "constant" or "nearest".</param>
+    /// <param name="interpolation">"bilinear" (default) or "nearest".</param>
+    /// <param name="seed">Seed for repeatable shifts; null uses the global generator.</param>
+    /// <param name="fillValue">The value outside the image when <paramref name="fillMode"/> is "constant".</param>
+    /// <param name="dataFormat">"channels_last" (default) or "channels_first".</param>
+    /// <param name="inputShape">Shape of one image, as Keras's <c>input_shape</c>.</param>
+    /// <param name="name">Layer name.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A factor is outside [−1, 1].</exception>
+    /// <exception cref="ArgumentException">A mode or the data format is unknown.</exception>
+    public RandomTranslation(AugmentationFactor heightFactor, AugmentationFactor widthFactor, string fillMode = "reflect", string interpolation = "bilinear",
+        long? seed = null, float fillValue = 0f, string? dataFormat = null, int[]? inputShape = null, string? name = null) : base(name, inputShape)
+    {
+        _height = heightFactor.Bounds(-1f, 1f, "height_factor", Describe());
+        _width = widthFactor.Bounds(-1f, 1f, "width_factor", Describe());
+        HeightFactor = heightFactor; WidthFactor = widthFactor;
+        FillMode = ImageLayout.OneOf(fillMode, ImageSampling.FillModes, "fill_mode", Describe());
+        Interpolation = ImageLayout.OneOf(interpolation, ImageSampling.TransformInterpolations, "interpolation", Describe());
+        FillValue = fillValue;
+        DataFormat = ImageLayout.DataFormat(dataFormat, Describe());
+        Seed = seed;
+        if (seed is { } s) _generator = new Generator(s);
+    }
+
+    /// <summary>The height factor as given.</summary>
+    public AugmentationFactor HeightFactor { get; }
+    /// <summary>The width factor as given.</summary>
+    public AugmentationFactor WidthFactor { get; }
+    /// <summary>"reflect", "wrap", "constant" or "nearest".</summary>
+    public string FillMode { get; }
+    /// <summary>"bilinear" or "nearest".</summary>
+    public string Interpolation { get; }
+    /// <summary>The fill value of the "constant" mode.</summary>
+    public float FillValue { get; }
+    /// <summary>Seed, or null.</summary>
+    public long? Seed { get; }
+    /// <summary>"channels_last" or "channels_first".</summary>
+    public string DataFormat { get; }
+
+    /// <inheritdoc/>
+    protected internal override bool TrainingMatchesInference => false;
+
+    /// <inheritdoc/>
+    protected override Tensor Forward(Tensor x, bool training) => !training ? x
+        : ImageLayout.Transform(x, DataFormat, Describe(), Matrices, Interpolation, FillMode, FillValue);
+
+    /// <summary>
+    /// A shift for each image: input = output − (dx, dy) (Keras's <c>_get_translation_matrix</c>);
+    /// the vertical shifts are drawn before the horizontal ones.
+    /// </summary>
+    private float[] Matrices(int n, int h, int w)
+    {
+        var generator = _generator ?? Graft.Random.Global;
+        var dy = ImageLayout.Uniform(generator, n, _height.Lower, _height.Upper);
+        var dx = ImageLayout.Uniform(generator, n, _width.Lower, _width.Upper);
+        var t = new float[8 * n];
+        for (int b = 0; b < n; b++)
+        {
+            t[8 * b + 0] = 1f; t[8 * b + 2] = -(dx[b] * w);
+            t[8 * b + 4] = 1f; t[8 * b + 5] = -(dy[b] * h);
+        }
+        return t;
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["height_factor"] = HeightFactor.ToJson(); c["width_factor"] = WidthFactor.ToJson();
+        c["fill_mode"] = FillMode; c["interpolation"] = Interpolation; c["seed"] = Seed;
+        c["fill_value"] = FillValue; c["data_format"] = DataFormat;
+        return c;
+    }
+}
