@@ -11,6 +11,7 @@ using Graft.Tests.Testing;
 using Graft.Layers.Activations;
 using Graft.Layers.Convolutional;
 using Graft.Layers.Normalization;
+using Graft.Layers.Preprocessing;
 
 namespace Graft.Tests.Onnx;
 
@@ -209,6 +210,12 @@ public class OnnxExportLayerTests
         ("UpSampling2D_channels_first", () => new Graft.Layers.Reshaping.UpSampling2D((3, 2), "channels_first"), [2, 2, 3]),
         ("ZeroPadding2D_channels_first", () => new Graft.Layers.Reshaping.ZeroPadding2D(((1, 0), (0, 2)), "channels_first"), [2, 2, 3]),
         ("Cropping2D_channels_first", () => new Graft.Layers.Reshaping.Cropping2D(((0, 1), (1, 1)), "channels_first"), [2, 4, 4]),
+        ("Resizing_crop_to_aspect_ratio", () => new Resizing(4, 2, cropToAspectRatio: true), [5, 6, 2]),
+        ("Resizing_pad_to_aspect_ratio", () => new Resizing(3, 6, padToAspectRatio: true, fillValue: 0.7f), [5, 4, 2]),
+        ("Resizing_area_down", () => new Resizing(3, 2, "area"), [7, 5, 2]),
+        ("Resizing_lanczos3_antialias_down", () => new Resizing(3, 4, "lanczos3", antialias: true), [8, 9, 1]),
+        ("Resizing_nearest_up", () => new Resizing(7, 5, "nearest"), [3, 2, 2]),
+        ("CenterCrop_smaller_image", () => new CenterCrop(6, 4), [3, 5, 2]),
     }.Select(c => new object[] { c.Name, c.Create, c.Shape });
 
     [Theory]
@@ -219,5 +226,29 @@ public class OnnxExportLayerTests
         var model = new Model(x, create().Call(x));
         Randomize(model);
         ExportCheck.AssertMatches(model, ExportCheck.Inputs(model, 14), name);
+    }
+
+    [Theory]
+    [InlineData("bilinear", 9, 4)]
+    [InlineData("bilinear", 3, 2)]
+    [InlineData("nearest", 9, 4)]
+    [InlineData("nearest", 3, 2)]
+    public void ResizingImagesOfUnknownSizeUsesOnnxResize(string interpolation, int height, int width)
+    {
+        var x = Keras.Input([-1, -1, 2], "image");
+        var model = new Model(x, new Resizing(height, width, interpolation).Call(x));
+        var g = new Generator(15);
+        var image = Tensor.FromArray(Enumerable.Range(0, 2 * 6 * 5 * 2).Select(_ => g.NextNormal()).ToArray(), 2, 6, 5, 2);
+        ExportCheck.AssertMatches(model, [image], $"Resizing {interpolation} to {height}x{width}");
+    }
+
+    [Fact]
+    public void ResizingThatNeedsTheImageSizeSaysSo()
+    {
+        var x = Keras.Input([-1, -1, 3], "image");
+        var model = new Model(x, new Resizing(4, 4, "bicubic", name: "to_four").Call(x));
+        var ex = Assert.Throws<NotSupportedException>(() => Graft.Onnx.OnnxExporter.ToBytes(model));
+        Assert.Contains("Resizing 'to_four'", ex.Message);
+        Assert.Contains("expected images of known height and width", ex.Message);
     }
 }
