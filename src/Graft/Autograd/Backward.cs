@@ -13,10 +13,11 @@ internal static class Backward
         {
             if (root.Size != 1)
                 throw new InvalidOperationException($"Backward: expected a scalar (or an explicit gradient), got shape {root.Shape}.");
-            seed = Tensor.Full(1f, root.Shape.ToArray());
+            seed = Tensor.Full(1f, root.Shape.ToArray(), root.Device);
         }
         else if (seed.Shape != root.Shape)
             throw new ArgumentException($"Backward: expected a gradient of shape {root.Shape}, got {seed.Shape}.");
+        else Tensor.SameDevice("Backward", root, seed);
 
         var order = TopologicalOrder(root);
         root.AccumulateGrad(seed);

@@ -14,9 +14,9 @@ public static partial class Ops
     {
         if (maxValue is { } mv && mv < 0) throw new ArgumentOutOfRangeException(nameof(maxValue), $"Relu: expected max_value >= 0, got {mv}.");
         if (threshold == 0f) return Unary(UnaryOp.Relu, x, negativeSlope, maxValue ?? float.NaN);
-        var t = Tensor.Scalar(threshold);
+        var t = Tensor.Scalar(threshold, x.Device);
         var y = Where(GreaterEqual(x, t), x, Multiply(Subtract(x, t), negativeSlope));
-        return maxValue is { } m ? Minimum(y, Tensor.Scalar(m)) : y;
+        return maxValue is { } m ? Minimum(y, Tensor.Scalar(m, x.Device)) : y;
     }
 
     /// <summary>x for x ≥ 0, else negativeSlope·x (Keras 3's default slope is 0.2).</summary>

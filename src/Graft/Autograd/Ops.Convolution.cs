@@ -88,13 +88,21 @@ public static partial class Ops
         if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != cout))
             throw new ArgumentException($"Conv2D: expected a bias of shape ({cout},), got {bias.Shape}.");
         var g = Geometry(x.Shape, kernel.Shape[0], kernel.Shape[1], strides ?? (1, 1), dilation ?? (1, 1), padding, "Conv2D");
-        var y = Tensor.Empty(Shape.Wrap([g.N, g.OH, g.OW, cout]), zero: false, x.Device);
+        var device = Tensor.SameDevice("Conv2D", x, kernel, bias);
+        if (x.Backend is not IFusedConv2D fused)
+        {
+            // A backend without the fused epilogue: the primitive convolution, then bias and activation as ops.
+            var z = Conv2DPrimitive(x, kernel, groups, g, device);
+            if (bias is not null) z = Add(z, bias);
+            return act == Tensors.Kernels.EpilogueActivation.None ? z : activation!.Call(z);
+        }
+        var y = Tensor.Empty(Shape.Wrap([g.N, g.OH, g.OW, cout]), zero: false, device);
         // Keep the gathered patches for the kernel gradient instead of gathering them again
         // (bounded: 16M floats per layer).
         long colsSize = (long)g.Rows * g.KH * g.KW * g.C;
         var cols = Tensor.NeedsGrad(kernel) && groups == 1 && !g.IsPointwise(groups) && colsSize <= 1 << 24
             ? Tensor.Empty(Shape.Wrap([g.Rows, g.KH * g.KW * g.C]), zero: false, x.Device) : null;
-        x.Backend.Conv2D(x, kernel, groups, g, y, bias, act.Value, cols);
+        fused.Conv2D(x, kernel, groups, g, y, bias, act.Value, cols);
         if (!Tensor.NeedsGrad(x, kernel) && (bias is null || !Tensor.NeedsGrad(bias))) return y;
         Tensor[] inputs = bias is null ? [x, kernel] : [x, kernel, bias];
         return Tensor.Record(y, "Conv2D", g0 =>
@@ -126,10 +134,34 @@ public static partial class Ops
             if (kernel.RequiresGrad)
             {
                 var gk = Tensor.Empty(kernel.Shape, zero: false, x.Device);
-                x.Backend.Conv2DBackwardKernel(x, gy, groups, g, gk, cols);
+                fused.Conv2DBackwardKernel(x, gy, groups, g, gk, cols);
                 kernel.AccumulateGrad(gk);
             }
         }, inputs);
+    }
+
+    /// <summary>The convolution alone through the backend's primitives, with its gradient rule.</summary>
+    private static Tensor Conv2DPrimitive(Tensor x, Tensor kernel, int groups, Conv2DGeometry g, Device device)
+    {
+        var y = Tensor.Empty(Shape.Wrap([g.N, g.OH, g.OW, kernel.Shape[3]]), zero: false, device);
+        x.Backend.Conv2D(x, kernel, groups, g, y);
+        if (!Tensor.NeedsGrad(x, kernel)) return y;
+        return Tensor.Record(y, "Conv2D", gy =>
+        {
+            // y = x ⋆ k:  dx = the transposed convolution of gy with k,  dk = the correlation of x with gy.
+            if (x.RequiresGrad)
+            {
+                var gx = Tensor.Empty(x.Shape, zero: false, device);
+                x.Backend.Conv2DBackwardInput(gy, kernel, groups, g, gx);
+                x.AccumulateGrad(gx);
+            }
+            if (kernel.RequiresGrad)
+            {
+                var gk = Tensor.Empty(kernel.Shape, zero: false, device);
+                x.Backend.Conv2DBackwardKernel(x, gy, groups, g, gk);
+                kernel.AccumulateGrad(gk);
+            }
+        }, x, kernel);
     }
 
     /// <summary>
@@ -189,7 +221,7 @@ public static partial class Ops
             padding == "same" ? Math.Max((inLen - 1) * s + (k - 1) * d + 1 - outLen, 0) / 2 : 0;
         var g = new Conv2DGeometry(x.Shape[0], oh, ow, cout, kh, kw, sh, sw, dh, dw,
             PadBefore(oh, x.Shape[1], kh, sh, dh), PadBefore(ow, x.Shape[2], kw, sw, dw), x.Shape[1], x.Shape[2]);
-        var y = Tensor.Empty(Shape.Wrap([g.N, oh, ow, cout]), zero: false, x.Device);
+        var y = Tensor.Empty(Shape.Wrap([g.N, oh, ow, cout]), zero: false, Tensor.SameDevice("Conv2DTranspose", x, kernel));
         // Kernel (KH, KW, Cout, Cin) is the forward conv's kernel from Cout to Cin channels.
         x.Backend.Conv2DBackwardInput(x, kernel, 1, g, y);
         if (!Tensor.NeedsGrad(x, kernel)) return y;

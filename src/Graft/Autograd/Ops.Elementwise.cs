@@ -26,7 +26,7 @@ public static partial class Ops
     private static Tensor BinaryNoGrad(BinaryOp op, Tensor a, Tensor b, string name)
     {
         var shape = Shape.Broadcast(a.Shape, b.Shape, name);
-        var y = Tensor.Empty(shape, zero: false, a.Device);
+        var y = Tensor.Empty(shape, zero: false, Tensor.SameDevice(name, a, b));
         a.Backend.Binary(op, a, b, y);
         return y;
     }
@@ -121,12 +121,12 @@ public static partial class Ops
     public static Tensor Where(Tensor condition, Tensor a, Tensor b)
     {
         var shape = Shape.Broadcast(Shape.Broadcast(condition.Shape, a.Shape, "Where"), b.Shape, "Where");
-        var y = Tensor.Empty(shape, zero: false, a.Device);
+        var y = Tensor.Empty(shape, zero: false, Tensor.SameDevice("Where", condition, a, b));
         a.Backend.Where(condition, a, b, y);
         if (!Tensor.NeedsGrad(a, b)) return y;
         return Tensor.Record(y, "Where", g =>
         {
-            var zero = Tensor.Scalar(0f);
+            var zero = Tensor.Scalar(0f, a.Device);
             if (a.RequiresGrad) a.AccumulateGrad(SumToShape(Where(condition, g, zero), a.Shape));
             if (b.RequiresGrad) b.AccumulateGrad(SumToShape(Where(condition, zero, g), b.Shape));
         }, a, b);

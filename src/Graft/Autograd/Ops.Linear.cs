@@ -36,7 +36,7 @@ public static partial class Ops
         else if (aBatch.Length == 0) batch = bBatch;
         else throw new ArgumentException($"MatMul: expected equal batch dimensions (or a plain matrix), got {a.Shape} x {b.Shape}.");
 
-        var c = Tensor.Empty(Shape.Wrap([.. batch, m, n]), zero: false, a.Device);
+        var c = Tensor.Empty(Shape.Wrap([.. batch, m, n]), zero: false, Tensor.SameDevice("MatMul", a, b));
         a.Backend.MatMul(a, transposeA, b, transposeB, c, accumulate: false);
         if (!Tensor.NeedsGrad(a, b)) return c;
         return Tensor.Record(c, "MatMul", g =>
@@ -68,9 +68,9 @@ public static partial class Ops
             throw new ArgumentException($"MatMulAdd: expected inner dimensions to agree, got {x.Shape} x {w.Shape}.");
         var x2 = x.Rank == 2 ? x : Reshape(x, -1, x.Shape[^1]);
         int rows = x2.Shape[0], n = w.Shape[1];
-        var y = Tensor.Empty(Shape.Wrap([rows, n]), zero: false, x.Device);
+        var y = Tensor.Empty(Shape.Wrap([rows, n]), zero: false, Tensor.SameDevice("MatMulAdd", x, w, b));
         var backend = x.Backend;
-        backend.Binary(Tensors.Backends.BinaryOp.Add, b, Tensor.Scalar(0f), y);   // every row = b
+        backend.Binary(Tensors.Backends.BinaryOp.Add, b, Tensor.Scalar(0f, x.Device), y);   // every row = b
         backend.MatMul(x2, false, w, false, y, accumulate: true);
         var result = y;
         if (Tensor.NeedsGrad(x2) || Tensor.NeedsGrad(w, b))
@@ -101,12 +101,14 @@ public static partial class Ops
             "selu" => EpilogueActivation.Selu,
             _ => (EpilogueActivation?)null,
         };
-        if (act is null || x.Rank < 2 || w.Rank != 2 || x.Shape[^1] != w.Shape[0] || (b is not null && (b.Rank != 1 || b.Shape[0] != w.Shape[1])))
+        Tensor.SameDevice("Dense", x, w, b);
+        // Without a fused kernel (or for another activation) the product, bias and activation are separate ops.
+        if (act is null || x.Backend is not IFusedDense fused || x.Rank < 2 || w.Rank != 2 || x.Shape[^1] != w.Shape[0] || (b is not null && (b.Rank != 1 || b.Shape[0] != w.Shape[1])))
             return activation.Call(MatMulAdd(x, w, b));
         var x2 = x.Rank == 2 ? x : Reshape(x, -1, x.Shape[^1]);
         int n = w.Shape[1];
-        var y = Tensor.Empty(Shape.Wrap([x2.Shape[0], n]), zero: false, x.Device);
-        x.Backend.Dense(x2, w, b, act.Value, y);
+        var y = Tensor.Empty(Shape.Wrap([x2.Shape[0], n]), zero: false, Tensor.SameDevice("Dense", x, w, b));
+        fused.Dense(x2, w, b, act.Value, y);
         var result = y;
         if (Tensor.NeedsGrad(x2) || Tensor.NeedsGrad(w) || (b is not null && Tensor.NeedsGrad(b)))
         {

@@ -56,18 +56,19 @@ public static partial class Ops
 
     private static Tensor OneHot(Tensor ids, int depth, string op)
     {
-        var src = ids.Data;
-        var dims = ids.Shape.Dims;
-        var y = Tensor.Empty(Shape.Wrap([.. dims, depth]), zero: true, ids.Device);
-        var d = y.Data;
+        // Validated and encoded on the host: the ids are read back once (an explicit transfer).
+        var src = ids.ToArray();
         for (int i = 0; i < src.Length; i++)
         {
             float v = src[i];
             if (!(v >= 0 && v < depth) || v != MathF.Floor(v))
                 throw new ArgumentException($"{op}: expected integer class ids in [0, {depth - 1}], got {v} at position {i}.");
-            d[i * depth + (int)v] = 1f;
         }
-        return y;
+        return Tensor.FromHost(Shape.Wrap([.. ids.Shape.Dims, depth]), ids.Device, d =>
+        {
+            d.Clear();
+            for (int i = 0; i < src.Length; i++) d[i * depth + (int)src[i]] = 1f;
+        });
     }
 
     private static void CheckSameShape(Tensor target, Tensor output, string op)

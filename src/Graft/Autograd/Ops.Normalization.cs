@@ -33,10 +33,11 @@ public static partial class Ops
     {
         CheckRate(rate);
         var g = generator ?? Graft.Random.Global;
-        var m = Tensor.Empty(new Shape(shape), zero: false);
-        var d = m.Data;
-        for (int i = 0; i < d.Length; i++) d[i] = g.NextFloat() >= rate ? 1f : 0f;
-        return m;
+        // Drawn on the host from the seeded generator, so every device sees the same mask.
+        return Tensor.FromHost(new Shape(shape), DefaultDevice.Current, d =>
+        {
+            for (int i = 0; i < d.Length; i++) d[i] = g.NextFloat() >= rate ? 1f : 0f;
+        });
     }
 
     private static void CheckRate(float rate)

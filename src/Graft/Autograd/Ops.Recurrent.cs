@@ -1,4 +1,5 @@
 using Graft.Tensors;
+using Graft.Tensors.Backends;
 
 namespace Graft.Autograd;
 
@@ -27,10 +28,12 @@ public static partial class Ops
         if (stepMask is not null && (stepMask.Rank != 2 || stepMask.Shape[0] != n || stepMask.Shape[1] != steps))
             throw new ArgumentException($"LstmSequence: expected a sequence mask ({n}, {steps}), got {stepMask.Shape}.");
         if (steps == 0) throw new ArgumentException($"LstmSequence: expected at least one step, got {projected.Shape}.");
-        var backend = projected.Backend;
-        var h = Tensor.Empty(Shape.Wrap([steps + 1, n, units]), zero: false);
-        var c = Tensor.Empty(Shape.Wrap([steps + 1, n, units]), zero: false);
-        var gates = Tensor.Empty(Shape.Wrap([steps, n, 4 * units]), zero: false);
+        var device = Tensor.SameDevice("LstmSequence", projected, recurrentKernel, recurrentMask, stepMask);
+        if (projected.Backend is not ILstmKernel backend)
+            return LstmSteps(projected, recurrentKernel, recurrentMask, goBackwards, returnSequences, stepMask);
+        var h = Tensor.Empty(Shape.Wrap([steps + 1, n, units]), zero: false, device);
+        var c = Tensor.Empty(Shape.Wrap([steps + 1, n, units]), zero: false, device);
+        var gates = Tensor.Empty(Shape.Wrap([steps, n, 4 * units]), zero: false, device);
         backend.LstmForward(projected, recurrentKernel, recurrentMask, stepMask, goBackwards, h, c, gates);
 
         // Every step's h, (T, N, u) → (N, T, u); or the last one.
@@ -45,14 +48,48 @@ public static partial class Ops
             if (returnSequences) dh = Permute(g, [1, 0, 2]);
             else
             {
-                dh = Tensor.Empty(Shape.Wrap([steps, n, units]));
-                g.Span.CopyTo(dh.Span[((steps - 1) * n * units)..]);
+                // Only the last step's h reached the output: zeros, then g in the last row.
+                dh = Tensor.Empty(Shape.Wrap([steps, n, units]), zero: true, device);
+                g.Backend.SliceScatterAdd(Reshape(g, 1, n, units), [steps - 1, 0, 0], [1, 1, 1], dh);
             }
-            var gp = projected.RequiresGrad ? Tensor.Empty(projected.Shape) : null;
-            var gu = recurrentKernel.RequiresGrad ? Tensor.Empty(recurrentKernel.Shape) : null;
+            // Zeroed: the kernel adds into them.
+            var gp = projected.RequiresGrad ? Tensor.Empty(projected.Shape, zero: true, device) : null;
+            var gu = recurrentKernel.RequiresGrad ? Tensor.Empty(recurrentKernel.Shape, zero: true, device) : null;
             backend.LstmBackward(recurrentKernel, recurrentMask, stepMask, goBackwards, h, c, gates, dh, gp, gu);
             if (gp is not null) projected.AccumulateGrad(gp);
             if (gu is not null) recurrentKernel.AccumulateGrad(gu);
         }, projected, recurrentKernel);
+    }
+
+    /// <summary>
+    /// <see cref="LstmSequence"/> for a backend without the sequence kernel: the same recurrence, step
+    /// by step from primitive ops (autograd gives backpropagation through time).
+    /// </summary>
+    private static Tensor LstmSteps(Tensor projected, Tensor recurrentKernel, Tensor? recurrentMask, bool goBackwards, bool returnSequences, Tensor? stepMask)
+    {
+        int n = projected.Shape[0], steps = projected.Shape[1], units = recurrentKernel.Shape[0];
+        var h = Tensor.Zeros([n, units], projected.Device);
+        var c = h;
+        var outputs = new List<Tensor>(steps);
+        Tensor Gate(Tensor z, int k) => Slice(z, [0, k * units], [n, units], [1, 1]);
+        for (int s = 0; s < steps; s++)
+        {
+            int t = goBackwards ? steps - 1 - s : s;
+            var hIn = recurrentMask is null ? h : Multiply(h, recurrentMask);
+            var z = Add(Reshape(Slice(projected, [0, t, 0], [n, 1, 4 * units], [1, 1, 1]), n, 4 * units), MatMul(hIn, recurrentKernel));
+            // c = f·c₋₁ + i·c̃ ;  h = o·tanh(c)
+            var cNext = Add(Multiply(Sigmoid(Gate(z, 1)), c), Multiply(Sigmoid(Gate(z, 0)), Tanh(Gate(z, 2))));
+            var hNext = Multiply(Sigmoid(Gate(z, 3)), Tanh(cNext));
+            if (stepMask is not null)
+            {
+                // A padding step (mask 0) carries the state through unchanged.
+                var keep = Slice(stepMask, [0, t], [n, 1], [1, 1]);
+                cNext = Where(keep, cNext, c);
+                hNext = Where(keep, hNext, h);
+            }
+            (h, c) = (hNext, cNext);
+            if (returnSequences) outputs.Add(h);
+        }
+        return returnSequences ? Stack(outputs, 1) : h;
     }
 }

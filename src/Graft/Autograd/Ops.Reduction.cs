@@ -38,7 +38,7 @@ public static partial class Ops
         return Tensor.Record(y, "Sum", g =>
         {
             var gx = Tensor.Empty(x.Shape, zero: false, x.Device);
-            x.Backend.Binary(BinaryOp.Add, Reshape(g, KeepDimsShape(x.Shape, ax).Dims), Tensor.Scalar(0f), gx);
+            x.Backend.Binary(BinaryOp.Add, Reshape(g, KeepDimsShape(x.Shape, ax).Dims), Tensor.Scalar(0f, x.Device), gx);
             x.AccumulateGrad(gx);
         }, x);
     }

@@ -112,7 +112,7 @@ public static partial class Ops
             total += s.Dims[a];
         }
         dims[a] = total;
-        var y = Tensor.Empty(Shape.Wrap(dims), zero: false, first.Device);
+        var y = Tensor.Empty(Shape.Wrap(dims), zero: false, Tensor.SameDevice("Concatenate", xs));
         first.Backend.Concat(xs, a, y);
         if (!Tensor.NeedsGrad(xs)) return y;
         return Tensor.Record(y, "Concatenate", g =>

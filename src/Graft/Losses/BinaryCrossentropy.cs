@@ -22,7 +22,7 @@ public sealed class BinaryCrossentropy(bool fromLogits = false, float labelSmoot
     public override void Validate(Tensor yTrue, Shape yPred)
     {
         base.Validate(yTrue, yPred);
-        foreach (float v in yTrue.Data)
+        foreach (float v in yTrue.ToArray())
             if (!(v >= 0f && v <= 1f))
                 throw new ArgumentException($"BinaryCrossentropy: expected targets in [0, 1], got {v}.");
     }

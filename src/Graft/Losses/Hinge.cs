@@ -12,7 +12,7 @@ public sealed class Hinge : Loss
     public override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {
         var t = Align(yTrue, yPred);
-        if (t.Data.All(v => v is 0f or 1f)) t = Ops.Add(Ops.Multiply(t, 2f), -1f);
+        if (t.ToArray().All(v => v is 0f or 1f)) t = Ops.Add(Ops.Multiply(t, 2f), -1f);
         return MeanLast(Ops.Relu(Ops.Add(Ops.Negative(Ops.Multiply(t, yPred)), 1f)));
     }
 }

@@ -16,6 +16,6 @@ public sealed class Huber(float delta = 1f) : Loss
         var e = Ops.Abs(Ops.Subtract(Align(yTrue, yPred), yPred));
         var quad = Ops.Multiply(Ops.Square(e), 0.5f);
         var lin = Ops.Multiply(Ops.Add(e, -0.5f * Delta), Delta);
-        return MeanLast(Ops.Where(Ops.LessEqual(e, Tensor.Scalar(Delta)), quad, lin));
+        return MeanLast(Ops.Where(Ops.LessEqual(e, Tensor.Scalar(Delta, e.Device)), quad, lin));
     }
 }

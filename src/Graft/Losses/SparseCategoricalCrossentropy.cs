@@ -19,7 +19,7 @@ public sealed class SparseCategoricalCrossentropy(bool fromLogits = false) : Los
         var ids = yTrue.Rank == yPred.Rank && yTrue.Shape[^1] == 1 ? yTrue.Shape.Dims[..^1] : yTrue.Shape.Dims;
         if (!ids.AsSpan().SequenceEqual(yPred.Dims.AsSpan(0, yPred.Rank - 1)))
             throw new ArgumentException($"SparseCategoricalCrossentropy: expected class ids of shape {Layers.Layer.FormatShape(Layers.Layer.BatchShape(yPred)[..^1])} for predictions {Like(yPred)}, got {yTrue.Shape}.");
-        var d = yTrue.Data;
+        var d = yTrue.ToArray();
         for (int i = 0; i < d.Length; i++)
             if (!(d[i] >= 0 && d[i] < classes) || d[i] != MathF.Floor(d[i]))
                 throw new ArgumentException($"SparseCategoricalCrossentropy: expected integer class ids in [0, {classes - 1}] for {classes} outputs, got {d[i]} (target {i}).");

@@ -51,8 +51,8 @@ public abstract class Metric
     /// <summary>Lets a Keras identifier stand where a metric is expected (<c>metrics: ["accuracy"]</c>).</summary>
     public static implicit operator Metric(string identifier) => Get(identifier);
 
-    /// <summary>The values on the host, for accumulation.</summary>
-    internal static float[] Host(Tensor t) => t.Data;
+    /// <summary>The values copied to the host, for accumulation (a batch at a time, so the copy is small).</summary>
+    internal static float[] Host(Tensor t) => t.ToArray();
 
     /// <summary>Predictions and targets as (rows, columns) with targets aligned to the predictions.</summary>
     internal static (float[] t, float[] p, int rows, int cols) Rows(Tensor yTrue, Tensor yPred)

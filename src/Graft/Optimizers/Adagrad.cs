@@ -1,5 +1,6 @@
 using Graft.Layers;
 using Graft.Tensors;
+using Graft.Tensors.Backends;
 
 namespace Graft.Optimizers;
 
@@ -19,7 +20,7 @@ public sealed class Adagrad(LearningRate? learningRate = null, double initialAcc
     internal override string KerasName => "adagrad";
 
     /// <inheritdoc/>
-    protected override Tensor[] CreateSlots(Variable v) => [Tensor.Full((float)InitialAccumulatorValue, v.Shape.ToArray())];
+    protected override Tensor[] CreateSlots(Variable v) => [Tensor.Full((float)InitialAccumulatorValue, v.Shape.ToArray(), v.Value.Device)];
 
     /// <inheritdoc/>
     protected override void UpdateStep(Tensor w, Tensor g, Tensor[] s, float lr) => w.Backend.AdagradStep(w, g, s[0], lr, (float)Epsilon);

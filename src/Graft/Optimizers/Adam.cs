@@ -1,5 +1,6 @@
 using Graft.Layers;
 using Graft.Tensors;
+using Graft.Tensors.Backends;
 
 namespace Graft.Optimizers;
 

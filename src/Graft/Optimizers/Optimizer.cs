@@ -1,6 +1,7 @@
 using Graft.Autograd;
 using Graft.Layers;
 using Graft.Tensors;
+using Graft.Tensors.Backends;
 
 namespace Graft.Optimizers;
 
@@ -159,7 +160,7 @@ public abstract class Optimizer
     protected virtual void OnIterationEnd() { }
 
     /// <summary>A zero tensor shaped like <paramref name="v"/>.</summary>
-    protected static Tensor ZerosLike(Variable v) => Tensor.Zeros(v.Shape.ToArray());
+    protected static Tensor ZerosLike(Variable v) => Tensor.ZerosLike(v.Value);
 
     /// <summary>Resolves Keras identifiers with Keras's defaults: <c>sgd</c>, <c>adam</c>, <c>adamw</c>, <c>rmsprop</c>, <c>adagrad</c>, <c>nadam</c>.</summary>
     public static Optimizer Get(string identifier) => identifier.ToLowerInvariant() switch

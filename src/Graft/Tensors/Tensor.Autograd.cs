@@ -13,8 +13,9 @@ public sealed partial class Tensor
     internal void AccumulateGrad(Tensor g)
     {
         System.Diagnostics.Debug.Assert(g.Shape == Shape, $"gradient shape {g.Shape} for tensor {Shape}");
+        System.Diagnostics.Debug.Assert(g.Device == Device, $"gradient on {g.Device} for a tensor on {Device}");
         if (Grad is null) { Grad = g; return; }
-        var sum = Empty(Shape, zero: false);
+        var sum = Empty(Shape, zero: false, Device);
         Backend.Binary(BinaryOp.Add, Grad, g, sum);
         Grad = sum;
     }

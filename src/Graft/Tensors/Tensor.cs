@@ -41,8 +41,13 @@ public sealed partial class Tensor
 
     internal IBackend Backend => Backends.Backend.For(_storage.Device);
 
-    /// <summary>The elements (CPU backend only): exactly <see cref="Size"/> long.</summary>
-    internal float[] Data => ((CpuStorage)_storage).Data;
+    /// <summary>
+    /// The elements of a CPU tensor, exactly <see cref="Size"/> long: for <c>Tensors/</c> alone (the
+    /// CPU backend and the host side of creation). Code above reads values through
+    /// <see cref="ToArray"/>, <see cref="CopyTo"/> or <see cref="Item"/>, which work on any device.
+    /// </summary>
+    internal float[] Data => _storage is CpuStorage cpu ? cpu.Data
+        : throw new InvalidOperationException($"Tensor.Data: expected a tensor on {Device.Cpu}, got one on {Device}. Read it with ToArray or CopyTo.");
 
     internal Span<float> Span => Data;
 
@@ -77,24 +82,91 @@ public sealed partial class Tensor
     /// <summary>True when no op produced this tensor (data or a weight).</summary>
     public bool IsLeaf => Node is null;
 
-    /// <summary>Creates an uninitialised (or zeroed) tensor, pooled when a <see cref="TensorScope"/> is open.</summary>
-    internal static Tensor Empty(Shape shape, bool zero = true, Device device = Device.Cpu)
+    /// <summary>
+    /// Creates an uninitialised (or zeroed) tensor on <paramref name="device"/>, pooled when a
+    /// <see cref="TensorScope"/> is open. The device is always named: an op passes its operand's,
+    /// a creation function <see cref="DefaultDevice.Current"/>.
+    /// </summary>
+    internal static Tensor Empty(Shape shape, bool zero, Device device)
     {
         var storage = Backends.Backend.For(device).Allocate(shape.Size, zero);
         // The scope owns the storage rather than the tensor, so views that share it live as long as it.
-        if (storage is CpuStorage { IsPooled: true }) TensorScope.Current!.Register(storage);
+        if (storage.IsPooled) TensorScope.Current!.Register(storage);
         return new Tensor(shape, storage);
     }
 
-    /// <summary>A copy of the elements in row-major order.</summary>
-    public float[] ToArray() => (float[])Data.Clone();
+    /// <summary>The one device an op's operands live on; <paramref name="op"/> names the op in the error.</summary>
+    /// <exception cref="InvalidOperationException">They live on different devices.</exception>
+    internal static Device SameDevice(string op, Tensor a, Tensor b)
+    {
+        if (a.Device != b.Device) throw DeviceMismatch(op, a, b);
+        return a.Device;
+    }
+
+    /// <summary>The one device of the non-null operands (the default device when there are none).</summary>
+    /// <exception cref="InvalidOperationException">They live on different devices.</exception>
+    internal static Device SameDevice(string op, params ReadOnlySpan<Tensor?> tensors)
+    {
+        Tensor? first = null;
+        foreach (var t in tensors)
+        {
+            if (t is null) continue;
+            if (first is null) first = t;
+            else if (t.Device != first.Device) throw DeviceMismatch(op, first, t);
+        }
+        return first?.Device ?? DefaultDevice.Current;
+    }
+
+    private static InvalidOperationException DeviceMismatch(string op, Tensor a, Tensor b) =>
+        new($"{op}: expected operands on one device, got {a.Device} (shape {a.Shape}) and {b.Device} (shape {b.Shape}). Move one with Tensor.To({a.Device}) or Tensor.To({b.Device}).");
+
+    /// <summary>
+    /// This tensor on <paramref name="device"/>: itself when it is already there, else a copy through
+    /// the host (like PyTorch's <c>tensor.to(device)</c>). The copy has no gradient link.
+    /// </summary>
+    public Tensor To(Device device)
+    {
+        if (device == Device) return this;
+        var t = Empty(Shape, zero: false, device);
+        t.Backend.Upload(ToArray(), t);
+        return t;
+    }
+
+    /// <summary>A copy of the elements in row-major order, on the host (a device-to-host transfer).</summary>
+    public float[] ToArray()
+    {
+        var a = new float[Size];
+        Backend.Download(this, 0, a);
+        return a;
+    }
+
+    /// <summary>
+    /// Copies <paramref name="destination"/>.Length elements, from flat (row-major) index
+    /// <paramref name="sourceIndex"/> on, to the host: reads a large tensor in pieces without a
+    /// whole copy.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The range runs outside the tensor.</exception>
+    public void CopyTo(int sourceIndex, Span<float> destination)
+    {
+        if (sourceIndex < 0 || sourceIndex > Size - destination.Length)
+            throw new ArgumentOutOfRangeException(nameof(sourceIndex), $"Tensor.CopyTo: expected {destination.Length} elements from index {sourceIndex} to lie within the {Size} of shape {Shape}, got a range past the end.");
+        Backend.Download(this, sourceIndex, destination);
+    }
+
+    /// <summary>One element by flat index, through the backend (any device).</summary>
+    private float ElementAt(int index)
+    {
+        Span<float> one = stackalloc float[1];
+        Backend.Download(this, index, one);
+        return one[0];
+    }
 
     /// <summary>The value of a one-element tensor.</summary>
     /// <exception cref="InvalidOperationException">The tensor has more than one element.</exception>
     public float Item()
     {
         if (Size != 1) throw new InvalidOperationException($"Tensor.Item: expected a tensor with one element, got shape {Shape}.");
-        return Data[0];
+        return ElementAt(0);
     }
 
     /// <summary>The element at the given full index (one integer per axis; negatives count from the end).</summary>
@@ -111,7 +183,7 @@ public sealed partial class Tensor
                 throw new IndexOutOfRangeException($"Tensor.GetValue: expected index {i} in [{-dims[i]}, {dims[i] - 1}], got {index[i]} for shape {Shape}.");
             offset = offset * dims[i] + ix;
         }
-        return Data[offset];
+        return ElementAt(offset);
     }
 
     /// <summary>A new tensor with the same values that is cut from the gradient graph. It shares this tensor's memory (keeping either in a <see cref="TensorScope"/> keeps both).</summary>
@@ -127,11 +199,13 @@ public sealed partial class Tensor
 
     /// <summary>Overwrites this tensor's values with <paramref name="source"/>'s (same shape). Not recorded for autograd.</summary>
     /// <exception cref="ArgumentException">The shapes differ.</exception>
+    /// <remarks>A source on another device is copied through the host.</remarks>
     public void Assign(Tensor source)
     {
         if (source.Shape != Shape)
             throw new ArgumentException($"Tensor.Assign: expected shape {Shape}, got {source.Shape}.");
-        Backend.Copy(source, this);
+        if (source.Device == Device) Backend.Copy(source, this);
+        else Backend.Upload(source.ToArray(), this);
     }
 
     /// <summary>Computes the gradient of this tensor (a scalar unless <paramref name="gradient"/> is given) with respect to every leaf that requires it.</summary>
@@ -143,8 +217,8 @@ public sealed partial class Tensor
     public override string ToString()
     {
         if (_storage.IsReleased) return $"Tensor{Shape} (released when its TensorScope ended)";
-        var data = Data;
-        string vals = data.Length <= 16 ? "[" + string.Join(", ", data.Select(v => v.ToString("G6"))) + "]" : $"[{data[0]:G6}, {data[1]:G6}, ..., {data[^1]:G6}]";
+        var data = Size <= 16 ? ToArray() : [ElementAt(0), ElementAt(1), ElementAt(Size - 1)];
+        string vals = Size <= 16 ? "[" + string.Join(", ", data.Select(v => v.ToString("G6"))) + "]" : $"[{data[0]:G6}, {data[1]:G6}, ..., {data[2]:G6}]";
         return $"Tensor{Shape} {vals}";
     }
 }

@@ -1,10 +1,21 @@
 namespace Graft.Tensors;
 
-/// <summary>Where a tensor's elements live. Only the CPU exists today; a GPU backend adds a device.</summary>
+/// <summary>
+/// Where a tensor's elements live, and so which backend computes on them. Every tensor names its
+/// device; an op's result lives on its operands' device, and operands on different devices are an
+/// error (move one with <see cref="Tensor.To"/>). New tensors without an operand go to
+/// <see cref="DefaultDevice.Current"/>.
+/// </summary>
 public enum Device
 {
-    /// <summary>Managed memory, computed by the CPU backend.</summary>
+    /// <summary>Managed float32 memory, computed by the CPU backend (SIMD, packed GEMM).</summary>
     Cpu,
+
+    /// <summary>
+    /// The float64 reference: plain loops over double-precision values with no speed goals, the
+    /// oracle other backends are checked against. Values pass in and out as float32.
+    /// </summary>
+    Reference,
 }
 
 /// <summary>
@@ -19,6 +30,8 @@ internal abstract class TensorStorage
     public abstract int Length { get; }
     /// <summary>True once <see cref="Release"/> gave the memory back.</summary>
     public abstract bool IsReleased { get; }
+    /// <summary>True when the memory came from a pool, so the current <see cref="TensorScope"/> owns it.</summary>
+    public virtual bool IsPooled => false;
     /// <summary>Gives the memory back (to a pool) when the owning scope ends.</summary>
     public abstract void Release();
 }
@@ -45,7 +58,7 @@ internal sealed class CpuStorage : TensorStorage
     public override Device Device => Device.Cpu;
     public override int Length => _length;
     public override bool IsReleased => _data is null;
-    public bool IsPooled => _pooled;
+    public override bool IsPooled => _pooled;
 
     public float[] Data => _data ?? throw new ObjectDisposedException("Tensor",
         "Tensor: expected a live tensor, got one whose memory went back to the pool when its TensorScope ended. Call scope.Keep(tensor) inside the scope (a copy made there is pooled too).");

@@ -46,7 +46,7 @@ internal static class Predictor
             var outputs = model.Call(batch, training: false);
             if (results is null)
             {
-                using (TensorScope.Suspend()) results = outputs.Select(o => Tensor.Zeros([n, .. o.Shape.Dims[1..]])).ToArray();
+                using (TensorScope.Suspend()) results = outputs.Select(o => Tensor.Zeros([n, .. o.Shape.Dims[1..]], o.Device)).ToArray();
                 ones = Enumerable.Repeat(1, results.Max(r => r.Rank)).ToArray();
             }
             for (int o = 0; o < outputs.Count; o++)

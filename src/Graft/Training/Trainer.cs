@@ -193,11 +193,20 @@ internal sealed class Trainer(Model model, CompileState state)
 
     private static void CheckFinite(Tensor t, string subject, string name)
     {
-        var d = t.Data;
+        // Read back in pieces (an explicit host transfer) rather than copying a whole data set at once.
         int per = t.Size / t.Shape[0];
-        for (int i = 0; i < d.Length; i++)
-            if (!float.IsFinite(d[i]))
-                throw new ArgumentException($"{subject}: expected finite values in {name}, got {d[i]} at sample {i / per} (element {i % per}).");
+        var chunk = new float[Math.Min(t.Size, 1 << 16)];
+        for (int start = 0; start < t.Size; start += chunk.Length)
+        {
+            var d = chunk.AsSpan(0, Math.Min(chunk.Length, t.Size - start));
+            t.CopyTo(start, d);
+            for (int j = 0; j < d.Length; j++)
+                if (!float.IsFinite(d[j]))
+                {
+                    int i = start + j;
+                    throw new ArgumentException($"{subject}: expected finite values in {name}, got {d[j]} at sample {i / per} (element {i % per}).");
+                }
+        }
     }
 
     private void WarnIfTrainableChanged()

@@ -33,18 +33,35 @@ public class LayerCatalogTests
     private static Tensor Run(Layer layer, Tensor[] xs, bool training = false) =>
         layer is Graft.Layers.Merging.Merge m ? m.Call(xs, training) : layer.Call(xs[0], training);
 
+    /// <summary>
+    /// The layer on the CPU and on the float64 reference backend, with the same weights and inputs:
+    /// values and the gradients of inputs and trainable weights agree to float32 rounding, and the
+    /// reference's gradients agree with finite differences in float64 (<see cref="GradCheck.CheckOnBothDevices"/>).
+    /// </summary>
     [Theory]
     [MemberData(nameof(LayerCatalog.Cases), MemberType = typeof(LayerCatalog))]
-    public void GradientsMatchFiniteDifferences(LayerCatalog.Entry e)
+    public void GradientsMatchTheReferenceBackendAndFiniteDifferences(LayerCatalog.Entry e)
     {
-        var layer = e.Create();
         var xs = Inputs(e);
-        Run(layer, xs);                                   // build
-        var weights = layer.Weights.Where(v => v.Trainable).Select(v => v.Value).ToArray();
-        if (e.Ids > 0) GradCheck.Check(t => Run(layer, xs), weights);   // ids are not differentiable
-        else GradCheck.Check(t => Run(layer, t[..e.Inputs]), [.. xs, .. weights]);
-        if (layer is Graft.Layers.Normalization.BatchNormalization)
-            GradCheck.Check(t => Run(layer, t[..e.Inputs], training: true), [.. Inputs(e), .. weights]);
+        var original = e.Create();
+        Run(original, xs);                                 // build
+        var weights = original.GetWeights();
+
+        // A fresh layer per device (built there, under that default device), holding the same weights.
+        (Func<Tensor[], Tensor>, Tensor[]) Setup(Device device, bool training)
+        {
+            var layer = e.Create();
+            var inputs = xs.Select(x => x.To(device)).ToArray();
+            Run(layer, inputs);
+            layer.SetWeights(weights);
+            var trainable = layer.Weights.Where(v => v.Trainable).Select(v => v.Value).ToArray();
+            Assert.All(trainable, w => Assert.Equal(device, w.Device));
+            if (e.Ids > 0) return (t => Run(layer, inputs), trainable);   // ids are not differentiable
+            return (t => Run(layer, t[..e.Inputs], training), [.. inputs, .. trainable]);
+        }
+        GradCheck.CheckOnBothDevices(d => Setup(d, training: false));
+        if (original is Graft.Layers.Normalization.BatchNormalization)
+            GradCheck.CheckOnBothDevices(d => Setup(d, training: true));
     }
 
     [Theory]

@@ -16,7 +16,13 @@ internal sealed unsafe partial class CpuBackend
     private static int ImagesPerChunk(in Conv2DGeometry g, int kg) =>
         Math.Clamp(Im2ColBudget / Math.Max(1, g.OH * g.OW * kg), 1, Math.Max(1, g.N));
 
-    public void Conv2D(Tensor x, Tensor kernel, int groups, in Conv2DGeometry g, Tensor y, Tensor? bias = null, EpilogueActivation activation = EpilogueActivation.None, Tensor? keep = null)
+    void IBackend.Conv2D(Tensor x, Tensor kernel, int groups, in Conv2DGeometry g, Tensor y) =>
+        Conv2D(x, kernel, groups, g, y, null, EpilogueActivation.None, null);
+
+    void IBackend.Conv2DBackwardKernel(Tensor x, Tensor gy, int groups, in Conv2DGeometry g, Tensor gk) =>
+        Conv2DBackwardKernel(x, gy, groups, g, gk, null);
+
+    public void Conv2D(Tensor x, Tensor kernel, int groups, in Conv2DGeometry g, Tensor y, Tensor? bias, EpilogueActivation activation, Tensor? keep)
     {
         int cout = kernel.Shape[^1], cg = g.C / groups, coutG = cout / groups, kg = g.KH * g.KW * cg;
         fixed (float* px = x.Data, pk = kernel.Data, py = y.Data, pb = bias is null ? null : bias.Data)
@@ -94,7 +100,7 @@ internal sealed unsafe partial class CpuBackend
         }
     }
 
-    public void Conv2DBackwardKernel(Tensor x, Tensor gy, int groups, in Conv2DGeometry g, Tensor gk, Tensor? kept = null)
+    public void Conv2DBackwardKernel(Tensor x, Tensor gy, int groups, in Conv2DGeometry g, Tensor gk, Tensor? kept)
     {
         int cout = gk.Shape[^1], cg = g.C / groups, coutG = cout / groups, kg = g.KH * g.KW * cg;
         if (kept is not null)

@@ -18,7 +18,7 @@ internal sealed partial class CpuBackend
         {
             var keep = Enumerable.Range(0, dims.Length).Where(a => !axes.Contains(a)).ToArray();
             var perm = keep.Concat(axes).ToArray();
-            var permuted = Tensor.Empty(Shape.Wrap(perm.Select(p => dims[p]).ToArray()), zero: false);
+            var permuted = Tensor.Empty(Shape.Wrap(perm.Select(p => dims[p]).ToArray()), zero: false, Device.Cpu);
             Permute(x, perm, permuted);
             Reduce(op, permuted, Enumerable.Range(keep.Length, axes.Length).ToArray(), y);
             return;

@@ -5,10 +5,15 @@ namespace Graft.Tensors.Backends;
 /// <summary>
 /// The managed CPU backend: element-wise work through <see cref="TensorPrimitives"/> (SIMD),
 /// matrix products through the packed <see cref="Kernels.Gemm"/>, convolution as im2col + GEMM.
+/// It has every fused capability, so no op falls back to primitives on the CPU.
 /// </summary>
-internal sealed partial class CpuBackend : IBackend
+internal sealed partial class CpuBackend : IBackend, IFusedDense, IFusedConv2D, IFusedBiasGradient, ILstmKernel, IOptimizerKernels
 {
     public TensorStorage Allocate(int length, bool zero) => CpuStorage.Allocate(length, zero);
+
+    public void Upload(ReadOnlySpan<float> src, Tensor dst) => src.CopyTo(dst.Data);
+
+    public void Download(Tensor src, int start, Span<float> dst) => src.Data.AsSpan(start, dst.Length).CopyTo(dst);
 
     public void Copy(Tensor src, Tensor dst) => src.Data.AsSpan().CopyTo(dst.Data);
 
