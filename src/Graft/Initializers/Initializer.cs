@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Graft.Config;
 using Graft.Tensors;
 
 namespace Graft.Initializers;
@@ -22,9 +23,43 @@ public abstract class Initializer
     public virtual JsonObject GetConfig() => new() { ["seed"] = Seed };
 
     /// <summary>Keras's serialized form: <c>{"module", "class_name", "config", "registered_name"}</c>.</summary>
-    public JsonObject Serialize() => new()
+    public JsonObject Serialize() => KerasJson.Wrap("keras.initializers", ClassName, GetConfig());
+
+    /// <summary>An initializer from Keras's serialized form: an identifier, or <c>{"class_name", "config"}</c> of any Keras era.</summary>
+    /// <exception cref="FormatException">The node is not a serialized initializer.</exception>
+    /// <exception cref="ArgumentException">The class is unknown.</exception>
+    internal static Initializer Deserialize(JsonNode node)
     {
-        ["module"] = "keras.initializers", ["class_name"] = ClassName, ["config"] = GetConfig(), ["registered_name"] = null,
+        var (name, c) = KerasJson.Unwrap(node);
+        long? seed = c["seed"] is { } s ? KerasJson.ToLong(s) : null;
+        Initializer init = Normalize(name) switch
+        {
+            "constant" => new Constant(KerasJson.Float(c, "value", 0f)),
+            "randomnormal" or "normal" => new RandomNormal(KerasJson.Float(c, "mean", 0f), KerasJson.Float(c, "stddev", 0.05f)),
+            "randomuniform" or "uniform" => new RandomUniform(KerasJson.Float(c, "minval", -0.05f), KerasJson.Float(c, "maxval", 0.05f)),
+            "truncatednormal" => new TruncatedNormal(KerasJson.Float(c, "mean", 0f), KerasJson.Float(c, "stddev", 0.05f)),
+            "orthogonal" => new Orthogonal(KerasJson.Float(c, "gain", 1f)),
+            "variancescaling" => new VarianceScaling(KerasJson.Float(c, "scale", 1f), KerasJson.String(c, "mode", "fan_in"), KerasJson.String(c, "distribution", "truncated_normal")),
+            _ => Get(name),
+        };
+        return seed is null ? init : WithSeed(init, seed.Value);
+    }
+
+    // Seed is init-only: a seeded initializer is a new one with the same parameters.
+    private static Initializer WithSeed(Initializer init, long seed) => init switch
+    {
+        GlorotUniform => new GlorotUniform { Seed = seed },
+        GlorotNormal => new GlorotNormal { Seed = seed },
+        HeUniform => new HeUniform { Seed = seed },
+        HeNormal => new HeNormal { Seed = seed },
+        LecunUniform => new LecunUniform { Seed = seed },
+        LecunNormal => new LecunNormal { Seed = seed },
+        RandomNormal r => new RandomNormal(r.Mean, r.Stddev) { Seed = seed },
+        RandomUniform r => new RandomUniform(r.Minval, r.Maxval) { Seed = seed },
+        TruncatedNormal r => new TruncatedNormal(r.Mean, r.Stddev) { Seed = seed },
+        Orthogonal r => new Orthogonal(r.Gain) { Seed = seed },
+        VarianceScaling v => new VarianceScaling(v.Scale, v.Mode, v.Distribution) { Seed = seed },
+        _ => init,
     };
 
     /// <summary>

@@ -221,14 +221,28 @@ public abstract class Layer
     /// <summary>Output shape for an input shape (batch axis null when unknown).</summary>
     public virtual int?[] ComputeOutputShape(int?[] inputShape) => inputShape;
 
-    /// <summary>The layer's configuration in Keras's JSON form (keys as in <c>get_config()</c>).</summary>
+    /// <summary>
+    /// The layer's configuration in Keras's JSON form (keys as in <c>get_config()</c>): the name, the
+    /// trainable flag, the declared input shape, and every option its constructor declares (each
+    /// parameter's snake_case key and the value of the property of its name; see <see cref="KerasConfigAttribute"/>).
+    /// </summary>
     public virtual JsonObject GetConfig()
     {
         var c = new JsonObject { ["name"] = Name, ["trainable"] = Trainable, ["dtype"] = "float32" };
         if (DeclaredInputShape is not null)
             c["batch_input_shape"] = new JsonArray([null, .. DeclaredInputShape.Select(d => (JsonNode)d)]);
+        if (DeclaresOptions) LayerConfig.Write(this, c);
         return c;
     }
+
+    /// <summary>
+    /// A new layer with the same configuration, name and trainable flag, and fresh weights (Keras's
+    /// <c>clone_model</c> for one layer): the declared options are copied, not serialized.
+    /// </summary>
+    internal virtual Layer CloneLayer() => LayerConfig.Clone(this);
+
+    /// <summary>Whether the constructor declares the options (false for models, whose config is their layers).</summary>
+    private protected virtual bool DeclaresOptions => true;
 
     /// <summary>
     /// Where each weight sits in Keras 3's weights file (<c>model.weights.h5</c>), relative to this
@@ -254,6 +268,10 @@ public abstract class Layer
         _variables.Add(v);
         return v;
     }
+
+    /// <summary>Creates a weight with its initializer, regularizer and constraint (Keras's <c>add_weight</c>); called from <see cref="Build"/>, in Keras's order.</summary>
+    protected Variable AddWeight(string name, int[] shape, Config.WeightOptions options, bool trainable = true) =>
+        AddWeight(name, shape, options.Initializer, trainable, options.Regularizer, options.Constraint);
 
     /// <summary>The regularization penalties of this layer's weights (and nested layers'), to add to the loss.</summary>
     public IEnumerable<Tensor> RegularizationLosses()

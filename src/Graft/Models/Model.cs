@@ -61,11 +61,36 @@ public partial class Model : Layer
     /// A model of the same structure with freshly initialized weights (Keras's <c>clone_model</c>);
     /// layers keep their names, as in Keras. Copy weights with <c>SetWeights(GetWeights())</c>.
     /// </summary>
+    /// <remarks>
+    /// Each layer is copied from its declared options (a nested model is cloned whole), then the graph
+    /// is called again on the copies, node by node in the original's order, as Keras's
+    /// <c>clone_model</c> does: a shared layer stays shared, fixed <c>training</c> arguments stay fixed.
+    /// </remarks>
     public virtual Model Clone()
     {
-        var clone = Saving.ModelConfig.Build(Saving.ModelConfig.Serialize(this), $"{Describe()}.Clone");
+        var graph = _graph ?? throw new InvalidOperationException($"{Describe()}: expected a functional model or a Sequential to clone, got a model without layers.");
+        var layers = new Dictionary<Layer, Layer>(ReferenceEqualityComparer.Instance);
+        foreach (var layer in graph.Layers) layers[layer] = layer.CloneLayer();
+        var tensors = new Dictionary<SymbolicTensor, SymbolicTensor>(ReferenceEqualityComparer.Instance);
+        foreach (var node in graph.Nodes)
+        {
+            var copy = layers[node.Layer];
+            if (copy is Graft.Layers.Core.InputLayer input) { tensors[node.Output] = input.Output; continue; }
+            FunctionalGraph.Record(copy, node.Inputs.Select(t => tensors[t]).ToArray(), node.Training);
+            var outputs = copy.InboundNodes[^1].Outputs;
+            for (int i = 0; i < node.Outputs.Length; i++) tensors[node.Outputs[i]] = outputs[i];
+        }
+        var clone = new Model(graph.Inputs.Select(t => tensors[t]).ToArray(), graph.Outputs.Select(t => tensors[t]).ToArray(), Name);
+        // Each layer kept its own flag; only a frozen model freezes them all (the setter reaches every layer).
+        if (!Trainable) clone.Trainable = false;
         return clone;
     }
+
+    /// <inheritdoc/>
+    internal override Layer CloneLayer() => Clone();
+
+    /// <inheritdoc/>
+    private protected override bool DeclaresOptions => false;
 
     /// <summary>Keras's <c>keras.models.clone_model(model)</c>.</summary>
     public static Model CloneModel(Model model) => model.Clone();
@@ -104,7 +129,7 @@ public partial class Model : Layer
         _graph is null ? inputShape : _graph.Outputs.Length == 1 ? _graph.Outputs[0].Shape : throw SeveralOutputs();
 
     /// <inheritdoc/>
-    public override JsonObject GetConfig() => _graph is null ? base.GetConfig() : Saving.FunctionalConfig.Serialize(this, _graph);
+    public override JsonObject GetConfig() => _graph is null ? base.GetConfig() : ModelJson.Functional(this, _graph);
 
     /// <inheritdoc/>
     /// <remarks>A model's output carries whatever mask its last layer gave it.</remarks>

@@ -107,9 +107,9 @@ public sealed class Sequential : Model
     {
         var layers = new List<Layer>();
         if (_input is not null) layers.Add(new InputLayer(_input.Shape, _input.Name));
-        foreach (var l in _layers) layers.Add(l is Model m ? m.Clone() : Saving.LayerRegistry.FromConfig(l.ClassName, l.GetConfig()));
+        foreach (var l in _layers) layers.Add(l.CloneLayer());
         var clone = new Sequential(layers, Name);
-        // Each copy keeps its own flag (from_config takes `trainable`, as in Keras's clone_model); setting
+        // Each copy keeps its own flag, as in Keras's clone_model; setting
         // Trainable = true here would unfreeze every layer, since the setter reaches all sublayers.
         if (!Trainable) clone.Trainable = false;
         if (Built && !clone.Built) clone.Build(BuiltInputShape!);
@@ -125,18 +125,18 @@ public sealed class Sequential : Model
     public override JsonObject GetConfig()
     {
         var layers = new JsonArray();
-        if (_input is not null) layers.Add(Saving.LayerRegistry.Serialize(_input));
+        if (_input is not null) layers.Add(ModelJson.Layer(_input));
         else if (Built && _layers.Count > 0)
-            layers.Add(Saving.ModelConfig.InputLayerEntry(BuiltInputShape!, $"{_layers[0].Name}_input"));
+            layers.Add(ModelJson.InputLayerEntry(BuiltInputShape!, $"{_layers[0].Name}_input"));
         foreach (var l in _layers)
         {
-            var entry = Saving.ModelConfig.SerializeLayer(l);
+            var entry = ModelJson.LayerWithBuild(l);
             // The input layer holds the shape; Keras 3 rejects batch_input_shape on other layers.
             if (layers.Count > 0 && entry["config"] is JsonObject c) c.Remove("batch_input_shape");
             layers.Add(entry);
         }
         var config = new JsonObject { ["name"] = Name, ["trainable"] = Trainable, ["dtype"] = "float32", ["layers"] = layers };
-        if (Built) config["build_input_shape"] = Saving.ModelConfig.ShapeJson(BuiltInputShape!);
+        if (Built) config["build_input_shape"] = ModelJson.Shape(BuiltInputShape!);
         return config;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Graft.Autograd;
+using Graft.Config;
 using Graft.Tensors;
 
 namespace Graft.Regularizers;
@@ -15,6 +16,24 @@ public abstract class Regularizer
 
     /// <summary>Keras's <c>get_config()</c>.</summary>
     public abstract JsonObject GetConfig();
+
+    /// <summary>Keras's serialized form: <c>{"module", "class_name", "config", "registered_name"}</c>.</summary>
+    public JsonObject Serialize() => KerasJson.Wrap("keras.regularizers", ClassName, GetConfig());
+
+    /// <summary>A regularizer from Keras's serialized form: an identifier, or <c>{"class_name", "config"}</c>.</summary>
+    /// <exception cref="FormatException">The node is not a serialized regularizer.</exception>
+    /// <exception cref="NotSupportedException">Graft has no regularizer of that class.</exception>
+    internal static Regularizer Deserialize(JsonNode node)
+    {
+        var (name, c) = KerasJson.Unwrap(node);
+        return name.Replace("_", "").ToLowerInvariant() switch
+        {
+            "l1" => new L1(KerasJson.Float(c, "l1", 0.01f)),
+            "l2" => new L2(KerasJson.Float(c, "l2", 0.01f)),
+            "l1l2" => new L1L2(KerasJson.Float(c, "l1", 0f), KerasJson.Float(c, "l2", 0f)),
+            _ => throw new NotSupportedException($"Regularizer: Graft has no regularizer '{name}'."),
+        };
+    }
 
     /// <summary>Resolves <c>"l1"</c>, <c>"l2"</c>, <c>"l1_l2"</c> with Keras's default factor 0.01.</summary>
     public static Regularizer Get(string identifier) => identifier.ToLowerInvariant() switch

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Graft.Layers;
 using Graft.Layers.Core;
-using Graft.Layers.Merging;
 using Graft.Models;
 
 namespace Graft.Saving;
@@ -9,52 +8,10 @@ namespace Graft.Saving;
 /// <summary>
 /// Functional model configs: each layer with its <c>inbound_nodes</c>, and the model's
 /// <c>input_layers</c> / <c>output_layers</c>. Reads Keras 2's nested-list node format and
-/// Keras 3's <c>{"args": [keras tensors], "kwargs"}</c> format; writes Keras 3's.
+/// Keras 3's <c>{"args": [keras tensors], "kwargs"}</c> format (a model writes its own, Keras 3's: <c>ModelJson.Functional</c>).
 /// </summary>
 internal static class FunctionalConfig
 {
-    public static JsonObject Serialize(Model model, FunctionalGraph graph)
-    {
-        var layers = new JsonArray();
-        foreach (var layer in graph.Layers)
-        {
-            var entry = LayerRegistry.Serialize(layer);
-            // Shapes come from the input layers; Keras 3 rejects batch_input_shape on other layers.
-            if (layer is not InputLayer && entry["config"] is JsonObject lc) lc.Remove("batch_input_shape");
-            entry["name"] = layer.Name;
-            var nodes = new JsonArray();
-            foreach (var node in graph.Nodes.Where(n => n.Layer == layer && n.Layer is not InputLayer))
-            {
-                JsonNode Tensor(SymbolicTensor t) => new JsonObject
-                {
-                    ["class_name"] = "__keras_tensor__",
-                    ["config"] = new JsonObject
-                    {
-                        ["shape"] = new JsonArray(t.Shape.Select(d => (JsonNode?)d).ToArray()), ["dtype"] = "float32",
-                        ["keras_history"] = new JsonArray(t.Layer.Name, t.Node.Index, t.Index),
-                    },
-                };
-                JsonNode arg = node.Inputs.Length == 1 && layer is not Merge ? Tensor(node.Inputs[0]) : new JsonArray(node.Inputs.Select(Tensor).ToArray());
-                var kwargs = new JsonObject();
-                if (node.Training is { } t) kwargs["training"] = t;
-                if (layer is Graft.Layers.Recurrent.RecurrentBase && node.Inputs.Length > 1)
-                {
-                    arg = Tensor(node.Inputs[0]);
-                    kwargs["initial_state"] = new JsonArray(node.Inputs.Skip(1).Select(Tensor).ToArray());
-                }
-                nodes.Add(new JsonObject { ["args"] = new JsonArray(arg), ["kwargs"] = kwargs });
-            }
-            entry["inbound_nodes"] = nodes;
-            layers.Add(entry);
-        }
-        JsonArray Refs(IEnumerable<SymbolicTensor> ts) => new(ts.Select(t => (JsonNode)new JsonArray(t.Layer.Name, t.Node.Index, t.Index)).ToArray());
-        return new JsonObject
-        {
-            ["name"] = model.Name, ["trainable"] = model.Trainable, ["layers"] = layers,
-            ["input_layers"] = Refs(graph.Inputs), ["output_layers"] = Refs(graph.Outputs),
-        };
-    }
-
     public static Model Build(JsonObject config, string source, ConfigReadContext context)
     {
         var entries = config["layers"] as JsonArray ?? throw new ModelFormatException($"{source}: expected a 'layers' list in the functional config, got none.");

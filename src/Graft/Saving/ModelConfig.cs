@@ -128,29 +128,9 @@ internal static class ModelConfig
     {
         var entry = new JsonObject { ["module"] = "keras", ["class_name"] = model.ClassName, ["config"] = model.GetConfig(), ["registered_name"] = null };
         if (model.Graph is not null) entry["build_config"] = new JsonObject { ["input_shape"] = null };
-        else if (model.Built) entry["build_config"] = new JsonObject { ["input_shape"] = ShapeJson(model.BuiltInputShape!) };
+        else if (model.Built) entry["build_config"] = new JsonObject { ["input_shape"] = ModelJson.Shape(model.BuiltInputShape!) };
         return entry;
     }
-
-    /// <summary>A layer's entry in a Sequential's config, with the <c>build_config</c> Keras 3 writes for a built layer.</summary>
-    public static JsonObject SerializeLayer(Layer layer)
-    {
-        var entry = LayerRegistry.Serialize(layer);
-        if (layer.Built && layer.BuiltInputShape is { } shape && layer is not InputLayer)
-            entry["build_config"] = new JsonObject { ["input_shape"] = ShapeJson(shape) };
-        return entry;
-    }
-
-    /// <summary>Keras 3's InputLayer entry for inputs of <paramref name="batchShape"/> (batch axis first).</summary>
-    public static JsonObject InputLayerEntry(int?[] batchShape, string name) => new()
-    {
-        ["module"] = "keras.layers", ["class_name"] = "InputLayer",
-        ["config"] = new JsonObject { ["batch_shape"] = ShapeJson(batchShape), ["dtype"] = "float32", ["sparse"] = false, ["name"] = name },
-        ["registered_name"] = null,
-    };
-
-    /// <summary>A shape as JSON, unknown dimensions as null.</summary>
-    public static JsonArray ShapeJson(int?[] shape) => new(shape.Select(d => d is int v ? (JsonNode)v : null).ToArray());
 
     /// <summary>
     /// Keras 2's form of a model document, for legacy <c>.h5</c> files: entries of

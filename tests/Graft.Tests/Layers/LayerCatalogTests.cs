@@ -91,6 +91,23 @@ public class LayerCatalogTests
         Assert.Equal(config.ToJsonString(), copy.GetConfig().ToJsonString());
     }
 
+    [Theory]
+    [MemberData(nameof(LayerCatalog.Cases), MemberType = typeof(LayerCatalog))]
+    public void CloneCopiesTheDeclaredOptions(LayerCatalog.Entry e)
+    {
+        var layer = e.Create();
+        var xs = Inputs(e);
+        var y = Run(layer, xs);
+        var copy = layer.CloneLayer();
+        Assert.NotSame(layer, copy);
+        Assert.Equal(layer.GetType(), copy.GetType());
+        Assert.Equal(layer.GetConfig().ToJsonString(), copy.GetConfig().ToJsonString());
+        Run(copy, xs);
+        Assert.True(layer.Weights.Count == 0 || !ReferenceEquals(layer.Weights[0], copy.Weights[0]), $"{e.Name}: expected fresh weights in the clone");
+        copy.SetWeights(layer.GetWeights());
+        Assert.Equal(y.ToArray(), Run(copy, xs).ToArray());
+    }
+
     /// <summary>The catalog's layers that own weights (frozen or not, the others have nothing to keep still).</summary>
     public static IEnumerable<object[]> CasesWithWeights() =>
         LayerCatalog.All.Where(e => { var l = e.Create(); Run(l, Inputs(e)); return l.Weights.Count > 0; }).Select(e => new object[] { e });

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Tensors;
 
@@ -9,10 +8,10 @@ public sealed class LeakyReLU : Layer
 {
     /// <param name="negativeSlope">Slope for negative inputs (Keras 2's <c>alpha</c>).</param>
     /// <param name="name">Layer name.</param>
-    public LeakyReLU(float negativeSlope = 0.3f, string? name = null) : base(name)
+    public LeakyReLU([KerasConfig("negative_slope", "alpha")] double negativeSlope = 0.3, string? name = null) : base(name)
     {
         if (negativeSlope < 0) throw new ArgumentOutOfRangeException(nameof(negativeSlope), $"LeakyReLU: expected negative_slope >= 0, got {negativeSlope}.");
-        NegativeSlope = negativeSlope;
+        NegativeSlope = (float)negativeSlope;
     }
 
     /// <summary>Slope for negative inputs.</summary>
@@ -20,9 +19,6 @@ public sealed class LeakyReLU : Layer
 
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor x, bool training) => Ops.LeakyRelu(x, NegativeSlope);
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig() { var c = base.GetConfig(); c["negative_slope"] = NegativeSlope; return c; }
 
     /// <inheritdoc/>
     protected internal override bool SupportsMasking => true;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Graft.Autograd;
+using Graft.Config;
 using Graft.Constraints;
 using Graft.Initializers;
 using Graft.Regularizers;
@@ -14,6 +15,7 @@ namespace Graft.Layers.Activations;
 public sealed class PReLU : Layer
 {
     private Variable? _alpha;
+    private readonly WeightOptions _options;
 
     /// <param name="alphaInitializer">Default zeros.</param>
     /// <param name="alphaRegularizer">Penalty, or null.</param>
@@ -23,17 +25,16 @@ public sealed class PReLU : Layer
     public PReLU(Initializer? alphaInitializer = null, Regularizer? alphaRegularizer = null, Constraint? alphaConstraint = null,
         int[]? sharedAxes = null, string? name = null) : base(name)
     {
-        AlphaInitializer = alphaInitializer ?? new Zeros();
-        AlphaRegularizer = alphaRegularizer; AlphaConstraint = alphaConstraint;
+        _options = new(alphaInitializer ?? new Zeros(), alphaRegularizer, alphaConstraint);
         SharedAxes = sharedAxes ?? [];
     }
 
     /// <summary>α's initializer.</summary>
-    public Initializer AlphaInitializer { get; }
+    public Initializer AlphaInitializer => _options.Initializer;
     /// <summary>α's penalty.</summary>
-    public Regularizer? AlphaRegularizer { get; }
+    public Regularizer? AlphaRegularizer => _options.Regularizer;
     /// <summary>α's projection.</summary>
-    public Constraint? AlphaConstraint { get; }
+    public Constraint? AlphaConstraint => _options.Constraint;
     /// <summary>Axes that share α.</summary>
     public int[] SharedAxes { get; }
 
@@ -46,7 +47,7 @@ public sealed class PReLU : Layer
             if (SharedAxes.Contains(i)) { shape[i - 1] = 1; continue; }
             shape[i - 1] = inputShape[i] ?? throw new ArgumentException($"{Describe()}: expected known dimensions outside shared_axes, got {FormatShape(inputShape)}.");
         }
-        _alpha = AddWeight("alpha", shape, AlphaInitializer, regularizer: AlphaRegularizer, constraint: AlphaConstraint);
+        _alpha = AddWeight("alpha", shape, _options);
         base.Build(inputShape);
     }
 
@@ -55,13 +56,11 @@ public sealed class PReLU : Layer
         Ops.Subtract(Ops.Relu(x), Ops.Multiply(_alpha!.Value, Ops.Relu(Ops.Negative(x))));
 
     /// <inheritdoc/>
+    /// <remarks>No shared axes are written as Keras writes them: null.</remarks>
     public override JsonObject GetConfig()
     {
         var c = base.GetConfig();
-        c["alpha_initializer"] = AlphaInitializer.Serialize();
-        c["alpha_regularizer"] = Graft.Saving.KerasObjects.Serialize(AlphaRegularizer);
-        c["alpha_constraint"] = Graft.Saving.KerasObjects.Serialize(AlphaConstraint);
-        c["shared_axes"] = SharedAxes.Length == 0 ? null : new JsonArray(SharedAxes.Select(a => (JsonNode)a).ToArray());
+        if (SharedAxes.Length == 0) c["shared_axes"] = null;
         return c;
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Tensors;
 
@@ -11,11 +10,11 @@ public sealed class ReLU : Layer
     /// <param name="negativeSlope">Slope below the threshold (≥ 0).</param>
     /// <param name="threshold">Where the linear part starts.</param>
     /// <param name="name">Layer name.</param>
-    public ReLU(float? maxValue = null, float negativeSlope = 0f, float threshold = 0f, string? name = null) : base(name)
+    public ReLU(double? maxValue = null, double negativeSlope = 0, double threshold = 0, string? name = null) : base(name)
     {
         if (maxValue is < 0) throw new ArgumentOutOfRangeException(nameof(maxValue), $"ReLU: expected max_value >= 0, got {maxValue}.");
         if (negativeSlope < 0) throw new ArgumentOutOfRangeException(nameof(negativeSlope), $"ReLU: expected negative_slope >= 0, got {negativeSlope}.");
-        MaxValue = maxValue; NegativeSlope = negativeSlope; Threshold = threshold;
+        MaxValue = (float?)maxValue; NegativeSlope = (float)negativeSlope; Threshold = (float)threshold;
     }
 
     /// <summary>Cap, or null.</summary>
@@ -27,14 +26,6 @@ public sealed class ReLU : Layer
 
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor x, bool training) => Ops.Relu(x, NegativeSlope, MaxValue, Threshold);
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["max_value"] = MaxValue; c["negative_slope"] = NegativeSlope; c["threshold"] = Threshold;
-        return c;
-    }
 
     /// <inheritdoc/>
     protected internal override bool SupportsMasking => true;

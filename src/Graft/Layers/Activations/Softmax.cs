@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Tensors;
 
@@ -12,7 +11,4 @@ public sealed class Softmax(int axis = -1, string? name = null) : Layer(name)
 
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor x, bool training) => Ops.Softmax(x, Axis);
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig() { var c = base.GetConfig(); c["axis"] = Axis; return c; }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Initializers;
 using Graft.Tensors;
@@ -19,7 +18,7 @@ public sealed class AdditiveAttention : AttentionBase
     /// <param name="dropout">Dropout on the attention weights, training only.</param>
     /// <param name="seed">Seed for the dropout mask.</param>
     /// <param name="name">Layer name.</param>
-    public AdditiveAttention(bool useScale = true, float dropout = 0f, long? seed = null, string? name = null) : base(dropout, seed, name) => UseScale = useScale;
+    public AdditiveAttention(bool useScale = true, double dropout = 0, long? seed = null, string? name = null) : base(dropout, seed, name) => UseScale = useScale;
 
     /// <summary>Whether a learned vector weighs the tanh features.</summary>
     public bool UseScale { get; }
@@ -42,13 +41,5 @@ public sealed class AdditiveAttention : AttentionBase
         var features = Ops.Tanh(Ops.Add(Ops.Reshape(q, n, tq, 1, d), Ops.Reshape(k, n, 1, tv, d)));
         if (_scale is not null) features = Ops.Multiply(features, _scale.Value);
         return Ops.Sum(features, [3]);
-    }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["use_scale"] = UseScale; c["dropout"] = Dropout;
-        return c;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Initializers;
 using Graft.Tensors;
@@ -20,7 +19,7 @@ public sealed class Attention : AttentionBase
     /// <param name="dropout">Dropout on the attention weights, training only.</param>
     /// <param name="seed">Seed for the dropout mask.</param>
     /// <param name="name">Layer name.</param>
-    public Attention(bool useScale = false, string scoreMode = "dot", float dropout = 0f, long? seed = null, string? name = null) : base(dropout, seed, name)
+    public Attention(bool useScale = false, string scoreMode = "dot", double dropout = 0, long? seed = null, string? name = null) : base(dropout, seed, name)
     {
         if (scoreMode != "dot") throw new NotSupportedException($"Layer class 'Attention' (layer '{name ?? "?"}'): score_mode '{scoreMode}' is not supported by Graft yet; 'dot' is.");
         UseScale = useScale;
@@ -28,6 +27,9 @@ public sealed class Attention : AttentionBase
 
     /// <summary>Whether a learned scale multiplies the scores.</summary>
     public bool UseScale { get; }
+
+    /// <summary>How queries and keys are scored: "dot", the only mode Graft supports.</summary>
+    public string ScoreMode => "dot";
 
     /// <inheritdoc/>
     public override void Build(int?[] inputShape)
@@ -40,13 +42,5 @@ public sealed class Attention : AttentionBase
     {
         var scores = Ops.MatMul(q, k, transposeB: true);
         return _scale is null ? scores : Ops.Multiply(scores, _scale.Value);
-    }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["use_scale"] = UseScale; c["score_mode"] = "dot"; c["dropout"] = Dropout;
-        return c;
     }
 }

@@ -13,15 +13,19 @@ public abstract class AttentionBase : Merge
 {
     private readonly Generator? _generator;
 
-    private protected AttentionBase(float dropout, long? seed, string? name) : base(name)
+    private protected AttentionBase(double dropout, long? seed, string? name) : base(name)
     {
         if (!(dropout >= 0 && dropout < 1)) throw new ArgumentOutOfRangeException(nameof(dropout), $"{GetType().Name}: expected dropout in [0, 1), got {dropout}.");
-        Dropout = dropout;
+        Dropout = (float)dropout;
+        Seed = seed;
         if (seed is { } s) _generator = new Generator(s);
     }
 
     /// <summary>Dropout on the attention weights.</summary>
     public float Dropout { get; }
+
+    /// <summary>Seed of the dropout mask, or null.</summary>
+    public long? Seed { get; }
 
     /// <inheritdoc/>
     protected internal override bool TrainingMatchesInference => Dropout == 0;

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Initializers;
 using Graft.Layers.Merging;
@@ -29,13 +28,19 @@ public sealed class MultiHeadAttention : Merge
     /// <param name="biasInitializer">Default zeros.</param>
     /// <param name="seed">Seed for the dropout mask.</param>
     /// <param name="name">Layer name.</param>
-    public MultiHeadAttention(int numHeads, int keyDim, int? valueDim = null, float dropout = 0f, bool useBias = true, int? outputShape = null,
-        Initializer? kernelInitializer = null, Initializer? biasInitializer = null, long? seed = null, string? name = null) : base(name)
+    /// <param name="attentionAxes">Keras's attention axes: null (or the steps axis, 1 or -2), the only ones Graft supports.</param>
+    /// <exception cref="NotSupportedException">Attention over other axes, or an output shape of several axes.</exception>
+    public MultiHeadAttention(int numHeads, int keyDim, int? valueDim = null, double dropout = 0, bool useBias = true, IntTuple? outputShape = null,
+        Initializer? kernelInitializer = null, Initializer? biasInitializer = null, long? seed = null, string? name = null, int[]? attentionAxes = null) : base(name)
     {
+        if (attentionAxes is not null && !(attentionAxes.Length == 1 && attentionAxes[0] is 1 or -2))
+            throw new NotSupportedException($"MultiHeadAttention '{Name}': expected attention_axes null (attention over the steps of (batch, steps, features)), got [{string.Join(", ", attentionAxes)}].");
+        if (outputShape is { Count: > 1 } shape)
+            throw new NotSupportedException($"MultiHeadAttention '{Name}': expected output_shape of one axis, got {shape}.");
         if (numHeads <= 0 || keyDim <= 0 || valueDim <= 0)
             throw new ArgumentOutOfRangeException(nameof(numHeads), $"MultiHeadAttention: expected num_heads, key_dim and value_dim > 0, got {numHeads}, {keyDim} and {valueDim}.");
         if (!(dropout >= 0 && dropout < 1)) throw new ArgumentOutOfRangeException(nameof(dropout), $"MultiHeadAttention: expected dropout in [0, 1), got {dropout}.");
-        NumHeads = numHeads; KeyDim = keyDim; ValueDim = valueDim ?? keyDim; Dropout = dropout; UseBias = useBias; OutputShape = outputShape;
+        NumHeads = numHeads; KeyDim = keyDim; ValueDim = valueDim ?? keyDim; Dropout = (float)dropout; UseBias = useBias; OutputShape = outputShape is { Count: 1 } size ? size[0] : null; Seed = seed;
         KernelInitializer = kernelInitializer ?? new GlorotUniform();
         BiasInitializer = biasInitializer ?? new Zeros();
         if (seed is { } s) _generator = new Generator(s);
@@ -53,6 +58,10 @@ public sealed class MultiHeadAttention : Merge
     public bool UseBias { get; }
     /// <summary>Output size, or null for the query's.</summary>
     public int? OutputShape { get; }
+    /// <summary>Seed of the dropout mask, or null.</summary>
+    public long? Seed { get; }
+    /// <summary>The axes attended over: null, the steps of (batch, steps, features).</summary>
+    public int[]? AttentionAxes => null;
     /// <summary>Kernel initializer.</summary>
     public Initializer KernelInitializer { get; }
     /// <summary>Bias initializer.</summary>
@@ -136,15 +145,5 @@ public sealed class MultiHeadAttention : Merge
         if (shapes.Count == 3 && shapes[1][1] is { } tv && shapes[2][1] is { } tk && tv != tk)
             throw new ArgumentException($"{Describe()}: expected a key and value of the same steps, got value {FormatShape(shapes[1])} and key {FormatShape(shapes[2])}.");
         return [shapes[0][0], shapes[0][1], OutputShape ?? shapes[0][2]];
-    }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["num_heads"] = NumHeads; c["key_dim"] = KeyDim; c["value_dim"] = ValueDim; c["dropout"] = Dropout; c["use_bias"] = UseBias;
-        c["output_shape"] = OutputShape; c["attention_axes"] = null;
-        c["kernel_initializer"] = KernelInitializer.Serialize(); c["bias_initializer"] = BiasInitializer.Serialize();
-        return c;
     }
 }

@@ -49,8 +49,8 @@ public sealed class Conv1D : ConvBase
         int c = Channels(inputShape);
         if (c % Groups != 0 || Filters % Groups != 0)
             throw new ArgumentException($"{Describe()}: expected input channels ({c}) and filters ({Filters}) divisible by groups ({Groups}).");
-        _kernel = AddWeight("kernel", [KernelSize[0], c / Groups, Filters], KernelInitializer, regularizer: KernelRegularizer, constraint: KernelConstraint);
-        if (UseBias) _bias = AddWeight("bias", [Filters], BiasInitializer, regularizer: BiasRegularizer, constraint: BiasConstraint);
+        _kernel = AddWeight("kernel", [KernelSize[0], c / Groups, Filters], KernelOptions);
+        if (UseBias) _bias = AddWeight("bias", [Filters], BiasOptions);
         base.Build(inputShape);
     }
 

@@ -15,7 +15,7 @@ public sealed class Conv2D : ConvBase
     private Variable? _kernel, _bias;
 
     /// <param name="filters">Output channels.</param>
-    /// <param name="kernelSize">Window (one value for both axes, or two).</param>
+    /// <param name="kernelSize">Window: one value for both axes, or two (<c>3</c>, <c>[3, 2]</c>, <c>(3, 2)</c>).</param>
     /// <param name="strides">Step; default 1.</param>
     /// <param name="padding">"valid" or "same" (TensorFlow's asymmetric same padding).</param>
     /// <param name="dataFormat">"channels_last" (default) or "channels_first".</param>
@@ -31,12 +31,12 @@ public sealed class Conv2D : ConvBase
     /// <param name="biasConstraint">Bias projection.</param>
     /// <param name="inputShape">Shape of one sample; builds at once.</param>
     /// <param name="name">Layer name.</param>
-    public Conv2D(int filters, int[] kernelSize, int[]? strides = null, string padding = "valid", string dataFormat = "channels_last",
-        int[]? dilationRate = null, int groups = 1, string? activation = null, bool useBias = true,
+    public Conv2D(int filters, IntTuple kernelSize, IntTuple? strides = null, string padding = "valid", string dataFormat = "channels_last",
+        IntTuple? dilationRate = null, int groups = 1, string? activation = null, bool useBias = true,
         Initializer? kernelInitializer = null, Initializer? biasInitializer = null, Regularizer? kernelRegularizer = null,
         Regularizer? biasRegularizer = null, Constraint? kernelConstraint = null, Constraint? biasConstraint = null,
         int[]? inputShape = null, string? name = null)
-        : base(2, filters, kernelSize, strides ?? [1], padding, dataFormat, dilationRate ?? [1], groups, activation, useBias,
+        : base(2, filters, kernelSize, strides, padding, dataFormat, dilationRate, groups, activation, useBias,
             kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer, kernelConstraint, biasConstraint, inputShape, name)
     {
         if (inputShape is not null) Build([null, .. inputShape.Select(d => (int?)d)]);
@@ -54,8 +54,8 @@ public sealed class Conv2D : ConvBase
         int c = Channels(inputShape);
         if (c % Groups != 0 || Filters % Groups != 0)
             throw new ArgumentException($"{Describe()}: expected input channels ({c}) and filters ({Filters}) divisible by groups ({Groups}).");
-        _kernel = AddWeight("kernel", [KernelSize[0], KernelSize[1], c / Groups, Filters], KernelInitializer, regularizer: KernelRegularizer, constraint: KernelConstraint);
-        if (UseBias) _bias = AddWeight("bias", [Filters], BiasInitializer, regularizer: BiasRegularizer, constraint: BiasConstraint);
+        _kernel = AddWeight("kernel", [KernelSize[0], KernelSize[1], c / Groups, Filters], KernelOptions);
+        if (UseBias) _bias = AddWeight("bias", [Filters], BiasOptions);
         base.Build(inputShape);
     }
 

@@ -15,7 +15,7 @@ public sealed class Conv2DTranspose : ConvBase
     private Variable? _kernel, _bias;
 
     /// <param name="filters">Output channels.</param>
-    /// <param name="kernelSize">Window.</param>
+    /// <param name="kernelSize">Window: one value for both axes, or two (<c>3</c>, <c>[3, 2]</c>).</param>
     /// <param name="strides">Step (upsampling factor).</param>
     /// <param name="padding">"valid" or "same".</param>
     /// <param name="dataFormat">"channels_last" or "channels_first".</param>
@@ -30,23 +30,29 @@ public sealed class Conv2DTranspose : ConvBase
     /// <param name="biasConstraint">Bias projection.</param>
     /// <param name="inputShape">Shape of one sample.</param>
     /// <param name="name">Layer name.</param>
-    public Conv2DTranspose(int filters, int[] kernelSize, int[]? strides = null, string padding = "valid", string dataFormat = "channels_last",
-        int[]? dilationRate = null, string? activation = null, bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null,
+    /// <param name="outputPadding">Keras's extra output rows and columns; only null (none) is supported.</param>
+    /// <exception cref="NotSupportedException"><paramref name="outputPadding"/> is not null.</exception>
+    public Conv2DTranspose(int filters, IntTuple kernelSize, IntTuple? strides = null, string padding = "valid", string dataFormat = "channels_last",
+        IntTuple? dilationRate = null, string? activation = null, bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null,
         Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null, Constraint? kernelConstraint = null, Constraint? biasConstraint = null,
-        int[]? inputShape = null, string? name = null)
-        : base(2, filters, kernelSize, strides ?? [1], padding, dataFormat, dilationRate ?? [1], 1, activation, useBias,
+        int[]? inputShape = null, string? name = null, int[]? outputPadding = null)
+        : base(2, filters, kernelSize, strides, padding, dataFormat, dilationRate, 1, activation, useBias,
             kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer, kernelConstraint, biasConstraint, inputShape, name)
     {
+        if (outputPadding is not null) throw new NotSupportedException($"Layer class 'Conv2DTranspose' (layer '{Name}'): output_padding is not supported by Graft yet.");
         if (inputShape is not null) Build([null, .. inputShape.Select(d => (int?)d)]);
     }
+
+    /// <summary>Keras's output_padding: always null (none), the only value Graft supports.</summary>
+    public int[]? OutputPadding => null;
 
     /// <inheritdoc/>
     public override void Build(int?[] inputShape)
     {
         if (inputShape.Length != 4) throw new ArgumentException($"{Describe()}: expected input of rank 4, got shape {FormatShape(inputShape)}.");
         int c = Channels(inputShape);
-        _kernel = AddWeight("kernel", [KernelSize[0], KernelSize[1], Filters, c], KernelInitializer, regularizer: KernelRegularizer, constraint: KernelConstraint);
-        if (UseBias) _bias = AddWeight("bias", [Filters], BiasInitializer, regularizer: BiasRegularizer, constraint: BiasConstraint);
+        _kernel = AddWeight("kernel", [KernelSize[0], KernelSize[1], Filters, c], KernelOptions);
+        if (UseBias) _bias = AddWeight("bias", [Filters], BiasOptions);
         base.Build(inputShape);
     }
 

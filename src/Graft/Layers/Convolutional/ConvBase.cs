@@ -1,6 +1,6 @@
-using System.Text.Json.Nodes;
 using Graft.Activations;
 using Graft.Autograd;
+using Graft.Config;
 using Graft.Constraints;
 using Graft.Initializers;
 using Graft.Regularizers;
@@ -15,7 +15,7 @@ namespace Graft.Layers.Convolutional;
 /// </summary>
 public abstract class ConvBase : Layer
 {
-    private protected ConvBase(int rank, int filters, int[] kernelSize, int[] strides, string padding, string dataFormat, int[] dilationRate,
+    private protected ConvBase(int rank, int filters, IntTuple kernelSize, IntTuple? strides, string padding, string dataFormat, IntTuple? dilationRate,
         int groups, string? activation, bool useBias, Initializer? kernelInitializer, Initializer? biasInitializer,
         Regularizer? kernelRegularizer, Regularizer? biasRegularizer, Constraint? kernelConstraint, Constraint? biasConstraint,
         int[]? inputShape, string? name) : base(name, inputShape)
@@ -23,9 +23,10 @@ public abstract class ConvBase : Layer
         Rank = rank;
         if (filters <= 0 && filters != -1) throw new ArgumentOutOfRangeException(nameof(filters), $"{GetType().Name}: expected filters > 0, got {filters}.");
         Filters = filters;
-        KernelSize = Expand(kernelSize, rank, nameof(kernelSize));
-        Strides = Expand(strides, rank, nameof(strides));
-        DilationRate = Expand(dilationRate, rank, nameof(dilationRate));
+        KernelSize = kernelSize.Count > 0 ? kernelSize.PerAxis(rank, 1, GetType().Name, "kernel_size")
+            : throw new ArgumentException($"{GetType().Name}: expected kernel_size as one integer or {rank}, got none.", nameof(kernelSize));
+        Strides = (strides ?? 1).PerAxis(rank, 1, GetType().Name, "strides");
+        DilationRate = (dilationRate ?? 1).PerAxis(rank, 1, GetType().Name, "dilation_rate");
         if (KernelSize.Concat(Strides).Concat(DilationRate).Any(v => v <= 0))
             throw new ArgumentOutOfRangeException(nameof(kernelSize), $"{GetType().Name}: expected kernel size, strides and dilation >= 1, got {Tensors.Shape.Format(KernelSize)}, {Tensors.Shape.Format(Strides)}, {Tensors.Shape.Format(DilationRate)}.");
         padding = padding.ToLowerInvariant();
@@ -39,15 +40,9 @@ public abstract class ConvBase : Layer
         Groups = groups;
         Activation = ActivationFunction.Get(activation);
         UseBias = useBias;
-        KernelInitializer = kernelInitializer ?? new GlorotUniform();
-        BiasInitializer = biasInitializer ?? new Zeros();
-        KernelRegularizer = kernelRegularizer; BiasRegularizer = biasRegularizer;
-        KernelConstraint = kernelConstraint; BiasConstraint = biasConstraint;
+        KernelOptions = new(kernelInitializer ?? new GlorotUniform(), kernelRegularizer, kernelConstraint);
+        BiasOptions = new(biasInitializer ?? new Zeros(), biasRegularizer, biasConstraint);
     }
-
-    private int[] Expand(int[] v, int rank, string what) =>
-        v.Length == rank ? (int[])v.Clone() : v.Length == 1 ? Enumerable.Repeat(v[0], rank).ToArray()
-        : throw new ArgumentException($"{GetType().Name}: expected {rank} values (or 1) for {what}, got {Tensors.Shape.Format(v)}.");
 
     /// <summary>Spatial rank (1 or 2).</summary>
     public int Rank { get; }
@@ -70,17 +65,22 @@ public abstract class ConvBase : Layer
     /// <summary>Whether a bias is added.</summary>
     public bool UseBias { get; }
     /// <summary>Kernel initializer.</summary>
-    public Initializer KernelInitializer { get; }
+    public Initializer KernelInitializer => KernelOptions.Initializer;
     /// <summary>Bias initializer.</summary>
-    public Initializer BiasInitializer { get; }
+    public Initializer BiasInitializer => BiasOptions.Initializer;
     /// <summary>Kernel penalty.</summary>
-    public Regularizer? KernelRegularizer { get; }
+    public Regularizer? KernelRegularizer => KernelOptions.Regularizer;
     /// <summary>Bias penalty.</summary>
-    public Regularizer? BiasRegularizer { get; }
+    public Regularizer? BiasRegularizer => BiasOptions.Regularizer;
     /// <summary>Kernel projection.</summary>
-    public Constraint? KernelConstraint { get; }
+    public Constraint? KernelConstraint => KernelOptions.Constraint;
     /// <summary>Bias projection.</summary>
-    public Constraint? BiasConstraint { get; }
+    public Constraint? BiasConstraint => BiasOptions.Constraint;
+
+    /// <summary>The kernel's (depthwise kernel's) initializer, regularizer and constraint, for <c>AddWeight</c>.</summary>
+    private protected WeightOptions KernelOptions { get; }
+    /// <summary>The bias's initializer, regularizer and constraint, for <c>AddWeight</c>.</summary>
+    private protected WeightOptions BiasOptions { get; }
 
     private protected bool ChannelsFirst => DataFormat == "channels_first";
 
@@ -111,28 +111,4 @@ public abstract class ConvBase : Layer
 
     /// <summary>Adds the bias and applies the activation.</summary>
     private protected Tensor Finish(Tensor y, Variable? bias) => Activation.Call(bias is null ? y : Ops.Add(y, bias.Value));
-
-    private protected static JsonArray Array(int[] v) => new(v.Select(x => (JsonNode)x).ToArray());
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        if (Filters > 0) c["filters"] = Filters;
-        c["kernel_size"] = Array(KernelSize);
-        c["strides"] = Array(Strides);
-        c["padding"] = Padding;
-        c["data_format"] = DataFormat;
-        c["dilation_rate"] = Array(DilationRate);
-        c["groups"] = Groups;
-        c["activation"] = Activation.Name;
-        c["use_bias"] = UseBias;
-        c["kernel_initializer"] = KernelInitializer.Serialize();
-        c["bias_initializer"] = BiasInitializer.Serialize();
-        c["kernel_regularizer"] = Saving.KerasObjects.Serialize(KernelRegularizer);
-        c["bias_regularizer"] = Saving.KerasObjects.Serialize(BiasRegularizer);
-        c["kernel_constraint"] = Saving.KerasObjects.Serialize(KernelConstraint);
-        c["bias_constraint"] = Saving.KerasObjects.Serialize(BiasConstraint);
-        return c;
-    }
 }

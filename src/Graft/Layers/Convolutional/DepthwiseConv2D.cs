@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Constraints;
 using Graft.Initializers;
@@ -15,7 +14,7 @@ public sealed class DepthwiseConv2D : ConvBase
 {
     private Variable? _kernel, _bias;
 
-    /// <param name="kernelSize">Window.</param>
+    /// <param name="kernelSize">Window: one value for both axes, or two (<c>3</c>, <c>[3, 2]</c>).</param>
     /// <param name="strides">Step.</param>
     /// <param name="padding">"valid" or "same".</param>
     /// <param name="depthMultiplier">Filters per input channel.</param>
@@ -31,11 +30,11 @@ public sealed class DepthwiseConv2D : ConvBase
     /// <param name="biasConstraint">Bias projection.</param>
     /// <param name="inputShape">Shape of one sample.</param>
     /// <param name="name">Layer name.</param>
-    public DepthwiseConv2D(int[] kernelSize, int[]? strides = null, string padding = "valid", int depthMultiplier = 1, string dataFormat = "channels_last",
-        int[]? dilationRate = null, string? activation = null, bool useBias = true, Initializer? depthwiseInitializer = null, Initializer? biasInitializer = null,
-        Regularizer? depthwiseRegularizer = null, Regularizer? biasRegularizer = null, Constraint? depthwiseConstraint = null, Constraint? biasConstraint = null,
+    public DepthwiseConv2D(IntTuple kernelSize, IntTuple? strides = null, string padding = "valid", int depthMultiplier = 1, string dataFormat = "channels_last",
+        IntTuple? dilationRate = null, string? activation = null, bool useBias = true, [KerasConfig(Property = nameof(KernelInitializer))] Initializer? depthwiseInitializer = null, Initializer? biasInitializer = null,
+        [KerasConfig(Property = nameof(KernelRegularizer))] Regularizer? depthwiseRegularizer = null, Regularizer? biasRegularizer = null, [KerasConfig(Property = nameof(KernelConstraint))] Constraint? depthwiseConstraint = null, Constraint? biasConstraint = null,
         int[]? inputShape = null, string? name = null)
-        : base(2, -1, kernelSize, strides ?? [1], padding, dataFormat, dilationRate ?? [1], 1, activation, useBias,
+        : base(2, -1, kernelSize, strides, padding, dataFormat, dilationRate, 1, activation, useBias,
             depthwiseInitializer, biasInitializer, depthwiseRegularizer, biasRegularizer, depthwiseConstraint, biasConstraint, inputShape, name)
     {
         if (depthMultiplier <= 0) throw new ArgumentOutOfRangeException(nameof(depthMultiplier), $"DepthwiseConv2D: expected depth_multiplier >= 1, got {depthMultiplier}.");
@@ -51,8 +50,8 @@ public sealed class DepthwiseConv2D : ConvBase
     {
         if (inputShape.Length != 4) throw new ArgumentException($"{Describe()}: expected input of rank 4, got shape {FormatShape(inputShape)}.");
         int c = Channels(inputShape);
-        _kernel = AddWeight("depthwise_kernel", [KernelSize[0], KernelSize[1], c, DepthMultiplier], KernelInitializer, regularizer: KernelRegularizer, constraint: KernelConstraint);
-        if (UseBias) _bias = AddWeight("bias", [c * DepthMultiplier], BiasInitializer, regularizer: BiasRegularizer, constraint: BiasConstraint);
+        _kernel = AddWeight("depthwise_kernel", [KernelSize[0], KernelSize[1], c, DepthMultiplier], KernelOptions);
+        if (UseBias) _bias = AddWeight("bias", [c * DepthMultiplier], BiasOptions);
         base.Build(inputShape);
     }
 
@@ -68,17 +67,5 @@ public sealed class DepthwiseConv2D : ConvBase
     {
         int? c = (ChannelsFirst ? s[1] : s[3]) * DepthMultiplier;
         return ChannelsFirst ? [s[0], c, OutLength(s[2], 0), OutLength(s[3], 1)] : [s[0], OutLength(s[1], 0), OutLength(s[2], 1), c];
-    }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c.Remove("groups");
-        c["depth_multiplier"] = DepthMultiplier;
-        c["depthwise_initializer"] = c["kernel_initializer"]!.DeepClone(); c.Remove("kernel_initializer");
-        c["depthwise_regularizer"] = c["kernel_regularizer"]?.DeepClone(); c.Remove("kernel_regularizer");
-        c["depthwise_constraint"] = c["kernel_constraint"]?.DeepClone(); c.Remove("kernel_constraint");
-        return c;
     }
 }

@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
+using Graft.Config;
 using Graft.Constraints;
 using Graft.Initializers;
 using Graft.Regularizers;
@@ -16,7 +16,7 @@ public sealed class SeparableConv2D : ConvBase
     private Variable? _depthwise, _pointwise, _bias;
 
     /// <param name="filters">Output channels.</param>
-    /// <param name="kernelSize">Window.</param>
+    /// <param name="kernelSize">Window: one value for both axes, or two (<c>3</c>, <c>[3, 2]</c>).</param>
     /// <param name="strides">Step.</param>
     /// <param name="padding">"valid" or "same".</param>
     /// <param name="depthMultiplier">Depthwise filters per input channel.</param>
@@ -32,35 +32,36 @@ public sealed class SeparableConv2D : ConvBase
     /// <param name="biasRegularizer">Bias penalty.</param>
     /// <param name="inputShape">Shape of one sample.</param>
     /// <param name="name">Layer name.</param>
-    public SeparableConv2D(int filters, int[] kernelSize, int[]? strides = null, string padding = "valid", int depthMultiplier = 1,
-        string dataFormat = "channels_last", int[]? dilationRate = null, string? activation = null, bool useBias = true,
-        Initializer? depthwiseInitializer = null, Initializer? pointwiseInitializer = null, Initializer? biasInitializer = null,
-        Regularizer? depthwiseRegularizer = null, Regularizer? pointwiseRegularizer = null, Regularizer? biasRegularizer = null,
+    public SeparableConv2D(int filters, IntTuple kernelSize, IntTuple? strides = null, string padding = "valid", int depthMultiplier = 1,
+        string dataFormat = "channels_last", IntTuple? dilationRate = null, string? activation = null, bool useBias = true,
+        [KerasConfig(Property = nameof(KernelInitializer))] Initializer? depthwiseInitializer = null, Initializer? pointwiseInitializer = null, Initializer? biasInitializer = null,
+        [KerasConfig(Property = nameof(KernelRegularizer))] Regularizer? depthwiseRegularizer = null, Regularizer? pointwiseRegularizer = null, Regularizer? biasRegularizer = null,
         int[]? inputShape = null, string? name = null)
-        : base(2, filters, kernelSize, strides ?? [1], padding, dataFormat, dilationRate ?? [1], 1, activation, useBias,
+        : base(2, filters, kernelSize, strides, padding, dataFormat, dilationRate, 1, activation, useBias,
             depthwiseInitializer, biasInitializer, depthwiseRegularizer, biasRegularizer, null, null, inputShape, name)
     {
         DepthMultiplier = depthMultiplier > 0 ? depthMultiplier : throw new ArgumentOutOfRangeException(nameof(depthMultiplier), $"SeparableConv2D: expected depth_multiplier >= 1, got {depthMultiplier}.");
-        PointwiseInitializer = pointwiseInitializer ?? new GlorotUniform();
-        PointwiseRegularizer = pointwiseRegularizer;
+        _pointwiseOptions = new(pointwiseInitializer ?? new GlorotUniform(), pointwiseRegularizer);
         if (inputShape is not null) Build([null, .. inputShape.Select(d => (int?)d)]);
     }
 
     /// <summary>Depthwise filters per input channel.</summary>
     public int DepthMultiplier { get; }
     /// <summary>Pointwise kernel initializer.</summary>
-    public Initializer PointwiseInitializer { get; }
+    public Initializer PointwiseInitializer => _pointwiseOptions.Initializer;
     /// <summary>Pointwise kernel penalty.</summary>
-    public Regularizer? PointwiseRegularizer { get; }
+    public Regularizer? PointwiseRegularizer => _pointwiseOptions.Regularizer;
+
+    private readonly WeightOptions _pointwiseOptions;
 
     /// <inheritdoc/>
     public override void Build(int?[] inputShape)
     {
         if (inputShape.Length != 4) throw new ArgumentException($"{Describe()}: expected input of rank 4, got shape {FormatShape(inputShape)}.");
         int c = Channels(inputShape);
-        _depthwise = AddWeight("depthwise_kernel", [KernelSize[0], KernelSize[1], c, DepthMultiplier], KernelInitializer, regularizer: KernelRegularizer);
-        _pointwise = AddWeight("pointwise_kernel", [1, 1, c * DepthMultiplier, Filters], PointwiseInitializer, regularizer: PointwiseRegularizer);
-        if (UseBias) _bias = AddWeight("bias", [Filters], BiasInitializer, regularizer: BiasRegularizer);
+        _depthwise = AddWeight("depthwise_kernel", [KernelSize[0], KernelSize[1], c, DepthMultiplier], KernelOptions);
+        _pointwise = AddWeight("pointwise_kernel", [1, 1, c * DepthMultiplier, Filters], _pointwiseOptions);
+        if (UseBias) _bias = AddWeight("bias", [Filters], BiasOptions);
         base.Build(inputShape);
     }
 
@@ -75,18 +76,4 @@ public sealed class SeparableConv2D : ConvBase
     public override int?[] ComputeOutputShape(int?[] s) => ChannelsFirst
         ? [s[0], Filters, OutLength(s[2], 0), OutLength(s[3], 1)]
         : [s[0], OutLength(s[1], 0), OutLength(s[2], 1), Filters];
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c.Remove("groups");
-        c["depth_multiplier"] = DepthMultiplier;
-        c["depthwise_initializer"] = c["kernel_initializer"]!.DeepClone(); c.Remove("kernel_initializer");
-        c["depthwise_regularizer"] = c["kernel_regularizer"]?.DeepClone(); c.Remove("kernel_regularizer");
-        c["pointwise_initializer"] = PointwiseInitializer.Serialize();
-        c["pointwise_regularizer"] = Graft.Saving.KerasObjects.Serialize(PointwiseRegularizer);
-        c.Remove("kernel_constraint");
-        return c;
-    }
 }

@@ -1,6 +1,6 @@
-using System.Text.Json.Nodes;
 using Graft.Activations;
 using Graft.Autograd;
+using Graft.Config;
 using Graft.Constraints;
 using Graft.Initializers;
 using Graft.Regularizers;
@@ -15,6 +15,7 @@ namespace Graft.Layers.Core;
 public sealed class Dense : Layer
 {
     private Variable? _kernel, _bias;
+    private readonly WeightOptions _kernelOptions, _biasOptions;
 
     /// <param name="units">Output size (&gt; 0).</param>
     /// <param name="activation">Keras identifier (<c>"relu"</c>, <c>"softmax"</c>, …); null is linear.</param>
@@ -37,10 +38,8 @@ public sealed class Dense : Layer
         Units = units;
         Activation = ActivationFunction.Get(activation);
         UseBias = useBias;
-        KernelInitializer = kernelInitializer ?? new GlorotUniform();
-        BiasInitializer = biasInitializer ?? new Zeros();
-        KernelRegularizer = kernelRegularizer; BiasRegularizer = biasRegularizer;
-        KernelConstraint = kernelConstraint; BiasConstraint = biasConstraint;
+        _kernelOptions = new(kernelInitializer ?? new GlorotUniform(), kernelRegularizer, kernelConstraint);
+        _biasOptions = new(biasInitializer ?? new Zeros(), biasRegularizer, biasConstraint);
         if (inputShape is not null) Build([null, .. inputShape.Select(d => (int?)d)]);
     }
 
@@ -51,17 +50,17 @@ public sealed class Dense : Layer
     /// <summary>Whether a bias is added.</summary>
     public bool UseBias { get; }
     /// <summary>Kernel initializer.</summary>
-    public Initializer KernelInitializer { get; }
+    public Initializer KernelInitializer => _kernelOptions.Initializer;
     /// <summary>Bias initializer.</summary>
-    public Initializer BiasInitializer { get; }
+    public Initializer BiasInitializer => _biasOptions.Initializer;
     /// <summary>Kernel penalty.</summary>
-    public Regularizer? KernelRegularizer { get; }
+    public Regularizer? KernelRegularizer => _kernelOptions.Regularizer;
     /// <summary>Bias penalty.</summary>
-    public Regularizer? BiasRegularizer { get; }
+    public Regularizer? BiasRegularizer => _biasOptions.Regularizer;
     /// <summary>Kernel projection.</summary>
-    public Constraint? KernelConstraint { get; }
+    public Constraint? KernelConstraint => _kernelOptions.Constraint;
     /// <summary>Bias projection.</summary>
-    public Constraint? BiasConstraint { get; }
+    public Constraint? BiasConstraint => _biasOptions.Constraint;
 
     /// <summary>The (in, units) weight matrix; null before building.</summary>
     public Variable? Kernel => _kernel;
@@ -73,8 +72,8 @@ public sealed class Dense : Layer
     {
         if (inputShape.Length < 2 || inputShape[^1] is not int inDim)
             throw new ArgumentException($"{Describe()}: expected an input shape with a known last dimension, got {FormatShape(inputShape)}.");
-        _kernel = AddWeight("kernel", [inDim, Units], KernelInitializer, regularizer: KernelRegularizer, constraint: KernelConstraint);
-        if (UseBias) _bias = AddWeight("bias", [Units], BiasInitializer, regularizer: BiasRegularizer, constraint: BiasConstraint);
+        _kernel = AddWeight("kernel", [inDim, Units], _kernelOptions);
+        if (UseBias) _bias = AddWeight("bias", [Units], _biasOptions);
         base.Build(inputShape);
     }
 
@@ -87,22 +86,6 @@ public sealed class Dense : Layer
 
     /// <inheritdoc/>
     public override int?[] ComputeOutputShape(int?[] inputShape) => [.. inputShape[..^1], Units];
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["units"] = Units;
-        c["activation"] = Activation.Name;
-        c["use_bias"] = UseBias;
-        c["kernel_initializer"] = KernelInitializer.Serialize();
-        c["bias_initializer"] = BiasInitializer.Serialize();
-        c["kernel_regularizer"] = Graft.Saving.KerasObjects.Serialize(KernelRegularizer);
-        c["bias_regularizer"] = Graft.Saving.KerasObjects.Serialize(BiasRegularizer);
-        c["kernel_constraint"] = Graft.Saving.KerasObjects.Serialize(KernelConstraint);
-        c["bias_constraint"] = Graft.Saving.KerasObjects.Serialize(BiasConstraint);
-        return c;
-    }
 
     /// <inheritdoc/>
     protected internal override bool SupportsMasking => true;

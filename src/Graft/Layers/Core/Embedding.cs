@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
+using Graft.Config;
 using Graft.Constraints;
 using Graft.Initializers;
 using Graft.Regularizers;
@@ -15,6 +15,7 @@ namespace Graft.Layers.Core;
 public sealed class Embedding : Layer
 {
     private Variable? _embeddings;
+    private readonly WeightOptions _options;
 
     /// <param name="inputDim">Vocabulary size.</param>
     /// <param name="outputDim">Vector size.</param>
@@ -24,14 +25,16 @@ public sealed class Embedding : Layer
     /// <param name="maskZero">Id 0 is padding: the output carries a mask (id ≠ 0) that recurrent layers and GlobalAveragePooling1D honour.</param>
     /// <param name="inputShape">Shape of one sample (sequence length).</param>
     /// <param name="name">Layer name.</param>
-    public Embedding(int inputDim, int outputDim, Initializer? embeddingsInitializer = null, Regularizer? embeddingsRegularizer = null,
-        Constraint? embeddingsConstraint = null, bool maskZero = false, int[]? inputShape = null, string? name = null) : base(name, inputShape)
+    /// <param name="inputLength">Keras 2's sequence length, read from older files: the input shape when <paramref name="inputShape"/> is null.</param>
+    public Embedding(int inputDim, int outputDim, [KerasConfig(null, "kernel_initializer")] Initializer? embeddingsInitializer = null, Regularizer? embeddingsRegularizer = null,
+        Constraint? embeddingsConstraint = null, bool maskZero = false, int[]? inputShape = null, string? name = null,
+        [KerasConfig(ReadOnly = true)] int? inputLength = null) : base(name, inputShape ?? (inputLength is int length ? [length] : null))
     {
         if (inputDim <= 0 || outputDim <= 0) throw new ArgumentOutOfRangeException(nameof(inputDim), $"Embedding: expected input_dim and output_dim > 0, got {inputDim} and {outputDim}.");
         MaskZero = maskZero;
         InputDim = inputDim; OutputDim = outputDim;
-        EmbeddingsInitializer = embeddingsInitializer ?? new RandomUniform();
-        EmbeddingsRegularizer = embeddingsRegularizer; EmbeddingsConstraint = embeddingsConstraint;
+        _options = new(embeddingsInitializer ?? new RandomUniform(), embeddingsRegularizer, embeddingsConstraint);
+        inputShape ??= inputLength is int n ? [n] : null;
         if (inputShape is not null) Build([null, .. inputShape.Select(d => d < 0 ? null : (int?)d)]);
     }
 
@@ -42,16 +45,16 @@ public sealed class Embedding : Layer
     /// <summary>Vector size.</summary>
     public int OutputDim { get; }
     /// <summary>Initializer.</summary>
-    public Initializer EmbeddingsInitializer { get; }
+    public Initializer EmbeddingsInitializer => _options.Initializer;
     /// <summary>Penalty.</summary>
-    public Regularizer? EmbeddingsRegularizer { get; }
+    public Regularizer? EmbeddingsRegularizer => _options.Regularizer;
     /// <summary>Projection.</summary>
-    public Constraint? EmbeddingsConstraint { get; }
+    public Constraint? EmbeddingsConstraint => _options.Constraint;
 
     /// <inheritdoc/>
     public override void Build(int?[] inputShape)
     {
-        _embeddings = AddWeight("embeddings", [InputDim, OutputDim], EmbeddingsInitializer, regularizer: EmbeddingsRegularizer, constraint: EmbeddingsConstraint);
+        _embeddings = AddWeight("embeddings", [InputDim, OutputDim], _options);
         base.Build(inputShape);
     }
 
@@ -78,16 +81,4 @@ public sealed class Embedding : Layer
 
     /// <inheritdoc/>
     protected internal override Tensor? ComputeMask(Tensor inputs, Tensor? mask, Tensor output) => output.Mask;
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["input_dim"] = InputDim; c["output_dim"] = OutputDim;
-        c["embeddings_initializer"] = EmbeddingsInitializer.Serialize();
-        c["embeddings_regularizer"] = Graft.Saving.KerasObjects.Serialize(EmbeddingsRegularizer);
-        c["embeddings_constraint"] = Graft.Saving.KerasObjects.Serialize(EmbeddingsConstraint);
-        c["mask_zero"] = MaskZero;
-        return c;
-    }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Tensors;
 
@@ -9,10 +8,10 @@ namespace Graft.Layers.Core;
 /// whose features all equal <see cref="MaskValue"/> is masked for the layers downstream, and its
 /// values are set to 0 as Keras does.
 /// </summary>
-public sealed class Masking(float maskValue = 0f, int[]? inputShape = null, string? name = null) : Layer(name, inputShape)
+public sealed class Masking(double maskValue = 0, int[]? inputShape = null, string? name = null) : Layer(name, inputShape)
 {
     /// <summary>The value that marks a padding step.</summary>
-    public float MaskValue { get; } = maskValue;
+    public float MaskValue { get; } = (float)maskValue;
 
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor x, bool training)
@@ -35,7 +34,4 @@ public sealed class Masking(float maskValue = 0f, int[]? inputShape = null, stri
     /// <inheritdoc/>
     public override int?[] ComputeOutputShape(int?[] s) =>
         s.Length >= 3 ? s : throw new ArgumentException($"{Describe()}: expected input (batch, steps, features…), got shape {FormatShape(s)}.");
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig() { var c = base.GetConfig(); c["mask_value"] = MaskValue; return c; }
 }

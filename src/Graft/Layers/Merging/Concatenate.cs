@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Tensors;
 
@@ -26,7 +25,4 @@ public sealed class Concatenate(int axis = -1, string? name = null) : Merge(name
         r[a] = shapes.Any(s => s[a] is null) ? null : ShapeRules.Dim(this, shapes.Sum(s => (long)s[a]!.Value), shapes[0], $"axis {Axis} joined");
         return r;
     }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig() { var c = base.GetConfig(); c["axis"] = Axis; return c; }
 }

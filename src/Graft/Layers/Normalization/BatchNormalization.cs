@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
+using Graft.Config;
 using Graft.Constraints;
 using Graft.Initializers;
 using Graft.Regularizers;
@@ -18,6 +18,7 @@ public sealed class BatchNormalization : Layer
 {
     private Variable? _gamma, _beta, _mean, _variance;
     private int _axis;
+    private readonly WeightOptions _betaOptions, _gammaOptions;
 
     /// <param name="axis">Feature axis (default −1, the channels).</param>
     /// <param name="momentum">Moving statistics: new = momentum·old + (1 − momentum)·batch.</param>
@@ -34,17 +35,17 @@ public sealed class BatchNormalization : Layer
     /// <param name="gammaConstraint">Gamma projection.</param>
     /// <param name="inputShape">Shape of one sample.</param>
     /// <param name="name">Layer name.</param>
-    public BatchNormalization(int axis = -1, float momentum = 0.99f, float epsilon = 1e-3f, bool center = true, bool scale = true,
+    public BatchNormalization(int axis = -1, double momentum = 0.99, double epsilon = 1e-3, bool center = true, bool scale = true,
         Initializer? betaInitializer = null, Initializer? gammaInitializer = null, Initializer? movingMeanInitializer = null, Initializer? movingVarianceInitializer = null,
         Regularizer? betaRegularizer = null, Regularizer? gammaRegularizer = null, Constraint? betaConstraint = null, Constraint? gammaConstraint = null,
         int[]? inputShape = null, string? name = null) : base(name, inputShape)
     {
         if (!(momentum >= 0 && momentum <= 1)) throw new ArgumentOutOfRangeException(nameof(momentum), $"BatchNormalization: expected momentum in [0, 1], got {momentum}.");
         if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), $"BatchNormalization: expected epsilon > 0, got {epsilon}.");
-        Axis = axis; Momentum = momentum; Epsilon = epsilon; Center = center; Scale = scale;
-        BetaInitializer = betaInitializer ?? new Zeros(); GammaInitializer = gammaInitializer ?? new Ones();
+        Axis = axis; Momentum = (float)momentum; Epsilon = (float)epsilon; Center = center; Scale = scale;
+        _betaOptions = new(betaInitializer ?? new Zeros(), betaRegularizer, betaConstraint);
+        _gammaOptions = new(gammaInitializer ?? new Ones(), gammaRegularizer, gammaConstraint);
         MovingMeanInitializer = movingMeanInitializer ?? new Zeros(); MovingVarianceInitializer = movingVarianceInitializer ?? new Ones();
-        BetaRegularizer = betaRegularizer; GammaRegularizer = gammaRegularizer; BetaConstraint = betaConstraint; GammaConstraint = gammaConstraint;
         if (inputShape is not null) Build([null, .. inputShape.Select(d => (int?)d)]);
     }
 
@@ -59,21 +60,21 @@ public sealed class BatchNormalization : Layer
     /// <summary>Has gamma.</summary>
     public bool Scale { get; }
     /// <summary>Beta initializer.</summary>
-    public Initializer BetaInitializer { get; }
+    public Initializer BetaInitializer => _betaOptions.Initializer;
     /// <summary>Gamma initializer.</summary>
-    public Initializer GammaInitializer { get; }
+    public Initializer GammaInitializer => _gammaOptions.Initializer;
     /// <summary>Moving mean initializer.</summary>
     public Initializer MovingMeanInitializer { get; }
     /// <summary>Moving variance initializer.</summary>
     public Initializer MovingVarianceInitializer { get; }
     /// <summary>Beta penalty.</summary>
-    public Regularizer? BetaRegularizer { get; }
+    public Regularizer? BetaRegularizer => _betaOptions.Regularizer;
     /// <summary>Gamma penalty.</summary>
-    public Regularizer? GammaRegularizer { get; }
+    public Regularizer? GammaRegularizer => _gammaOptions.Regularizer;
     /// <summary>Beta projection.</summary>
-    public Constraint? BetaConstraint { get; }
+    public Constraint? BetaConstraint => _betaOptions.Constraint;
     /// <summary>Gamma projection.</summary>
-    public Constraint? GammaConstraint { get; }
+    public Constraint? GammaConstraint => _gammaOptions.Constraint;
 
     /// <summary>The moving mean, once built.</summary>
     public Variable? MovingMean => _mean;
@@ -89,8 +90,8 @@ public sealed class BatchNormalization : Layer
         _axis = Axis < 0 ? Axis + inputShape.Length : Axis;
         if (_axis <= 0 || _axis >= inputShape.Length || inputShape[_axis] is not int features)
             throw new ArgumentException($"{Describe()}: expected axis {Axis} to be a known feature axis of input shape {FormatShape(inputShape)}.");
-        if (Scale) _gamma = AddWeight("gamma", [features], GammaInitializer, regularizer: GammaRegularizer, constraint: GammaConstraint);
-        if (Center) _beta = AddWeight("beta", [features], BetaInitializer, regularizer: BetaRegularizer, constraint: BetaConstraint);
+        if (Scale) _gamma = AddWeight("gamma", [features], _gammaOptions);
+        if (Center) _beta = AddWeight("beta", [features], _betaOptions);
         _mean = AddWeight("moving_mean", [features], MovingMeanInitializer, trainable: false);
         _variance = AddWeight("moving_variance", [features], MovingVarianceInitializer, trainable: false);
         base.Build(inputShape);
@@ -118,18 +119,6 @@ public sealed class BatchNormalization : Layer
             _variance!.Assign(Ops.Add(Ops.Multiply(_variance.Value, Momentum), Ops.Multiply(Ops.Reshape(variance.Detach(), _variance.Shape.ToArray()), 1f - Momentum)));
         }
         return Ops.BatchNormalization(x, mean, variance, beta, gamma, Epsilon);
-    }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["axis"] = Axis; c["momentum"] = Momentum; c["epsilon"] = Epsilon; c["center"] = Center; c["scale"] = Scale;
-        c["beta_initializer"] = BetaInitializer.Serialize(); c["gamma_initializer"] = GammaInitializer.Serialize();
-        c["moving_mean_initializer"] = MovingMeanInitializer.Serialize(); c["moving_variance_initializer"] = MovingVarianceInitializer.Serialize();
-        c["beta_regularizer"] = Graft.Saving.KerasObjects.Serialize(BetaRegularizer); c["gamma_regularizer"] = Graft.Saving.KerasObjects.Serialize(GammaRegularizer);
-        c["beta_constraint"] = Graft.Saving.KerasObjects.Serialize(BetaConstraint); c["gamma_constraint"] = Graft.Saving.KerasObjects.Serialize(GammaConstraint);
-        return c;
     }
 
     /// <inheritdoc/>

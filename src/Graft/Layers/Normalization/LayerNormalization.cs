@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Initializers;
 using Graft.Tensors;
@@ -13,22 +12,25 @@ public sealed class LayerNormalization : Layer
 {
     private Variable? _gamma, _beta;
 
-    /// <param name="axis">The normalized axis (only the last is supported).</param>
+    /// <param name="axis">The normalized axis or axes, as Keras takes them (only the last axis, -1, is supported).</param>
     /// <param name="epsilon">Added to the variance.</param>
     /// <param name="center">Learn beta.</param>
     /// <param name="scale">Learn gamma.</param>
     /// <param name="betaInitializer">Default zeros.</param>
     /// <param name="gammaInitializer">Default ones.</param>
     /// <param name="name">Layer name.</param>
-    public LayerNormalization(int axis = -1, float epsilon = 1e-3f, bool center = true, bool scale = true,
+    public LayerNormalization(IntTuple? axis = null, double epsilon = 1e-3, bool center = true, bool scale = true,
         Initializer? betaInitializer = null, Initializer? gammaInitializer = null, string? name = null) : base(name)
     {
-        if (axis != -1) throw new NotSupportedException($"Layer class 'LayerNormalization' (layer '{name ?? "?"}'): axis {axis} is not supported by Graft yet; only the last axis (-1).");
+        if (axis is { } axes && (axes.Count != 1 || axes[0] != -1))
+            throw new NotSupportedException($"Layer class 'LayerNormalization' (layer '{name ?? "?"}'): axis {axes} is not supported by Graft yet; only the last axis (-1).");
         if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), $"LayerNormalization: expected epsilon > 0, got {epsilon}.");
-        Epsilon = epsilon; Center = center; Scale = scale;
+        Epsilon = (float)epsilon; Center = center; Scale = scale;
         BetaInitializer = betaInitializer ?? new Zeros(); GammaInitializer = gammaInitializer ?? new Ones();
     }
 
+    /// <summary>The normalized axis: the last (-1), the only one Graft supports.</summary>
+    public int Axis => -1;
     /// <summary>Variance epsilon.</summary>
     public float Epsilon { get; }
     /// <summary>Has beta.</summary>
@@ -54,15 +56,6 @@ public sealed class LayerNormalization : Layer
     {
         var (mean, variance) = Ops.Moments(x, [-1], keepDims: true);
         return Ops.BatchNormalization(x, mean, variance, _beta?.Value, _gamma?.Value, Epsilon);
-    }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["axis"] = -1; c["epsilon"] = Epsilon; c["center"] = Center; c["scale"] = Scale;
-        c["beta_initializer"] = BetaInitializer.Serialize(); c["gamma_initializer"] = GammaInitializer.Serialize();
-        return c;
     }
 
     /// <inheritdoc/>

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Tensors;
 
@@ -36,7 +35,4 @@ public abstract class GlobalPoolingBase : Layer
         ShapeRules.Rank(this, s, Rank + 2);
         return Keepdims ? s.Select((d, i) => Axes.Contains(i) ? 1 : d).ToArray() : s.Where((_, i) => !Axes.Contains(i)).ToArray();
     }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig() { var c = base.GetConfig(); c["data_format"] = DataFormat; c["keepdims"] = Keepdims; return c; }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Tensors;
 
@@ -7,13 +6,12 @@ namespace Graft.Layers.Pooling;
 /// <summary>Shared settings of the 1-D and 2-D max and average pooling layers.</summary>
 public abstract class PoolingBase : Layer
 {
-    private protected PoolingBase(int rank, int[] poolSize, int[]? strides, string padding, string dataFormat, int[]? inputShape, string? name) : base(name, inputShape)
+    private protected PoolingBase(int rank, IntTuple poolSize, IntTuple? strides, string padding, string dataFormat, int[]? inputShape, string? name) : base(name, inputShape)
     {
         Rank = rank;
-        PoolSize = poolSize.Length == rank ? poolSize : poolSize.Length == 1 ? Enumerable.Repeat(poolSize[0], rank).ToArray()
-            : throw new ArgumentException($"{GetType().Name}: expected {rank} pool sizes, got {Shape.Format(poolSize)}.");
-        Strides = strides is null ? PoolSize : strides.Length == rank ? strides : strides.Length == 1 ? Enumerable.Repeat(strides[0], rank).ToArray()
-            : throw new ArgumentException($"{GetType().Name}: expected {rank} strides, got {Shape.Format(strides)}.");
+        PoolSize = poolSize.PerAxis(rank, 2, GetType().Name, "pool_size");
+        // Keras's default stride is the window.
+        Strides = strides is { Count: > 0 } s ? s.PerAxis(rank, 1, GetType().Name, "strides") : (int[])PoolSize.Clone();
         if (PoolSize.Concat(Strides).Any(v => v <= 0)) throw new ArgumentOutOfRangeException(nameof(poolSize), $"{GetType().Name}: expected pool size and strides >= 1, got {Shape.Format(PoolSize)} and {Shape.Format(Strides)}.");
         Padding = padding.ToLowerInvariant() is "valid" or "same" ? padding.ToLowerInvariant() : throw new ArgumentException($"{GetType().Name}: expected padding 'valid' or 'same', got '{padding}'.");
         DataFormat = dataFormat is "channels_last" or "channels_first" ? dataFormat : throw new ArgumentException($"{GetType().Name}: expected data_format channels_last or channels_first, got '{dataFormat}'.");
@@ -63,16 +61,5 @@ public abstract class PoolingBase : Layer
         int first = ChannelsFirst ? 2 : 1;
         for (int i = 0; i < Rank; i++) r[first + i] = Out(s[first + i], i);
         return r;
-    }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["pool_size"] = new JsonArray(PoolSize.Select(v => (JsonNode)v).ToArray());
-        c["padding"] = Padding;
-        c["strides"] = new JsonArray(Strides.Select(v => (JsonNode)v).ToArray());
-        c["data_format"] = DataFormat;
-        return c;
     }
 }

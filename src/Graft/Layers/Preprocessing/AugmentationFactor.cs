@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Graft.Config;
 
 namespace Graft.Layers.Preprocessing;
 
@@ -7,7 +8,7 @@ namespace Graft.Layers.Preprocessing;
 /// [−f, f], or an explicit (low, high) pair. Converts implicitly, so <c>new RandomRotation(0.1)</c>
 /// and <c>new RandomRotation((-0.1, 0.2))</c> read as in Keras.
 /// </summary>
-public readonly record struct AugmentationFactor
+public readonly record struct AugmentationFactor : IKerasConfigValue<AugmentationFactor>
 {
     /// <summary>One number, a range around zero.</summary>
     public AugmentationFactor(float value) { Low = High = value; IsRange = false; }
@@ -48,7 +49,16 @@ public readonly record struct AugmentationFactor
     }
 
     /// <summary>Keras's config form: the number, or [low, high].</summary>
-    internal JsonNode ToJson() => IsRange ? new JsonArray(Low, High) : JsonValue.Create(Low);
+    public JsonNode ToJson() => IsRange ? new JsonArray(Low, High) : JsonValue.Create(Low);
+
+    static string IKerasConfigValue<AugmentationFactor>.Expected => "a number or a list of two numbers";
+
+    static AugmentationFactor IKerasConfigValue<AugmentationFactor>.FromJson(JsonNode node) => node switch
+    {
+        JsonArray { Count: 2 } a => new((float)KerasJson.Num(a[0]!), (float)KerasJson.Num(a[1]!)),
+        JsonValue v => new((float)KerasJson.Num(v)),
+        _ => throw new FormatException(),
+    };
 
     /// <inheritdoc/>
     public override string ToString() => IsRange ? $"({Low}, {High})" : $"{Low}";

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Tensors;
 
 namespace Graft.Layers.Preprocessing;
@@ -46,12 +45,4 @@ public sealed class CenterCrop : Layer
 
     /// <inheritdoc/>
     public override int?[] ComputeOutputShape(int?[] inputShape) => ImageLayout.WithSpatial(inputShape, Height, Width, DataFormat, Describe());
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["data_format"] = DataFormat; c["height"] = Height; c["width"] = Width;
-        return c;
-    }
 }

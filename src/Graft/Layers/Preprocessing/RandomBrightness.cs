@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Tensors;
 
@@ -24,12 +23,12 @@ public sealed class RandomBrightness : Layer
     /// <param name="name">Layer name.</param>
     /// <exception cref="ArgumentOutOfRangeException">The factor is outside [−1, 1].</exception>
     /// <exception cref="ArgumentException">The value range is not two finite numbers, or the data format is unknown.</exception>
-    public RandomBrightness(AugmentationFactor factor, (float Low, float High)? valueRange = null, long? seed = null, string? dataFormat = null,
+    public RandomBrightness(AugmentationFactor factor, (double Low, double High)? valueRange = null, long? seed = null, string? dataFormat = null,
         int[]? inputShape = null, string? name = null) : base(name, inputShape)
     {
         var (lower, upper) = factor.Bounds(-1f, 1f, "factor", Describe());
         Factor = new AugmentationFactor(lower, upper);
-        var (a, b) = valueRange ?? (0f, 255f);
+        var (a, b) = valueRange is { } range ? ((float)range.Low, (float)range.High) : (0f, 255f);
         if (!float.IsFinite(a) || !float.IsFinite(b))
             throw new ArgumentException($"{Describe()}: expected value_range (low, high) of finite numbers, got ({a}, {b}).", nameof(valueRange));
         ValueRange = (Math.Min(a, b), Math.Max(a, b));   // Keras sorts it
@@ -61,14 +60,5 @@ public sealed class RandomBrightness : Layer
         for (int i = 0; i < n; i++) deltas[i] *= span;
         var delta = x.Rank == 4 ? Tensor.FromArray(deltas, n, 1, 1, 1) : Tensor.FromArray(deltas, 1, 1, 1);
         return Ops.Clip(Ops.Add(x, delta), ValueRange.Low, ValueRange.High);
-    }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["data_format"] = DataFormat; c["factor"] = Factor.ToJson();
-        c["value_range"] = new JsonArray(ValueRange.Low, ValueRange.High); c["seed"] = Seed;
-        return c;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Tensors;
 
@@ -27,12 +26,12 @@ public sealed class RandomContrast : Layer
     /// <param name="name">Layer name.</param>
     /// <exception cref="ArgumentOutOfRangeException">The factor is outside [0, 1].</exception>
     /// <exception cref="ArgumentException">The value range is empty or reversed, or the data format is unknown.</exception>
-    public RandomContrast(AugmentationFactor factor, (float Low, float High)? valueRange = null, long? seed = null, string? dataFormat = null,
+    public RandomContrast(AugmentationFactor factor, (double Low, double High)? valueRange = null, long? seed = null, string? dataFormat = null,
         int[]? inputShape = null, string? name = null) : base(name, inputShape)
     {
         var (lower, upper) = factor.Bounds(0f, 1f, "factor", Describe());
         Factor = new AugmentationFactor(lower, upper);
-        ValueRange = valueRange ?? (0f, 255f);
+        ValueRange = valueRange is { } range ? ((float)range.Low, (float)range.High) : (0f, 255f);
         if (!(ValueRange.Low < ValueRange.High) || !float.IsFinite(ValueRange.Low) || !float.IsFinite(ValueRange.High))
             throw new ArgumentException($"{Describe()}: expected value_range (low, high) with finite low < high, got {ValueRange}.", nameof(valueRange));
         DataFormat = ImageLayout.DataFormat(dataFormat, Describe());
@@ -62,14 +61,5 @@ public sealed class RandomContrast : Layer
         var mean = Ops.Mean(images, [1, 2], keepDims: true);
         var y = Ops.Add(Ops.Multiply(Ops.Subtract(images, mean), Tensor.FromArray(factors, n, 1, 1, 1)), mean);
         return ImageLayout.FromBatchedChannelsLast(Ops.Clip(y, ValueRange.Low, ValueRange.High), single, DataFormat);
-    }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["data_format"] = DataFormat; c["factor"] = Factor.ToJson();
-        c["value_range"] = new JsonArray(ValueRange.Low, ValueRange.High); c["seed"] = Seed;
-        return c;
     }
 }

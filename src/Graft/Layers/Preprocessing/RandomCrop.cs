@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Tensors;
 
 namespace Graft.Layers.Preprocessing;
@@ -69,12 +68,4 @@ public sealed class RandomCrop : Layer
 
     /// <inheritdoc/>
     public override int?[] ComputeOutputShape(int?[] inputShape) => ImageLayout.WithSpatial(inputShape, Height, Width, DataFormat, Describe());
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["data_format"] = DataFormat; c["height"] = Height; c["width"] = Width; c["seed"] = Seed;
-        return c;
-    }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Tensors;
 
@@ -63,13 +62,5 @@ public sealed class RandomFlip : Layer
         }
         var y = Ops.Reshape(Ops.Gather(Ops.Reshape(images, n * h * w, c), source), n, h, w, c);
         return ImageLayout.FromBatchedChannelsLast(y, single, DataFormat);
-    }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["data_format"] = DataFormat; c["seed"] = Seed; c["mode"] = Mode;
-        return c;
     }
 }

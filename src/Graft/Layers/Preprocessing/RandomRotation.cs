@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Tensors;
 using Graft.Tensors.Kernels;
 
@@ -28,13 +27,13 @@ public sealed class RandomRotation : Layer
     /// <exception cref="ArgumentOutOfRangeException">The factor is outside [−1, 1].</exception>
     /// <exception cref="ArgumentException">A mode or the data format is unknown.</exception>
     public RandomRotation(AugmentationFactor factor, string fillMode = "reflect", string interpolation = "bilinear", long? seed = null,
-        float fillValue = 0f, string? dataFormat = null, int[]? inputShape = null, string? name = null) : base(name, inputShape)
+        double fillValue = 0, string? dataFormat = null, int[]? inputShape = null, string? name = null) : base(name, inputShape)
     {
         (_lower, _upper) = factor.Bounds(-1f, 1f, "factor", Describe());
         Factor = new AugmentationFactor(_lower, _upper);
         FillMode = ImageLayout.OneOf(fillMode, ImageSampling.FillModes, "fill_mode", Describe());
         Interpolation = ImageLayout.OneOf(interpolation, ImageSampling.TransformInterpolations, "interpolation", Describe());
-        FillValue = fillValue;
+        FillValue = (float)fillValue;
         DataFormat = ImageLayout.DataFormat(dataFormat, Describe());
         Seed = seed;
         if (seed is { } s) _generator = new Generator(s);
@@ -76,14 +75,5 @@ public sealed class RandomRotation : Layer
             t[8 * b + 3] = sin; t[8 * b + 4] = cos; t[8 * b + 5] = cy - cx * sin - cy * cos;
         }
         return t;
-    }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["factor"] = Factor.ToJson(); c["data_format"] = DataFormat; c["fill_mode"] = FillMode;
-        c["fill_value"] = FillValue; c["interpolation"] = Interpolation; c["seed"] = Seed;
-        return c;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Tensors;
 using Graft.Tensors.Kernels;
 
@@ -29,14 +28,14 @@ public sealed class RandomTranslation : Layer
     /// <exception cref="ArgumentOutOfRangeException">A factor is outside [−1, 1].</exception>
     /// <exception cref="ArgumentException">A mode or the data format is unknown.</exception>
     public RandomTranslation(AugmentationFactor heightFactor, AugmentationFactor widthFactor, string fillMode = "reflect", string interpolation = "bilinear",
-        long? seed = null, float fillValue = 0f, string? dataFormat = null, int[]? inputShape = null, string? name = null) : base(name, inputShape)
+        long? seed = null, double fillValue = 0, string? dataFormat = null, int[]? inputShape = null, string? name = null) : base(name, inputShape)
     {
         _height = heightFactor.Bounds(-1f, 1f, "height_factor", Describe());
         _width = widthFactor.Bounds(-1f, 1f, "width_factor", Describe());
         HeightFactor = heightFactor; WidthFactor = widthFactor;
         FillMode = ImageLayout.OneOf(fillMode, ImageSampling.FillModes, "fill_mode", Describe());
         Interpolation = ImageLayout.OneOf(interpolation, ImageSampling.TransformInterpolations, "interpolation", Describe());
-        FillValue = fillValue;
+        FillValue = (float)fillValue;
         DataFormat = ImageLayout.DataFormat(dataFormat, Describe());
         Seed = seed;
         if (seed is { } s) _generator = new Generator(s);
@@ -80,15 +79,5 @@ public sealed class RandomTranslation : Layer
             t[8 * b + 4] = 1f; t[8 * b + 5] = -(dy[b] * h);
         }
         return t;
-    }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["height_factor"] = HeightFactor.ToJson(); c["width_factor"] = WidthFactor.ToJson();
-        c["fill_mode"] = FillMode; c["interpolation"] = Interpolation; c["seed"] = Seed;
-        c["fill_value"] = FillValue; c["data_format"] = DataFormat;
-        return c;
     }
 }

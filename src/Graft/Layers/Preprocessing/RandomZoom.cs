@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Tensors;
 using Graft.Tensors.Kernels;
 
@@ -30,14 +29,14 @@ public sealed class RandomZoom : Layer
     /// <exception cref="ArgumentOutOfRangeException">A factor is outside (−1, 1].</exception>
     /// <exception cref="ArgumentException">A mode or the data format is unknown.</exception>
     public RandomZoom(AugmentationFactor heightFactor, AugmentationFactor? widthFactor = null, string fillMode = "reflect", string interpolation = "bilinear",
-        long? seed = null, float fillValue = 0f, string? dataFormat = null, int[]? inputShape = null, string? name = null) : base(name, inputShape)
+        long? seed = null, double fillValue = 0, string? dataFormat = null, int[]? inputShape = null, string? name = null) : base(name, inputShape)
     {
         _height = heightFactor.Bounds(-1f, 1f, "height_factor", Describe(), minExclusive: true);
         _width = widthFactor?.Bounds(-1f, 1f, "width_factor", Describe(), minExclusive: true);
         HeightFactor = heightFactor; WidthFactor = widthFactor;
         FillMode = ImageLayout.OneOf(fillMode, ImageSampling.FillModes, "fill_mode", Describe());
         Interpolation = ImageLayout.OneOf(interpolation, ImageSampling.TransformInterpolations, "interpolation", Describe());
-        FillValue = fillValue;
+        FillValue = (float)fillValue;
         DataFormat = ImageLayout.DataFormat(dataFormat, Describe());
         Seed = seed;
         if (seed is { } s) _generator = new Generator(s);
@@ -81,15 +80,5 @@ public sealed class RandomZoom : Layer
             t[8 * b + 4] = zy[b]; t[8 * b + 5] = (h - 1f) / 2f * (1f - zy[b]);
         }
         return t;
-    }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["height_factor"] = HeightFactor.ToJson(); c["width_factor"] = WidthFactor?.ToJson();
-        c["fill_mode"] = FillMode; c["interpolation"] = Interpolation; c["seed"] = Seed;
-        c["fill_value"] = FillValue; c["data_format"] = DataFormat;
-        return c;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Tensors;
 using Graft.Tensors.Kernels;
@@ -26,7 +25,7 @@ public sealed class Resizing : Layer
     /// <exception cref="ArgumentOutOfRangeException">A size is below 1.</exception>
     /// <exception cref="ArgumentException">An option is unknown, or both aspect-ratio options are set.</exception>
     public Resizing(int height, int width, string interpolation = "bilinear", bool cropToAspectRatio = false, bool padToAspectRatio = false,
-        string fillMode = "constant", float fillValue = 0f, bool antialias = false, string? dataFormat = null, int[]? inputShape = null, string? name = null)
+        string fillMode = "constant", double fillValue = 0, bool antialias = false, string? dataFormat = null, int[]? inputShape = null, string? name = null)
         : base(name, inputShape)
     {
         if (height < 1 || width < 1)
@@ -37,7 +36,7 @@ public sealed class Resizing : Layer
         Interpolation = ImageLayout.OneOf(interpolation, ImageSampling.ResizeInterpolations, "interpolation", Describe());
         CropToAspectRatio = cropToAspectRatio; PadToAspectRatio = padToAspectRatio;
         FillMode = ImageLayout.OneOf(fillMode, ["constant"], "fill_mode", Describe());
-        FillValue = fillValue; Antialias = antialias;
+        FillValue = (float)fillValue; Antialias = antialias;
         DataFormat = ImageLayout.DataFormat(dataFormat, Describe());
     }
 
@@ -97,14 +96,4 @@ public sealed class Resizing : Layer
 
     /// <inheritdoc/>
     public override int?[] ComputeOutputShape(int?[] inputShape) => ImageLayout.WithSpatial(inputShape, Height, Width, DataFormat, Describe());
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["data_format"] = DataFormat; c["height"] = Height; c["width"] = Width; c["interpolation"] = Interpolation;
-        c["crop_to_aspect_ratio"] = CropToAspectRatio; c["pad_to_aspect_ratio"] = PadToAspectRatio;
-        c["fill_mode"] = FillMode; c["fill_value"] = FillValue; c["antialias"] = Antialias;
-        return c;
-    }
 }

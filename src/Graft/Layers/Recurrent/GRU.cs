@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Initializers;
 using Graft.Regularizers;
@@ -15,8 +14,8 @@ namespace Graft.Layers.Recurrent;
 public sealed class GRU(int units, string activation = "tanh", string recurrentActivation = "sigmoid", bool useBias = true,
     Initializer? kernelInitializer = null, Initializer? recurrentInitializer = null, Initializer? biasInitializer = null,
     Regularizer? kernelRegularizer = null, Regularizer? recurrentRegularizer = null, Regularizer? biasRegularizer = null,
-    float dropout = 0f, float recurrentDropout = 0f, bool returnSequences = false, bool returnState = false, bool goBackwards = false,
-    bool stateful = false, bool resetAfter = true, int[]? inputShape = null, string? name = null)
+    double dropout = 0, double recurrentDropout = 0, bool returnSequences = false, bool returnState = false, bool goBackwards = false,
+    bool stateful = false, [KerasConfig(IfAbsent = false)] bool resetAfter = true, int[]? inputShape = null, string? name = null)
     : RecurrentBase(units, 3, activation, recurrentActivation, useBias, kernelInitializer, recurrentInitializer, biasInitializer,
         kernelRegularizer, recurrentRegularizer, biasRegularizer, dropout, recurrentDropout, returnSequences, returnState, goBackwards, stateful, inputShape, name)
 {
@@ -48,7 +47,4 @@ public sealed class GRU(int units, string activation = "tanh", string recurrentA
         var hh2 = Activation.Call(Ops.Add(Gate(x, 2), Ops.MatMul(Ops.Multiply(r2, hm), U(2))));
         return [Ops.Add(Ops.Multiply(z2, h), Ops.Multiply(Ops.Add(Ops.Negative(z2), 1f), hh2))];
     }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig() { var c = base.GetConfig(); c["reset_after"] = ResetAfter; return c; }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Initializers;
 using Graft.Regularizers;
@@ -13,7 +12,7 @@ namespace Graft.Layers.Recurrent;
 public sealed class LSTM(int units, string activation = "tanh", string recurrentActivation = "sigmoid", bool useBias = true,
     Initializer? kernelInitializer = null, Initializer? recurrentInitializer = null, Initializer? biasInitializer = null, bool unitForgetBias = true,
     Regularizer? kernelRegularizer = null, Regularizer? recurrentRegularizer = null, Regularizer? biasRegularizer = null,
-    float dropout = 0f, float recurrentDropout = 0f, bool returnSequences = false, bool returnState = false, bool goBackwards = false,
+    double dropout = 0, double recurrentDropout = 0, bool returnSequences = false, bool returnState = false, bool goBackwards = false,
     bool stateful = false, int[]? inputShape = null, string? name = null)
     : RecurrentBase(units, 4, activation, recurrentActivation, useBias, kernelInitializer, recurrentInitializer, biasInitializer,
         kernelRegularizer, recurrentRegularizer, biasRegularizer, dropout, recurrentDropout, returnSequences, returnState, goBackwards, stateful, inputShape, name)
@@ -48,7 +47,4 @@ public sealed class LSTM(int units, string activation = "tanh", string recurrent
         var c = Ops.Add(Ops.Multiply(f, state[1]), Ops.Multiply(i, candidate));
         return [Ops.Multiply(o, Activation.Call(c)), c];
     }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig() { var c = base.GetConfig(); c["unit_forget_bias"] = UnitForgetBias; return c; }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Graft.Activations;
 using Graft.Autograd;
+using Graft.Config;
 using Graft.Initializers;
 using Graft.Regularizers;
 using Graft.Tensors;
@@ -16,6 +17,7 @@ namespace Graft.Layers.Recurrent;
 public abstract class RecurrentBase : Layer
 {
     private protected Variable? KernelVar, RecurrentVar, BiasVar;
+    private readonly WeightOptions _kernelOptions, _recurrentOptions, _biasOptions;
 
     /// <inheritdoc/>
     /// <remarks>Keras 3 keeps a recurrent layer's weights in its cell: <c>cell/vars/0</c> (keras/src/layers/rnn/rnn.py).</remarks>
@@ -25,7 +27,7 @@ public abstract class RecurrentBase : Layer
     private protected RecurrentBase(int units, int gates, string activation, string recurrentActivation, bool useBias,
         Initializer? kernelInitializer, Initializer? recurrentInitializer, Initializer? biasInitializer,
         Regularizer? kernelRegularizer, Regularizer? recurrentRegularizer, Regularizer? biasRegularizer,
-        float dropout, float recurrentDropout, bool returnSequences, bool returnState, bool goBackwards, bool stateful,
+        double dropout, double recurrentDropout, bool returnSequences, bool returnState, bool goBackwards, bool stateful,
         int[]? inputShape, string? name) : base(name, inputShape)
     {
         if (units <= 0) throw new ArgumentOutOfRangeException(nameof(units), $"{GetType().Name}: expected units > 0, got {units}.");
@@ -36,11 +38,12 @@ public abstract class RecurrentBase : Layer
         Activation = ActivationFunction.Get(activation);
         RecurrentActivation = ActivationFunction.Get(recurrentActivation);
         UseBias = useBias;
-        KernelInitializer = kernelInitializer ?? new GlorotUniform();
-        RecurrentInitializer = recurrentInitializer ?? new Orthogonal();
+        _kernelOptions = new(kernelInitializer ?? new GlorotUniform(), kernelRegularizer);
+        _recurrentOptions = new(recurrentInitializer ?? new Orthogonal(), recurrentRegularizer);
+        // The bias starts at zeros here and takes its initial value in Build (LSTM's unit_forget_bias sets part of it).
+        _biasOptions = new(new Zeros(), biasRegularizer);
         BiasInitializer = biasInitializer ?? new Zeros();
-        KernelRegularizer = kernelRegularizer; RecurrentRegularizer = recurrentRegularizer; BiasRegularizer = biasRegularizer;
-        Dropout = dropout; RecurrentDropout = recurrentDropout;
+        Dropout = (float)dropout; RecurrentDropout = (float)recurrentDropout;
         ReturnSequences = returnSequences; ReturnState = returnState; GoBackwards = goBackwards;
     }
 
@@ -54,17 +57,17 @@ public abstract class RecurrentBase : Layer
     /// <summary>Whether biases are used.</summary>
     public bool UseBias { get; }
     /// <summary>Kernel initializer.</summary>
-    public Initializer KernelInitializer { get; }
+    public Initializer KernelInitializer => _kernelOptions.Initializer;
     /// <summary>Recurrent kernel initializer (default orthogonal).</summary>
-    public Initializer RecurrentInitializer { get; }
+    public Initializer RecurrentInitializer => _recurrentOptions.Initializer;
     /// <summary>Bias initializer.</summary>
     public Initializer BiasInitializer { get; }
     /// <summary>Kernel penalty.</summary>
-    public Regularizer? KernelRegularizer { get; }
+    public Regularizer? KernelRegularizer => _kernelOptions.Regularizer;
     /// <summary>Recurrent kernel penalty.</summary>
-    public Regularizer? RecurrentRegularizer { get; }
+    public Regularizer? RecurrentRegularizer => _recurrentOptions.Regularizer;
     /// <summary>Bias penalty.</summary>
-    public Regularizer? BiasRegularizer { get; }
+    public Regularizer? BiasRegularizer => _biasOptions.Regularizer;
     /// <summary>Input dropout rate (training only).</summary>
     public float Dropout { get; }
     /// <summary>State dropout rate (training only).</summary>
@@ -75,6 +78,8 @@ public abstract class RecurrentBase : Layer
     public bool ReturnState { get; }
     /// <summary>Read the sequence from its end.</summary>
     public bool GoBackwards { get; }
+    /// <summary>Keras's stateful: always false, the only value Graft supports.</summary>
+    public bool Stateful => false;
 
     /// <inheritdoc/>
     protected internal override bool TrainingMatchesInference => Dropout == 0 && RecurrentDropout == 0;
@@ -90,9 +95,9 @@ public abstract class RecurrentBase : Layer
     {
         if (inputShape.Length != 3 || inputShape[2] is not int features)
             throw new ArgumentException($"{Describe()}: expected input (batch, steps, features) with known features, got {FormatShape(inputShape)}.");
-        KernelVar = AddWeight("kernel", [features, Gates * Units], KernelInitializer, regularizer: KernelRegularizer);
-        RecurrentVar = AddWeight("recurrent_kernel", [Units, Gates * Units], RecurrentInitializer, regularizer: RecurrentRegularizer);
-        if (UseBias) BiasVar = AddWeight("bias", BiasShape, new Constant(0f), regularizer: BiasRegularizer);
+        KernelVar = AddWeight("kernel", [features, Gates * Units], _kernelOptions);
+        RecurrentVar = AddWeight("recurrent_kernel", [Units, Gates * Units], _recurrentOptions);
+        if (UseBias) BiasVar = AddWeight("bias", BiasShape, _biasOptions);
         if (BiasVar is not null) using (TensorScope.Suspend()) BiasVar.Value.Assign(InitialBias());
         base.Build(inputShape);
     }
@@ -213,18 +218,11 @@ public abstract class RecurrentBase : Layer
     }
 
     /// <inheritdoc/>
+    /// <remarks>Keras also writes <c>unroll</c>: Graft runs the loop either way.</remarks>
     public override JsonObject GetConfig()
     {
         var c = base.GetConfig();
-        c["units"] = Units; c["activation"] = Activation.Name; c["recurrent_activation"] = RecurrentActivation.Name;
-        c["use_bias"] = UseBias;
-        c["kernel_initializer"] = KernelInitializer.Serialize(); c["recurrent_initializer"] = RecurrentInitializer.Serialize();
-        c["bias_initializer"] = BiasInitializer.Serialize();
-        c["kernel_regularizer"] = Graft.Saving.KerasObjects.Serialize(KernelRegularizer);
-        c["recurrent_regularizer"] = Graft.Saving.KerasObjects.Serialize(RecurrentRegularizer);
-        c["bias_regularizer"] = Graft.Saving.KerasObjects.Serialize(BiasRegularizer);
-        c["dropout"] = Dropout; c["recurrent_dropout"] = RecurrentDropout;
-        c["return_sequences"] = ReturnSequences; c["return_state"] = ReturnState; c["go_backwards"] = GoBackwards; c["stateful"] = false; c["unroll"] = false;
+        c["unroll"] = false;
         return c;
     }
 }

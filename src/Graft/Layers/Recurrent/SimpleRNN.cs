@@ -9,7 +9,7 @@ namespace Graft.Layers.Recurrent;
 public sealed class SimpleRNN(int units, string activation = "tanh", bool useBias = true,
     Initializer? kernelInitializer = null, Initializer? recurrentInitializer = null, Initializer? biasInitializer = null,
     Regularizer? kernelRegularizer = null, Regularizer? recurrentRegularizer = null, Regularizer? biasRegularizer = null,
-    float dropout = 0f, float recurrentDropout = 0f, bool returnSequences = false, bool returnState = false, bool goBackwards = false,
+    double dropout = 0, double recurrentDropout = 0, bool returnSequences = false, bool returnState = false, bool goBackwards = false,
     bool stateful = false, int[]? inputShape = null, string? name = null)
     : RecurrentBase(units, 1, activation, "sigmoid", useBias, kernelInitializer, recurrentInitializer, biasInitializer,
         kernelRegularizer, recurrentRegularizer, biasRegularizer, dropout, recurrentDropout, returnSequences, returnState, goBackwards, stateful, inputShape, name)

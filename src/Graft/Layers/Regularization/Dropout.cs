@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Tensors;
 
@@ -16,10 +15,10 @@ public sealed class Dropout : Layer
     /// <param name="noiseShape">Mask shape broadcast against the input (1 shares the mask along an axis); null for the input's shape.</param>
     /// <param name="seed">Seed for repeatable masks; null uses the global generator.</param>
     /// <param name="name">Layer name.</param>
-    public Dropout(float rate, int[]? noiseShape = null, long? seed = null, string? name = null) : base(name)
+    public Dropout(double rate, int[]? noiseShape = null, long? seed = null, string? name = null) : base(name)
     {
         if (!(rate >= 0f && rate < 1f)) throw new ArgumentOutOfRangeException(nameof(rate), $"Dropout: expected a rate in [0, 1), got {rate}.");
-        Rate = rate; NoiseShape = noiseShape; Seed = seed;
+        Rate = (float)rate; NoiseShape = noiseShape; Seed = seed;
         if (seed is { } s) _generator = new Generator(s);
     }
 
@@ -40,16 +39,6 @@ public sealed class Dropout : Layer
         var shape = NoiseShape is null ? x.Shape.ToArray() : NoiseShape.Select((d, i) => d <= 0 ? x.Shape[i] : d).ToArray();
         var mask = Ops.DropoutMask(shape, Rate, _generator);
         return Ops.Dropout(x, Rate, mask);
-    }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["rate"] = Rate;
-        c["seed"] = Seed;
-        c["noise_shape"] = NoiseShape is null ? null : new JsonArray(NoiseShape.Select(d => (JsonNode)d).ToArray());
-        return c;
     }
 
     /// <inheritdoc/>

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Tensors;
 
@@ -12,10 +11,10 @@ public sealed class GaussianNoise : Layer
     /// <param name="stddev">Standard deviation of the noise (≥ 0).</param>
     /// <param name="seed">Seed for repeatable noise; null uses the global generator.</param>
     /// <param name="name">Layer name.</param>
-    public GaussianNoise(float stddev, long? seed = null, string? name = null) : base(name)
+    public GaussianNoise(double stddev, long? seed = null, string? name = null) : base(name)
     {
-        if (!(stddev >= 0f) || !float.IsFinite(stddev)) throw new ArgumentOutOfRangeException(nameof(stddev), $"GaussianNoise: expected a finite stddev >= 0, got {stddev}.");
-        Stddev = stddev; Seed = seed;
+        if (!(stddev >= 0f) || !double.IsFinite(stddev)) throw new ArgumentOutOfRangeException(nameof(stddev), $"GaussianNoise: expected a finite stddev >= 0, got {stddev}.");
+        Stddev = (float)stddev; Seed = seed;
         if (seed is { } s) _generator = new Generator(s);
     }
 
@@ -30,9 +29,6 @@ public sealed class GaussianNoise : Layer
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor x, bool training) =>
         !training || Stddev == 0f ? x : Ops.Add(x, Tensor.RandomNormal(x.Shape.ToArray(), 0f, Stddev, _generator));
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig() { var c = base.GetConfig(); c["stddev"] = Stddev; c["seed"] = Seed; return c; }
 
     /// <inheritdoc/>
     protected internal override bool SupportsMasking => true;

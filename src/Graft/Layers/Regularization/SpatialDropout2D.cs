@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Tensors;
 
@@ -13,10 +12,10 @@ public sealed class SpatialDropout2D : Layer
     /// <param name="dataFormat">"channels_last" or "channels_first".</param>
     /// <param name="seed">Seed, or null for the global generator.</param>
     /// <param name="name">Layer name.</param>
-    public SpatialDropout2D(float rate, string dataFormat = "channels_last", long? seed = null, string? name = null) : base(name)
+    public SpatialDropout2D(double rate, string dataFormat = "channels_last", long? seed = null, string? name = null) : base(name)
     {
         if (!(rate >= 0f && rate < 1f)) throw new ArgumentOutOfRangeException(nameof(rate), $"SpatialDropout2D: expected a rate in [0, 1), got {rate}.");
-        Rate = rate; DataFormat = dataFormat; Seed = seed;
+        Rate = (float)rate; DataFormat = dataFormat; Seed = seed;
         if (seed is { } s) _generator = new Generator(s);
     }
 
@@ -37,7 +36,4 @@ public sealed class SpatialDropout2D : Layer
         int[] shape = DataFormat == "channels_first" ? [x.Shape[0], x.Shape[1], 1, 1] : [x.Shape[0], 1, 1, x.Shape[^1]];
         return Ops.Dropout(x, Rate, Ops.DropoutMask(shape, Rate, _generator));
     }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig() { var c = base.GetConfig(); c["rate"] = Rate; c["data_format"] = DataFormat; c["seed"] = Seed; return c; }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Tensors;
 
 namespace Graft.Layers.Reshaping;
@@ -6,13 +5,13 @@ namespace Graft.Layers.Reshaping;
 /// <summary>Removes rows and columns at the borders: ((top, bottom), (left, right)).</summary>
 public sealed class Cropping2D : Layer
 {
-    /// <param name="cropping">((top, bottom), (left, right)).</param>
+    /// <param name="cropping">Rows and columns to cut: one integer for every side, (height, width), or ((top, bottom), (left, right)); default none.</param>
     /// <param name="dataFormat">"channels_last" or "channels_first".</param>
     /// <param name="name">Layer name.</param>
-    public Cropping2D(((int Top, int Bottom) Height, (int Left, int Right) Width) cropping, string dataFormat = "channels_last", string? name = null) : base(name)
+    public Cropping2D(Margins2D cropping = default, string dataFormat = "channels_last", string? name = null) : base(name)
     {
         Cropping = cropping; DataFormat = dataFormat;
-        if (new[] { cropping.Height.Top, cropping.Height.Bottom, cropping.Width.Left, cropping.Width.Right }.Any(p => p < 0))
+        if (new[] { cropping.Height.Top, cropping.Height.Bottom, cropping.Width.Left, cropping.Width.Right }.Any(v => v < 0))
             throw new ArgumentOutOfRangeException(nameof(cropping), $"Cropping2D: expected non-negative cropping, got {cropping}.");
     }
 
@@ -42,14 +41,5 @@ public sealed class Cropping2D : Layer
         r[H] = ShapeRules.Dim(this, s[H] - ((long)Cropping.Height.Top + Cropping.Height.Bottom), s, $"cropping {Cropping}");
         r[H + 1] = ShapeRules.Dim(this, s[H + 1] - ((long)Cropping.Width.Left + Cropping.Width.Right), s, $"cropping {Cropping}");
         return r;
-    }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["cropping"] = new JsonArray(new JsonArray(Cropping.Height.Top, Cropping.Height.Bottom), new JsonArray(Cropping.Width.Left, Cropping.Width.Right));
-        c["data_format"] = DataFormat;
-        return c;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Tensors;
 
@@ -32,7 +31,4 @@ public sealed class Permute : Layer
         ShapeRules.Rank(this, s, Dims.Length + 1);
         return [s[0], .. Dims.Select(d => s[d])];
     }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig() { var c = base.GetConfig(); c["dims"] = new JsonArray(Dims.Select(d => (JsonNode)d).ToArray()); return c; }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Tensors;
 
@@ -23,7 +22,4 @@ public sealed class RepeatVector(int n, string? name = null) : Layer(name)
         ShapeRules.Rank(this, s, 2, " (batch, features)");
         return [s[0], N, s[1]];
     }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig() { var c = base.GetConfig(); c["n"] = N; return c; }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Tensors;
 
@@ -39,13 +38,5 @@ public sealed class Reshape : Layer
         if (total is { } t && (infer ? t % known != 0 : t != known))
             throw new ArgumentException($"{Describe()}: expected samples of {known}{(infer ? "·k" : "")} elements for target shape {Tensors.Shape.Format(TargetShape)}, got input shape {FormatShape(s)}.");
         return [s[0], .. TargetShape.Select(d => d == -1 ? ShapeRules.Dim(this, total / known, s, $"target shape {Tensors.Shape.Format(TargetShape)}") : (int?)d)];
-    }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["target_shape"] = new JsonArray(TargetShape.Select(d => (JsonNode)d).ToArray());
-        return c;
     }
 }

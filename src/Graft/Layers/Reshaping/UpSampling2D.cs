@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Tensors;
 
@@ -7,22 +6,26 @@ namespace Graft.Layers.Reshaping;
 /// <summary>Repeats rows and columns (nearest-neighbour upsampling, Keras's <c>layers.UpSampling2D</c>).</summary>
 public sealed class UpSampling2D : Layer
 {
-    /// <param name="size">(rows, columns) factors.</param>
+    /// <param name="size">Factors: one for both axes, or (rows, columns); default 2.</param>
     /// <param name="dataFormat">"channels_last" or "channels_first".</param>
     /// <param name="interpolation">"nearest" (bilinear is not supported yet).</param>
     /// <param name="name">Layer name.</param>
-    public UpSampling2D((int Rows, int Cols)? size = null, string dataFormat = "channels_last", string interpolation = "nearest", string? name = null) : base(name)
+    public UpSampling2D(IntTuple? size = null, string dataFormat = "channels_last", string interpolation = "nearest", string? name = null) : base(name)
     {
-        Size = size ?? (2, 2);
+        var factors = (size ?? 2).PerAxis(2, 2, "UpSampling2D", "size");
+        Size = (factors[0], factors[1]);
         if (Size.Rows <= 0 || Size.Cols <= 0) throw new ArgumentOutOfRangeException(nameof(size), $"UpSampling2D: expected factors >= 1, got {Size}.");
         if (interpolation != "nearest") throw new NotSupportedException($"UpSampling2D: interpolation '{interpolation}' is not supported by Graft; use 'nearest'.");
         DataFormat = dataFormat;
+        Interpolation = interpolation;
     }
 
     /// <summary>(rows, columns) factors.</summary>
     public (int Rows, int Cols) Size { get; }
     /// <summary>"channels_last" or "channels_first".</summary>
     public string DataFormat { get; }
+    /// <summary>"nearest".</summary>
+    public string Interpolation { get; }
     private int H => DataFormat == "channels_first" ? 2 : 1;
 
     /// <inheritdoc/>
@@ -42,13 +45,5 @@ public sealed class UpSampling2D : Layer
         r[H] = ShapeRules.Dim(this, (long?)s[H] * Size.Rows, s, $"size {Size}");
         r[H + 1] = ShapeRules.Dim(this, (long?)s[H + 1] * Size.Cols, s, $"size {Size}");
         return r;
-    }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["size"] = new JsonArray(Size.Rows, Size.Cols); c["data_format"] = DataFormat; c["interpolation"] = "nearest";
-        return c;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Tensors;
 
@@ -7,19 +6,20 @@ namespace Graft.Layers.Reshaping;
 /// <summary>Zero rows and columns around images: ((top, bottom), (left, right)), asymmetric allowed.</summary>
 public sealed class ZeroPadding2D : Layer
 {
-    /// <param name="padding">((top, bottom), (left, right)).</param>
+    /// <param name="padding">Rows and columns of zeros: one integer for every side, (height, width), or ((top, bottom), (left, right)), as Keras takes them; default 1.</param>
     /// <param name="dataFormat">"channels_last" or "channels_first".</param>
     /// <param name="name">Layer name.</param>
-    public ZeroPadding2D(((int Top, int Bottom) Height, (int Left, int Right) Width) padding, string dataFormat = "channels_last", string? name = null) : base(name)
+    public ZeroPadding2D(Margins2D? padding = null, string dataFormat = "channels_last", string? name = null) : base(name)
     {
-        Padding = padding;
+        var p = padding ?? 1;
+        Padding = p;
         DataFormat = dataFormat;
-        if (new[] { padding.Height.Top, padding.Height.Bottom, padding.Width.Left, padding.Width.Right }.Any(p => p < 0))
-            throw new ArgumentOutOfRangeException(nameof(padding), $"ZeroPadding2D: expected non-negative padding, got {padding}.");
+        if (new[] { p.Height.Top, p.Height.Bottom, p.Width.Left, p.Width.Right }.Any(v => v < 0))
+            throw new ArgumentOutOfRangeException(nameof(padding), $"ZeroPadding2D: expected non-negative padding, got {p}.");
     }
 
-    /// <summary>Symmetric padding of <paramref name="size"/> on every side.</summary>
-    public ZeroPadding2D(int size = 1, string? name = null) : this(((size, size), (size, size)), "channels_last", name) { }
+    /// <summary>Symmetric padding of <paramref name="size"/> on every side, the layer named <paramref name="name"/>.</summary>
+    public ZeroPadding2D(int size, string? name = null) : this((Margins2D)size, "channels_last", name) { }
 
     /// <summary>((top, bottom), (left, right)).</summary>
     public ((int Top, int Bottom) Height, (int Left, int Right) Width) Padding { get; }
@@ -44,14 +44,5 @@ public sealed class ZeroPadding2D : Layer
         r[H] = ShapeRules.Dim(this, s[H] + (long)Padding.Height.Top + Padding.Height.Bottom, s, $"padding {Padding}");
         r[H + 1] = ShapeRules.Dim(this, s[H + 1] + (long)Padding.Width.Left + Padding.Width.Right, s, $"padding {Padding}");
         return r;
-    }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["padding"] = new JsonArray(new JsonArray(Padding.Height.Top, Padding.Height.Bottom), new JsonArray(Padding.Width.Left, Padding.Width.Right));
-        c["data_format"] = DataFormat;
-        return c;
     }
 }

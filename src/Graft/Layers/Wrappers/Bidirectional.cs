@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Layers.Recurrent;
-using Graft.Saving;
 using Graft.Tensors;
 
 namespace Graft.Layers.Wrappers;
@@ -46,16 +45,15 @@ public sealed class Bidirectional : Layer
     /// <summary>How the two outputs are combined; null keeps them apart.</summary>
     public string? MergeMode { get; }
 
-    /// <summary>A fresh layer with the same configuration (no weights), reading in the given direction.</summary>
-    private static RecurrentBase Copy(RecurrentBase layer, bool goBackwards, string name)
-    {
-        var entry = LayerRegistry.Serialize(layer);
-        var config = (JsonObject)entry["config"]!;
-        config["go_backwards"] = goBackwards;
-        config["name"] = name;
-        config.Remove("batch_input_shape"); config.Remove("batch_shape");
-        return (RecurrentBase)ModelConfig.Layer(entry, $"Bidirectional copy of '{layer.Name}'", ConfigReadContext.Current, keepInputShape: false);
-    }
+    /// <summary>
+    /// The layer as given (Keras's config key <c>layer</c>): the forward layer's configuration under
+    /// its own name, without the <c>forward_</c> prefix that a reload would add again.
+    /// </summary>
+    private RecurrentBase Layer => Copy(ForwardLayer, ForwardLayer.GoBackwards, ForwardLayer.Name.StartsWith("forward_") ? ForwardLayer.Name["forward_".Length..] : ForwardLayer.Name);
+
+    /// <summary>A fresh layer with the same configuration (no weights, no input shape), reading in the given direction.</summary>
+    private static RecurrentBase Copy(RecurrentBase layer, bool goBackwards, string name) =>
+        (RecurrentBase)LayerConfig.Clone(layer, new() { ["name"] = name, ["goBackwards"] = goBackwards, ["inputShape"] = null });
 
     /// <inheritdoc/>
     protected internal override IEnumerable<Layer> SubLayers => [ForwardLayer, BackwardLayer];
@@ -141,17 +139,5 @@ public sealed class Bidirectional : Layer
         var shape = ForwardLayer.ComputeOutputShape(s);
         if (MergeMode == "concat") shape[^1] = 2 * shape[^1]!.Value;
         return shape;
-    }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        var layer = LayerRegistry.Serialize(ForwardLayer);
-        ((JsonObject)layer["config"]!)["name"] = ForwardLayer.Name.StartsWith("forward_") ? ForwardLayer.Name["forward_".Length..] : ForwardLayer.Name;
-        c["layer"] = layer;
-        c["merge_mode"] = MergeMode;   // null is written as None
-        c["backward_layer"] = LayerRegistry.Serialize(BackwardLayer);
-        return c;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Graft.Autograd;
 using Graft.Tensors;
 
@@ -39,9 +38,6 @@ public sealed class TimeDistributed(Layer layer, string? name = null) : Layer(na
         var inner = Layer.ComputeOutputShape([null, .. s[2..]]);
         return [s[0], s[1], .. inner[1..]];
     }
-
-    /// <inheritdoc/>
-    public override JsonObject GetConfig() { var c = base.GetConfig(); c["layer"] = Graft.Saving.LayerRegistry.Serialize(Layer); return c; }
 
     /// <inheritdoc/>
     protected internal override bool SupportsMasking => true;
