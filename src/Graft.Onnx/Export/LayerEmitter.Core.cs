@@ -26,7 +26,12 @@ internal sealed partial class LayerEmitter
             // At inference these pass their input through, as Keras's do.
             case Dropout or SpatialDropout2D or GaussianNoise: return G.Op("Identity", h, [x.Name]);
             case Rescaling r:
-                return Binary("Add", Binary("Mul", x.Name, G.Scalar($"{h}/scale", r.Scale), h), G.Scalar($"{h}/offset", r.Offset), h);
+            {
+                // One scale, or one per feature of the last axis.
+                var scale = r.Scales is { } per ? G.Floats($"{h}/scale", per, per.Length) : G.Scalar($"{h}/scale", r.Scale.Values[0]);
+                var y = Binary("Mul", x.Name, scale, h);
+                return r.Offset == 0f ? y : Binary("Add", y, G.Scalar($"{h}/offset", r.Offset), h);
+            }
             case ReLU r: return Relu(x.Name, h, r.NegativeSlope, r.MaxValue, r.Threshold);
             case LeakyReLU l: return G.Op("LeakyRelu", h, [x.Name], ("alpha", l.NegativeSlope));
             case ELU e: return G.Op("Elu", h, [x.Name], ("alpha", e.Alpha));

@@ -16,6 +16,7 @@ internal sealed partial class LayerEmitter
         {
             case RandomFlip or RandomRotation or RandomZoom or RandomTranslation or RandomContrast or RandomBrightness:
                 return G.Op("Identity", layer.Name, [x.Name]);
+            case Normalization n: return Normalize(n, x);
             case Resizing r: return Resize(r, x);
             case CenterCrop c: return CenterCrop(c, x);
             // At inference RandomCrop resizes the largest centred window of the target's aspect ratio.
@@ -118,5 +119,25 @@ internal sealed partial class LayerEmitter
         if (outW != inW)
             y = Transpose(G.Op("MatMul", h, [Transpose(y, h, 0, 1, 3, 2), Matrix(inW, outW)]), h, 0, 1, 3, 2);   // (N, H', C, W) · (W, W')
         return y;
+    }
+
+    /// <summary>
+    /// Keras's Normalization: (x − mean) / max(√variance, 1e-7), or its inverse, with the statistics
+    /// (given or adapted) broadcast over the axes that keep their own.
+    /// </summary>
+    private string Normalize(Normalization n, Value x)
+    {
+        string h = n.Name;
+        var keep = n.Axis.Select(a => a < 0 ? a + x.Rank : a).Distinct().Order().ToArray();
+        var dims = Enumerable.Range(0, x.Rank).Select(d => keep.Contains(d)
+            ? x.Shape[d] ?? throw new InvalidOperationException($"{Describe(n)}: expected a known size on axis {d}, got none.") : 1).ToArray();
+        int size = dims.Aggregate(1, (a, b) => a * b);
+        float[] Expand(float[] v) => v.Length == 1 ? Enumerable.Repeat(v[0], size).ToArray() : v;
+        var mean = Expand(n.InputMean ?? n.Mean!.Value.ToArray());
+        var variance = Expand(n.InputVariance ?? n.Variance!.Value.ToArray());
+        // Keras divides by max(√variance, epsilon), so a constant feature is not divided by zero.
+        var std = variance.Select(v => Math.Max(MathF.Sqrt(v), 1e-7f)).ToArray();
+        string m = G.Floats($"{h}/mean", mean, dims), s = G.Floats($"{h}/std", std, dims);
+        return n.Invert ? Binary("Add", m, Binary("Mul", x.Name, s, h), h) : Binary("Div", Binary("Sub", x.Name, m, h), s, h);
     }
 }

@@ -30,6 +30,7 @@ public class LayeringTests
         ("Models", ["src/Graft/Models/", "src/Graft/Keras.cs"]),
         ("Training", ["src/Graft/Training/", "src/Graft/Losses/", "src/Graft/Metrics/", "src/Graft/Optimizers/"]),
         ("Saving", ["src/Graft/Saving/", "src/Graft/Data/", "src/Graft.Onnx/", "src/Graft.Vision/"]),
+        ("Applications", ["src/Graft/Applications/"]),
         ("CLI", ["src/Graft.Cli/"]),
     ];
 

@@ -216,6 +216,8 @@ public class OnnxExportLayerTests
         ("Resizing_lanczos3_antialias_down", () => new Resizing(3, 4, "lanczos3", antialias: true), [8, 9, 1]),
         ("Resizing_nearest_up", () => new Resizing(7, 5, "nearest"), [3, 2, 2]),
         ("CenterCrop_smaller_image", () => new CenterCrop(6, 4), [3, 5, 2]),
+        ("Rescaling_per_channel", () => new Rescaling(new[] { 0.5, -2.0, 3.0 }, offset: 0.25), [2, 2, 3]),
+        ("Normalization_per_channel_inverted", () => new Normalization(mean: new[] { 1.0, -2.0 }, variance: new[] { 4.0, 0.0 }, invert: true), [3, 2]),
     }.Select(c => new object[] { c.Name, c.Create, c.Shape });
 
     [Theory]
@@ -250,5 +252,16 @@ public class OnnxExportLayerTests
         var ex = Assert.Throws<NotSupportedException>(() => Graft.Onnx.OnnxExporter.ToBytes(model));
         Assert.Contains("Resizing 'to_four'", ex.Message);
         Assert.Contains("expected images of known height and width", ex.Message);
+    }
+
+    [Fact]
+    public void AdaptedNormalizationExportsItsStatistics()
+    {
+        var norm = new Normalization(axis: [1, -1]);
+        var g = new Generator(16);
+        norm.Adapt(Tensor.FromArray(Enumerable.Range(0, 20 * 3 * 2).Select(_ => 2f + 3f * g.NextNormal()).ToArray(), 20, 3, 2));
+        var x = Keras.Input([3, 2], "features");
+        var model = new Model(x, norm.Call(x));
+        ExportCheck.AssertMatches(model, ExportCheck.Inputs(model, 17), "adapted Normalization");
     }
 }
