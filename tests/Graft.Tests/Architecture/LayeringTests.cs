@@ -25,6 +25,7 @@ public class LayeringTests
         ("Storage", ["src/Graft/Tensors/", "src/Graft/GraftContext.cs", "src/Graft/Logging.cs"]),
         ("Backends and kernels", ["src/Graft/Tensors/Backends/", "src/Graft/Tensors/Kernels/"]),
         ("Ops and autograd", ["src/Graft/Autograd/", "src/Graft/Activations/"]),
+        ("Datasets", ["src/Graft/Datasets/"]),
         ("Weight options", ["src/Graft/Config/", "src/Graft/Initializers/", "src/Graft/Regularizers/", "src/Graft/Constraints/"]),
         ("Layers", ["src/Graft/Layers/"]),
         ("Models", ["src/Graft/Models/", "src/Graft/Keras.cs"]),
