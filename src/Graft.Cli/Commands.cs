@@ -178,8 +178,7 @@ public static class Commands
     {
         string input = a.Positional(0, "an input model file"), output = a.Positional(1, "an output path (.h5, .keras or .onnx)");
         var model = LoadModel(a, input, "convert", compile: true);
-        if (Path.GetExtension(output).Equals(".onnx", StringComparison.OrdinalIgnoreCase)) Graft.Onnx.OnnxExporter.Save(model, output);
-        else model.Save(output);
+        model.Save(output);
         Console.WriteLine($"{input} → {output}");
         return 0;
     }

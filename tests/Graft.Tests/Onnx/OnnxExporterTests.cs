@@ -87,4 +87,18 @@ public class OnnxExporterTests
         var model = new Model(x, new Dropout(0.5f).Call(new Dense(3).Call(x)));
         ExportCheck.AssertMatches(model, ExportCheck.Inputs(model, 1), "Dropout");
     }
+
+    [Fact]
+    public void ModelSaveWritesOnnxByExtension()
+    {
+        var dir = Directory.CreateTempSubdirectory();
+        try
+        {
+            var model = SmallModel();
+            string path = Path.Combine(dir.FullName, "model.onnx");
+            model.Save(path);
+            ExportCheck.AssertMatches(model, ExportCheck.Inputs(model, 18), path, File.ReadAllBytes(path));
+        }
+        finally { dir.Delete(recursive: true); }
+    }
 }
