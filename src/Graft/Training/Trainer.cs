@@ -114,7 +114,7 @@ internal sealed class Trainer(Model model, CompileState state)
     {
         if (yPred.Mask is not null)
             throw new NotSupportedException($"{model.Name}: expected an output without a sequence mask, got a masked output (a return_sequences layer fed by a mask); masked losses are not supported by Graft yet. Pool or take the last state before the output.");
-        var loss = state.Loss.Call(yTrue, yPred);
+        var loss = state.Loss.Objective(yTrue, yPred);
         foreach (var penalty in model.RegularizationLosses()) loss = Ops.Add(loss, penalty);
         return loss;
     }
