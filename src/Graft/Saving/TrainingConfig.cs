@@ -3,6 +3,9 @@ using Graft.Layers;
 using Graft.Losses;
 using Graft.Metrics;
 using Graft.Models;
+using BinaryCrossentropy = Graft.Losses.BinaryCrossentropy;
+using CategoricalCrossentropy = Graft.Losses.CategoricalCrossentropy;
+using SparseCategoricalCrossentropy = Graft.Losses.SparseCategoricalCrossentropy;
 
 namespace Graft.Saving;
 

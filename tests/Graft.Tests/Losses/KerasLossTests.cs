@@ -160,6 +160,22 @@ public class KerasLossTests
         Assert.StartsWith("Loss: expected reduction \"sum_over_batch_size\", \"sum\", \"mean\", \"mean_with_sample_weight\" or \"none\", got \"avg\".", ex.Message);
     }
 
+    [Fact]
+    public void AnUnreducedLossTrainsOnItsMeanAsKerasCompiledLossDoes()
+    {
+        var x = Tensor.FromArray([0.5f, -1, 2, 0.3f, 1, 1], 3, 2);
+        var y = Tensor.FromArray([1f, 0, 2], 3, 1);
+        double Evaluate(Loss loss)
+        {
+            var model = new Graft.Models.Sequential([new Graft.Layers.Core.Dense(1, inputShape: [2], kernelInitializer: "ones")]);
+            model.Compile(loss, "sgd");
+            return model.Evaluate(x, y)["loss"];
+        }
+        double mean = Evaluate(new MeanSquaredError());
+        Assert.Equal(mean, Evaluate(new MeanSquaredError { Reduction = "none" }), 5);
+        Assert.Equal(mean * 3, Evaluate(new MeanSquaredError { Reduction = "sum" }), 4);
+    }
+
     public static IEnumerable<object[]> Differentiable()
     {
         yield return [new BinaryFocalCrossentropy(applyClassBalancing: true, gamma: 2, fromLogits: true, labelSmoothing: 0.1f), false];
