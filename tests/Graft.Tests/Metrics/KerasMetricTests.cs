@@ -74,4 +74,102 @@ public class KerasMetricTests
         Run(m, (M(1, 1), M(1, 0f)), (M(3, 0, 1, 1), M(3, 0f, 0f, 0f)));
         Assert.Equal(Math.Log(2), m.Result(), 5);
     }
+
+    private static void Near(double[] expected, double[] actual, double tolerance)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, $"value {i}: expected {expected[i]}, got {actual[i]}");
+    }
+
+    [Fact]
+    public void FScores()
+    {
+        var y = M(3, 1, 1, 1, 1, 0, 0, 1, 1, 0);
+        var p = M(3, 0.2f, 0.6f, 0.7f, 0.2f, 0.6f, 0.6f, 0.6f, 0.8f, 0.0f);
+        var f1 = new F1Score(threshold: 0.5f);
+        f1.UpdateState(y, p);
+        Near([0.5, 0.8, 0.6666667], f1.ClassResults(), 1e-6);
+        Assert.Contains("average=None", Assert.Throws<NotSupportedException>(() => f1.Result()).Message);
+        var f2 = new FBetaScore(beta: 2, threshold: 0.5f);
+        f2.UpdateState(y, p);
+        Near([0.3846154, 0.90909094, 0.8333334], f2.ClassResults(), 1e-6);
+        Assert.Equal((0.5 + 0.8 + 0.6666667) / 3, Run(new F1Score("macro", 0.5f), (y, p)), 5);
+        // Weighted by each class's positives (3, 2, 1).
+        Assert.Equal((0.5 * 3 + 0.8 * 2 + 0.6666667 * 1) / 6, Run(new F1Score("weighted", 0.5f), (y, p)), 5);
+        // Micro: counts pooled, TP 4, FP 2, FN 2.
+        double precision = 4.0 / 6, recall = 4.0 / 6;
+        Assert.Equal(2 * precision * recall / (precision + recall), Run(new F1Score("micro", 0.5f), (y, p)), 5);
+        // Without a threshold the row's largest prediction is the positive one.
+        Assert.Equal([1.0, 0.0, 0.0], Run2(new F1Score(), (M(2, 1, 0, 0, 1, 0, 0), M(2, 0.5f, 0.3f, 0.2f, 0.4f, 0.1f, 0.1f))), new PrecisionComparer(5));
+    }
+
+    private static double[] Run2(FBetaScore m, params (Tensor y, Tensor p)[] batches)
+    {
+        foreach (var (y, p) in batches) m.UpdateState(y, p);
+        return m.ClassResults();
+    }
+
+    private sealed class PrecisionComparer(int digits) : IEqualityComparer<double>
+    {
+        public bool Equals(double a, double b) => Math.Round(a, digits) == Math.Round(b, digits);
+        public int GetHashCode(double v) => Math.Round(v, digits).GetHashCode();
+    }
+
+    [Fact]
+    public void IntersectionOverUnion()
+    {
+        Assert.Equal(0.33333334, Run(new IoU(2, [0]), (T(0, 0, 1, 1), T(0, 1, 0, 1))), 6);
+        Assert.Equal(0.33333334, Run(new MeanIoU(2), (T(0, 0, 1, 1), T(0, 1, 0, 1))), 6);
+        Assert.Equal(0.33333334, Run(new BinaryIoU([0, 1], threshold: 0.3f), (T(0, 1, 0, 1), T(0.1f, 0.2f, 0.4f, 0.7f))), 6);
+        // One-hot: targets [2, 0, 1, 0], predictions by argmax [2, 2, 0, 0]; cm rows true, columns predicted.
+        var yt = M(4, 0, 0, 1, 1, 0, 0, 0, 1, 0, 1, 0, 0);
+        var yp = M(4, 0.2f, 0.3f, 0.5f, 0.1f, 0.2f, 0.7f, 0.5f, 0.3f, 0.1f, 0.1f, 0.4f, 0.5f);
+        // Row 4 predicts class 2 (0.5): predictions [2, 2, 0, 2]. Class 0: TP 0, row 2, col 1 → 0/3;
+        // class 2: TP 1, row 1, col 3 → 1/3.
+        Assert.Equal((0.0 + 1.0 / 3) / 2, Run(new OneHotIoU(3, [0, 2]), (yt, yp)), 6);
+        // A class absent from targets and predictions counts in no average; ignored targets and
+        // out-of-range ids are skipped.
+        Assert.Equal(1.0, Run(new MeanIoU(3), (T(0, 1), T(0, 1))), 6);
+        Assert.Equal(1.0, Run(new MeanIoU(3, ignoreClass: 2), (T(0, 1, 2, 7), T(0, 1, 0, 1))), 6);
+        Assert.Throws<ArgumentException>(() => new IoU(2, [2]));
+    }
+
+    [Fact]
+    public void RatesAtARate()
+    {
+        var y = T(0, 0, 0, 1, 1); var p = T(0, 0.3f, 0.8f, 0.3f, 0.8f);
+        Assert.Equal(0.5, Run(new SensitivityAtSpecificity(0.5f), (y, p)), 6);
+        Assert.Equal(0.66666667, Run(new SpecificityAtSensitivity(0.5f), (y, p)), 6);
+        Assert.Equal(0.5, Run(new PrecisionAtRecall(0.5f), (y, p)), 6);
+        Assert.Equal(0.5, Run(new RecallAtPrecision(0.8f), (T(0, 0, 1, 1), T(0, 0.5f, 0.3f, 0.9f))), 6);
+        // Keras's weighted docstring cases, integer weights as repeated samples: [1, 0, 0, 1] and [1, 1, 2, 2, 1].
+        Assert.Equal(1.0, Run(new RecallAtPrecision(0.8f), (T(0, 1), T(0, 0.9f))), 6);
+        Assert.Equal(0.333333, Run(new SensitivityAtSpecificity(0.5f), (T(0, 0, 0, 0, 1, 1, 1), T(0, 0.3f, 0.8f, 0.8f, 0.3f, 0.3f, 0.8f))), 6);
+        // class_id picks one column.
+        Assert.Equal(0.5, Run(new PrecisionAtRecall(0.5f, classId: 1), (M(5, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1), M(5, 9, 0, 9, 0.3f, 9, 0.8f, 9, 0.3f, 9, 0.8f))), 6);
+    }
+
+    [Fact]
+    public void AucCurvesAndLabels()
+    {
+        var y = T(0, 0, 1, 1); var p = T(0, 0.5f, 0.3f, 0.9f);
+        Assert.Equal(0.75, Run(new AUC(numThresholds: 3), (y, p)), 6);
+        var logits = T(-30f, 0f, MathF.Log(0.3f / 0.7f), MathF.Log(0.9f / 0.1f));
+        Assert.Equal(0.75, Run(new AUC(numThresholds: 3, fromLogits: true), (y, logits)), 6);
+        // PR, Davis–Goadrich interpolation: tp [2, 1, 0], fp [2, 0, 0], fn [0, 1, 2].
+        double unweighted = (1.0 / 3) * (1 + (2.0 / 3) * Math.Log(4)) / 2 + 1.0 / 2;
+        Assert.Equal(unweighted, Run(new AUC(numThresholds: 3, curve: "PR"), (y, p)), 6);
+        // Keras's weighted case (weights as repeats): 2.416 / 7 + 4 / 7.
+        var yw = T(0, 0, 0, 1, 1, 1, 1, 1, 1, 1); var pw = T(0, 0.5f, 0.5f, 0.3f, 0.3f, 0.3f, 0.9f, 0.9f, 0.9f, 0.9f);
+        Assert.Equal((1.5 + Math.Log(2.5)) / 7 + 4.0 / 7, Run(new AUC(numThresholds: 3, curve: "PR"), (yw, pw)), 6);
+        // PR with Riemann sums: recall [1, 0.5, 0], precision [0.5, 1, 0].
+        Assert.Equal(0.5 * 0.5 + 0.5 * 0, Run(new AUC(numThresholds: 3, curve: "PR", summationMethod: "minoring"), (y, p)), 6);
+        Assert.Equal(0.5 * 1 + 0.5 * 1, Run(new AUC(numThresholds: 3, curve: "PR", summationMethod: "majoring"), (y, p)), 6);
+        // Multi-label: one ROC curve per column (0.875 and 1), averaged.
+        var ym = M(4, 0, 0, 0, 0, 1, 1, 1, 1); var pm = M(4, 0, 0.1f, 0.5f, 0.2f, 0.3f, 0.3f, 0.9f, 0.4f);
+        Assert.Equal((0.875 + 1.0) / 2, Run(new AUC(numThresholds: 5, multiLabel: true), (ym, pm)), 6);
+        Assert.NotEqual(Run(new AUC(numThresholds: 5, multiLabel: true), (ym, pm)), Run(new AUC(numThresholds: 5), (ym, pm)), 6);
+        Assert.Throws<ArgumentException>(() => new AUC(curve: "DET"));
+    }
 }
