@@ -114,7 +114,7 @@ internal static class TrainingConfig
                 case JsonValue v when v.TryGetValue<string>(out var s): list.Add(Metric.Get(s)); break;
                 case JsonArray a: foreach (var x in a) Add(x); break;
                 case JsonObject o when o["class_name"]?.GetValue<string>() is { } cls:
-                    list.Add(Metric.Get(o["config"]?["name"]?.GetValue<string>() ?? LayerNames.ToSnakeCase(cls))); break;
+                    list.Add(MetricConfig.Deserialize(cls, o["config"] as JsonObject ?? [])); break;
             }
         }
         Add(node);
@@ -127,7 +127,7 @@ internal static class TrainingConfig
         ["optimizer"] = OptimizerConfig.Serialize(model.Optimizer!),
         ["loss"] = SerializeLoss(model.Loss!, keras3: true),
         ["loss_weights"] = null,
-        ["metrics"] = MetricNames(model),
+        ["metrics"] = MetricNames(model, keras3: true),
         ["weighted_metrics"] = null,
         ["run_eagerly"] = false,
         ["steps_per_execution"] = 1,
@@ -138,14 +138,14 @@ internal static class TrainingConfig
     public static JsonObject SerializeKeras2(Model model) => new()
     {
         ["loss"] = SerializeLoss(model.Loss!, keras3: false),
-        ["metrics"] = MetricNames(model),
+        ["metrics"] = MetricNames(model, keras3: false),
         ["weighted_metrics"] = null,
         ["loss_weights"] = null,
         ["sample_weight_mode"] = null,
         ["optimizer_config"] = OptimizerConfig.SerializeKeras2(model.Optimizer!),
     };
 
-    private static JsonArray MetricNames(Model model) => new(model.Metrics.Select(m => (JsonNode)m.Name).ToArray());
+    private static JsonArray MetricNames(Model model, bool keras3) => new(model.Metrics.Select(m => MetricConfig.Serialize(m, keras3)).ToArray());
 
     /// <summary>A loss by its identifier, or as an object when it has options or a reduction an identifier cannot say.</summary>
     private static JsonNode SerializeLoss(Loss loss, bool keras3)
