@@ -55,7 +55,10 @@ internal static class OptimizerConfig
         RMSprop r => [("rho", r.Rho), ("momentum", r.Momentum), ("epsilon", r.Epsilon), ("centered", r.Centered)],
         Adagrad g => [("initial_accumulator_value", g.InitialAccumulatorValue), ("epsilon", g.Epsilon)],
         Nadam n => [("beta_1", n.Beta1), ("beta_2", n.Beta2), ("epsilon", n.Epsilon)],
-        _ => throw new NotSupportedException($"{optimizer.Name}: expected an optimizer Graft can write in Keras's form (SGD, Adam, AdamW, RMSprop, Adagrad, Nadam), got class '{optimizer.GetType().Name}'."),
+        Adamax x => [("beta_1", x.Beta1), ("beta_2", x.Beta2), ("epsilon", x.Epsilon)],
+        Adadelta d => [("rho", d.Rho), ("epsilon", d.Epsilon)],
+        Lion l => [("beta_1", l.Beta1), ("beta_2", l.Beta2)],
+        _ => throw new NotSupportedException($"{optimizer.Name}: expected an optimizer Graft can write in Keras's form (SGD, Adam, AdamW, RMSprop, Adagrad, Nadam, Adamax, Adadelta, Lion), got class '{optimizer.GetType().Name}'."),
     };
 
     private static JsonNode LearningRate(Optimizer optimizer, bool keras3)
@@ -113,7 +116,10 @@ internal static class OptimizerConfig
             "rmsprop" => new RMSprop(rate, Get("rho", 0.9), Get("momentum", 0), Get("epsilon", 1e-7), Bool(c, "centered", false, what), wd, clipnorm, clipvalue, globalClipnorm),
             "adagrad" => new Adagrad(rate, Get("initial_accumulator_value", 0.1), Get("epsilon", 1e-7), wd, clipnorm, clipvalue, globalClipnorm),
             "nadam" => new Nadam(rate, Get("beta_1", 0.9), Get("beta_2", 0.999), Get("epsilon", 1e-7), wd, clipnorm, clipvalue, globalClipnorm),
-            _ => throw new ArgumentException($"{what} is not one Graft has (SGD, Adam, AdamW, RMSprop, Adagrad, Nadam)"),
+            "adamax" => new Adamax(rate, Get("beta_1", 0.9), Get("beta_2", 0.999), Get("epsilon", 1e-7), wd, clipnorm, clipvalue, globalClipnorm),
+            "adadelta" => new Adadelta(rate, Get("rho", 0.95), Get("epsilon", 1e-7), wd, clipnorm, clipvalue, globalClipnorm),
+            "lion" => new Lion(rate, Get("beta_1", 0.9), Get("beta_2", 0.99), wd, clipnorm, clipvalue, globalClipnorm),
+            _ => throw new ArgumentException($"{what} is not one Graft has (SGD, Adam, AdamW, RMSprop, Adagrad, Nadam, Adamax, Adadelta, Lion)"),
         };
     }
 
