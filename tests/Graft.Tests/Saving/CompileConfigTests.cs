@@ -98,6 +98,9 @@ public class CompileConfigTests
             yield return [ext, new Adam(new ExponentialDecay(0.01, 100, 0.5, staircase: true))];
             yield return [ext, new SGD(new CosineDecay(0.1, 1000, alpha: 0.1, warmupTarget: 0.2, warmupSteps: 10))];
             yield return [ext, new RMSprop(new PiecewiseConstantDecay([10, 20], [0.1, 0.01, 0.001]))];
+            yield return [ext, new Adamax(new InverseTimeDecay(0.01, 10, 0.5, staircase: true))];
+            yield return [ext, new Lion(new PolynomialDecay(0.001, 40, endLearningRate: 1e-5, power: 2, cycle: true))];
+            yield return [ext, new SGD(new CosineDecayRestarts(0.1, 20, tMul: 1.5, mMul: 0.8, alpha: 0.05))];
         }
     }
 
