@@ -205,7 +205,7 @@ public class FitTests
         }
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("Epoch 1/2", lines[0].Trim());
-        Assert.Matches(@"^2/2 ━+ \d+s \d+(ms|us|s)/step - accuracy: \d\.\d{4} - loss: \d\.\d{4} - val_accuracy: \d\.\d{4} - val_loss: \d\.\d{4}$", lines[1].Trim());
+        Assert.Matches(@"^2/2 ━+ \d+s \d+(ms|us|s)/step - \d+ samples/s - accuracy: \d\.\d{4} - loss: \d\.\d{4} - val_accuracy: \d\.\d{4} - val_loss: \d\.\d{4}$", lines[1].Trim());
         Assert.Equal("Epoch 2/2", lines[2].Trim());
     }
 }
