@@ -24,22 +24,11 @@ internal sealed unsafe partial class CpuBackend
 
     public void Conv2D(Tensor x, Tensor kernel, int groups, in Conv2DGeometry g, Tensor y, Tensor? bias, EpilogueActivation activation, Tensor? keep)
     {
-        int cout = kernel.Shape[^1], cg = g.C / groups, coutG = cout / groups, kg = g.KH * g.KW * cg;
+        int cout = kernel.Shape[^1], kg = g.KH * g.KW * (g.C / groups);
         fixed (float* px = x.Data, pk = kernel.Data, py = y.Data, pb = bias is null ? null : bias.Data)
         {
             var ep = new Epilogue(pb, activation);
-            // Direct for few channels, unless the patches are wanted for a kernel gradient.
-            if (keep is null && DirectConv.Applies(g.C, cout, groups))
-            {
-                DirectConv.Forward(px, pk, py, g, cout, ep);
-                return;
-            }
-            if (IsPointwise(g, groups))
-            {
-                Gemm.Multiply(g.Rows, cout, g.C, px, g.C, 1, pk, cout, 1, py, cout, false, ep);
-                return;
-            }
-            if (keep is not null)
+            if (keep is not null && !IsPointwise(g, groups))
             {
                 // One chunk into the caller's buffer, kept for the kernel gradient.
                 fixed (float* pc = keep.Data)
@@ -47,6 +36,26 @@ internal sealed unsafe partial class CpuBackend
                     Im2Col(px, g, 0, g.N, 0, g.C, pc);
                     Gemm.Multiply(g.Rows, cout, kg, pc, kg, 1, pk, cout, 1, py, cout, false, ep);
                 }
+                return;
+            }
+            Forward(px, pk, py, groups, g, cout, ep, direct: keep is null);
+        }
+    }
+
+    /// <summary>y = conv(x, k) with the epilogue: direct for few channels, GEMM for 1×1, else im2col in chunks + GEMM.</summary>
+    private static void Forward(float* px, float* pk, float* py, int groups, in Conv2DGeometry g, int cout, Epilogue ep, bool direct)
+    {
+        int cg = g.C / groups, coutG = cout / groups, kg = g.KH * g.KW * cg;
+        {
+            // Direct for few channels, unless the patches are wanted for a kernel gradient.
+            if (direct && DirectConv.Applies(g.C, cout, groups))
+            {
+                DirectConv.Forward(px, pk, py, g, cout, ep);
+                return;
+            }
+            if (IsPointwise(g, groups))
+            {
+                Gemm.Multiply(g.Rows, cout, g.C, px, g.C, 1, pk, cout, 1, py, cout, false, ep);
                 return;
             }
             int chunk = ImagesPerChunk(g, kg);
@@ -77,6 +86,29 @@ internal sealed unsafe partial class CpuBackend
             {
                 // dX = dY · Wᵀ
                 Gemm.Multiply(g.Rows, g.C, cout, pgy, cout, 1, pk, 1, cout, pgx, g.C, false);
+                return;
+            }
+            if (groups == 1 && g.StrideH == 1 && g.StrideW == 1)
+            {
+                // Stride 1: dX is itself a convolution, of dY with the kernel flipped in space and its
+                // channel axes swapped, padded so that every tap that read x[ih, iw] lands on it. A
+                // forward convolution writes C channels per pixel from pooled patches of dY; the
+                // scatter (dCols = dY·Wᵀ, then col2im) would write KH·KW·C per pixel and add them back.
+                int kh = g.KH, kw = g.KW, taps = kh * kw;
+                var flipped = BufferPool.Rent(taps * g.C * cout);
+                fixed (float* pf = flipped)
+                {
+                    for (int t = 0; t < taps; t++)
+                    {
+                        float* src = pk + (long)(taps - 1 - t) * g.C * cout, dst = pf + (long)t * cout * g.C;
+                        for (int ci = 0; ci < g.C; ci++)
+                            for (int co = 0; co < cout; co++) dst[co * g.C + ci] = src[ci * cout + co];
+                    }
+                    var back = new Conv2DGeometry(g.N, g.OH, g.OW, cout, kh, kw, 1, 1, g.DilationH, g.DilationW,
+                        (kh - 1) * g.DilationH - g.PadTop, (kw - 1) * g.DilationW - g.PadLeft, g.H, g.W);
+                    Forward(pgy, pf, pgx, 1, back, g.C, default, direct: true);
+                }
+                BufferPool.Return(flipped);
                 return;
             }
             gx.Data.AsSpan().Clear();
