@@ -2,6 +2,7 @@ using Graft.Bench;
 
 // Graft's benchmarks: each case runs our code and the peer in the same process run and prints
 // one JSON line {"case","graft","peer","ratio",...} plus a table. See README.md.
+if (args is [ColdStartBench.ChildFlag]) { ColdStartBench.Child(); return 0; }
 var options = BenchOptions.Parse(args);
 if (options.Help)
 {
@@ -11,7 +12,8 @@ if (options.Help)
                   mlp (mlp_train, mlp_infer, frozen_train), cnn (cnn_train, cnn_infer, cnn_frozen_train),
                   load (load_mini_xception), seq (lstm_train),
                   resnet (resnet18_infer, resnet18_train, resnet18_frozen_train, resnet50_infer; not in all:
-                          a few minutes), all (default)
+                          a few minutes), cold (cold_first_epoch: a fresh process's first epoch with the
+                          runtime's default tiered compilation against tiering off), all (default)
           --peers DIR   folder of the peer scripts (default: ../shared/bench/peers beside the repository)
           --no-peer     run only Graft's side
           --json        print only the JSON lines
@@ -35,8 +37,9 @@ foreach (var group in options.Groups)
         case "load": LoadBench.Run(report, options); break;
         case "seq": LstmBench.Run(report, peers, options); break;
         case "resnet": ResNetBench.Run(report, peers, options); break;
+        case "cold": ColdStartBench.Run(report, options); break;
         default:
-            Console.Error.WriteLine($"Graft.Bench: expected a group among gemm, conv, alloc, mlp, cnn, load, seq, resnet, all; got '{group}'.");
+            Console.Error.WriteLine($"Graft.Bench: expected a group among gemm, conv, alloc, mlp, cnn, load, seq, resnet, cold, all; got '{group}'.");
             return 2;
     }
 }

@@ -40,7 +40,7 @@ internal static unsafe class BatchNormKernels
     public static void ScaleShift(float* x, int rows, int c, float* scale, float* shift, float* y)
     {
         int parts = (long)rows * c >= 1 << 15 ? Math.Min(rows, WorkerPool.Threads) : 1;
-        WorkerPool.Run(parts, p =>
+        WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (p) =>
         {
             for (long r = (long)rows * p / parts, end = (long)rows * (p + 1) / parts; r < end; r++)
                 ScaleShiftRow(x + r * c, scale, shift, y + r * c, c);
@@ -80,7 +80,7 @@ internal static unsafe class BatchNormKernels
             }
             float* p = pc, q = pc + c, s = pc + 2 * c;
             int parts = (long)rows * c >= 1 << 15 ? Math.Min(rows, WorkerPool.Threads) : 1;
-            WorkerPool.Run(parts, part =>
+            WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) =>
             {
                 for (long r = (long)rows * part / parts, end = (long)rows * (part + 1) / parts; r < end; r++)
                     GradientRow(gy + r * c, x + r * c, p, q, s, gx + r * c, c);
@@ -92,6 +92,7 @@ internal static unsafe class BatchNormKernels
     /// Per-column sums over rows in fixed chunks: <paramref name="body"/>(r0, r1, acc) adds rows
     /// [r0, r1) into a zeroed float accumulator of <paramref name="width"/>; chunks are added in order.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double[] ChunkSums(int rows, int width, ChunkBody body)
     {
         int chunks = Math.Max(1, (rows + ChunkRows - 1) / ChunkRows);
@@ -100,7 +101,7 @@ internal static unsafe class BatchNormKernels
         {
             float* pr = pp;
             int parts = (long)rows * width >= 1 << 15 ? Math.Min(chunks, WorkerPool.Threads) : 1;
-            WorkerPool.Run(parts, p =>
+            WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (p) =>
             {
                 for (int k = chunks * p / parts, end = chunks * (p + 1) / parts; k < end; k++)
                 {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Graft.Tensors.Kernels;
 
 namespace Graft.Tensors.Backends;
@@ -43,40 +44,40 @@ internal sealed unsafe partial class CpuBackend
     }
 
     /// <summary>y = conv(x, k) with the epilogue: direct for few channels, GEMM for 1×1, else im2col in chunks + GEMM.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Forward(float* px, float* pk, float* py, int groups, in Conv2DGeometry g, int cout, Epilogue ep, bool direct)
     {
         int cg = g.C / groups, coutG = cout / groups, kg = g.KH * g.KW * cg;
+        // Direct for few channels, unless the patches are wanted for a kernel gradient.
+        if (direct && DirectConv.Applies(g.C, cout, groups))
         {
-            // Direct for few channels, unless the patches are wanted for a kernel gradient.
-            if (direct && DirectConv.Applies(g.C, cout, groups))
+            DirectConv.Forward(px, pk, py, g, cout, ep);
+            return;
+        }
+        if (IsPointwise(g, groups))
+        {
+            Gemm.Multiply(g.Rows, cout, g.C, px, g.C, 1, pk, cout, 1, py, cout, false, ep);
+            return;
+        }
+        int chunk = ImagesPerChunk(g, kg);
+        var cols = BufferPool.Rent(chunk * g.OH * g.OW * kg);
+        fixed (float* pc = cols)
+        {
+            for (int n0 = 0; n0 < g.N; n0 += chunk)
             {
-                DirectConv.Forward(px, pk, py, g, cout, ep);
-                return;
-            }
-            if (IsPointwise(g, groups))
-            {
-                Gemm.Multiply(g.Rows, cout, g.C, px, g.C, 1, pk, cout, 1, py, cout, false, ep);
-                return;
-            }
-            int chunk = ImagesPerChunk(g, kg);
-            var cols = BufferPool.Rent(chunk * g.OH * g.OW * kg);
-            fixed (float* pc = cols)
-            {
-                for (int n0 = 0; n0 < g.N; n0 += chunk)
+                int nb = Math.Min(chunk, g.N - n0), rows = nb * g.OH * g.OW;
+                for (int gi = 0; gi < groups; gi++)
                 {
-                    int nb = Math.Min(chunk, g.N - n0), rows = nb * g.OH * g.OW;
-                    for (int gi = 0; gi < groups; gi++)
-                    {
-                        Im2Col(px, g, n0, nb, gi * cg, cg, pc);
-                        Gemm.Multiply(rows, coutG, kg, pc, kg, 1, pk + gi * coutG, cout, 1,
-                            py + (long)n0 * g.OH * g.OW * cout + gi * coutG, cout, false, ep.Shift(gi * coutG));
-                    }
+                    Im2Col(px, g, n0, nb, gi * cg, cg, pc);
+                    Gemm.Multiply(rows, coutG, kg, pc, kg, 1, pk + gi * coutG, cout, 1,
+                        py + (long)n0 * g.OH * g.OW * cout + gi * coutG, cout, false, ep.Shift(gi * coutG));
                 }
             }
-            BufferPool.Return(cols);
         }
+        BufferPool.Return(cols);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Conv2DBackwardInput(Tensor gy, Tensor kernel, int groups, in Conv2DGeometry g, Tensor gx)
     {
         int cout = kernel.Shape[^1], cg = g.C / groups, coutG = cout / groups, kg = g.KH * g.KW * cg;
@@ -132,6 +133,7 @@ internal sealed unsafe partial class CpuBackend
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Conv2DBackwardKernel(Tensor x, Tensor gy, int groups, in Conv2DGeometry g, Tensor gk, Tensor? kept)
     {
         int cout = gk.Shape[^1], cg = g.C / groups, coutG = cout / groups, kg = g.KH * g.KW * cg;
@@ -173,21 +175,23 @@ internal sealed unsafe partial class CpuBackend
     /// Runs <paramref name="body"/> for each image, split across the kernel workers when there is
     /// enough work. Im2Col and Col2Im touch only their own image, so the split never changes a value.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForEachImage(int images, long elementsPerImage, Action<int> body)
     {
         int parts = images * elementsPerImage > 1 << 16 ? Math.Min(images, WorkerPool.Threads) : 1;
-        WorkerPool.Run(parts, p =>
+        WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (p) =>
         {
             for (int i = images * p / parts; i < images * (p + 1) / parts; i++) body(i);
         });
     }
 
     /// <summary>cols[r, (kh·KW + kw)·cg + c] = x[n, oh·s − pad + kh·d, ow·s − pad + kw·d, c0 + c], zero outside.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Im2Col(float* x, in Conv2DGeometry g, int n0, int nb, int c0, int cg, float* cols)
     {
         int kg = g.KH * g.KW * cg;
         var geo = g;
-        ForEachImage(nb, geo.OH * geo.OW * kg, ni =>
+        ForEachImage(nb, geo.OH * geo.OW * kg, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (ni) =>
         {
             int n = n0 + ni;
             float* dst = cols + (long)ni * geo.OH * geo.OW * kg;
@@ -217,11 +221,12 @@ internal sealed unsafe partial class CpuBackend
     }
 
     /// <summary>The adjoint of <see cref="Im2Col"/>: adds each patch back where it came from.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Col2Im(float* cols, in Conv2DGeometry g, int n0, int nb, int c0, int cg, float* gx)
     {
         int kg = g.KH * g.KW * cg;
         var geo = g;
-        ForEachImage(nb, geo.OH * geo.OW * kg, ni =>
+        ForEachImage(nb, geo.OH * geo.OW * kg, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (ni) =>
         {
             int n = n0 + ni;
             float* src = cols + (long)ni * geo.OH * geo.OW * kg;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using Graft.Tensors.Kernels;
 
@@ -10,6 +11,7 @@ internal sealed partial class CpuBackend
     private const float Sqrt2OverPi = 0.7978845608028654f, GeluCoeff = 0.044715f;
     private const float InvSqrt2 = 0.7071067811865476f, InvSqrt2Pi = 0.3989422804014327f;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Unary(UnaryOp op, Tensor xt, Tensor yt, float a = 0, float b = 0)
     {
         ReadOnlySpan<float> x = xt.Data; Span<float> y = yt.Data;
@@ -62,6 +64,7 @@ internal sealed partial class CpuBackend
     public void UnaryBackward(UnaryOp op, Tensor xt, Tensor yt, Tensor gyt, Tensor gxt, float a = 0, float b = 0) =>
         UnarySpanBackward(op, xt.Data, yt.Data, gyt.Data, gxt.Data, a, b);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void UnarySpanBackward(UnaryOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> gy, Span<float> gx, float a, float b)
     {
         int n = gx.Length;
@@ -168,6 +171,7 @@ internal sealed partial class CpuBackend
         _ => throw new NotSupportedException($"CpuBackend.Binary: {op}"),
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BinarySpan(BinaryOp op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y)
     {
         switch (op)
@@ -182,6 +186,7 @@ internal sealed partial class CpuBackend
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BinaryScalarRight(BinaryOp op, ReadOnlySpan<float> a, float b, Span<float> y)
     {
         switch (op)
@@ -196,6 +201,7 @@ internal sealed partial class CpuBackend
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BinaryScalarLeft(BinaryOp op, float a, ReadOnlySpan<float> b, Span<float> y)
     {
         switch (op)
@@ -208,6 +214,7 @@ internal sealed partial class CpuBackend
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Where(Tensor c, Tensor a, Tensor b, Tensor y)
     {
         var outDims = y.Shape.Dims;

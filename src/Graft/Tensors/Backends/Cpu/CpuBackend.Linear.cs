@@ -1,9 +1,11 @@
+using System.Runtime.CompilerServices;
 using Graft.Tensors.Kernels;
 
 namespace Graft.Tensors.Backends;
 
 internal sealed unsafe partial class CpuBackend
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void MatMul(Tensor a, bool transA, Tensor b, bool transB, Tensor c, bool accumulate)
     {
         var ad = a.Shape.Dims; var bd = b.Shape.Dims; var cd = c.Shape.Dims;
