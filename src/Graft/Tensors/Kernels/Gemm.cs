@@ -551,6 +551,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Portable fallback for machines without SIMD: same packed layout, plain loops.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void KernelScalar(int kc, float* a, float* b, float* c, int ldc, bool add)
     {
         int mr = MR, nr = NR;

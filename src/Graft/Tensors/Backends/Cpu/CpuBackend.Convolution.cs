@@ -23,6 +23,7 @@ internal sealed unsafe partial class CpuBackend
     void IBackend.Conv2DBackwardKernel(Tensor x, Tensor gy, int groups, in Conv2DGeometry g, Tensor gk) =>
         Conv2DBackwardKernel(x, gy, groups, g, gk, null);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Conv2D(Tensor x, Tensor kernel, int groups, in Conv2DGeometry g, Tensor y, Tensor? bias, EpilogueActivation activation, Tensor? keep)
     {
         int cout = kernel.Shape[^1], kg = g.KH * g.KW * (g.C / groups);

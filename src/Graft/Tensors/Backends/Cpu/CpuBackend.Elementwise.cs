@@ -124,6 +124,7 @@ internal sealed partial class CpuBackend
     /// The error function, |error| below 1.2e-7 (Numerical Recipes' erfc Chebyshev fit), enough
     /// for float32; .NET has no Math.Erf.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static float Erf(float xf)
     {
         double x = xf, z = Math.Abs(x), t = 1.0 / (1.0 + 0.5 * z);
@@ -133,6 +134,7 @@ internal sealed partial class CpuBackend
         return (float)(x >= 0 ? 1.0 - r : r - 1.0);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Binary(BinaryOp op, Tensor at, Tensor bt, Tensor yt)
     {
         float[] a = at.Data, b = bt.Data, y = yt.Data;
@@ -143,7 +145,7 @@ internal sealed partial class CpuBackend
         var outDims = yt.Shape.Dims;
         var (dims, s) = Coalesce(outDims, BroadcastStrides(at.Shape, outDims), BroadcastStrides(bt.Shape, outDims), yt.Shape.Strides());
         int inner = dims[^1], sa = s[0][^1], sb = s[1][^1];
-        ForEachRow(dims, s, off =>
+        ForEachRow(dims, s, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (off) =>
         {
             var ys = y.AsSpan(off[2], inner);
             if (sa == 1 && sb == 1) BinarySpan(op, a.AsSpan(off[0], inner), b.AsSpan(off[1], inner), ys);
@@ -153,6 +155,7 @@ internal sealed partial class CpuBackend
         });
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Apply(BinaryOp op, float a, float b) => op switch
     {
         BinaryOp.Add => a + b,
@@ -222,7 +225,7 @@ internal sealed partial class CpuBackend
             BroadcastStrides(b.Shape, outDims), y.Shape.Strides());
         float[] cd = c.Data, ad = a.Data, bd = b.Data, yd = y.Data;
         int inner = dims[^1], sc = s[0][^1], sa = s[1][^1], sb = s[2][^1];
-        ForEachRow(dims, s, off =>
+        ForEachRow(dims, s, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (off) =>
         {
             for (int i = 0; i < inner; i++)
                 yd[off[3] + i] = cd[off[0] + i * sc] != 0f ? ad[off[1] + i * sa] : bd[off[2] + i * sb];

@@ -27,6 +27,7 @@ internal sealed unsafe partial class CpuBackend
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Dense(Tensor x, Tensor w, Tensor? bias, EpilogueActivation activation, Tensor y)
     {
         int m = x.Shape[0], k = x.Shape[1], n = w.Shape[1];

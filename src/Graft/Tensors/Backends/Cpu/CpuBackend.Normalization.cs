@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Graft.Tensors.Kernels;
 
 namespace Graft.Tensors.Backends;
@@ -5,6 +6,7 @@ namespace Graft.Tensors.Backends;
 /// <summary>Batch normalization over the last axis through <see cref="BatchNormKernels"/>.</summary>
 internal sealed unsafe partial class CpuBackend
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void BatchMoments(Tensor x, Tensor mean, Tensor variance)
     {
         int c = x.Shape[^1], rows = x.Size / c;
@@ -12,6 +14,7 @@ internal sealed unsafe partial class CpuBackend
             BatchNormKernels.Moments(px, rows, c, pm, pv);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ScaleShift(Tensor x, Tensor scale, Tensor shift, Tensor y)
     {
         int c = x.Shape[^1], rows = x.Size / c;
@@ -19,6 +22,7 @@ internal sealed unsafe partial class CpuBackend
             BatchNormKernels.ScaleShift(px, rows, c, ps, pt, py);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void BatchNormBackward(Tensor x, Tensor gy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? gx, Tensor? gGamma, Tensor? gBeta)
     {
         int c = x.Shape[^1], rows = x.Size / c;

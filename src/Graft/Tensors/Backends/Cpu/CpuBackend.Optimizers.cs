@@ -17,6 +17,7 @@ internal sealed partial class CpuBackend
         Kernels.WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (p) => body((int)((long)n * p / parts), (int)((long)n * (p + 1) / parts)));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SgdStep(Tensor wt, Tensor gt, Tensor? velocity, float lr, float momentum, bool nesterov)
     {
         float[] wa = wt.Data, ga = gt.Data;
@@ -39,10 +40,11 @@ internal sealed partial class CpuBackend
         TensorPrimitives.MultiplyAdd(g, -lr, w, w);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AdamStep(Tensor wt, Tensor gt, Tensor mt, Tensor vt, Tensor? vHatT, float alpha, float beta1, float beta2, float epsilon)
     {
         float[] wa = wt.Data, ga = gt.Data, ma = mt.Data, va = vt.Data; float[]? vha = vHatT?.Data;
-        Chunked(wa.Length, (lo, hi) => Adam(wa.AsSpan(lo, hi - lo), ga.AsSpan(lo, hi - lo), ma.AsSpan(lo, hi - lo), va.AsSpan(lo, hi - lo),
+        Chunked(wa.Length, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (lo, hi) => Adam(wa.AsSpan(lo, hi - lo), ga.AsSpan(lo, hi - lo), ma.AsSpan(lo, hi - lo), va.AsSpan(lo, hi - lo),
             vha is null ? default : vha.AsSpan(lo, hi - lo), vha is not null, alpha, beta1, beta2, epsilon));
     }
 

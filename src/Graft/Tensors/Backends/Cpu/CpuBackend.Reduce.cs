@@ -89,6 +89,7 @@ internal sealed partial class CpuBackend
     /// statistics): blocks of rows fixed by <see cref="ColumnSumBlockRows"/> are summed on the
     /// kernel workers, then added in order.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void ColumnSums(float[] x, int rows, int cols, float[] y)
     {
         int blockRows = ColumnSumBlockRows(cols), blocks = Math.Max(1, (rows + blockRows - 1) / blockRows);

@@ -17,7 +17,7 @@ internal sealed partial class CpuBackend
         }
         var (dims, s) = Coalesce(ydims, src, y.Shape.Strides());
         int inner = dims[^1], si = s[0][^1];
-        ForEachRow(dims, s, off =>
+        ForEachRow(dims, s, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (off) =>
         {
             if (si == 1) Array.Copy(xd, off[0], yd, off[1], inner);
             else for (int i = 0; i < inner; i++) yd[off[1] + i] = xd[off[0] + i * si];
@@ -56,7 +56,7 @@ internal sealed partial class CpuBackend
         var (dims, s) = SliceView(x, starts, steps, y.Shape, out int b);
         float[] xd = x.Data, yd = y.Data;
         int inner = dims[^1], si = s[0][^1];
-        ForEachRow(dims, s, off =>
+        ForEachRow(dims, s, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (off) =>
         {
             if (si == 1) Array.Copy(xd, b + off[0], yd, off[1], inner);
             else for (int i = 0; i < inner; i++) yd[off[1] + i] = xd[b + off[0] + i * si];
@@ -70,7 +70,7 @@ internal sealed partial class CpuBackend
         var (dims, s) = SliceView(gx, starts, steps, gy.Shape, out int b);
         float[] gxd = gx.Data, gyd = gy.Data;
         int inner = dims[^1], si = s[0][^1];
-        ForEachRow(dims, s, off =>
+        ForEachRow(dims, s, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (off) =>
         {
             for (int i = 0; i < inner; i++) gxd[b + off[0] + i * si] += gyd[off[1] + i];
         });
