@@ -22,7 +22,7 @@ internal static class ColdStartBench
     /// <summary>The child: one Fit of two epochs; prints the first and second epochs' seconds.</summary>
     public static void Child()
     {
-        Graft.Random.SetSeed(0);
+        GraftContext.Current.SetSeed(0);
         var g = new Generator(0);
         var x = Tensor.RandomNormal([Samples, 28, 28, 1], generator: g);
         var y = Tensor.FromArray(Enumerable.Range(0, Samples).Select(_ => (float)g.NextInt(10)).ToArray(), Samples);

@@ -30,7 +30,7 @@ internal static class ResNetBench
     {
         int rounds = options.Rounds ?? (options.Quick ? 1 : 3);
         int reps = options.Quick ? 3 : 5;
-        Graft.Random.SetSeed(0);
+        GraftContext.Current.SetSeed(0);
         var g = new Generator(0);
         var x = Tensor.RandomNormal([Batch, Size, Size, 3], generator: g);
         var y = Tensor.FromArray(Enumerable.Range(0, Batch).Select(_ => (float)g.NextInt(1000)).ToArray(), Batch);

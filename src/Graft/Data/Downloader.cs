@@ -5,16 +5,27 @@ namespace Graft.Data;
 /// <summary>Downloads a file over HTTP(S) to a temporary name, checks its MD5, then renames it into place.</summary>
 internal static class Downloader
 {
-    private static readonly HttpClient s_http = new() { Timeout = TimeSpan.FromMinutes(5) };
+    /// <summary>How long to wait for a connection: offline, a download should fail in seconds, not after the whole timeout.</summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Fetches <paramref name="url"/> into <paramref name="destination"/>; progress gets (bytes so far, total or −1).</summary>
+    private static readonly HttpClient s_http = Client(DefaultConnectTimeout);
+
+    private static HttpClient Client(TimeSpan connectTimeout) =>
+        new(new SocketsHttpHandler { ConnectTimeout = connectTimeout }) { Timeout = TimeSpan.FromMinutes(30) };
+
+    /// <summary>
+    /// Fetches <paramref name="url"/> into <paramref name="destination"/>; progress gets (bytes so far, total or −1).
+    /// A null <paramref name="md5"/> skips the check (files whose publisher gives no checksum).
+    /// </summary>
     /// <exception cref="InvalidDataException">The download's MD5 differs from <paramref name="md5"/>; the message gives both.</exception>
-    public static async Task DownloadAsync(string url, string destination, string md5, Action<long, long>? progress, CancellationToken cancel = default)
+    public static async Task DownloadAsync(string url, string destination, string? md5, Action<long, long>? progress, CancellationToken cancel = default, TimeSpan? connectTimeout = null)
     {
         string temp = destination + ".download";
+        using var own = connectTimeout is { } t && t != DefaultConnectTimeout ? Client(t) : null;
+        var http = own ?? s_http;
         try
         {
-            using (var response = await s_http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancel))
+            using (var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancel))
             {
                 response.EnsureSuccessStatusCode();
                 long total = response.Content.Headers.ContentLength ?? -1;
@@ -31,7 +42,7 @@ internal static class Downloader
                 }
             }
             string actual = Md5(temp);
-            if (!string.Equals(actual, md5, StringComparison.OrdinalIgnoreCase))
+            if (md5 is not null && !string.Equals(actual, md5, StringComparison.OrdinalIgnoreCase))
                 throw new InvalidDataException($"{url}: expected MD5 {md5}, got {actual}; the download is corrupt or not the official file.");
             File.Move(temp, destination, overwrite: true);
         }

@@ -20,6 +20,7 @@ internal sealed class FunctionalGraph
             if (i.Layer is not InputLayer) throw new ArgumentException($"{subject}: expected inputs made by Keras.Input, got a tensor from {i.Layer.Describe()}.");
         var order = new List<Node>();
         var state = new Dictionary<Node, bool>(ReferenceEqualityComparer.Instance);
+        var firstSeen = new Dictionary<Layer, int>(ReferenceEqualityComparer.Instance);
         void Visit(Node n)
         {
             if (state.TryGetValue(n, out bool done))
@@ -27,6 +28,7 @@ internal sealed class FunctionalGraph
                 if (!done) throw new ArgumentException($"{subject}: expected an acyclic graph, got a cycle through {n.Layer.Describe()}.");
                 return;
             }
+            firstSeen.TryAdd(n.Layer, firstSeen.Count);
             state[n] = false;
             foreach (var i in n.Inputs) Visit(i.Node);
             state[n] = true;
@@ -37,7 +39,31 @@ internal sealed class FunctionalGraph
             if (n.Layer is InputLayer && !Inputs.Contains(n.Output))
                 throw new ArgumentException($"{subject}: expected every input of the graph among the model's inputs, got {n.Layer.Describe()} that is not.");
         Nodes = order;
-        Layers = order.Select(n => n.Layer).Distinct().ToList();
+        Layers = KerasLayerOrder(order, firstSeen);
+    }
+
+    /// <summary>
+    /// Keras's order of a functional model's layers (<c>map_graph</c>): by depth, the longest path to an
+    /// output first, and at equal depth in the order the search from the outputs first reached them.
+    /// Files address weights by this order (Keras 2's <c>layer_names</c> loaded by position, Keras 3's
+    /// per-class keys), so a branched model (a ResNet block's shortcut and main path) must list its
+    /// layers exactly as Keras does, or weights of equal shapes would be exchanged.
+    /// </summary>
+    private static List<Layer> KerasLayerOrder(List<Node> order, Dictionary<Layer, int> firstSeen)
+    {
+        var inGraph = new HashSet<Node>(order, ReferenceEqualityComparer.Instance);
+        var nodeDepth = new Dictionary<Node, int>(ReferenceEqualityComparer.Instance);
+        var layerDepth = new Dictionary<Layer, int>(ReferenceEqualityComparer.Instance);
+        for (int k = order.Count - 1; k >= 0; k--)
+        {
+            var node = order[k];
+            int depth = Math.Max(nodeDepth.GetValueOrDefault(node), layerDepth.GetValueOrDefault(node.Layer));
+            layerDepth[node.Layer] = depth;
+            nodeDepth[node] = depth;
+            foreach (var parent in node.Inputs.Select(i => i.Node))
+                if (inGraph.Contains(parent)) nodeDepth[parent] = Math.Max(depth + 1, nodeDepth.GetValueOrDefault(parent));
+        }
+        return layerDepth.Keys.OrderByDescending(l => layerDepth[l]).ThenBy(l => firstSeen[l]).ToList();
     }
 
     public SymbolicTensor[] Inputs { get; }

@@ -73,9 +73,9 @@ public partial class Model
     /// <param name="epochs">Passes over the data.</param>
     /// <param name="validationData">Data evaluated at each epoch's end.</param>
     /// <param name="validationSplit">Fraction of x/y (the last samples, before shuffling) held out for validation.</param>
-    /// <param name="shuffle">Reshuffle the samples each epoch (from <see cref="Graft.Random.Global"/>).</param>
+    /// <param name="shuffle">Reshuffle the samples each epoch (from the current context's <see cref="GraftContext.Generator"/>).</param>
     /// <param name="callbacks">Hooks such as <see cref="EarlyStopping"/>.</param>
-    /// <param name="verbose">0 silent, 1 progress bar, 2 one line per epoch, written to <see cref="Logging.ProgressWriter"/> (nowhere unless set).</param>
+    /// <param name="verbose">0 silent, 1 progress bar, 2 one line per epoch, written to <see cref="GraftContext.ProgressWriter"/> (nowhere unless set).</param>
     /// <param name="initialEpoch">Epoch to start from (resuming).</param>
     /// <exception cref="InvalidOperationException">The model was not compiled.</exception>
     /// <exception cref="ArgumentException">The data are empty, of different lengths, not finite, or do not fit the loss.</exception>

@@ -33,7 +33,11 @@ public partial class Model : Layer
     /// <inheritdoc/>
     public override string ClassName => _graph is null ? base.ClassName : "Functional";
 
-    /// <summary>The layers, in order (a functional model lists its input layers too, as Keras does; a Sequential leaves its input layer out).</summary>
+    /// <summary>
+    /// The layers, in Keras's order (a functional model lists its input layers too, as Keras does, and
+    /// orders branches as Keras's <c>map_graph</c>: farthest from the outputs first; a Sequential leaves
+    /// its input layer out).
+    /// </summary>
     public virtual LayerList Layers => new(_graph?.Layers ?? []);
 
     /// <summary>The symbolic inputs of a functional model.</summary>

@@ -64,6 +64,30 @@ internal static class KerasH5Format
             h5.StringAttribute(group, groupPath, "backend") ?? h5.StringAttribute(file, "/", "backend"), byName, skipMismatch);
     }
 
+    /// <summary>
+    /// The names of the layers that hold weights in a file of Keras 2's layout (<c>layer_names</c> at the
+    /// root or under <c>model_weights</c>), or null for any other layout.
+    /// </summary>
+    public static HashSet<string>? LegacyWeightedLayerNames(string path)
+    {
+        var h5 = new H5(path);
+        using var file = h5.Open();
+        IH5Group group = file;
+        string groupPath = "/";
+        if (!h5.HasAttribute(file, "/", "layer_names"))
+        {
+            if (h5.Child(file, "/", "model_weights") is IH5Group mw && h5.HasAttribute(mw, "/model_weights", "layer_names")) { group = mw; groupPath = "/model_weights"; }
+            else return null;
+        }
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in h5.StringListAttribute(group, groupPath, "layer_names"))
+        {
+            string lp = $"{groupPath.TrimEnd('/')}/{name}";
+            if (h5.Child(group, groupPath, name) is IH5Group g && h5.StringListAttribute(g, lp, "weight_names").Length > 0) names.Add(name);
+        }
+        return names;
+    }
+
     private static void LoadWeights(Model model, H5 h5, IH5Group group, string groupPath, string? version, string? backend, bool byName, bool skipMismatch)
     {
         var layerNames = h5.StringListAttribute(group, groupPath, "layer_names");

@@ -46,9 +46,9 @@ internal sealed class Trainer(Model model, CompileState state)
 
         var history = new History();
         var all = new List<Callback>(callbacks ?? []) { history };
-        // Progress goes only where the application asked for it (Graft.Logging.ProgressWriter), never
+        // Progress goes only where the application asked for it (GraftContext.ProgressWriter), never
         // to the console by default: a library embedded in a server must not print.
-        var progress = Logging.ProgressWriter;
+        var progress = GraftContext.Current.ProgressWriter;
         if (verbose > 0 && progress is not null) all.Insert(0, new ProgressLogger(verbose, progress));
         int samples = x.Shape[0], steps = (samples + batchSize - 1) / batchSize;
         foreach (var c in all) { c.Model = model; c.Params = (epochs, steps); c.ProgressWriter = progress; }
@@ -73,7 +73,7 @@ internal sealed class Trainer(Model model, CompileState state)
             lossTracker.ResetState();
             foreach (var m in state.Metrics) m.ResetState();
             foreach (var c in all) c.OnEpochBegin(epoch, empty);
-            var order = shuffle ? Graft.Random.Global.Permutation(samples) : Enumerable.Range(0, samples).ToArray();
+            var order = shuffle ? GraftContext.Current.Generator.Permutation(samples) : Enumerable.Range(0, samples).ToArray();
             for (int step = 0; step < steps && !model.StopTraining; step++)
             {
                 foreach (var c in all) c.OnTrainBatchBegin(step, empty);

@@ -40,6 +40,7 @@ public static class LayerCatalog
         new("Flatten", () => new Flatten(), [2, 3, 2]),
         new("Reshape", () => new Reshape([3, -1]), [6]),
         new("Rescaling", () => new Rescaling(1f / 255, 0.5f), [4]),
+        new("Normalization", () => new Normalization(axis: [], mean: [1.5f], variance: [4f]), [2, 4]),
         new("Resizing", () => new Resizing(3, 5), [4, 3, 2]),
         new("Resizing_bicubic_channels_first", () => new Resizing(5, 2, "bicubic", dataFormat: "channels_first"), [2, 3, 4]),
         new("CenterCrop", () => new CenterCrop(2, 3), [4, 4, 2]),

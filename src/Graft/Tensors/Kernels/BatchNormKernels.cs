@@ -96,7 +96,7 @@ internal static unsafe class BatchNormKernels
     private static double[] ChunkSums(int rows, int width, ChunkBody body)
     {
         int chunks = Math.Max(1, (rows + ChunkRows - 1) / ChunkRows);
-        var partial = BufferPool.Rent(chunks * width);
+        var partial = BufferPool.Current.Rent(chunks * width);
         fixed (float* pp = partial)
         {
             float* pr = pp;
@@ -116,7 +116,7 @@ internal static unsafe class BatchNormKernels
                 float* acc = pp + (long)k * width;
                 for (int j = 0; j < width; j++) total[j] += acc[j];
             }
-            BufferPool.Return(partial);
+            BufferPool.Current.Return(partial);
             return total;
         }
     }

@@ -61,7 +61,7 @@ internal sealed unsafe partial class CpuBackend
             return;
         }
         int chunk = ImagesPerChunk(g, kg);
-        var cols = BufferPool.Rent(chunk * g.OH * g.OW * kg);
+        var cols = BufferPool.Current.Rent(chunk * g.OH * g.OW * kg);
         fixed (float* pc = cols)
         {
             for (int n0 = 0; n0 < g.N; n0 += chunk)
@@ -75,7 +75,7 @@ internal sealed unsafe partial class CpuBackend
                 }
             }
         }
-        BufferPool.Return(cols);
+        BufferPool.Current.Return(cols);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -97,7 +97,7 @@ internal sealed unsafe partial class CpuBackend
                 // forward convolution writes C channels per pixel from pooled patches of dY; the
                 // scatter (dCols = dY·Wᵀ, then col2im) would write KH·KW·C per pixel and add them back.
                 int kh = g.KH, kw = g.KW, taps = kh * kw;
-                var flipped = BufferPool.Rent(taps * g.C * cout);
+                var flipped = BufferPool.Current.Rent(taps * g.C * cout);
                 fixed (float* pf = flipped)
                 {
                     for (int t = 0; t < taps; t++)
@@ -110,12 +110,12 @@ internal sealed unsafe partial class CpuBackend
                         (kh - 1) * g.DilationH - g.PadTop, (kw - 1) * g.DilationW - g.PadLeft, g.H, g.W);
                     Forward(pgy, pf, pgx, 1, back, g.C, default, direct: true);
                 }
-                BufferPool.Return(flipped);
+                BufferPool.Current.Return(flipped);
                 return;
             }
             gx.Data.AsSpan().Clear();
             int chunk = ImagesPerChunk(g, kg);
-            var cols = BufferPool.Rent(chunk * g.OH * g.OW * kg);
+            var cols = BufferPool.Current.Rent(chunk * g.OH * g.OW * kg);
             fixed (float* pc = cols)
             {
                 for (int n0 = 0; n0 < g.N; n0 += chunk)
@@ -130,7 +130,7 @@ internal sealed unsafe partial class CpuBackend
                     }
                 }
             }
-            BufferPool.Return(cols);
+            BufferPool.Current.Return(cols);
         }
     }
 
@@ -153,7 +153,7 @@ internal sealed unsafe partial class CpuBackend
                 return;
             }
             int chunk = ImagesPerChunk(g, kg);
-            var cols = BufferPool.Rent(chunk * g.OH * g.OW * kg);
+            var cols = BufferPool.Current.Rent(chunk * g.OH * g.OW * kg);
             fixed (float* pc = cols)
             {
                 for (int n0 = 0; n0 < g.N; n0 += chunk)
@@ -168,7 +168,7 @@ internal sealed unsafe partial class CpuBackend
                     }
                 }
             }
-            BufferPool.Return(cols);
+            BufferPool.Current.Return(cols);
         }
     }
 

@@ -1,0 +1,101 @@
+using Graft.Models;
+using A = Graft.Applications.Applications;
+
+namespace Graft.Tests.Applications;
+
+/// <summary>
+/// Every architecture against the parameter counts Keras documents, with and without the top, and
+/// its weights through Keras 2's weights-only layout by layer name into a fresh instance.
+/// </summary>
+/// <remarks>
+/// Figures: the exact totals are those Keras's <c>model.summary()</c> prints for each application
+/// ("Total params"); the rounded ones, which they must agree with, are Keras's own tables: "Size"
+/// (with the top) and "Stem" (without) in the Performance table of keras-team/keras-applications'
+/// README.md (commit bc89834, "Adds MobiletNetV3 to applications"), and "Parameters" on
+/// keras.io/api/applications. No forward pass runs here: building the graph creates every weight.
+/// </remarks>
+public class ArchitectureTests
+{
+    public sealed record Case(string Name, Func<bool, string?, Model> Create, long Total, long NoTop, double SizeM, double StemM)
+    {
+        public override string ToString() => Name;
+    }
+
+    private static readonly Case[] s_cases =
+    [
+        new("ResNet50", (top, w) => A.ResNet50(includeTop: top, weights: w), 25_636_712, 23_587_712, 25.6, 23.6),
+        new("ResNet101", (top, w) => A.ResNet101(includeTop: top, weights: w), 44_707_176, 42_658_176, 44.7, 42.7),
+        new("ResNet152", (top, w) => A.ResNet152(includeTop: top, weights: w), 60_419_944, 58_370_944, 60.4, 58.4),
+        new("ResNet50V2", (top, w) => A.ResNet50V2(includeTop: top, weights: w), 25_613_800, 23_564_800, 25.6, 23.6),
+        new("ResNet101V2", (top, w) => A.ResNet101V2(includeTop: top, weights: w), 44_675_560, 42_626_560, 44.7, 42.6),
+        new("ResNet152V2", (top, w) => A.ResNet152V2(includeTop: top, weights: w), 60_380_648, 58_331_648, 60.4, 58.3),
+        new("VGG16", (top, w) => A.VGG16(includeTop: top, weights: w), 138_357_544, 14_714_688, 138.4, 14.7),
+        new("VGG19", (top, w) => A.VGG19(includeTop: top, weights: w), 143_667_240, 20_024_384, 143.7, 20.0),
+        new("MobileNet", (top, w) => A.MobileNet(includeTop: top, weights: w), 4_253_864, 3_228_864, 4.3, 3.2),
+        new("MobileNetV2", (top, w) => A.MobileNetV2(includeTop: top, weights: w), 3_538_984, 2_257_984, 3.5, 2.3),
+        new("DenseNet121", (top, w) => A.DenseNet121(includeTop: top, weights: w), 8_062_504, 7_037_504, 8.1, 7.0),
+        new("DenseNet169", (top, w) => A.DenseNet169(includeTop: top, weights: w), 14_307_880, 12_642_880, 14.3, 12.6),
+        new("DenseNet201", (top, w) => A.DenseNet201(includeTop: top, weights: w), 20_242_984, 18_321_984, 20.2, 18.3),
+        new("InceptionV3", (top, w) => A.InceptionV3(includeTop: top, weights: w), 23_851_784, 21_802_784, 23.9, 21.8),
+        new("Xception", (top, w) => A.Xception(includeTop: top, weights: w), 22_910_480, 20_861_480, 22.9, 20.9),
+        new("EfficientNetB0", (top, w) => A.EfficientNetB0(includeTop: top, weights: w), 5_330_571, 4_049_571, 5.3, 4.0),
+        new("EfficientNetB1", (top, w) => A.EfficientNetB1(includeTop: top, weights: w), 7_856_239, 6_575_239, 7.9, 6.6),
+        new("EfficientNetB2", (top, w) => A.EfficientNetB2(includeTop: top, weights: w), 9_177_569, 7_768_569, 9.2, 7.8),
+        new("EfficientNetB3", (top, w) => A.EfficientNetB3(includeTop: top, weights: w), 12_320_535, 10_783_535, 12.3, 10.8),
+        new("EfficientNetB4", (top, w) => A.EfficientNetB4(includeTop: top, weights: w), 19_466_823, 17_673_823, 19.5, 17.7),
+        new("EfficientNetB5", (top, w) => A.EfficientNetB5(includeTop: top, weights: w), 30_562_527, 28_513_527, 30.6, 28.5),
+        new("EfficientNetB6", (top, w) => A.EfficientNetB6(includeTop: top, weights: w), 43_265_143, 40_960_143, 43.3, 41.0),
+        new("EfficientNetB7", (top, w) => A.EfficientNetB7(includeTop: top, weights: w), 66_658_687, 64_097_687, 66.7, 64.1),
+    ];
+
+    public static TheoryData<Case> Cases => [.. s_cases];
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ParameterCountsAreKerasFiguresAndWeightsLoadBack(Case c)
+    {
+        long total = c.Create(true, null).CountParams();
+        Assert.Equal(c.SizeM, Math.Round(total / 1e6, 1));
+        Assert.Equal(c.Total, total);
+        var source = c.Create(false, null);
+        long noTop = source.CountParams();
+        Assert.Equal(c.StemM, Math.Round(noTop / 1e6, 1));
+        Assert.Equal(c.NoTop, noTop);
+
+        // Keras 2's weights-only layout (layer_names, then weight_names per layer), as Keras's published files,
+        // into a fresh instance through the weights argument.
+        string path = Path.Combine(Path.GetTempPath(), $"graft-app-{c.Name}-{Guid.NewGuid():N}.h5");
+        try
+        {
+            source.SaveWeights(path);
+            var loaded = c.Create(false, path);
+            var expected = source.Layers.Where(l => l.Weights.Count > 0).ToList();
+            var actual = loaded.Layers.Where(l => l.Weights.Count > 0).ToList();
+            // Keras's explicit names match; automatic ones (InceptionV3, Xception's shortcuts, EfficientNet's
+            // normalization) differ per instance, and such files load by position, as Keras loads them.
+            Assert.Equal(expected.Select(l => l.ClassName), actual.Select(l => l.ClassName));
+            Assert.Equal(expected.Select(l => AutoNamed(l.Name) ? "" : l.Name), actual.Select(l => AutoNamed(l.Name) ? "" : l.Name));
+            for (int i = 0; i < expected.Count; i++)
+                for (int k = 0; k < expected[i].Weights.Count; k++)
+                    Assert.True(expected[i].Weights[k].Value.ToArray().AsSpan().SequenceEqual(actual[i].Weights[k].Value.ToArray()),
+                        $"{c.Name}: weight {k} of layer '{expected[i].Name}' differs after loading");
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void LayersAreInKerasOrder()
+    {
+        // Keras's map_graph order, as ResNet50's model.summary() lists it: within a block the main path's
+        // deeper layers first, then the shortcut and the last convolution at equal depth, shortcut first.
+        var names = A.ResNet50(includeTop: false, weights: null, inputShape: [64, 64, 3]).Layers.Skip(1).Take(18).Select(l => l.Name);
+        Assert.Equal(
+        [
+            "conv1_pad", "conv1_conv", "conv1_bn", "conv1_relu", "pool1_pad", "pool1_pool",
+            "conv2_block1_1_conv", "conv2_block1_1_bn", "conv2_block1_1_relu", "conv2_block1_2_conv", "conv2_block1_2_bn", "conv2_block1_2_relu",
+            "conv2_block1_0_conv", "conv2_block1_3_conv", "conv2_block1_0_bn", "conv2_block1_3_bn", "conv2_block1_add", "conv2_block1_out",
+        ], names);
+    }
+
+    private static bool AutoNamed(string name) => System.Text.RegularExpressions.Regex.IsMatch(name, @"^(conv2d|batch_normalization|normalization)(_\d+)?$");
+}
