@@ -40,12 +40,12 @@ internal static class ResNetBench
         var (infer18, shape18) = ResNets.Build(18);
         var (train18, _) = ResNets.Build(18);
         train18.Compile(new SparseCategoricalCrossentropy(fromLogits: true), new SGD(0.01, momentum: 0.9));
-        var (frozen18, frozenShape) = ResNets.Build(18);
-        var frozen = new Model(frozenShape.Input, new Dense(2, name: "new_head").Call(frozenShape.Features), "resnet18_transfer");
-        foreach (var layer in frozen.Layers[..^1]) layer.Trainable = false;
+        // Keras's transfer recipe: the trunk as a frozen base model under a new head in a Sequential.
+        var (_, frozenShape) = ResNets.Build(18);
+        var trunk = new Model(frozenShape.Input, frozenShape.Features, "resnet18_trunk") { Trainable = false };
+        var frozen = new Sequential([trunk, new Dense(2, name: "new_head")]);
         frozen.Compile(new SparseCategoricalCrossentropy(fromLogits: true), new SGD(0.01));
         var (infer50, shape50) = ResNets.Build(50);
-        _ = frozen18;
 
         if (options.Profile) { Profile(train18, x, y); return; }
 
