@@ -41,7 +41,7 @@ internal static class CnnBench
         double? Rate(string c, string key) => P(c)?[key]?.GetValue<double>();
         string peerName = $"pytorch small_cnn channels-last ({P("small_cnn")?["blas"]} {P("small_cnn")?["blas_arch"]})";
 
-        Graft.Random.SetSeed(0);
+        GraftContext.Current.SetSeed(0);
         var g = new Generator(0);
         var x = Tensor.RandomNormal([Samples, 28, 28, 1], generator: g);
         var y = Tensor.FromArray(Enumerable.Range(0, Samples).Select(_ => (float)g.NextInt(10)).ToArray(), Samples);

@@ -22,7 +22,7 @@ internal static class LstmBench
         double? peerTrain = peer?["train_samples_per_s"]?.GetValue<double>();
         string peerName = $"pytorch nn.LSTM (torch {peer?["torch"]}, {peer?["threads"]} threads)";
 
-        Graft.Random.SetSeed(0);
+        GraftContext.Current.SetSeed(0);
         var g = new Generator(0);
         var x = Tensor.RandomNormal([Samples, Steps, Features], generator: g);
         var y = Tensor.FromArray(Enumerable.Range(0, Samples).Select(_ => (float)g.NextInt(10)).ToArray(), Samples);

@@ -34,7 +34,7 @@ internal static class MlpBench
         double? peerTrain = peer?["train_samples_per_s"]?.GetValue<double>(), peerInfer = peer?["infer_samples_per_s"]?.GetValue<double>();
         string peerName = $"pytorch geron_A ({peer?["blas"]} {peer?["blas_arch"]})";
 
-        Graft.Random.SetSeed(0);
+        GraftContext.Current.SetSeed(0);
         var g = new Generator(0);
         var x = Tensor.RandomNormal([Samples, 28, 28], generator: g);
         var y = Tensor.FromArray(Enumerable.Range(0, Samples).Select(_ => (float)g.NextInt(8)).ToArray(), Samples);

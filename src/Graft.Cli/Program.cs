@@ -30,10 +30,9 @@ public static class Program
     {
         if (args.Length == 0) { Console.Error.WriteLine(Usage); return 2; }
         // The library prints nothing by itself: the command shows its warnings on standard error and
-        // training progress on standard output, and puts the settings back for in-process callers.
-        var (loggerFactory, progressWriter) = (Graft.Logging.LoggerFactory, Graft.Logging.ProgressWriter);
-        Graft.Logging.LoggerFactory = new ConsoleWarnings();
-        Graft.Logging.ProgressWriter = Console.Out;
+        // training progress on standard output, in a context of its own, so that an in-process caller's
+        // settings, seed and layer names are left as they were.
+        using var context = new GraftContext { LoggerFactory = new ConsoleWarnings(), ProgressWriter = Console.Out }.Use();
         try
         {
             return args[0] switch
@@ -54,7 +53,6 @@ public static class Program
             Console.Error.WriteLine($"graft {args[0]}: {e.Message}");
             return 1;
         }
-        finally { (Graft.Logging.LoggerFactory, Graft.Logging.ProgressWriter) = (loggerFactory, progressWriter); }
     }
 
     private static int Help() { Console.WriteLine(Usage); return 0; }

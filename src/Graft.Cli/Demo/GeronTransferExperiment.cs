@@ -47,14 +47,14 @@ internal static class GeronTransferExperiment
     /// <summary>
     /// Runs the experiment. <paramref name="log"/> receives a line as each model starts (none when
     /// null); Fit's Keras-style progress (<see cref="GeronTransferOptions.Verbose"/>) goes to
-    /// <see cref="Logging.ProgressWriter"/>.
+    /// <see cref="GraftContext.ProgressWriter"/>.
     /// </summary>
     public static GeronTransferResult Run(GeronTransferData data, GeronTransferOptions o, Action<string>? log = null)
     {
         log ??= _ => { };
         Directory.CreateDirectory(o.OutputDirectory);
 
-        Graft.Random.SetSeed(o.Seed);
+        GraftContext.Current.SetSeed(o.Seed);
         log($"Model A ({(o.Cnn ? "CNN" : "dense")}): 8 classes, {data.TrainA.X.Shape[0]:N0} images, {o.EpochsA} epochs");
         var modelA = Build(new Dense(8, activation: "softmax"), o.Cnn);
         // The dense network follows the book (SGD 1e-3); the CNN learns faster with momentum.
@@ -68,7 +68,7 @@ internal static class GeronTransferExperiment
         for (int s = 0; s < o.Seeds; s++)
         {
             int seed = o.Seed + s;
-            Graft.Random.SetSeed(seed);
+            GraftContext.Current.SetSeed(seed);
             log($"Seed {seed}: model B from scratch on {data.TrainB.X.Shape[0]} images, {o.EpochsB} epochs");
             var modelB = Build(new Dense(1, activation: "sigmoid"), o.Cnn);
             modelB.Compile(loss: "binary_crossentropy", optimizer: new SGD(learningRate: 1e-3), metrics: ["accuracy"]);

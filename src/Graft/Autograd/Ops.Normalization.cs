@@ -32,7 +32,7 @@ public static partial class Ops
     public static Tensor DropoutMask(int[] shape, float rate, Generator? generator = null)
     {
         CheckRate(rate);
-        var g = generator ?? Graft.Random.Global;
+        var g = generator ?? GraftContext.Current.Generator;
         // Drawn on the host from the seeded generator, so every device sees the same mask.
         return Tensor.FromHost(new Shape(shape), DefaultDevice.Current, d =>
         {

@@ -7,7 +7,7 @@ namespace Graft.Initializers;
 /// <summary>Creates a weight's starting values (Keras's <c>keras.initializers</c>).</summary>
 public abstract class Initializer
 {
-    /// <summary>Seed for repeatable values; null draws from <see cref="Graft.Random.Global"/>.</summary>
+    /// <summary>Seed for repeatable values; null draws from the current context's <see cref="GraftContext.Generator"/>.</summary>
     public long? Seed { get; init; }
 
     /// <summary>Keras's class name, as written in model files.</summary>
@@ -17,7 +17,7 @@ public abstract class Initializer
     public abstract Tensor Call(int[] shape);
 
     /// <summary>The generator to draw from: the seeded one, or the global one.</summary>
-    protected Generator Generator => Seed is { } s ? new Generator(s) : Graft.Random.Global;
+    protected Generator Generator => Seed is { } s ? new Generator(s) : GraftContext.Current.Generator;
 
     /// <summary>Keras's <c>get_config()</c>.</summary>
     public virtual JsonObject GetConfig() => new() { ["seed"] = Seed };

@@ -1,3 +1,4 @@
+using Graft.Datasets;
 using Graft.Tensors;
 using Graft.Training;
 
@@ -45,7 +46,7 @@ public partial class Model
         }
     }
 
-    private int InputCount => Graph?.Inputs.Length ?? 1;
+    internal int InputCount => Graph?.Inputs.Length ?? 1;
 
     internal int OutputCount => Graph?.Outputs.Length ?? 1;
 
@@ -139,6 +140,44 @@ public partial class Model
     /// <exception cref="ArgumentException">The names differ from <see cref="InputNames"/>.</exception>
     public IReadOnlyList<Tensor> PredictOutputs(IReadOnlyDictionary<string, Tensor> inputs, int batchSize = 32) =>
         PredictOutputs(ByName(inputs, "PredictOutputs"), batchSize);
+
+    /// <summary>
+    /// The output for every batch of a dataset of inputs, concatenated (Keras's <c>model.predict(dataset)</c>),
+    /// for a model with one input and one output. Thread-safe as <see cref="Predict(Tensor, int)"/>.
+    /// </summary>
+    /// <param name="dataset">Batches of inputs, e.g. <c>Dataset.FromTensorSlices(x).Batch(64)</c>.</param>
+    /// <exception cref="InvalidOperationException">The model has several outputs: use <see cref="PredictOutputs(Dataset{Tensor[]})"/>.</exception>
+    /// <exception cref="ArgumentException">The dataset is empty, or its batches do not fit the model.</exception>
+    public Tensor Predict(Dataset<Tensor> dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        if (OutputCount != 1)
+            throw new InvalidOperationException($"{Describe()}.Predict: expected a model with one output, got {OutputCount} ({string.Join(", ", OutputNames)}). "
+                + "Call PredictOutputs, which returns every output, in the order of OutputNames.");
+        return Predictor.Run(this, dataset.Select(x => new[] { x }), $"{Describe()}.Predict")[0];
+    }
+
+    /// <summary>
+    /// The output for the inputs of a dataset of <c>(x, y)</c> batches; the targets are ignored (Keras's
+    /// <c>predict</c> on a labelled dataset, such as <c>ImageDataset.FromDirectory</c>'s).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model has several outputs.</exception>
+    public Tensor Predict(Dataset<(Tensor X, Tensor Y)> dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        return Predict(dataset.Map(e => e.X));
+    }
+
+    /// <summary>
+    /// Every output for a dataset of input batches (one tensor per input in each element), in the order
+    /// of <see cref="OutputNames"/>. Thread-safe as <see cref="Predict(Tensor, int)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The dataset is empty, or its batches do not fit the model.</exception>
+    public IReadOnlyList<Tensor> PredictOutputs(Dataset<Tensor[]> dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        return Predictor.Run(this, dataset, $"{Describe()}.PredictOutputs");
+    }
 
     private Tensor[] ByName(IReadOnlyDictionary<string, Tensor> inputs, string method)
     {

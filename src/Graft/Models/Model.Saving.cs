@@ -86,7 +86,7 @@ public partial class Model
     /// Keras's rule: only when the file holds exactly as many optimizer variables as the optimizer has now.
     /// An optimizer not yet built has two (iteration, learning rate), so to resume training from a
     /// <c>.weights.h5</c> saved after some steps, call <c>Optimizer.Build(TrainableWeights)</c> first, as in
-    /// Keras. State that does not fit is skipped with a warning on <see cref="Logging.LoggerFactory"/>, and
+    /// Keras. State that does not fit is skipped with a warning on <see cref="GraftContext.LoggerFactory"/>, and
     /// the optimizer starts fresh.
     /// </para>
     /// </summary>

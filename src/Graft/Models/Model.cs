@@ -8,7 +8,7 @@ namespace Graft.Models;
 /// A network of layers that trains as a whole (Keras's <c>keras.Model</c>): built from symbolic
 /// inputs and outputs (the functional API, <c>new Model(inputs, outputs)</c>) or as a
 /// <see cref="Sequential"/>. It owns weights, cloning, summaries, saving and the training API
-/// (<see cref="Compile"/>, <see cref="Fit"/>, <see cref="Evaluate"/>, <see cref="Predict(Tensor, int)"/>).
+/// (<c>Compile</c>, <c>Fit</c>, <c>Evaluate</c>, <see cref="Predict(Tensor, int)"/>).
 /// A model is itself a layer, so it can be nested in another model.
 /// </summary>
 public partial class Model : Layer

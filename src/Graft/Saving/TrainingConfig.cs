@@ -26,6 +26,9 @@ internal static class TrainingConfig
             var optimizerNode = config["optimizer"] ?? config["optimizer_config"];
             if (optimizerNode is null) { reason = "the training config names no optimizer ('optimizer' or 'optimizer_config')"; return false; }
             var optimizer = OptimizerConfig.Deserialize(optimizerNode);
+            var lossNode = config["loss"];
+            if (model.OutputNames.Count > 1 && (lossNode is JsonArray { Count: > 1 } || (lossNode is JsonObject { Count: > 1 } byName && !byName.ContainsKey("class_name"))))
+                return TryCompilePerOutput(model, config, optimizer, out reason);
             var loss = Loss(config["loss"]);
             if (loss is null) { reason = $"loss {config["loss"]?.ToJsonString() ?? "null"} is not one Graft knows"; return false; }
             if (Unsupported(config) is { } option) { reason = option; return false; }
@@ -37,6 +40,39 @@ internal static class TrainingConfig
             reason = e.Message;
             return false;
         }
+    }
+
+    /// <summary>
+    /// Keras's per-output compile: losses, loss weights and metrics as dictionaries keyed by output
+    /// name, or as lists in output order.
+    /// </summary>
+    private static bool TryCompilePerOutput(Model model, JsonObject config, Optimizers.Optimizer optimizer, out string? reason)
+    {
+        reason = null;
+        var names = model.OutputNames;
+        Dictionary<string, JsonNode?>? ByOutput(JsonNode? node) => node switch
+        {
+            null => null,
+            JsonObject o => o.ToDictionary(p => p.Key, p => p.Value),
+            JsonArray a when a.Count == names.Count => names.Select((n, i) => (n, a[i])).ToDictionary(p => p.n, p => p.Item2),
+            _ => throw new ArgumentException($"expected one entry per output ({string.Join(", ", names)}), got {node.ToJsonString()}"),
+        };
+        var losses = new Dictionary<string, Loss>();
+        foreach (var (name, node) in ByOutput(config["loss"])!)
+        {
+            if (Loss(node) is not { } loss) { reason = $"loss {node?.ToJsonString() ?? "null"} of output '{name}' is not one Graft knows"; return false; }
+            losses[name] = loss;
+        }
+        if (config["weighted_metrics"] is { } wm && !(wm is JsonArray { Count: 0 }))
+        {
+            reason = $"weighted_metrics {wm.ToJsonString()} is not supported by Graft";
+            return false;
+        }
+        var weights = ByOutput(config["loss_weights"])?.ToDictionary(p => p.Key, p => p.Value?.GetValue<double>() ?? 1.0);
+        var metrics = ByOutput(config["metrics"] is JsonArray { Count: 0 } ? null : config["metrics"])?
+            .ToDictionary(p => p.Key, p => (IEnumerable<Metric>)Metrics(p.Value));
+        model.Compile(losses, optimizer, metrics, weights);
+        return true;
     }
 
     /// <summary>
@@ -104,8 +140,8 @@ internal static class TrainingConfig
     public static JsonObject Serialize(Model model) => new()
     {
         ["optimizer"] = OptimizerConfig.Serialize(model.Optimizer!),
-        ["loss"] = SerializeLoss(model.Loss!, keras3: true),
-        ["loss_weights"] = null,
+        ["loss"] = LossNode(model, keras3: true),
+        ["loss_weights"] = LossWeights(model),
         ["metrics"] = MetricNames(model),
         ["weighted_metrics"] = null,
         ["run_eagerly"] = false,
@@ -116,15 +152,44 @@ internal static class TrainingConfig
     /// <summary>tf.keras 2's <c>training_config</c> for a legacy <c>.h5</c>.</summary>
     public static JsonObject SerializeKeras2(Model model) => new()
     {
-        ["loss"] = SerializeLoss(model.Loss!, keras3: false),
+        ["loss"] = LossNode(model, keras3: false),
         ["metrics"] = MetricNames(model),
         ["weighted_metrics"] = null,
-        ["loss_weights"] = null,
+        ["loss_weights"] = LossWeights(model),
         ["sample_weight_mode"] = null,
         ["optimizer_config"] = OptimizerConfig.SerializeKeras2(model.Optimizer!),
     };
 
-    private static JsonArray MetricNames(Model model) => new(model.Metrics.Select(m => (JsonNode)m.Name).ToArray());
+    /// <summary>The metric names; for several outputs a dictionary by output of names without the output prefix, as compile took them.</summary>
+    private static JsonNode MetricNames(Model model)
+    {
+        var state = model.CompiledState!;
+        if (state.OutputNames.Length == 1) return new JsonArray(model.Metrics.Select(m => (JsonNode)m.Name).ToArray());
+        var byOutput = new JsonObject();
+        for (int o = 0; o < state.OutputNames.Length; o++)
+            byOutput[state.OutputNames[o]] = new JsonArray(state.OutputMetrics[o].Select(m => (JsonNode)m.Name[(state.OutputNames[o].Length + 1)..]).ToArray());
+        return byOutput;
+    }
+
+    /// <summary>The loss; for several outputs a dictionary by output name (Keras's <c>loss={...}</c>).</summary>
+    private static JsonNode LossNode(Model model, bool keras3)
+    {
+        var state = model.CompiledState!;
+        if (state.OutputNames.Length == 1) return SerializeLoss(state.Loss, keras3);
+        var byOutput = new JsonObject();
+        for (int o = 0; o < state.OutputNames.Length; o++) byOutput[state.OutputNames[o]] = SerializeLoss(state.Losses[o], keras3);
+        return byOutput;
+    }
+
+    /// <summary>Null when every output weighs 1, else the weights by output name.</summary>
+    private static JsonNode? LossWeights(Model model)
+    {
+        var state = model.CompiledState!;
+        if (state.LossWeights.All(w => w == 1)) return null;
+        var byOutput = new JsonObject();
+        for (int o = 0; o < state.OutputNames.Length; o++) byOutput[state.OutputNames[o]] = state.LossWeights[o];
+        return byOutput;
+    }
 
     /// <summary>A loss by its identifier, or as an object when it has options an identifier cannot say.</summary>
     private static JsonNode SerializeLoss(Loss loss, bool keras3)

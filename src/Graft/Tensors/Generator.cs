@@ -3,7 +3,7 @@ namespace Graft.Tensors;
 /// <summary>
 /// A seedable random number generator (xoshiro256**), the same sequence on every machine and
 /// .NET version, unlike <see cref="System.Random"/>'s unseeded algorithm. Weight initializers,
-/// dropout masks and shuffling draw from one; <see cref="Graft.Random.SetSeed"/> reseeds the global one.
+/// dropout masks and shuffling draw from one; <see cref="GraftContext.SetSeed"/> reseeds the one used when none is given.
 /// </summary>
 public sealed class Generator
 {

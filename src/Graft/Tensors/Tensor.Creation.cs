@@ -105,7 +105,7 @@ public sealed partial class Tensor
     public static Tensor RandomNormal(int[] shape, float mean = 0f, float stddev = 1f, Generator? generator = null, Device? device = null)
     {
         CheckStddev(stddev, nameof(RandomNormal));
-        var g = generator ?? Random.Global;
+        var g = generator ?? GraftContext.Current.Generator;
         return FromHost(new Shape(shape), device ?? DefaultDevice.Current, d =>
         {
             for (int i = 0; i < d.Length; i++) d[i] = mean + stddev * g.NextNormal();
@@ -118,7 +118,7 @@ public sealed partial class Tensor
     {
         if (!float.IsFinite(minval) || !float.IsFinite(maxval) || maxval < minval)
             throw new ArgumentException($"RandomUniform: expected finite bounds with minval <= maxval, got [{minval}, {maxval}).");
-        var g = generator ?? Random.Global;
+        var g = generator ?? GraftContext.Current.Generator;
         return FromHost(new Shape(shape), device ?? DefaultDevice.Current, d =>
         {
             for (int i = 0; i < d.Length; i++) d[i] = minval + (maxval - minval) * g.NextFloat();
@@ -133,7 +133,7 @@ public sealed partial class Tensor
     public static Tensor TruncatedNormal(int[] shape, float mean = 0f, float stddev = 1f, Generator? generator = null, Device? device = null)
     {
         CheckStddev(stddev, nameof(TruncatedNormal));
-        var g = generator ?? Random.Global;
+        var g = generator ?? GraftContext.Current.Generator;
         return FromHost(new Shape(shape), device ?? DefaultDevice.Current, d =>
         {
             for (int i = 0; i < d.Length; i++)

@@ -50,7 +50,7 @@ internal sealed class CpuStorage : TensorStorage
     public static CpuStorage Allocate(int length, bool zero)
     {
         if (TensorScope.Current is null || length < BufferPool.MinPooledLength) return new(new float[length], false);
-        var data = BufferPool.Rent(length);
+        var data = BufferPool.Current.Rent(length);
         if (zero) Array.Clear(data);
         return new(data, true);
     }
@@ -66,7 +66,7 @@ internal sealed class CpuStorage : TensorStorage
     /// <summary>Idempotent: the memory goes back to the pool at most once.</summary>
     public override void Release()
     {
-        if (_pooled && _data is { } d) BufferPool.Return(d);
+        if (_pooled && _data is { } d) BufferPool.Current.Return(d);
         _data = null;
     }
 }

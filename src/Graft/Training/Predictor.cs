@@ -58,4 +58,30 @@ internal static class Predictor
         }
         return results!;
     }
+
+    /// <summary>All outputs of <paramref name="model"/> for a sequence of input batches, concatenated along the batch axis.</summary>
+    /// <param name="model">The model; built for the first batch's shape if it is not yet built.</param>
+    /// <param name="batches">One tensor per model input in each batch; read once, outside the per-batch scopes.</param>
+    /// <param name="subject">Names the call in errors.</param>
+    public static Tensor[] Run(Model model, IEnumerable<Tensor[]> batches, string subject)
+    {
+        List<Tensor>[]? parts = null;
+        using var noGrad = GradMode.NoGrad();
+        foreach (var batch in batches)
+        {
+            if (batch is null || batch.Length != model.InputCount)
+                throw new ArgumentException($"{subject}: expected {model.InputCount} input tensor(s) per batch ({string.Join(", ", model.InputNames)}), got {batch?.Length ?? 0}.");
+            foreach (var t in batch)
+                if (t is null || t.Rank == 0 || t.Shape[0] != batch[0].Shape[0] || t.Shape[0] == 0)
+                    throw new ArgumentException($"{subject}: expected batches with samples along the first axis, the same number in every input, got shape {t?.Shape.ToString() ?? "null"}. Batch the dataset (Dataset.Batch) before Predict.");
+            model.EnsureBuilt(Layer.BatchShape(batch[0].Shape));
+            using var scope = TensorScope.Begin();
+            var outputs = model.Call(batch, training: false);
+            parts ??= [.. outputs.Select(_ => new List<Tensor>())];
+            for (int o = 0; o < outputs.Count; o++) parts[o].Add(scope.Keep(outputs[o]));
+        }
+        if (parts is null) throw new ArgumentException($"{subject}: expected a dataset with at least one batch, got an empty one.");
+        using (TensorScope.Suspend())
+            return [.. parts.Select(p => p.Count == 1 ? p[0] : Ops.Concatenate(p))];
+    }
 }

@@ -1,5 +1,6 @@
 using Graft.Autograd;
 using Graft.Layers;
+using Graft.Losses;
 using Graft.Metrics;
 using Graft.Models;
 using Graft.Tensors;
@@ -15,29 +16,45 @@ namespace Graft.Training;
 /// </summary>
 internal sealed class Trainer(Model model, CompileState state)
 {
-    public History Fit(Tensor x, Tensor y, int batchSize, int epochs, (Tensor X, Tensor Y)? validationData, double validationSplit,
+    /// <summary>Fit on arrays: checks them, holds out a validation split, turns class weights into sample weights.</summary>
+    public History Fit(Tensor[] x, Tensor[] y, Tensor? sampleWeight, IReadOnlyDictionary<int, double>? classWeight, int batchSize, int epochs,
+        (Tensor[] X, Tensor[] Y, Tensor? SampleWeight)? validationData, double validationSplit,
         bool shuffle, IEnumerable<Callback>? callbacks, int verbose, int initialEpoch)
     {
         const string subject = "Model.Fit";
-        CheckData(x, y, subject, "x", "y");
+        CheckData(x, y, sampleWeight, subject, "");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        ArgumentOutOfRangeException.ThrowIfNegative(epochs);
-        ArgumentOutOfRangeException.ThrowIfNegative(initialEpoch);
         if (!(validationSplit >= 0 && validationSplit < 1))
             throw new ArgumentOutOfRangeException(nameof(validationSplit), $"{subject}: expected validation_split in [0, 1), got {validationSplit}.");
         if (validationData is null && validationSplit > 0)
         {
             // Keras takes the last fraction, before any shuffling.
-            int n = x.Shape[0], split = n - (int)(n * validationSplit);
+            int n = x[0].Shape[0], split = n - (int)(n * validationSplit);
             if (split == 0 || split == n)
                 throw new ArgumentException($"{subject}: expected validation_split {validationSplit} to leave samples on both sides of {n}, got {split} for training.");
-            validationData = (x[split..], y[split..]);
-            (x, y) = (x[..split], y[..split]);
+            validationData = ([.. x.Select(t => t[split..])], [.. y.Select(t => t[split..])], sampleWeight?[split..]);
+            (x, y, sampleWeight) = ([.. x.Select(t => t[..split])], [.. y.Select(t => t[..split])], sampleWeight?[..split]);
         }
-        if (validationData is { } vd) CheckData(vd.X, vd.Y, subject, "validation x", "validation y");
+        if (validationData is { } vd) CheckData(vd.X, vd.Y, vd.SampleWeight, subject, "validation ");
+        if (classWeight is not null)
+        {
+            if (sampleWeight is not null)
+                throw new ArgumentException($"{subject}: expected class_weight or sample_weight, got both. Multiply the class weights into the sample weights.");
+            sampleWeight = ClassWeights.ToSampleWeights(classWeight, y, model, subject);
+        }
+        var train = new ArrayFitData(x, y, sampleWeight, batchSize);
+        var validation = validationData is { } v ? new ArrayFitData(v.X, v.Y, v.SampleWeight, batchSize) : null;
+        return Fit(train, validation, epochs, shuffle, callbacks, verbose, initialEpoch, subject);
+    }
 
-        Prepare(x, y, subject);
-        if (validationData is { } v) state.Loss.Validate(v.Y, OutputShapeFor(v.X));
+    /// <summary>The training loop over any batches: arrays or a dataset.</summary>
+    public History Fit(FitData train, FitData? validation, int epochs, bool shuffle, IEnumerable<Callback>? callbacks, int verbose, int initialEpoch, string subject)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(epochs);
+        ArgumentOutOfRangeException.ThrowIfNegative(initialEpoch);
+        var first = train.Peek();
+        Prepare(first, subject);
+        if (validation is not null) CheckTargets(validation.Peek(), subject);
         WarnIfTrainableChanged();
         var trained = ApplyTrainableFlags();
         // Keras builds the optimizer on the trainable weights before the first step, so its state
@@ -46,14 +63,15 @@ internal sealed class Trainer(Model model, CompileState state)
 
         var history = new History();
         var all = new List<Callback>(callbacks ?? []) { history };
-        // Progress goes only where the application asked for it (Graft.Logging.ProgressWriter), never
+        // Progress goes only where the application asked for it (GraftContext.ProgressWriter), never
         // to the console by default: a library embedded in a server must not print.
-        var progress = Logging.ProgressWriter;
-        if (verbose > 0 && progress is not null) all.Insert(0, new ProgressLogger(verbose, progress));
-        int samples = x.Shape[0], steps = (samples + batchSize - 1) / batchSize;
-        foreach (var c in all) { c.Model = model; c.Params = (epochs, steps); c.ProgressWriter = progress; }
+        var progress = GraftContext.Current.ProgressWriter;
+        long samplesSeen = 0;
+        if (verbose > 0 && progress is not null) all.Insert(0, new ProgressLogger(verbose, progress, () => Interlocked.Read(ref samplesSeen)));
+        int? steps = train.Steps;
+        foreach (var c in all) { c.Model = model; c.Params = (epochs, steps ?? 0); c.ProgressWriter = progress; }
 
-        var lossTracker = new MeanMetric("loss");
+        var trackers = LossTrackers();
         var empty = new Dictionary<string, double>();
         model.StopTraining = false;
         foreach (var c in all) c.OnTrainBegin(empty);
@@ -65,38 +83,53 @@ internal sealed class Trainer(Model model, CompileState state)
         // Frozen layers at the bottom of a Sequential that behave the same in training and inference
         // produce the same outputs every epoch: compute them once and train the rest on those. This
         // runs after OnTrainBegin, which may have restored the weights.
-        var forward = FrozenPrefix.Plan(model, state, x, validationData, out var cache);
-        if (cache is { } c0) { x = c0.X; validationData = c0.Validation; }
+        if (FrozenPrefix.Find(model, state, first.X[0]) is { } prefix)
+        {
+            long budget = FrozenPrefix.MaxCachedFloats;
+            train = train.WithFeatures(prefix, ref budget) ?? train;
+            if (validation is not null) validation = validation.WithFeatures(prefix, ref budget) ?? validation;
+        }
+        var forward = train.Forward ?? model.Call;
         var logs = new Dictionary<string, double>();
         for (int epoch = initialEpoch; epoch < epochs && !model.StopTraining; epoch++)
         {
-            lossTracker.ResetState();
+            foreach (var t in trackers) t.ResetState();
             foreach (var m in state.Metrics) m.ResetState();
             foreach (var c in all) c.OnEpochBegin(epoch, empty);
-            var order = shuffle ? Graft.Random.Global.Permutation(samples) : Enumerable.Range(0, samples).ToArray();
-            for (int step = 0; step < steps && !model.StopTraining; step++)
+            Interlocked.Exchange(ref samplesSeen, 0);
+            int step = 0;
+            foreach (var next in train.Pass(shuffle))
             {
                 foreach (var c in all) c.OnTrainBatchBegin(step, empty);
-                int start = step * batchSize, count = Math.Min(batchSize, samples - start);
-                TrainStep(forward, x, y, order.AsSpan(start, count).ToArray(), trained, lossTracker);
-                logs = Logs(lossTracker);
+                int count = TrainStep(forward, next, trained, trackers, subject);
+                Interlocked.Add(ref samplesSeen, count);
+                logs = Logs(trackers, state.Metrics);
                 foreach (var c in all) c.OnTrainBatchEnd(step, logs);
+                step++;
+                if (model.StopTraining) break;
             }
-            if (validationData is { } val)
-                foreach (var (k, value) in Evaluate(val.X, val.Y, batchSize, validating: true, forward)) logs["val_" + k] = value;
+            // A dataset of unknown length tells its steps by the end of the first pass (Keras's progress bar does the same).
+            if (steps is null && !model.StopTraining)
+            {
+                steps = step;
+                foreach (var c in all) c.Params = (epochs, step);
+            }
+            if (validation is not null)
+                foreach (var (k, value) in Evaluate(validation, subject)) logs["val_" + k] = value;
             foreach (var c in all) c.OnEpochEnd(epoch, logs);
         }
         foreach (var c in all) c.OnTrainEnd(logs);
         return history;
     }
 
-    private void TrainStep(Func<Tensor, bool, Tensor> forward, Tensor x, Tensor y, int[] indices, IReadOnlyList<Variable> trained, MeanMetric lossTracker)
+    private int TrainStep(Func<IReadOnlyList<Tensor>, bool, IReadOnlyList<Tensor>> forward, Func<DataBatch> next,
+        IReadOnlyList<Variable> trained, MeanMetric[] trackers, string subject)
     {
         using var scope = TensorScope.Begin();
-        var xb = Ops.Gather(x, indices);
-        var yb = Ops.Gather(y, indices);
-        var pred = forward(xb, true);
-        var loss = TotalLoss(yb, pred);
+        var batch = next();
+        CheckBatch(batch, subject);
+        var pred = forward(batch.X, true);
+        var (loss, perOutput) = TotalLoss(batch, pred);
         float value = loss.Item();
         if (loss.RequiresGrad)
         {
@@ -104,91 +137,172 @@ internal sealed class Trainer(Model model, CompileState state)
             state.Optimizer.Apply(trained);
             foreach (var v in trained) v.Value.ZeroGrad();
         }
-        lossTracker.Update(value, indices.Length);
+        Track(trackers, value, perOutput, batch.Count);
         using (GradMode.NoGrad())
-            foreach (var m in state.Metrics) m.UpdateState(yb, pred);
+            for (int o = 0; o < pred.Count; o++)
+                foreach (var m in state.OutputMetrics[o]) m.UpdateState(batch.Y[o], pred[o]);
+        return batch.Count;
     }
 
-    /// <summary>The compiled loss plus every regularization penalty (Keras adds <c>model.losses</c>).</summary>
-    private Tensor TotalLoss(Tensor yTrue, Tensor yPred)
+    /// <summary>
+    /// The compiled losses, each weighted by its loss weight, plus every regularization penalty (Keras adds
+    /// <c>model.losses</c>); and each output's own unweighted loss when there are several.
+    /// </summary>
+    private (Tensor Total, Tensor[] PerOutput) TotalLoss(DataBatch batch, IReadOnlyList<Tensor> pred)
     {
-        if (yPred.Mask is not null)
-            throw new NotSupportedException($"{model.Name}: expected an output without a sequence mask, got a masked output (a return_sequences layer fed by a mask); masked losses are not supported by Graft yet. Pool or take the last state before the output.");
-        var loss = state.Loss.Call(yTrue, yPred);
-        foreach (var penalty in model.RegularizationLosses()) loss = Ops.Add(loss, penalty);
-        return loss;
-    }
-
-    private Dictionary<string, double> Logs(MeanMetric loss)
-    {
-        var logs = new Dictionary<string, double> { ["loss"] = loss.Result() };
-        foreach (var m in state.Metrics) logs[m.Name] = m.Result();
-        return logs;
-    }
-
-    public Dictionary<string, double> Evaluate(Tensor x, Tensor y, int batchSize, bool validating = false, Func<Tensor, bool, Tensor>? forward = null)
-    {
-        forward ??= model.Call;
-        const string subject = "Model.Evaluate";
-        if (!validating)
+        Tensor? total = null;
+        var perOutput = new Tensor[pred.Count > 1 ? pred.Count : 0];
+        for (int o = 0; o < pred.Count; o++)
         {
-            CheckData(x, y, subject, "x", "y");
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-            Prepare(x, y, subject);
+            if (pred[o].Mask is not null)
+                throw new NotSupportedException($"{model.Name}: expected an output without a sequence mask, got a masked output (a return_sequences layer fed by a mask); masked losses are not supported by Graft yet. Pool or take the last state before the output.");
+            var loss = WeightedLoss(state.Losses[o], batch.Y[o], pred[o], batch.SampleWeight);
+            if (perOutput.Length > 0) perOutput[o] = loss;
+            double w = state.LossWeights[o];
+            var term = w == 1 ? loss : Ops.Multiply(loss, (float)w);
+            total = total is null ? term : Ops.Add(total, term);
         }
-        var lossTracker = new MeanMetric("loss");
-        var metrics = state.Metrics.Select(m => m.CloneEmpty()).ToList();
-        int n = x.Shape[0];
-        using (GradMode.NoGrad())
-            for (int start = 0; start < n; start += batchSize)
-            {
-                using var scope = TensorScope.Begin();
-                int count = Math.Min(batchSize, n - start);
-                var xb = x[start..(start + count)];
-                var yb = y[start..(start + count)];
-                var pred = forward(xb, false);
-                lossTracker.Update(TotalLoss(yb, pred).Item(), count);
-                foreach (var m in metrics) m.UpdateState(yb, pred);
-            }
-        var logs = new Dictionary<string, double> { ["loss"] = lossTracker.Result() };
+        foreach (var penalty in model.RegularizationLosses()) total = Ops.Add(total!, penalty);
+        return (total!, perOutput);
+    }
+
+    /// <summary>
+    /// Keras's "sum_over_batch_size" reduction: the per-sample losses times their weights, summed, over
+    /// the number of loss values (not over the sum of the weights: Keras's losses/loss.py reduce_values).
+    /// </summary>
+    internal static Tensor WeightedLoss(Loss loss, Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
+    {
+        if (sampleWeight is null) return loss.Call(yTrue, yPred);
+        var values = loss.PerSample(yTrue, yPred);
+        var w = sampleWeight;
+        if (w.Shape != values.Shape)
+        {
+            // Keras's squeeze_or_expand_to_same_rank: a weight per sample spreads over the sample's values.
+            var dims = new int[values.Rank];
+            Array.Fill(dims, 1);
+            dims[0] = values.Shape[0];
+            w = Ops.Reshape(w, dims);
+        }
+        return Ops.Mean(Ops.Multiply(values, w));
+    }
+
+    private MeanMetric[] LossTrackers() =>
+        [new MeanMetric("loss"), .. state.OutputNames.Length > 1 ? state.OutputNames.Select(n => new MeanMetric($"{n}_loss")) : []];
+
+    private static void Track(MeanMetric[] trackers, float total, Tensor[] perOutput, int count)
+    {
+        trackers[0].Update(total, count);
+        for (int o = 0; o < perOutput.Length; o++) trackers[o + 1].Update(perOutput[o].Item(), count);
+    }
+
+    private static Dictionary<string, double> Logs(MeanMetric[] trackers, IEnumerable<Metric> metrics)
+    {
+        var logs = new Dictionary<string, double>();
+        foreach (var t in trackers) logs[t.Name] = t.Result();
         foreach (var m in metrics) logs[m.Name] = m.Result();
         return logs;
+    }
+
+    /// <summary>Evaluate on arrays (Keras's <c>model.evaluate(x, y, sample_weight=…)</c>).</summary>
+    public Dictionary<string, double> Evaluate(Tensor[] x, Tensor[] y, Tensor? sampleWeight, int batchSize)
+    {
+        const string subject = "Model.Evaluate";
+        CheckData(x, y, sampleWeight, subject, "");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        var data = new ArrayFitData(x, y, sampleWeight, batchSize);
+        Prepare(data.Peek(), subject);
+        return Evaluate(data, subject);
+    }
+
+    /// <summary>Evaluate on a dataset: builds the model on the first batch, then reads one pass.</summary>
+    public Dictionary<string, double> Evaluate(FitData data, string subject, bool prepare)
+    {
+        if (prepare) Prepare(data.Peek(), subject);
+        return Evaluate(data, subject);
+    }
+
+    /// <summary>Loss and metrics over one pass of <paramref name="data"/> in inference mode, with fresh metric states.</summary>
+    private Dictionary<string, double> Evaluate(FitData data, string subject)
+    {
+        var forward = data.Forward ?? model.Call;
+        var trackers = LossTrackers();
+        var metrics = state.OutputMetrics.Select(list => list.Select(m => m.CloneEmpty()).ToList()).ToArray();
+        int batches = 0;
+        using (GradMode.NoGrad())
+            foreach (var next in data.Pass(shuffle: false))
+            {
+                batches++;
+                using var scope = TensorScope.Begin();
+                var batch = next();
+                CheckBatch(batch, subject);
+                var pred = forward(batch.X, false);
+                var (loss, perOutput) = TotalLoss(batch, pred);
+                Track(trackers, loss.Item(), perOutput, batch.Count);
+                for (int o = 0; o < pred.Count; o++)
+                    foreach (var m in metrics[o]) m.UpdateState(batch.Y[o], pred[o]);
+            }
+        if (batches == 0) throw new ArgumentException($"{subject}: expected at least one batch to evaluate, got none.");
+        return Logs(trackers, metrics.SelectMany(m => m));
     }
 
     /// <summary>The single output for x (see <see cref="Predictor"/>).</summary>
     public static Tensor Predict(Model model, Tensor x, int batchSize) => Predictor.Run(model, [x], batchSize, "Model.Predict")[0];
 
-    /// <summary>Builds the model for x if needed and checks the targets against the model's output.</summary>
-    private void Prepare(Tensor x, Tensor y, string subject)
+    /// <summary>Builds the model for the batch if needed and checks the targets against the model's outputs.</summary>
+    private void Prepare(DataBatch batch, string subject)
     {
-        // Keras gives each output its own loss and targets; Graft's loop has one of each, and training
-        // the first output alone would drop the others without a word.
-        if (model.OutputCount > 1)
-            throw new NotSupportedException($"{subject}: expected a model with one output, got {model.OutputCount} ({string.Join(", ", model.OutputNames)}); "
-                + "training and evaluating several outputs (Keras's per-output losses) is not supported by Graft yet. PredictOutputs runs such a model.");
-        model.EnsureBuilt(Layer.BatchShape(x.Shape));
-        state.Loss.Validate(y, OutputShapeFor(x));
+        if (batch.X.Length != model.InputCount)
+            throw new ArgumentException($"{subject}: expected {model.InputCount} input tensor(s) ({string.Join(", ", model.InputNames)}), got {batch.X.Length}.");
+        model.EnsureBuilt(Layer.BatchShape(batch.X[0].Shape));
+        CheckTargets(batch, subject);
     }
 
-    /// <summary>The output shape for all of x, found by running one sample.</summary>
-    private Shape OutputShapeFor(Tensor x)
+    /// <summary>Checks that the targets fit the model's outputs and their losses.</summary>
+    private void CheckTargets(DataBatch batch, string subject)
+    {
+        if (batch.Y.Length != model.OutputCount)
+            throw new ArgumentException($"{subject}: expected {model.OutputCount} target tensor(s), one per output ({string.Join(", ", model.OutputNames)}), got {batch.Y.Length}.");
+        if (state.Losses.Length != model.OutputCount)
+            throw new InvalidOperationException($"{subject}: expected a loss per output ({model.OutputCount}), got {state.Losses.Length}: the model's outputs changed after Compile. Call Compile again.");
+        var shapes = OutputShapesFor(batch);
+        for (int o = 0; o < shapes.Length; o++) state.Losses[o].Validate(batch.Y[o], shapes[o]);
+    }
+
+    /// <summary>The output shapes for the whole batch, found by running one sample.</summary>
+    private Shape[] OutputShapesFor(DataBatch batch)
     {
         using var noGrad = GradMode.NoGrad();
         using var scope = TensorScope.Begin();
-        var one = model.Call(x[..1], training: false);
-        return new Shape([x.Shape[0], .. one.Shape.Dims[1..]]);
+        var one = model.Call([.. batch.X.Select(t => t[..1])], training: false);
+        return [.. one.Select(o => new Shape([batch.Count, .. o.Shape.Dims[1..]]))];
     }
 
-    private static void CheckData(Tensor x, Tensor y, string subject, string xName, string yName)
+    /// <summary>A dataset's batch: every tensor with the same number of samples, and a weight per sample.</summary>
+    private static void CheckBatch(DataBatch batch, string subject)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(y);
-        if (x.Rank == 0 || x.Shape[0] == 0)
-            throw new ArgumentException($"{subject}: expected at least one sample in {xName}, got shape {x.Shape}.");
-        if (y.Rank == 0 || y.Shape[0] != x.Shape[0])
-            throw new ArgumentException($"{subject}: expected {xName} and {yName} with the same number of samples, got {x.Shape[0]} ({xName} shape {x.Shape}) and {(y.Rank == 0 ? 0 : y.Shape[0])} ({yName} shape {y.Shape}).");
-        CheckFinite(x, subject, xName);
-        CheckFinite(y, subject, yName);
+        int n = batch.Count;
+        foreach (var t in batch.X.Concat(batch.Y))
+            if (t.Rank == 0 || t.Shape[0] != n)
+                throw new ArgumentException($"{subject}: expected every tensor of a batch with {n} samples, got shape {t.Shape}. Batch the dataset (Dataset.Batch) before Fit.");
+        if (batch.SampleWeight is { } w && w.Size != n && (w.Rank == 0 || w.Shape[0] != n))
+            throw new ArgumentException($"{subject}: expected one sample weight per sample ({n}), got shape {w.Shape}.");
+    }
+
+    private static void CheckData(Tensor[] x, Tensor[] y, Tensor? sampleWeight, string subject, string what)
+    {
+        var all = x.Select((t, i) => (t, Name: x.Length == 1 ? $"{what}x" : $"{what}x[{i}]"))
+            .Concat(y.Select((t, i) => (t, Name: y.Length == 1 ? $"{what}y" : $"{what}y[{i}]"))).ToList();
+        if (sampleWeight is not null) all.Add((sampleWeight, $"{what}sample_weight"));
+        foreach (var (t, _) in all) ArgumentNullException.ThrowIfNull(t);
+        var (first, firstName) = all[0];
+        if (first.Rank == 0 || first.Shape[0] == 0)
+            throw new ArgumentException($"{subject}: expected at least one sample in {firstName}, got shape {first.Shape}.");
+        foreach (var (t, name) in all.Skip(1))
+            if (t.Rank == 0 || t.Shape[0] != first.Shape[0])
+                throw new ArgumentException($"{subject}: expected {firstName} and {name} with the same number of samples, got {first.Shape[0]} ({firstName} shape {first.Shape}) and {(t.Rank == 0 ? 0 : t.Shape[0])} ({name} shape {t.Shape}).");
+        if (sampleWeight is not null && sampleWeight.Size != sampleWeight.Shape[0] && sampleWeight.Rank > 1 && sampleWeight.Shape[^1] != 1)
+            throw new ArgumentException($"{subject}: expected {what}sample_weight of shape ({first.Shape[0]},), got {sampleWeight.Shape}.");
+        foreach (var (t, name) in all) CheckFinite(t, subject, name);
     }
 
     private static void CheckFinite(Tensor t, string subject, string name)

@@ -12,7 +12,7 @@ namespace Graft.Tests.Architecture;
 /// <remarks>
 /// References are read from the source text, as C# resolves names: <c>using</c> directives, names
 /// qualified from <c>Graft.</c> or from an enclosing namespace (<c>Saving.KerasObjects</c> inside
-/// <c>Graft.Layers</c>), and types of an enclosing namespace used unqualified (<c>Random</c> anywhere
+/// <c>Graft.Layers</c>), and types of an enclosing namespace used unqualified (<c>GraftContext</c> anywhere
 /// under <c>Graft</c>). Comments and string literals are skipped, the holes of interpolated strings
 /// with them (they should hold no cross-layer calls anyway). A file belongs to the layer of the
 /// longest folder prefix that names it.
@@ -22,9 +22,10 @@ public class LayeringTests
     /// <summary>Lowest first; the names and folders of docs/architecture.md.</summary>
     private static readonly (string Name, string[] Paths)[] Layers =
     [
-        ("Storage", ["src/Graft/Tensors/", "src/Graft/Random.cs", "src/Graft/Logging.cs"]),
+        ("Storage", ["src/Graft/Tensors/", "src/Graft/GraftContext.cs", "src/Graft/Logging.cs"]),
         ("Backends and kernels", ["src/Graft/Tensors/Backends/", "src/Graft/Tensors/Kernels/"]),
         ("Ops and autograd", ["src/Graft/Autograd/", "src/Graft/Activations/"]),
+        ("Datasets", ["src/Graft/Datasets/"]),
         ("Weight options", ["src/Graft/Config/", "src/Graft/Initializers/", "src/Graft/Regularizers/", "src/Graft/Constraints/"]),
         ("Layers", ["src/Graft/Layers/"]),
         ("Models", ["src/Graft/Models/", "src/Graft/Keras.cs"]),
@@ -114,7 +115,7 @@ public class LayeringTests
         var decl = Declarations(
         [
             ("src/Graft/Saving/Registry.cs", "namespace Graft.Saving; public static class Registry { }"),
-            ("src/Graft/Random.cs", "namespace Graft; public static class Random { }"),
+            ("src/Graft/GraftContext.cs", "namespace Graft; public sealed class GraftContext { }"),
             ("src/Graft/Tensors/Backends/Cpu/CpuBackend.cs", "namespace Graft.Tensors.Backends; public class CpuBackend { }"),
         ]);
         string[] Uses(string code) => References("src/Graft/Layers/Core/X.cs", Lex(code), decl).Select(r => r.Name).Distinct().ToArray();
@@ -123,7 +124,7 @@ public class LayeringTests
         Assert.Equal(["Graft.Tensors.Backends.CpuBackend"], Uses("using static Graft.Tensors.Backends.CpuBackend;\nnamespace Graft.Layers.Core;"));
         Assert.Equal(["Graft.Saving.Registry"], Uses("namespace Graft.Layers.Core; class X { object o = Saving.Registry.Get(); }"));
         Assert.Equal(["Graft.Saving.Registry"], Uses("namespace Graft.Layers.Core; class X { object o = Graft.Saving.Registry.Get(); }"));
-        Assert.Equal(["Graft.Random"], Uses("namespace Graft.Layers.Core; class X { object o = Random.Global; }"));
+        Assert.Equal(["Graft.GraftContext"], Uses("namespace Graft.Layers.Core; class X { object o = GraftContext.Current.Generator; }"));
         Assert.Empty(Uses("namespace Graft.Layers.Core; class X { // Saving.Registry\n string s = \"Saving.Registry\"; /* Graft.Saving */ }"));
         Assert.Empty(Uses("namespace Graft.Layers.Core; class X { int n = model.Saving.Count; int m = Saving.Count; }"));
     }

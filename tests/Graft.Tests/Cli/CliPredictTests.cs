@@ -10,6 +10,7 @@ using static Graft.Tests.Testing.GraftCommand;
 namespace Graft.Tests.Cli;
 
 /// <summary>graft predict with several inputs and outputs, through .npz archives.</summary>
+[Collection(ConsoleCollection.Name)]
 public class CliPredictTests
 {
     private static Graft.Models.Model TwoInTwoOut()

@@ -10,6 +10,7 @@ using static Graft.Tests.Testing.GraftCommand;
 namespace Graft.Tests.Cli;
 
 /// <summary>graft summary on branching models and weights-only files, and --config with weights.</summary>
+[Collection(ConsoleCollection.Name)]
 public class CliSummaryTests
 {
     [Fact]

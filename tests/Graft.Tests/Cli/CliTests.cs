@@ -10,6 +10,7 @@ using static Graft.Tests.Testing.GraftCommand;
 namespace Graft.Tests.Cli;
 
 /// <summary>The graft command end to end, through its Main.</summary>
+[Collection(ConsoleCollection.Name)]
 public class CliTests
 {
     [Fact]
@@ -30,6 +31,7 @@ public class CliTests
     [Fact]
     public void LibraryWarningsAppearOnStandardError()
     {
+        var caller = GraftContext.Current;
         var model = new Graft.Models.Sequential([new Dense(1, inputShape: [2])]);
         model.Compile("mse", "adam");
         string dir = Directory.CreateTempSubdirectory("graft-cli").FullName;
@@ -42,9 +44,11 @@ public class CliTests
             Assert.Equal(0, code);
             Assert.Contains($"Warning: {edited}: the model loaded but was not compiled: ", stderr);
             Assert.DoesNotContain("Warning", stdout);
-            // The command puts the library's settings back when it returns.
-            Assert.IsType<Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory>(Graft.Logging.LoggerFactory);
-            Assert.Null(Graft.Logging.ProgressWriter);
+            // The command sets its console output in a context of its own: the caller's is current
+            // again when it returns, with its settings as they were.
+            Assert.Same(caller, GraftContext.Current);
+            Assert.IsType<Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory>(GraftContext.Current.LoggerFactory);
+            Assert.Null(GraftContext.Current.ProgressWriter);
         }
         finally { Directory.Delete(dir, true); }
     }

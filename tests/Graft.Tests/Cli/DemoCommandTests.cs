@@ -10,6 +10,7 @@ using static Graft.Tests.Testing.GraftCommand;
 namespace Graft.Tests.Cli;
 
 /// <summary>graft demo end to end: its report, JSON and the files it leaves.</summary>
+[Collection(ConsoleCollection.Name)]
 public class DemoCommandTests
 {
     [Fact]

@@ -39,7 +39,7 @@ public class MaskingTests
     [MemberData(nameof(Encoders))]
     public void PaddingWithIdZeroChangesNothing(string kind)
     {
-        Graft.Random.SetSeed(11);
+        using var context = new GraftContext(seed: 11).Use();
         var model = new Sequential([new Embedding(10, 3, maskZero: true), .. Encoder(kind), new Dense(2)]);
         var plain = model.Predict(Padded(Ids, 0, 0)).ToArray();
         foreach (var (before, after) in new[] { (0, 3), (2, 0), (1, 4) })
@@ -54,7 +54,7 @@ public class MaskingTests
     [Fact]
     public void BidirectionalSequencesAreZeroAtPaddingSteps()
     {
-        Graft.Random.SetSeed(3);
+        using var context = new GraftContext(seed: 3).Use();
         var model = new Sequential([new Embedding(10, 3, maskZero: true), new Bidirectional(new LSTM(2, returnSequences: true))]);
         var y = model.Predict(Padded(Ids, 1, 2)).ToArray();       // steps 0, 6, 7 are padding
         Assert.All(new[] { 0, 6, 7 }.SelectMany(t => y.Skip(t * 4).Take(4)), v => Assert.Equal(0f, v));
@@ -64,7 +64,7 @@ public class MaskingTests
     [Fact]
     public void MaskingLayerMasksStepsEqualToTheMaskValue()
     {
-        Graft.Random.SetSeed(2);
+        using var context = new GraftContext(seed: 2).Use();
         var model = new Sequential([new Masking(-1f), new LSTM(3)]);
         var x = Tensor.FromArray([0.5f, 0.1f, -1f, -1f, 0.3f, -1f, -1f, -1f], 1, 4, 2);
         var y = model.Predict(x);
@@ -102,7 +102,7 @@ public class MaskingTests
     [Fact]
     public void FrozenMaskedEncoderTrainsItsHeadAndStaysBitIdentical()
     {
-        Graft.Random.SetSeed(5);
+        using var context = new GraftContext(seed: 5).Use();
         var g = new Generator(5);
         int n = 64, steps = 8;
         var ids = new float[n * steps];

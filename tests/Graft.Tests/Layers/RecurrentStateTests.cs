@@ -67,7 +67,7 @@ public class RecurrentStateTests
     [InlineData(".h5")]
     public void EncoderDecoderTrainsThroughTheStatesAndSavesAndLoads(string extension)
     {
-        Graft.Random.SetSeed(7);
+        using var context = new GraftContext(seed: 7).Use();
         var model = EncoderDecoder();
         var summary = model.Summary(_ => { });
         Assert.Contains("encoder[0][1], encoder[0][2]", summary.Replace("encoder[0][1],\n", "encoder[0][1], "));

@@ -13,7 +13,7 @@ public class CnnTransferTests
     [Fact]
     public void FrozenBatchNormStatisticsAreBitIdenticalAndTransferHelps()
     {
-        Graft.Random.SetSeed(5);
+        using var context = new GraftContext(seed: 5).Use();
         var data = GeronTransferData.From(RepositoryData.Fashion);
         var (xA, yA) = (data.TrainA.X[..3000], data.TrainA.Y[..3000]);
         var modelA = GeronTransferExperiment.BuildCnn(new Dense(8, activation: "softmax"));

@@ -37,7 +37,7 @@ public class SeedScenarioTests
     [Fact]
     public void TransferLearningWorkflowBehavesAsInKeras()
     {
-        Graft.Random.SetSeed(42);
+        using var context = new GraftContext(seed: 42).Use();
         var ((xTrainFull, yTrainFull), (xTest, yTest)) = RepositoryData.Fashion;
         var xTrain = xTrainFull[5000..11000] / 255f; var yTrain = yTrainFull[5000..11000];
         var xValid = xTrainFull[..2000] / 255f; var yValid = yTrainFull[..2000];

@@ -24,7 +24,7 @@ public class SequenceTransferTests
     [Fact]
     public void FrozenEncoderStaysBitIdenticalAndHelpsTheNewTask()
     {
-        Graft.Random.SetSeed(9);
+        using var context = new GraftContext(seed: 9).Use();
         var (x1, y1) = Task(600, 1, s => s.Count(v => v == 3) >= 1);
         var embedding = new Embedding(10, 6, inputShape: [8]);
         var encoder = new LSTM(12);

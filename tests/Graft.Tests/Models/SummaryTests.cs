@@ -5,6 +5,7 @@ using Graft.Tests.Testing;
 namespace Graft.Tests.Models;
 
 /// <summary>Summary returns Keras's table, and prints only where it is told to.</summary>
+[Collection(ConsoleCollection.Name)]
 public class SummaryTests
 {
     private static Sequential Net() => new([new Dense(3, inputShape: [2], name: "d1"), new Dense(1, name: "d2")], name: "net");

@@ -17,7 +17,7 @@ public class AtomicFileTests : IDisposable
 
     private static Sequential Model()
     {
-        Graft.Random.SetSeed(5);
+        using var context = new GraftContext(seed: 5).Use();
         return new Sequential([new Dense(4, activation: "relu", inputShape: [3]), new Dense(2)]);
     }
 

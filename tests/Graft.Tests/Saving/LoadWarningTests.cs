@@ -8,9 +8,10 @@ using Microsoft.Extensions.Logging;
 namespace Graft.Tests.Saving;
 
 /// <summary>
-/// Warnings while loading reach the logger of <see cref="Graft.Logging.LoggerFactory"/> with the
+/// Warnings while loading reach the logger of <see cref="GraftContext.LoggerFactory"/> with the
 /// file and the reason, and never the console.
 /// </summary>
+[Collection(ConsoleCollection.Name)]
 public class LoadWarningTests
 {
     private static string Temp(string extension) => Path.Combine(Path.GetTempPath(), $"graft-{Guid.NewGuid():N}{extension}");

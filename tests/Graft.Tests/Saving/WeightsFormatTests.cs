@@ -190,7 +190,7 @@ public class WeightsFormatTests
     /// <summary>A base model nested in a model with a head; the base's bottom layer optionally frozen (Keras's fine-tuning recipe).</summary>
     private static Model NestedBase(bool freezeBottom)
     {
-        Graft.Random.SetSeed(3);
+        using var context = new GraftContext(seed: 3).Use();
         var bi = Keras.Input([4]);
         var b2 = new Dense(4, activation: "relu", name: "b2").Call(new Dense(4, activation: "relu", name: "b1").Call(bi));
         var baseModel = new Model(bi, b2, name: "base");

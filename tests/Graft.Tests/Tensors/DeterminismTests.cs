@@ -24,21 +24,16 @@ public class DeterminismTests
     /// <summary>Runs <paramref name="run"/> once per thread count and checks every result equals the first, bit for bit.</summary>
     private static void AssertSameForEveryThreadCount(Func<IReadOnlyList<Tensor>> run)
     {
-        int saved = WorkerPool.Threads;
-        try
+        IReadOnlyList<float[]>? reference = null;
+        foreach (int threads in ThreadCounts)
         {
-            IReadOnlyList<float[]>? reference = null;
-            foreach (int threads in ThreadCounts)
-            {
-                WorkerPool.Threads = threads;
-                var results = run().Select(t => t.ToArray()).ToList();
-                if (reference is null) { reference = results; continue; }
-                Assert.Equal(reference.Count, results.Count);
-                for (int r = 0; r < results.Count; r++)
-                    AssertBitwiseEqual(reference[r], results[r], $"result {r} under {threads} threads against {ThreadCounts[0]}");
-            }
+            List<float[]> results;
+            using (new GraftContext { Threads = threads }.Use()) results = run().Select(t => t.ToArray()).ToList();
+            if (reference is null) { reference = results; continue; }
+            Assert.Equal(reference.Count, results.Count);
+            for (int r = 0; r < results.Count; r++)
+                AssertBitwiseEqual(reference[r], results[r], $"result {r} under {threads} threads against {ThreadCounts[0]}");
         }
-        finally { WorkerPool.Threads = saved; }
     }
 
     private static void AssertBitwiseEqual(float[] expected, float[] actual, string what)
@@ -109,7 +104,7 @@ public class DeterminismTests
         var y = Tensor.FromArray(Enumerable.Range(0, 256).Select(_ => (float)g.NextInt(10)).ToArray(), 256);
         AssertSameForEveryThreadCount(() =>
         {
-            Graft.Random.SetSeed(42);
+            GraftContext.Current.SetSeed(42);
             var model = new Sequential([
                 new Conv2D(16, [3, 3], activation: "relu", inputShape: [28, 28, 1]),
                 new BatchNormalization(),
@@ -133,7 +128,7 @@ public class DeterminismTests
         var y = Tensor.FromArray(Enumerable.Range(0, 4096).Select(_ => (float)g.NextInt(2)).ToArray(), 4096, 1);
         AssertSameForEveryThreadCount(() =>
         {
-            Graft.Random.SetSeed(42);
+            GraftContext.Current.SetSeed(42);
             var model = new Sequential([
                 new Dense(64, activation: "relu", inputShape: [20]),
                 new Dense(32, activation: "relu"),

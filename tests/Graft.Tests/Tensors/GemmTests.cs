@@ -40,10 +40,7 @@ public class GemmTests
         var expected = Naive(a.ToArray(), b.ToArray(), m, n, k, ta, tb);
         foreach (int threads in new[] { 1, 2 })
         {
-            int saved = WorkerPool.Threads;
-            WorkerPool.Threads = threads;
-            try { Assertions.Close(expected, Ops.MatMul(a, b, ta, tb), 1e-4f); }
-            finally { WorkerPool.Threads = saved; }
+            using (new GraftContext { Threads = threads }.Use()) Assertions.Close(expected, Ops.MatMul(a, b, ta, tb), 1e-4f);
         }
     }
 
@@ -72,10 +69,7 @@ public class GemmTests
         var expected = act.Call(Ops.Add(Ops.MatMul(x, w), b));
         foreach (int threads in new[] { 1, 2 })
         {
-            int saved = WorkerPool.Threads;
-            WorkerPool.Threads = threads;
-            try { Assertions.Close(expected, Ops.Dense(x, w, b, act), 2e-5f); }
-            finally { WorkerPool.Threads = saved; }
+            using (new GraftContext { Threads = threads }.Use()) Assertions.Close(expected, Ops.Dense(x, w, b, act), 2e-5f);
         }
     }
 

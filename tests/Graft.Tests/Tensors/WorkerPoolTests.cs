@@ -1,4 +1,5 @@
 using Graft.Tensors.Kernels;
+using Graft.Tests.Testing;
 
 namespace Graft.Tests.Tensors;
 
@@ -6,13 +7,12 @@ namespace Graft.Tests.Tensors;
 /// <see cref="WorkerPool.Run"/> returns only when every part it started has finished, whether or
 /// not a part threw, and surfaces the same exception for any thread count.
 /// </summary>
+[Collection(WorkerTeamCollection.Name)]
 public class WorkerPoolTests
 {
     private static void WithThreads(int threads, Action body)
     {
-        int saved = WorkerPool.Threads;
-        try { WorkerPool.Threads = threads; body(); }
-        finally { WorkerPool.Threads = saved; }
+        using (new GraftContext { Threads = threads }.Use()) body();
     }
 
     /// <summary>Part 0 throws once the other parts are under way; they then take 100 ms to finish.</summary>
@@ -104,5 +104,23 @@ public class WorkerPoolTests
             Assert.Equal([1, 2], seen!);
             Assert.True(outerRan);
         });
+    }
+
+    [Fact]
+    public void PartsRunInTheCallersContext()
+    {
+        // What a part rents comes from the caller's pool and any kernel it runs sees the caller's
+        // thread count: the worker threads take the context of the job they run.
+        var context = new GraftContext { Threads = 4 };
+        var seen = new GraftContext?[4];
+        var threads = new int[4];
+        using (context.Use())
+            WorkerPool.Run(4, p => { seen[p] = GraftContext.Current; threads[p] = Environment.CurrentManagedThreadId; });
+        Assert.Equal(4, threads.Distinct().Count());   // the parts did run on the team
+        Assert.All(seen, c => Assert.Same(context, c));
+        // A later job from outside any scope runs in the default context, not the earlier job's.
+        var later = new GraftContext?[4];
+        WorkerPool.Run(4, p => later[p] = GraftContext.Current);
+        Assert.All(later, c => Assert.Same(GraftContext.Default, c));
     }
 }

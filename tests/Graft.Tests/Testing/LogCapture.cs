@@ -3,13 +3,13 @@ using Microsoft.Extensions.Logging;
 namespace Graft.Tests.Testing;
 
 /// <summary>
-/// Sets <see cref="Graft.Logging"/> to capture the library's warnings and progress for one test,
-/// and puts the previous settings back when disposed.
+/// Captures the library's warnings and progress for one test: makes current a context of its own
+/// (with its own seed and layer names) whose logger factory and progress writer are this capture's,
+/// and ends it when disposed, so that tests running in parallel each see only their own messages.
 /// </summary>
 public sealed class LogCapture : ILoggerFactory, IDisposable
 {
-    private readonly ILoggerFactory _savedFactory = Graft.Logging.LoggerFactory;
-    private readonly TextWriter? _savedProgress = Graft.Logging.ProgressWriter;
+    private readonly IDisposable _scope;
 
     /// <summary>One message a logger received: level, category, formatted text and the template's named values.</summary>
     public sealed record Entry(LogLevel Level, string Category, string Message, IReadOnlyDictionary<string, object?> Values);
@@ -17,8 +17,7 @@ public sealed class LogCapture : ILoggerFactory, IDisposable
     /// <param name="progress">Whether to capture progress too (else it keeps going nowhere).</param>
     public LogCapture(bool progress = false)
     {
-        Graft.Logging.LoggerFactory = this;
-        Graft.Logging.ProgressWriter = progress ? Progress : null;
+        _scope = new GraftContext { LoggerFactory = this, ProgressWriter = progress ? Progress : null }.Use();
     }
 
     /// <summary>Every message logged, in order.</summary>
@@ -34,11 +33,7 @@ public sealed class LogCapture : ILoggerFactory, IDisposable
     public void AddProvider(ILoggerProvider provider) => throw new NotSupportedException();
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        Graft.Logging.LoggerFactory = _savedFactory;
-        Graft.Logging.ProgressWriter = _savedProgress;
-    }
+    public void Dispose() => _scope.Dispose();
 
     private sealed class Logger(LogCapture owner, string category) : ILogger
     {

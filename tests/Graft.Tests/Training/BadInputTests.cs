@@ -6,6 +6,7 @@ using Graft.Tests.Testing;
 namespace Graft.Tests.Training;
 
 /// <summary>Every misuse of the training API ends in a clear exception or message.</summary>
+[Collection(ConsoleCollection.Name)]
 public class BadInputTests
 {
     private static Sequential Softmax8() => new([new Dense(8, activation: "softmax", inputShape: [4])], name: "clf");

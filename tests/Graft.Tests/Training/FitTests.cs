@@ -29,7 +29,7 @@ public class FitTests
     [Fact]
     public void LearnsASeparableProblemAndReportsPerEpoch()
     {
-        Graft.Random.SetSeed(1);
+        using var context = new GraftContext(seed: 1).Use();
         var (x, y) = Blobs(512, 1);
         var model = Net();
         model.Compile("binary_crossentropy", new Adam(0.05), ["accuracy", "auc"]);
@@ -51,7 +51,7 @@ public class FitTests
     {
         float[] Train()
         {
-            Graft.Random.SetSeed(7);
+            using var context = new GraftContext(seed: 7).Use();
             var (x, y) = Blobs(128, 2);
             var model = new Sequential([new Dense(4, activation: "tanh", inputShape: [2]), new Dropout(0.3f), new Dense(1, activation: "sigmoid")]);
             model.Compile("binary_crossentropy", "sgd");
@@ -143,7 +143,7 @@ public class FitTests
     {
         float[][] Train(bool cache)
         {
-            Graft.Random.SetSeed(3);
+            using var context = new GraftContext(seed: 3).Use();
             var (x, y) = Blobs(200, 10);
             var trunk1 = new Dense(16, activation: "selu", inputShape: [2], kernelInitializer: new Graft.Initializers.GlorotUniform { Seed = 1 });
             var trunk2 = new Dense(8, activation: "relu", kernelInitializer: new Graft.Initializers.GlorotUniform { Seed = 2 });
@@ -205,7 +205,7 @@ public class FitTests
         }
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("Epoch 1/2", lines[0].Trim());
-        Assert.Matches(@"^2/2 ━+ \d+s \d+(ms|us|s)/step - accuracy: \d\.\d{4} - loss: \d\.\d{4} - val_accuracy: \d\.\d{4} - val_loss: \d\.\d{4}$", lines[1].Trim());
+        Assert.Matches(@"^2/2 ━+ \d+s \d+(ms|us|s)/step - \d+ samples/s - accuracy: \d\.\d{4} - loss: \d\.\d{4} - val_accuracy: \d\.\d{4} - val_loss: \d\.\d{4}$", lines[1].Trim());
         Assert.Equal("Epoch 2/2", lines[2].Trim());
     }
 }

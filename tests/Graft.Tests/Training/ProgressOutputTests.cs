@@ -8,8 +8,9 @@ namespace Graft.Tests.Training;
 
 /// <summary>
 /// The library writes nothing to the console: Fit's verbose display and the callbacks' verbose
-/// lines go to <see cref="Graft.Logging.ProgressWriter"/>, and only when one is given.
+/// lines go to <see cref="GraftContext.ProgressWriter"/>, and only when one is given.
 /// </summary>
+[Collection(ConsoleCollection.Name)]
 public class ProgressOutputTests
 {
     private static (Tensor X, Tensor Y) Data()

@@ -17,7 +17,7 @@ public sealed class RandomBrightness : Layer
     /// [low, high]·(high − low). Values in [−1, 1].
     /// </param>
     /// <param name="valueRange">The range of the pixel values, which the output is clipped to; (0, 255) by default (either order).</param>
-    /// <param name="seed">Seed for repeatable changes; null uses the global generator.</param>
+    /// <param name="seed">Seed for repeatable changes; null uses the current context's generator.</param>
     /// <param name="dataFormat">"channels_last" (default) or "channels_first".</param>
     /// <param name="inputShape">Shape of one image, as Keras's <c>input_shape</c>.</param>
     /// <param name="name">Layer name.</param>
@@ -55,7 +55,7 @@ public sealed class RandomBrightness : Layer
         if (!training) return x;
         if (x.Rank is not (3 or 4)) ImageLayout.ToBatchedChannelsLast(x, DataFormat, Describe());   // throws the rank error
         int n = x.Rank == 4 ? x.Shape[0] : 1;
-        var deltas = ImageLayout.Uniform(_generator ?? Graft.Random.Global, n, Factor.Low, Factor.High);
+        var deltas = ImageLayout.Uniform(_generator ?? GraftContext.Current.Generator, n, Factor.Low, Factor.High);
         float span = ValueRange.High - ValueRange.Low;
         for (int i = 0; i < n; i++) deltas[i] *= span;
         var delta = x.Rank == 4 ? Tensor.FromArray(deltas, n, 1, 1, 1) : Tensor.FromArray(deltas, 1, 1, 1);

@@ -20,7 +20,7 @@ public sealed class RandomContrast : Layer
 
     /// <param name="factor">f (contrast factors in [1, 1 + f]) or (low, high) (factors in [1 − low, 1 + high]); values in [0, 1].</param>
     /// <param name="valueRange">The range of the pixel values, which the output is clipped to; (0, 255) by default.</param>
-    /// <param name="seed">Seed for repeatable factors; null uses the global generator.</param>
+    /// <param name="seed">Seed for repeatable factors; null uses the current context's generator.</param>
     /// <param name="dataFormat">"channels_last" (default) or "channels_first".</param>
     /// <param name="inputShape">Shape of one image, as Keras's <c>input_shape</c>.</param>
     /// <param name="name">Layer name.</param>
@@ -57,7 +57,7 @@ public sealed class RandomContrast : Layer
         if (!training) return x;
         var (images, single) = ImageLayout.ToBatchedChannelsLast(x, DataFormat, Describe());
         int n = images.Shape[0];
-        var factors = ImageLayout.Uniform(_generator ?? Graft.Random.Global, n, 1f - Factor.Low, 1f + Factor.High);
+        var factors = ImageLayout.Uniform(_generator ?? GraftContext.Current.Generator, n, 1f - Factor.Low, 1f + Factor.High);
         var mean = Ops.Mean(images, [1, 2], keepDims: true);
         var y = Ops.Add(Ops.Multiply(Ops.Subtract(images, mean), Tensor.FromArray(factors, n, 1, 1, 1)), mean);
         return ImageLayout.FromBatchedChannelsLast(Ops.Clip(y, ValueRange.Low, ValueRange.High), single, DataFormat);

@@ -21,7 +21,7 @@ public sealed class RandomCrop : Layer
 
     /// <param name="height">Output height.</param>
     /// <param name="width">Output width.</param>
-    /// <param name="seed">Seed for repeatable crops; null draws one from the global generator (Keras also fixes one, so the config always holds a seed).</param>
+    /// <param name="seed">Seed for repeatable crops; null draws one from the current context's generator (Keras also fixes one, so the config always holds a seed).</param>
     /// <param name="dataFormat">"channels_last" (default) or "channels_first".</param>
     /// <param name="inputShape">Shape of one image, as Keras's <c>input_shape</c>.</param>
     /// <param name="name">Layer name.</param>
@@ -33,7 +33,7 @@ public sealed class RandomCrop : Layer
             throw new ArgumentOutOfRangeException(height < 1 ? nameof(height) : nameof(width), $"{Describe()}: expected a height and width of at least 1, got {height}x{width}.");
         Height = height; Width = width;
         DataFormat = ImageLayout.DataFormat(dataFormat, Describe());
-        Seed = seed ?? Graft.Random.Global.NextInt(int.MaxValue);
+        Seed = seed ?? GraftContext.Current.Generator.NextInt(int.MaxValue);
         _generator = new Generator(Seed);
     }
 

@@ -18,7 +18,7 @@ public sealed class RandomFlip : Layer
     private readonly Generator? _generator;
 
     /// <param name="mode">"horizontal" (left-right), "vertical" (top-bottom) or "horizontal_and_vertical" (Keras's default).</param>
-    /// <param name="seed">Seed for repeatable flips; null uses the global generator.</param>
+    /// <param name="seed">Seed for repeatable flips; null uses the current context's generator.</param>
     /// <param name="dataFormat">"channels_last" (default) or "channels_first".</param>
     /// <param name="inputShape">Shape of one image, as Keras's <c>input_shape</c>.</param>
     /// <param name="name">Layer name.</param>
@@ -47,7 +47,7 @@ public sealed class RandomFlip : Layer
         if (!training) return x;
         var (images, single) = ImageLayout.ToBatchedChannelsLast(x, DataFormat, Describe());
         int n = images.Shape[0], h = images.Shape[1], w = images.Shape[2], c = images.Shape[3];
-        var generator = _generator ?? Graft.Random.Global;
+        var generator = _generator ?? GraftContext.Current.Generator;
         bool horizontal = Mode != "vertical", vertical = Mode != "horizontal";
         var source = new int[n * h * w];
         for (int b = 0; b < n; b++)

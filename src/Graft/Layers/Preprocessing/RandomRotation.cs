@@ -19,7 +19,7 @@ public sealed class RandomRotation : Layer
     /// </param>
     /// <param name="fillMode">How points outside the image are filled: "reflect" (default), "wrap", "constant" or "nearest".</param>
     /// <param name="interpolation">"bilinear" (default) or "nearest".</param>
-    /// <param name="seed">Seed for repeatable rotations; null uses the global generator.</param>
+    /// <param name="seed">Seed for repeatable rotations; null uses the current context's generator.</param>
     /// <param name="fillValue">The value outside the image when <paramref name="fillMode"/> is "constant".</param>
     /// <param name="dataFormat">"channels_last" (default) or "channels_first".</param>
     /// <param name="inputShape">Shape of one image, as Keras's <c>input_shape</c>.</param>
@@ -65,7 +65,7 @@ public sealed class RandomRotation : Layer
     /// </summary>
     private float[] Matrices(int n, int h, int w)
     {
-        var angles = ImageLayout.Uniform(_generator ?? Graft.Random.Global, n, _lower * 360f, _upper * 360f);
+        var angles = ImageLayout.Uniform(_generator ?? GraftContext.Current.Generator, n, _lower * 360f, _upper * 360f);
         var t = new float[8 * n];
         float cx = 0.5f * (w - 1), cy = 0.5f * (h - 1);
         for (int b = 0; b < n; b++)

@@ -20,7 +20,7 @@ public sealed class RandomTranslation : Layer
     /// <param name="widthFactor">The same for the width; positive values shift right.</param>
     /// <param name="fillMode">How points outside the image are filled: "reflect" (default), "wrap", "constant" or "nearest".</param>
     /// <param name="interpolation">"bilinear" (default) or "nearest".</param>
-    /// <param name="seed">Seed for repeatable shifts; null uses the global generator.</param>
+    /// <param name="seed">Seed for repeatable shifts; null uses the current context's generator.</param>
     /// <param name="fillValue">The value outside the image when <paramref name="fillMode"/> is "constant".</param>
     /// <param name="dataFormat">"channels_last" (default) or "channels_first".</param>
     /// <param name="inputShape">Shape of one image, as Keras's <c>input_shape</c>.</param>
@@ -69,7 +69,7 @@ public sealed class RandomTranslation : Layer
     /// </summary>
     private float[] Matrices(int n, int h, int w)
     {
-        var generator = _generator ?? Graft.Random.Global;
+        var generator = _generator ?? GraftContext.Current.Generator;
         var dy = ImageLayout.Uniform(generator, n, _height.Lower, _height.Upper);
         var dx = ImageLayout.Uniform(generator, n, _width.Lower, _width.Upper);
         var t = new float[8 * n];

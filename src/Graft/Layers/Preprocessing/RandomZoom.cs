@@ -21,7 +21,7 @@ public sealed class RandomZoom : Layer
     /// <param name="widthFactor">The same for the width; null zooms both axes by the same amount, keeping the aspect ratio.</param>
     /// <param name="fillMode">How points outside the image are filled: "reflect" (default), "wrap", "constant" or "nearest".</param>
     /// <param name="interpolation">"bilinear" (default) or "nearest".</param>
-    /// <param name="seed">Seed for repeatable zooms; null uses the global generator.</param>
+    /// <param name="seed">Seed for repeatable zooms; null uses the current context's generator.</param>
     /// <param name="fillValue">The value outside the image when <paramref name="fillMode"/> is "constant".</param>
     /// <param name="dataFormat">"channels_last" (default) or "channels_first".</param>
     /// <param name="inputShape">Shape of one image, as Keras's <c>input_shape</c>.</param>
@@ -70,7 +70,7 @@ public sealed class RandomZoom : Layer
     /// </summary>
     private float[] Matrices(int n, int h, int w)
     {
-        var generator = _generator ?? Graft.Random.Global;
+        var generator = _generator ?? GraftContext.Current.Generator;
         var zy = ImageLayout.Uniform(generator, n, 1f + _height.Lower, 1f + _height.Upper);
         var zx = _width is { } wf ? ImageLayout.Uniform(generator, n, 1f + wf.Lower, 1f + wf.Upper) : zy;
         var t = new float[8 * n];

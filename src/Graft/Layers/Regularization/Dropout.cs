@@ -13,7 +13,7 @@ public sealed class Dropout : Layer
 
     /// <param name="rate">Fraction dropped, in [0, 1).</param>
     /// <param name="noiseShape">Mask shape broadcast against the input (1 shares the mask along an axis); null for the input's shape.</param>
-    /// <param name="seed">Seed for repeatable masks; null uses the global generator.</param>
+    /// <param name="seed">Seed for repeatable masks; null uses the current context's generator.</param>
     /// <param name="name">Layer name.</param>
     public Dropout(double rate, int[]? noiseShape = null, long? seed = null, string? name = null) : base(name)
     {

@@ -9,7 +9,7 @@ public sealed class GaussianNoise : Layer
     private readonly Generator? _generator;
 
     /// <param name="stddev">Standard deviation of the noise (≥ 0).</param>
-    /// <param name="seed">Seed for repeatable noise; null uses the global generator.</param>
+    /// <param name="seed">Seed for repeatable noise; null uses the current context's generator.</param>
     /// <param name="name">Layer name.</param>
     public GaussianNoise(double stddev, long? seed = null, string? name = null) : base(name)
     {

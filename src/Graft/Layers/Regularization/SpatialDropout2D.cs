@@ -10,7 +10,7 @@ public sealed class SpatialDropout2D : Layer
 
     /// <param name="rate">Fraction of channels dropped, in [0, 1).</param>
     /// <param name="dataFormat">"channels_last" or "channels_first".</param>
-    /// <param name="seed">Seed, or null for the global generator.</param>
+    /// <param name="seed">Seed, or null for the current context's generator.</param>
     /// <param name="name">Layer name.</param>
     public SpatialDropout2D(double rate, string dataFormat = "channels_last", long? seed = null, string? name = null) : base(name)
     {

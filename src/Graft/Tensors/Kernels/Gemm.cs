@@ -160,7 +160,7 @@ internal static unsafe partial class Gemm
         float* c, int ldc, bool accumulate, int chunks)
     {
         long size = (long)m * n;
-        var scratch = BufferPool.Rent((int)(size * (chunks - 1)));
+        var scratch = BufferPool.Current.Rent((int)(size * (chunks - 1)));
         fixed (float* ps = scratch)
         {
             float* ap = a, bp = b, cp = c, sp = ps;
@@ -182,7 +182,7 @@ internal static unsafe partial class Gemm
                 }
             });
         }
-        BufferPool.Return(scratch);
+        BufferPool.Current.Return(scratch);
     }
 
     [ThreadStatic] private static float[]? t_packA, t_packB;

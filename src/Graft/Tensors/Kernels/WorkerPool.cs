@@ -21,33 +21,13 @@ internal static class WorkerPool
     private const long SpinMicroseconds = 200;
     private static readonly Lock s_lock = new();
     private static Worker[] s_team = [];
-    private static int s_threads;
-
-    static WorkerPool() => Threads = Environment.ProcessorCount;
 
     /// <summary>
-    /// Threads a job can use: the caller plus the team (default: one per core). Tests set it,
-    /// above the core count too, to check that results do not depend on it.
+    /// Threads a job can use: the caller plus the team, as <see cref="GraftContext.Threads"/> of the
+    /// current context says (default: one per core). Tests set it, above the core count too, to
+    /// check that results do not depend on it.
     /// </summary>
-    public static int Threads
-    {
-        get => s_threads;
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
-            lock (s_lock)
-            {
-                if (s_team.Length < value - 1)
-                {
-                    var team = new Worker[value - 1];
-                    s_team.CopyTo(team, 0);
-                    for (int i = s_team.Length; i < team.Length; i++) team[i] = new Worker(i + 1);
-                    s_team = team;
-                }
-                s_threads = value;
-            }
-        }
-    }
+    public static int Threads => GraftContext.Current.Threads;
 
     /// <summary>
     /// Runs body(0) … body(parts − 1) and returns when all are done: on min(parts, Threads)
@@ -63,7 +43,8 @@ internal static class WorkerPool
     /// </remarks>
     public static void Run(int parts, Action<int> body)
     {
-        int threads = Math.Min(parts, s_threads);
+        var context = GraftContext.Current;
+        int threads = Math.Min(parts, context.Threads);
         // Lock is re-entrant: a Run nested in part 0 would enter it again and hand jobs to workers
         // that are still running the outer job's parts.
         if (threads <= 1 || s_lock.IsHeldByCurrentThread || !s_lock.TryEnter())
@@ -74,13 +55,21 @@ internal static class WorkerPool
         Exception? first = null;
         try
         {
+            // The team grows to the most threads any context has asked for, and never shrinks: a
+            // sleeping worker costs only its stack.
+            if (s_team.Length < threads - 1)
+            {
+                var grown = new Worker[threads - 1];
+                s_team.CopyTo(grown, 0);
+                for (int i = s_team.Length; i < grown.Length; i++) grown[i] = new Worker(i + 1);
+                s_team = grown;
+            }
             var team = s_team;
-            threads = Math.Min(threads, team.Length + 1);
             Action<int> job = parts == threads ? body : t =>
             {
                 for (int i = (int)((long)parts * t / threads), end = (int)((long)parts * (t + 1) / threads); i < end; i++) body(i);
             };
-            for (int i = 1; i < threads; i++) team[i - 1].Start(job);
+            for (int i = 1; i < threads; i++) team[i - 1].Start(job, context);
             try { job(0); }
             catch (Exception e) { first = e; }
             // Join every worker even when part 0 failed: a worker left running would report done
@@ -100,19 +89,23 @@ internal static class WorkerPool
         private readonly int _part;
         private readonly SemaphoreSlim _wake = new(0);
         private volatile Action<int>? _job;
+        private GraftContext _context = GraftContext.Default;
         private volatile bool _done = true;
         private Exception? _error;
 
         public Worker(int part)
         {
             _part = part;
-            new Thread(Loop) { IsBackground = true, Name = $"graft-worker-{part}" }.Start();
+            // UnsafeStart: the worker must not keep the execution context (and the GraftContext
+            // scope) of whichever job happened to create it; each job brings its own.
+            new Thread(Loop) { IsBackground = true, Name = $"graft-worker-{part}" }.UnsafeStart();
         }
 
-        public void Start(Action<int> job)
+        public void Start(Action<int> job, GraftContext context)
         {
             _done = false;
             _error = null;
+            _context = context;
             _job = job;
             if (_wake.CurrentCount == 0) _wake.Release();
         }
@@ -134,6 +127,8 @@ internal static class WorkerPool
                 while ((job = _job) is null && Stopwatch.GetTimestamp() < until) Thread.SpinWait(20);
                 if (job is null) { _wake.Wait(); continue; }
                 _job = null;
+                // A part runs in the caller's context: what it rents comes from the caller's pool.
+                GraftContext.SetOnWorkerThread(_context);
                 try { job(_part); }
                 catch (Exception e) { _error = e; }
                 _done = true;

@@ -21,7 +21,7 @@ public abstract class Callback
     internal virtual int? InitialEpoch => null;
 
     /// <summary>
-    /// Where this callback's progress lines go during <c>Fit</c>: <see cref="Logging.ProgressWriter"/>
+    /// Where this callback's progress lines go during <c>Fit</c>: <see cref="GraftContext.ProgressWriter"/>
     /// as it was when <c>Fit</c> started, or null, which writes nothing.
     /// </summary>
     public TextWriter? ProgressWriter { get; internal set; }

@@ -15,7 +15,7 @@ public sealed class EarlyStopping : Callback
     /// <param name="monitor">Quantity to watch.</param>
     /// <param name="minDelta">Smallest change that counts as improvement.</param>
     /// <param name="patience">Epochs without improvement before stopping.</param>
-    /// <param name="verbose">1 prints a line when stopping, to <see cref="Logging.ProgressWriter"/>.</param>
+    /// <param name="verbose">1 prints a line when stopping, to <see cref="GraftContext.ProgressWriter"/>.</param>
     /// <param name="mode">"auto", "min" or "max".</param>
     /// <param name="baseline">Value the quantity must beat, or null.</param>
     /// <param name="restoreBestWeights">Restore the best epoch's weights at the end.</param>

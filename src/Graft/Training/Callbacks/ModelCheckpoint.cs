@@ -19,7 +19,7 @@ public sealed class ModelCheckpoint : Callback
 
     /// <param name="filepath">Target path (.keras or .h5; .weights.h5 or any .h5 with saveWeightsOnly).</param>
     /// <param name="monitor">Quantity that decides "best".</param>
-    /// <param name="verbose">1 prints a line at each save, to <see cref="Logging.ProgressWriter"/>.</param>
+    /// <param name="verbose">1 prints a line at each save, to <see cref="GraftContext.ProgressWriter"/>.</param>
     /// <param name="saveBestOnly">Save only when the monitored quantity improves.</param>
     /// <param name="saveWeightsOnly">Save weights only (<c>SaveWeights</c>); the path must then not end in <c>.keras</c>.</param>
     /// <param name="mode">"auto", "min" or "max".</param>

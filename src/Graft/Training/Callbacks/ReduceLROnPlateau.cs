@@ -10,7 +10,7 @@ public sealed class ReduceLROnPlateau : Callback
     /// <param name="monitor">Quantity to watch.</param>
     /// <param name="factor">Multiplier in (0, 1).</param>
     /// <param name="patience">Epochs without improvement before reducing.</param>
-    /// <param name="verbose">1 prints each reduction, to <see cref="Logging.ProgressWriter"/>.</param>
+    /// <param name="verbose">1 prints each reduction, to <see cref="GraftContext.ProgressWriter"/>.</param>
     /// <param name="mode">"auto", "min" or "max".</param>
     /// <param name="minDelta">Smallest change that counts as improvement.</param>
     /// <param name="cooldown">Epochs to wait after a reduction.</param>

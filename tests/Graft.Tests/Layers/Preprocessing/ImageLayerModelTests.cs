@@ -61,7 +61,7 @@ public class ImageLayerModelTests
 
     private static float[] Train(bool augment, bool cache)
     {
-        Graft.Random.SetSeed(5);
+        using var context = new GraftContext(seed: 5).Use();
         var layers = new List<Layer>();
         if (augment) layers.AddRange([new RandomFlip("horizontal", seed: 1, inputShape: [6, 7, 3]), new RandomRotation(0.1, seed: 2)]);
         var flatten = augment ? new Flatten() : new Flatten(inputShape: [6, 7, 3]);

@@ -50,7 +50,7 @@ internal sealed unsafe partial class CpuBackend
                 return;
             }
             int chunk = ImagesPerChunk(g, kg);
-            var cols = BufferPool.Rent(chunk * g.OH * g.OW * kg);
+            var cols = BufferPool.Current.Rent(chunk * g.OH * g.OW * kg);
             fixed (float* pc = cols)
             {
                 for (int n0 = 0; n0 < g.N; n0 += chunk)
@@ -64,7 +64,7 @@ internal sealed unsafe partial class CpuBackend
                     }
                 }
             }
-            BufferPool.Return(cols);
+            BufferPool.Current.Return(cols);
         }
     }
 
@@ -81,7 +81,7 @@ internal sealed unsafe partial class CpuBackend
             }
             gx.Data.AsSpan().Clear();
             int chunk = ImagesPerChunk(g, kg);
-            var cols = BufferPool.Rent(chunk * g.OH * g.OW * kg);
+            var cols = BufferPool.Current.Rent(chunk * g.OH * g.OW * kg);
             fixed (float* pc = cols)
             {
                 for (int n0 = 0; n0 < g.N; n0 += chunk)
@@ -96,7 +96,7 @@ internal sealed unsafe partial class CpuBackend
                     }
                 }
             }
-            BufferPool.Return(cols);
+            BufferPool.Current.Return(cols);
         }
     }
 
@@ -118,7 +118,7 @@ internal sealed unsafe partial class CpuBackend
                 return;
             }
             int chunk = ImagesPerChunk(g, kg);
-            var cols = BufferPool.Rent(chunk * g.OH * g.OW * kg);
+            var cols = BufferPool.Current.Rent(chunk * g.OH * g.OW * kg);
             fixed (float* pc = cols)
             {
                 for (int n0 = 0; n0 < g.N; n0 += chunk)
@@ -133,7 +133,7 @@ internal sealed unsafe partial class CpuBackend
                     }
                 }
             }
-            BufferPool.Return(cols);
+            BufferPool.Current.Return(cols);
         }
     }
 

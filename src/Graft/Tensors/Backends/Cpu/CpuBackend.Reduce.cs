@@ -89,7 +89,7 @@ internal sealed partial class CpuBackend
     private static unsafe void ColumnSums(float[] x, int rows, int cols, float[] y)
     {
         int blockRows = ColumnSumBlockRows(cols), blocks = Math.Max(1, (rows + blockRows - 1) / blockRows);
-        var partial = BufferPool.Rent(blocks * cols);
+        var partial = BufferPool.Current.Rent(blocks * cols);
         fixed (float* px = x, pp = partial)
         {
             float* xs = px, ps = pp;
@@ -101,7 +101,7 @@ internal sealed partial class CpuBackend
             });
         }
         AddBlockSums(partial, blocks, cols, y.AsSpan(0, cols));
-        BufferPool.Return(partial);
+        BufferPool.Current.Return(partial);
     }
 
     public unsafe void UnaryBackwardWithColumnSums(UnaryOp op, Tensor x, Tensor y, Tensor gy, Tensor gx, Tensor sums, float a = 0, float b = 0)
@@ -110,7 +110,7 @@ internal sealed partial class CpuBackend
         float[] xd = x.Data, yd = y.Data, gyd = gy.Data, gxd = gx.Data;
         // The same blocks as ColumnSums: the bias gradient does not depend on the thread count.
         int blockRows = ColumnSumBlockRows(cols), blocks = Math.Max(1, (rows + blockRows - 1) / blockRows);
-        var partial = BufferPool.Rent(blocks * cols);
+        var partial = BufferPool.Current.Rent(blocks * cols);
         const int SliceRows = 128; // the activation gradient of a slice is summed while still in L1
         fixed (float* pgx = gxd, pp = partial)
         {
@@ -128,7 +128,7 @@ internal sealed partial class CpuBackend
             });
         }
         AddBlockSums(partial, blocks, cols, sums.Data.AsSpan(0, cols));
-        BufferPool.Return(partial);
+        BufferPool.Current.Return(partial);
     }
 
     public void ArgMax(Tensor x, int axis, Tensor y, bool max)

@@ -1,0 +1,62 @@
+using System.Runtime.InteropServices;
+using SkiaSharp;
+
+namespace Graft.Vision;
+
+/// <summary>
+/// Decodes a BMP, GIF (first frame), JPEG or PNG file with SkiaSharp into float pixel values 0..255,
+/// height × width × channels, as TensorFlow's <c>decode_image(channels=…, expand_animations=False)</c>
+/// gives them to Keras: no EXIF rotation, alpha dropped (not blended) for RGB.
+/// </summary>
+internal static class ImageDecoder
+{
+    /// <summary>The pixels of <paramref name="path"/> with 1 (grayscale), 3 (RGB) or 4 (RGBA) channels.</summary>
+    /// <exception cref="InvalidDataException">The file is not an image SkiaSharp decodes, or it is truncated; the message names it.</exception>
+    public static float[] Decode(string path, int channels, out int height, out int width)
+    {
+        using var codec = SKCodec.Create(path, out var created)
+            ?? throw new InvalidDataException($"ImageDataset: expected a BMP, GIF, JPEG or PNG image in '{path}', got a file that cannot be decoded ({created}).");
+        var info = codec.Info;
+        if (info.Width <= 0 || info.Height <= 0 || (long)info.Width * info.Height > 1L << 28)
+            throw new InvalidDataException($"ImageDataset: expected an image of at most 2^28 pixels in '{path}', got {info.Width} x {info.Height}.");
+        bool gray = info.ColorType == SKColorType.Gray8;
+        var target = new SKImageInfo(info.Width, info.Height, gray ? SKColorType.Gray8 : SKColorType.Rgba8888,
+            gray ? SKAlphaType.Opaque : SKAlphaType.Unpremul);
+        var bytes = new byte[target.BytesSize];
+        var handle = GCHandle.Alloc(bytes, GCHandleType.Pinned);
+        SKCodecResult result;
+        try { result = codec.GetPixels(target, handle.AddrOfPinnedObject()); }
+        finally { handle.Free(); }
+        // Skia fills the missing rows of a truncated file and calls it IncompleteInput; TensorFlow refuses it.
+        if (result != SKCodecResult.Success)
+            throw new InvalidDataException($"ImageDataset: expected a complete image in '{path}', got {result} while decoding it.");
+        height = info.Height;
+        width = info.Width;
+        return ToChannels(bytes, height * width, gray ? 1 : 4, target.RowBytes, width, channels);
+    }
+
+    /// <summary>
+    /// Pixels with the requested channels: gray replicated to RGB, RGB to gray with the ITU-R 601 luma
+    /// weights TensorFlow's rgb_to_grayscale uses, rounded to a byte as a decoder would.
+    /// </summary>
+    private static float[] ToChannels(byte[] src, int pixels, int srcChannels, int rowBytes, int width, int channels)
+    {
+        var dst = new float[pixels * channels];
+        for (int p = 0; p < pixels; p++)
+        {
+            int row = p / width, col = p % width;
+            int s = row * rowBytes + col * srcChannels;
+            if (srcChannels == 1)
+            {
+                float g = src[s];
+                for (int c = 0; c < channels; c++) dst[p * channels + c] = c == 3 ? 255f : g;
+                continue;
+            }
+            if (channels == 1)
+                dst[p] = MathF.Round(0.2989f * src[s] + 0.5870f * src[s + 1] + 0.1140f * src[s + 2]);
+            else
+                for (int c = 0; c < channels; c++) dst[p * channels + c] = src[s + c];
+        }
+        return dst;
+    }
+}
