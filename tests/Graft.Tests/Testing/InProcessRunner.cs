@@ -37,7 +37,7 @@ public static class InProcessRunner
         public void SetValue<TValue>(string name, TValue value) => _values[name] = value;
     }
 
-    private sealed class Sink : IMessageSink
+    private sealed class Sink : LongLivedMarshalByRefObject, IMessageSink
     {
         public List<ITestCase> Cases { get; } = [];
         public ManualResetEvent DiscoveryDone { get; } = new(false);
