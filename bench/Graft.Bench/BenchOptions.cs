@@ -21,11 +21,11 @@ internal sealed class BenchOptions
                 case "--quick": o.Quick = true; break;
                 case "--peers": o.PeersDir = args[++i]; break;
                 case "-h" or "--help": o.Help = true; break;
-                case "all": o.Groups.AddRange(["gemm", "conv", "alloc", "mlp", "cnn", "load", "seq", "image"]); break;
+                case "all": o.Groups.AddRange(["gemm", "conv", "alloc", "mlp", "cnn", "load", "seq", "image", "onnx"]); break;
                 default: o.Groups.Add(args[i]); break;
             }
         }
-        if (o.Groups.Count == 0) o.Groups.AddRange(["gemm", "conv", "alloc", "mlp", "cnn", "load", "seq", "image"]);
+        if (o.Groups.Count == 0) o.Groups.AddRange(["gemm", "conv", "alloc", "mlp", "cnn", "load", "seq", "image", "onnx"]);
         return o;
     }
 }

@@ -9,7 +9,8 @@ if (options.Help)
         usage: dotnet run -c Release --project bench/Graft.Bench -- [GROUP ...] [--json] [--peers DIR] [--no-peer] [--quick]
           groups: gemm (gemm_256 .. gemm_2048), conv (conv3x3_c32, conv3x3_c64), alloc (train_step_alloc),
                   mlp (mlp_train, mlp_infer, frozen_train), cnn (cnn_train, cnn_infer, cnn_frozen_train),
-                  load (load_mini_xception), seq (lstm_train), image (image_decode_224), all (default)
+                  load (load_mini_xception), seq (lstm_train), image (image_decode_224),
+                  onnx (onnx_import_resnet18, onnx_infer_resnet18), all (default)
           --peers DIR   folder of the peer scripts (default: ../shared/bench/peers beside the repository)
           --no-peer     run only Graft's side
           --json        print only the JSON lines
@@ -31,8 +32,9 @@ foreach (var group in options.Groups)
         case "load": LoadBench.Run(report, options); break;
         case "seq": LstmBench.Run(report, peers, options); break;
         case "image": ImageBench.Run(report, options); break;
+        case "onnx": OnnxBench.Run(report, options); break;
         default:
-            Console.Error.WriteLine($"Graft.Bench: expected a group among gemm, conv, alloc, mlp, cnn, load, seq, image, all; got '{group}'.");
+            Console.Error.WriteLine($"Graft.Bench: expected a group among gemm, conv, alloc, mlp, cnn, load, seq, image, onnx, all; got '{group}'.");
             return 2;
     }
 }

@@ -14,12 +14,12 @@ public static class Program
         commands:
           demo [--cnn] [--quick] [--seed N] [--seeds N] [--out DIR] [--data DIR] [--json]
                                                          Géron's transfer-learning experiment on Fashion-MNIST
-          summary FILE [--config CONFIG.json] [--json]   Keras's summary table of a .h5/.keras model;
+          summary FILE [--config CONFIG.json] [--json]   Keras's summary table of a .h5/.keras/.onnx model;
                                                          the stored weights of a weights-only file
           predict FILE --input X.npy|X.npz --output Y.npy|Y.npz [--batch-size N] [--config CONFIG.json]
                                                          run a model on NumPy arrays; several inputs or
                                                          outputs go in an .npz keyed by name
-          convert IN OUT [--config CONFIG.json]          convert between .h5 and .keras
+          convert IN OUT [--config CONFIG.json]          convert between .h5, .keras and .onnx
           --config CONFIG.json                           the architecture (model.to_json()) for FILE's weights
           version                                        print the version
           help                                           this text

@@ -261,7 +261,7 @@ public abstract class Layer
     protected Variable AddWeight(string name, int[] shape, Initializers.Initializer initializer, bool trainable = true,
         Regularizers.Regularizer? regularizer = null, Constraints.Constraint? constraint = null)
     {
-        Saving.WeightBudget.Claim(this, name, shape);   // before allocating: a file's config may claim absurd sizes
+        WeightCreation.Check(this, name, shape);   // before allocating: a file's config may claim absurd sizes
         Tensor value;
         using (TensorScope.Suspend()) value = initializer.Call(shape);   // weights outlive any scope they are built in
         var v = new Variable(this, name, value, trainable, regularizer, constraint);

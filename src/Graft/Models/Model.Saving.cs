@@ -8,18 +8,33 @@ public partial class Model
     /// <summary>
     /// Loads a model that Keras (1, 2, tf.keras 2.x or 3) saved: legacy HDF5 (<c>.h5</c>, <c>.hdf5</c>)
     /// or the Keras 3 <c>.keras</c> zip, chosen by the file's content (Keras's <c>load_model</c>).
+    /// Other formats come from packages: <c>.onnx</c> needs <c>Graft.Onnx</c> (see <see cref="IModelFormat"/>).
     /// </summary>
     /// <param name="path">The file.</param>
     /// <param name="compile">Restore loss, optimizer and metrics from the file's training config, as Keras does,
     /// and the optimizer's state (iteration count, learning rate, slots) when the file holds it for that optimizer
     /// in Keras's layout; otherwise the optimizer starts fresh (<c>Optimizer.Iterations</c> is 0), as in Keras.</param>
     /// <exception cref="ModelFormatException">The file is malformed; the message names the file and the object path.</exception>
-    /// <exception cref="NotSupportedException">The file uses a layer or model class Graft lacks; the message names it.</exception>
-    public static Model Load(string path, bool compile = true) => KerasFormat.Detect(path) switch
+    /// <exception cref="NotSupportedException">The file uses a layer or model class Graft lacks, or is in a format whose package is not referenced; the message names it.</exception>
+    public static Model Load(string path, bool compile = true)
     {
-        KerasFormat.Kind.Zip => KerasZipFormat.Load(path, compile),
-        _ => KerasH5Format.Load(path, compile),
-    };
+        if (PluginFormat(path, "Load") is { } format) return format.Load(path, compile);
+        return KerasFormat.Detect(path) switch
+        {
+            KerasFormat.Kind.Zip => KerasZipFormat.Load(path, compile),
+            _ => KerasH5Format.Load(path, compile),
+        };
+    }
+
+    /// <summary>The format a package provides for <paramref name="path"/>'s extension; null for Keras's own extensions and unknown ones.</summary>
+    /// <exception cref="NotSupportedException">Graft knows the extension, but the package that handles it is not referenced.</exception>
+    private static IModelFormat? PluginFormat(string path, string operation)
+    {
+        if (ModelFormats.Find(path) is { } format) return format;
+        if (ModelFormats.PackageFor(path) is { } package)
+            throw new NotSupportedException($"Model.{operation}: expected the {package} package to handle {Path.GetExtension(path)} files, got none loaded for '{path}'. Add a reference to {package} (dotnet add package {package}).");
+        return null;
+    }
 
     /// <inheritdoc/>
     /// <remarks>Keras 3 saves a model's layers under <c>layers/&lt;key&gt;</c>: the snake_case class name with a per-class counter in layer order.</remarks>
@@ -37,10 +52,13 @@ public partial class Model
     /// <c>.hdf5</c> the legacy HDF5 layout. The file is written beside the target and renamed into
     /// place, so a failure never destroys a previous file.
     /// </summary>
-    /// <exception cref="ArgumentException">The extension is neither .keras nor .h5/.hdf5.</exception>
+    /// <remarks>Other formats come from packages (<see cref="IModelFormat"/>): <c>.onnx</c> needs <c>Graft.Onnx</c>.</remarks>
+    /// <exception cref="ArgumentException">The extension is neither .keras nor .h5/.hdf5, nor one a referenced package handles.</exception>
+    /// <exception cref="NotSupportedException">The extension belongs to a package that is not referenced, or that cannot write this model.</exception>
     public void Save(string path)
     {
         if (!Built) throw new InvalidOperationException($"{Describe()}.Save: expected a built model (weights created), got an unbuilt one. Give the first layer an input shape, or call Build or Predict once.");
+        if (PluginFormat(path, "Save") is { } format) { format.Save(this, path); return; }
         switch (Path.GetExtension(path).ToLowerInvariant())
         {
             case ".keras": KerasZipFormat.Save(this, path); break;

@@ -89,6 +89,8 @@ public static class LayerRegistry
         try
         {
             if (s_builtIn.TryGetValue(className, out var type)) return LayerConfig.Read(type, config, ReadNested);
+            // A layer of a format package (Graft.Onnx) is registered when the package's format is created.
+            if (!s_custom.ContainsKey(className)) ModelFormats.LoadKnownPackages();
             if (!s_custom.TryGetValue(className, out var factory))
                 throw new NotSupportedException($"Layer class '{className}' (layer '{config["name"]?.ToString() ?? "?"}'): Graft has no implementation of it. Custom layers need a registered implementation: LayerRegistry.Register(\"{className}\", config => ...).");
             layer = factory(config);

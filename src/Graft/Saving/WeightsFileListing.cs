@@ -27,6 +27,8 @@ internal static class WeightsFileListing
     /// <exception cref="ModelFormatException">The file is HDF5 but neither a model nor a Keras weights file, or is unreadable.</exception>
     public static (string Layout, IReadOnlyList<StoredWeight> Weights)? TryRead(string path)
     {
+        // A format from a package (.onnx) holds whole models, never Keras weights alone.
+        if (ModelFormats.Find(path) is not null || ModelFormats.PackageFor(path) is not null) return null;
         if (KerasFormat.Detect(path) == KerasFormat.Kind.Zip) return null;
         var h5 = new H5(path);
         using var file = h5.Open();

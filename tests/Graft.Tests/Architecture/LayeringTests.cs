@@ -54,7 +54,6 @@ public class LayeringTests
         ("src/Graft/Layers/Merging/Merge.cs", "Models", "Debt: overrides the symbolic call for several inputs."),
         ("src/Graft/Layers/Recurrent/RecurrentBase.cs", "Models", "Debt: overrides the symbolic call for initial states."),
         ("src/Graft/Layers/Wrappers/Bidirectional.cs", "Models", "Debt: overrides the symbolic call for initial states."),
-        ("src/Graft/Layers/Layer.cs", "Saving", "Debt: AddWeight claims the load-time WeightBudget."),
         ("src/Graft/Models/Model.Saving.cs", "Saving", "Design: Keras's model.save and load_weights, delegating to Saving."),
         ("src/Graft/Models/Model.Training.cs", "Training", "Design: Keras's model.compile and fit, delegating to Training."),
         ("src/Graft/Models/Model.Prediction.cs", "Training", "Design: Keras's model.predict and evaluate, delegating to Training."),
