@@ -82,7 +82,7 @@ internal sealed partial class LayerEmitter
 
     private string? EmitImportedMerge(Merge m, string[] names) => m switch
     {
-        OnnxBinaryOp b when names.Length == 2 => Binary(b.Operation == "div" ? "Div" : "Pow", names[0], names[1], m.Name),
+        OnnxBinaryOp b when names.Length == 2 => Binary(b.Operation switch { "div" => "Div", "pow" => "Pow", _ => "MatMul" }, names[0], names[1], m.Name),
         _ => null,
     };
 
