@@ -54,6 +54,7 @@ internal static unsafe class Gemm
     /// As above, then <paramref name="epilogue"/> (bias and activation) is applied to each C tile
     /// right after its last K panel, while the tile is still in L1: a Dense layer in one pass.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(int m, int n, int k,
         float* a, int rsA, int csA, float* b, int rsB, int csB,
         float* c, int ldc, bool accumulate, Epilogue epilogue)
@@ -92,7 +93,7 @@ internal static unsafe class Gemm
         bool splitM = aInPlace && nTiles >= 2 * threads ? false : mTiles >= nTiles;
         int tiles = splitM ? mTiles : nTiles;
         var ap = a; var bp = b; var cp = c;
-        WorkerPool.Run(threads, t =>
+        WorkerPool.Run(threads, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (t) =>
         {
             int t0 = (int)((long)tiles * t / threads), t1 = (int)((long)tiles * (t + 1) / threads);
             if (splitM)
@@ -129,6 +130,7 @@ internal static unsafe class Gemm
     /// straight into C, the others into scratch, then each element of C adds slices 1, 2, … in
     /// that order. Threads take whole slices, so the arithmetic is the same for any thread count.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SplitK(int m, int n, int k, float* a, int rsA, int csA, float* b, int rsB, int csB,
         float* c, int ldc, bool accumulate, int chunks)
     {
@@ -137,7 +139,7 @@ internal static unsafe class Gemm
         fixed (float* ps = scratch)
         {
             float* ap = a, bp = b, cp = c, sp = ps;
-            WorkerPool.Run(chunks, t =>
+            WorkerPool.Run(chunks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (t) =>
             {
                 int k0 = (int)((long)k * t / chunks), k1 = (int)((long)k * (t + 1) / chunks);
                 if (t == 0) Serial(m, n, k1, ap, rsA, csA, bp, rsB, csB, cp, ldc, accumulate, default);
@@ -145,7 +147,7 @@ internal static unsafe class Gemm
             });
             // Rows of C are shared between threads; each element's additions stay in slice order.
             int parts = size * (chunks - 1) >= 1 << 15 ? Math.Min(m, WorkerPool.Threads) : 1;
-            WorkerPool.Run(parts, p =>
+            WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (p) =>
             {
                 for (int i = (int)((long)m * p / parts), end = (int)((long)m * (p + 1) / parts); i < end; i++)
                 {
@@ -160,6 +162,7 @@ internal static unsafe class Gemm
 
     [ThreadStatic] private static float[]? t_packA, t_packB;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Serial(int m, int n, int k,
         float* a, int rsA, int csA, float* b, int rsB, int csB,
         float* c, int ldc, bool accumulate, Epilogue epilogue)
@@ -214,6 +217,7 @@ internal static unsafe class Gemm
     private static int RoundUp(int x, int m) => (x + m - 1) / m * m;
 
     /// <summary>Packs an mc×kc block of A into MR-row strips: strip[p·MR + r] = A(r, p), zero-padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(int mc, int kc, float* a, int rsA, int csA, float* dst)
     {
         int mr = MR;
@@ -250,6 +254,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Packs a kc×nc block of B into NR-column strips: strip[p·NR + j] = B(p, j), zero-padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(int kc, int nc, float* b, int rsB, int csB, float* dst)
     {
         int nr = NR;
@@ -276,6 +281,7 @@ internal static unsafe class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernel(int mc, int nc, int kc, float* pA, float* pB, float* c, int ldc, bool add, Epilogue ep)
     {
         int mr = MR, nr = NR;
@@ -327,6 +333,7 @@ internal static unsafe class Gemm
     /// <param name="ldc">C's row stride.</param>
     /// <param name="add">Add to C (a later K block) instead of overwriting it.</param>
     /// <param name="ep">Bias and activation applied to finished tiles (inactive unless this is the last K block).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernelUnpackedA(int mc, int nc, int kc, float* a, int lda, float* scratchA, float* b, int bStride, float* scratchB, float* c, int ldc, bool add, Epilogue ep)
     {
         int mr = MR, nr = NR;
@@ -544,6 +551,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Portable fallback for machines without SIMD: same packed layout, plain loops.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void KernelScalar(int kc, float* a, float* b, float* c, int ldc, bool add)
     {
         int mr = MR, nr = NR;

@@ -42,6 +42,7 @@ internal interface ITernaryKernel
 /// </summary>
 internal static class Simd
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<T>(ReadOnlySpan<float> x, Span<float> y) where T : IUnaryKernel
     {
         ref float px = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
@@ -53,6 +54,7 @@ internal static class Simd
     }
 
     /// <summary>y = kernel(x); the struct kernel is passed by value, so the JIT specialises and inlines it as for static kernels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<T>(ReadOnlySpan<float> x, Span<float> y, T kernel) where T : struct, IUnaryKernelWithConstants
     {
         ref float px = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
@@ -63,6 +65,7 @@ internal static class Simd
         for (; i < n; i++) Unsafe.Add(ref py, i) = kernel.Invoke(Unsafe.Add(ref px, i));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<T>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y) where T : IBinaryKernel
     {
         ref float pa = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(a);
@@ -74,6 +77,7 @@ internal static class Simd
         for (; i < n; i++) Unsafe.Add(ref py, i) = T.Invoke(Unsafe.Add(ref pa, i), Unsafe.Add(ref pb, i));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<T>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> c, Span<float> y) where T : ITernaryKernel
     {
         ref float pa = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(a);
