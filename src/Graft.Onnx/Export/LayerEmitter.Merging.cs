@@ -23,7 +23,7 @@ internal sealed partial class LayerEmitter
             Attention a => DotAttention(a, inputs),
             AdditiveAttention a => Additive(a, inputs),
             MultiHeadAttention a => MultiHead(a, inputs),
-            _ => throw Unsupported(m),
+            _ => EmitImportedMerge(m, names) ?? throw Unsupported(m),
         };
         return new Value(y, shape);
     }

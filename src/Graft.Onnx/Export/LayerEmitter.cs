@@ -77,7 +77,7 @@ internal sealed partial class LayerEmitter(OnnxGraph graph)
     private Value EmitSingle(Layer layer, Value x)
     {
         var shape = layer.ComputeOutputShape(x.Shape);
-        string? name = EmitCore(layer, x) ?? EmitConvolutional(layer, x) ?? EmitNormalization(layer, x) ?? EmitReshaping(layer, x, shape) ?? EmitPreprocessing(layer, x);
+        string? name = EmitCore(layer, x) ?? EmitConvolutional(layer, x) ?? EmitNormalization(layer, x) ?? EmitReshaping(layer, x, shape) ?? EmitPreprocessing(layer, x) ?? EmitImported(layer, x);
         if (name is not null) return new Value(name, shape);
         if (layer is Embedding or Masking or GlobalAveragePooling1D) return EmitMasked(layer, x, shape);
         throw Unsupported(layer);
