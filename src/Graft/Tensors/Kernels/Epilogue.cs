@@ -43,6 +43,7 @@ internal readonly unsafe struct Epilogue(float* bias, EpilogueActivation activat
     /// <paramref name="narrow"/> (only 128-bit vectors on ARM64 and x86 without AVX, and the tail
     /// of the 16-lane loop elsewhere), then one element at a time.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void ApplyFrom(float* c, float* bias, int j, int cols, bool narrow)
     {
         if (narrow)

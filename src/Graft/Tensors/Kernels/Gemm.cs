@@ -145,6 +145,7 @@ internal static unsafe partial class Gemm
     /// out, and a K far longer than C is wide would make every thread of a row or column split
     /// pack all of the other operand.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int SplitKChunks(int m, int n, int k, long tiles, long flops, Epilogue epilogue)
     {
         if (k < SplitKMinDepth || flops < ParallelMinFlops || epilogue.IsActive || (long)m * n > SplitKMaxOutput) return 1;

@@ -30,6 +30,7 @@ internal sealed partial class CpuBackend
         Chunked(wa.Length, (lo, hi) => SgdMomentum(wa.AsSpan(lo, hi - lo), ga.AsSpan(lo, hi - lo), ma.AsSpan(lo, hi - lo), lr, momentum, nesterov));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SgdMomentum(Span<float> w, ReadOnlySpan<float> g, Span<float> m, float lr, float momentum, bool nesterov)
     {
         // m = μ·m − lr·g;  w += m  (Nesterov: w += μ·m − lr·g), as whole-span SIMD passes.
