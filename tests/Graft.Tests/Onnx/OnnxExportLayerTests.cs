@@ -183,12 +183,12 @@ public class OnnxExportLayerTests
     {
         var a = Keras.Input([4], "left");
         var b = Keras.Input([4], "right");
-        var shared = new Dense(3, activation: "tanh", name: "shared");
-        var model = new Model([a, b], [new Subtract().Call([shared.Call(a), shared.Call(b)])]);
+        var tied = new Dense(3, activation: "tanh", name: "tied");
+        var model = new Model([a, b], [new Subtract().Call([tied.Call(a), tied.Call(b)])]);
         Randomize(model);
-        ExportCheck.AssertMatches(model, ExportCheck.Inputs(model, 13), "shared layer");
+        ExportCheck.AssertMatches(model, ExportCheck.Inputs(model, 13), "tied layer");
         var proto = global::Onnx.ModelProto.Parser.ParseFrom(Graft.Onnx.OnnxExporter.ToBytes(model));
-        Assert.Equal(2, proto.Graph.Initializer.Count(t => t.Name.StartsWith("shared/")));
+        Assert.Equal(2, proto.Graph.Initializer.Count(t => t.Name.StartsWith("tied/")));
     }
 
     /// <summary>Layouts and paddings the catalog leaves out: channels_first, output padding, strides past the kernel.</summary>
