@@ -3,7 +3,10 @@ using Graft.Tensors;
 
 namespace Graft.Bench;
 
-/// <summary>Square float32 matrix products, Graft against NumPy on OpenBLAS (SkylakeX kernels).</summary>
+/// <summary>
+/// Square float32 matrix products, Graft against NumPy on OpenBLAS (SkylakeX kernels, or Nehalem's
+/// 128-bit ones when this process runs with DOTNET_EnableAVX=0).
+/// </summary>
 internal static class GemmBench
 {
     public static readonly int[] Sizes = [256, 512, 1024, 2048];
@@ -19,7 +22,7 @@ internal static class GemmBench
     public static void Run(Report report, Peers peers, BenchOptions options)
     {
         double minSeconds = options.Quick ? 0.3 : 1.0;
-        var peer = peers.Run("gemm_limit.py", $"--single --variant coretype_SkylakeX --sizes {string.Join(',', Sizes)} --min-time {minSeconds}");
+        var peer = peers.Run("gemm_limit.py", $"--single --variant coretype_{Peers.CoreType} --sizes {string.Join(',', Sizes)} --min-time {minSeconds}");
         var gflops = peer?.FirstOrDefault()?["gflops"]?.AsObject();
         string blas = peer?.FirstOrDefault()?["blas"]?.ToString() + " " + peer?.FirstOrDefault()?["blas_arch"];
         foreach (int n in Sizes)

@@ -5,12 +5,20 @@ namespace Graft.Bench;
 
 /// <summary>
 /// Runs the peer scripts (NumPy/OpenBLAS, PyTorch) in their fastest configuration on this CPU:
-/// OpenBLAS with AVX-512 kernels forced (OPENBLAS_CORETYPE=SkylakeX), OpenMP build for torch.
+/// OpenBLAS with AVX-512 kernels forced (OPENBLAS_CORETYPE=SkylakeX; Nehalem when this process
+/// has only 128-bit vectors), OpenMP build for torch.
 /// </summary>
 internal sealed class Peers(BenchOptions options)
 {
     private const string Python = "/usr/bin/python3";
     private const string OpenMpBlas = "/usr/lib/x86_64-linux-gnu/openblas-openmp";
+
+    /// <summary>
+    /// OpenBLAS's kernels for the peers: its AVX-512 ones, or its 128-bit (SSE) ones when this
+    /// process has only 128-bit vectors (run with DOTNET_EnableAVX=0, the stand-in for ARM64
+    /// NEON), so that both sides compute with vectors of the same width.
+    /// </summary>
+    public static string CoreType { get; } = System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "SkylakeX" : "Nehalem";
 
     public string? Directory { get; } = options.NoPeer ? null : Locate(options.PeersDir);
 
@@ -56,7 +64,7 @@ internal sealed class Peers(BenchOptions options)
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
         psi.Environment.Remove("OPENBLAS_L2_SIZE");
-        psi.Environment["OPENBLAS_CORETYPE"] = "SkylakeX";
+        psi.Environment["OPENBLAS_CORETYPE"] = CoreType;
         if (openmp) psi.Environment["LD_LIBRARY_PATH"] = OpenMpBlas;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();

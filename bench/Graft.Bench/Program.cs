@@ -2,6 +2,7 @@ using Graft.Bench;
 
 // Graft's benchmarks: each case runs our code and the peer in the same process run and prints
 // one JSON line {"case","graft","peer","ratio",...} plus a table. See README.md.
+if (args is [ColdStartBench.ChildFlag]) { ColdStartBench.Child(); return 0; }
 var options = BenchOptions.Parse(args);
 if (options.Help)
 {
@@ -10,10 +11,15 @@ if (options.Help)
           groups: gemm (gemm_256 .. gemm_2048), conv (conv3x3_c32, conv3x3_c64), alloc (train_step_alloc),
                   mlp (mlp_train, mlp_infer, frozen_train), cnn (cnn_train, cnn_infer, cnn_frozen_train),
                   load (load_mini_xception), seq (lstm_train), image (image_decode_224),
-                  onnx (onnx_import_resnet18, onnx_infer_resnet18), all (default)
+                  onnx (onnx_import_resnet18, onnx_infer_resnet18),
+                  resnet (resnet18_infer, resnet18_train, resnet18_frozen_train, resnet50_infer; not in all:
+                          a few minutes), cold (cold_first_epoch: a fresh process's first epoch with the
+                          runtime's default tiered compilation against tiering off), all (default)
           --peers DIR   folder of the peer scripts (default: ../shared/bench/peers beside the repository)
           --no-peer     run only Graft's side
           --json        print only the JSON lines
+          --rounds N    resnet: alternate PyTorch and Graft N times, keep each side's best (default 3)
+          --profile     resnet: where a ResNet18 training step's time goes, by layer and op
         """);
     return 0;
 }
@@ -33,8 +39,10 @@ foreach (var group in options.Groups)
         case "seq": LstmBench.Run(report, peers, options); break;
         case "image": ImageBench.Run(report, options); break;
         case "onnx": OnnxBench.Run(report, options); break;
+        case "resnet": ResNetBench.Run(report, peers, options); break;
+        case "cold": ColdStartBench.Run(report, options); break;
         default:
-            Console.Error.WriteLine($"Graft.Bench: expected a group among gemm, conv, alloc, mlp, cnn, load, seq, image, onnx, all; got '{group}'.");
+            Console.Error.WriteLine($"Graft.Bench: expected a group among gemm, conv, alloc, mlp, cnn, load, seq, image, onnx, resnet, cold, all; got '{group}'.");
             return 2;
     }
 }

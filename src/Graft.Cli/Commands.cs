@@ -173,10 +173,10 @@ public static class Commands
         return inputs.Select(p => p.x).ToArray();
     }
 
-    /// <summary><c>graft convert IN OUT [--config CONFIG.json]</c> between .h5 and .keras.</summary>
+    /// <summary><c>graft convert IN OUT [--config CONFIG.json]</c> between .h5 and .keras, or to .onnx.</summary>
     public static int Convert(Arguments a)
     {
-        string input = a.Positional(0, "an input model file"), output = a.Positional(1, "an output path (.h5 or .keras)");
+        string input = a.Positional(0, "an input model file"), output = a.Positional(1, "an output path (.h5, .keras or .onnx)");
         var model = LoadModel(a, input, "convert", compile: true);
         model.Save(output);
         Console.WriteLine($"{input} → {output}");

@@ -19,7 +19,7 @@ public static class Program
           predict FILE --input X.npy|X.npz --output Y.npy|Y.npz [--batch-size N] [--config CONFIG.json]
                                                          run a model on NumPy arrays; several inputs or
                                                          outputs go in an .npz keyed by name
-          convert IN OUT [--config CONFIG.json]          convert between .h5 and .keras, or from .onnx
+          convert IN OUT [--config CONFIG.json]          convert between .h5, .keras and .onnx
           --config CONFIG.json                           the architecture (model.to_json()) for FILE's weights
           version                                        print the version
           help                                           this text

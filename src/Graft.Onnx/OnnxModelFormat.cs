@@ -26,6 +26,6 @@ public sealed class OnnxModelFormat : IModelFormat
     public Model Load(string path, bool compile) => OnnxImporter.Load(path);
 
     /// <inheritdoc/>
-    public void Save(Model model, string path) =>
-        throw new NotSupportedException($"Model.Save: expected a .keras or .h5 path, got '{path}': Graft does not write ONNX files yet.");
+    /// <remarks>Written by <see cref="OnnxExporter.Save"/>: opset <see cref="OnnxExporter.Opset"/>, the model's own layout and names.</remarks>
+    public void Save(Model model, string path) => OnnxExporter.Save(model, path);
 }

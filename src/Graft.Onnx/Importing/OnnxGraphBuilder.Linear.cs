@@ -1,5 +1,6 @@
 using Graft.Initializers;
 using Graft.Layers.Core;
+using Graft.Onnx.Layers;
 using Graft.Tensors;
 
 namespace Graft.Onnx.Importing;
@@ -33,9 +34,21 @@ internal sealed partial class OnnxGraphBuilder
         var b = Input(1);
         if (a.Constant is not null && b.Constant is not null) { Output(MatMulConstants(a.Constant, b.Constant)); return; }
         if (a.Constant is not null) throw NotSupportedHere("expected the computed operand first (x · W), got a constant first");
-        if (b.Constant is null) throw NotSupportedHere("expected a weight matrix as the second operand, got a computed one; Graft imports MatMul by constant weights");
+        if (b.Constant is null) { Output(MatMulComputed(a, b)); return; }
         if (b.Constant.Rank != 2) throw NotSupportedHere($"expected a 2-D weight matrix, got shape ({string.Join(", ", b.Constant.Dims)})");
         Output(Dense(a, b.Constant, 1f, null));
+    }
+
+    /// <summary>A product of two computed tensors (attention's Q·Kᵀ): per sample, in ONNX's layout.</summary>
+    private OnnxValue MatMulComputed(OnnxValue a, OnnxValue b)
+    {
+        var x = OnnxLayout(a);
+        var y = OnnxLayout(b);
+        if (x.Shape.Length < 3 || x.Shape.Length != y.Shape.Length)
+            throw NotSupportedHere($"expected two computed operands of one rank, 3 or more (a product per sample), got {Shape(a)} and {Shape(b)}");
+        if (x.Shape[^1] is { } k && y.Shape[^2] is { } kb && k != kb)
+            throw Malformed($"expected inner dimensions to agree, got {Shape(a)} x {Shape(b)}");
+        return OnnxValue.Of(Apply(new OnnxBinaryOp("matmul", NodeName()), x, y), channelsLast: false);
     }
 
     private OnnxValue Dense(OnnxValue x, OnnxConstant kernel, float alpha, float[]? bias)

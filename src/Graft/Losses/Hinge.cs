@@ -11,8 +11,7 @@ public sealed class Hinge : Loss
     /// <inheritdoc/>
     public override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {
-        var t = Align(yTrue, yPred);
-        if (t.ToArray().All(v => v is 0f or 1f)) t = Ops.Add(Ops.Multiply(t, 2f), -1f);
+        var t = HingeTargets(Align(yTrue, yPred));
         return MeanLast(Ops.Relu(Ops.Add(Ops.Negative(Ops.Multiply(t, yPred)), 1f)));
     }
 }

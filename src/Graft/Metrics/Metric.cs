@@ -30,7 +30,9 @@ public abstract class Metric
     /// Resolves Keras identifiers: <c>accuracy</c>/<c>acc</c> (binary, categorical or sparse from the
     /// shapes, as Keras decides), <c>binary_accuracy</c>, <c>categorical_accuracy</c>,
     /// <c>sparse_categorical_accuracy</c>, <c>precision</c>, <c>recall</c>, <c>auc</c>,
-    /// <c>top_k_categorical_accuracy</c>, <c>sparse_top_k_categorical_accuracy</c>, <c>mse</c>, <c>mae</c>.
+    /// <c>top_k_categorical_accuracy</c>, <c>sparse_top_k_categorical_accuracy</c>, <c>mse</c>, <c>mae</c>,
+    /// <c>root_mean_squared_error</c>, <c>r2_score</c>, <c>true_positives</c>, <c>false_positives</c>,
+    /// <c>true_negatives</c>, <c>false_negatives</c>, and the cross-entropies by their loss names.
     /// </summary>
     public static Metric Get(string identifier) => identifier.ToLowerInvariant() switch
     {
@@ -45,7 +47,16 @@ public abstract class Metric
         "sparse_top_k_categorical_accuracy" => new SparseTopKCategoricalAccuracy(),
         "mse" or "mean_squared_error" => new MeanSquaredError(identifier),
         "mae" or "mean_absolute_error" => new MeanAbsoluteError(identifier),
-        _ => throw new ArgumentException($"Metric: expected one of accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, precision, recall, auc, top_k_categorical_accuracy, sparse_top_k_categorical_accuracy, mse, mae; got '{identifier}'."),
+        "root_mean_squared_error" => new RootMeanSquaredError(),
+        "r2_score" => new R2Score(),
+        "true_positives" => new TruePositives(),
+        "false_positives" => new FalsePositives(),
+        "true_negatives" => new TrueNegatives(),
+        "false_negatives" => new FalseNegatives(),
+        "binary_crossentropy" => new BinaryCrossentropy(),
+        "categorical_crossentropy" => new CategoricalCrossentropy(),
+        "sparse_categorical_crossentropy" => new SparseCategoricalCrossentropy(),
+        _ => throw new ArgumentException($"Metric: expected one of accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, precision, recall, auc, top_k_categorical_accuracy, sparse_top_k_categorical_accuracy, mse, mae, root_mean_squared_error, r2_score, true_positives, false_positives, true_negatives, false_negatives, binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy; got '{identifier}'."),
     };
 
     /// <summary>Lets a Keras identifier stand where a metric is expected (<c>metrics: ["accuracy"]</c>).</summary>

@@ -162,7 +162,7 @@ public abstract class Optimizer
     /// <summary>A zero tensor shaped like <paramref name="v"/>.</summary>
     protected static Tensor ZerosLike(Variable v) => Tensor.ZerosLike(v.Value);
 
-    /// <summary>Resolves Keras identifiers with Keras's defaults: <c>sgd</c>, <c>adam</c>, <c>adamw</c>, <c>rmsprop</c>, <c>adagrad</c>, <c>nadam</c>.</summary>
+    /// <summary>Resolves Keras identifiers with Keras's defaults: <c>sgd</c>, <c>adam</c>, <c>adamw</c>, <c>rmsprop</c>, <c>adagrad</c>, <c>nadam</c>, <c>adamax</c>, <c>adadelta</c>, <c>lion</c>.</summary>
     public static Optimizer Get(string identifier) => identifier.ToLowerInvariant() switch
     {
         "sgd" => new SGD(),
@@ -171,7 +171,10 @@ public abstract class Optimizer
         "rmsprop" => new RMSprop(),
         "adagrad" => new Adagrad(),
         "nadam" => new Nadam(),
-        _ => throw new ArgumentException($"Optimizer: expected one of sgd, adam, adamw, rmsprop, adagrad, nadam; got '{identifier}'."),
+        "adamax" => new Adamax(),
+        "adadelta" => new Adadelta(),
+        "lion" => new Lion(),
+        _ => throw new ArgumentException($"Optimizer: expected one of sgd, adam, adamw, rmsprop, adagrad, nadam, adamax, adadelta, lion; got '{identifier}'."),
     };
 
     /// <summary>Lets a Keras identifier stand where an optimizer is expected (<c>optimizer: "sgd"</c>).</summary>

@@ -55,7 +55,10 @@ internal static class OptimizerConfig
         RMSprop r => [("rho", r.Rho), ("momentum", r.Momentum), ("epsilon", r.Epsilon), ("centered", r.Centered)],
         Adagrad g => [("initial_accumulator_value", g.InitialAccumulatorValue), ("epsilon", g.Epsilon)],
         Nadam n => [("beta_1", n.Beta1), ("beta_2", n.Beta2), ("epsilon", n.Epsilon)],
-        _ => throw new NotSupportedException($"{optimizer.Name}: expected an optimizer Graft can write in Keras's form (SGD, Adam, AdamW, RMSprop, Adagrad, Nadam), got class '{optimizer.GetType().Name}'."),
+        Adamax x => [("beta_1", x.Beta1), ("beta_2", x.Beta2), ("epsilon", x.Epsilon)],
+        Adadelta d => [("rho", d.Rho), ("epsilon", d.Epsilon)],
+        Lion l => [("beta_1", l.Beta1), ("beta_2", l.Beta2)],
+        _ => throw new NotSupportedException($"{optimizer.Name}: expected an optimizer Graft can write in Keras's form (SGD, Adam, AdamW, RMSprop, Adagrad, Nadam, Adamax, Adadelta, Lion), got class '{optimizer.GetType().Name}'."),
     };
 
     private static JsonNode LearningRate(Optimizer optimizer, bool keras3)
@@ -78,7 +81,22 @@ internal static class OptimizerConfig
                 ["boundaries"] = new JsonArray(p.Boundaries.Select(b => (JsonNode)b).ToArray()),
                 ["values"] = new JsonArray(p.Values.Select(v => (JsonNode)v).ToArray()), ["name"] = "PiecewiseConstant",
             }),
-            _ => throw new NotSupportedException($"{optimizer.Name}: expected a learning-rate schedule Graft can write in Keras's form (ExponentialDecay, CosineDecay, PiecewiseConstantDecay), got class '{s.GetType().Name}'."),
+            InverseTimeDecay i => ("InverseTimeDecay", new JsonObject
+            {
+                ["initial_learning_rate"] = i.InitialLearningRate, ["decay_steps"] = i.DecaySteps, ["decay_rate"] = i.DecayRate,
+                ["staircase"] = i.Staircase, ["name"] = "InverseTimeDecay",
+            }),
+            PolynomialDecay d => ("PolynomialDecay", new JsonObject
+            {
+                ["initial_learning_rate"] = d.InitialLearningRate, ["decay_steps"] = d.DecaySteps, ["end_learning_rate"] = d.EndLearningRate,
+                ["power"] = d.Power, ["cycle"] = d.Cycle, ["name"] = "PolynomialDecay",
+            }),
+            CosineDecayRestarts r => ("CosineDecayRestarts", new JsonObject
+            {
+                ["initial_learning_rate"] = r.InitialLearningRate, ["first_decay_steps"] = r.FirstDecaySteps, ["t_mul"] = r.TMul,
+                ["m_mul"] = r.MMul, ["alpha"] = r.Alpha, ["name"] = "SGDRDecay",
+            }),
+            _ => throw new NotSupportedException($"{optimizer.Name}: expected a learning-rate schedule Graft can write in Keras's form (ExponentialDecay, CosineDecay, PiecewiseConstantDecay, InverseTimeDecay, PolynomialDecay, CosineDecayRestarts), got class '{s.GetType().Name}'."),
         };
         return keras3
             ? new JsonObject { ["module"] = "keras.optimizers.schedules", ["class_name"] = cls, ["config"] = config, ["registered_name"] = null }
@@ -113,7 +131,10 @@ internal static class OptimizerConfig
             "rmsprop" => new RMSprop(rate, Get("rho", 0.9), Get("momentum", 0), Get("epsilon", 1e-7), Bool(c, "centered", false, what), wd, clipnorm, clipvalue, globalClipnorm),
             "adagrad" => new Adagrad(rate, Get("initial_accumulator_value", 0.1), Get("epsilon", 1e-7), wd, clipnorm, clipvalue, globalClipnorm),
             "nadam" => new Nadam(rate, Get("beta_1", 0.9), Get("beta_2", 0.999), Get("epsilon", 1e-7), wd, clipnorm, clipvalue, globalClipnorm),
-            _ => throw new ArgumentException($"{what} is not one Graft has (SGD, Adam, AdamW, RMSprop, Adagrad, Nadam)"),
+            "adamax" => new Adamax(rate, Get("beta_1", 0.9), Get("beta_2", 0.999), Get("epsilon", 1e-7), wd, clipnorm, clipvalue, globalClipnorm),
+            "adadelta" => new Adadelta(rate, Get("rho", 0.95), Get("epsilon", 1e-7), wd, clipnorm, clipvalue, globalClipnorm),
+            "lion" => new Lion(rate, Get("beta_1", 0.9), Get("beta_2", 0.99), wd, clipnorm, clipvalue, globalClipnorm),
+            _ => throw new ArgumentException($"{what} is not one Graft has (SGD, Adam, AdamW, RMSprop, Adagrad, Nadam, Adamax, Adadelta, Lion)"),
         };
     }
 
@@ -130,7 +151,12 @@ internal static class OptimizerConfig
             "CosineDecay" => new CosineDecay(Req("initial_learning_rate"), Steps("decay_steps"), Number(c, "alpha", what) ?? 0, Number(c, "warmup_target", what),
                 Number(c, "warmup_steps", what) is { } ws ? checked((long)ws) : 0),
             "PiecewiseConstantDecay" => new PiecewiseConstantDecay(Numbers(c, "boundaries", what).Select(b => checked((long)b)).ToArray(), Numbers(c, "values", what)),
-            _ => throw new ArgumentException($"{what} is not one Graft has (ExponentialDecay, CosineDecay, PiecewiseConstantDecay)"),
+            "InverseTimeDecay" => new InverseTimeDecay(Req("initial_learning_rate"), Steps("decay_steps"), Req("decay_rate"), Bool(c, "staircase", false, what)),
+            "PolynomialDecay" => new PolynomialDecay(Req("initial_learning_rate"), Steps("decay_steps"), Number(c, "end_learning_rate", what) ?? 0.0001,
+                Number(c, "power", what) ?? 1.0, Bool(c, "cycle", false, what)),
+            "CosineDecayRestarts" => new CosineDecayRestarts(Req("initial_learning_rate"), Steps("first_decay_steps"), Number(c, "t_mul", what) ?? 2.0,
+                Number(c, "m_mul", what) ?? 1.0, Number(c, "alpha", what) ?? 0.0),
+            _ => throw new ArgumentException($"{what} is not one Graft has (ExponentialDecay, CosineDecay, PiecewiseConstantDecay, InverseTimeDecay, PolynomialDecay, CosineDecayRestarts)"),
         };
     }
 

@@ -3,6 +3,9 @@ using Graft.Layers;
 using Graft.Losses;
 using Graft.Metrics;
 using Graft.Models;
+using BinaryCrossentropy = Graft.Losses.BinaryCrossentropy;
+using CategoricalCrossentropy = Graft.Losses.CategoricalCrossentropy;
+using SparseCategoricalCrossentropy = Graft.Losses.SparseCategoricalCrossentropy;
 
 namespace Graft.Saving;
 
@@ -105,19 +108,37 @@ internal static class TrainingConfig
     private static Loss LossObject(string cls, JsonObject config)
     {
         var c = new ConfigReader(config, $"loss '{cls}'");
-        return cls switch
+        Loss loss = cls switch
         {
             "BinaryCrossentropy" => new BinaryCrossentropy(c.Bool("from_logits", false), c.Float("label_smoothing", 0f)),
+            "BinaryFocalCrossentropy" => new BinaryFocalCrossentropy(c.Bool("apply_class_balancing", false), c.Float("alpha", 0.25f),
+                c.Float("gamma", 2f), c.Bool("from_logits", false), c.Float("label_smoothing", 0f)),
             "CategoricalCrossentropy" => new CategoricalCrossentropy(c.Bool("from_logits", false), c.Float("label_smoothing", 0f), c.Int("axis", -1)),
-            "SparseCategoricalCrossentropy" => c.Has("ignore_class")
-                ? throw new ArgumentException($"loss 'SparseCategoricalCrossentropy': ignore_class is not supported by Graft")
-                : new SparseCategoricalCrossentropy(c.Bool("from_logits", false)),
+            "CategoricalFocalCrossentropy" => new CategoricalFocalCrossentropy(c.Float("alpha", 0.25f), c.Float("gamma", 2f),
+                c.Bool("from_logits", false), c.Float("label_smoothing", 0f), c.Int("axis", -1)),
+            "SparseCategoricalCrossentropy" => c.Int("axis", -1) != -1
+                ? throw new NotSupportedException($"loss 'SparseCategoricalCrossentropy': expected axis -1, got {c.Int("axis", -1)}; another class axis is not supported by Graft")
+                : new SparseCategoricalCrossentropy(c.Bool("from_logits", false), c.Has("ignore_class") ? c.Int("ignore_class") : null),
             "Huber" => new Huber(c.Float("delta", 1f)),
+            "CosineSimilarity" => new CosineSimilarity(c.Int("axis", -1)),
+            "Dice" => new Dice(Axes(config["axis"])),
+            "Tversky" => new Tversky(c.Float("alpha", 0.5f), c.Float("beta", 0.5f), Axes(config["axis"])),
             // tf.keras wraps plain functions: {"class_name": "LossFunctionWrapper", "config": {"fn": "mean_squared_error"}}.
             "LossFunctionWrapper" => Graft.Losses.Loss.Get(c.String("fn")),
             _ => Graft.Losses.Loss.Get(LayerNames.ToSnakeCase(cls)),
         };
+        // Keras 3 writes null for "none"; tf.keras writes "auto" for the default.
+        if (config.ContainsKey("reduction")) loss.SetReduction(config["reduction"] is { } r ? r.GetValue<string>() : null);
+        return loss;
     }
+
+    /// <summary>Keras's <c>axis</c> of Dice and Tversky: null (every axis), an integer, or a list of them.</summary>
+    private static int[]? Axes(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonArray a => a.Select(x => ConfigReader.ToInt(x!)).ToArray(),
+        _ => [ConfigReader.ToInt(node)],
+    };
 
     private static List<Metric> Metrics(JsonNode? node)
     {
@@ -129,7 +150,7 @@ internal static class TrainingConfig
                 case JsonValue v when v.TryGetValue<string>(out var s): list.Add(Metric.Get(s)); break;
                 case JsonArray a: foreach (var x in a) Add(x); break;
                 case JsonObject o when o["class_name"]?.GetValue<string>() is { } cls:
-                    list.Add(Metric.Get(o["config"]?["name"]?.GetValue<string>() ?? LayerNames.ToSnakeCase(cls))); break;
+                    list.Add(MetricConfig.Deserialize(cls, o["config"] as JsonObject ?? [])); break;
             }
         }
         Add(node);
@@ -142,7 +163,7 @@ internal static class TrainingConfig
         ["optimizer"] = OptimizerConfig.Serialize(model.Optimizer!),
         ["loss"] = LossNode(model, keras3: true),
         ["loss_weights"] = LossWeights(model),
-        ["metrics"] = MetricNames(model),
+        ["metrics"] = MetricNames(model, keras3: true),
         ["weighted_metrics"] = null,
         ["run_eagerly"] = false,
         ["steps_per_execution"] = 1,
@@ -153,18 +174,21 @@ internal static class TrainingConfig
     public static JsonObject SerializeKeras2(Model model) => new()
     {
         ["loss"] = LossNode(model, keras3: false),
-        ["metrics"] = MetricNames(model),
+        ["metrics"] = MetricNames(model, keras3: false),
         ["weighted_metrics"] = null,
         ["loss_weights"] = LossWeights(model),
         ["sample_weight_mode"] = null,
         ["optimizer_config"] = OptimizerConfig.SerializeKeras2(model.Optimizer!),
     };
 
-    /// <summary>The metric names; for several outputs a dictionary by output of names without the output prefix, as compile took them.</summary>
-    private static JsonNode MetricNames(Model model)
+    /// <summary>
+    /// The metrics (identifiers, or Keras's objects for metrics with options); for several outputs a
+    /// dictionary by output of names without the output prefix, as compile took them.
+    /// </summary>
+    private static JsonNode MetricNames(Model model, bool keras3)
     {
         var state = model.CompiledState!;
-        if (state.OutputNames.Length == 1) return new JsonArray(model.Metrics.Select(m => (JsonNode)m.Name).ToArray());
+        if (state.OutputNames.Length == 1) return new JsonArray(model.Metrics.Select(m => MetricConfig.Serialize(m, keras3)).ToArray());
         var byOutput = new JsonObject();
         for (int o = 0; o < state.OutputNames.Length; o++)
             byOutput[state.OutputNames[o]] = new JsonArray(state.OutputMetrics[o].Select(m => (JsonNode)m.Name[(state.OutputNames[o].Length + 1)..]).ToArray());
@@ -191,22 +215,38 @@ internal static class TrainingConfig
         return byOutput;
     }
 
-    /// <summary>A loss by its identifier, or as an object when it has options an identifier cannot say.</summary>
+    /// <summary>A loss by its identifier, or as an object when it has options or a reduction an identifier cannot say.</summary>
     private static JsonNode SerializeLoss(Loss loss, bool keras3)
     {
         JsonObject? config = loss switch
         {
             BinaryCrossentropy { FromLogits: false, LabelSmoothing: 0f } or CategoricalCrossentropy { FromLogits: false, LabelSmoothing: 0f, Axis: -1 }
-                or SparseCategoricalCrossentropy { FromLogits: false } => null,
+                or SparseCategoricalCrossentropy { FromLogits: false, IgnoreClass: null } or Dice { Axis: null }
+                or Tversky { Alpha: 0.5f, Beta: 0.5f, Axis: null } or CosineSimilarity { Axis: -1 }
+                or BinaryFocalCrossentropy { ApplyClassBalancing: false, Alpha: 0.25f, Gamma: 2f, FromLogits: false, LabelSmoothing: 0f }
+                or CategoricalFocalCrossentropy { Alpha: 0.25f, Gamma: 2f, FromLogits: false, LabelSmoothing: 0f, Axis: -1 } => null,
             BinaryCrossentropy b => new() { ["from_logits"] = b.FromLogits, ["label_smoothing"] = b.LabelSmoothing, ["axis"] = -1 },
+            BinaryFocalCrossentropy f => new()
+            {
+                ["apply_class_balancing"] = f.ApplyClassBalancing, ["alpha"] = f.Alpha, ["gamma"] = f.Gamma,
+                ["from_logits"] = f.FromLogits, ["label_smoothing"] = f.LabelSmoothing, ["axis"] = -1,
+            },
             CategoricalCrossentropy c => new() { ["from_logits"] = c.FromLogits, ["label_smoothing"] = c.LabelSmoothing, ["axis"] = c.Axis },
-            SparseCategoricalCrossentropy s => new() { ["from_logits"] = s.FromLogits, ["ignore_class"] = null, ["axis"] = -1 },
+            CategoricalFocalCrossentropy f => new()
+            {
+                ["alpha"] = f.Alpha, ["gamma"] = f.Gamma, ["from_logits"] = f.FromLogits, ["label_smoothing"] = f.LabelSmoothing, ["axis"] = f.Axis,
+            },
+            SparseCategoricalCrossentropy s => new() { ["from_logits"] = s.FromLogits, ["ignore_class"] = s.IgnoreClass, ["axis"] = -1 },
             Huber h => new() { ["delta"] = h.Delta },
+            CosineSimilarity cs => new() { ["axis"] = cs.Axis },
+            Dice d => new() { ["axis"] = AxesNode(d.Axis) },
+            Tversky t => new() { ["alpha"] = t.Alpha, ["beta"] = t.Beta, ["axis"] = AxesNode(t.Axis) },
             _ => null,
         };
-        if (config is null) return loss.Name;
-        var full = new JsonObject { ["name"] = loss.Name, ["reduction"] = keras3 ? "sum_over_batch_size" : "auto" };
-        foreach (var (k, v) in config) full[k] = v?.DeepClone();
+        if (config is null && loss.Reduction == "sum_over_batch_size") return loss.Name;
+        string? reduction = loss.Reduction == "none" ? (keras3 ? null : "none") : !keras3 && loss.Reduction == "sum_over_batch_size" ? "auto" : loss.Reduction;
+        var full = new JsonObject { ["name"] = loss.Name, ["reduction"] = reduction };
+        foreach (var (k, v) in config ?? []) full[k] = v?.DeepClone();
         var entry = new JsonObject();
         if (keras3) entry["module"] = "keras.losses";
         entry["class_name"] = loss.GetType().Name;
@@ -214,4 +254,6 @@ internal static class TrainingConfig
         if (keras3) entry["registered_name"] = null;
         return entry;
     }
+
+    private static JsonNode? AxesNode(int[]? axes) => axes is null ? null : new JsonArray(axes.Select(a => (JsonNode)a).ToArray());
 }

@@ -172,7 +172,7 @@ internal sealed class Trainer(Model model, CompileState state)
     /// </summary>
     internal static Tensor WeightedLoss(Loss loss, Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
-        if (sampleWeight is null) return loss.Call(yTrue, yPred);
+        if (sampleWeight is null) return loss.Objective(yTrue, yPred);
         var values = loss.PerSample(yTrue, yPred);
         var w = sampleWeight;
         if (w.Shape != values.Shape)

@@ -184,6 +184,37 @@ public class GradientTests
     public void BatchNormalization() => Check(t => Ops.BatchNormalization(t[0], t[1], t[2], t[3], t[4], 1e-3f),
         [Uniform([4, 3], 1), Uniform([3], 2), Uniform([3], 3, 0.5f, 1.5f), Uniform([3], 4), Uniform([3], 5)]);
 
+    [Theory]
+    [InlineData(true, true)] [InlineData(false, true)] [InlineData(true, false)]
+    public void BatchNormalizationTraining(bool scale, bool center)
+    {
+        // The batch's own statistics, differentiated through (the fused kernel on the CPU, moments and
+        // the composed normalization on the reference); the returned, detached statistics by value.
+        Tensor[] inputs = [Uniform([2, 3, 5, 4], 1, -1f, 2f), Uniform([4], 2, 0.5f, 1.5f), Uniform([4], 3)];
+        Check(t => Ops.BatchNormalizationTraining(t[0], scale ? t[1] : null, center ? t[2] : null, 1e-3f).Y, inputs);
+        CheckValues(t =>
+        {
+            var (_, mean, variance) = Ops.BatchNormalizationTraining(t[0], t[1], t[2], 1e-3f);
+            return Ops.Concatenate([mean, variance], 0);
+        }, inputs);
+    }
+
+    [Fact]
+    public void BatchNormalizationTrainingOverManyRowChunksAndThreads() =>
+        // 4,096 rows: many fixed row chunks, summed by several threads; 37 channels leave a vector tail.
+        Check(t => Ops.BatchNormalizationTraining(t[0], t[1], t[2], 1e-5f).Y,
+            [Uniform([4, 32, 32, 37], 1, -3f, 5f), Uniform([37], 2, 0.5f, 1.5f), Uniform([37], 3)], maxElements: 8);
+
+    [Fact]
+    public void BatchNormalizationInferenceFoldsIntoOneScaleAndShift()
+    {
+        // No gradient wanted: the CPU folds the statistics into a per-channel scale and shift.
+        var x = Uniform([3, 4, 4, 19], 1, -2f, 3f);
+        var stats = new[] { Uniform([1, 1, 1, 19], 2), Uniform([19], 3, 0.5f, 1.5f), Uniform([1, 1, 1, 19], 4), Uniform([19], 5) };
+        CheckValues(t => Ops.BatchNormalization(t[0], t[1], t[2], t[3], t[4], 1e-3f), [x, .. stats]);
+        CheckValues(t => Ops.BatchNormalization(t[0], t[1], t[2], null, null, 1e-3f), [x, .. stats]);
+    }
+
     [Fact]
     public void Dropout()
     {

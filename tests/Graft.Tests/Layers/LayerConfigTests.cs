@@ -165,14 +165,14 @@ public class LayerConfigTests
     {
         var a = Keras.Input([4]);
         var b = Keras.Input([4]);
-        var shared = new Dense(3, activation: "tanh", name: "shared");
+        var tied = new Dense(3, activation: "tanh", name: "tied");
         var bn = new BatchNormalization(name: "bn");
-        var merged = new Graft.Layers.Merging.Add(name: "add").Call([shared.Call(a), bn.Call(shared.Call(b), training: false)]);
+        var merged = new Graft.Layers.Merging.Add(name: "add").Call([tied.Call(a), bn.Call(tied.Call(b), training: false)]);
         var model = new Model([a, b], [new Dense(1, name: "out").Call(merged)], "m");
         var clone = model.Clone();
         Assert.Equal(model.GetConfig().ToJsonString(), clone.GetConfig().ToJsonString());
-        var sharedCopy = clone.GetLayer("shared");
-        Assert.NotSame(shared, sharedCopy);
+        var sharedCopy = clone.GetLayer("tied");
+        Assert.NotSame(tied, sharedCopy);
         Assert.Equal(2, sharedCopy.InboundNodes.Count);
         clone.SetWeights(model.GetWeights());
         var xs = new[] { Tensor.RandomNormal([5, 4], generator: new Generator(1)), Tensor.RandomNormal([5, 4], generator: new Generator(2)) };

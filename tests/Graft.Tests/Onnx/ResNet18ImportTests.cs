@@ -20,6 +20,15 @@ public class ResNet18ImportTests
     }
 
     [Fact]
+    public void ResNet18RoundTripsThroughExport()
+    {
+        // Imported, exported again and run in ONNX Runtime: the export computes what the import computes.
+        var model = Model.Load(OnnxGraphs.ResNet18Path);
+        var x = Tensor.FromArray(OnnxGraphs.Random(3 * 224 * 224, seed: 11, lo: -2f, hi: 2f), [1, 3, 224, 224]);
+        ExportCheck.AssertMatches(model, [x], "ResNet18 round trip");
+    }
+
+    [Fact]
     public void ResNetPreprocessMatchesOnnxRuntime()
     {
         // The package's preprocessing graph: RGB → BGR (Split, Concat) minus a mean image; its nodes have no names.

@@ -73,6 +73,36 @@ public class GemmTests
         }
     }
 
+    /// <summary>
+    /// Every micro-kernel, not only the one this machine picks, on edge tiles, several K panels and
+    /// transposed operands: the 128-bit kernel (ARM64, x86 without AVX) and the scalar fallback run
+    /// here on any CPU, with vectors emulated where they are not accelerated.
+    /// </summary>
+    [Theory]
+    [InlineData("Vector128", 1, 1, 1, false, false, false)]
+    [InlineData("Vector128", 13, 33, 7, false, false, false)]
+    [InlineData("Vector128", 37, 65, 300, true, false, true)]
+    [InlineData("Vector128", 64, 17, 513, false, true, false)]
+    [InlineData("Vector128", 259, 31, 769, true, true, true)]   // two M blocks, three K panels
+    [InlineData("Vector128", 7, 9, 4, false, false, true)]
+    [InlineData("Scalar", 13, 33, 7, false, false, false)]
+    [InlineData("Scalar", 37, 65, 300, true, false, true)]
+    [InlineData("Vector256", 37, 65, 300, true, false, true)]
+    [InlineData("Vector512", 28, 70, 33, false, false, true)]
+    public unsafe void EachKernelMatchesNaiveProduct(string kernelName, int m, int n, int k, bool ta, bool tb, bool accumulate)
+    {
+        var kernel = Enum.Parse<GemmKernel>(kernelName);
+        var a = Tensor.RandomUniform(ta ? [k, m] : [m, k], -1, 1, new Generator(1)).ToArray();
+        var b = Tensor.RandomUniform(tb ? [n, k] : [k, n], -1, 1, new Generator(2)).ToArray();
+        var c0 = Tensor.RandomUniform([m, n], -1, 1, new Generator(3)).ToArray();
+        var expected = Naive(a, b, m, n, k, ta, tb);
+        if (accumulate) for (int i = 0; i < expected.Length; i++) expected[i] += c0[i];
+        var c = (float[])c0.Clone();
+        fixed (float* pa = a, pb = b, pc = c)
+            Gemm.Serial(kernel, m, n, k, pa, ta ? 1 : k, ta ? m : 1, pb, tb ? 1 : n, tb ? k : 1, pc, n, accumulate, default);
+        Assertions.Close(expected, c, 1e-4f);
+    }
+
     [Fact]
     public void ZeroInnerDimensionGivesZeros()
     {

@@ -40,7 +40,7 @@ public class ResumeTests
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
-        foreach (var opt in new[] { "adam", "sgd_momentum", "sgd_nesterov", "rmsprop_centered_momentum", "adagrad", "nadam", "adamw", "adam_amsgrad" })
+        foreach (var opt in new[] { "adam", "sgd_momentum", "sgd_nesterov", "rmsprop_centered_momentum", "adagrad", "nadam", "adamw", "adam_amsgrad", "adamax", "adadelta", "lion" })
             foreach (var ext in new[] { ".keras", ".h5" })
                 data.Add(opt, ext);
         return data;
@@ -56,6 +56,9 @@ public class ResumeTests
         "nadam" => new Nadam(0.02),
         "adamw" => new AdamW(0.02, weightDecay: 0.01),
         "adam_amsgrad" => new Adam(0.02, amsgrad: true),
+        "adamax" => new Adamax(0.02),
+        "adadelta" => new Adadelta(1.0),
+        "lion" => new Lion(0.002),
         _ => throw new ArgumentException(kind),
     };
 
@@ -105,7 +108,7 @@ public class ResumeTests
         finally { File.Delete(path); }
     }
 
-    public static TheoryData<string> Optimizers() => new("adam", "sgd_momentum", "rmsprop_centered_momentum", "adagrad", "nadam", "adamw", "adam_amsgrad");
+    public static TheoryData<string> Optimizers() => new("adam", "sgd_momentum", "rmsprop_centered_momentum", "adagrad", "nadam", "adamw", "adam_amsgrad", "adamax", "adadelta", "lion");
 
     /// <summary>
     /// Keras 3's weights file carries the optimizer's variables; load_weights restores them into an

@@ -110,15 +110,27 @@ public sealed class BatchNormalization : Layer
         if (!(training && Trainable))
             return Ops.BatchNormalization(x, B(_mean), B(_variance), beta, gamma, Epsilon);
 
+        if (_axis == x.Rank - 1)
+        {
+            // Channels last: statistics, normalization and their gradient in a few passes.
+            var (y, batchMean, batchVariance) = Ops.BatchNormalizationTraining(x, _gamma?.Value, _beta?.Value, Epsilon);
+            UpdateMovingStatistics(batchMean, batchVariance);
+            return y;
+        }
         var axes = Enumerable.Range(0, x.Rank).Where(a => a != _axis).ToArray();
         var (mean, variance) = Ops.Moments(x, axes, keepDims: true);
+        UpdateMovingStatistics(Ops.Reshape(mean.Detach(), _mean.Shape.ToArray()), Ops.Reshape(variance.Detach(), _variance!.Shape.ToArray()));
+        return Ops.BatchNormalization(x, mean, variance, beta, gamma, Epsilon);
+    }
+
+    private void UpdateMovingStatistics(Tensor mean, Tensor variance)
+    {
         using (GradMode.NoGrad())
         {
             // moving = momentum·moving + (1 − momentum)·batch (Keras uses the biased batch variance).
-            _mean.Assign(Ops.Add(Ops.Multiply(_mean.Value, Momentum), Ops.Multiply(Ops.Reshape(mean.Detach(), _mean.Shape.ToArray()), 1f - Momentum)));
-            _variance!.Assign(Ops.Add(Ops.Multiply(_variance.Value, Momentum), Ops.Multiply(Ops.Reshape(variance.Detach(), _variance.Shape.ToArray()), 1f - Momentum)));
+            _mean!.Assign(Ops.Add(Ops.Multiply(_mean.Value, Momentum), Ops.Multiply(mean, 1f - Momentum)));
+            _variance!.Assign(Ops.Add(Ops.Multiply(_variance.Value, Momentum), Ops.Multiply(variance, 1f - Momentum)));
         }
-        return Ops.BatchNormalization(x, mean, variance, beta, gamma, Epsilon);
     }
 
     /// <inheritdoc/>

@@ -8,9 +8,8 @@ namespace Graft.Layers.Preprocessing;
 /// at inference (Keras's <c>layers.RandomRotation</c>). Input and output: (batch, height, width,
 /// channels) or one image (height, width, channels), or channels first.
 /// </summary>
-public sealed class RandomRotation : Layer
+public sealed class RandomRotation : AffineAugmentation
 {
-    private readonly Generator? _generator;
     private readonly float _lower, _upper;
 
     /// <param name="factor">
@@ -27,45 +26,23 @@ public sealed class RandomRotation : Layer
     /// <exception cref="ArgumentOutOfRangeException">The factor is outside [−1, 1].</exception>
     /// <exception cref="ArgumentException">A mode or the data format is unknown.</exception>
     public RandomRotation(AugmentationFactor factor, string fillMode = "reflect", string interpolation = "bilinear", long? seed = null,
-        double fillValue = 0, string? dataFormat = null, int[]? inputShape = null, string? name = null) : base(name, inputShape)
+        double fillValue = 0, string? dataFormat = null, int[]? inputShape = null, string? name = null)
+        : base(fillMode, interpolation, seed, fillValue, dataFormat, inputShape, name)
     {
         (_lower, _upper) = factor.Bounds(-1f, 1f, "factor", Describe());
         Factor = new AugmentationFactor(_lower, _upper);
-        FillMode = ImageLayout.OneOf(fillMode, ImageSampling.FillModes, "fill_mode", Describe());
-        Interpolation = ImageLayout.OneOf(interpolation, ImageSampling.TransformInterpolations, "interpolation", Describe());
-        FillValue = (float)fillValue;
-        DataFormat = ImageLayout.DataFormat(dataFormat, Describe());
-        Seed = seed;
-        if (seed is { } s) _generator = new Generator(s);
     }
 
     /// <summary>The (lower, upper) range of rotations, in fractions of a turn (Keras keeps the range, not the number given).</summary>
     public AugmentationFactor Factor { get; }
-    /// <summary>"reflect", "wrap", "constant" or "nearest".</summary>
-    public string FillMode { get; }
-    /// <summary>"bilinear" or "nearest".</summary>
-    public string Interpolation { get; }
-    /// <summary>The fill value of the "constant" mode.</summary>
-    public float FillValue { get; }
-    /// <summary>Seed, or null.</summary>
-    public long? Seed { get; }
-    /// <summary>"channels_last" or "channels_first".</summary>
-    public string DataFormat { get; }
-
-    /// <inheritdoc/>
-    protected internal override bool TrainingMatchesInference => false;
-
-    /// <inheritdoc/>
-    protected override Tensor Forward(Tensor x, bool training) => !training ? x
-        : ImageLayout.Transform(x, DataFormat, Describe(), Matrices, Interpolation, FillMode, FillValue);
 
     /// <summary>
     /// A rotation by a random angle about the center ((w − 1)/2, (h − 1)/2) for each image, mapping
     /// output to input pixels (Keras's <c>_compute_affine_matrix</c> with no shear, scale 1).
     /// </summary>
-    private float[] Matrices(int n, int h, int w)
+    private protected override float[] Matrices(int n, int h, int w)
     {
-        var angles = ImageLayout.Uniform(_generator ?? GraftContext.Current.Generator, n, _lower * 360f, _upper * 360f);
+        var angles = ImageLayout.Uniform(Generator, n, _lower * 360f, _upper * 360f);
         var t = new float[8 * n];
         float cx = 0.5f * (w - 1), cy = 0.5f * (h - 1);
         for (int b = 0; b < n; b++)

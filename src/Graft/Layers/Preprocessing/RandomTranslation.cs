@@ -8,9 +8,8 @@ namespace Graft.Layers.Preprocessing;
 /// (Keras's <c>layers.RandomTranslation</c>). Input and output: (batch, height, width, channels) or
 /// one image (height, width, channels), or channels first.
 /// </summary>
-public sealed class RandomTranslation : Layer
+public sealed class RandomTranslation : AffineAugmentation
 {
-    private readonly Generator? _generator;
     private readonly (float Lower, float Upper) _height, _width;
 
     /// <param name="heightFactor">
@@ -28,48 +27,26 @@ public sealed class RandomTranslation : Layer
     /// <exception cref="ArgumentOutOfRangeException">A factor is outside [−1, 1].</exception>
     /// <exception cref="ArgumentException">A mode or the data format is unknown.</exception>
     public RandomTranslation(AugmentationFactor heightFactor, AugmentationFactor widthFactor, string fillMode = "reflect", string interpolation = "bilinear",
-        long? seed = null, double fillValue = 0, string? dataFormat = null, int[]? inputShape = null, string? name = null) : base(name, inputShape)
+        long? seed = null, double fillValue = 0, string? dataFormat = null, int[]? inputShape = null, string? name = null)
+        : base(fillMode, interpolation, seed, fillValue, dataFormat, inputShape, name)
     {
         _height = heightFactor.Bounds(-1f, 1f, "height_factor", Describe());
         _width = widthFactor.Bounds(-1f, 1f, "width_factor", Describe());
         HeightFactor = heightFactor; WidthFactor = widthFactor;
-        FillMode = ImageLayout.OneOf(fillMode, ImageSampling.FillModes, "fill_mode", Describe());
-        Interpolation = ImageLayout.OneOf(interpolation, ImageSampling.TransformInterpolations, "interpolation", Describe());
-        FillValue = (float)fillValue;
-        DataFormat = ImageLayout.DataFormat(dataFormat, Describe());
-        Seed = seed;
-        if (seed is { } s) _generator = new Generator(s);
     }
 
     /// <summary>The height factor as given.</summary>
     public AugmentationFactor HeightFactor { get; }
     /// <summary>The width factor as given.</summary>
     public AugmentationFactor WidthFactor { get; }
-    /// <summary>"reflect", "wrap", "constant" or "nearest".</summary>
-    public string FillMode { get; }
-    /// <summary>"bilinear" or "nearest".</summary>
-    public string Interpolation { get; }
-    /// <summary>The fill value of the "constant" mode.</summary>
-    public float FillValue { get; }
-    /// <summary>Seed, or null.</summary>
-    public long? Seed { get; }
-    /// <summary>"channels_last" or "channels_first".</summary>
-    public string DataFormat { get; }
-
-    /// <inheritdoc/>
-    protected internal override bool TrainingMatchesInference => false;
-
-    /// <inheritdoc/>
-    protected override Tensor Forward(Tensor x, bool training) => !training ? x
-        : ImageLayout.Transform(x, DataFormat, Describe(), Matrices, Interpolation, FillMode, FillValue);
 
     /// <summary>
     /// A shift for each image: input = output − (dx, dy) (Keras's <c>_get_translation_matrix</c>);
     /// the vertical shifts are drawn before the horizontal ones.
     /// </summary>
-    private float[] Matrices(int n, int h, int w)
+    private protected override float[] Matrices(int n, int h, int w)
     {
-        var generator = _generator ?? GraftContext.Current.Generator;
+        var generator = Generator;
         var dy = ImageLayout.Uniform(generator, n, _height.Lower, _height.Upper);
         var dx = ImageLayout.Uniform(generator, n, _width.Lower, _width.Upper);
         var t = new float[8 * n];

@@ -8,9 +8,8 @@ namespace Graft.Layers.Preprocessing;
 /// identity at inference (Keras's <c>layers.RandomZoom</c>). Input and output: (batch, height, width,
 /// channels) or one image (height, width, channels), or channels first.
 /// </summary>
-public sealed class RandomZoom : Layer
+public sealed class RandomZoom : AffineAugmentation
 {
-    private readonly Generator? _generator;
     private readonly (float Lower, float Upper) _height;
     private readonly (float Lower, float Upper)? _width;
 
@@ -29,48 +28,26 @@ public sealed class RandomZoom : Layer
     /// <exception cref="ArgumentOutOfRangeException">A factor is outside (−1, 1].</exception>
     /// <exception cref="ArgumentException">A mode or the data format is unknown.</exception>
     public RandomZoom(AugmentationFactor heightFactor, AugmentationFactor? widthFactor = null, string fillMode = "reflect", string interpolation = "bilinear",
-        long? seed = null, double fillValue = 0, string? dataFormat = null, int[]? inputShape = null, string? name = null) : base(name, inputShape)
+        long? seed = null, double fillValue = 0, string? dataFormat = null, int[]? inputShape = null, string? name = null)
+        : base(fillMode, interpolation, seed, fillValue, dataFormat, inputShape, name)
     {
         _height = heightFactor.Bounds(-1f, 1f, "height_factor", Describe(), minExclusive: true);
         _width = widthFactor?.Bounds(-1f, 1f, "width_factor", Describe(), minExclusive: true);
         HeightFactor = heightFactor; WidthFactor = widthFactor;
-        FillMode = ImageLayout.OneOf(fillMode, ImageSampling.FillModes, "fill_mode", Describe());
-        Interpolation = ImageLayout.OneOf(interpolation, ImageSampling.TransformInterpolations, "interpolation", Describe());
-        FillValue = (float)fillValue;
-        DataFormat = ImageLayout.DataFormat(dataFormat, Describe());
-        Seed = seed;
-        if (seed is { } s) _generator = new Generator(s);
     }
 
     /// <summary>The height factor as given.</summary>
     public AugmentationFactor HeightFactor { get; }
     /// <summary>The width factor as given, or null (the height's zoom for both axes).</summary>
     public AugmentationFactor? WidthFactor { get; }
-    /// <summary>"reflect", "wrap", "constant" or "nearest".</summary>
-    public string FillMode { get; }
-    /// <summary>"bilinear" or "nearest".</summary>
-    public string Interpolation { get; }
-    /// <summary>The fill value of the "constant" mode.</summary>
-    public float FillValue { get; }
-    /// <summary>Seed, or null.</summary>
-    public long? Seed { get; }
-    /// <summary>"channels_last" or "channels_first".</summary>
-    public string DataFormat { get; }
-
-    /// <inheritdoc/>
-    protected internal override bool TrainingMatchesInference => false;
-
-    /// <inheritdoc/>
-    protected override Tensor Forward(Tensor x, bool training) => !training ? x
-        : ImageLayout.Transform(x, DataFormat, Describe(), Matrices, Interpolation, FillMode, FillValue);
 
     /// <summary>
     /// A scaling about the center for each image: input x = zx·x + (w − 1)/2·(1 − zx), and the same
     /// for y (Keras's <c>_get_zoom_matrix</c>); the height's zooms are drawn before the width's.
     /// </summary>
-    private float[] Matrices(int n, int h, int w)
+    private protected override float[] Matrices(int n, int h, int w)
     {
-        var generator = _generator ?? GraftContext.Current.Generator;
+        var generator = Generator;
         var zy = ImageLayout.Uniform(generator, n, 1f + _height.Lower, 1f + _height.Upper);
         var zx = _width is { } wf ? ImageLayout.Uniform(generator, n, 1f + wf.Lower, 1f + wf.Upper) : zy;
         var t = new float[8 * n];

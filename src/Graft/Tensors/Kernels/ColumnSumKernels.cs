@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Graft.Tensors.Kernels;
@@ -16,6 +17,7 @@ namespace Graft.Tensors.Kernels;
 internal static unsafe class ColumnSumKernels
 {
     /// <summary>acc[j] += Σ_{r &lt; rows} x[r·cols + j] for j &lt; cols, the rows added in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddRows(float* x, int rows, int cols, float* acc)
     {
         int j0 = 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Graft.Tensors.Kernels;
@@ -16,11 +17,12 @@ internal static unsafe class DirectConv
     public static bool Applies(int cin, int cout, int groups) => groups == 1 && cin <= MaxChannels && cout % 8 == 0 && cout <= 512;
 
     /// <summary>y[n, oh, ow, :] = epilogue(Σ_taps x[n, ih, iw, c] · k[kh, kw, c, :]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(float* x, float* k, float* y, Backends.Conv2DGeometry g, int cout, Epilogue ep)
     {
         // Images are shared between threads; each output is one thread's sum: any split gives the same bits.
         int parts = (long)g.N * g.OH * g.OW * cout > 1 << 15 ? WorkerPool.Threads : 1;
-        WorkerPool.Run(parts, part =>
+        WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) =>
         {
             for (int n = g.N * part / parts; n < g.N * (part + 1) / parts; n++)
                 for (int oh = 0; oh < g.OH; oh++)

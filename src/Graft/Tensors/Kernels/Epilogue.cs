@@ -35,6 +35,24 @@ internal readonly unsafe struct Epilogue(float* bias, EpilogueActivation activat
                 if (bias != null) v += Vector512.Load(bias + j);
                 Activate(v).Store(c + j);
             }
+        ApplyFrom(c, bias, j, cols, Vector128.IsHardwareAccelerated);
+    }
+
+    /// <summary>
+    /// Applies to c[j..cols) (bias already offset to this block): 4 lanes at a time where
+    /// <paramref name="narrow"/> (only 128-bit vectors on ARM64 and x86 without AVX, and the tail
+    /// of the 16-lane loop elsewhere), then one element at a time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void ApplyFrom(float* c, float* bias, int j, int cols, bool narrow)
+    {
+        if (narrow)
+            for (; j <= cols - 4; j += 4)
+            {
+                var v = Vector128.Load(c + j);
+                if (bias != null) v += Vector128.Load(bias + j);
+                Activate(v).Store(c + j);
+            }
         for (; j < cols; j++)
         {
             float v = c[j] + (bias == null ? 0f : bias[j]);
@@ -46,6 +64,15 @@ internal readonly unsafe struct Epilogue(float* bias, EpilogueActivation activat
             };
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Vector128<float> Activate(Vector128<float> v) => _activation switch
+    {
+        EpilogueActivation.Relu => Vector128.Max(v, Vector128<float>.Zero),
+        EpilogueActivation.Selu => Vector128.ConditionalSelect(Vector128.GreaterThan(v, Vector128<float>.Zero), v * SeluScale,
+            (SimdMath.Exp(Vector128.Min(v, Vector128<float>.Zero)) - Vector128<float>.One) * (SeluScale * SeluAlpha)),
+        _ => v,
+    };
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Vector512<float> Activate(Vector512<float> v) => _activation switch

@@ -20,13 +20,40 @@ namespace Graft.Tensors.Kernels;
 /// the shape alone, and the chunks are added in a fixed order.
 /// </para>
 /// </remarks>
-internal static unsafe class Gemm
+internal static unsafe partial class Gemm
 {
+    /// <summary>
+    /// The micro-kernel this machine runs, chosen once at start-up from the widest vectors the JIT
+    /// accelerates (only 128-bit ones on ARM64, or on x86 with AVX disabled).
+    /// </summary>
+    internal static readonly GemmKernel Kernel =
+        Vector512.IsHardwareAccelerated ? GemmKernel.Vector512
+        : Vector256.IsHardwareAccelerated ? GemmKernel.Vector256
+        : Vector128.IsHardwareAccelerated ? GemmKernel.Vector128
+        : GemmKernel.Scalar;
+
     // Micro-tile: MR rows × NR columns of C live in registers during the k loop.
     // AVX-512: 12×32 = 24 zmm accumulators + 2 B vectors + 1 broadcast ≤ 32 registers.
     // AVX2:     6×16 = 12 ymm accumulators + 2 B vectors + 1 broadcast ≤ 16 registers.
-    internal static readonly int MR = Vector512.IsHardwareAccelerated ? 12 : 6;
-    internal static readonly int NR = Vector512.IsHardwareAccelerated ? 32 : 16;
+    // 128-bit:  see Gemm.Vector128.cs.
+    internal static readonly int MR = Rows(Kernel);
+    internal static readonly int NR = Columns(Kernel);
+
+    /// <summary>Rows of C in one micro-tile of <paramref name="kernel"/>.</summary>
+    private static int Rows(GemmKernel kernel) => kernel switch
+    {
+        GemmKernel.Vector512 => 12,
+        GemmKernel.Vector128 => MR128,
+        _ => 6,
+    };
+
+    /// <summary>Columns of C in one micro-tile of <paramref name="kernel"/>.</summary>
+    private static int Columns(GemmKernel kernel) => kernel switch
+    {
+        GemmKernel.Vector512 => 32,
+        GemmKernel.Vector128 => NR128,
+        _ => 16,
+    };
     private const int KC = 384;   // largest depth of a packed panel: NR·KC floats (48 KiB) fit in L1/L2
     private const int MC = 252;   // rows of A per block: MC·KC floats (~250 KiB) fit in L2
     private const int NC = 4096;  // columns of B per packed block (L3)
@@ -54,6 +81,7 @@ internal static unsafe class Gemm
     /// As above, then <paramref name="epilogue"/> (bias and activation) is applied to each C tile
     /// right after its last K panel, while the tile is still in L1: a Dense layer in one pass.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(int m, int n, int k,
         float* a, int rsA, int csA, float* b, int rsB, int csB,
         float* c, int ldc, bool accumulate, Epilogue epilogue)
@@ -81,7 +109,7 @@ internal static unsafe class Gemm
         if (threads > 1 && Math.Max(mTiles, nTiles) < threads) threads = 1;
         if (threads == 1)
         {
-            Serial(m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, accumulate, epilogue);
+            Serial(Kernel, m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, accumulate, epilogue);
             return;
         }
 
@@ -92,20 +120,20 @@ internal static unsafe class Gemm
         bool splitM = aInPlace && nTiles >= 2 * threads ? false : mTiles >= nTiles;
         int tiles = splitM ? mTiles : nTiles;
         var ap = a; var bp = b; var cp = c;
-        WorkerPool.Run(threads, t =>
+        WorkerPool.Run(threads, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (t) =>
         {
             int t0 = (int)((long)tiles * t / threads), t1 = (int)((long)tiles * (t + 1) / threads);
             if (splitM)
             {
                 int i0 = t0 * MR, i1 = Math.Min(m, t1 * MR);
                 if (i1 > i0)
-                    Serial(i1 - i0, n, k, ap + (long)i0 * rsA, rsA, csA, bp, rsB, csB, cp + (long)i0 * ldc, ldc, accumulate, epilogue);
+                    Serial(Kernel, i1 - i0, n, k, ap + (long)i0 * rsA, rsA, csA, bp, rsB, csB, cp + (long)i0 * ldc, ldc, accumulate, epilogue);
             }
             else
             {
                 int j0 = t0 * NR, j1 = Math.Min(n, t1 * NR);
                 if (j1 > j0)
-                    Serial(m, j1 - j0, k, ap, rsA, csA, bp + (long)j0 * csB, rsB, csB, cp + j0, ldc, accumulate, epilogue.Shift(j0));
+                    Serial(Kernel, m, j1 - j0, k, ap, rsA, csA, bp + (long)j0 * csB, rsB, csB, cp + j0, ldc, accumulate, epilogue.Shift(j0));
             }
         });
     }
@@ -117,6 +145,7 @@ internal static unsafe class Gemm
     /// out, and a K far longer than C is wide would make every thread of a row or column split
     /// pack all of the other operand.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int SplitKChunks(int m, int n, int k, long tiles, long flops, Epilogue epilogue)
     {
         if (k < SplitKMinDepth || flops < ParallelMinFlops || epilogue.IsActive || (long)m * n > SplitKMaxOutput) return 1;
@@ -129,6 +158,7 @@ internal static unsafe class Gemm
     /// straight into C, the others into scratch, then each element of C adds slices 1, 2, … in
     /// that order. Threads take whole slices, so the arithmetic is the same for any thread count.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SplitK(int m, int n, int k, float* a, int rsA, int csA, float* b, int rsB, int csB,
         float* c, int ldc, bool accumulate, int chunks)
     {
@@ -137,15 +167,15 @@ internal static unsafe class Gemm
         fixed (float* ps = scratch)
         {
             float* ap = a, bp = b, cp = c, sp = ps;
-            WorkerPool.Run(chunks, t =>
+            WorkerPool.Run(chunks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (t) =>
             {
                 int k0 = (int)((long)k * t / chunks), k1 = (int)((long)k * (t + 1) / chunks);
-                if (t == 0) Serial(m, n, k1, ap, rsA, csA, bp, rsB, csB, cp, ldc, accumulate, default);
-                else Serial(m, n, k1 - k0, ap + (long)k0 * csA, rsA, csA, bp + (long)k0 * rsB, rsB, csB, sp + (t - 1) * size, n, false, default);
+                if (t == 0) Serial(Kernel, m, n, k1, ap, rsA, csA, bp, rsB, csB, cp, ldc, accumulate, default);
+                else Serial(Kernel, m, n, k1 - k0, ap + (long)k0 * csA, rsA, csA, bp + (long)k0 * rsB, rsB, csB, sp + (t - 1) * size, n, false, default);
             });
             // Rows of C are shared between threads; each element's additions stay in slice order.
             int parts = size * (chunks - 1) >= 1 << 15 ? Math.Min(m, WorkerPool.Threads) : 1;
-            WorkerPool.Run(parts, p =>
+            WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (p) =>
             {
                 for (int i = (int)((long)m * p / parts), end = (int)((long)m * (p + 1) / parts); i < end; i++)
                 {
@@ -160,22 +190,27 @@ internal static unsafe class Gemm
 
     [ThreadStatic] private static float[]? t_packA, t_packB;
 
-    private static void Serial(int m, int n, int k,
+    /// <summary>
+    /// C (+)= A·B on this thread with <paramref name="kernel"/>'s micro-kernel: not the machine's
+    /// own choice only when a test checks another kernel against a naive product.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Serial(GemmKernel kernel, int m, int n, int k,
         float* a, int rsA, int csA, float* b, int rsB, int csB,
         float* c, int ldc, bool accumulate, Epilogue epilogue)
     {
-        int mr = MR, nr = NR;
+        int mr = Rows(kernel), nr = Columns(kernel);
         int mcMax = Math.Min(MC, RoundUp(m, mr));
         // Split K into equal panels no deeper than KC, so no panel is a thin remainder.
         int kPanels = (k + KC - 1) / KC;
         int kcMax = ((k + kPanels - 1) / kPanels + 7) & ~7;
         var packA = t_packA is { } pa && pa.Length >= mcMax * kcMax ? pa : (t_packA = new float[RoundUp(MC, mr) * KC]);
         int needB = RoundUp(Math.Min(NC, n), nr) * kcMax;
-        var packB = t_packB is { } pb && pb.Length >= needB ? pb : (t_packB = new float[Math.Max(needB, NR * KC * 4)]);
+        var packB = t_packB is { } pb && pb.Length >= needB ? pb : (t_packB = new float[Math.Max(needB, nr * KC * 4)]);
 
         // Row-major A is read in place: its MC×KC block stays in L2 either way, and the packing
         // copy (a strided gather) measured slower than the broadcasts it saves, at every size.
-        bool unpackedA = csA == 1 && Vector512.IsHardwareAccelerated;
+        bool unpackedA = csA == 1 && kernel == GemmKernel.Vector512;
         // With few rows (a batch of 32), each B panel would serve only two or three row tiles, so
         // copying B costs about as much as using it: read row-major B in place instead.
         bool inPlaceB = unpackedA && csB == 1 && m <= SmallM;
@@ -191,7 +226,7 @@ internal static unsafe class Gemm
                     bool add = accumulate || pc > 0;
                     var ep = pc + kc == k ? epilogue.Shift(jc) : default;
                     float* bBlock = b + (long)pc * rsB + (long)jc * csB;
-                    if (!inPlaceB) PackB(kc, nc, bBlock, rsB, csB, pB);
+                    if (!inPlaceB) PackB(nr, kc, nc, bBlock, rsB, csB, pB);
                     for (int ic = 0; ic < m; ic += MC)
                     {
                         int mcb = Math.Min(MC, m - ic);
@@ -202,8 +237,8 @@ internal static unsafe class Gemm
                         }
                         else
                         {
-                            PackA(mcb, kc, aBlock, rsA, csA, pA);
-                            MacroKernel(mcb, nc, kc, pA, pB, c + (long)ic * ldc + jc, ldc, add, ep);
+                            PackA(mr, mcb, kc, aBlock, rsA, csA, pA);
+                            MacroKernel(kernel, mcb, nc, kc, pA, pB, c + (long)ic * ldc + jc, ldc, add, ep);
                         }
                     }
                 }
@@ -214,9 +249,9 @@ internal static unsafe class Gemm
     private static int RoundUp(int x, int m) => (x + m - 1) / m * m;
 
     /// <summary>Packs an mc×kc block of A into MR-row strips: strip[p·MR + r] = A(r, p), zero-padded.</summary>
-    private static void PackA(int mc, int kc, float* a, int rsA, int csA, float* dst)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackA(int mr, int mc, int kc, float* a, int rsA, int csA, float* dst)
     {
-        int mr = MR;
         for (int i0 = 0; i0 < mc; i0 += mr)
         {
             int rows = Math.Min(mr, mc - i0);
@@ -250,9 +285,9 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Packs a kc×nc block of B into NR-column strips: strip[p·NR + j] = B(p, j), zero-padded.</summary>
-    private static void PackB(int kc, int nc, float* b, int rsB, int csB, float* dst)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackB(int nr, int kc, int nc, float* b, int rsB, int csB, float* dst)
     {
-        int nr = NR;
         for (int j0 = 0; j0 < nc; j0 += nr)
         {
             int cols = Math.Min(nr, nc - j0);
@@ -276,9 +311,10 @@ internal static unsafe class Gemm
         }
     }
 
-    private static void MacroKernel(int mc, int nc, int kc, float* pA, float* pB, float* c, int ldc, bool add, Epilogue ep)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MacroKernel(GemmKernel kernel, int mc, int nc, int kc, float* pA, float* pB, float* c, int ldc, bool add, Epilogue ep)
     {
-        int mr = MR, nr = NR;
+        int mr = Rows(kernel), nr = Columns(kernel);
         float* tile = stackalloc float[32 * 16];
         for (int j0 = 0; j0 < nc; j0 += nr)
         {
@@ -291,13 +327,13 @@ internal static unsafe class Gemm
                 float* cTile = c + (long)i0 * ldc + j0;
                 if (rows == mr && cols == nr)
                 {
-                    MicroKernel(kc, aPanel, bPanel, cTile, ldc, add);
+                    MicroKernel(kernel, kc, aPanel, bPanel, cTile, ldc, add);
                     if (ep.IsActive) for (int r = 0; r < rows; r++) ep.Apply(cTile + (long)r * ldc, j0, cols);
                 }
                 else
                 {
                     // Edge tile: compute a full tile into scratch, then copy the valid part.
-                    MicroKernel(kc, aPanel, bPanel, tile, nr, false);
+                    MicroKernel(kernel, kc, aPanel, bPanel, tile, nr, false);
                     for (int r = 0; r < rows; r++)
                     {
                         float* dst = cTile + (long)r * ldc; float* src = tile + r * nr;
@@ -327,20 +363,21 @@ internal static unsafe class Gemm
     /// <param name="ldc">C's row stride.</param>
     /// <param name="add">Add to C (a later K block) instead of overwriting it.</param>
     /// <param name="ep">Bias and activation applied to finished tiles (inactive unless this is the last K block).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernelUnpackedA(int mc, int nc, int kc, float* a, int lda, float* scratchA, float* b, int bStride, float* scratchB, float* c, int ldc, bool add, Epilogue ep)
     {
-        int mr = MR, nr = NR;
+        int mr = Rows(GemmKernel.Vector512), nr = Columns(GemmKernel.Vector512);
         int fullRows = mc / mr * mr;
         float* tile = stackalloc float[32 * 16];
         // The partial strip at the bottom is packed (zero-padded) so no row past the end is read.
-        if (fullRows < mc) PackA(mc - fullRows, kc, a + (long)fullRows * lda, lda, 1, scratchA);
+        if (fullRows < mc) PackA(mr, mc - fullRows, kc, a + (long)fullRows * lda, lda, 1, scratchA);
         for (int j0 = 0; j0 < nc; j0 += nr)
         {
             int cols = Math.Min(nr, nc - j0);
             float* bPanel; nint step;
             if (bStride == 0) { bPanel = b + (long)(j0 / nr) * nr * kc; step = nr; }
             else if (cols == nr) { bPanel = b + j0; step = bStride; }
-            else { PackB(kc, cols, b + j0, bStride, 1, scratchB); bPanel = scratchB; step = nr; }
+            else { PackB(nr, kc, cols, b + j0, bStride, 1, scratchB); bPanel = scratchB; step = nr; }
             for (int i0 = 0; i0 < mc; i0 += mr)
             {
                 int rows = Math.Min(mr, mc - i0);
@@ -356,11 +393,11 @@ internal static unsafe class Gemm
                     continue;
                 }
                 if (kernelRows > 0) KernelRowsStrided(kernelRows, kc, aRows, lda, bPanel, step, tile, nr, false);
-                else if (step == nr) MicroKernel(kc, scratchA, bPanel, tile, nr, false);
+                else if (step == nr) MicroKernel(GemmKernel.Vector512, kc, scratchA, bPanel, tile, nr, false);
                 else
                 {
-                    PackB(kc, cols, bPanel, (int)step, 1, scratchB);
-                    MicroKernel(kc, scratchA, scratchB, tile, nr, false);
+                    PackB(nr, kc, cols, bPanel, (int)step, 1, scratchB);
+                    MicroKernel(GemmKernel.Vector512, kc, scratchA, scratchB, tile, nr, false);
                 }
                 for (int r = 0; r < rows; r++)
                 {
@@ -467,11 +504,15 @@ internal static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MicroKernel(int kc, float* a, float* b, float* c, int ldc, bool add)
+    private static void MicroKernel(GemmKernel kernel, int kc, float* a, float* b, float* c, int ldc, bool add)
     {
-        if (Vector512.IsHardwareAccelerated) Kernel12x32(kc, a, b, c, ldc, add);
-        else if (Vector256.IsHardwareAccelerated) Kernel6x16(kc, a, b, c, ldc, add);
-        else KernelScalar(kc, a, b, c, ldc, add);
+        switch (kernel)
+        {
+            case GemmKernel.Vector512: Kernel12x32(kc, a, b, c, ldc, add); break;
+            case GemmKernel.Vector256: Kernel6x16(kc, a, b, c, ldc, add); break;
+            case GemmKernel.Vector128: Kernel128(kc, a, b, c, ldc, add); break;
+            default: KernelScalar(Rows(kernel), Columns(kernel), kc, a, b, c, ldc, add); break;
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -544,9 +585,9 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Portable fallback for machines without SIMD: same packed layout, plain loops.</summary>
-    private static void KernelScalar(int kc, float* a, float* b, float* c, int ldc, bool add)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void KernelScalar(int mr, int nr, int kc, float* a, float* b, float* c, int ldc, bool add)
     {
-        int mr = MR, nr = NR;
         for (int r = 0; r < mr; r++)
             for (int j = 0; j < nr; j++)
             {

@@ -47,6 +47,7 @@ internal static unsafe class PoolKernels
     /// For one window cell: where x equals the window's max y and no earlier cell took it, add gy
     /// to gx and mark it taken (the first maximum wins, as in TensorFlow).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RouteMax(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> gy, Span<float> taken, Span<float> gx)
     {
         ref float px = ref MemoryMarshal.GetReference(x), py = ref MemoryMarshal.GetReference(y), pg = ref MemoryMarshal.GetReference(gy);

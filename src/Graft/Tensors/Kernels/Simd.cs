@@ -7,6 +7,7 @@ namespace Graft.Tensors.Kernels;
 internal interface IUnaryKernel
 {
     static abstract Vector256<float> Invoke(Vector256<float> x);
+    static abstract Vector128<float> Invoke(Vector128<float> x);
     static abstract float Invoke(float x);
 }
 
@@ -17,6 +18,7 @@ internal interface IUnaryKernel
 internal interface IUnaryKernelWithConstants
 {
     Vector256<float> Invoke(Vector256<float> x);
+    Vector128<float> Invoke(Vector128<float> x);
     float Invoke(float x);
 }
 
@@ -24,6 +26,7 @@ internal interface IUnaryKernelWithConstants
 internal interface IBinaryKernel
 {
     static abstract Vector256<float> Invoke(Vector256<float> a, Vector256<float> b);
+    static abstract Vector128<float> Invoke(Vector128<float> a, Vector128<float> b);
     static abstract float Invoke(float a, float b);
 }
 
@@ -31,6 +34,7 @@ internal interface IBinaryKernel
 internal interface ITernaryKernel
 {
     static abstract Vector256<float> Invoke(Vector256<float> a, Vector256<float> b, Vector256<float> c);
+    static abstract Vector128<float> Invoke(Vector128<float> a, Vector128<float> b, Vector128<float> c);
     static abstract float Invoke(float a, float b, float c);
 }
 
@@ -40,49 +44,77 @@ internal interface ITernaryKernel
 /// on random signs (~5 ns); these use masks and blends instead. The generic struct kernels are
 /// specialised and inlined by the JIT.
 /// </summary>
+/// <remarks>
+/// Each loop runs 8 lanes where 256-bit vectors are accelerated and 4 where only 128-bit ones are
+/// (ARM64, x86 without AVX): there an emulated 256-bit vector costs more than plain scalar code.
+/// Passing <c>wide: false</c> picks the 4-lane loops on any machine, so tests can check them.
+/// </remarks>
 internal static class Simd
 {
-    public static void Map<T>(ReadOnlySpan<float> x, Span<float> y) where T : IUnaryKernel
+    // 4-lane loops when 8-lane vectors are not accelerated; emulated 128-bit vectors would be no faster than scalar code.
+    private static bool Narrow => Vector128.IsHardwareAccelerated;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Map<T>(ReadOnlySpan<float> x, Span<float> y, bool? wide = null) where T : IUnaryKernel
     {
         ref float px = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
         ref float py = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
         int n = x.Length, i = 0;
-        for (; i <= n - 8; i += 8)
-            T.Invoke(Vector256.LoadUnsafe(ref px, (nuint)i)).StoreUnsafe(ref py, (nuint)i);
+        if (wide ?? Vector256.IsHardwareAccelerated)
+            for (; i <= n - 8; i += 8)
+                T.Invoke(Vector256.LoadUnsafe(ref px, (nuint)i)).StoreUnsafe(ref py, (nuint)i);
+        else if (Narrow)
+            for (; i <= n - 4; i += 4)
+                T.Invoke(Vector128.LoadUnsafe(ref px, (nuint)i)).StoreUnsafe(ref py, (nuint)i);
         for (; i < n; i++) Unsafe.Add(ref py, i) = T.Invoke(Unsafe.Add(ref px, i));
     }
 
     /// <summary>y = kernel(x); the struct kernel is passed by value, so the JIT specialises and inlines it as for static kernels.</summary>
-    public static void Map<T>(ReadOnlySpan<float> x, Span<float> y, T kernel) where T : struct, IUnaryKernelWithConstants
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Map<T>(ReadOnlySpan<float> x, Span<float> y, T kernel, bool? wide = null) where T : struct, IUnaryKernelWithConstants
     {
         ref float px = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
         ref float py = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
         int n = x.Length, i = 0;
-        for (; i <= n - 8; i += 8)
-            kernel.Invoke(Vector256.LoadUnsafe(ref px, (nuint)i)).StoreUnsafe(ref py, (nuint)i);
+        if (wide ?? Vector256.IsHardwareAccelerated)
+            for (; i <= n - 8; i += 8)
+                kernel.Invoke(Vector256.LoadUnsafe(ref px, (nuint)i)).StoreUnsafe(ref py, (nuint)i);
+        else if (Narrow)
+            for (; i <= n - 4; i += 4)
+                kernel.Invoke(Vector128.LoadUnsafe(ref px, (nuint)i)).StoreUnsafe(ref py, (nuint)i);
         for (; i < n; i++) Unsafe.Add(ref py, i) = kernel.Invoke(Unsafe.Add(ref px, i));
     }
 
-    public static void Map<T>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y) where T : IBinaryKernel
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Map<T>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y, bool? wide = null) where T : IBinaryKernel
     {
         ref float pa = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(a);
         ref float pb = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(b);
         ref float py = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
         int n = a.Length, i = 0;
-        for (; i <= n - 8; i += 8)
-            T.Invoke(Vector256.LoadUnsafe(ref pa, (nuint)i), Vector256.LoadUnsafe(ref pb, (nuint)i)).StoreUnsafe(ref py, (nuint)i);
+        if (wide ?? Vector256.IsHardwareAccelerated)
+            for (; i <= n - 8; i += 8)
+                T.Invoke(Vector256.LoadUnsafe(ref pa, (nuint)i), Vector256.LoadUnsafe(ref pb, (nuint)i)).StoreUnsafe(ref py, (nuint)i);
+        else if (Narrow)
+            for (; i <= n - 4; i += 4)
+                T.Invoke(Vector128.LoadUnsafe(ref pa, (nuint)i), Vector128.LoadUnsafe(ref pb, (nuint)i)).StoreUnsafe(ref py, (nuint)i);
         for (; i < n; i++) Unsafe.Add(ref py, i) = T.Invoke(Unsafe.Add(ref pa, i), Unsafe.Add(ref pb, i));
     }
 
-    public static void Map<T>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> c, Span<float> y) where T : ITernaryKernel
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Map<T>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> c, Span<float> y, bool? wide = null) where T : ITernaryKernel
     {
         ref float pa = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(a);
         ref float pb = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(b);
         ref float pc = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(c);
         ref float py = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
         int n = a.Length, i = 0;
-        for (; i <= n - 8; i += 8)
-            T.Invoke(Vector256.LoadUnsafe(ref pa, (nuint)i), Vector256.LoadUnsafe(ref pb, (nuint)i), Vector256.LoadUnsafe(ref pc, (nuint)i)).StoreUnsafe(ref py, (nuint)i);
+        if (wide ?? Vector256.IsHardwareAccelerated)
+            for (; i <= n - 8; i += 8)
+                T.Invoke(Vector256.LoadUnsafe(ref pa, (nuint)i), Vector256.LoadUnsafe(ref pb, (nuint)i), Vector256.LoadUnsafe(ref pc, (nuint)i)).StoreUnsafe(ref py, (nuint)i);
+        else if (Narrow)
+            for (; i <= n - 4; i += 4)
+                T.Invoke(Vector128.LoadUnsafe(ref pa, (nuint)i), Vector128.LoadUnsafe(ref pb, (nuint)i), Vector128.LoadUnsafe(ref pc, (nuint)i)).StoreUnsafe(ref py, (nuint)i);
         for (; i < n; i++) Unsafe.Add(ref py, i) = T.Invoke(Unsafe.Add(ref pa, i), Unsafe.Add(ref pb, i), Unsafe.Add(ref pc, i));
     }
 }

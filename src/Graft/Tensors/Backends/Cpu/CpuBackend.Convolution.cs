@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Graft.Tensors.Kernels;
 
 namespace Graft.Tensors.Backends;
@@ -22,24 +23,14 @@ internal sealed unsafe partial class CpuBackend
     void IBackend.Conv2DBackwardKernel(Tensor x, Tensor gy, int groups, in Conv2DGeometry g, Tensor gk) =>
         Conv2DBackwardKernel(x, gy, groups, g, gk, null);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Conv2D(Tensor x, Tensor kernel, int groups, in Conv2DGeometry g, Tensor y, Tensor? bias, EpilogueActivation activation, Tensor? keep)
     {
-        int cout = kernel.Shape[^1], cg = g.C / groups, coutG = cout / groups, kg = g.KH * g.KW * cg;
+        int cout = kernel.Shape[^1], kg = g.KH * g.KW * (g.C / groups);
         fixed (float* px = x.Data, pk = kernel.Data, py = y.Data, pb = bias is null ? null : bias.Data)
         {
             var ep = new Epilogue(pb, activation);
-            // Direct for few channels, unless the patches are wanted for a kernel gradient.
-            if (keep is null && DirectConv.Applies(g.C, cout, groups))
-            {
-                DirectConv.Forward(px, pk, py, g, cout, ep);
-                return;
-            }
-            if (IsPointwise(g, groups))
-            {
-                Gemm.Multiply(g.Rows, cout, g.C, px, g.C, 1, pk, cout, 1, py, cout, false, ep);
-                return;
-            }
-            if (keep is not null)
+            if (keep is not null && !IsPointwise(g, groups))
             {
                 // One chunk into the caller's buffer, kept for the kernel gradient.
                 fixed (float* pc = keep.Data)
@@ -49,25 +40,45 @@ internal sealed unsafe partial class CpuBackend
                 }
                 return;
             }
-            int chunk = ImagesPerChunk(g, kg);
-            var cols = BufferPool.Current.Rent(chunk * g.OH * g.OW * kg);
-            fixed (float* pc = cols)
-            {
-                for (int n0 = 0; n0 < g.N; n0 += chunk)
-                {
-                    int nb = Math.Min(chunk, g.N - n0), rows = nb * g.OH * g.OW;
-                    for (int gi = 0; gi < groups; gi++)
-                    {
-                        Im2Col(px, g, n0, nb, gi * cg, cg, pc);
-                        Gemm.Multiply(rows, coutG, kg, pc, kg, 1, pk + gi * coutG, cout, 1,
-                            py + (long)n0 * g.OH * g.OW * cout + gi * coutG, cout, false, ep.Shift(gi * coutG));
-                    }
-                }
-            }
-            BufferPool.Current.Return(cols);
+            Forward(px, pk, py, groups, g, cout, ep, direct: keep is null);
         }
     }
 
+    /// <summary>y = conv(x, k) with the epilogue: direct for few channels, GEMM for 1×1, else im2col in chunks + GEMM.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Forward(float* px, float* pk, float* py, int groups, in Conv2DGeometry g, int cout, Epilogue ep, bool direct)
+    {
+        int cg = g.C / groups, coutG = cout / groups, kg = g.KH * g.KW * cg;
+        // Direct for few channels, unless the patches are wanted for a kernel gradient.
+        if (direct && DirectConv.Applies(g.C, cout, groups))
+        {
+            DirectConv.Forward(px, pk, py, g, cout, ep);
+            return;
+        }
+        if (IsPointwise(g, groups))
+        {
+            Gemm.Multiply(g.Rows, cout, g.C, px, g.C, 1, pk, cout, 1, py, cout, false, ep);
+            return;
+        }
+        int chunk = ImagesPerChunk(g, kg);
+        var cols = BufferPool.Current.Rent(chunk * g.OH * g.OW * kg);
+        fixed (float* pc = cols)
+        {
+            for (int n0 = 0; n0 < g.N; n0 += chunk)
+            {
+                int nb = Math.Min(chunk, g.N - n0), rows = nb * g.OH * g.OW;
+                for (int gi = 0; gi < groups; gi++)
+                {
+                    Im2Col(px, g, n0, nb, gi * cg, cg, pc);
+                    Gemm.Multiply(rows, coutG, kg, pc, kg, 1, pk + gi * coutG, cout, 1,
+                        py + (long)n0 * g.OH * g.OW * cout + gi * coutG, cout, false, ep.Shift(gi * coutG));
+                }
+            }
+        }
+        BufferPool.Current.Return(cols);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Conv2DBackwardInput(Tensor gy, Tensor kernel, int groups, in Conv2DGeometry g, Tensor gx)
     {
         int cout = kernel.Shape[^1], cg = g.C / groups, coutG = cout / groups, kg = g.KH * g.KW * cg;
@@ -77,6 +88,29 @@ internal sealed unsafe partial class CpuBackend
             {
                 // dX = dY · Wᵀ
                 Gemm.Multiply(g.Rows, g.C, cout, pgy, cout, 1, pk, 1, cout, pgx, g.C, false);
+                return;
+            }
+            if (groups == 1 && g.StrideH == 1 && g.StrideW == 1)
+            {
+                // Stride 1: dX is itself a convolution, of dY with the kernel flipped in space and its
+                // channel axes swapped, padded so that every tap that read x[ih, iw] lands on it. A
+                // forward convolution writes C channels per pixel from pooled patches of dY; the
+                // scatter (dCols = dY·Wᵀ, then col2im) would write KH·KW·C per pixel and add them back.
+                int kh = g.KH, kw = g.KW, taps = kh * kw;
+                var flipped = BufferPool.Current.Rent(taps * g.C * cout);
+                fixed (float* pf = flipped)
+                {
+                    for (int t = 0; t < taps; t++)
+                    {
+                        float* src = pk + (long)(taps - 1 - t) * g.C * cout, dst = pf + (long)t * cout * g.C;
+                        for (int ci = 0; ci < g.C; ci++)
+                            for (int co = 0; co < cout; co++) dst[co * g.C + ci] = src[ci * cout + co];
+                    }
+                    var back = new Conv2DGeometry(g.N, g.OH, g.OW, cout, kh, kw, 1, 1, g.DilationH, g.DilationW,
+                        (kh - 1) * g.DilationH - g.PadTop, (kw - 1) * g.DilationW - g.PadLeft, g.H, g.W);
+                    Forward(pgy, pf, pgx, 1, back, g.C, default, direct: true);
+                }
+                BufferPool.Current.Return(flipped);
                 return;
             }
             gx.Data.AsSpan().Clear();
@@ -100,6 +134,7 @@ internal sealed unsafe partial class CpuBackend
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Conv2DBackwardKernel(Tensor x, Tensor gy, int groups, in Conv2DGeometry g, Tensor gk, Tensor? kept)
     {
         int cout = gk.Shape[^1], cg = g.C / groups, coutG = cout / groups, kg = g.KH * g.KW * cg;
@@ -141,21 +176,23 @@ internal sealed unsafe partial class CpuBackend
     /// Runs <paramref name="body"/> for each image, split across the kernel workers when there is
     /// enough work. Im2Col and Col2Im touch only their own image, so the split never changes a value.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForEachImage(int images, long elementsPerImage, Action<int> body)
     {
         int parts = images * elementsPerImage > 1 << 16 ? Math.Min(images, WorkerPool.Threads) : 1;
-        WorkerPool.Run(parts, p =>
+        WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (p) =>
         {
             for (int i = images * p / parts; i < images * (p + 1) / parts; i++) body(i);
         });
     }
 
     /// <summary>cols[r, (kh·KW + kw)·cg + c] = x[n, oh·s − pad + kh·d, ow·s − pad + kw·d, c0 + c], zero outside.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Im2Col(float* x, in Conv2DGeometry g, int n0, int nb, int c0, int cg, float* cols)
     {
         int kg = g.KH * g.KW * cg;
         var geo = g;
-        ForEachImage(nb, geo.OH * geo.OW * kg, ni =>
+        ForEachImage(nb, geo.OH * geo.OW * kg, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (ni) =>
         {
             int n = n0 + ni;
             float* dst = cols + (long)ni * geo.OH * geo.OW * kg;
@@ -185,11 +222,12 @@ internal sealed unsafe partial class CpuBackend
     }
 
     /// <summary>The adjoint of <see cref="Im2Col"/>: adds each patch back where it came from.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Col2Im(float* cols, in Conv2DGeometry g, int n0, int nb, int c0, int cg, float* gx)
     {
         int kg = g.KH * g.KW * cg;
         var geo = g;
-        ForEachImage(nb, geo.OH * geo.OW * kg, ni =>
+        ForEachImage(nb, geo.OH * geo.OW * kg, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (ni) =>
         {
             int n = n0 + ni;
             float* src = cols + (long)ni * geo.OH * geo.OW * kg;

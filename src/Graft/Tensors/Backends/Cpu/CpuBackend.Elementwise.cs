@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using Graft.Tensors.Kernels;
 
@@ -10,6 +11,7 @@ internal sealed partial class CpuBackend
     private const float Sqrt2OverPi = 0.7978845608028654f, GeluCoeff = 0.044715f;
     private const float InvSqrt2 = 0.7071067811865476f, InvSqrt2Pi = 0.3989422804014327f;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Unary(UnaryOp op, Tensor xt, Tensor yt, float a = 0, float b = 0)
     {
         ReadOnlySpan<float> x = xt.Data; Span<float> y = yt.Data;
@@ -62,6 +64,7 @@ internal sealed partial class CpuBackend
     public void UnaryBackward(UnaryOp op, Tensor xt, Tensor yt, Tensor gyt, Tensor gxt, float a = 0, float b = 0) =>
         UnarySpanBackward(op, xt.Data, yt.Data, gyt.Data, gxt.Data, a, b);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void UnarySpanBackward(UnaryOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> gy, Span<float> gx, float a, float b)
     {
         int n = gx.Length;
@@ -121,6 +124,7 @@ internal sealed partial class CpuBackend
     /// The error function, |error| below 1.2e-7 (Numerical Recipes' erfc Chebyshev fit), enough
     /// for float32; .NET has no Math.Erf.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static float Erf(float xf)
     {
         double x = xf, z = Math.Abs(x), t = 1.0 / (1.0 + 0.5 * z);
@@ -130,6 +134,7 @@ internal sealed partial class CpuBackend
         return (float)(x >= 0 ? 1.0 - r : r - 1.0);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Binary(BinaryOp op, Tensor at, Tensor bt, Tensor yt)
     {
         float[] a = at.Data, b = bt.Data, y = yt.Data;
@@ -140,7 +145,7 @@ internal sealed partial class CpuBackend
         var outDims = yt.Shape.Dims;
         var (dims, s) = Coalesce(outDims, BroadcastStrides(at.Shape, outDims), BroadcastStrides(bt.Shape, outDims), yt.Shape.Strides());
         int inner = dims[^1], sa = s[0][^1], sb = s[1][^1];
-        ForEachRow(dims, s, off =>
+        ForEachRow(dims, s, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (off) =>
         {
             var ys = y.AsSpan(off[2], inner);
             if (sa == 1 && sb == 1) BinarySpan(op, a.AsSpan(off[0], inner), b.AsSpan(off[1], inner), ys);
@@ -150,6 +155,7 @@ internal sealed partial class CpuBackend
         });
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Apply(BinaryOp op, float a, float b) => op switch
     {
         BinaryOp.Add => a + b,
@@ -168,6 +174,7 @@ internal sealed partial class CpuBackend
         _ => throw new NotSupportedException($"CpuBackend.Binary: {op}"),
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BinarySpan(BinaryOp op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y)
     {
         switch (op)
@@ -182,6 +189,7 @@ internal sealed partial class CpuBackend
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BinaryScalarRight(BinaryOp op, ReadOnlySpan<float> a, float b, Span<float> y)
     {
         switch (op)
@@ -196,6 +204,7 @@ internal sealed partial class CpuBackend
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BinaryScalarLeft(BinaryOp op, float a, ReadOnlySpan<float> b, Span<float> y)
     {
         switch (op)
@@ -208,6 +217,7 @@ internal sealed partial class CpuBackend
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Where(Tensor c, Tensor a, Tensor b, Tensor y)
     {
         var outDims = y.Shape.Dims;
@@ -215,7 +225,7 @@ internal sealed partial class CpuBackend
             BroadcastStrides(b.Shape, outDims), y.Shape.Strides());
         float[] cd = c.Data, ad = a.Data, bd = b.Data, yd = y.Data;
         int inner = dims[^1], sc = s[0][^1], sa = s[1][^1], sb = s[2][^1];
-        ForEachRow(dims, s, off =>
+        ForEachRow(dims, s, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (off) =>
         {
             for (int i = 0; i < inner; i++)
                 yd[off[3] + i] = cd[off[0] + i * sc] != 0f ? ad[off[1] + i * sa] : bd[off[2] + i * sb];

@@ -1,9 +1,11 @@
+using System.Runtime.CompilerServices;
 using Graft.Tensors.Kernels;
 
 namespace Graft.Tensors.Backends;
 
 internal sealed unsafe partial class CpuBackend
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void MatMul(Tensor a, bool transA, Tensor b, bool transB, Tensor c, bool accumulate)
     {
         var ad = a.Shape.Dims; var bd = b.Shape.Dims; var cd = c.Shape.Dims;
@@ -25,6 +27,7 @@ internal sealed unsafe partial class CpuBackend
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Dense(Tensor x, Tensor w, Tensor? bias, EpilogueActivation activation, Tensor y)
     {
         int m = x.Shape[0], k = x.Shape[1], n = w.Shape[1];

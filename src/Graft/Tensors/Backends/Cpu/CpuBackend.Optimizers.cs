@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace Graft.Tensors.Backends;
@@ -13,9 +14,10 @@ internal sealed partial class CpuBackend
     private static void Chunked(int n, Action<int, int> body)
     {
         int parts = n >= 1 << 15 ? Kernels.WorkerPool.Threads : 1;
-        Kernels.WorkerPool.Run(parts, p => body((int)((long)n * p / parts), (int)((long)n * (p + 1) / parts)));
+        Kernels.WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (p) => body((int)((long)n * p / parts), (int)((long)n * (p + 1) / parts)));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SgdStep(Tensor wt, Tensor gt, Tensor? velocity, float lr, float momentum, bool nesterov)
     {
         float[] wa = wt.Data, ga = gt.Data;
@@ -28,6 +30,7 @@ internal sealed partial class CpuBackend
         Chunked(wa.Length, (lo, hi) => SgdMomentum(wa.AsSpan(lo, hi - lo), ga.AsSpan(lo, hi - lo), ma.AsSpan(lo, hi - lo), lr, momentum, nesterov));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SgdMomentum(Span<float> w, ReadOnlySpan<float> g, Span<float> m, float lr, float momentum, bool nesterov)
     {
         // m = μ·m − lr·g;  w += m  (Nesterov: w += μ·m − lr·g), as whole-span SIMD passes.
@@ -38,13 +41,15 @@ internal sealed partial class CpuBackend
         TensorPrimitives.MultiplyAdd(g, -lr, w, w);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AdamStep(Tensor wt, Tensor gt, Tensor mt, Tensor vt, Tensor? vHatT, float alpha, float beta1, float beta2, float epsilon)
     {
         float[] wa = wt.Data, ga = gt.Data, ma = mt.Data, va = vt.Data; float[]? vha = vHatT?.Data;
-        Chunked(wa.Length, (lo, hi) => Adam(wa.AsSpan(lo, hi - lo), ga.AsSpan(lo, hi - lo), ma.AsSpan(lo, hi - lo), va.AsSpan(lo, hi - lo),
+        Chunked(wa.Length, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (lo, hi) => Adam(wa.AsSpan(lo, hi - lo), ga.AsSpan(lo, hi - lo), ma.AsSpan(lo, hi - lo), va.AsSpan(lo, hi - lo),
             vha is null ? default : vha.AsSpan(lo, hi - lo), vha is not null, alpha, beta1, beta2, epsilon));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Adam(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v, Span<float> vh, bool amsgrad, float alpha, float beta1, float beta2, float epsilon)
     {
         for (int i = 0; i < w.Length; i++)
@@ -59,6 +64,7 @@ internal sealed partial class CpuBackend
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void NadamStep(Tensor wt, Tensor gt, Tensor mt, Tensor vt, float lr, float beta1, float beta2, float epsilon,
         float uT, float uT1, float uProductT, float uProductT1, float beta2Power)
     {
@@ -75,6 +81,7 @@ internal sealed partial class CpuBackend
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RmsPropStep(Tensor wt, Tensor gt, Tensor vt, Tensor? meanGrad, Tensor? momentumSlot, float lr, float rho, float momentum, float epsilon)
     {
         Span<float> w = wt.Data, v = vt.Data; ReadOnlySpan<float> g = gt.Data;
@@ -99,6 +106,7 @@ internal sealed partial class CpuBackend
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AdagradStep(Tensor wt, Tensor gt, Tensor accumulator, float lr, float epsilon)
     {
         Span<float> w = wt.Data, a = accumulator.Data; ReadOnlySpan<float> g = gt.Data;

@@ -1,9 +1,11 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace Graft.Tensors.Backends;
 
 internal sealed partial class CpuBackend
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void MaxPool2D(Tensor x, in Conv2DGeometry g, Tensor y)
     {
         float[] xd = x.Data, yd = y.Data;
@@ -12,7 +14,7 @@ internal sealed partial class CpuBackend
         // Images are shared between threads (here and in the backward passes): no value is
         // combined across images, so the split never changes a result.
         int parts = g.N * g.OH * g.OW * c > 1 << 15 ? Kernels.WorkerPool.Threads : 1;
-        Kernels.WorkerPool.Run(parts, part =>
+        Kernels.WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) =>
         {
             for (int n = geo.N * part / parts; n < geo.N * (part + 1) / parts; n++)
                 for (int oh = 0; oh < geo.OH; oh++)
@@ -38,6 +40,7 @@ internal sealed partial class CpuBackend
         });
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public unsafe void MaxPool2DBackward(Tensor x, Tensor y, Tensor gy, in Conv2DGeometry g, Tensor gx)
     {
         int c = g.C;
@@ -54,7 +57,7 @@ internal sealed partial class CpuBackend
         fixed (float* px = x.Data, py = y.Data, pgy = gy.Data, pgx = gx.Data)
         {
             float* xs = px, ys = py, gys = pgy, gxs = pgx;
-            Kernels.WorkerPool.Run(parts, part =>
+            Kernels.WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) =>
             {
                 var taken = stackalloc float[c];
                 for (int n = geo.N * part / parts; n < geo.N * (part + 1) / parts; n++)
@@ -80,6 +83,7 @@ internal sealed partial class CpuBackend
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void NonOverlappingMaxPoolBackward(Tensor x, Tensor y, Tensor gy, Conv2DGeometry g, Tensor gx)
     {
         int c = g.C;
@@ -87,7 +91,7 @@ internal sealed partial class CpuBackend
         fixed (float* px = x.Data, py = y.Data, pgy = gy.Data, pgx = gx.Data)
         {
             float* xs = px, ys = py, gys = pgy, gxs = pgx;
-            Kernels.WorkerPool.Run(parts, part =>
+            Kernels.WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) =>
             {
                 var taken = stackalloc float[c];
                 for (int n = g.N * part / parts; n < g.N * (part + 1) / parts; n++)
@@ -108,6 +112,7 @@ internal sealed partial class CpuBackend
     }
 
     // Average pooling divides by the number of real (unpadded) cells, as TensorFlow does.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AvgPool2D(Tensor x, in Conv2DGeometry g, Tensor y)
     {
         float[] xd = x.Data, yd = y.Data;
@@ -135,6 +140,7 @@ internal sealed partial class CpuBackend
                 }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AvgPool2DBackward(Tensor gy, in Conv2DGeometry g, Tensor gx)
     {
         float[] gyd = gy.Data, gxd = gx.Data;

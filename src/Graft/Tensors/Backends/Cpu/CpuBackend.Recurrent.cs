@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using Graft.Tensors.Kernels;
 
@@ -9,6 +10,7 @@ namespace Graft.Tensors.Backends;
 /// </summary>
 internal sealed unsafe partial class CpuBackend
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void LstmForward(Tensor p, Tensor u, Tensor? mask, Tensor? stepMask, bool goBackwards, Tensor h, Tensor c, Tensor gates)
     {
         int n = p.Shape[0], steps = p.Shape[1], units = u.Shape[0], width = 4 * units;
@@ -52,6 +54,7 @@ internal sealed unsafe partial class CpuBackend
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void LstmBackward(Tensor u, Tensor? mask, Tensor? stepMask, bool goBackwards, Tensor h, Tensor c, Tensor gates, Tensor dh, Tensor? gp, Tensor? gu)
     {
         int steps = dh.Shape[0], n = dh.Shape[1], units = u.Shape[0], width = 4 * units;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace Graft.Tensors.Backends;
@@ -9,6 +10,7 @@ internal sealed partial class CpuBackend
     /// with them as 1). Contiguous axes are viewed as [outer, reduced, inner]; scattered axes are
     /// first permuted to the end.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Reduce(ReduceOp op, Tensor x, int[] axes, Tensor y)
     {
         var dims = x.Shape.Dims;
@@ -75,6 +77,7 @@ internal sealed partial class CpuBackend
     private static int ColumnSumBlockRows(int cols) => Math.Max(8, ColumnSumBlockElements / Math.Max(1, cols));
 
     /// <summary>y[j] = Σ_b partial[b·cols + j], blocks added in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddBlockSums(float[] partial, int blocks, int cols, Span<float> y)
     {
         partial.AsSpan(0, cols).CopyTo(y);
@@ -86,6 +89,7 @@ internal sealed partial class CpuBackend
     /// statistics): blocks of rows fixed by <see cref="ColumnSumBlockRows"/> are summed on the
     /// kernel workers, then added in order.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void ColumnSums(float[] x, int rows, int cols, float[] y)
     {
         int blockRows = ColumnSumBlockRows(cols), blocks = Math.Max(1, (rows + blockRows - 1) / blockRows);
@@ -93,7 +97,7 @@ internal sealed partial class CpuBackend
         fixed (float* px = x, pp = partial)
         {
             float* xs = px, ps = pp;
-            Kernels.WorkerPool.Run(blocks, blk =>
+            Kernels.WorkerPool.Run(blocks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (blk) =>
             {
                 int r0 = blk * blockRows, count = Math.Min(rows, r0 + blockRows) - r0;
                 new Span<float>(ps + (long)blk * cols, cols).Clear();
@@ -104,6 +108,7 @@ internal sealed partial class CpuBackend
         BufferPool.Current.Return(partial);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public unsafe void UnaryBackwardWithColumnSums(UnaryOp op, Tensor x, Tensor y, Tensor gy, Tensor gx, Tensor sums, float a = 0, float b = 0)
     {
         int cols = sums.Size, rows = gx.Size / Math.Max(1, cols);
@@ -115,7 +120,7 @@ internal sealed partial class CpuBackend
         fixed (float* pgx = gxd, pp = partial)
         {
             float* gxs = pgx, ps = pp;
-            Kernels.WorkerPool.Run(blocks, blk =>
+            Kernels.WorkerPool.Run(blocks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (blk) =>
             {
                 float* acc = ps + (long)blk * cols;
                 new Span<float>(acc, cols).Clear();
@@ -131,6 +136,7 @@ internal sealed partial class CpuBackend
         BufferPool.Current.Return(partial);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ArgMax(Tensor x, int axis, Tensor y, bool max)
     {
         var dims = x.Shape.Dims;
@@ -153,6 +159,7 @@ internal sealed partial class CpuBackend
             }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (int outer, int n, int inner) View3(Shape s, int axis)
     {
         var dims = s.Dims;
@@ -162,6 +169,7 @@ internal sealed partial class CpuBackend
         return (outer, dims[axis], inner);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Softmax(Tensor x, int axis, Tensor y, bool log)
     {
         var (outer, n, inner) = View3(x.Shape, axis);
@@ -210,6 +218,7 @@ internal sealed partial class CpuBackend
         return TensorPrimitives.Sum(tmp);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SoftmaxBackward(Tensor y, Tensor gy, int axis, Tensor gx, bool log)
     {
         // softmax:     gx = y ⊙ (gy − Σ gy⊙y)

@@ -1,7 +1,9 @@
+using System.Runtime.CompilerServices;
 namespace Graft.Tensors.Backends;
 
 internal sealed partial class CpuBackend
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Permute(Tensor x, int[] perm, Tensor y)
     {
         var xs = x.Shape.Strides();
@@ -15,7 +17,7 @@ internal sealed partial class CpuBackend
         }
         var (dims, s) = Coalesce(ydims, src, y.Shape.Strides());
         int inner = dims[^1], si = s[0][^1];
-        ForEachRow(dims, s, off =>
+        ForEachRow(dims, s, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (off) =>
         {
             if (si == 1) Array.Copy(xd, off[0], yd, off[1], inner);
             else for (int i = 0; i < inner; i++) yd[off[1] + i] = xd[off[0] + i * si];
@@ -23,6 +25,7 @@ internal sealed partial class CpuBackend
     }
 
     /// <summary>Cache-blocked transpose of a rows×cols matrix.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transpose2D(float[] x, float[] y, int rows, int cols)
     {
         const int B = 32;
@@ -36,6 +39,7 @@ internal sealed partial class CpuBackend
             }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (int[] dims, int[][] strides) SliceView(Tensor x, int[] starts, int[] steps, Shape box, out int baseOffset)
     {
         var xs = x.Shape.Strides();
@@ -45,31 +49,34 @@ internal sealed partial class CpuBackend
         return Coalesce(box.Dims, src, box.Strides());
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SliceCopy(Tensor x, int[] starts, int[] steps, Tensor y)
     {
         if (y.Size == 0) return;
         var (dims, s) = SliceView(x, starts, steps, y.Shape, out int b);
         float[] xd = x.Data, yd = y.Data;
         int inner = dims[^1], si = s[0][^1];
-        ForEachRow(dims, s, off =>
+        ForEachRow(dims, s, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (off) =>
         {
             if (si == 1) Array.Copy(xd, b + off[0], yd, off[1], inner);
             else for (int i = 0; i < inner; i++) yd[off[1] + i] = xd[b + off[0] + i * si];
         });
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SliceScatterAdd(Tensor gy, int[] starts, int[] steps, Tensor gx)
     {
         if (gy.Size == 0) return;
         var (dims, s) = SliceView(gx, starts, steps, gy.Shape, out int b);
         float[] gxd = gx.Data, gyd = gy.Data;
         int inner = dims[^1], si = s[0][^1];
-        ForEachRow(dims, s, off =>
+        ForEachRow(dims, s, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (off) =>
         {
             for (int i = 0; i < inner; i++) gxd[b + off[0] + i * si] += gyd[off[1] + i];
         });
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Gather(Tensor x, int axis, int[] indices, Tensor y)
     {
         var (outer, n, inner) = View3(x.Shape, axis);
@@ -80,6 +87,7 @@ internal sealed partial class CpuBackend
                 Array.Copy(xd, (o * n + indices[k]) * inner, yd, (o * m + k) * inner, inner);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void GatherBackward(Tensor gy, int axis, int[] indices, Tensor gx)
     {
         var (outer, n, inner) = View3(gx.Shape, axis);
@@ -93,6 +101,7 @@ internal sealed partial class CpuBackend
             }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Concat(Tensor[] xs, int axis, Tensor y)
     {
         var ydims = y.Shape.Dims;

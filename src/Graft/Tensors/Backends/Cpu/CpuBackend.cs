@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace Graft.Tensors.Backends;
@@ -7,7 +8,7 @@ namespace Graft.Tensors.Backends;
 /// matrix products through the packed <see cref="Kernels.Gemm"/>, convolution as im2col + GEMM.
 /// It has every fused capability, so no op falls back to primitives on the CPU.
 /// </summary>
-internal sealed partial class CpuBackend : IBackend, IFusedDense, IFusedConv2D, IFusedBiasGradient, ILstmKernel, IOptimizerKernels
+internal sealed partial class CpuBackend : IBackend, IFusedDense, IFusedConv2D, IFusedBiasGradient, IFusedBatchNorm, ILstmKernel, IOptimizerKernels
 {
     public TensorStorage Allocate(int length, bool zero) => CpuStorage.Allocate(length, zero);
 
@@ -26,6 +27,7 @@ internal sealed partial class CpuBackend : IBackend, IFusedDense, IFusedConv2D, 
     }
 
     /// <summary>Row-major strides of <paramref name="shape"/> aligned to the rank of <paramref name="outDims"/>, 0 where it broadcasts against <paramref name="outDims"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int[] BroadcastStrides(Shape shape, int[] outDims)
     {
         int rank = outDims.Length, off = rank - shape.Rank;
@@ -40,6 +42,7 @@ internal sealed partial class CpuBackend : IBackend, IFusedDense, IFusedConv2D, 
     /// Merges adjacent output dims wherever every operand is contiguous across them, so that a
     /// broadcast op runs as few long inner loops instead of many short ones.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static (int[] dims, int[][] strides) Coalesce(int[] dims, params int[][] strides)
     {
         var d = new List<int>(); var s = strides.Select(_ => new List<int>()).ToArray();
@@ -66,6 +69,7 @@ internal sealed partial class CpuBackend : IBackend, IFusedDense, IFusedConv2D, 
     }
 
     /// <summary>Visits every row of the innermost dim: offsets of each operand at the row start.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ForEachRow(int[] dims, int[][] strides, Action<int[]> row)
     {
         int outer = 1;

@@ -1,0 +1,87 @@
+using Graft.Layers.Attention;
+using Graft.Layers.Merging;
+
+namespace Graft.Onnx.Export;
+
+/// <summary>Merging layers and attention (MatMul and Softmax), with numpy broadcasting as in Graft.</summary>
+internal sealed partial class LayerEmitter
+{
+    private Value EmitMerge(Merge m, IReadOnlyList<Value> inputs)
+    {
+        string h = m.Name;
+        var names = inputs.Select(v => v.Name).ToArray();
+        var shape = m.ComputeOutputShape(inputs.Select(v => v.Shape).ToList());
+        string y = m switch
+        {
+            Add => G.Op("Sum", h, names),
+            Average => G.Op("Mean", h, names),
+            Maximum => G.Op("Max", h, names),
+            Minimum => G.Op("Min", h, names),
+            Subtract when names.Length == 2 => Binary("Sub", names[0], names[1], h),
+            Multiply => names.Skip(1).Aggregate(names[0], (a, b) => Binary("Mul", a, b, h)),
+            Concatenate c => G.Op("Concat", h, names, ("axis", c.Axis)),
+            Attention a => DotAttention(a, inputs),
+            AdditiveAttention a => Additive(a, inputs),
+            MultiHeadAttention a => MultiHead(a, inputs),
+            _ => EmitImportedMerge(m, names) ?? throw Unsupported(m),
+        };
+        return new Value(y, shape);
+    }
+
+    /// <summary>[query, value] or [query, value, key]: the key defaults to the value.</summary>
+    private static (Value Query, Value Value, Value Key) AttentionInputs(Merge layer, IReadOnlyList<Value> inputs) => inputs.Count switch
+    {
+        2 => (inputs[0], inputs[1], inputs[1]),
+        3 => (inputs[0], inputs[1], inputs[2]),
+        _ => throw new ArgumentException($"{Describe(layer)}: expected [query, value] or [query, value, key], got {inputs.Count} inputs."),
+    };
+
+    /// <summary>A transpose that swaps the last two axes of a rank-<paramref name="rank"/> tensor.</summary>
+    private string SwapLast(string x, int rank, string h) => Transpose(x, h, [.. Enumerable.Range(0, rank - 2), rank - 1, rank - 2]);
+
+    /// <summary>softmax(q·kᵀ·scale)·v (Keras's Attention, score_mode "dot").</summary>
+    private string DotAttention(Attention a, IReadOnlyList<Value> inputs)
+    {
+        string h = a.Name;
+        var (q, v, k) = AttentionInputs(a, inputs);
+        var scores = G.Op("MatMul", h, [q.Name, SwapLast(k.Name, k.Rank, h)]);
+        if (Weight(a, "scale") is { } s) scores = Binary("Mul", scores, Initializer(a, s), h);
+        return G.Op("MatMul", h, [G.Op("Softmax", h, [scores], ("axis", -1)), v.Name]);
+    }
+
+    /// <summary>softmax(Σ_d scale·tanh(q + k))·v (Keras's AdditiveAttention), q (N, Tq, d) and k (N, Tv, d).</summary>
+    private string Additive(AdditiveAttention a, IReadOnlyList<Value> inputs)
+    {
+        string h = a.Name;
+        var (q, v, k) = AttentionInputs(a, inputs);
+        var features = G.Op("Tanh", h, [Binary("Add", Unsqueeze(q.Name, h, 2), Unsqueeze(k.Name, h, 1), h)]);
+        if (Weight(a, "scale") is { } s) features = Binary("Mul", features, Initializer(a, s), h);
+        var scores = G.Op("ReduceSum", h, [features, G.Ints($"{h}/axes", [3])], ("keepdims", 0));
+        return G.Op("MatMul", h, [G.Op("Softmax", h, [scores], ("axis", -1)), v.Name]);
+    }
+
+    /// <summary>
+    /// Keras's MultiHeadAttention: per-head projections (N, T, heads, dim) → (N, heads, T, dim), the
+    /// query scaled by 1/√key_dim, softmax over the keys, heads joined and projected out.
+    /// </summary>
+    private string MultiHead(MultiHeadAttention a, IReadOnlyList<Value> inputs)
+    {
+        string h = a.Name;
+        var (q, v, k) = AttentionInputs(a, inputs);
+        string Project(Value x, string part, int dim)
+        {
+            var w = Required(a, $"{part}/kernel");
+            var y = G.Op("MatMul", h, [x.Name, Initializer(a, w, [w.Shape[0], w.Shape[1] * w.Shape[2]])]);
+            if (Weight(a, $"{part}/bias") is { } b) y = Binary("Add", y, Initializer(a, b, [b.Shape[0] * b.Shape[1]]), h);
+            return Transpose(ReshapeTo(y, h, 0, 0, a.NumHeads, dim), h, 0, 2, 1, 3);
+        }
+        var qh = Binary("Mul", Project(q, "query", a.KeyDim), G.Scalar($"{h}/inv_sqrt_key_dim", 1f / MathF.Sqrt(a.KeyDim)), h);
+        var kh = Project(k, "key", a.KeyDim);
+        var vh = Project(v, "value", a.ValueDim);
+        var weights = G.Op("Softmax", h, [G.Op("MatMul", h, [qh, SwapLast(kh, 4, h)])], ("axis", -1));
+        var heads = ReshapeTo(Transpose(G.Op("MatMul", h, [weights, vh]), h, 0, 2, 1, 3), h, 0, 0, a.NumHeads * a.ValueDim);
+        var wo = Required(a, "attention_output/kernel");
+        var y2 = G.Op("MatMul", h, [heads, Initializer(a, wo, [wo.Shape[0] * wo.Shape[1], wo.Shape[2]])]);
+        return Weight(a, "attention_output/bias") is { } bo ? Binary("Add", y2, Initializer(a, bo), h) : y2;
+    }
+}
