@@ -95,6 +95,22 @@ public class GradientTests
     [Fact] public void Transpose() => Check(t => Ops.Transpose(t[0]), [Uniform([3, 5], 1)]);
     [Fact] public void Slicing() => Check(t => Ops.Add(t[0][1..3], t[0][^1]), [Uniform([4, 3], 1)]);
     [Fact] public void StepSlice() => Check(t => t[0].Slice(1, 0, 5, 2), [Uniform([2, 5], 1)]);
+
+    /// <summary>A caller that reuses its start, size and step arrays after slicing must not move the slice's shape or gradient.</summary>
+    [Fact]
+    public void SliceKeepsItsOwnStartsAndSizes()
+    {
+        var x = Tensor.FromArray(Enumerable.Range(0, 12).Select(i => (float)i).ToArray(), 3, 4);
+        x.RequiresGrad = true;
+        int[] starts = [1, 1], sizes = [2, 2], steps = [1, 2];
+        var y = Ops.Slice(x, starts, sizes, steps);
+        starts[0] = 0; starts[1] = 0; sizes[0] = 3; steps[1] = 1;
+        Assert.Equal([2, 2], y.Shape.ToArray());
+        Assert.Equal([5f, 7f, 9f, 11f], y.ToArray());
+        Ops.Sum(y).Backward();
+        // Ones exactly where the slice read: rows 1–2, columns 1 and 3.
+        Assert.Equal([0f, 0f, 0f, 0f, 0f, 1f, 0f, 1f, 0f, 1f, 0f, 1f], x.Grad!.ToArray());
+    }
     [Fact] public void Gather() => Check(t => Ops.Gather(t[0], [2, 0, 2, 1], 0), [Uniform([3, 4], 1)]);
     [Fact] public void Gather_Axis1() => Check(t => Ops.Gather(t[0], [1, 1], 1), [Uniform([3, 4], 1)]);
     [Fact] public void Concatenate() => Check(t => Ops.Concatenate([t[0], t[1]], 1), [Uniform([2, 3], 1), Uniform([2, 2], 2)]);
