@@ -16,8 +16,8 @@ internal sealed partial class LayerEmitter
         switch (layer)
         {
             case SeparableConv2D s: return Separable(s, x);
-            case DepthwiseConv2D d: return Depthwise(d, x);
-            case Conv2DTranspose t: return ConvTranspose(t, x);
+            case DepthwiseConv2D or DepthwiseConv1D: return Depthwise((ConvBase)layer, x);
+            case Conv2DTranspose or Conv1DTranspose: return ConvTranspose((ConvBase)layer, x);
             case ConvBase c: return Conv(c, x);
             case PoolingBase p: return Pool(p, x);
             case GlobalPoolingBase g when layer is not GlobalAveragePooling1D: return GlobalPool(g, x);
@@ -89,16 +89,21 @@ internal sealed partial class LayerEmitter
         return Activate(c.Activation, y, c.Name);
     }
 
-    /// <summary>Keras (kh, kw, C, M) → ONNX (C·M, 1, kh, kw): output channel c·M + m, as Keras orders them.</summary>
-    private string DepthwiseKernel(ConvBase c, Variable k) =>
-        G.Floats($"{c.Name}/{k.Name}", PermuteHost(k.Value.ToArray(), k.Shape.ToArray(), [2, 3, 0, 1]), [k.Shape[2] * k.Shape[3], 1, k.Shape[0], k.Shape[1]]);
+    /// <summary>Keras (k…, C, M) → ONNX (C·M, 1, k…): output channel c·M + m, as Keras orders them.</summary>
+    private string DepthwiseKernel(ConvBase c, Variable k)
+    {
+        int r = k.Shape.Rank - 2;
+        var dims = k.Shape.ToArray();
+        return G.Floats($"{c.Name}/{k.Name}", PermuteHost(k.Value.ToArray(), dims, [r, r + 1, .. Enumerable.Range(0, r)]), [dims[r] * dims[r + 1], 1, .. dims[..r]]);
+    }
 
-    private string Depthwise(DepthwiseConv2D d, Value x)
+    private string Depthwise(ConvBase d, Value x)
     {
         var k = Required(d, "depthwise_kernel");
         var w = DepthwiseKernel(d, k);
         var b = Weight(d, "bias") is { } bias ? Initializer(d, bias) : null;
-        var y = ChannelsFirstBody(x, d.DataFormat, 2, d.Name, xf => G.Op("Conv", d.Name, b is null ? [xf, w] : [xf, w, b], ConvAttributes(d, x, k.Shape[2])));
+        int r = d.Rank;
+        var y = ChannelsFirstBody(x, d.DataFormat, r, d.Name, xf => G.Op("Conv", d.Name, b is null ? [xf, w] : [xf, w, b], ConvAttributes(d, x, k.Shape[r])));
         return Activate(d.Activation, y, d.Name);
     }
 
@@ -122,29 +127,31 @@ internal sealed partial class LayerEmitter
     /// ⌊(k_eff − s)/2⌋ at the start as TensorFlow does; output_padding supplies the cells a stride
     /// larger than the kernel adds.
     /// </summary>
-    private string ConvTranspose(Conv2DTranspose t, Value x)
+    private string ConvTranspose(ConvBase t, Value x)
     {
         var k = Required(t, "kernel");
-        // Keras (kh, kw, out, in) → ONNX (in, out, kh, kw).
-        var w = G.Floats($"{t.Name}/kernel", PermuteHost(k.Value.ToArray(), k.Shape.ToArray(), [3, 2, 0, 1]), [k.Shape[3], k.Shape[2], k.Shape[0], k.Shape[1]]);
+        int r = t.Rank;
+        var dims = k.Shape.ToArray();
+        // Keras (k…, out, in) → ONNX (in, out, k…).
+        var w = G.Floats($"{t.Name}/kernel", PermuteHost(k.Value.ToArray(), dims, [r + 1, r, .. Enumerable.Range(0, r)]), [dims[r + 1], dims[r], .. dims[..r]]);
         var b = Weight(t, "bias") is { } bias ? Initializer(t, bias) : null;
-        var pads = new long[4];
-        var outputPadding = new long[2];
-        for (int i = 0; i < 2; i++)
+        var pads = new long[2 * r];
+        var outputPadding = new long[r];
+        for (int i = 0; i < r; i++)
         {
             long eff = (t.KernelSize[i] - 1L) * t.DilationRate[i] + 1, s = t.Strides[i];
             long total = t.Padding == "same" ? Math.Max(eff - s, 0) : 0;
-            pads[i] = total / 2; pads[2 + i] = total - total / 2;
+            pads[i] = total / 2; pads[r + i] = total - total / 2;
             outputPadding[i] = Math.Max(s - eff, 0);
         }
-        var y = ChannelsFirstBody(x, t.DataFormat, 2, t.Name, xf => G.Op("ConvTranspose", t.Name, b is null ? [xf, w] : [xf, w, b],
+        var y = ChannelsFirstBody(x, t.DataFormat, r, t.Name, xf => G.Op("ConvTranspose", t.Name, b is null ? [xf, w] : [xf, w, b],
             ("kernel_shape", t.KernelSize), ("strides", t.Strides), ("dilations", t.DilationRate), ("pads", pads), ("output_padding", outputPadding)));
         return Activate(t.Activation, y, t.Name);
     }
 
     private string Pool(PoolingBase p, Value x)
     {
-        bool max = p is MaxPooling1D or MaxPooling2D;
+        bool max = p is MaxPooling1D or MaxPooling2D or MaxPooling3D;
         var ones = Enumerable.Repeat(1, p.Rank).ToArray();
         var pads = Pads(p.Padding, Spatial(x, p.DataFormat), p.PoolSize, p.Strides, ones);
         var attrs = new List<(string, object)> { ("kernel_shape", p.PoolSize), ("strides", p.Strides), pads is null ? ("auto_pad", "SAME_UPPER") : ("pads", pads) };
@@ -156,7 +163,7 @@ internal sealed partial class LayerEmitter
     private string GlobalPool(GlobalPoolingBase p, Value x)
     {
         var axes = (p.DataFormat == "channels_last" ? Enumerable.Range(1, p.Rank) : Enumerable.Range(2, p.Rank)).Select(a => (long)a).ToArray();
-        bool max = p is GlobalMaxPooling1D or GlobalMaxPooling2D;
+        bool max = p is GlobalMaxPooling1D or GlobalMaxPooling2D or GlobalMaxPooling3D;
         return G.Op(max ? "ReduceMax" : "ReduceMean", p.Name, [x.Name], ("axes", axes), ("keepdims", p.Keepdims ? 1 : 0));
     }
 }
