@@ -61,6 +61,47 @@ function bilinearUpsampling(name, size, sampleShape) {
     input_shape: shape, input: x, weights: [], output_shape: y.shape, output: Array.from(y.dataSync()) };
 }
 
+// Layers TensorFlow.js has no layer class for (or no option of), computed with the TensorFlow ops
+// that Keras 3's TensorFlow backend calls for them; `compute` gets the input and the weights.
+function opCase(name, className, config, sampleShape, weightShapes, compute, oracle) {
+  const shape = [2, ...sampleShape];
+  const x = input(shape, 0.3);
+  const weights = weightShapes.map((s, k) => ({ shape: s, values: input(s, 2.1 + k) }));
+  const y = compute(tf.tensor(x, shape), weights.map(w => tf.tensor(w.values, w.shape)));
+  return { name, oracle, class_name: className, config, input_shape: shape, input: x, weights, output_shape: y.shape, output: Array.from(y.dataSync()) };
+}
+
+// Keras's transposed-convolution output length (keras/src/backend/common/backend_utils.py,
+// _get_output_shape_given_tf_padding), the output shape Keras passes to tf.nn.conv_transpose.
+function transposedLength(n, k, s, padding, outputPadding) {
+  if (padding === 'valid') return (n - 1) * s + k + (outputPadding === null ? Math.max(k, s) - k : outputPadding);
+  return outputPadding === null ? n * s : (n - 1) * s + (k % 2) + outputPadding;
+}
+
+// Conv{1,2,3}DTranspose with output_padding: tf.conv*dTranspose with Keras's output shape, plus the bias.
+function transposeCase(name, className, rank, filters, kernel, strides, padding, outputPadding, sampleShape) {
+  const channels = sampleShape[sampleShape.length - 1];
+  const config = { filters, kernel_size: kernel, strides, padding, output_padding: outputPadding, data_format: 'channels_last', dilation_rate: kernel.map(() => 1), activation: 'linear', use_bias: true };
+  return opCase(name, className, config, sampleShape, [[...kernel, filters, channels], [filters]], (x, [w, b]) => {
+    const spatial = sampleShape.slice(0, rank).map((n, i) => transposedLength(n, kernel[i], strides[i], padding, outputPadding[i]));
+    let y;
+    if (rank === 3) y = tf.conv3dTranspose(x, w, [2, ...spatial, filters], strides, padding);
+    else if (rank === 2) y = tf.conv2dTranspose(x, w, [2, ...spatial, filters], strides, padding);
+    // A sequence is a one-row image, as in Keras's TensorFlow backend.
+    else y = tf.conv2dTranspose(x.expandDims(1), w.expandDims(0), [2, 1, ...spatial, filters], [1, strides[0]], padding).squeeze([1]);
+    return tf.add(y, b);
+  }, 'tfjs-conv-transpose-op-with-keras-output-shape');
+}
+
+// SeparableConv1D: TensorFlow's separable_conv2d on one-row images, as Keras's TensorFlow backend runs it.
+function separableConv1dCase(name, filters, kernel, stride, padding, dilation, multiplier, sampleShape) {
+  const channels = sampleShape[1];
+  const config = { filters, kernel_size: [kernel], strides: [stride], padding, data_format: 'channels_last', dilation_rate: [dilation], depth_multiplier: multiplier, activation: 'linear', use_bias: true };
+  return opCase(name, 'SeparableConv1D', config, sampleShape, [[kernel, channels, multiplier], [1, channels * multiplier, filters], [filters]], (x, [d, p, b]) =>
+    tf.add(tf.separableConv2d(x.expandDims(1), d.expandDims(0), p.expandDims(0), [1, stride], padding, [1, dilation]).squeeze([1]), b),
+  'tfjs-separableConv2d-op-one-row');
+}
+
 (async () => {
   await tf.setBackend('cpu');
   const cases = [
@@ -75,6 +116,18 @@ function bilinearUpsampling(name, size, sampleShape) {
     await mergeCase('dot_normalized_sequences', 'Dot', { axes: [2, 2], normalize: true }, [[3, 4], [2, 4]]),
     await mergeCase('dot_crossed_axes', 'Dot', { axes: [1, 2], normalize: false }, [[3, 4], [4, 3]]),
     bilinearUpsampling('upsampling2d_bilinear', [2, 3], [3, 4, 2]),
+    await layerCase('conv3d_same_strided', 'Conv3D', { filters: 3, kernel_size: [2, 3, 2], strides: [2, 1, 2], padding: 'same', data_format: 'channels_last', dilation_rate: [1, 1, 1], activation: 'linear', use_bias: true }, [4, 5, 4, 2]),
+    await layerCase('conv3d_valid', 'Conv3D', { filters: 2, kernel_size: [3, 2, 2], strides: [1, 2, 1], padding: 'valid', data_format: 'channels_last', dilation_rate: [1, 1, 1], activation: 'tanh', use_bias: true }, [5, 4, 3, 3]),
+    await layerCase('conv3d_transpose_valid', 'Conv3DTranspose', { filters: 2, kernel_size: [2, 3, 2], strides: [2, 1, 3], padding: 'valid', data_format: 'channels_last', activation: 'linear', use_bias: true }, [3, 3, 2, 2]),
+    await layerCase('conv3d_transpose_same', 'Conv3DTranspose', { filters: 3, kernel_size: [3, 3, 2], strides: [2, 2, 1], padding: 'same', data_format: 'channels_last', activation: 'linear', use_bias: true }, [2, 3, 3, 2]),
+    transposeCase('conv3d_transpose_output_padding_valid', 'Conv3DTranspose', 3, 2, [2, 2, 3], [3, 2, 2], 'valid', [2, 1, 0], [2, 3, 2, 2]),
+    transposeCase('conv3d_transpose_output_padding_same', 'Conv3DTranspose', 3, 2, [3, 2, 3], [2, 2, 3], 'same', [1, 1, 2], [2, 3, 2, 2]),
+    transposeCase('conv2d_transpose_output_padding_valid', 'Conv2DTranspose', 2, 3, [3, 2], [2, 3], 'valid', [1, 2], [3, 4, 2]),
+    transposeCase('conv2d_transpose_output_padding_same', 'Conv2DTranspose', 2, 2, [3, 4], [3, 2], 'same', [2, 1], [3, 4, 2]),
+    transposeCase('conv1d_transpose_output_padding_valid', 'Conv1DTranspose', 1, 2, [3], [2], 'valid', [1], [4, 3]),
+    transposeCase('conv1d_transpose_output_padding_same', 'Conv1DTranspose', 1, 3, [4], [3], 'same', [2], [5, 2]),
+    separableConv1dCase('separable_conv1d_same', 3, 3, 1, 'same', 2, 2, [6, 2]),
+    separableConv1dCase('separable_conv1d_valid_strided', 2, 2, 2, 'valid', 1, 1, [7, 3]),
   ];
   for (const act of ['relu6', 'selu', 'swish', 'mish', 'softplus', 'softsign', 'elu', 'tanh', 'sigmoid', 'gelu'])
     cases.push(await layerCase(`activation_${act}`, 'Activation', { activation: act }, [9], 2, 0.1));

@@ -15,9 +15,11 @@ internal sealed partial class LayerEmitter
     {
         switch (layer)
         {
-            case SeparableConv2D s: return Separable(s, x);
+            case SeparableConv2D or SeparableConv1D: return Separable((ConvBase)layer, x);
             case DepthwiseConv2D or DepthwiseConv1D: return Depthwise((ConvBase)layer, x);
-            case Conv2DTranspose or Conv1DTranspose: return ConvTranspose((ConvBase)layer, x);
+            case Conv1DTranspose t: return ConvTranspose(t, x, t.OutputPadding);
+            case Conv2DTranspose t: return ConvTranspose(t, x, t.OutputPadding);
+            case Conv3DTranspose t: return ConvTranspose(t, x, t.OutputPadding);
             case ConvBase c: return Conv(c, x);
             case PoolingBase p: return Pool(p, x);
             case GlobalPoolingBase g when layer is not GlobalAveragePooling1D: return GlobalPool(g, x);
@@ -107,17 +109,20 @@ internal sealed partial class LayerEmitter
         return Activate(d.Activation, y, d.Name);
     }
 
-    private string Separable(SeparableConv2D s, Value x)
+    private string Separable(ConvBase s, Value x)
     {
+        int r = s.Rank;
         var k = Required(s, "depthwise_kernel");
         var dw = DepthwiseKernel(s, k);
         var p = Required(s, "pointwise_kernel");
-        var pw = G.Floats($"{s.Name}/pointwise_kernel", PermuteHost(p.Value.ToArray(), p.Shape.ToArray(), [3, 2, 0, 1]), [p.Shape[3], p.Shape[2], 1, 1]);
+        // Keras (1…, C·M, filters) → ONNX (filters, C·M, 1…): the leading ones leave a matrix to transpose.
+        var ones = Enumerable.Repeat(1, r).ToArray();
+        var pw = G.Floats($"{s.Name}/pointwise_kernel", PermuteHost(p.Value.ToArray(), [p.Shape[r], p.Shape[r + 1]], [1, 0]), [p.Shape[r + 1], p.Shape[r], .. ones]);
         var b = Weight(s, "bias") is { } bias ? Initializer(s, bias) : null;
-        var y = ChannelsFirstBody(x, s.DataFormat, 2, s.Name, xf =>
+        var y = ChannelsFirstBody(x, s.DataFormat, r, s.Name, xf =>
         {
-            var d = G.Op("Conv", s.Name, [xf, dw], ConvAttributes(s, x, k.Shape[2]));
-            return G.Op("Conv", s.Name, b is null ? [d, pw] : [d, pw, b], ("kernel_shape", new[] { 1, 1 }));
+            var d = G.Op("Conv", s.Name, [xf, dw], ConvAttributes(s, x, k.Shape[r]));
+            return G.Op("Conv", s.Name, b is null ? [d, pw] : [d, pw, b], ("kernel_shape", ones));
         });
         return Activate(s.Activation, y, s.Name);
     }
@@ -127,7 +132,7 @@ internal sealed partial class LayerEmitter
     /// ⌊(k_eff − s)/2⌋ at the start as TensorFlow does; output_padding supplies the cells a stride
     /// larger than the kernel adds.
     /// </summary>
-    private string ConvTranspose(ConvBase t, Value x)
+    private string ConvTranspose(ConvBase t, Value x, int[]? keras)
     {
         var k = Required(t, "kernel");
         int r = t.Rank;
@@ -137,12 +142,24 @@ internal sealed partial class LayerEmitter
         var b = Weight(t, "bias") is { } bias ? Initializer(t, bias) : null;
         var pads = new long[2 * r];
         var outputPadding = new long[r];
+        var sizes = Spatial(x, t.DataFormat);
         for (int i = 0; i < r; i++)
         {
             long eff = (t.KernelSize[i] - 1L) * t.DilationRate[i] + 1, s = t.Strides[i];
-            long total = t.Padding == "same" ? Math.Max(eff - s, 0) : 0;
-            pads[i] = total / 2; pads[r + i] = total - total / 2;
-            outputPadding[i] = Math.Max(s - eff, 0);
+            if (keras is null)
+            {
+                long total = t.Padding == "same" ? Math.Max(eff - s, 0) : 0;
+                pads[i] = total / 2; pads[r + i] = total - total / 2;
+                outputPadding[i] = Math.Max(s - eff, 0);
+                continue;
+            }
+            // ONNX's length (n − 1)·s + k_eff + output_padding − pads: Keras's length, cropped `before` at the start.
+            int n = sizes[i] ?? throw Unsupported(t, "output_padding with an unknown spatial size");
+            var (length, before) = Graft.Autograd.Ops.ConvTransposeAxis(n, t.KernelSize[i], t.Strides[i], t.DilationRate[i], t.Padding, keras[i], Describe(t));
+            long full = (n - 1L) * s + eff;
+            pads[i] = before;
+            pads[r + i] = Math.Max(full - before - length, 0);
+            outputPadding[i] = Math.Max(length - (full - before), 0);
         }
         var y = ChannelsFirstBody(x, t.DataFormat, r, t.Name, xf => G.Op("ConvTranspose", t.Name, b is null ? [xf, w] : [xf, w, b],
             ("kernel_shape", t.KernelSize), ("strides", t.Strides), ("dilations", t.DilationRate), ("pads", pads), ("output_padding", outputPadding)));

@@ -24,7 +24,8 @@ internal sealed partial class LayerEmitter
             }
             case Activation a: return Activate(a.Function, x.Name, h);
             // At inference these pass their input through, as Keras's do.
-            case Dropout or SpatialDropout1D or SpatialDropout2D or SpatialDropout3D or GaussianNoise or GaussianDropout or AlphaDropout or Identity:
+            // ActivityRegularization adds its penalty to a training loss only; its output is its input.
+            case Dropout or SpatialDropout1D or SpatialDropout2D or SpatialDropout3D or GaussianNoise or GaussianDropout or AlphaDropout or Identity or ActivityRegularization:
                 return G.Op("Identity", h, [x.Name]);
             // x where x > θ, else 0: ONNX's ThresholdedRelu.
             case ThresholdedReLU t: return G.Op("ThresholdedRelu", h, [x.Name], ("alpha", (float)t.Theta));

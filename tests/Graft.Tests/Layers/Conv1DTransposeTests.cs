@@ -36,9 +36,33 @@ public class Conv1DTransposeTests
     }
 
     [Fact]
-    public void OutputPaddingIsARecognisedUnsupportedFeature()
+    public void OutputPaddingAddsCellsAtTheEnd()
     {
-        var e = Assert.Throws<NotSupportedException>(() => new Conv1DTranspose(1, 2, outputPadding: [1]));
+        // Kernel [1, 10], stride 3, valid: [1, 2] → [1, 10, 0, 2, 20] by default ((n − 1)·s + max(k, s) = 6 with a
+        // trailing 0), and (n − 1)·s + k + p = 5 + p cells with output_padding p.
+        var x = Tensor.FromArray([1f, 2f], 1, 2, 1);
+        Tensor Run(Conv1DTranspose layer) { layer.Call(x); layer.SetWeights([Tensor.FromArray([1f, 10f], 2, 1, 1)]); return layer.Call(x); }
+        Assert.Equal([1f, 10f, 0f, 2f, 20f, 0f], Run(new Conv1DTranspose(1, 2, strides: 3, useBias: false)).ToArray());
+        Assert.Equal([1f, 10f, 0f, 2f, 20f], Run(new Conv1DTranspose(1, 2, strides: 3, useBias: false, outputPadding: 0)).ToArray());
+        Assert.Equal([1f, 10f, 0f, 2f, 20f, 0f, 0f], Run(new Conv1DTranspose(1, 2, strides: 3, useBias: false, outputPadding: 2)).ToArray());
+        // "same" with p: (n − 1)·s + k mod 2 + p = 3 + 0 + 1 cells, the full [1, 10, 0, 2, 20] cropped by ⌊(5 − 4)/2⌋ = 0 at the start.
+        Assert.Equal([1f, 10f, 0f, 2f], Run(new Conv1DTranspose(1, 2, strides: 3, padding: "same", useBias: false, outputPadding: 1)).ToArray());
+        Assert.Equal([null, 7, 1], new Conv1DTranspose(1, 2, strides: 3, outputPadding: 2).ComputeOutputShape([null, 2, 1]));
+    }
+
+    [Fact]
+    public void OutputPaddingMustBeBelowTheStride()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new Conv1DTranspose(1, 2, strides: 2, outputPadding: 2));
         Assert.Contains("output_padding", e.Message);
+        Assert.Contains("strides", e.Message);
+        Assert.Throws<ArgumentException>(() => new Conv2DTranspose(1, 2, strides: [2, 1], outputPadding: [1, 1]));
+        Assert.Throws<ArgumentException>(() => new Conv3DTranspose(1, 2, strides: 2, outputPadding: [1, 2, 1]));
+        // "same", an even kernel and no padding: (n − 1)·s cells, which TensorFlow's same convolution maps to n − 1.
+        var even = new Conv1DTranspose(1, 2, strides: 2, padding: "same", outputPadding: 0);
+        e = Assert.Throws<ArgumentException>(() => even.ComputeOutputShape([null, 3, 1]));
+        Assert.Contains("even", e.Message);
+        // With output_padding 1: (3 − 1)·2 + 2 mod 2 + 1 = 5 cells.
+        Assert.Equal([null, 5, 1], new Conv1DTranspose(1, 2, strides: 2, padding: "same", outputPadding: 1).ComputeOutputShape([null, 3, 1]));
     }
 }

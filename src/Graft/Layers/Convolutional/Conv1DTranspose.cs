@@ -8,7 +8,8 @@ namespace Graft.Layers.Convolutional;
 
 /// <summary>
 /// Transposed 1-D convolution (Keras's <c>layers.Conv1DTranspose</c>): kernel (k, filters, C),
-/// bias (filters); output length (n − 1)·s + max(k, s) for "valid", n·s for "same".
+/// bias (filters); output length (n − 1)·s + max(k, s) for "valid", n·s for "same", or with
+/// output_padding p, (n − 1)·s + k + p for "valid" and (n − 1)·s + k mod 2 + p for "same" (k dilated).
 /// </summary>
 public sealed class Conv1DTranspose : ConvBase
 {
@@ -30,22 +31,21 @@ public sealed class Conv1DTranspose : ConvBase
     /// <param name="biasConstraint">Bias projection.</param>
     /// <param name="inputShape">Shape of one sample.</param>
     /// <param name="name">Layer name.</param>
-    /// <param name="outputPadding">Keras's extra output steps; only null (none) is supported.</param>
-    /// <exception cref="NotSupportedException"><paramref name="outputPadding"/> is not null.</exception>
+    /// <param name="outputPadding">Keras's output_padding: one value for every axis or one per axis, each below its stride; null for Keras's default output size.</param>
     public Conv1DTranspose(int filters, IntTuple kernelSize, IntTuple? strides = null, string padding = "valid", string dataFormat = "channels_last",
         IntTuple? dilationRate = null, string? activation = null, bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null,
         Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null, Constraint? kernelConstraint = null, Constraint? biasConstraint = null,
-        int[]? inputShape = null, string? name = null, int[]? outputPadding = null)
+        int[]? inputShape = null, string? name = null, IntTuple? outputPadding = null)
         : base(1, filters, kernelSize, strides, padding, dataFormat, dilationRate, 1, activation, useBias,
             kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer, kernelConstraint, biasConstraint, inputShape, name)
     {
-        if (outputPadding is not null) throw new NotSupportedException($"Layer class 'Conv1DTranspose' (layer '{Name}'): output_padding is not supported by Graft yet.");
+        OutputPadding = CheckOutputPadding(outputPadding);
         if (Padding == "causal") throw new ArgumentException("Conv1DTranspose: expected padding 'valid' or 'same', got 'causal'.");
         if (inputShape is not null) Build([null, .. inputShape.Select(d => (int?)d)]);
     }
 
-    /// <summary>Keras's output_padding: always null (none), the only value Graft supports.</summary>
-    public int[]? OutputPadding => null;
+    /// <summary>Keras's output_padding: extra cells per spatial axis at the end of the output (each below its stride), or null for Keras's default sizes.</summary>
+    public int[]? OutputPadding { get; }
 
     /// <inheritdoc/>
     public override void Build(int?[] inputShape)
@@ -65,23 +65,15 @@ public sealed class Conv1DTranspose : ConvBase
         var kernel = _kernel!.Value;
         var x4 = Ops.Reshape(xl, xl.Shape[0], 1, xl.Shape[1], xl.Shape[2]);
         var k4 = Ops.Reshape(kernel, 1, kernel.Shape[0], kernel.Shape[1], kernel.Shape[2]);
-        var y = Ops.Conv2DTranspose(x4, k4, (1, Strides[0]), Padding, (1, DilationRate[0]));
+        var y = Ops.Conv2DTranspose(x4, k4, (1, Strides[0]), Padding, (1, DilationRate[0]), OutputPadding is { } p ? (0, p[0]) : null);
         y = Ops.Reshape(y, y.Shape[0], y.Shape[2], y.Shape[3]);
         return FromChannelsLast(Finish(y, _bias));
-    }
-
-    private int? Up(int? n)
-    {
-        if (n is not int len) return null;
-        long eff = (KernelSize[0] - 1L) * DilationRate[0] + 1;
-        long up = Padding == "same" ? (long)len * Strides[0] : (len - 1L) * Strides[0] + Math.Max(eff, Strides[0]);
-        return ShapeRules.Dim(this, up, [n], $"kernel {KernelSize[0]}, strides {Strides[0]}, dilation {DilationRate[0]}");
     }
 
     /// <inheritdoc/>
     public override int?[] ComputeOutputShape(int?[] s)
     {
         ShapeRules.Rank(this, s, 3);
-        return ChannelsFirst ? [s[0], Filters, Up(s[2])] : [s[0], Up(s[1]), Filters];
+        return ChannelsFirst ? [s[0], Filters, TransposedLength(s[2], 0, OutputPadding)] : [s[0], TransposedLength(s[1], 0, OutputPadding), Filters];
     }
 }
