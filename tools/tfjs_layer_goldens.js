@@ -102,6 +102,18 @@ function separableConv1dCase(name, filters, kernel, stride, padding, dilation, m
   'tfjs-separableConv2d-op-one-row');
 }
 
+// EinsumDense: tf.einsum of the input and the kernel, plus the bias and the activation, the ops
+// Keras's layer calls. The kernel and bias shapes are the ones Keras derives from the equation.
+function einsumDenseCase(name, equation, outputShape, biasAxes, activation, sampleShape, kernelShape, biasShape) {
+  const config = { equation, output_shape: outputShape, bias_axes: biasAxes, activation };
+  const shapes = biasShape === null ? [kernelShape] : [kernelShape, biasShape];
+  return opCase(name, 'EinsumDense', config, sampleShape, shapes, (x, [w, b]) => {
+    let y = tf.einsum(equation, x, w);
+    if (b) y = tf.add(y, b);
+    return activation === 'tanh' ? tf.tanh(y) : y;
+  }, 'tfjs-einsum-op');
+}
+
 (async () => {
   await tf.setBackend('cpu');
   const cases = [
@@ -128,6 +140,11 @@ function separableConv1dCase(name, filters, kernel, stride, padding, dilation, m
     transposeCase('conv1d_transpose_output_padding_same', 'Conv1DTranspose', 1, 3, [4], [3], 'same', [2], [5, 2]),
     separableConv1dCase('separable_conv1d_same', 3, 3, 1, 'same', 2, 2, [6, 2]),
     separableConv1dCase('separable_conv1d_valid_strided', 2, 2, 2, 'valid', 1, 1, [7, 3]),
+    einsumDenseCase('einsum_dense_dense', 'ab,bc->ac', [4], 'c', 'tanh', [5], [5, 4], [4]),
+    einsumDenseCase('einsum_dense_heads', 'abc,cde->abde', [3, 2, 4], 'de', 'linear', [3, 5], [5, 2, 4], [2, 4]),
+    einsumDenseCase('einsum_dense_two_contracted_axes', 'abcd,cde->abe', [2, 3], 'e', 'linear', [2, 4, 3], [4, 3, 3], [3]),
+    einsumDenseCase('einsum_dense_gapped_bias', 'abc,cd->abd', [3, 4], 'bd', 'linear', [3, 2], [2, 4], [3, 4]),
+    einsumDenseCase('einsum_dense_no_bias', 'abc,cd->adb', [4, 3], null, 'linear', [3, 2], [2, 4], null),
   ];
   for (const act of ['relu6', 'selu', 'swish', 'mish', 'softplus', 'softsign', 'elu', 'tanh', 'sigmoid', 'gelu'])
     cases.push(await layerCase(`activation_${act}`, 'Activation', { activation: act }, [9], 2, 0.1));

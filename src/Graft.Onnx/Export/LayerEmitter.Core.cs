@@ -22,6 +22,13 @@ internal sealed partial class LayerEmitter
                 if (Weight(d, "bias") is { } b) y = Binary("Add", y, Initializer(d, b), h);
                 return Activate(d.Activation, y, h);
             }
+            case EinsumDense e:
+            {
+                // ONNX's Einsum reads the same equations, "..." included; the bias broadcasts on the trailing axes.
+                var y = G.Op("Einsum", h, [x.Name, Initializer(e, Required(e, "kernel"))], ("equation", e.Equation.Replace(" ", "")));
+                if (Weight(e, "bias") is { } b) y = Binary("Add", y, Initializer(e, b), h);
+                return Activate(e.Activation, y, h);
+            }
             case Activation a: return Activate(a.Function, x.Name, h);
             // At inference these pass their input through, as Keras's do.
             // ActivityRegularization adds its penalty to a training loss only; its output is its input.

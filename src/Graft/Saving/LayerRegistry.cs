@@ -27,7 +27,7 @@ public static class LayerRegistry
 {
     private static readonly FrozenDictionary<string, Type> s_builtIn = new[]
     {
-        typeof(InputLayer), typeof(Dense), typeof(Activation), typeof(Embedding), typeof(Masking), typeof(Identity),
+        typeof(InputLayer), typeof(Dense), typeof(EinsumDense), typeof(Activation), typeof(Embedding), typeof(Masking), typeof(Identity),
         typeof(ReLU), typeof(LeakyReLU), typeof(ELU), typeof(Softmax), typeof(PReLU), typeof(ThresholdedReLU),
         typeof(Dropout), typeof(GaussianNoise), typeof(SpatialDropout2D),
         typeof(SpatialDropout1D), typeof(SpatialDropout3D), typeof(GaussianDropout), typeof(AlphaDropout), typeof(ActivityRegularization),

@@ -28,6 +28,11 @@ public static class LayerCatalog
     [
         new("Dense", () => new Dense(4, activation: "tanh"), [5]),
         new("Dense_3d_input", () => new Dense(3, useBias: false), [2, 5]),
+        new("EinsumDense", () => new EinsumDense("ab,bc->ac", 4, activation: "tanh", biasAxes: "c"), [3]),
+        new("EinsumDense_heads", () => new EinsumDense("abc,cde->abde", [3, 2, 2], biasAxes: "de"), [3, 4]),
+        new("EinsumDense_two_contracted_axes", () => new EinsumDense("abcd,cde->abe", [2, 5], biasAxes: "e"), [2, 3, 4]),
+        new("EinsumDense_left_ellipsis", () => new EinsumDense("...b,bc->...c", 2), [2, 3]),
+        new("EinsumDense_right_ellipsis", () => new EinsumDense("abc...,cd->abd...", [2, 4], biasAxes: "d"), [2, 3, 2]),
         new("Activation", () => new Activation("softmax"), [6]),
         new("InputLayer", () => new InputLayer([3, 2]), [3, 2]),
         new("ReLU", () => new ReLU(maxValue: 0.6f, negativeSlope: 0.1f), [6], SmoothAwayFromZero: true),
