@@ -118,6 +118,8 @@ internal sealed class Trainer(Model model, CompileState state)
                 foreach (var (k, value) in Evaluate(validation, subject)) logs["val_" + k] = value;
             foreach (var c in all) c.OnEpochEnd(epoch, logs);
         }
+        // Keras's fit ends by handing the weights their final values (the moving averages with use_ema).
+        if (epochs > 0) state.Optimizer.FinalizeVariableValues(trained);
         foreach (var c in all) c.OnTrainEnd(logs);
         return history;
     }
