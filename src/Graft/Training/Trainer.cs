@@ -120,7 +120,8 @@ internal sealed class Trainer(Model model, CompileState state)
             foreach (var c in all) c.OnEpochEnd(epoch, logs);
         }
         // Keras's fit ends by handing the weights their final values (the moving averages with use_ema).
-        if (epochs > 0) state.Optimizer.FinalizeVariableValues(trained);
+        // Unlike Keras, not before any step: the averages would still be their zero initial values.
+        if (epochs > 0 && state.Optimizer.AppliedSteps > 0) state.Optimizer.FinalizeVariableValues(trained);
         foreach (var c in all) c.OnTrainEnd(logs);
         return history;
     }

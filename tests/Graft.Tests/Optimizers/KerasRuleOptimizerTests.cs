@@ -276,4 +276,15 @@ public class KerasRuleOptimizerTests
         var (plain, _, _) = Trained(new Lamb(0.02), epochs: 2);
         Assert.NotEqual(plain.TrainableWeights[0].Value.ToArray(), withEma.TrainableWeights[0].Value.ToArray());
     }
+
+    [Fact]
+    public void AFitWithoutStepsLeavesTheWeightsAlone()
+    {
+        // Built but never stepped, the averages are zeros: taking them would wipe the model.
+        var (model, x, y) = Trained(new Adam(0.01) { UseEma = true }, epochs: 0);
+        var before = model.GetWeights().Select(w => w.ToArray()).ToList();
+        model.Fit(x, y, epochs: 2, initialEpoch: 2, verbose: 0);
+        Assert.Equal(before, model.GetWeights().Select(w => w.ToArray()));
+        Assert.Contains(before, w => w.Any(v => v != 0));
+    }
 }
