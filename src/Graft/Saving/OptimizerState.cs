@@ -282,11 +282,23 @@ internal static class OptimizerState
         bool uProductLast = version >= new Version(3, 10);
         if (nadam && !uProductLast) list.Add(new(Kind.UProduct, "u_product"));
         string prefix = model.Name;
-        // The base optimizer's build creates the moving averages, then the gradient accumulators, one per
-        // weight, before the optimizer's own slots.
-        if (opt.UseEma) foreach (var v in weights) list.Add(new(Kind.Average, SlotName(prefix, v, "average"), v));
-        if (opt.GradientAccumulationSteps is not null)
-            foreach (var v in weights) list.Add(new(Kind.Accumulator, SlotName(prefix, v, "gradient_accumulator"), v));
+        // The base optimizer's build creates a moving average and a gradient accumulator per weight,
+        // before the optimizer's own slots: up to Keras 3.9 both of one weight before the next weight's,
+        // from 3.10 (add_optimizer_variables) every average, then every accumulator.
+        var average = (Variable v) => new Entry(Kind.Average, SlotName(prefix, v, "average"), v);
+        var accumulator = (Variable v) => new Entry(Kind.Accumulator, SlotName(prefix, v, "gradient_accumulator"), v);
+        bool ema = opt.UseEma, accumulate = opt.GradientAccumulationSteps is not null;
+        if (version >= new Version(3, 10))
+        {
+            if (ema) list.AddRange(weights.Select(average));
+            if (accumulate) list.AddRange(weights.Select(accumulator));
+        }
+        else
+            foreach (var v in weights)
+            {
+                if (ema) list.Add(average(v));
+                if (accumulate) list.Add(accumulator(v));
+            }
         foreach (var group in groups)
         {
             if (slotMajor)
