@@ -30,12 +30,12 @@ internal static class PretrainedBase
     /// <exception cref="ArgumentException">The size does not divide the network's strides evenly.</exception>
     public static Model Build(string modelPath, string preprocessPath, int imageSize)
     {
-        var resnet = Model.Load(modelPath);
-        var means = ChannelMeans(Model.Load(preprocessPath), preprocessPath);
         // The network halves the size five times and adds each residual branch to its shortcut:
         // a size that is not a multiple of 32 leaves the two a pixel apart.
         if (imageSize < 32 || imageSize % 32 != 0)
             throw new ArgumentException($"demo --pretrained: expected an image size that is a multiple of 32 (32, 64, 96, … 224), got {imageSize}. ResNet18 halves it five times.");
+        var resnet = Model.Load(modelPath);
+        var means = ChannelMeans(Model.Load(preprocessPath), preprocessPath);
 
         var input = Keras.Input([28, 28], name: "fashion_mnist");
         var x = new Reshape([28, 28, 1]).Call(input);
