@@ -81,6 +81,9 @@ internal static class PretrainedDemoReport
 
             Per seed (test accuracy): {perSeed}.
 
+            Last epoch, training / validation accuracy: {string.Join("; ", r.Runs.Select(x => $"seed {x.Seed}: from scratch {F(x.Scratch["accuracy"][^1])} / {F(x.Scratch["val_accuracy"][^1])}, pretrained {F(x.Frozen["accuracy"][^1])} / {F(x.Frozen["val_accuracy"][^1])}"))}.
+            A gap between the two says the network memorized its few images rather than learned the task.
+
             Run time: {r.Seconds.ToString("0", CultureInfo.InvariantCulture)} s on {Environment.ProcessorCount} cores.
 
             ![ResNet18 from scratch](resnet18_scratch.png)

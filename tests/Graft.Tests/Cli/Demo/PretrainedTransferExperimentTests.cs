@@ -48,9 +48,9 @@ public class PretrainedTransferExperimentTests
         {
             var r = PretrainedTransferExperiment.Run(GeronTransferData.From(RepositoryData.Fashion), options);
             var run = Assert.Single(r.Runs);
-            Assert.Equal(1, run.Scratch.Epoch.Count);
+            Assert.Single(run.Scratch.Epoch);
             Assert.Equal(2, run.Frozen.Epoch.Count);
-            Assert.Equal(1, run.FineTuned!.Epoch.Count);
+            Assert.Single(run.FineTuned!.Epoch);
             Assert.Contains("val_accuracy", run.Frozen.Keys);
             foreach (var acc in new[] { run.ScratchTestAccuracy, run.FrozenTestAccuracy, run.FineTunedTestAccuracy!.Value })
                 Assert.InRange(acc, 0.0, 1.0);
