@@ -33,7 +33,7 @@ internal static class PretrainedBase
         // The network halves the size five times and adds each residual branch to its shortcut:
         // a size that is not a multiple of 32 leaves the two a pixel apart.
         if (imageSize < 32 || imageSize % 32 != 0)
-            throw new ArgumentException($"demo --pretrained: expected an image size that is a multiple of 32 (32, 64, 96, … 224), got {imageSize}. ResNet18 halves it five times.");
+            throw new ArgumentException($"--image-size: expected a multiple of 32 (32, 64, 96, … 224), got {imageSize}. ResNet18 halves it five times.");
         var resnet = Model.Load(modelPath);
         var means = ChannelMeans(Model.Load(preprocessPath), preprocessPath);
 

