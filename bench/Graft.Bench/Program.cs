@@ -3,6 +3,7 @@ using Graft.Bench;
 // Graft's benchmarks: each case runs our code and the peer in the same process run and prints
 // one JSON line {"case","graft","peer","ratio",...} plus a table. See README.md.
 if (args is [ColdStartBench.ChildFlag]) { ColdStartBench.Child(); return 0; }
+if (args is [ResNetMemoryBench.ChildFlag]) { ResNetMemoryBench.Child(); return 0; }
 var options = BenchOptions.Parse(args);
 if (options.Help)
 {
@@ -12,7 +13,8 @@ if (options.Help)
                   mlp (mlp_train, mlp_infer, frozen_train), cnn (cnn_train, cnn_infer, cnn_frozen_train),
                   load (load_mini_xception), seq (lstm_train), image (image_decode_224),
                   onnx (onnx_import_resnet18, onnx_infer_resnet18),
-                  resnet (resnet18_infer, resnet18_train, resnet18_frozen_train, resnet50_infer; not in all:
+                  resnet (resnet18_infer, resnet18_train, resnet18_frozen_train, resnet50_infer,
+                          resnet18_train_memory; not in all:
                           a few minutes), cold (cold_first_epoch: a fresh process's first epoch with the
                           runtime's default tiered compilation against tiering off), all (default)
           --peers DIR   folder of the peer scripts (default: ../shared/bench/peers beside the repository)
