@@ -148,31 +148,53 @@ internal sealed unsafe partial class CpuBackend
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Im2ColRows(float* x, in Conv2DGeometry g, long r0, int count, float* dst)
     {
-        int c = g.C, ohw = g.OH * g.OW;
+        int ohw = g.OH * g.OW, kg = g.KH * g.KW * g.C;
         int n = (int)(r0 / ohw), rem = (int)(r0 % ohw), oh = rem / g.OW, ow = rem % g.OW;
-        for (int r = 0; r < count; r++)
+        for (int r = 0; r < count; r++, dst += kg)
         {
-            float* image = x + (long)n * g.H * g.W * c;
-            for (int kh = 0; kh < g.KH; kh++)
-            {
-                int ih = oh * g.StrideH - g.PadTop + kh * g.DilationH;
-                bool rowInside = (uint)ih < (uint)g.H;
-                for (int kw = 0; kw < g.KW; kw++)
-                {
-                    int iw = ow * g.StrideW - g.PadLeft + kw * g.DilationW;
-                    if (rowInside && (uint)iw < (uint)g.W)
-                    {
-                        float* src = image + ((long)ih * g.W + iw) * c;
-                        // A call per few floats would cost more than the copy (one channel: one float).
-                        if (c < 8) for (int q = 0; q < c; q++) dst[q] = src[q];
-                        else Buffer.MemoryCopy(src, dst, c * 4L, c * 4L);
-                    }
-                    else if (c < 8) for (int q = 0; q < c; q++) dst[q] = 0f;
-                    else new Span<float>(dst, c).Clear();
-                    dst += c;
-                }
-            }
+            PatchRow(x + (long)n * g.H * g.W * g.C, g, 0, g.C, oh, ow, dst);
             if (++ow == g.OW) { ow = 0; if (++oh == g.OH) { oh = 0; n++; } }
+        }
+    }
+
+    /// <summary>
+    /// One patch: dst[(kh·KW + kw)·cg + c] = image[oh·s − pad + kh·d, ow·s − pad + kw·d, c0 + c], zero
+    /// outside. A window row wholly inside the image over all its channels (no dilation, no groups) is
+    /// one contiguous run of KW·C floats, copied at once: a 7×7 RGB window is 7 copies of 21 floats
+    /// instead of 49 of 3.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PatchRow(float* image, in Conv2DGeometry g, int c0, int cg, int oh, int ow, float* dst)
+    {
+        int iw0 = ow * g.StrideW - g.PadLeft;
+        bool runs = cg == g.C && g.DilationW == 1 && iw0 >= 0 && iw0 + g.KW <= g.W;
+        int run = g.KW * cg;
+        for (int kh = 0; kh < g.KH; kh++)
+        {
+            int ih = oh * g.StrideH - g.PadTop + kh * g.DilationH;
+            bool rowInside = (uint)ih < (uint)g.H;
+            if (rowInside && runs)
+            {
+                float* src = image + ((long)ih * g.W + iw0) * g.C;
+                if (run < 8) for (int q = 0; q < run; q++) dst[q] = src[q];
+                else Buffer.MemoryCopy(src, dst, run * 4L, run * 4L);
+                dst += run;
+                continue;
+            }
+            for (int kw = 0; kw < g.KW; kw++)
+            {
+                int iw = iw0 + kw * g.DilationW;
+                if (rowInside && (uint)iw < (uint)g.W)
+                {
+                    float* src = image + ((long)ih * g.W + iw) * g.C + c0;
+                    // A call per few floats would cost more than the copy (one channel: one float).
+                    if (cg < 8) for (int q = 0; q < cg; q++) dst[q] = src[q];
+                    else Buffer.MemoryCopy(src, dst, cg * 4L, cg * 4L);
+                }
+                else if (cg < 8) for (int q = 0; q < cg; q++) dst[q] = 0f;
+                else new Span<float>(dst, cg).Clear();
+                dst += cg;
+            }
         }
     }
 
@@ -294,28 +316,10 @@ internal sealed unsafe partial class CpuBackend
         {
             int n = n0 + ni;
             float* dst = cols + (long)ni * geo.OH * geo.OW * kg;
+            float* image = x + (long)n * geo.H * geo.W * geo.C;
             for (int oh = 0; oh < geo.OH; oh++)
-                for (int ow = 0; ow < geo.OW; ow++)
-                {
-                    for (int kh = 0; kh < geo.KH; kh++)
-                    {
-                        int ih = oh * geo.StrideH - geo.PadTop + kh * geo.DilationH;
-                        for (int kw = 0; kw < geo.KW; kw++)
-                        {
-                            int iw = ow * geo.StrideW - geo.PadLeft + kw * geo.DilationW;
-                            if ((uint)ih < (uint)geo.H && (uint)iw < (uint)geo.W)
-                            {
-                                float* src = x + (((long)n * geo.H + ih) * geo.W + iw) * geo.C + c0;
-                                // A call per few floats would cost more than the copy (one channel: one float).
-                                if (cg < 8) for (int q = 0; q < cg; q++) dst[q] = src[q];
-                                else Buffer.MemoryCopy(src, dst, cg * 4L, cg * 4L);
-                            }
-                            else if (cg < 8) for (int q = 0; q < cg; q++) dst[q] = 0f;
-                            else new Span<float>(dst, cg).Clear();
-                            dst += cg;
-                        }
-                    }
-                }
+                for (int ow = 0; ow < geo.OW; ow++, dst += kg)
+                    PatchRow(image, geo, c0, cg, oh, ow, dst);
         });
     }
 
