@@ -11,7 +11,8 @@ namespace Graft.Bench;
 /// Case resnet18_train_memory: the peak resident memory of a fresh process that builds ResNet18 and
 /// runs training steps at batch 16 (SGD momentum, BatchNorm in training mode), against PyTorch's
 /// doing the same (bench/peers/torch_resnet.py, case resnet18_train_memory), both read as the
-/// kernel's high-water mark of the process (Linux VmHWM, what PyTorch's ru_maxrss reports), best
+/// kernel's high-water mark of the process's own address space (Linux VmHWM; not ru_maxrss, which
+/// after fork + exec still holds the bench's own peak), best
 /// of the rounds. Each side runs in its own process so that nothing else the bench did counts.
 /// The child also reports the managed heap's size after the steps (tensors live in pooled managed
 /// arrays, so this is Graft's own share of the peak).

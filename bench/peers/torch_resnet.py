@@ -6,7 +6,7 @@
   resnet18_frozen_train   trunk frozen (eval mode, no grad), new Linear(512, 2) head trained: what a
                           Keras or PyTorch user runs for feature-extraction transfer; images/s per epoch
   resnet50_infer          as resnet18_infer, torchvision's ResNet50
-  resnet18_train_memory   peak resident memory (ru_maxrss, MiB) of this process after 3 training steps as
+  resnet18_train_memory   peak resident memory (VmHWM, MiB) of this process after 3 training steps as
                           in resnet18_train; run it alone in a fresh process (--cases resnet18_train_memory)
   gemm                    float32 torch.mm of 2048x2048 matrices, GFLOPS (best of --reps): the
                           machine's GEMM rate through the same BLAS
@@ -59,7 +59,15 @@ for case in a.cases.split(','):
         m.train(); opt = torch.optim.SGD(m.parameters(), lr=0.01, momentum=0.9); lf = torch.nn.CrossEntropyLoss()
         for _ in range(3):
             opt.zero_grad(); lf(m(x), y).backward(); opt.step()
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+        # VmHWM, not ru_maxrss: a process started by fork + exec reports its parent's peak in
+        # ru_maxrss (Linux carries the old address space's high-water mark across exec), which
+        # under the bench is the bench's own process.
+        peak = None
+        try:
+            with open('/proc/self/status') as f:
+                peak = next(int(l.split()[1]) for l in f if l.startswith('VmHWM:')) / 1024
+        except (OSError, StopIteration):
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
         print(json.dumps({'case': case, 'torch': round(peak, 1), 'unit': 'MiB', 'batch': B, 'size': S}), flush=True)
         continue
     elif case == 'resnet18_frozen_train':
