@@ -70,7 +70,7 @@ internal static class ResNetMemoryBench
             ["graft_gc_heap_mib"] = Math.Round(heap, 1),
             ["steps"] = Steps,
             ["rounds"] = rounds,
-            ["note"] = $"fresh process each: build ResNet18, {Steps} training steps at batch {Batch}; peak resident set (VmHWM / ru_maxrss)",
+            ["note"] = $"fresh process each: build ResNet18, {Steps} training steps at batch {Batch}; peak resident set (VmHWM)",
         });
     }
 }
