@@ -40,7 +40,8 @@ public static class FineTuning
     /// with <see cref="FineTuningOptions.Rescale"/>, <c>Rescaling(scale, offset)</c>; the base's
     /// <see cref="FineTuningBase.Preprocessing"/>; for a channels-first (ONNX) base, <c>Permute((3, 1, 2))</c>
     /// from the dataset's channels-last images to the base's layout; the cut base, called with
-    /// <c>training: false</c>; <c>GlobalAveragePooling2D</c> when its output is 4-D (Keras's guide), <c>Flatten</c>
+    /// <c>training: false</c>; <c>GlobalAveragePooling2D</c> when its output is 4-D (Keras's guide; over the spatial axes of
+    /// the layout the output is in, see <see cref="FineTuningBase.ChannelsFirst"/>), <c>Flatten</c>
     /// when it is 3-D or above 4-D; and <c>Dense(1, "sigmoid")</c> for two classes, <c>Dense(classes, "softmax")</c> otherwise.
     /// </summary>
     /// <param name="baseModel">The base.</param>
@@ -71,8 +72,7 @@ public static class FineTuning
         // The image dataset yields (batch, height, width, channels); a model imported from ONNX takes (batch, channels, height, width).
         if (baseModel.ChannelsFirst) x = new Permute([3, 1, 2]).Call(x);
         x = cut.Call(x, training: false);
-        string dataFormat = baseModel.ChannelsFirst ? "channels_first" : "channels_last";
-        if (x.Shape.Length == 4) x = new GlobalAveragePooling2D(dataFormat).Call(x);
+        if (x.Shape.Length == 4) x = new GlobalAveragePooling2D(ChannelsFirstOutput(baseModel, cut) ? "channels_first" : "channels_last").Call(x);
         else if (x.Shape.Length > 2) x = new Flatten().Call(x);
         var output = classes == 2 ? new Dense(1, activation: "sigmoid", name: "predictions").Call(x)
             : new Dense(classes, activation: "softmax", name: "predictions").Call(x);
@@ -126,6 +126,14 @@ public static class FineTuning
         if (history.Epoch.Count == 0) return model.Evaluate(validation);
         return history.Keys.Where(k => k.StartsWith("val_", StringComparison.Ordinal)).ToDictionary(k => k["val_".Length..], k => history[k][^1]);
     }
+
+    /// <summary>
+    /// Whether the cut's 4-D output is channels first. A model imported from ONNX computes channels last
+    /// inside (one transpose after its input) and converts back to ONNX's NCHW only where the graph needs it,
+    /// in layers named <c>…_nchw</c> (before its outputs, for instance); everything else is channels last.
+    /// </summary>
+    private static bool ChannelsFirstOutput(FineTuningBase b, Model cut) =>
+        b.ChannelsFirst && cut is not Sequential && cut.Output.Layer is var layer && (layer is InputLayer || layer.Name.EndsWith("_nchw", StringComparison.Ordinal));
 
     /// <summary>
     /// The part of the base the head reads: up to the layer <see cref="FineTuningOptions.Cut"/> names, else all

@@ -26,7 +26,11 @@ public sealed class FineTuningBase
     /// <summary>Layers to put in front of it, on images in [0, 255] channels last (an application's <c>preprocess_input</c>); empty for a file.</summary>
     public IReadOnlyList<Layer> Preprocessing { get; }
 
-    /// <summary>Whether the model takes images channels first, (batch, channels, height, width), as models imported from ONNX do.</summary>
+    /// <summary>
+    /// Whether the model takes images channels first, (batch, channels, height, width), as models imported from
+    /// ONNX do. Inside, such a model computes channels last (the importer transposes once after the input), so a
+    /// cut below its outputs yields channels-last features, except at the layers named <c>…_nchw</c> that convert back.
+    /// </summary>
     public bool ChannelsFirst { get; }
 
     /// <summary>Whether the classifier is already gone (an application built with <c>includeTop: false</c>), so that the default cut keeps every layer.</summary>
