@@ -74,6 +74,7 @@ internal static class FinetuneReport
             o.Rescale is var (s, off) ? $"Rescaling({G(s)}, offset {G(off)})" : null,
             b.Preprocessing.Count > 0 ? "preprocess_input (" + string.Join(", ", b.Preprocessing.Select(l => l.ClassName)) + ")" : null,
             b.ChannelsFirst ? "Permute((3, 1, 2)) to channels first" : null,
+            b.WithoutChannelAxis ? $"Reshape(({b.ImageSize.Height}, {b.ImageSize.Width})) to drop the channel axis" : null,
         }.OfType<string>());
         string head = r.ClassNames.Count == 2 ? "Dense(1, sigmoid)" : $"Dense({r.ClassNames.Count}, softmax)";
         string pooling = r.Model.Layers.Select(l => l.ClassName).FirstOrDefault(c => c is "GlobalAveragePooling2D" or "Flatten") is { } p ? p + ", " : "";

@@ -39,7 +39,8 @@ public static class FineTuning
     /// <see cref="FineTuningOptions.Augment"/>, <c>RandomFlip("horizontal")</c> and <c>RandomRotation(0.1)</c>;
     /// with <see cref="FineTuningOptions.Rescale"/>, <c>Rescaling(scale, offset)</c>; the base's
     /// <see cref="FineTuningBase.Preprocessing"/>; for a channels-first (ONNX) base, <c>Permute((3, 1, 2))</c>
-    /// from the dataset's channels-last images to the base's layout; the cut base, called with
+    /// from the dataset's channels-last images to the base's layout; for a base without a channel axis
+    /// (<see cref="FineTuningBase.WithoutChannelAxis"/>), <c>Reshape((height, width))</c>; the cut base, called with
     /// <c>training: false</c>; <c>GlobalAveragePooling2D</c> when its output is 4-D (Keras's guide; over the spatial axes of
     /// the layout the output is in, see <see cref="FineTuningBase.ChannelsFirst"/>), <c>Flatten</c>
     /// when it is 3-D or above 4-D; and <c>Dense(1, "sigmoid")</c> for two classes, <c>Dense(classes, "softmax")</c> otherwise.
@@ -52,6 +53,13 @@ public static class FineTuning
     /// <exception cref="InvalidOperationException">The base cannot be cut there (a layer shared by several calls, or a last layer with several inputs).</exception>
     public static (Model Model, Model Base) Build(FineTuningBase baseModel, int classes, FineTuningOptions? options = null)
     {
+        var (model, cut, _) = BuildChain(baseModel, classes, options);
+        return (model, cut);
+    }
+
+    /// <summary><see cref="Build"/>, with the model's layers in order (the input layer left out): the model is a chain.</summary>
+    private static (Model Model, Model Base, List<Layer> Chain) BuildChain(FineTuningBase baseModel, int classes, FineTuningOptions? options)
+    {
         ArgumentNullException.ThrowIfNull(baseModel);
         options ??= new FineTuningOptions();
         if (classes < 2) throw new ArgumentException($"FineTuning.Build: expected at least 2 classes, got {classes}.", nameof(classes));
@@ -62,21 +70,27 @@ public static class FineTuning
         var (h, w) = baseModel.ImageSize;
         var input = Keras.Input([h, w, baseModel.Channels], name: "image");
         var x = input;
+        var chain = new List<Layer>();
+        SymbolicTensor Add(Layer layer, bool? training = null)
+        {
+            chain.Add(layer);
+            return x = layer.Call(x, training);
+        }
         if (options.Augment)
         {
-            x = new RandomFlip("horizontal", seed: options.Seed).Call(x);
-            x = new RandomRotation(0.1, seed: options.Seed).Call(x);
+            Add(new RandomFlip("horizontal", seed: options.Seed));
+            Add(new RandomRotation(0.1, seed: options.Seed));
         }
-        if (options.Rescale is var (scale, offset)) x = new Rescaling(scale, offset).Call(x);
-        foreach (var layer in baseModel.Preprocessing) x = layer.Call(x);
+        if (options.Rescale is var (scale, offset)) Add(new Rescaling(scale, offset));
+        foreach (var layer in baseModel.Preprocessing) Add(layer);
         // The image dataset yields (batch, height, width, channels); a model imported from ONNX takes (batch, channels, height, width).
-        if (baseModel.ChannelsFirst) x = new Permute([3, 1, 2]).Call(x);
-        x = cut.Call(x, training: false);
-        if (x.Shape.Length == 4) x = new GlobalAveragePooling2D(ChannelsFirstOutput(baseModel, cut) ? "channels_first" : "channels_last").Call(x);
-        else if (x.Shape.Length > 2) x = new Flatten().Call(x);
-        var output = classes == 2 ? new Dense(1, activation: "sigmoid", name: "predictions").Call(x)
-            : new Dense(classes, activation: "softmax", name: "predictions").Call(x);
-        return (new Model(input, output, name: "fine_tuned"), cut);
+        if (baseModel.ChannelsFirst) Add(new Permute([3, 1, 2]));
+        if (baseModel.WithoutChannelAxis) Add(new Reshape([h, w]));
+        Add(cut, training: false);
+        if (x.Shape.Length == 4) Add(new GlobalAveragePooling2D(ChannelsFirstOutput(baseModel, cut) ? "channels_first" : "channels_last"));
+        else if (x.Shape.Length > 2) Add(new Flatten());
+        Add(classes == 2 ? new Dense(1, activation: "sigmoid", name: "predictions") : new Dense(classes, activation: "softmax", name: "predictions"));
+        return (new Model(input, x, name: "fine_tuned"), cut, chain);
     }
 
     /// <summary>
@@ -107,11 +121,15 @@ public static class FineTuning
             throw new ArgumentOutOfRangeException("options.LearningRate", $"FineTuning.Run: expected a positive learning rate, got {options.LearningRate}.");
         var list = callbacks?.ToList() ?? [];
 
-        var (model, cut) = Build(baseModel, classNames.Count, options);
+        var (model, cut, chain) = BuildChain(baseModel, classNames.Count, options);
         string loss = classNames.Count == 2 ? "binary_crossentropy" : "sparse_categorical_crossentropy";
-        model.Compile(loss, new Adam(), ["accuracy"]);
-        var frozen = model.Fit(train, epochs: options.EpochsFrozen, validationData: validation, callbacks: list, verbose: options.Verbose);
-        var frozenValidation = LastOrEvaluate(model, frozen, validation);
+        // The frozen phase trains the same layers as a Sequential, which lets Fit compute the frozen base once
+        // (its frozen-prefix cache) instead of every epoch when nothing random comes before it. The arithmetic is
+        // the functional model's: a frozen BatchNormalization runs in inference mode however it is called.
+        var frozenChain = new Sequential(chain, name: "fine_tuned_frozen");
+        frozenChain.Compile(loss, new Adam(), ["accuracy"]);
+        var frozen = frozenChain.Fit(train, epochs: options.EpochsFrozen, validationData: validation, callbacks: list, verbose: options.Verbose);
+        var frozenValidation = LastOrEvaluate(frozenChain, frozen, validation);
 
         cut.Trainable = true;
         model.Compile(loss, new Adam(options.LearningRate), ["accuracy"]);

@@ -11,11 +11,17 @@ namespace Graft.Applications;
 public sealed class FineTuningBase
 {
     private FineTuningBase(Model model, string source, IReadOnlyList<Layer> preprocessing, bool channelsFirst, bool headRemoved,
-        (int Height, int Width) imageSize, string colorMode)
+        (int Height, int Width) imageSize, string colorMode, bool withoutChannelAxis = false)
     {
         Model = model; Source = source; Preprocessing = preprocessing; ChannelsFirst = channelsFirst;
-        HeadRemoved = headRemoved; ImageSize = imageSize; ColorMode = colorMode;
+        HeadRemoved = headRemoved; ImageSize = imageSize; ColorMode = colorMode; WithoutChannelAxis = withoutChannelAxis;
     }
+
+    /// <summary>
+    /// Whether the model takes grayscale images without a channel axis, (batch, height, width), as Fashion-MNIST
+    /// and MNIST models do; a <c>Reshape</c> drops the dataset's channel axis in front of it.
+    /// </summary>
+    public bool WithoutChannelAxis { get; }
 
     /// <summary>The base network as loaded or built.</summary>
     public Model Model { get; }
@@ -83,7 +89,8 @@ public sealed class FineTuningBase
     /// weights from Keras's cache (downloaded when missing, see <see cref="Applications"/>), and its
     /// <c>preprocess_input</c> as <see cref="Preprocessing"/>.
     /// <para>
-    /// A file's input must be one image batch: (batch, height, width, channels), or for an ONNX model
+    /// A file's input must be one image batch: (batch, height, width, channels); (batch, height, width) for
+    /// grayscale images without a channel axis (Fashion-MNIST models); or for an ONNX model
     /// (batch, channels, height, width) when its second axis holds the 1 or 3 channels and its last does not.
     /// </para>
     /// </summary>
@@ -123,9 +130,16 @@ public sealed class FineTuningBase
     {
         var model = Model.Load(path, compile: false);
         int?[]? shape = model is Sequential ? model.InputShape : model.Inputs.Count == 1 ? model.Inputs[0].Shape : null;
+        if (shape is [_, int gh, int gw])
+        {
+            if (colorMode is "rgb") throw new ArgumentException($"{path}: expected colorMode \"grayscale\" for an input of shape {Layer.FormatShape(shape)} (no channel axis), got \"rgb\".", nameof(colorMode));
+            if (imageSize is { } gs && gs != (gh, gw))
+                throw new ArgumentException($"{path}: expected image size ({gh}, {gw}), the model's input {Layer.FormatShape(shape)}, got ({gs.Height}, {gs.Width}). Leave the size out, or give ({gh}, {gw}).", nameof(imageSize));
+            return new FineTuningBase(model, path, [], channelsFirst: false, headRemoved: false, (gh, gw), "grayscale", withoutChannelAxis: true);
+        }
         if (shape is null || shape.Length != 4)
-            throw new ArgumentException($"{path}: expected a model with one image input, (batch, height, width, channels), got {(model is Sequential ? "" : $"{model.Inputs.Count} input(s) ")}of shape {(shape is null ? "unknown" : Layer.FormatShape(shape))}. "
-                + "Give the first layer an input shape, or fine-tune a model that takes images.");
+            throw new ArgumentException($"{path}: expected a model with one image input, (batch, height, width, channels) or (batch, height, width) for grayscale, got "
+                + (shape is null ? $"{model.Inputs.Count} inputs" : $"an input of shape {Layer.FormatShape(shape)}") + ". Give the first layer an input shape, or fine-tune a model that takes images.");
         bool onnx = Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase);
         bool channelsFirst = onnx && shape[1] is 1 or 3 && shape[3] is not (1 or 3);
         var (hAxis, wAxis, cAxis) = channelsFirst ? (2, 3, 1) : (1, 2, 3);

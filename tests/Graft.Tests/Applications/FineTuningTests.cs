@@ -72,6 +72,29 @@ public class FineTuningTests
     }
 
     [Fact]
+    public void AGrayscaleBaseWithoutAChannelAxisGetsAReshape()
+    {
+        // Géron's Fashion-MNIST models take (batch, 28, 28); the image dataset yields (batch, 28, 28, 1).
+        string dir = Directory.CreateTempSubdirectory("graft-ft").FullName;
+        try
+        {
+            var dense = new Sequential([new Flatten(inputShape: [6, 5]), new Dense(4, activation: "selu"), new Dense(3, activation: "softmax")]);
+            string path = Path.Combine(dir, "a.h5");
+            dense.Save(path);
+            var b = FineTuningBase.Load(path);
+            Assert.True(b.WithoutChannelAxis);
+            Assert.Equal(("grayscale", (6, 5)), (b.ColorMode, b.ImageSize));
+            var (model, cut) = FineTuning.Build(b, 2);
+            var features = new Model(model.Inputs, [((Graft.Layers.Layer)model.Layers.OfType<Sequential>().Single()).Output]);
+            var x = Tensor.RandomUniform([2, 6, 5, 1], 0, 1, new Generator(2));
+            Assertions.Close(cut.Predict(Ops.Reshape(x, 2, 6, 5)), features.Predict(x));
+            var ex = Assert.Throws<ArgumentException>(() => FineTuningBase.Load(path, colorMode: "rgb"));
+            Assert.Contains("expected colorMode \"grayscale\" for an input of shape (None, 6, 5) (no channel axis), got \"rgb\"", ex.Message);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void AnOnnxBaseTakesChannelsFirstImagesThroughAPermute()
     {
         // x (1, 3, 8, 8) NCHW → Conv 3x3 → Relu → Conv 1x1 → y (1, 2, 8, 8), as a PyTorch export would be.
