@@ -82,7 +82,7 @@ internal static class FinetuneReport
         return $"""
             # Fine-tuning {run.Source}
 
-            Keras's transfer-learning recipe on `{run.Data}`: the base, cut below its head and frozen
+            Keras's transfer-learning recipe on `{run.DataDirectory}`: the base, cut below its head and frozen
             (called with `training=False`, so its BatchNormalization keeps its statistics), under a new head,
             trained for {o.EpochsFrozen} epochs (Adam, 1e-3); then unfrozen, recompiled with Adam at
             {G(o.LearningRate)} and trained for {o.Epochs} epochs.
