@@ -108,7 +108,7 @@ public sealed class FineTuningBase
             throw new ArgumentOutOfRangeException(nameof(imageSize), $"{subject}: expected a positive image size (height, width), got ({size.Height}, {size.Width}).");
         if (colorMode is not (null or "rgb" or "grayscale"))
             throw new ArgumentException($"{subject}: expected colorMode \"rgb\" or \"grayscale\", got \"{colorMode}\".", nameof(colorMode));
-        if (File.Exists(source)) return FromFile(source, imageSize, colorMode, subject);
+        if (File.Exists(source)) return FromFile(source, imageSize, colorMode);
 
         string key = source.ToLowerInvariant().Replace("_", "").Replace("-", "");
         if (s_applications.TryGetValue(key, out var app) && !Path.HasExtension(source))
@@ -126,9 +126,29 @@ public sealed class FineTuningBase
         throw new ArgumentException($"{subject}: expected a model file (.h5, .keras, .onnx) or a Keras application name ({string.Join(", ", s_applications.Keys)}), got '{source}'.", nameof(source));
     }
 
-    private static FineTuningBase FromFile(string path, (int Height, int Width)? imageSize, string? colorMode, string subject)
+    private static FineTuningBase FromFile(string path, (int Height, int Width)? imageSize, string? colorMode) =>
+        FromModel(Model.Load(path, compile: false), imageSize, colorMode,
+            Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase), path);
+
+    /// <summary>
+    /// A model in memory as the base, with the input rules of <see cref="Load"/> for files: (batch, height, width,
+    /// channels), (batch, height, width) for grayscale, or with <paramref name="onnx"/> (a model imported from
+    /// ONNX) channels first when its second axis holds the 1 or 3 channels and its last does not.
+    /// </summary>
+    /// <param name="model">The base, with a known input shape.</param>
+    /// <param name="imageSize">(height, width) when the model leaves them open; else they must match.</param>
+    /// <param name="colorMode">"rgb" or "grayscale"; null: from the model's channels.</param>
+    /// <param name="onnx">Whether the model was imported from ONNX (its input may be channels first).</param>
+    /// <param name="source">How errors and reports name it; default the model's name.</param>
+    /// <exception cref="ArgumentException">A model that does not take one image batch, or a size or color mode it cannot take.</exception>
+    public static FineTuningBase FromModel(Model model, (int Height, int Width)? imageSize = null, string? colorMode = null, bool onnx = false, string? source = null)
     {
-        var model = Model.Load(path, compile: false);
+        ArgumentNullException.ThrowIfNull(model);
+        if (imageSize is { } size && (size.Height <= 0 || size.Width <= 0))
+            throw new ArgumentOutOfRangeException(nameof(imageSize), $"FineTuningBase.FromModel: expected a positive image size (height, width), got ({size.Height}, {size.Width}).");
+        if (colorMode is not (null or "rgb" or "grayscale"))
+            throw new ArgumentException($"FineTuningBase.FromModel: expected colorMode \"rgb\" or \"grayscale\", got \"{colorMode}\".", nameof(colorMode));
+        string path = source ?? $"model '{model.Name}'";
         int?[]? shape = model is Sequential ? model.InputShape : model.Inputs.Count == 1 ? model.Inputs[0].Shape : null;
         if (shape is [_, int gh, int gw])
         {
@@ -139,15 +159,15 @@ public sealed class FineTuningBase
         }
         if (shape is null || shape.Length != 4)
             throw new ArgumentException($"{path}: expected a model with one image input, (batch, height, width, channels) or (batch, height, width) for grayscale, got "
-                + (shape is null ? $"{model.Inputs.Count} inputs" : $"an input of shape {Layer.FormatShape(shape)}") + ". Give the first layer an input shape, or fine-tune a model that takes images.");
-        bool onnx = Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase);
+                + (shape is null ? model is Sequential ? "no input shape" : $"{model.Inputs.Count} inputs" : $"an input of shape {Layer.FormatShape(shape)}") + ". Give the first layer an input shape, or fine-tune a model that takes images.");
         bool channelsFirst = onnx && shape[1] is 1 or 3 && shape[3] is not (1 or 3);
         var (hAxis, wAxis, cAxis) = channelsFirst ? (2, 3, 1) : (1, 2, 3);
         string mode = shape[cAxis] switch
         {
             1 => "grayscale",
-            3 or null => colorMode ?? "rgb",
-            var c => throw new ArgumentException($"{path}: expected an image input with 1 or 3 channels on axis {cAxis}{(onnx ? " (or 1, channels first, for ONNX)" : "")}, got shape {Layer.FormatShape(shape)}."),
+            3 => "rgb",
+            null => colorMode ?? "rgb",
+            _ => throw new ArgumentException($"{path}: expected an image input with 1 or 3 channels on axis {cAxis}, got shape {Layer.FormatShape(shape)}."),
         };
         if (colorMode is not null && colorMode != mode)
             throw new ArgumentException($"{path}: expected colorMode \"{mode}\" for an input of {shape[cAxis]} channel(s), got \"{colorMode}\".", nameof(colorMode));

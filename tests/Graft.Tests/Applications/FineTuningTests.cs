@@ -71,6 +71,42 @@ public class FineTuningTests
         finally { Directory.Delete(dir, true); }
     }
 
+    /// <summary>An identity layer that counts its forward passes.</summary>
+    private sealed class Counting() : Graft.Layers.Layer(null)
+    {
+        public int Calls;
+
+        protected override Tensor Forward(Tensor inputs, bool training) { Interlocked.Increment(ref Calls); return inputs; }
+    }
+
+    [Fact]
+    public void TheFrozenPhaseComputesTheFrozenBaseOnceAndFineTuningRunsItEveryStep()
+    {
+        var counter = new Counting();
+        var input = Keras.Input([6, 6, 1]);
+        var h = new Conv2D(4, [3, 3], activation: "relu", name: "conv").Call(input);
+        h = new Flatten().Call(counter.Call(h));
+        var model = new Model(input, new Dense(3, activation: "softmax", name: "old_head").Call(h));
+        var b = FineTuningBase.FromModel(model);
+        Assert.Equal(("grayscale", (6, 6)), (b.ColorMode, b.ImageSize));
+
+        var g = new Generator(8);
+        var x = Tensor.RandomUniform([48, 6, 6, 1], 0, 255, g);
+        var y = Tensor.FromArray(Enumerable.Range(0, 48).Select(i => (float)(i % 2)).ToArray(), 48, 1);
+        var train = Graft.Datasets.Dataset.FromTensorSlices(x[..40], y[..40]).Batch(8);
+        var val = Graft.Datasets.Dataset.FromTensorSlices(x[40..], y[40..]).Batch(8);
+        int frozenCalls = 0;
+        var probe = new Graft.Training.Callbacks.LambdaCallback(onTrainEnd: _ => frozenCalls = frozenCalls == 0 ? counter.Calls : frozenCalls);
+        var result = FineTuning.Run(b, train, val, ["even", "odd"], new FineTuningOptions { EpochsFrozen = 4, Epochs = 1, Seed = 2 }, [probe]);
+        // 4 frozen epochs of 5 training and 1 validation batch would run the base 24 times; cached, it runs once over the data.
+        Assert.InRange(frozenCalls, 1, 8);
+        // Fine-tuning trains the base: it runs at every step again.
+        Assert.True(counter.Calls - frozenCalls >= 6, $"{counter.Calls - frozenCalls} passes while fine-tuning");
+        Assert.Equal(4, result.Frozen.Epoch.Count);
+        Assert.Single(result.FineTuned.Epoch);
+        Assert.Equal(result.FineTuned["val_loss"][^1], result.FineTunedValidation["loss"]);
+    }
+
     [Fact]
     public void AGrayscaleBaseWithoutAChannelAxisGetsAReshape()
     {
