@@ -38,7 +38,7 @@ public static class ImagePrediction
         foreach (var chunk in images.Chunk(batch))
         {
             var x = Graft.Autograd.Ops.Stack(chunk.Select(f => ImageUtils.LoadImage(f, colorMode, (h, w))));
-            var y = model.Predict(x, batch);
+            var y = model.Predict(x, batch, verbose: 0);
             if (y.Rank != 2) throw new ArgumentException($"{path}: expected class scores of shape (batch, classes), got {y.Shape}.");
             int units = y.Shape[1];
             var names = stored ?? Enumerable.Range(0, units == 1 ? 2 : units).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();

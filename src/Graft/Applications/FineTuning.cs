@@ -129,19 +129,19 @@ public static class FineTuning
         var frozenChain = new Sequential(chain, name: "fine_tuned_frozen");
         frozenChain.Compile(loss, new Adam(), ["accuracy"]);
         var frozen = frozenChain.Fit(train, epochs: options.EpochsFrozen, validationData: validation, callbacks: list, verbose: options.Verbose);
-        var frozenValidation = LastOrEvaluate(frozenChain, frozen, validation);
+        var frozenValidation = LastOrEvaluate(frozenChain, frozen, validation, options.Verbose);
 
         cut.Trainable = true;
         model.Compile(loss, new Adam(options.LearningRate), ["accuracy"]);
         var fine = options.Epochs > 0 ? model.Fit(train, epochs: options.Epochs, validationData: validation, callbacks: list, verbose: options.Verbose) : new History();
-        var fineValidation = options.Epochs > 0 ? LastOrEvaluate(model, fine, validation) : frozenValidation;
+        var fineValidation = options.Epochs > 0 ? LastOrEvaluate(model, fine, validation, options.Verbose) : frozenValidation;
         return new FineTuningResult(model, cut, classNames, frozen, fine, frozenValidation, fineValidation);
     }
 
     /// <summary>The validation values of the last epoch (computed with the final weights), or an evaluation when no epoch ran.</summary>
-    private static IReadOnlyDictionary<string, double> LastOrEvaluate(Model model, History history, Dataset<(Tensor X, Tensor Y)> validation)
+    private static IReadOnlyDictionary<string, double> LastOrEvaluate(Model model, History history, Dataset<(Tensor X, Tensor Y)> validation, int verbose)
     {
-        if (history.Epoch.Count == 0) return model.Evaluate(validation);
+        if (history.Epoch.Count == 0) return model.Evaluate(validation, verbose: verbose);
         return history.Keys.Where(k => k.StartsWith("val_", StringComparison.Ordinal)).ToDictionary(k => k["val_".Length..], k => history[k][^1]);
     }
 

@@ -192,6 +192,13 @@ public class CliFinetuneTests(FinetuneFolder folder) : IClassFixture<FinetuneFol
         var csv = File.ReadAllLines(Path.Combine(outDir, "history.csv"));
         Assert.Equal(4, csv.Length);
         Assert.All(csv.Skip(1), l => Assert.StartsWith("frozen,", l));
+
+        // No epoch at all: the results are an evaluation, and --json still prints the object alone.
+        (code, stdout, stderr) = Run("finetune", folder.BaseH5, "--data", folder.Data, "--epochs-frozen", "0", "--epochs", "0",
+            "--out", Path.Combine(folder.Root, "out-none"), "--json");
+        Assert.True(code == 0, stderr);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(stdout)!;
+        Assert.Equal(json["frozen"]!.ToJsonString(), json["fine_tuned"]!.ToJsonString());
     }
 
     [Fact]
