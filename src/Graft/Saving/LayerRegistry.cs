@@ -38,6 +38,7 @@ public static class LayerRegistry
         typeof(BatchNormalization), typeof(LayerNormalization),
         typeof(Add), typeof(Subtract), typeof(Multiply), typeof(Average), typeof(Maximum), typeof(Minimum), typeof(Concatenate),
         typeof(SimpleRNN), typeof(LSTM), typeof(GRU), typeof(Bidirectional), typeof(TimeDistributed),
+        typeof(RNN), typeof(SimpleRNNCell), typeof(LSTMCell), typeof(GRUCell), typeof(StackedRNNCells),
         typeof(Attention), typeof(AdditiveAttention), typeof(MultiHeadAttention),
         typeof(Rescaling), typeof(Resizing), typeof(CenterCrop), typeof(RandomCrop), typeof(RandomFlip), typeof(RandomRotation),
         typeof(RandomZoom), typeof(RandomTranslation), typeof(RandomContrast), typeof(RandomBrightness), typeof(Normalization),

@@ -273,6 +273,8 @@ internal sealed class Trainer(Model model, CompileState state)
     {
         using var noGrad = GradMode.NoGrad();
         using var scope = TensorScope.Begin();
+        // A probe: stateful recurrent layers keep the states of the real batches.
+        using var probe = Layers.Recurrent.StateProbe.Begin();
         var one = model.Call([.. batch.X.Select(t => t[..1])], training: false);
         return [.. one.Select(o => new Shape([batch.Count, .. o.Shape.Dims[1..]]))];
     }
