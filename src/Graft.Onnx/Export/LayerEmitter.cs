@@ -57,10 +57,7 @@ internal sealed partial class LayerEmitter(OnnxGraph graph)
         {
             case Model m: return EmitModel(m, inputs);
             case InputLayer: return [inputs[0]];
-            case MultiHeadAttention or AttentionBase or Merge:
-                if (inputs.FirstOrDefault(v => v.Mask is not null) is not null)
-                    throw new NotSupportedException($"{Describe(layer)}: expected inputs without sequence masks, got a masked input; merge and attention layers do not honour masks in Graft.");
-                return [EmitMerge((Merge)layer, inputs)];
+            case Merge merge: return [EmitMerge(merge, inputs)];
             case RecurrentBase r: return EmitRecurrent(r, inputs);
             case RNN rnn: return EmitRnn(rnn, inputs);
             case RecurrentCell cell: return EmitCell(cell, inputs);

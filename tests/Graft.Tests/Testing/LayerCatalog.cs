@@ -101,6 +101,7 @@ public static class LayerCatalog
         new("Bidirectional_ave_gru", () => new Graft.Layers.Wrappers.Bidirectional(new GRU(2), "ave"), [3, 2]),
         new("TimeDistributed", () => new Graft.Layers.Wrappers.TimeDistributed(new Dense(2, activation: "tanh")), [3, 4]),
         new("Attention", () => new Graft.Layers.Attention.Attention(useScale: true), [3, 4], Inputs: 2),
+        new("Attention_concat_scaled", () => new Graft.Layers.Attention.Attention(useScale: true, scoreMode: "concat"), [3, 4], Inputs: 2),
         new("AdditiveAttention", () => new Graft.Layers.Attention.AdditiveAttention(), [3, 4], Inputs: 2),
         new("MultiHeadAttention", () => new Graft.Layers.Attention.MultiHeadAttention(2, 3, valueDim: 2, outputShape: 5), [3, 4], Inputs: 2),
     ];
