@@ -60,6 +60,10 @@ internal sealed partial class LayerEmitter(OnnxGraph graph)
             case Merge merge: return [EmitMerge(merge, inputs)];
             case RecurrentBase r: return EmitRecurrent(r, inputs);
             case RNN rnn: return EmitRnn(rnn, inputs);
+            case OperationLayer op:
+                if (inputs.Any(v => v.Mask is not null))
+                    throw new NotSupportedException($"{Describe(op)}: expected inputs without sequence masks, got a masked input; an operation does not carry masks.");
+                return [EmitOperation(op, inputs)];
             case RecurrentCell cell: return EmitCell(cell, inputs);
             case Bidirectional b: return EmitBidirectional(b, inputs);
         }

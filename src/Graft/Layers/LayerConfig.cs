@@ -159,6 +159,7 @@ internal static class LayerConfig
             if (type == typeof(bool)) return node.GetValue<bool>();
             if (type == typeof(string)) return node.GetValue<string>();
             if (type == typeof(int[])) return Ints(node);
+            if (type == typeof(JsonObject)) return (node as JsonObject ?? throw new FormatException()).DeepClone();
             if (type.IsAssignableTo(typeof(IKerasConfigValue))) return ValueForms(type).FromJson(node);
             if (type == typeof(ValueTuple<double, double>)) return node is JsonArray { Count: 2 } a ? (KerasJson.Num(a[0]!), KerasJson.Num(a[1]!)) : throw new FormatException();
             if (type == typeof(Initializer)) return Initializer.Deserialize(node);
@@ -211,6 +212,7 @@ internal static class LayerConfig
         Constraint c => c.Serialize(),
         Layer l => KerasJson.Wrap("keras.layers", l.ClassName, l.GetConfig()),
         IEnumerable<Layer> layers => new JsonArray(layers.Select(ToJson).ToArray()),
+        JsonNode node => node.DeepClone(),
         _ => throw new InvalidOperationException($"Layer config: a value of type {value.GetType().Name} has no Keras config form."),
     };
 

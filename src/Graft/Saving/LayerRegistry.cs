@@ -27,7 +27,7 @@ public static class LayerRegistry
 {
     private static readonly FrozenDictionary<string, Type> s_builtIn = new[]
     {
-        typeof(InputLayer), typeof(Dense), typeof(Activation), typeof(Embedding), typeof(Masking),
+        typeof(InputLayer), typeof(Dense), typeof(Activation), typeof(Embedding), typeof(Masking), typeof(OperationLayer),
         typeof(ReLU), typeof(LeakyReLU), typeof(ELU), typeof(Softmax), typeof(PReLU),
         typeof(Dropout), typeof(GaussianNoise), typeof(SpatialDropout2D),
         typeof(Flatten), typeof(Reshape), typeof(Permute), typeof(RepeatVector),

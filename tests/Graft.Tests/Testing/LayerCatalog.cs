@@ -83,6 +83,8 @@ public static class LayerCatalog
         new("Concatenate", () => new Concatenate(axis: 1), [2, 3], Inputs: 2),
         new("Embedding", () => new Embedding(6, 3), [4], Ids: 6),
         new("Masking", () => new Masking(0.25f), [3, 2]),
+        new("OperationLayer_mean", () => new OperationLayer("mean", System.Text.Json.Nodes.JsonNode.Parse("""{"args": [{"tensor": 0}], "kwargs": {"axis": [1], "keepdims": true}}""")!.AsObject()), [3, 2]),
+        new("OperationLayer_hard_swish_part", () => new OperationLayer("multiply", System.Text.Json.Nodes.JsonNode.Parse("""{"args": [{"tensor": 0}, 0.16666667], "kwargs": {}}""")!.AsObject()), [4]),
         new("SimpleRNN", () => new SimpleRNN(3, returnSequences: true), [4, 2]),
         new("LSTM", () => new LSTM(3), [4, 2]),
         new("LSTM_sequences_fused_backwards", () => new LSTM(2, returnSequences: true, goBackwards: true), [3, 2]),
