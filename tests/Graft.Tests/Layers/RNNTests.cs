@@ -143,7 +143,8 @@ public class RNNTests
         var seq = new RNN(new StackedRNNCells([new LSTMCell(4), new GRUCell(2, resetAfter: false)]), returnSequences: true, goBackwards: true, name: "stack").Call(input);
         var outs = new RNN(new SimpleRNNCell(3), returnState: true, name: "simple").CallWithStates(seq);
         var bidi = new Bidirectional(new LSTM(2, returnState: true), name: "bidi").CallWithStates(seq);
-        var model = new Model([input], [outs[0], outs[1], bidi[0], bidi[1], bidi[4]]);
+        var kept = new GRU(2, stateful: true, name: "kept").Call(seq);
+        var model = new Model([input], [outs[0], outs[1], bidi[0], bidi[1], bidi[4], kept]);
         var x = Sequence(12, 2, 5, 3);
         var expected = model.PredictOutputs(x);
         string path = Path.Combine(Path.GetTempPath(), $"graft-{Guid.NewGuid():N}{extension}");
@@ -164,6 +165,7 @@ public class RNNTests
             var stack = (RNN)loaded.GetLayer("stack");
             Assert.IsType<StackedRNNCells>(stack.Cell);
             Assert.True(stack.GoBackwards);
+            Assert.True(((GRU)loaded.GetLayer("kept")).Stateful);
             var actual = loaded.PredictOutputs(x);
             for (int i = 0; i < expected.Count; i++) Assertions.Close(expected[i], actual[i], 0f);
         }

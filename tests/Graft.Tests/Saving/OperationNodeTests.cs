@@ -71,6 +71,22 @@ public class OperationNodeTests
             model.Layers.OfType<OperationLayer>().Select(l => l.Function));
     }
 
+    [Theory]
+    [InlineData(".keras")]
+    [InlineData(".h5")]
+    public void ModelsWithOperationsSaveAndLoad(string extension)
+    {
+        var model = Model.FromJson(Keras3Model().ToJsonString());
+        var x = Tensor.RandomNormal([3, 4], generator: new Generator(3));
+        string path = Path.Combine(Path.GetTempPath(), $"graft-{Guid.NewGuid():N}{extension}");
+        try
+        {
+            model.Save(path);
+            Assertions.Close(model.Predict(x), Model.Load(path).Predict(x), 0f);
+        }
+        finally { File.Delete(path); }
+    }
+
     [Fact]
     public void Keras2TFOpLambdaLoadsAndRuns()
     {
