@@ -212,7 +212,7 @@ internal static class LayerConfig
         Constraint c => c.Serialize(),
         Layer l => KerasJson.Wrap("keras.layers", l.ClassName, l.GetConfig()),
         IEnumerable<Layer> layers => new JsonArray(layers.Select(ToJson).ToArray()),
-        JsonNode node => node.DeepClone(),
+        JsonNode n => n.DeepClone(),
         _ => throw new InvalidOperationException($"Layer config: a value of type {value.GetType().Name} has no Keras config form."),
     };
 
