@@ -3,7 +3,12 @@ using Graft.Layers.Merging;
 
 namespace Graft.Onnx.Export;
 
-/// <summary>Merging layers and attention (MatMul and Softmax), with numpy broadcasting as in Graft.</summary>
+/// <summary>
+/// Merging layers and attention (MatMul and Softmax), with numpy broadcasting as in Graft, and
+/// sequence masks as Graft gives them: a merge keeps a step where every masked input does (a
+/// concatenation along the features where any does), attention ignores padded values and zeroes
+/// padded queries, and keeps the query's mask.
+/// </summary>
 internal sealed partial class LayerEmitter
 {
     private Value EmitMerge(Merge m, IReadOnlyList<Value> inputs)
@@ -20,13 +25,60 @@ internal sealed partial class LayerEmitter
             Subtract when names.Length == 2 => Binary("Sub", names[0], names[1], h),
             Multiply => names.Skip(1).Aggregate(names[0], (a, b) => Binary("Mul", a, b, h)),
             Concatenate c => G.Op("Concat", h, names, ("axis", c.Axis)),
+            Attention { ScoreMode: "concat" } a => ConcatAttention(a, inputs),
             Dot d => BatchDot(d, inputs, shape),
             Attention a => DotAttention(a, inputs),
             AdditiveAttention a => Additive(a, inputs),
             MultiHeadAttention a => MultiHead(a, inputs),
             _ => EmitImportedMerge(m, names) ?? throw Unsupported(m),
         };
-        return new Value(y, shape);
+        return new Value(y, shape, MergeMask(m, inputs));
+    }
+
+    private string? MergeMask(Merge m, IReadOnlyList<Value> inputs)
+    {
+        if (inputs.All(v => v.Mask is null)) return null;
+        string h = m.Name;
+        switch (m)
+        {
+            case AttentionBase or MultiHeadAttention: return inputs[0].Mask;
+            case Dot: return null;
+            case Concatenate c:
+            {
+                int rank = inputs[0].Rank, a = c.Axis < 0 ? c.Axis + rank : c.Axis;
+                // An input without a mask keeps every step: ones of its shape without the last axis.
+                var masks = inputs.Select(v => v.Mask ?? G.Op("Expand", h, [G.Scalar($"{h}/one", 1f), ShapeOf(v.Name, h, 0, rank - 1)])).ToArray();
+                if (a < rank - 1) return G.Op("Concat", h, masks, ("axis", a));
+                var one = G.Scalar($"{h}/one", 1f);
+                var none = masks.Select(x => Binary("Sub", one, x, h)).Aggregate((x, y) => Binary("Mul", x, y, h));
+                return Binary("Sub", one, none, h);
+            }
+            default:
+                return inputs.Select(v => v.Mask).OfType<string>().Aggregate((x, y) => Binary("Mul", x, y, h));
+        }
+    }
+
+    /// <summary>Keras's Attention masks: scores − 10⁹ at padded value steps (mask (N, Tv) → (N, 1, Tv)).</summary>
+    private string MaskScores(string scores, Value v, string h) =>
+        v.Mask is { } vm ? Binary("Sub", scores, Binary("Mul", Unsqueeze(Binary("Sub", G.Scalar($"{h}/one", 1f), vm, h), h, 1), G.Scalar($"{h}/big", 1e9f), h), h) : scores;
+
+    /// <summary>The output of softmax(scores)·v, zero at padded query steps.</summary>
+    private string AttendAndMask(string scores, Value q, Value v, string h)
+    {
+        var y = G.Op("MatMul", h, [G.Op("Softmax", h, [MaskScores(scores, v, h)], ("axis", -1)), v.Name]);
+        return q.Mask is { } qm ? Binary("Mul", y, Unsqueeze(qm, h, 2), h) : y;
+    }
+
+    /// <summary>softmax(w·Σ_d tanh(scale·(q + k)))·v (Keras's Attention, score_mode "concat").</summary>
+    private string ConcatAttention(Attention a, IReadOnlyList<Value> inputs)
+    {
+        string h = a.Name;
+        var (q, v, k) = AttentionInputs(a, inputs);
+        var sum = Binary("Add", Unsqueeze(q.Name, h, 2), Unsqueeze(k.Name, h, 1), h);
+        if (Weight(a, "scale") is { } s) sum = Binary("Mul", sum, Initializer(a, s), h);
+        var scores = G.Op("ReduceSum", h, [G.Op("Tanh", h, [sum]), G.Ints($"{h}/axes", [3])], ("keepdims", 0));
+        scores = Binary("Mul", scores, Initializer(a, Required(a, "concat_score_weight")), h);
+        return AttendAndMask(scores, q, v, h);
     }
 
     /// <summary>
@@ -75,7 +127,7 @@ internal sealed partial class LayerEmitter
         var (q, v, k) = AttentionInputs(a, inputs);
         var scores = G.Op("MatMul", h, [q.Name, SwapLast(k.Name, k.Rank, h)]);
         if (Weight(a, "scale") is { } s) scores = Binary("Mul", scores, Initializer(a, s), h);
-        return G.Op("MatMul", h, [G.Op("Softmax", h, [scores], ("axis", -1)), v.Name]);
+        return AttendAndMask(scores, q, v, h);
     }
 
     /// <summary>softmax(Σ_d scale·tanh(q + k))·v (Keras's AdditiveAttention), q (N, Tq, d) and k (N, Tv, d).</summary>
@@ -86,7 +138,7 @@ internal sealed partial class LayerEmitter
         var features = G.Op("Tanh", h, [Binary("Add", Unsqueeze(q.Name, h, 2), Unsqueeze(k.Name, h, 1), h)]);
         if (Weight(a, "scale") is { } s) features = Binary("Mul", features, Initializer(a, s), h);
         var scores = G.Op("ReduceSum", h, [features, G.Ints($"{h}/axes", [3])], ("keepdims", 0));
-        return G.Op("MatMul", h, [G.Op("Softmax", h, [scores], ("axis", -1)), v.Name]);
+        return AttendAndMask(scores, q, v, h);
     }
 
     /// <summary>
@@ -107,7 +159,20 @@ internal sealed partial class LayerEmitter
         var qh = Binary("Mul", Project(q, "query", a.KeyDim), G.Scalar($"{h}/inv_sqrt_key_dim", 1f / MathF.Sqrt(a.KeyDim)), h);
         var kh = Project(k, "key", a.KeyDim);
         var vh = Project(v, "value", a.ValueDim);
-        var weights = G.Op("Softmax", h, [G.Op("MatMul", h, [qh, SwapLast(kh, 4, h)])], ("axis", -1));
+        var scores = G.Op("MatMul", h, [qh, SwapLast(kh, 4, h)]);
+        string weights;
+        // Keras's automatic attention mask from the query, value and key masks, (N, 1, Tq, Tv).
+        var parts = new List<string>();
+        if (q.Mask is { } qm) parts.Add(Unsqueeze(qm, h, 1, 3));
+        if (v.Mask is { } vm) parts.Add(Unsqueeze(vm, h, 1, 2));
+        if (!ReferenceEquals(k, v) && k.Mask is { } km) parts.Add(Unsqueeze(km, h, 1, 2));
+        if (parts.Count == 0) weights = G.Op("Softmax", h, [scores], ("axis", -1));
+        else
+        {
+            var m = parts.Aggregate((x, y) => Binary("Mul", x, y, h));
+            var kept = Binary("Add", Binary("Mul", scores, m, h), Binary("Mul", Binary("Sub", m, G.Scalar($"{h}/one", 1f), h), G.Scalar($"{h}/big", 1e9f), h), h);
+            weights = Binary("Mul", G.Op("Softmax", h, [kept], ("axis", -1)), m, h);
+        }
         var heads = ReshapeTo(Transpose(G.Op("MatMul", h, [weights, vh]), h, 0, 2, 1, 3), h, 0, 0, a.NumHeads * a.ValueDim);
         var wo = Required(a, "attention_output/kernel");
         var y2 = G.Op("MatMul", h, [heads, Initializer(a, wo, [wo.Shape[0] * wo.Shape[1], wo.Shape[2]])]);

@@ -1,4 +1,5 @@
 using Graft.Activations;
+using Graft.Layers;
 using Graft.Layers.Recurrent;
 using Graft.Layers.Wrappers;
 
@@ -17,8 +18,9 @@ internal sealed partial class LayerEmitter
 
     private Value[] EmitRecurrent(RecurrentBase r, IReadOnlyList<Value> inputs)
     {
+        if (r.Stateful) throw Stateful(r);
         var x = inputs[0];
-        int stateCount = r is LSTM ? 2 : 1;
+        int stateCount = r.StateCount;
         if (inputs.Count != 1 && inputs.Count != 1 + stateCount)
             throw new ArgumentException($"{Describe(r)}: expected the sequence and {stateCount} initial state(s), got {inputs.Count} inputs.");
         var run = Run(r, x, inputs.Count > 1 ? inputs.Skip(1).Select(v => v.Name).ToArray() : null);
@@ -28,14 +30,71 @@ internal sealed partial class LayerEmitter
         return [output, .. run.States.Select(s => new Value(s, [x.Shape[0], r.Units]))];
     }
 
+    // An ONNX graph is a function of its inputs: it cannot keep states from one run to the next.
+    private static NotSupportedException Stateful(Layer layer) =>
+        new($"{Describe(layer)}: expected stateful=False for ONNX export, got stateful=True; an ONNX graph keeps no states between runs. Export a copy built with stateful=False and pass the states as initial_state inputs.");
+
+    /// <summary>
+    /// An RNN as the recurrent layers that compute its cell (one per cell of a stack), each an ONNX
+    /// recurrent operator or a Scan, the output of one the input of the next.
+    /// </summary>
+    private Value[] EmitRnn(RNN rnn, IReadOnlyList<Value> inputs)
+    {
+        if (rnn.Stateful) throw Stateful(rnn);
+        var x = inputs[0];
+        var engines = rnn.Engines;
+        int stateCount = engines.Sum(e => e.StateCount);
+        if (inputs.Count != 1 && inputs.Count != 1 + stateCount)
+            throw new ArgumentException($"{Describe(rnn)}: expected the sequence and {stateCount} initial state(s), got {inputs.Count} inputs.");
+        string h = rnn.Name;
+        var sequence = x;
+        if (rnn.GoBackwards && !engines[0].GoBackwards)
+        {
+            // A stack reads the reversed sequence forwards, as RecurrentCell.Run does.
+            sequence = new Value(Reverse(x.Name, h, 1), x.Shape, x.Mask is null ? null : Reverse(x.Mask, h, 1));
+        }
+        var states = new List<Value>();
+        int at = 1;
+        foreach (var e in engines)
+        {
+            var outs = EmitRecurrent(e, [sequence, .. inputs.Count > 1 ? inputs.Skip(at).Take(e.StateCount) : []]);
+            at += e.StateCount;
+            sequence = outs[0];
+            states.AddRange(outs[1..]);
+        }
+        var output = sequence;
+        if (rnn.ZeroOutputForMask && rnn.ReturnSequences && x.Mask is { } mask)
+        {
+            var m = Unsqueeze(rnn.GoBackwards ? Reverse(mask, h, 1) : mask, h, 2);
+            output = output with { Name = Binary("Mul", output.Name, m, h) };
+        }
+        output = output with { Mask = rnn.ReturnSequences ? x.Mask : null };
+        return rnn.ReturnState ? [output, .. states] : [output];
+    }
+
+    /// <summary>A cell called alone: one step from zero states, as the cell computes it.</summary>
+    private Value[] EmitCell(RecurrentCell cell, IReadOnlyList<Value> inputs)
+    {
+        if (inputs.Count != 1) throw new ArgumentException($"{Describe(cell)}: expected one input, got {inputs.Count}.");
+        var x = inputs[0];
+        if (x.Mask is not null) throw new NotSupportedException($"{Describe(cell)}: expected an input without a sequence mask, got a masked input; a cell computes one step.");
+        var step = new Value(Unsqueeze(x.Name, cell.Name, 1), [x.Shape[0], 1, x.Shape[1]]);
+        foreach (var e in cell.CreateEngines(x.Shape[1]!.Value, returnSequences: false, goBackwards: false, stateful: false))
+            step = EmitRecurrent(e, [step])[0];
+        return [step];
+    }
+
     private Value[] EmitBidirectional(Bidirectional b, IReadOnlyList<Value> inputs)
     {
-        if (inputs.Count != 1) throw new ArgumentException($"{Describe(b)}: expected one input, got {inputs.Count}.");
+        if (b.ForwardLayer.Stateful) throw Stateful(b);
+        int n = b.ForwardLayer.StateCount;
+        if (inputs.Count != 1 && inputs.Count != 1 + 2 * n)
+            throw new ArgumentException($"{Describe(b)}: expected the sequence and {2 * n} initial states, got {inputs.Count} inputs.");
         var x = inputs[0];
         string h = b.Name;
         bool sequences = b.ForwardLayer.ReturnSequences;
-        var f = Run(b.ForwardLayer, x, null);
-        var r = Run(b.BackwardLayer, x, null);
+        var f = Run(b.ForwardLayer, x, inputs.Count > 1 ? inputs.Skip(1).Take(n).Select(v => v.Name).ToArray() : null);
+        var r = Run(b.BackwardLayer, x, inputs.Count > 1 ? inputs.Skip(1 + n).Select(v => v.Name).ToArray() : null);
         string fo = sequences ? f.Sequence! : f.States[0], bo = sequences ? r.Sequence! : r.States[0];
         if (sequences)
         {
@@ -48,9 +107,11 @@ internal sealed partial class LayerEmitter
                 fo = Binary("Mul", fo, m, h); bo = Binary("Mul", bo, m, h);
             }
         }
-        var one = b.ForwardLayer.ComputeOutputShape(x.Shape);
+        int?[] one = sequences ? [x.Shape[0], x.Shape[1], b.ForwardLayer.Units] : [x.Shape[0], b.ForwardLayer.Units];
         string? outMask = sequences ? x.Mask : null;
-        if (b.MergeMode is null) return [new Value(fo, one, outMask), new Value(bo, one, outMask)];
+        // With return_state: the forward layer's final states, then the backward layer's.
+        var states = b.ReturnState ? f.States.Concat(r.States).Select(s => new Value(s, [x.Shape[0], b.ForwardLayer.Units])).ToArray() : [];
+        if (b.MergeMode is null) return [new Value(fo, one, outMask), new Value(bo, one, outMask), .. states];
         string y = b.MergeMode switch
         {
             "concat" => G.Op("Concat", h, [fo, bo], ("axis", -1)),
@@ -59,7 +120,8 @@ internal sealed partial class LayerEmitter
             "ave" => Binary("Mul", Binary("Add", fo, bo, h), G.Scalar($"{h}/half", 0.5f), h),
             _ => throw Unsupported(b, $"merge_mode '{b.MergeMode}'"),
         };
-        return [new Value(y, b.ComputeOutputShape(x.Shape), outMask)];
+        int?[] merged = b.MergeMode == "concat" ? [.. one[..^1], 2 * b.ForwardLayer.Units] : one;
+        return [new Value(y, merged, outMask), .. states];
     }
 
     /// <summary>ONNX's name (and alpha, beta) for an activation its recurrent operators take; null for others.</summary>

@@ -57,11 +57,14 @@ internal sealed partial class LayerEmitter(OnnxGraph graph)
         {
             case Model m: return EmitModel(m, inputs);
             case InputLayer: return [inputs[0]];
-            case MultiHeadAttention or AttentionBase or Merge:
-                if (inputs.FirstOrDefault(v => v.Mask is not null) is not null)
-                    throw new NotSupportedException($"{Describe(layer)}: expected inputs without sequence masks, got a masked input; merge and attention layers do not honour masks in Graft.");
-                return [EmitMerge((Merge)layer, inputs)];
+            case Merge merge: return [EmitMerge(merge, inputs)];
             case RecurrentBase r: return EmitRecurrent(r, inputs);
+            case RNN rnn: return EmitRnn(rnn, inputs);
+            case OperationLayer op:
+                if (inputs.Any(v => v.Mask is not null))
+                    throw new NotSupportedException($"{Describe(op)}: expected inputs without sequence masks, got a masked input; an operation does not carry masks.");
+                return [EmitOperation(op, inputs)];
+            case RecurrentCell cell: return EmitCell(cell, inputs);
             case Bidirectional b: return EmitBidirectional(b, inputs);
         }
         if (inputs.Count != 1) throw new ArgumentException($"{Describe(layer)}: expected one input, got {inputs.Count}.");
@@ -109,7 +112,9 @@ internal sealed partial class LayerEmitter(OnnxGraph graph)
         end is { } e ? G.Op("Shape", hint, [x], ("start", start), ("end", e)) : G.Op("Shape", hint, [x], ("start", start));
 
     /// <summary>A weight of <paramref name="layer"/> by its Keras name (<c>kernel</c>, <c>bias</c>, …), as host values.</summary>
-    private static Variable? Weight(Layer layer, string name) => layer.Weights.FirstOrDefault(w => w.Owner == layer && w.Name == name);
+    /// A recurrent layer may compute with a cell's weights (an RNN's): those count as its own here.
+    private static Variable? Weight(Layer layer, string name) =>
+        (layer as RecurrentBase)?.RecurrentWeight(name) ?? layer.Weights.FirstOrDefault(w => w.Owner == layer && w.Name == name);
 
     private static Variable Required(Layer layer, string name) =>
         Weight(layer, name) ?? throw new InvalidOperationException($"{Describe(layer)}: expected a built layer with weight '{name}', got none. Build the model before exporting it.");

@@ -216,7 +216,7 @@ public abstract class Layer
         if (mask is null || SupportsMasking) return mask;
         throw new NotSupportedException($"{Describe()}: expected an input without a sequence mask, got a masked input (from Embedding(maskZero: true) or Masking upstream); "
             + "this layer does not support masking. Masks are honoured by Dense, activations, dropout, normalization, TimeDistributed, "
-            + "SimpleRNN/LSTM/GRU, Bidirectional and GlobalAveragePooling1D.");
+            + "SimpleRNN/LSTM/GRU/RNN, Bidirectional, merges, attention and GlobalAveragePooling1D.");
     }
 
     /// <summary>

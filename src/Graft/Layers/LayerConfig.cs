@@ -108,6 +108,19 @@ internal static class LayerConfig
             present = true;
             if (node is null) continue;
             var type = Nullable.GetUnderlyingType(o.Parameter.ParameterType) ?? o.Parameter.ParameterType;
+            if (type.IsArray && typeof(Layer).IsAssignableFrom(type.GetElementType()))
+            {
+                // A list of layers (StackedRNNCells's cells), each serialized.
+                var entries = node as JsonArray ?? throw new FormatException($"{subject}: expected '{key}' to be a list of serialized layers, got {node.ToJsonString()}.");
+                var list = Array.CreateInstance(type.GetElementType()!, entries.Count);
+                for (int i = 0; i < entries.Count; i++)
+                {
+                    var item = readLayer(entries[i] as JsonObject ?? throw new FormatException($"{subject}: expected '{key}[{i}]' to be a serialized layer, got {entries[i]?.ToJsonString() ?? "null"}."), subject);
+                    list.SetValue(type.GetElementType()!.IsInstanceOfType(item) ? item
+                        : throw new FormatException($"{subject}: expected '{key}[{i}]' to be a {type.GetElementType()!.Name} layer, got class '{item.ClassName}'."), i);
+                }
+                return list;
+            }
             if (!typeof(Layer).IsAssignableFrom(type)) return Convert(node, type, subject, key);
             var inner = readLayer(node as JsonObject ?? throw new FormatException($"{subject}: expected '{key}' to be a serialized layer, got {node.ToJsonString()}."), subject);
             return type.IsInstanceOfType(inner) ? inner
@@ -146,6 +159,7 @@ internal static class LayerConfig
             if (type == typeof(bool)) return node.GetValue<bool>();
             if (type == typeof(string)) return node.GetValue<string>();
             if (type == typeof(int[])) return Ints(node);
+            if (type == typeof(JsonObject)) return (node as JsonObject ?? throw new FormatException()).DeepClone();
             if (type.IsAssignableTo(typeof(IKerasConfigValue))) return ValueForms(type).FromJson(node);
             if (type == typeof(ValueTuple<double, double>)) return node is JsonArray { Count: 2 } a ? (KerasJson.Num(a[0]!), KerasJson.Num(a[1]!)) : throw new FormatException();
             if (type == typeof(Initializer)) return Initializer.Deserialize(node);
@@ -197,6 +211,7 @@ internal static class LayerConfig
         Regularizer r => r.Serialize(),
         Constraint c => c.Serialize(),
         Layer l => KerasJson.Wrap("keras.layers", l.ClassName, l.GetConfig()),
+        IEnumerable<Layer> layers => new JsonArray(layers.Select(ToJson).ToArray()),
         JsonNode n => n.DeepClone(),
         _ => throw new InvalidOperationException($"Layer config: a value of type {value.GetType().Name} has no Keras config form."),
     };
@@ -233,10 +248,19 @@ internal static class LayerConfig
     {
         null => null,
         Layer l => l.CloneLayer(),
+        IEnumerable<Layer> layers when type.IsArray => CloneLayers(layers, type.GetElementType()!),
         int[] a when type == typeof(int[]) => a.Clone(),
         _ when type.IsInstanceOfType(value) => value,
         // The property holds the option in another type than the parameter takes (an activation's
         // function for its name, float for double, int[] for an IntTuple): Keras's form joins them.
         _ => Convert(ToJson(value)!, type, subject, key),
     };
+
+    private static Array CloneLayers(IEnumerable<Layer> layers, Type elementType)
+    {
+        var copies = layers.Select(l => l.CloneLayer()).ToArray();
+        var result = Array.CreateInstance(elementType, copies.Length);
+        Array.Copy(copies, result, copies.Length);
+        return result;
+    }
 }

@@ -22,7 +22,8 @@ internal static class FunctionalConfig
         {
             var e = entries[i] as JsonObject ?? throw new ModelFormatException($"{source}: expected layer {i} to be an object.");
             // In a graph, shapes come from the inputs; a layer's own input shape is ignored, as in Keras.
-            var layer = ModelConfig.Layer(e, $"{source} layers[{i}]", context, keepInputShape: false);
+            var layer = OperationConfig.IsOperation(e) ? OperationConfig.Read(e, $"{source} layers[{i}]")
+                : ModelConfig.Layer(e, $"{source} layers[{i}]", context, keepInputShape: false);
             string name = e["name"]?.GetValue<string>() ?? layer.Name;
             layers[name] = layer;
             if (layer is InputLayer il) outputs[(name, 0, 0)] = il.Output;
@@ -76,6 +77,7 @@ internal static class FunctionalConfig
     /// <summary>The references and training flag of one inbound node, in either Keras format.</summary>
     private static (List<(string layer, int node, int tensor)> refs, bool? training) Parse(JsonNode? node, string source, Layer layer)
     {
+        if (layer is OperationLayer) return (OperationConfig.References(node, source), null);
         if (node is JsonObject o && o["args"] is JsonArray args)
         {
             // Keras 3: {"args": [tensor or [tensors]], "kwargs": {...}}

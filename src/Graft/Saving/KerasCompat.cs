@@ -34,7 +34,7 @@ internal static class KerasCompat
     /// <summary>
     /// A copy of <paramref name="config"/> in today's vocabulary. Files from before Keras 3
     /// (<paramref name="kerasVersion"/> 1.x or 2.x) meant 0.2·x + 0.5 by "hard_sigmoid", in the
-    /// layer and in the layers a wrapper holds (TimeDistributed, Bidirectional), which the registry
+    /// layer and in the layers a wrapper holds (TimeDistributed, Bidirectional, an RNN's cells), which the registry
     /// then reads with no version.
     /// </summary>
     public static JsonObject Normalize(string className, JsonObject config, string? kerasVersion = null)
@@ -66,11 +66,12 @@ internal static class KerasCompat
     {
         foreach (var key in new[] { "activation", "recurrent_activation", "inner_activation" })
             if (c[key] is JsonValue a && a.TryGetValue<string>(out var name) && name == "hard_sigmoid") c[key] = "hard_sigmoid_keras2";
-        foreach (var key in new[] { "layer", "backward_layer" })
+        foreach (var key in new[] { "layer", "backward_layer", "cell" })
             if (c[key] is JsonObject { } inner && inner["config"] is JsonObject innerConfig) UseKeras2HardSigmoid(innerConfig);
-        // A wrapped model (TimeDistributed over a Sequential) holds its layers in a list.
-        if (c["layers"] is JsonArray layers)
-            foreach (var entry in layers)
-                if (entry is JsonObject { } e && e["config"] is JsonObject entryConfig) UseKeras2HardSigmoid(entryConfig);
+        // An RNN's stacked cells, like a wrapped model's layers, are a list.
+        foreach (var key in new[] { "layers", "cells" })
+            if (c[key] is JsonArray entries)
+                foreach (var entry in entries)
+                    if (entry is JsonObject { } e && e["config"] is JsonObject entryConfig) UseKeras2HardSigmoid(entryConfig);
     }
 }

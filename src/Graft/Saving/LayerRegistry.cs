@@ -27,7 +27,7 @@ public static class LayerRegistry
 {
     private static readonly FrozenDictionary<string, Type> s_builtIn = new[]
     {
-        typeof(InputLayer), typeof(Dense), typeof(EinsumDense), typeof(Activation), typeof(Embedding), typeof(Masking), typeof(Identity),
+        typeof(InputLayer), typeof(Dense), typeof(EinsumDense), typeof(Activation), typeof(Embedding), typeof(Masking), typeof(Identity), typeof(OperationLayer),
         typeof(ReLU), typeof(LeakyReLU), typeof(ELU), typeof(Softmax), typeof(PReLU), typeof(ThresholdedReLU),
         typeof(Dropout), typeof(GaussianNoise), typeof(SpatialDropout2D),
         typeof(SpatialDropout1D), typeof(SpatialDropout3D), typeof(GaussianDropout), typeof(AlphaDropout), typeof(ActivityRegularization),
@@ -41,6 +41,7 @@ public static class LayerRegistry
         typeof(BatchNormalization), typeof(LayerNormalization), typeof(GroupNormalization), typeof(UnitNormalization),
         typeof(Add), typeof(Subtract), typeof(Multiply), typeof(Average), typeof(Maximum), typeof(Minimum), typeof(Concatenate), typeof(Dot),
         typeof(SimpleRNN), typeof(LSTM), typeof(GRU), typeof(Bidirectional), typeof(TimeDistributed),
+        typeof(RNN), typeof(SimpleRNNCell), typeof(LSTMCell), typeof(GRUCell), typeof(StackedRNNCells),
         typeof(Attention), typeof(AdditiveAttention), typeof(MultiHeadAttention),
         typeof(Rescaling), typeof(Resizing), typeof(CenterCrop), typeof(RandomCrop), typeof(RandomFlip), typeof(RandomRotation),
         typeof(RandomZoom), typeof(RandomTranslation), typeof(RandomContrast), typeof(RandomBrightness), typeof(Normalization),

@@ -54,7 +54,8 @@ internal sealed class FrozenPrefix
         if (frozen == 0 || !layers.Take(frozen).Any(l => l.Weights.Count > 0)) return null;
 
         var prefix = layers.Take(frozen).ToArray();
-        var probe = OutputOf(seq, prefix, sample[..1]);
+        Tensor probe;
+        using (Layers.Recurrent.StateProbe.Begin()) probe = OutputOf(seq, prefix, sample[..1]);
         // A mask depends on each sample's padding; the cache keeps values only, so masked features are re-run.
         if (probe.Mask is not null) return null;
         long perSample = 1;

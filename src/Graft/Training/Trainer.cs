@@ -158,9 +158,9 @@ internal sealed class Trainer(Model model, CompileState state)
         var perOutput = new Tensor[pred.Count > 1 ? pred.Count : 0];
         for (int o = 0; o < pred.Count; o++)
         {
-            if (pred[o].Mask is not null)
-                throw new NotSupportedException($"{model.Name}: expected an output without a sequence mask, got a masked output (a return_sequences layer fed by a mask); masked losses are not supported by Graft yet. Pool or take the last state before the output.");
-            var loss = WeightedLoss(state.Losses[o], batch.Y[o], pred[o], batch.SampleWeight);
+            var loss = pred[o].Mask is { } mask
+                ? MaskedLoss(state.Losses[o], batch.Y[o], pred[o], mask, batch.SampleWeight, $"{model.Name}: output {o}")
+                : WeightedLoss(state.Losses[o], batch.Y[o], pred[o], batch.SampleWeight);
             if (perOutput.Length > 0) perOutput[o] = loss;
             double w = state.LossWeights[o];
             var term = w == 1 ? loss : Ops.Multiply(loss, (float)w);
@@ -187,6 +187,25 @@ internal sealed class Trainer(Model model, CompileState state)
             dims[0] = values.Shape[0];
             w = Ops.Reshape(w, dims);
         }
+        return Ops.Mean(Ops.Multiply(values, w));
+    }
+
+    /// <summary>
+    /// The loss of an output with a sequence mask (a return_sequences layer fed by a mask), as Keras's
+    /// <c>apply_mask</c> (keras/src/losses/loss.py): each step's loss weighed by its mask times
+    /// total / valid steps, so the "sum_over_batch_size" mean is the mean over the unmasked steps
+    /// (zero when every step is masked); sample weights multiply in.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The loss gives values of another shape than the mask (one value per step).</exception>
+    internal static Tensor MaskedLoss(Loss loss, Tensor yTrue, Tensor yPred, Tensor mask, Tensor? sampleWeight, string subject)
+    {
+        var values = loss.PerSample(yTrue, yPred);
+        if (values.Shape != mask.Shape)
+            throw new NotSupportedException($"{subject}: expected the loss to give one value per masked step, shape {mask.Shape}, got {values.Shape}; a masked output needs a loss over its last axis.");
+        float valid = mask.ToArray().Sum();
+        var w = Ops.Multiply(mask, valid > 0 ? mask.Size / valid : 0f);
+        if (sampleWeight is not null)
+            w = Ops.Multiply(w, sampleWeight.Shape == mask.Shape ? sampleWeight : Ops.Reshape(sampleWeight, sampleWeight.Shape[0], 1));
         return Ops.Mean(Ops.Multiply(values, w));
     }
 
@@ -320,6 +339,8 @@ internal sealed class Trainer(Model model, CompileState state)
     {
         using var noGrad = GradMode.NoGrad();
         using var scope = TensorScope.Begin();
+        // A probe: stateful recurrent layers keep the states of the real batches.
+        using var probe = Layers.Recurrent.StateProbe.Begin();
         var one = model.Call([.. batch.X.Select(t => t[..1])], training: false);
         return [.. one.Select(o => new Shape([batch.Count, .. o.Shape.Dims[1..]]))];
     }

@@ -53,6 +53,7 @@ public class LayeringTests
         ("src/Graft/Layers/Core/InputLayer.cs", "Models", "Debt: creates its SymbolicTensor through Models' FunctionalGraph."),
         ("src/Graft/Layers/Merging/Merge.cs", "Models", "Debt: overrides the symbolic call for several inputs."),
         ("src/Graft/Layers/Recurrent/RecurrentBase.cs", "Models", "Debt: overrides the symbolic call for initial states."),
+        ("src/Graft/Layers/Recurrent/RNN.cs", "Models", "Debt: overrides the symbolic call for initial states."),
         ("src/Graft/Layers/Wrappers/Bidirectional.cs", "Models", "Debt: overrides the symbolic call for initial states."),
         ("src/Graft/Models/Model.Saving.cs", "Saving", "Design: Keras's model.save and load_weights, delegating to Saving."),
         ("src/Graft/Models/Model.Training.cs", "Training", "Design: Keras's model.compile and fit, delegating to Training."),

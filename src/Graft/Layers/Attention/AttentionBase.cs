@@ -7,7 +7,9 @@ namespace Graft.Layers.Attention;
 /// <summary>
 /// What Attention and AdditiveAttention share (Keras's <c>BaseDenseAttention</c>): called on
 /// [query, value] or [query, value, key] (key defaults to value); weights = softmax of the scores
-/// over the value steps, dropped out in training; output = weights · value.
+/// over the value steps, dropped out in training; output = weights · value. Masks as in Keras: value
+/// steps masked out get no weight (their scores lowered by 10⁹), masked query steps give zeros, and
+/// the output keeps the query's mask.
 /// </summary>
 public abstract class AttentionBase : Merge
 {
@@ -38,10 +40,22 @@ public abstract class AttentionBase : Merge
     {
         if (xs.Count is not (2 or 3)) throw new ArgumentException($"{Describe()}: expected [query, value] or [query, value, key], got {xs.Count} inputs.");
         var (q, v) = (xs[0], xs[1]);
-        var weights = Ops.Softmax(Scores(q, xs.Count == 3 ? xs[2] : v));
+        var scores = Scores(q, xs.Count == 3 ? xs[2] : v);
+        if (v.Mask is { } valueMask)
+        {
+            // Keras's _apply_scores: scores − 10⁹ where the value step is padding (keras/src/layers/attention/attention.py).
+            var padding = Ops.Subtract(Tensor.Scalar(1f), valueMask);
+            scores = Ops.Subtract(scores, Ops.Multiply(Ops.ExpandDims(padding, -2), 1e9f));
+        }
+        var weights = Ops.Softmax(scores);
         if (Training && Dropout > 0) weights = Ops.Dropout(weights, Dropout, Ops.DropoutMask(weights.Shape.ToArray(), Dropout, _generator));
-        return Ops.MatMul(weights, v);
+        var output = Ops.MatMul(weights, v);
+        return q.Mask is { } queryMask ? Ops.Multiply(output, Ops.ExpandDims(queryMask, -1)) : output;
     }
+
+    /// <inheritdoc/>
+    /// <remarks>The query's mask (Keras's <c>compute_mask</c> returns <c>mask[0]</c>).</remarks>
+    protected internal override Tensor? MergeMask(IReadOnlyList<Tensor> inputs) => inputs[0].Mask;
 
     /// <inheritdoc/>
     public override int?[] ComputeOutputShape(IReadOnlyList<int?[]> shapes)

@@ -130,12 +130,43 @@ public sealed class MultiHeadAttention : Merge
         var qh = Ops.Multiply(Project(q, _wq, _bq, NumHeads, KeyDim), 1f / MathF.Sqrt(KeyDim));
         var kh = Project(k, _wk, _bk, NumHeads, KeyDim);
         var vh = Project(v, _wv!, _bv, NumHeads, ValueDim);
-        var weights = Ops.Softmax(Ops.MatMul(qh, kh, transposeB: true));            // (N, heads, Tq, Tv)
+        var scores = Ops.MatMul(qh, kh, transposeB: true);                         // (N, heads, Tq, Tv)
+        var mask = AttentionMask(q, v, k);
+        Tensor weights;
+        if (mask is null) weights = Ops.Softmax(scores);
+        else
+        {
+            // Keras's masked softmax (layers.Softmax with a mask): −10⁹ where masked, and zero weight
+            // there afterwards, so a fully masked row (a padding query) attends to nothing.
+            var m = Ops.ExpandDims(mask, 1);
+            var kept = Ops.Add(Ops.Multiply(scores, m), Ops.Multiply(Ops.Subtract(m, Tensor.Scalar(1f)), 1e9f));
+            weights = Ops.Multiply(Ops.Softmax(kept), m);
+        }
         if (Training && Dropout > 0) weights = Ops.Dropout(weights, Dropout, Ops.DropoutMask(weights.Shape.ToArray(), Dropout, _generator));
         var heads = Ops.Permute(Ops.MatMul(weights, vh), 0, 2, 1, 3);              // (N, Tq, heads, valueDim)
         var flat = Ops.Reshape(heads, n, tq, NumHeads * ValueDim);
         return Ops.MatMulAdd(flat, Ops.Reshape(_wo!.Value, NumHeads * ValueDim, _wo.Shape[2]), _bo?.Value);
     }
+
+    /// <summary>
+    /// Keras's automatic attention mask (N, Tq, Tv) from the inputs' sequence masks: a query step
+    /// attends to a key step when the query, value and key masks all keep them; null without masks.
+    /// </summary>
+    private static Tensor? AttentionMask(Tensor q, Tensor v, Tensor k)
+    {
+        Tensor? mask = q.Mask is { } qm ? Ops.ExpandDims(qm, 2) : null;
+        foreach (var other in new[] { v.Mask, ReferenceEquals(k, v) ? null : k.Mask })
+            if (other is not null)
+            {
+                var row = Ops.ExpandDims(other, 1);
+                mask = mask is null ? row : Ops.Multiply(mask, row);
+            }
+        return mask;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The query's mask, as in Keras.</remarks>
+    protected internal override Tensor? MergeMask(IReadOnlyList<Tensor> inputs) => inputs[0].Mask;
 
     /// <inheritdoc/>
     public override int?[] ComputeOutputShape(IReadOnlyList<int?[]> shapes)

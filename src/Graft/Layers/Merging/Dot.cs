@@ -37,6 +37,10 @@ public sealed class Dot : Merge
     }
 
     /// <inheritdoc/>
+    /// <remarks>None, as Keras's <c>Dot.compute_mask</c>: a product over the steps has no steps left to mask.</remarks>
+    protected internal override Tensor? MergeMask(IReadOnlyList<Tensor> inputs) => null;
+
+    /// <inheritdoc/>
     protected override Tensor Combine(IReadOnlyList<Tensor> inputs)
     {
         if (inputs.Count != 2) throw new ArgumentException($"{Describe()}: expected exactly 2 inputs, got {inputs.Count}.");

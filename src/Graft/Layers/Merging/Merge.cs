@@ -1,3 +1,4 @@
+using Graft.Autograd;
 using Graft.Tensors;
 
 namespace Graft.Layers.Merging;
@@ -16,10 +17,23 @@ public abstract class Merge : Layer
     {
         if (inputs.Count < 2) throw new ArgumentException($"{Describe()}: expected at least 2 inputs, got {inputs.Count}.");
         if (!BuildDone) BuildOnce(() => Build(inputs.Select(x => BatchShape(x.Shape)).ToList()));
-        if (inputs.Any(x => x.Mask is not null))
-            throw new NotSupportedException($"{Describe()}: expected inputs without sequence masks, got a masked input (from Embedding(maskZero: true) or Masking upstream); merge and attention layers do not honour masks in Graft yet.");
         Training = training;
-        return Combine(inputs);
+        var y = Combine(inputs);
+        var mask = inputs.Any(x => x.Mask is not null) ? MergeMask(inputs) : null;
+        if (mask is not null || y.Mask is not null) y.Mask = mask;
+        return y;
+    }
+
+    /// <summary>
+    /// The output's sequence mask from the inputs' (each input's <c>Mask</c>, some of them null), as
+    /// Keras's <c>compute_mask</c>: by default a step is kept where every masked input keeps it.
+    /// </summary>
+    protected internal virtual Tensor? MergeMask(IReadOnlyList<Tensor> inputs)
+    {
+        Tensor? all = null;
+        foreach (var m in inputs.Select(x => x.Mask).OfType<Tensor>())
+            all = all is null ? m : Ops.Multiply(all, m);
+        return all;
     }
 
     /// <summary>The mode of the current call (for merges that behave differently in training, such as attention dropout).</summary>

@@ -20,7 +20,7 @@ public sealed class LSTM(int units, string activation = "tanh", string recurrent
     /// <summary>Initialize the forget gate's bias to 1 (Keras's default).</summary>
     public bool UnitForgetBias { get; } = unitForgetBias;
 
-    private protected override int StateCount => 2;
+    internal override int StateCount => 2;
 
     private protected override Tensor InitialBias()
     {

@@ -31,7 +31,6 @@ public abstract class RecurrentBase : Layer
         int[]? inputShape, string? name) : base(name, inputShape)
     {
         if (units <= 0) throw new ArgumentOutOfRangeException(nameof(units), $"{GetType().Name}: expected units > 0, got {units}.");
-        if (stateful) throw new NotSupportedException($"Layer class '{GetType().Name}' (layer '{name ?? "?"}'): stateful=True is not supported by Graft.");
         if (!(dropout >= 0 && dropout < 1) || !(recurrentDropout >= 0 && recurrentDropout < 1))
             throw new ArgumentOutOfRangeException(nameof(dropout), $"{GetType().Name}: expected dropout and recurrent_dropout in [0, 1), got {dropout} and {recurrentDropout}.");
         Units = units; Gates = gates;
@@ -44,7 +43,7 @@ public abstract class RecurrentBase : Layer
         _biasOptions = new(new Zeros(), biasRegularizer);
         BiasInitializer = biasInitializer ?? new Zeros();
         Dropout = (float)dropout; RecurrentDropout = (float)recurrentDropout;
-        ReturnSequences = returnSequences; ReturnState = returnState; GoBackwards = goBackwards;
+        ReturnSequences = returnSequences; ReturnState = returnState; GoBackwards = goBackwards; Stateful = stateful;
     }
 
     /// <summary>State size.</summary>
@@ -78,8 +77,48 @@ public abstract class RecurrentBase : Layer
     public bool ReturnState { get; }
     /// <summary>Read the sequence from its end.</summary>
     public bool GoBackwards { get; }
-    /// <summary>Keras's stateful: always false, the only value Graft supports.</summary>
-    public bool Stateful => false;
+    /// <summary>
+    /// Keep the final states of each call as the initial states of the next (Keras's <c>stateful</c>):
+    /// sample i of a batch continues sample i of the previous batch, so every batch must have the same
+    /// size. The kept states carry no gradient into the next batch. <see cref="ResetStates"/> starts over.
+    /// </summary>
+    public bool Stateful { get; }
+
+    // The states a stateful layer carries to its next call; null before the first call and after a reset.
+    private Tensor[]? _states;
+
+    /// <summary>
+    /// The states a stateful layer will start its next call from (Keras's <c>layer.states</c>): null
+    /// before its first call, after <see cref="ResetStates"/>, and for a layer that is not stateful.
+    /// </summary>
+    public IReadOnlyList<Tensor>? States => _states?.Select(s => s.Clone()).ToArray();
+
+    /// <summary>
+    /// Starts a stateful layer over (Keras's <c>reset_states()</c>): its next call begins from zeros, or
+    /// from <paramref name="states"/> when given (Keras's <c>reset_states(states)</c> of Keras 2).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The layer is not stateful.</exception>
+    /// <exception cref="ArgumentException"><paramref name="states"/> has the wrong count or shapes.</exception>
+    public void ResetStates(IReadOnlyList<Tensor>? states = null)
+    {
+        if (!Stateful) throw new InvalidOperationException($"{Describe()}: expected a stateful layer (stateful=True) to reset, got stateful=False.");
+        if (states is not null && (states.Count != StateCount || states.Any(s => s.Rank != 2 || s.Shape[1] != Units || s.Shape[0] != states[0].Shape[0])))
+            throw new ArgumentException($"{Describe()}: expected {StateCount} state(s) of shape (batch, {Units}), got [{string.Join(", ", states.Select(s => s.Shape.ToString()))}].", nameof(states));
+        using (TensorScope.Suspend()) _states = states?.Select(s => s.Detach().Clone()).ToArray();
+    }
+
+    /// <summary>Builds the layer on weights it does not own: those of a cell (an <see cref="RNN"/> runs its cell through such a layer).</summary>
+    internal void Adopt(Variable kernel, Variable recurrentKernel, Variable? bias, int?[] inputShape) => BuildOnce(() =>
+    {
+        KernelVar = kernel; RecurrentVar = recurrentKernel; BiasVar = bias;
+        base.Build(inputShape);
+    });
+
+    /// <summary>The weights the layer computes with, owned or adopted, by Keras name (for exporters).</summary>
+    internal Variable? RecurrentWeight(string name) => name switch
+    {
+        "kernel" => KernelVar, "recurrent_kernel" => RecurrentVar, "bias" => BiasVar, _ => null,
+    };
 
     /// <inheritdoc/>
     protected internal override bool TrainingMatchesInference => Dropout == 0 && RecurrentDropout == 0;
@@ -109,7 +148,7 @@ public abstract class RecurrentBase : Layer
     private protected virtual Tensor? InputBias => BiasVar?.Value;
 
     /// <summary>Number of state tensors (LSTM: h and c).</summary>
-    private protected virtual int StateCount => 1;
+    internal virtual int StateCount => 1;
 
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor x, bool training)
@@ -165,9 +204,15 @@ public abstract class RecurrentBase : Layer
             ? Ops.Multiply(Ops.DropoutMask([n, Units], RecurrentDropout), 1f / (1f - RecurrentDropout)) : null;
         if (initialState is not null && (initialState.Length != StateCount || initialState.Any(s => s.Rank != 2 || s.Shape[0] != n || s.Shape[1] != Units)))
             throw new ArgumentException($"{Describe()}: expected initial_state as {StateCount} tensor(s) of shape ({n}, {Units}), got [{string.Join(", ", initialState.Select(s => s.Shape.ToString()))}].");
+        if (Stateful && !StateProbe.Active && initialState is null && _states is { } kept)
+        {
+            if (kept[0].Shape[0] != n)
+                throw new ArgumentException($"{Describe()}: expected a batch of {kept[0].Shape[0]} sequences, as in the previous call (stateful=True carries each sample's states to the same sample of the next batch), got {n}. Call ResetStates() to start over with another batch size.");
+            initialState = kept;
+        }
         var projected = Ops.MatMulAdd(x, KernelVar.Value, InputBias);      // (N, T, gates·units)
         // The fused kernel starts from zeros and keeps its states to itself.
-        if (initialState is null && !ReturnState && FusedSequence(projected, recMask, stepMask) is { } fused) return [fused];
+        if (initialState is null && !ReturnState && !Stateful && FusedSequence(projected, recMask, stepMask) is { } fused) return [fused];
         var state = initialState ?? Enumerable.Range(0, StateCount).Select(_ => Tensor.Zeros(n, Units)).ToArray();
         var outputs = new List<Tensor>(ReturnSequences ? steps : 0);
         int width = Gates * Units;
@@ -186,6 +231,8 @@ public abstract class RecurrentBase : Layer
             state = next;
             if (ReturnSequences) outputs.Add(state[0]);
         }
+        // Kept outside any scope the call runs in: the states outlive the batch.
+        if (Stateful && !StateProbe.Active) using (TensorScope.Suspend()) _states = state.Select(s => s.Detach().Clone()).ToArray();
         return [ReturnSequences ? Ops.Stack(outputs, 1) : state[0], .. state];
     }
 

@@ -10,7 +10,9 @@ namespace Graft.Layers.Wrappers;
 /// (Keras's <c>layers.Bidirectional</c>). Without a <c>backwardLayer</c>, the backward
 /// layer is a copy of the forward one's configuration with <c>go_backwards</c> flipped (fresh weights),
 /// as in Keras. With <c>return_sequences</c>, the backward outputs are reversed back into time order
-/// before merging. Weights: the forward layer's, then the backward layer's.
+/// before merging. Weights: the forward layer's, then the backward layer's. With <c>return_state</c>
+/// on the layer, <see cref="CallWithStates(Tensor, Tensor[], bool)"/> gives the output (both outputs
+/// with merge_mode None) followed by the forward layer's final states, then the backward layer's, as in Keras.
 /// </summary>
 public sealed class Bidirectional : Layer
 {
@@ -25,8 +27,6 @@ public sealed class Bidirectional : Layer
         : base(name, inputShape)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        if (layer.ReturnState || backwardLayer?.ReturnState == true)
-            throw new NotSupportedException($"Bidirectional '{Name}': return_state=True inside Bidirectional is not supported by Graft yet.");
         if (mergeMode is not null && !MergeModes.Contains(mergeMode))
             throw new NotSupportedException($"Bidirectional '{Name}': expected merge_mode among {string.Join(", ", MergeModes)} or null, got '{mergeMode}'.");
         MergeMode = mergeMode;
@@ -36,7 +36,12 @@ public sealed class Bidirectional : Layer
             throw new ArgumentException($"Bidirectional '{Name}': expected the backward layer to read the other way (go_backwards {!ForwardLayer.GoBackwards}), got go_backwards {BackwardLayer.GoBackwards}.");
         if (BackwardLayer.ReturnSequences != ForwardLayer.ReturnSequences)
             throw new ArgumentException($"Bidirectional '{Name}': expected both layers to agree on return_sequences, got {ForwardLayer.ReturnSequences} and {BackwardLayer.ReturnSequences}.");
+        if (BackwardLayer.ReturnState != ForwardLayer.ReturnState)
+            throw new ArgumentException($"Bidirectional '{Name}': expected both layers to agree on return_state, got {ForwardLayer.ReturnState} and {BackwardLayer.ReturnState}.");
     }
+
+    /// <summary>Whether the final states follow the output (the wrapped layer's return_state, as in Keras).</summary>
+    public bool ReturnState => ForwardLayer.ReturnState;
 
     /// <summary>The layer reading the sequence forwards.</summary>
     public RecurrentBase ForwardLayer { get; }
@@ -74,22 +79,50 @@ public sealed class Bidirectional : Layer
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor x, bool training)
     {
-        var (f, b) = Directions(x, training);
-        return MergeMode switch
-        {
-            "concat" => Ops.Concatenate([f, b], -1),
-            "sum" => Ops.Add(f, b),
-            "mul" => Ops.Multiply(f, b),
-            "ave" => Ops.Multiply(Ops.Add(f, b), 0.5f),
-            _ => throw new InvalidOperationException($"{Describe()}: merge_mode None gives two outputs; call CallBothDirections(x) (Keras's `forward, backward = layer(x)`), not Call(x)."),
-        };
+        if (ReturnState)
+            throw new InvalidOperationException($"{Describe()}: return_state=True gives the output and the final states; call CallWithStates(x) (Keras's `output, *states = layer(x)`), not Call(x).");
+        var (f, b, _) = Directions(x, null, training);
+        return Merge(f, b);
+    }
+
+    private Tensor Merge(Tensor f, Tensor b) => MergeMode switch
+    {
+        "concat" => Ops.Concatenate([f, b], -1),
+        "sum" => Ops.Add(f, b),
+        "mul" => Ops.Multiply(f, b),
+        "ave" => Ops.Multiply(Ops.Add(f, b), 0.5f),
+        _ => throw new InvalidOperationException($"{Describe()}: merge_mode None gives two outputs; call CallBothDirections(x) (Keras's `forward, backward = layer(x)`), not Call(x)."),
+    };
+
+    /// <summary>
+    /// Runs both directions from <paramref name="initialState"/> (Keras's <c>initial_state</c>: the forward
+    /// layer's states, then the backward layer's; zeros when null) and returns the merged output (the
+    /// forward and the backward outputs with merge_mode None), followed, with return_state, by the
+    /// forward layer's final states and then the backward layer's.
+    /// </summary>
+    /// <exception cref="ArgumentException">The initial states are not one set per direction.</exception>
+    public Tensor[] CallWithStates(Tensor x, Tensor[]? initialState = null, bool training = false)
+    {
+        if (!BuildDone) EnsureBuilt(BatchShape(x.Shape));
+        var (f, b, states) = Directions(x, initialState, training);
+        var mask = ForwardLayer.ReturnSequences ? x.Mask : null;
+        Tensor[] outputs = MergeMode is null ? [f, b] : [Merge(f, b)];
+        foreach (var o in outputs) o.Mask = mask;
+        return [.. outputs, .. states];
+    }
+
+    /// <summary>The functional form of <see cref="CallWithStates(Tensor, Tensor[], bool)"/>.</summary>
+    public Models.SymbolicTensor[] CallWithStates(Models.SymbolicTensor x, Models.SymbolicTensor[]? initialState = null, bool? training = null)
+    {
+        Models.FunctionalGraph.Record(this, [x, .. initialState ?? []], training);
+        return InboundNodes[^1].Outputs;
     }
 
     /// <summary>The forward and the backward outputs, unmerged (for merge_mode None; works for any mode).</summary>
     public Tensor[] CallBothDirections(Tensor x, bool training = false)
     {
         if (!BuildDone) EnsureBuilt(BatchShape(x.Shape));
-        var (f, b) = Directions(x, training);
+        var (f, b, _) = Directions(x, null, training);
         if (x.Mask is { } mask && ForwardLayer.ReturnSequences) { f.Mask = mask; b.Mask = mask; }
         return [f, b];
     }
@@ -102,19 +135,39 @@ public sealed class Bidirectional : Layer
         return InboundNodes[^1].Outputs;
     }
 
+    // In a graph: the sequence, then any initial states; out come the output(s) and, with return_state, the states.
     internal override Tensor[] CallNode(IReadOnlyList<Tensor> inputs, bool training) =>
-        MergeMode is null ? CallBothDirections(inputs.Single(), training) : base.CallNode(inputs, training);
+        MergeMode is null || ReturnState || inputs.Count > 1 ? CallWithStates(inputs[0], inputs.Skip(1).ToArray() is { Length: > 0 } s ? s : null, training) : base.CallNode(inputs, training);
 
     internal override int?[][] BuildNode(IReadOnlyList<int?[]> inputShapes)
     {
-        var shapes = base.BuildNode(inputShapes);
-        return MergeMode is null ? [shapes[0], shapes[0]] : shapes;
+        var s = inputShapes[0];
+        EnsureBuilt(s);
+        int units = ForwardLayer.Units;
+        int?[] one = ForwardLayer.ReturnSequences ? [s[0], s[1], units] : [s[0], units];
+        int?[][] outputs = MergeMode switch
+        {
+            null => [one, (int?[])one.Clone()],
+            "concat" => [[.. one[..^1], 2 * units]],
+            _ => [one],
+        };
+        int states = ReturnState ? ForwardLayer.StateCount + BackwardLayer.StateCount : 0;
+        return [.. outputs, .. Enumerable.Range(0, states).Select(_ => new int?[] { s[0], units })];
     }
 
-    private (Tensor forward, Tensor backward) Directions(Tensor x, bool training)
+    private (Tensor forward, Tensor backward, Tensor[] states) Directions(Tensor x, Tensor[]? initialState, bool training)
     {
-        var f = ForwardLayer.Call(x, training);
-        var b = BackwardLayer.Call(x, training);
+        Tensor[]? initialForward = null, initialBackward = null;
+        if (initialState is not null)
+        {
+            int n = ForwardLayer.StateCount;
+            if (initialState.Length != 2 * n)
+                throw new ArgumentException($"{Describe()}: expected initial_state as {2 * n} tensors (the forward layer's {n}, then the backward layer's), got {initialState.Length}.");
+            (initialForward, initialBackward) = (initialState[..n], initialState[n..]);
+        }
+        var fAll = ForwardLayer.CallWithStates(x, initialForward, training);
+        var bAll = BackwardLayer.CallWithStates(x, initialBackward, training);
+        var (f, b) = (fAll[0], bAll[0]);
         if (ForwardLayer.ReturnSequences)
         {
             // A go_backwards layer returns its states in reading order: put them back in time order.
@@ -127,15 +180,18 @@ public sealed class Bidirectional : Layer
                 (f, b) = (Ops.Multiply(f, m), Ops.Multiply(b, m));
             }
         }
-        return (f, b);
+        return (f, b, [.. fAll[1..], .. bAll[1..]]);
     }
 
     /// <inheritdoc/>
     protected internal override Tensor? ComputeMask(Tensor inputs, Tensor? mask, Tensor output) => ForwardLayer.ReturnSequences ? mask : null;
 
     /// <inheritdoc/>
+    /// <exception cref="ArgumentException">With return_state, which gives several outputs: a Sequential cannot hold the layer.</exception>
     public override int?[] ComputeOutputShape(int?[] s)
     {
+        if (ReturnState)
+            throw new ArgumentException($"{Describe()}: expected one output, got return_state=True (the output and the final states); use the layer in a functional model (CallWithStates), not in a Sequential.");
         var shape = ForwardLayer.ComputeOutputShape(s);
         if (MergeMode == "concat") shape[^1] = 2 * shape[^1]!.Value;
         return shape;
