@@ -24,7 +24,7 @@ internal sealed partial class LayerEmitter
             }
             case Activation a: return Activate(a.Function, x.Name, h);
             // At inference these pass their input through, as Keras's do.
-            case Dropout or SpatialDropout2D or GaussianNoise: return G.Op("Identity", h, [x.Name]);
+            case Dropout or SpatialDropout2D or GaussianNoise or StochasticDepth: return G.Op("Identity", h, [x.Name]);
             case Rescaling r:
             {
                 // One scale, or one per feature of the last axis.
@@ -37,6 +37,8 @@ internal sealed partial class LayerEmitter
             case ELU e: return G.Op("Elu", h, [x.Name], ("alpha", e.Alpha));
             // Graft's relu(x) − α·relu(−x) is PRelu; α has the input's shape without the batch (1 on shared axes) and broadcasts.
             case PReLU p: return G.Op("PRelu", h, [x.Name, Initializer(p, Required(p, "alpha"))]);
+            // One scale per feature of the last axis, broadcast.
+            case LayerScale l: return Binary("Mul", x.Name, Initializer(l, Required(l, "gamma")), h);
             case Softmax s: return G.Op("Softmax", h, [x.Name], ("axis", s.Axis));
             default: return null;
         }

@@ -27,9 +27,9 @@ public static class LayerRegistry
 {
     private static readonly FrozenDictionary<string, Type> s_builtIn = new[]
     {
-        typeof(InputLayer), typeof(Dense), typeof(Activation), typeof(Embedding), typeof(Masking),
+        typeof(InputLayer), typeof(Dense), typeof(Activation), typeof(Embedding), typeof(Masking), typeof(LayerScale),
         typeof(ReLU), typeof(LeakyReLU), typeof(ELU), typeof(Softmax), typeof(PReLU),
-        typeof(Dropout), typeof(GaussianNoise), typeof(SpatialDropout2D),
+        typeof(Dropout), typeof(GaussianNoise), typeof(SpatialDropout2D), typeof(StochasticDepth),
         typeof(Flatten), typeof(Reshape), typeof(Permute), typeof(RepeatVector),
         typeof(ZeroPadding2D), typeof(Cropping2D), typeof(UpSampling2D),
         typeof(Conv1D), typeof(Conv2D), typeof(DepthwiseConv2D), typeof(SeparableConv2D), typeof(Conv2DTranspose),

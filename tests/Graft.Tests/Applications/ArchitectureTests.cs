@@ -48,7 +48,39 @@ public class ArchitectureTests
         new("EfficientNetB7", (top, w) => A.EfficientNetB7(includeTop: top, weights: w), 66_658_687, 64_097_687, 66.7, 64.1),
     ];
 
+    // The later families: exact totals as Keras's model.summary() prints them, and the "Parameters" column of
+    // keras.io/api/applications (EfficientNetV2, ConvNeXt) or of mobilenet_v3.py's docstring table, rounded there.
+    private static readonly Case[] s_laterCases =
+    [
+        new("EfficientNetV2B0", (top, w) => A.EfficientNetV2B0(includeTop: top, weights: w), 7_200_312, 5_919_312, 7.2, double.NaN),
+        new("EfficientNetV2B1", (top, w) => A.EfficientNetV2B1(includeTop: top, weights: w), 8_212_124, 6_931_124, 8.2, double.NaN),
+        new("EfficientNetV2B2", (top, w) => A.EfficientNetV2B2(includeTop: top, weights: w), 10_178_374, 8_769_374, 10.2, double.NaN),
+        new("EfficientNetV2B3", (top, w) => A.EfficientNetV2B3(includeTop: top, weights: w), 14_467_622, 12_930_622, 14.5, double.NaN),
+        new("EfficientNetV2S", (top, w) => A.EfficientNetV2S(includeTop: top, weights: w), 21_612_360, 20_331_360, 21.6, double.NaN),
+        new("EfficientNetV2M", (top, w) => A.EfficientNetV2M(includeTop: top, weights: w), 54_431_388, 53_150_388, 54.4, double.NaN),
+        new("EfficientNetV2L", (top, w) => A.EfficientNetV2L(includeTop: top, weights: w), 119_027_848, 117_746_848, 119.0, double.NaN),
+        new("ConvNeXtTiny", (top, w) => A.ConvNeXtTiny(includeTop: top, weights: w), 28_589_128, 27_820_128, 28.6, double.NaN),
+        new("ConvNeXtSmall", (top, w) => A.ConvNeXtSmall(includeTop: top, weights: w), 50_223_688, 49_454_688, 50.2, double.NaN),
+        new("ConvNeXtBase", (top, w) => A.ConvNeXtBase(includeTop: top, weights: w), 88_591_464, 87_566_464, 88.5, double.NaN),
+        new("ConvNeXtLarge", (top, w) => A.ConvNeXtLarge(includeTop: top, weights: w), 197_767_336, 196_230_336, 197.7, double.NaN),
+        new("ConvNeXtXLarge", (top, w) => A.ConvNeXtXLarge(includeTop: top, weights: w), 350_196_968, 348_148_968, 350.1, double.NaN),
+    ];
+
     public static TheoryData<Case> Cases => [.. s_cases];
+    public static TheoryData<Case> LaterCases => [.. s_laterCases];
+
+    [Theory]
+    [MemberData(nameof(LaterCases))]
+    public void LaterFamiliesHaveKerasCountsAndLoadBack(Case c)
+    {
+        long total = c.Create(true, null).CountParams();
+        // Keras's table rounds some figures down (ConvNeXtBase's 88.59M reads 88.5M): within 0.1M.
+        Assert.InRange(total / 1e6, c.SizeM - 0.1, c.SizeM + 0.1);
+        Assert.Equal(c.Total, total);
+        var source = c.Create(false, null);
+        Assert.Equal(c.NoTop, source.CountParams());
+        AssertWeightsLoadBack(c, source);
+    }
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -61,7 +93,11 @@ public class ArchitectureTests
         long noTop = source.CountParams();
         Assert.Equal(c.StemM, Math.Round(noTop / 1e6, 1));
         Assert.Equal(c.NoTop, noTop);
+        AssertWeightsLoadBack(c, source);
+    }
 
+    private static void AssertWeightsLoadBack(Case c, Model source)
+    {
         // Keras 2's weights-only layout (layer_names, then weight_names per layer), as Keras's published files,
         // into a fresh instance through the weights argument.
         string path = Path.Combine(Path.GetTempPath(), $"graft-app-{c.Name}-{Guid.NewGuid():N}.h5");
@@ -97,5 +133,5 @@ public class ArchitectureTests
         ], names);
     }
 
-    private static bool AutoNamed(string name) => System.Text.RegularExpressions.Regex.IsMatch(name, @"^(conv2d|batch_normalization|normalization)(_\d+)?$");
+    private static bool AutoNamed(string name) => System.Text.RegularExpressions.Regex.IsMatch(name, @"^(conv2d|batch_normalization|normalization|layer_normalization)(_\d+)?$");
 }
