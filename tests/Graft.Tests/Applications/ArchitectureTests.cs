@@ -82,7 +82,9 @@ public class ArchitectureTests
         Assert.Equal(c.Total, total);
         var source = c.Create(false, null);
         Assert.Equal(c.NoTop, source.CountParams());
-        AssertWeightsLoadBack(c, source);
+        // The largest variants (ConvNeXtLarge and XLarge, EfficientNetV2L) share their family's blocks and file layout
+        // with the smaller ones tested here; writing and reading their gigabyte of weights would only add minutes.
+        if (total < 100_000_000) AssertWeightsLoadBack(c, source);
     }
 
     [Theory]
