@@ -138,5 +138,23 @@ public class ArchitectureTests
         ], names);
     }
 
+    [Fact]
+    public void LaterFamiliesUseKerasLayerNames()
+    {
+        // Names from Keras's source: the blocks' prefixes and suffixes, the nested stem, the squeeze-excite layers.
+        var v2 = A.EfficientNetV2B0(weights: null).Layers.Select(l => l.Name).ToHashSet();
+        Assert.Superset(new HashSet<string> { "stem_conv", "block1a_project_conv", "block1a_project_activation", "block2b_drop", "block2b_add",
+            "block4a_dwconv2", "block4a_se_reduce", "block6h_se_excite", "top_conv", "top_bn", "avg_pool", "top_dropout", "predictions" }, v2);
+        Assert.DoesNotContain("block1a_drop", v2);   // Keras skips the dropped path whose rate is 0
+        var convnext = A.ConvNeXtTiny(weights: null).Layers.Select(l => l.Name).ToHashSet();
+        Assert.Superset(new HashSet<string> { "convnext_tiny_prestem_normalization", "convnext_tiny_stem", "convnext_tiny_downsampling_block_2",
+            "convnext_tiny_stage_2_block_8_depthwise_conv", "convnext_tiny_stage_3_block_2_layer_scale", "convnext_tiny_stage_0_block_0_identity",
+            "convnext_tiny_head_gap", "convnext_tiny_head_layernorm", "convnext_tiny_head_dense" }, convnext);
+        var v3 = A.MobileNetV3Small(weights: null).Layers.Select(l => l.Name).ToHashSet();
+        Assert.Superset(new HashSet<string> { "conv", "conv_bn", "expanded_conv_depthwise_pad", "expanded_conv_squeeze_excite_conv_1",
+            "expanded_conv_squeeze_excite_mul", "expanded_conv_3_expand", "expanded_conv_10_add", "conv_1", "conv_2", "logits", "predictions" }, v3);
+        Assert.DoesNotContain("expanded_conv_expand", v3);   // the first block has no expansion
+    }
+
     private static bool AutoNamed(string name) => System.Text.RegularExpressions.Regex.IsMatch(name, @"^(conv2d|batch_normalization|normalization|layer_normalization)(_\d+)?$");
 }
