@@ -72,7 +72,9 @@ public static partial class Applications
     {
         // Keras's applications build ConvNeXt with no stochastic depth and layer scale 1e-6.
         const double dropPathRate = 0.0, layerScaleInitValue = 1e-6, epsilon = 1e-6;
-        string subject = $"Applications.ConvNeXt{char.ToUpperInvariant(weightsName[9])}{weightsName[10..]}";
+        // "convnext_xlarge" → "Applications.ConvNeXtXLarge", the method's name.
+        string variant = weightsName["convnext_".Length..];
+        string subject = "Applications.ConvNeXt" + (variant == "xlarge" ? "XLarge" : char.ToUpperInvariant(variant[0]) + variant[1..]);
         ApplicationBuilder.CheckArguments(subject, weights, includeTop, classes, pooling);
         if (weights == "imagenet" && !name.Contains(weightsName, StringComparison.Ordinal))
             throw new ArgumentException($"{subject}: expected a model name containing '{weightsName}' with weights \"imagenet\", got '{name}'. Keras names the layers, and so the weights, after the model.", nameof(name));

@@ -91,6 +91,7 @@ public sealed class PretrainedWeightsTests : IDisposable
     public void LaterFamiliesCheckKerasArgumentsBeforeAnyDownload()
     {
         Assert.Contains("containing 'convnext_small'", Assert.Throws<ArgumentException>(() => A.ConvNeXtSmall(name: "my_convnext")).Message);
+        Assert.StartsWith("Applications.ConvNeXtXLarge: expected a model name containing 'convnext_xlarge'", Assert.Throws<ArgumentException>(() => A.ConvNeXtXLarge(name: "big")).Message);
         Assert.Contains("expected alpha 0.75 or 1.0", Assert.Throws<ArgumentException>(() => A.MobileNetV3Large(alpha: 0.5)).Message);
         Assert.Contains("expected alpha 0.75 or 1.0 (1.0 when minimalistic)", Assert.Throws<ArgumentException>(() => A.MobileNetV3Small(alpha: 0.75, minimalistic: true)).Message);
         Assert.Contains("at least 32x32", Assert.Throws<ArgumentException>(() => A.MobileNetV3Small(inputShape: [16, 64, 3], weights: null)).Message);
