@@ -144,9 +144,9 @@ public static partial class Applications
         });
     }
 
-    /// <summary>Keras's hard-swish (x · hard_sigmoid(x)) or ReLU, each as unnamed layers.</summary>
+    /// <summary>Keras's hard_swish (an Activation layer, x · ReLU6(x + 3) / 6) or relu (a ReLU layer), each unnamed.</summary>
     private static SymbolicTensor MobileNetV3Activation(SymbolicTensor x, bool hardSwish) =>
-        hardSwish ? new Multiply().Call([x, MobileNetV3HardSigmoid(x)]) : new ReLU().Call(x);
+        hardSwish ? new Activation("hard_swish").Call(x) : new ReLU().Call(x);
 
     /// <summary>
     /// Keras's hard_sigmoid here: ReLU(6)(x + 3) · (1/6). Keras writes the sum and the product as operations
