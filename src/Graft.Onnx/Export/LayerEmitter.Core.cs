@@ -32,7 +32,8 @@ internal sealed partial class LayerEmitter
             case Activation a: return Activate(a.Function, x.Name, h);
             // At inference these pass their input through, as Keras's do.
             // ActivityRegularization adds its penalty to a training loss only; its output is its input.
-            case Dropout or SpatialDropout1D or SpatialDropout2D or SpatialDropout3D or GaussianNoise or GaussianDropout or AlphaDropout or Identity or ActivityRegularization:
+            case Dropout or SpatialDropout1D or SpatialDropout2D or SpatialDropout3D or GaussianNoise or GaussianDropout or AlphaDropout or Identity or ActivityRegularization
+                or StochasticDepth:
                 return G.Op("Identity", h, [x.Name]);
             // x where x > θ, else 0: ONNX's ThresholdedRelu.
             case ThresholdedReLU t: return G.Op("ThresholdedRelu", h, [x.Name], ("alpha", (float)t.Theta));
@@ -48,6 +49,8 @@ internal sealed partial class LayerEmitter
             case ELU e: return G.Op("Elu", h, [x.Name], ("alpha", e.Alpha));
             // Graft's relu(x) − α·relu(−x) is PRelu; α has the input's shape without the batch (1 on shared axes) and broadcasts.
             case PReLU p: return G.Op("PRelu", h, [x.Name, Initializer(p, Required(p, "alpha"))]);
+            // One scale per feature of the last axis, broadcast.
+            case LayerScale l: return Binary("Mul", x.Name, Initializer(l, Required(l, "gamma")), h);
             case Softmax s: return G.Op("Softmax", h, [x.Name], ("axis", s.Axis));
             default: return null;
         }

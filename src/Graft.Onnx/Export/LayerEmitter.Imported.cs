@@ -56,7 +56,9 @@ internal sealed partial class LayerEmitter
                 int rank = p.Pads.Length / 2 + 1;
                 var pads = new long[2 * rank];
                 for (int i = 0; i < rank - 1; i++) { pads[i + 1] = p.Pads[2 * i]; pads[rank + i + 1] = p.Pads[2 * i + 1]; }
-                return G.Op("Pad", h, [x.Name, G.Ints($"{h}/pads", pads), G.Floats($"{h}/value", [p.Value])]);
+                return p.Mode == "constant"
+                    ? G.Op("Pad", h, [x.Name, G.Ints($"{h}/pads", pads), G.Floats($"{h}/value", [p.Value])])
+                    : G.Op("Pad", h, [x.Name, G.Ints($"{h}/pads", pads)], ("mode", p.Mode));
             }
             case OnnxReduce r:
             {

@@ -50,6 +50,13 @@ internal sealed class OnnxConstant
         return new(dims, l);
     }
 
+    /// <summary>Rows <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> of the first axis (a group of a grouped kernel).</summary>
+    public OnnxConstant SliceFirst(int start, int count)
+    {
+        int row = Size / Dims[0];
+        return Take([count, .. Dims[1..]], Enumerable.Range(start * row, count * row).ToArray());
+    }
+
     /// <summary>The values as a Graft tensor of <paramref name="shape"/> (the same count).</summary>
     public Tensor ToTensor(int[] shape) => Tensor.FromArray(AsFloats(), shape);
 

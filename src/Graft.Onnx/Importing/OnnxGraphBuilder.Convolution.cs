@@ -1,6 +1,7 @@
 using Graft.Initializers;
 using Graft.Layers;
 using Graft.Layers.Convolutional;
+using Graft.Layers.Merging;
 using Graft.Layers.Normalization;
 using Graft.Layers.Pooling;
 using Graft.Layers.Reshaping;
@@ -20,7 +21,8 @@ internal sealed partial class OnnxGraphBuilder
         var x = Input(0);
         SymbolInput(0);
         var w = ConstantInput(1, "the weights");
-        if (w.Rank != 4) throw NotSupportedHere($"expected a 2-D convolution (weights of rank 4), got weights of shape ({string.Join(", ", w.Dims)}); Graft imports 2-D convolutions only");
+        if (w.Rank == 3 && x.OnnxShape.Length == 3) { Conv1D(x, w); return; }
+        if (w.Rank != 4) throw NotSupportedHere($"expected a 1-D or 2-D convolution (weights of rank 3 or 4), got weights of shape ({string.Join(", ", w.Dims)}); Graft has no 3-D convolution");
         if (x.OnnxShape.Length != 4) throw NotSupportedHere($"expected an input of rank 4 (N, C, H, W), got {Shape(x)}");
         int m = w.Dims[0], perGroup = w.Dims[1], group = (int)_node.Int("group", 1);
         int[] kernel = [w.Dims[2], w.Dims[3]];
@@ -58,30 +60,141 @@ internal sealed partial class OnnxGraphBuilder
         SymbolInput(0);
         var w = ConstantInput(1, "the weights");
         if (w.Rank != 4 || x.OnnxShape.Length != 4) throw NotSupportedHere($"expected a 2-D transposed convolution (input and weights of rank 4), got input {Shape(x)} and weights ({string.Join(", ", w.Dims)})");
-        if (_node.Int("group", 1) != 1) throw NotSupportedHere($"expected group 1, got group {_node.Int("group", 1)}; Keras's Conv2DTranspose has no groups");
-        if (Pair("dilations").Any(d => d != 1)) throw NotSupportedHere("expected dilations 1, got larger ones");
         if (_node.Has("output_shape")) throw NotSupportedHere("expected explicit pads, got the output_shape attribute; re-export the model with pads");
         if (_node.String("auto_pad", "NOTSET") is not ("NOTSET" or "" or "VALID")) throw NotSupportedHere($"expected auto_pad NOTSET or VALID, got {_node.String("auto_pad", "")}");
-        int cin = w.Dims[0], m = w.Dims[1];
+        int cin = w.Dims[0], group = (int)_node.Int("group", 1), m = w.Dims[1] * group;
+        if (group < 1 || cin % group != 0 || x.OnnxShape[1] is { } c && c != cin)
+            throw Malformed($"expected weights (C, M/group, kH, kW) with C = {x.OnnxShape[1]} divisible by group {group}, got ({string.Join(", ", w.Dims)})");
         int[] kernel = [w.Dims[2], w.Dims[3]];
         var strides = Pair("strides");
+        var dilations = Pair("dilations");
         var outputPadding = _node.Ints("output_padding")?.Select(v => (int)v).ToArray() ?? [0, 0];
         var p = _node.String("auto_pad", "NOTSET") == "VALID" ? [0, 0, 0, 0] : _node.Ints("pads")?.Select(v => (int)v).ToArray() ?? [0, 0, 0, 0];
         var bias = OptionalInput(2) is { } b ? b.Constant ?? throw NotSupportedHere("expected a bias known at import, got a computed one") : null;
-        var k = w.Transpose([2, 3, 1, 0]);   // (C_in, M, kH, kW) → Keras's (kH, kW, filters, C_in)
-        var layer = new Conv2DTranspose(m, kernel, strides, "valid", useBias: bias is not null, kernelInitializer: Kernel(k), biasInitializer: Bias(bias, m), name: NodeName());
-        var y = layer.Call(ChannelsLast(x));
-        // Keras's "valid" output has (n − 1)·s + max(k, s) cells; ONNX's has (n − 1)·s + k + output_padding − pads: crop the difference.
+        var input = ChannelsLast(x);
+        SymbolicTensor y;
+        if (group == 1)
+        {
+            var k = w.Transpose([2, 3, 1, 0]);   // (C_in, M, kH, kW) → Keras's (kH, kW, filters, C_in)
+            y = new Conv2DTranspose(m, kernel, strides, "valid", dilationRate: dilations, useBias: bias is not null,
+                kernelInitializer: Kernel(k), biasInitializer: Bias(bias, m), name: NodeName()).Call(input);
+        }
+        else
+        {
+            // Keras's Conv2DTranspose has no groups: one per group, on its slice of the channels, concatenated in group order.
+            int inPer = cin / group, outPer = m / group;
+            var biases = bias is null ? null : Vector(bias, m, "bias");
+            var parts = new SymbolicTensor[group];
+            for (int g = 0; g < group; g++)
+            {
+                var slice = new OnnxSlice([3], [g * inPer], [(g + 1) * inPer], [1], NodeName($"group{g}_slice")).Call(input);
+                var k = w.SliceFirst(g * inPer, inPer).Transpose([2, 3, 1, 0]);
+                Initializer biasInit = biases is null ? new Zeros() : new FileWeights(Tensor.FromArray(biases[(g * outPer)..((g + 1) * outPer)], outPer), new Zeros());
+                parts[g] = new Conv2DTranspose(outPer, kernel, strides, "valid", dilationRate: dilations, useBias: bias is not null,
+                    kernelInitializer: Kernel(k), biasInitializer: biasInit, name: NodeName($"group{g}")).Call(slice);
+            }
+            y = new Concatenate(-1, NodeName()).Call(parts);
+        }
+        // Keras's "valid" output has (n − 1)·s + max(k_eff, s) cells; ONNX's has (n − 1)·s + k_eff + output_padding − pads: crop the difference.
         var crop = new int[4];
         for (int a = 0; a < 2; a++)
         {
+            int effective = (kernel[a] - 1) * dilations[a] + 1;
             crop[2 * a] = p[a];
-            crop[2 * a + 1] = Math.Max(kernel[a], strides[a]) - kernel[a] - outputPadding[a] + p[a + 2];
-            if (crop[2 * a + 1] < 0) throw NotSupportedHere($"expected output_padding at most the end padding plus max(stride − kernel, 0), got output_padding {outputPadding[a]} on spatial axis {a}");
+            crop[2 * a + 1] = Math.Max(effective, strides[a]) - effective - outputPadding[a] + p[a + 2];
+            if (crop[2 * a + 1] < 0) throw NotSupportedHere($"expected output_padding at most the end padding plus max(stride − dilated kernel, 0), got output_padding {outputPadding[a]} on spatial axis {a}");
         }
         if (crop.Any(v => v > 0)) y = new Cropping2D(((crop[0], crop[1]), (crop[2], crop[3])), name: NodeName("crop")).Call(y);
-        _ = cin;
         Output(OnnxValue.Of(y, channelsLast: true));
+    }
+
+    /// <summary>
+    /// A 1-D convolution on (N, C, L): Keras's Conv1D in channels_first form, so the value keeps ONNX's layout;
+    /// explicit padding other than Keras's "same" becomes a zero Pad before a "valid" convolution.
+    /// </summary>
+    private void Conv1D(OnnxValue x, OnnxConstant w)
+    {
+        int m = w.Dims[0], perGroup = w.Dims[1], kernel = w.Dims[2], group = (int)_node.Int("group", 1);
+        int c = x.OnnxShape[1] ?? throw NotSupportedHere($"expected an input with a known channel count, got {Shape(x)}");
+        if (perGroup * group != c || m % group != 0)
+            throw Malformed($"expected weights (M, C/group, k) with C = {c} and M divisible by group {group}, got ({string.Join(", ", w.Dims)})");
+        int stride = Single("strides"), dilation = Single("dilations");
+        var (before, after, same) = Padding1D(x, (kernel - 1) * dilation + 1, stride);
+        var bias = OptionalInput(2) is { } b ? b.Constant ?? throw NotSupportedHere("expected a bias known at import, got a computed one") : null;
+        var input = OnnxLayout(x);
+        if (!same && before + after > 0) input = new OnnxPad([0, 0, before, after], 0f, name: NodeName("pad")).Call(input);
+        var k = w.Transpose([2, 1, 0]);   // (M, C/g, k) → Keras's (k, C/g, M)
+        var layer = new Conv1D(m, kernel, stride, same ? "same" : "valid", "channels_first", dilation, group, useBias: bias is not null,
+            kernelInitializer: Kernel(k), biasInitializer: Bias(bias, m), name: NodeName());
+        Output(OnnxValue.Of(layer.Call(input), channelsLast: false));
+    }
+
+    /// <summary>1-D MaxPool and AveragePool on (N, C, L), through Keras's channels_first pooling layers.</summary>
+    private void Pool1D(OnnxValue x, bool max)
+    {
+        if (max && _node.Output.Count > 1 && _node.Output[1].Length > 0) throw NotSupportedHere("expected MaxPool's values only, got its Indices output in use");
+        var kernel = _node.Ints("kernel_shape")?.Select(v => (int)v).ToArray() ?? throw Malformed("expected the kernel_shape attribute, got none");
+        if (kernel.Length != 1) throw NotSupportedHere($"expected a 1-D kernel_shape for an input of rank 3, got [{string.Join(", ", kernel)}]");
+        if (Single("dilations") != 1) throw NotSupportedHere("expected dilations 1, got larger ones");
+        if (_node.Int("ceil_mode", 0) != 0) throw NotSupportedHere("expected ceil_mode 0 for 1-D pooling, got 1");
+        int stride = Single("strides");
+        var (before, after, same) = Padding1D(x, kernel[0], stride);
+        var input = OnnxLayout(x);
+        bool padded = before + after > 0 && !same;
+        Layer layer;
+        if (max)
+        {
+            if (padded) input = new OnnxPad([0, 0, before, after], x.NonNegative ? 0f : float.MinValue, name: NodeName("pad")).Call(input);
+            layer = new MaxPooling1D(kernel[0], stride, same ? "same" : "valid", "channels_first", name: NodeName());
+        }
+        else
+        {
+            bool includePad = _node.Int("count_include_pad", 0) == 1;
+            // Keras's "same" averages over the cells inside only, as ONNX without count_include_pad.
+            if (same && includePad || padded && !includePad)
+                throw NotSupportedHere($"expected count_include_pad {(same ? 0 : 1)} with these pads, got {(includePad ? 1 : 0)}; Graft's 1-D average pooling has no such mode");
+            if (padded) input = new OnnxPad([0, 0, before, after], 0f, name: NodeName("pad")).Call(input);
+            layer = new AveragePooling1D(kernel[0], stride, same ? "same" : "valid", "channels_first", name: NodeName());
+        }
+        Output(OnnxValue.Of(layer.Call(input), channelsLast: false, nonNegative: x.NonNegative));
+    }
+
+    /// <summary>A one-element spatial attribute (1-D strides, dilations), 1 by default.</summary>
+    private int Single(string attribute)
+    {
+        var v = _node.Ints(attribute);
+        if (v is null) return 1;
+        if (v.Length != 1 || v[0] < 1) throw Malformed($"expected one positive value in {attribute} for a 1-D operator, got [{string.Join(", ", v)}]");
+        return (int)v[0];
+    }
+
+    /// <summary>ONNX's 1-D padding (before, after) from <c>pads</c> or <c>auto_pad</c>, and whether it equals Keras's "same".</summary>
+    private (int Before, int After, bool Same) Padding1D(OnnxValue x, int effectiveKernel, int stride)
+    {
+        string autoPad = _node.String("auto_pad", "NOTSET");
+        int? n = x.OnnxShape[2];
+        (int, int) SamePads(bool upper)
+        {
+            int len = n ?? throw NotSupportedHere($"expected a known length for auto_pad {autoPad}, got {Shape(x)}");
+            int total = Math.Max(((len + stride - 1) / stride - 1) * stride + effectiveKernel - len, 0);
+            int first = upper ? total / 2 : total - total / 2;
+            return (first, total - first);
+        }
+        (int Before, int After) pads;
+        switch (autoPad)
+        {
+            case "VALID": return (0, 0, false);
+            case "SAME_UPPER" when n is null: return (0, 0, true);
+            case "SAME_UPPER" or "SAME_LOWER": pads = SamePads(autoPad == "SAME_UPPER"); break;
+            case "NOTSET" or "":
+                var p = _node.Ints("pads") ?? [0, 0];
+                if (p.Length != 2 || p.Any(v => v < 0)) throw Malformed($"expected 2 non-negative pads for a 1-D operator, got [{string.Join(", ", p)}]");
+                pads = ((int)p[0], (int)p[1]);
+                break;
+            default: throw Malformed($"expected auto_pad NOTSET, SAME_UPPER, SAME_LOWER or VALID, got '{autoPad}'");
+        }
+        if (pads.Before + pads.After == 0) return (0, 0, false);
+        return (pads.Before, pads.After, n is not null && SamePads(upper: true) == pads);
     }
 
     private void BatchNormalization()
@@ -106,7 +219,8 @@ internal sealed partial class OnnxGraphBuilder
     {
         var x = Input(0);
         SymbolInput(0);
-        if (x.OnnxShape.Length != 4) throw NotSupportedHere($"expected 2-D pooling (input of rank 4), got {Shape(x)}");
+        if (x.OnnxShape.Length == 3) { Pool1D(x, max); return; }
+        if (x.OnnxShape.Length != 4) throw NotSupportedHere($"expected 1-D or 2-D pooling (input of rank 3 or 4), got {Shape(x)}; Graft has no 3-D pooling");
         if (max && _node.Output.Count > 1 && _node.Output[1].Length > 0) throw NotSupportedHere("expected MaxPool's values only, got its Indices output in use");
         var kernel = _node.Ints("kernel_shape")?.Select(v => (int)v).ToArray() ?? throw Malformed("expected the kernel_shape attribute, got none");
         if (kernel.Length != 2) throw NotSupportedHere($"expected a 2-D kernel_shape, got [{string.Join(", ", kernel)}]");
@@ -185,7 +299,7 @@ internal sealed partial class OnnxGraphBuilder
         var x = Input(0);
         SymbolInput(0);
         string mode = _node.String("mode", "constant");
-        if (mode != "constant") throw NotSupportedHere($"expected Pad mode 'constant', got '{mode}'; Graft has no {mode} padding yet");
+        if (mode is not ("constant" or "reflect" or "edge")) throw NotSupportedHere($"expected Pad mode 'constant', 'reflect' or 'edge', got '{mode}'");
         int rank = x.OnnxShape.Length;
         long[] p;
         float value;
@@ -212,12 +326,17 @@ internal sealed partial class OnnxGraphBuilder
         int[][] pairs = Enumerable.Range(1, rank - 1).Select(a => new[] { (int)p[a], (int)p[rank + a] }).ToArray();
         SymbolicTensor y;
         bool channelsLast = rank == 4;
-        if (channelsLast && value == 0f && pairs[0].All(v => v == 0))
+        if (mode == "reflect")
+            for (int a = 1; a < rank; a++)
+                if (x.OnnxShape[a] is { } n && (p[a] >= n || p[rank + a] >= n))
+                    throw NotSupportedHere($"expected reflect pads smaller than the axis, got {p[a]} and {p[rank + a]} on axis {a} of size {n}");
+        if (mode != "constant") value = 0f;   // ONNX ignores constant_value outside constant mode
+        if (channelsLast && mode == "constant" && value == 0f && pairs[0].All(v => v == 0))
             y = new ZeroPadding2D(((pairs[1][0], pairs[1][1]), (pairs[2][0], pairs[2][1])), name: NodeName()).Call(ChannelsLast(x));
         else if (channelsLast)
-            y = new OnnxPad([.. pairs[1], .. pairs[2], .. pairs[0]], value, NodeName()).Call(ChannelsLast(x));
+            y = new OnnxPad([.. pairs[1], .. pairs[2], .. pairs[0]], value, mode, NodeName()).Call(ChannelsLast(x));
         else
-            y = new OnnxPad(pairs.SelectMany(p => p).ToArray(), value, NodeName()).Call(OnnxLayout(x));
+            y = new OnnxPad(pairs.SelectMany(p => p).ToArray(), value, mode, NodeName()).Call(OnnxLayout(x));
         Output(OnnxValue.Of(y, channelsLast, x.NonNegative && value >= 0));
     }
 
@@ -337,7 +456,7 @@ internal sealed partial class OnnxGraphBuilder
         bool zeros = float.IsNaN(fill) || fill == 0f || x.NonNegative;
         Layer layer = zeros
             ? new ZeroPadding2D(((pads[0], pads[1]), (pads[2], pads[3])), name: NodeName("pad"))
-            : new OnnxPad([pads[0], pads[1], pads[2], pads[3], 0, 0], fill, NodeName("pad"));
+            : new OnnxPad([pads[0], pads[1], pads[2], pads[3], 0, 0], fill, name: NodeName("pad"));
         return layer.Call(input);
     }
 

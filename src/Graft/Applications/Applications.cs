@@ -26,7 +26,7 @@ public static partial class Applications
     /// expects (Keras's <c>keras.applications.&lt;module&gt;.preprocess_input</c>): "resnet", "resnet50" and
     /// "vgg16"/"vgg19" use caffe mode; "resnet_v2", "mobilenet", "mobilenet_v2", "inception_v3" and
     /// "xception" tf mode; "densenet" torch mode (see <see cref="ImageNetUtils.PreprocessInput"/>);
-    /// "efficientnet" passes the images through (the model rescales them itself).
+    /// "efficientnet", "efficientnet_v2", "convnext" and "mobilenet_v3" pass the images through (those models rescale them themselves).
     /// </summary>
     /// <exception cref="ArgumentException">An unknown module.</exception>
     public static Tensor PreprocessInput(string module, Tensor x, string dataFormat = "channels_last") => module switch
@@ -34,8 +34,8 @@ public static partial class Applications
         "resnet" or "resnet50" or "vgg16" or "vgg19" => ImageNetUtils.PreprocessInput(x, "caffe", dataFormat),
         "resnet_v2" or "mobilenet" or "mobilenet_v2" or "inception_v3" or "xception" => ImageNetUtils.PreprocessInput(x, "tf", dataFormat),
         "densenet" => ImageNetUtils.PreprocessInput(x, "torch", dataFormat),
-        "efficientnet" => x,
-        _ => throw new ArgumentException($"Applications.PreprocessInput: expected a Keras applications module (resnet, resnet_v2, vgg16, vgg19, mobilenet, mobilenet_v2, densenet, inception_v3, xception, efficientnet), got '{module}'.", nameof(module)),
+        "efficientnet" or "efficientnet_v2" or "convnext" or "mobilenet_v3" => x,
+        _ => throw new ArgumentException($"Applications.PreprocessInput: expected a Keras applications module (resnet, resnet_v2, vgg16, vgg19, mobilenet, mobilenet_v2, densenet, inception_v3, xception, efficientnet, efficientnet_v2, convnext, mobilenet_v3), got '{module}'.", nameof(module)),
     };
 
     /// <summary>The top ImageNet classes of each prediction; see <see cref="ImageNetUtils.DecodePredictions"/>.</summary>

@@ -25,8 +25,8 @@ internal static class PretrainedWeights
     }
 
     /// <summary>
-    /// The local path of <paramref name="file"/>: a cached copy whose MD5 matches Keras's, or a fresh
-    /// download into the first cache folder, checked against that MD5.
+    /// The local path of <paramref name="file"/>: a cached copy whose hash (MD5 or SHA-256) matches Keras's, or a fresh
+    /// download into the first cache folder, checked against that hash.
     /// </summary>
     /// <exception cref="FileNotFoundException">No cached copy, and the download failed (offline, refused, timed out, or the wrong file); the message says where to put the file.</exception>
     public static string Get(PretrainedFile file, string subject, TimeSpan? connectTimeout = null)
@@ -37,7 +37,7 @@ internal static class PretrainedWeights
         {
             string candidate = Path.Combine(dir, file.FileName);
             if (!File.Exists(candidate)) continue;
-            if (file.Md5 is null || string.Equals(Downloader.Md5(candidate), file.Md5, StringComparison.OrdinalIgnoreCase)) return candidate;
+            if (file.Hash is null || string.Equals(Downloader.Hash(candidate, file.Hash), file.Hash, StringComparison.OrdinalIgnoreCase)) return candidate;
             stale = candidate;   // Keras downloads again over a file whose hash differs
         }
         string target = Path.Combine(dirs[0], file.FileName);
@@ -45,14 +45,14 @@ internal static class PretrainedWeights
         try
         {
             Directory.CreateDirectory(dirs[0]);
-            Downloader.DownloadAsync(file.Url, target, file.Md5, null, connectTimeout: connectTimeout).GetAwaiter().GetResult();
+            Downloader.DownloadAsync(file.Url, target, file.Hash, null, connectTimeout: connectTimeout).GetAwaiter().GetResult();
             return target;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException or InvalidDataException or UnauthorizedAccessException)
         {
             reason = e is TaskCanceledException ? "timed out" : e.Message;
         }
-        string staleNote = stale is null ? "" : $" The copy at {stale} has MD5 {Downloader.Md5(stale)}, not Keras's {file.Md5}.";
+        string staleNote = stale is null ? "" : $" The copy at {stale} has {Downloader.HashName(file.Hash!)} {Downloader.Hash(stale, file.Hash!)}, not Keras's {file.Hash}.";
         throw new FileNotFoundException(
             $"{subject}: expected Keras's file {file.FileName} in {string.Join(" or ", dirs.Distinct())}, got none, and downloading it from {file.Url} failed ({reason}).{staleNote} " +
             $"Download it on a connected machine and put it in {dirs[0]} (or set GRAFT_CACHE to its folder), or pass its path as weights.", target);

@@ -27,9 +27,9 @@ public static class LayerRegistry
 {
     private static readonly FrozenDictionary<string, Type> s_builtIn = new[]
     {
-        typeof(InputLayer), typeof(Dense), typeof(EinsumDense), typeof(Activation), typeof(Embedding), typeof(Masking), typeof(Identity), typeof(OperationLayer),
+        typeof(InputLayer), typeof(Dense), typeof(EinsumDense), typeof(Activation), typeof(Embedding), typeof(Masking), typeof(Identity), typeof(OperationLayer), typeof(LayerScale),
         typeof(ReLU), typeof(LeakyReLU), typeof(ELU), typeof(Softmax), typeof(PReLU), typeof(ThresholdedReLU),
-        typeof(Dropout), typeof(GaussianNoise), typeof(SpatialDropout2D),
+        typeof(Dropout), typeof(GaussianNoise), typeof(SpatialDropout2D), typeof(StochasticDepth),
         typeof(SpatialDropout1D), typeof(SpatialDropout3D), typeof(GaussianDropout), typeof(AlphaDropout), typeof(ActivityRegularization),
         typeof(Flatten), typeof(Reshape), typeof(Permute), typeof(RepeatVector),
         typeof(ZeroPadding2D), typeof(Cropping2D), typeof(UpSampling2D),

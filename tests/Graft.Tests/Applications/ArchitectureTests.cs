@@ -48,7 +48,44 @@ public class ArchitectureTests
         new("EfficientNetB7", (top, w) => A.EfficientNetB7(includeTop: top, weights: w), 66_658_687, 64_097_687, 66.7, 64.1),
     ];
 
+    // The later families: exact totals as Keras's model.summary() prints them, and the "Parameters" column of
+    // keras.io/api/applications (EfficientNetV2, ConvNeXt) or of mobilenet_v3.py's docstring table, rounded there.
+    private static readonly Case[] s_laterCases =
+    [
+        new("EfficientNetV2B0", (top, w) => A.EfficientNetV2B0(includeTop: top, weights: w), 7_200_312, 5_919_312, 7.2, double.NaN),
+        new("EfficientNetV2B1", (top, w) => A.EfficientNetV2B1(includeTop: top, weights: w), 8_212_124, 6_931_124, 8.2, double.NaN),
+        new("EfficientNetV2B2", (top, w) => A.EfficientNetV2B2(includeTop: top, weights: w), 10_178_374, 8_769_374, 10.2, double.NaN),
+        new("EfficientNetV2B3", (top, w) => A.EfficientNetV2B3(includeTop: top, weights: w), 14_467_622, 12_930_622, 14.5, double.NaN),
+        new("EfficientNetV2S", (top, w) => A.EfficientNetV2S(includeTop: top, weights: w), 21_612_360, 20_331_360, 21.6, double.NaN),
+        new("EfficientNetV2M", (top, w) => A.EfficientNetV2M(includeTop: top, weights: w), 54_431_388, 53_150_388, 54.4, double.NaN),
+        new("EfficientNetV2L", (top, w) => A.EfficientNetV2L(includeTop: top, weights: w), 119_027_848, 117_746_848, 119.0, double.NaN),
+        new("ConvNeXtTiny", (top, w) => A.ConvNeXtTiny(includeTop: top, weights: w), 28_589_128, 27_820_128, 28.6, double.NaN),
+        new("ConvNeXtSmall", (top, w) => A.ConvNeXtSmall(includeTop: top, weights: w), 50_223_688, 49_454_688, 50.2, double.NaN),
+        new("ConvNeXtBase", (top, w) => A.ConvNeXtBase(includeTop: top, weights: w), 88_591_464, 87_566_464, 88.5, double.NaN),
+        new("ConvNeXtLarge", (top, w) => A.ConvNeXtLarge(includeTop: top, weights: w), 197_767_336, 196_230_336, 197.7, double.NaN),
+        // Keras's own counts; the docstring's table (5.4M and 2.9M) gives TF-Slim's checkpoints' figures, 0.1M and 0.35M off Keras's model.
+        new("MobileNetV3Small", (top, w) => A.MobileNetV3Small(includeTop: top, weights: w), 2_554_968, 939_120, 2.6, double.NaN),
+        new("MobileNetV3Large", (top, w) => A.MobileNetV3Large(includeTop: top, weights: w), 5_507_432, 2_996_352, 5.5, double.NaN),
+        new("ConvNeXtXLarge", (top, w) => A.ConvNeXtXLarge(includeTop: top, weights: w), 350_196_968, 348_147_968, 350.1, double.NaN),
+    ];
+
     public static TheoryData<Case> Cases => [.. s_cases];
+    public static TheoryData<Case> LaterCases => [.. s_laterCases];
+
+    [Theory]
+    [MemberData(nameof(LaterCases))]
+    public void LaterFamiliesHaveKerasCountsAndLoadBack(Case c)
+    {
+        long total = c.Create(true, null).CountParams();
+        // Keras's table rounds some figures down (ConvNeXtBase's 88.59M reads 88.5M): within 0.1M.
+        Assert.InRange(total / 1e6, c.SizeM - 0.1, c.SizeM + 0.1);
+        Assert.Equal(c.Total, total);
+        var source = c.Create(false, null);
+        Assert.Equal(c.NoTop, source.CountParams());
+        // The largest variants (ConvNeXtLarge and XLarge, EfficientNetV2L) share their family's blocks and file layout
+        // with the smaller ones tested here; writing and reading their gigabyte of weights would only add minutes.
+        if (total < 100_000_000) AssertWeightsLoadBack(c, source);
+    }
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -61,7 +98,11 @@ public class ArchitectureTests
         long noTop = source.CountParams();
         Assert.Equal(c.StemM, Math.Round(noTop / 1e6, 1));
         Assert.Equal(c.NoTop, noTop);
+        AssertWeightsLoadBack(c, source);
+    }
 
+    private static void AssertWeightsLoadBack(Case c, Model source)
+    {
         // Keras 2's weights-only layout (layer_names, then weight_names per layer), as Keras's published files,
         // into a fresh instance through the weights argument.
         string path = Path.Combine(Path.GetTempPath(), $"graft-app-{c.Name}-{Guid.NewGuid():N}.h5");
@@ -97,5 +138,23 @@ public class ArchitectureTests
         ], names);
     }
 
-    private static bool AutoNamed(string name) => System.Text.RegularExpressions.Regex.IsMatch(name, @"^(conv2d|batch_normalization|normalization)(_\d+)?$");
+    [Fact]
+    public void LaterFamiliesUseKerasLayerNames()
+    {
+        // Names from Keras's source: the blocks' prefixes and suffixes, the nested stem, the squeeze-excite layers.
+        var v2 = A.EfficientNetV2B0(weights: null).Layers.Select(l => l.Name).ToHashSet();
+        Assert.Superset(new HashSet<string> { "stem_conv", "block1a_project_conv", "block1a_project_activation", "block2b_drop", "block2b_add",
+            "block4a_dwconv2", "block4a_se_reduce", "block6h_se_excite", "top_conv", "top_bn", "avg_pool", "top_dropout", "predictions" }, v2);
+        Assert.DoesNotContain("block1a_drop", v2);   // Keras skips the dropped path whose rate is 0
+        var convnext = A.ConvNeXtTiny(weights: null).Layers.Select(l => l.Name).ToHashSet();
+        Assert.Superset(new HashSet<string> { "convnext_tiny_prestem_normalization", "convnext_tiny_stem", "convnext_tiny_downsampling_block_2",
+            "convnext_tiny_stage_2_block_8_depthwise_conv", "convnext_tiny_stage_3_block_2_layer_scale", "convnext_tiny_stage_0_block_0_identity",
+            "convnext_tiny_head_gap", "convnext_tiny_head_layernorm", "convnext_tiny_head_dense" }, convnext);
+        var v3 = A.MobileNetV3Small(weights: null).Layers.Select(l => l.Name).ToHashSet();
+        Assert.Superset(new HashSet<string> { "conv", "conv_bn", "expanded_conv_depthwise_pad", "expanded_conv_squeeze_excite_conv_1",
+            "expanded_conv_squeeze_excite_mul", "expanded_conv_3_expand", "expanded_conv_10_add", "conv_1", "conv_2", "logits", "predictions" }, v3);
+        Assert.DoesNotContain("expanded_conv_expand", v3);   // the first block has no expansion
+    }
+
+    private static bool AutoNamed(string name) => System.Text.RegularExpressions.Regex.IsMatch(name, @"^(conv2d|batch_normalization|normalization|layer_normalization)(_\d+)?$");
 }

@@ -10,7 +10,8 @@ namespace Graft.Tests.Applications;
 /// </summary>
 public class ForwardTests
 {
-    public static TheoryData<string> Families => ["ResNet50", "ResNet50V2", "VGG16", "MobileNet", "MobileNetV2", "DenseNet121", "InceptionV3", "Xception", "EfficientNetB0"];
+    public static TheoryData<string> Families => ["ResNet50", "ResNet50V2", "VGG16", "MobileNet", "MobileNetV2", "DenseNet121", "InceptionV3", "Xception", "EfficientNetB0",
+        "EfficientNetV2B0", "EfficientNetV2S", "ConvNeXtTiny", "MobileNetV3Small", "MobileNetV3Large_minimalistic"];
 
     private static Model Create(string family) => family switch
     {
@@ -23,6 +24,11 @@ public class ForwardTests
         "InceptionV3" => A.InceptionV3(includeTop: false, weights: null, inputShape: [75, 75, 3], pooling: "avg"),
         "Xception" => A.Xception(includeTop: false, weights: null, inputShape: [71, 71, 3]),
         "EfficientNetB0" => A.EfficientNetB0(includeTop: false, weights: null, inputShape: [33, 32, 3], pooling: "avg"),
+        "EfficientNetV2B0" => A.EfficientNetV2B0(includeTop: false, weights: null, inputShape: [33, 32, 3], pooling: "avg"),
+        "EfficientNetV2S" => A.EfficientNetV2S(includeTop: false, weights: null, inputShape: [32, 35, 3]),
+        "ConvNeXtTiny" => A.ConvNeXtTiny(includeTop: false, weights: null, inputShape: [32, 32, 3], pooling: "avg"),
+        "MobileNetV3Small" => A.MobileNetV3Small(inputShape: [33, 32, 3], alpha: 0.75, weights: null),
+        "MobileNetV3Large_minimalistic" => A.MobileNetV3Large(inputShape: [32, 35, 3], minimalistic: true, includeTop: false, weights: null, pooling: "max"),
         _ => throw new ArgumentException(family),
     };
 
@@ -34,7 +40,18 @@ public class ForwardTests
         var shape = model.Input.Shape.Skip(1).Select(d => d!.Value).ToArray();
         int n = shape.Aggregate(1, (p, d) => p * d);
         var image = Tensor.FromArray(Enumerable.Range(0, n).Select(i => (float)((i * 97) % 256)).ToArray(), [1, .. shape]);
-        var y = model.Predict(A.PreprocessInput(family.StartsWith("EfficientNet") ? "efficientnet" : "resnet_v2", image));
+        // The later families take [0, 255] and preprocess inside; their modules' preprocess_input passes images through.
+        string module = family switch
+        {
+            _ when family.StartsWith("EfficientNetV2") => "efficientnet_v2",
+            _ when family.StartsWith("EfficientNet") => "efficientnet",
+            _ when family.StartsWith("ConvNeXt") => "convnext",
+            _ when family.StartsWith("MobileNetV3") => "mobilenet_v3",
+            _ => "resnet_v2",
+        };
+        var input = A.PreprocessInput(module, image);
+        if (module != "resnet_v2") Assert.Same(image, input);
+        var y = model.Predict(input);
         Assert.Equal(Graft.Layers.Layer.FormatShape([null, .. y.Shape.Dims[1..].Select(d => (int?)d)]), Graft.Layers.Layer.FormatShape(model.Output.Shape));
         Assert.All(y.ToArray(), v => Assert.True(float.IsFinite(v)));
     }

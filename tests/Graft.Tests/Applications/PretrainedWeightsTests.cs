@@ -75,6 +75,32 @@ public sealed class PretrainedWeightsTests : IDisposable
     }
 
     [Fact]
+    public void ASha256HashIsCheckedAsSha256()
+    {
+        // Keras's get_file reads a 64-digit hash as SHA-256 (ConvNeXt's files), a 32-digit one as MD5.
+        string path = Path.Combine(_cache, "graft_test_sha.h5");
+        File.WriteAllText(path, "weights");
+        string sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("weights"u8.ToArray()));
+        Assert.Equal(path, PretrainedWeights.Get(new PretrainedFile("graft_test_sha.h5", "http://127.0.0.1:1/graft_test_sha.h5", sha), "Applications.Test"));
+        string other = new('0', 64);
+        var e = Assert.Throws<FileNotFoundException>(() => PretrainedWeights.Get(new PretrainedFile("graft_test_sha.h5", "http://127.0.0.1:1/graft_test_sha.h5", other), "Applications.Test"));
+        Assert.Contains($"has SHA-256 {sha}, not Keras's {other}", e.Message);
+    }
+
+    [Fact]
+    public void LaterFamiliesCheckKerasArgumentsBeforeAnyDownload()
+    {
+        Assert.Contains("containing 'convnext_small'", Assert.Throws<ArgumentException>(() => A.ConvNeXtSmall(name: "my_convnext")).Message);
+        Assert.StartsWith("Applications.ConvNeXtXLarge: expected a model name containing 'convnext_xlarge'", Assert.Throws<ArgumentException>(() => A.ConvNeXtXLarge(name: "big")).Message);
+        Assert.Contains("expected alpha 0.75 or 1.0", Assert.Throws<ArgumentException>(() => A.MobileNetV3Large(alpha: 0.5)).Message);
+        Assert.Contains("expected alpha 0.75 or 1.0 (1.0 when minimalistic)", Assert.Throws<ArgumentException>(() => A.MobileNetV3Small(alpha: 0.75, minimalistic: true)).Message);
+        Assert.Contains("at least 32x32", Assert.Throws<ArgumentException>(() => A.MobileNetV3Small(inputShape: [16, 64, 3], weights: null)).Message);
+        Assert.Contains("expected inputShape (384, 384, 3)", Assert.Throws<ArgumentException>(() => A.EfficientNetV2S(inputShape: [224, 224, 3])).Message);
+        Assert.Contains("expected classes = 1000", Assert.Throws<ArgumentException>(() => A.EfficientNetV2B1(classes: 10)).Message);
+        Assert.Empty(Directory.GetFiles(_cache));
+    }
+
+    [Fact]
     public void KerasArgumentChecksComeBeforeAnyDownload()
     {
         Assert.Contains("expected weights null", Assert.Throws<ArgumentException>(() => A.ResNet50(weights: "imagenett")).Message);

@@ -32,9 +32,25 @@ public class OnnxErrorTests
     [Fact]
     public void UnsupportedAttributeSaysWhich()
     {
-        var e = Throws<NotSupportedException>(Model(13, [1, 3, 4, 4], [Node("Pad", ["x", "pads"], ["y"], Attr("mode", "reflect"))], Longs("pads", 0, 0, 1, 1, 0, 0, 1, 1)));
+        // Opset 19's wrap mode: constant, reflect and edge import.
+        var e = Throws<NotSupportedException>(Model(19, [1, 3, 4, 4], [Node("Pad", ["x", "pads"], ["y"], Attr("mode", "wrap"))], Longs("pads", 0, 0, 1, 1, 0, 0, 1, 1)));
         Assert.Contains("Pad", e.Message);
-        Assert.Contains("'reflect'", e.Message);
+        Assert.Contains("'wrap'", e.Message);
+    }
+
+    [Fact]
+    public void ReflectPaddingAsWideAsTheAxisIsNotSupported()
+    {
+        // ONNX Runtime rejects it too: a reflection of 4 cells has only 3 to mirror.
+        var e = Throws<NotSupportedException>(Model(13, [1, 3, 4, 4], [Node("Pad", ["x", "pads"], ["y"], Attr("mode", "reflect"))], Longs("pads", 0, 0, 4, 0, 0, 0, 0, 0)));
+        Assert.Contains("reflect pads smaller than the axis", e.Message);
+    }
+
+    [Fact]
+    public void ThreeDimensionalConvolutionIsNotSupported()
+    {
+        var e = Throws<NotSupportedException>(Model(13, [1, 2, 4, 4, 4], [Node("Conv", ["x", "w"], ["y"])], Weight("w", [3, 2, 2, 2, 2], 1)));
+        Assert.Contains("no 3-D convolution", e.Message);
     }
 
     [Fact]

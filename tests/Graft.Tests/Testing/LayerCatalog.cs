@@ -46,6 +46,8 @@ public static class LayerCatalog
         new("Activation_mish", () => new Activation("mish"), [6]),
         new("Softmax", () => new Softmax(), [5]),
         new("Dropout", () => new Dropout(0.5f, seed: 1), [6]),
+        new("StochasticDepth", () => new StochasticDepth(0.3), [3, 2]),
+        new("LayerScale", () => new LayerScale(0.5, 3), [2, 3]),
         new("GaussianNoise", () => new GaussianNoise(0.1f, seed: 1), [6]),
         new("Flatten", () => new Flatten(), [2, 3, 2]),
         new("Reshape", () => new Reshape([3, -1]), [6]),
