@@ -10,7 +10,7 @@ namespace Graft.Training;
 /// without gradients, and gathers every output. It touches no model state except a first build,
 /// which is locked, so several threads may predict with one model at once.
 /// </summary>
-internal static class Predictor
+internal static partial class Predictor
 {
     /// <summary>All outputs of <paramref name="model"/>, in order, for its inputs.</summary>
     /// <param name="model">The model; built for the first input's shape if it is not yet built.</param>
@@ -32,6 +32,8 @@ internal static class Predictor
         }
         model.EnsureBuilt(Layer.BatchShape(inputs[0].Shape));
         int n = inputs[0].Shape[0];
+        if (DataParallelRun.ActiveGroup is { } group)
+            return RunParallel(group, model, Batches(inputs, n, batchSize), subject);
         using var noGrad = GradMode.NoGrad();
         // The first batch's outputs give the results' shapes; the results are allocated outside
         // the per-batch scopes so that they outlive them.
@@ -65,16 +67,12 @@ internal static class Predictor
     /// <param name="subject">Names the call in errors.</param>
     public static Tensor[] Run(Model model, IEnumerable<Tensor[]> batches, string subject)
     {
+        if (DataParallelRun.ActiveGroup is { } group)
+            return RunParallel(group, model, Checked(model, batches, subject), subject);
         List<Tensor>[]? parts = null;
         using var noGrad = GradMode.NoGrad();
-        foreach (var batch in batches)
+        foreach (var batch in Checked(model, batches, subject))
         {
-            if (batch is null || batch.Length != model.InputCount)
-                throw new ArgumentException($"{subject}: expected {model.InputCount} input tensor(s) per batch ({string.Join(", ", model.InputNames)}), got {batch?.Length ?? 0}.");
-            foreach (var t in batch)
-                if (t is null || t.Rank == 0 || t.Shape[0] != batch[0].Shape[0] || t.Shape[0] == 0)
-                    throw new ArgumentException($"{subject}: expected batches with samples along the first axis, the same number in every input, got shape {t?.Shape.ToString() ?? "null"}. Batch the dataset (Dataset.Batch) before Predict.");
-            model.EnsureBuilt(Layer.BatchShape(batch[0].Shape));
             using var scope = TensorScope.Begin();
             var outputs = model.Call(batch, training: false);
             parts ??= [.. outputs.Select(_ => new List<Tensor>())];
@@ -83,5 +81,30 @@ internal static class Predictor
         if (parts is null) throw new ArgumentException($"{subject}: expected a dataset with at least one batch, got an empty one.");
         using (TensorScope.Suspend())
             return [.. parts.Select(p => p.Count == 1 ? p[0] : Ops.Concatenate(p))];
+    }
+
+    /// <summary>The inputs cut into batches of <paramref name="batchSize"/> samples.</summary>
+    private static IEnumerable<Tensor[]> Batches(IReadOnlyList<Tensor> inputs, int n, int batchSize)
+    {
+        for (int start = 0; start < n; start += batchSize)
+        {
+            int end = Math.Min(n, start + batchSize);
+            yield return [.. inputs.Select(t => t[start..end])];
+        }
+    }
+
+    /// <summary>The batches, each checked and the model built for the first.</summary>
+    private static IEnumerable<Tensor[]> Checked(Model model, IEnumerable<Tensor[]> batches, string subject)
+    {
+        foreach (var batch in batches)
+        {
+            if (batch is null || batch.Length != model.InputCount)
+                throw new ArgumentException($"{subject}: expected {model.InputCount} input tensor(s) per batch ({string.Join(", ", model.InputNames)}), got {batch?.Length ?? 0}.");
+            foreach (var t in batch)
+                if (t is null || t.Rank == 0 || t.Shape[0] != batch[0].Shape[0] || t.Shape[0] == 0)
+                    throw new ArgumentException($"{subject}: expected batches with samples along the first axis, the same number in every input, got shape {t?.Shape.ToString() ?? "null"}. Batch the dataset (Dataset.Batch) before Predict.");
+            model.EnsureBuilt(Layer.BatchShape(batch[0].Shape));
+            yield return batch;
+        }
     }
 }

@@ -14,7 +14,7 @@ namespace Graft.Training;
 /// <see cref="TensorScope"/>, so activations and gradients reuse pooled buffers; frozen weights and
 /// the data need no gradient, so no backward work is done below the lowest trainable layer.
 /// </summary>
-internal sealed class Trainer(Model model, CompileState state)
+internal sealed partial class Trainer(Model model, CompileState state)
 {
     /// <summary>Fit on arrays: checks them, holds out a validation split, turns class weights into sample weights.</summary>
     public History Fit(Tensor[] x, Tensor[] y, Tensor? sampleWeight, IReadOnlyDictionary<int, double>? classWeight, int batchSize, int epochs,
@@ -48,7 +48,7 @@ internal sealed class Trainer(Model model, CompileState state)
     }
 
     /// <summary>The training loop over any batches: arrays or a dataset.</summary>
-    public History Fit(FitData train, FitData? validation, int epochs, bool shuffle, IEnumerable<Callback>? callbacks, int verbose, int initialEpoch, string subject)
+    private History RunFit(FitData train, FitData? validation, int epochs, bool shuffle, IEnumerable<Callback>? callbacks, int verbose, int initialEpoch, string subject)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epochs);
         ArgumentOutOfRangeException.ThrowIfNegative(initialEpoch);
@@ -66,6 +66,9 @@ internal sealed class Trainer(Model model, CompileState state)
         // Progress goes only where the application asked for it (GraftContext.ProgressWriter), never
         // to the console by default: a library embedded in a server must not print.
         var progress = GraftContext.Current.ProgressWriter;
+        var parallel = DataParallelRun.ForFit(model, state, trained);
+        if (parallel is { IsRoot: false }) progress = null;
+        parallel?.KeepRootOnly(all);
         long samplesSeen = 0;
         if (verbose > 0 && progress is not null) all.Insert(0, new ProgressLogger(verbose, progress, () => Interlocked.Read(ref samplesSeen)));
         int? steps = train.Steps;
@@ -79,6 +82,7 @@ internal sealed class Trainer(Model model, CompileState state)
         // model._initial_epoch does.
         foreach (var c in all)
             if (c.InitialEpoch is int resumed && resumed > initialEpoch) initialEpoch = resumed;
+        if (parallel is not null) initialEpoch = parallel.BroadcastState(model, state, trained, initialEpoch);
 
         // Frozen layers at the bottom of a Sequential that behave the same in training and inference
         // produce the same outputs every epoch: compute them once and train the rest on those. This
@@ -101,7 +105,8 @@ internal sealed class Trainer(Model model, CompileState state)
             foreach (var next in train.Pass(shuffle))
             {
                 foreach (var c in all) c.OnTrainBatchBegin(step, empty);
-                int count = TrainStep(forward, next, trained, trackers, subject);
+                int count = parallel is null ? TrainStep(forward, next, trained, trackers, subject)
+                    : TrainStepParallel(parallel, forward, next, trained, trackers, subject);
                 Interlocked.Add(ref samplesSeen, count);
                 logs = Logs(trackers, state.Metrics);
                 foreach (var c in all) c.OnTrainBatchEnd(step, logs);
@@ -227,6 +232,7 @@ internal sealed class Trainer(Model model, CompileState state)
         var forward = data.Forward ?? model.Call;
         var trackers = LossTrackers();
         var metrics = state.OutputMetrics.Select(list => list.Select(m => m.CloneEmpty()).ToList()).ToArray();
+        var parallel = DataParallelRun.ForEvaluate();
         int batches = 0;
         using (GradMode.NoGrad())
             foreach (var next in data.Pass(shuffle: false))
@@ -235,6 +241,11 @@ internal sealed class Trainer(Model model, CompileState state)
                 using var scope = TensorScope.Begin();
                 var batch = next();
                 CheckBatch(batch, subject);
+                if (parallel is not null)
+                {
+                    EvaluateBatchParallel(parallel, batch, forward, trackers, metrics);
+                    continue;
+                }
                 var pred = forward(batch.X, false);
                 var (loss, perOutput) = TotalLoss(batch, pred);
                 Track(trackers, loss.Item(), perOutput, batch.Count);
