@@ -14,7 +14,10 @@ if (options.Help)
                   onnx (onnx_import_resnet18, onnx_infer_resnet18),
                   resnet (resnet18_infer, resnet18_train, resnet18_frozen_train, resnet50_infer; not in all:
                           a few minutes), cold (cold_first_epoch: a fresh process's first epoch with the
-                          runtime's default tiered compilation against tiering off), all (default)
+                          runtime's default tiered compilation against tiering off),
+                  mpi (dp_allreduce_resnet18; not in all: run under mpirun, e.g.
+                       mpirun --allow-run-as-root --oversubscribe -np 2 bench/Graft.Bench/bin/Release/net10.0/Graft.Bench mpi),
+                  all (default)
           --peers DIR   folder of the peer scripts (default: ../shared/bench/peers beside the repository)
           --no-peer     run only Graft's side
           --json        print only the JSON lines
@@ -41,8 +44,9 @@ foreach (var group in options.Groups)
         case "onnx": OnnxBench.Run(report, options); break;
         case "resnet": ResNetBench.Run(report, peers, options); break;
         case "cold": ColdStartBench.Run(report, options); break;
+        case "mpi": DataParallelBench.Run(report, options); break;
         default:
-            Console.Error.WriteLine($"Graft.Bench: expected a group among gemm, conv, alloc, mlp, cnn, load, seq, image, onnx, resnet, cold, all; got '{group}'.");
+            Console.Error.WriteLine($"Graft.Bench: expected a group among gemm, conv, alloc, mlp, cnn, load, seq, image, onnx, resnet, cold, mpi, all; got '{group}'.");
             return 2;
     }
 }
