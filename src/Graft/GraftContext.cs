@@ -42,6 +42,10 @@ public sealed class GraftContext
 {
     private static readonly AsyncLocal<GraftContext?> s_current = new();
 
+    // A kernel worker thread's context: a plain thread-static, because workers run outside any
+    // async flow and switch context with every job (cheaper than an execution-context write).
+    [ThreadStatic] private static GraftContext? t_worker;
+
     private readonly GraftContext? _parent;
     private volatile Generator _generator;
     private readonly Dictionary<string, int> _nameCounts = [];
@@ -80,7 +84,7 @@ public sealed class GraftContext
     };
 
     /// <summary>The context in effect here: the innermost open <see cref="Use"/> scope's, else <see cref="Default"/>.</summary>
-    public static GraftContext Current => s_current.Value ?? Default;
+    public static GraftContext Current => t_worker ?? s_current.Value ?? Default;
 
     /// <summary>
     /// Makes this context <see cref="Current"/> on this thread or async flow until the returned scope
@@ -212,7 +216,7 @@ public sealed class GraftContext
     /// </summary>
     internal static void SetOnWorkerThread(GraftContext context)
     {
-        if (!ReferenceEquals(s_current.Value, context)) s_current.Value = context;
+        t_worker = context;
     }
 
     private sealed class Scope(GraftContext context, GraftContext? previous) : IDisposable
