@@ -86,7 +86,12 @@ public sealed class DataParallel : IProcessGroup, IDisposable
     public Task AllreduceSumAsync(Memory<float> values)
     {
         if (WorldSize == 1) return Task.CompletedTask;
-        return _mpi.Post(() => SumInRankOrder(values.Span));
+        return _mpi.Post(() =>
+        {
+            // Pinned for the MPI calls, which take the buffer's address.
+            using var pin = values.Pin();
+            unsafe { SumInRankOrder(new Span<float>(pin.Pointer, values.Length)); }
+        });
     }
 
     /// <summary>The deterministic sum: a slice of each rank's values to each rank, summed there in rank order in float64, then shared.</summary>
