@@ -13,16 +13,17 @@ using Microsoft.Extensions.Logging;
 //   train   3 epochs of a small classifier, global batch 64; writes weights, history, predictions
 //   fail    as train, but the last rank throws at the start of epoch 2
 //   die     as train, but the last rank exits at the start of epoch 2
+//   stall   as train, but the last rank stops (sleeps) at the start of epoch 2; collectives time out after 5 s
 //   backup  [epochs] epochs with BackupAndRestore in <folder>/backup; the last rank throws at the
 //           start of epoch [failAtEpoch] when given
 // Run alone (no mpirun) it trains in one process; under mpirun it is data-parallel.
 string scenario = args[0], folder = args[1];
 int epochs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
-int failAt = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : scenario is "fail" or "die" ? 1 : -1;
+int failAt = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : scenario is "fail" or "die" or "stall" ? 1 : -1;
 Directory.CreateDirectory(folder);
 GraftContext.Default.LoggerFactory = new StderrLoggerFactory();
 
-using var world = Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_SIZE") is null ? null : DataParallel.FromMpi(TimeSpan.FromSeconds(60));
+using var world = Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_SIZE") is null ? null : DataParallel.FromMpi(TimeSpan.FromSeconds(scenario == "stall" ? 5 : 60));
 Distribution.Set(world);
 int rank = world?.Rank ?? 0, size = world?.WorldSize ?? 1;
 
@@ -49,6 +50,7 @@ if (failAt >= 0 && rank == size - 1)
     {
         if (epoch != failAt) return;
         if (scenario == "die") Environment.Exit(3);
+        if (scenario == "stall") Thread.Sleep(Timeout.Infinite);
         throw new InvalidOperationException($"worker: rank {rank} failed on purpose at epoch {epoch}.");
     }));
 if (scenario == "backup") callbacks.Add(new BackupAndRestore(Path.Combine(folder, "backup")));

@@ -66,6 +66,15 @@ public class DataParallelTests
     }
 
     [MpiFact]
+    public void ARankThatStopsRespondingEndsTheJobAfterTheTimeout()
+    {
+        // The last rank sleeps instead of training: rank 0 waits in a collective until its 5 s timeout.
+        var job = MpiJob.Run(2, "stall", Folder());
+        Assert.NotEqual(0, job.ExitCode);
+        Assert.Contains("DataParallel rank 0: expected every rank in a collective operation within 5 s", job.Output);
+    }
+
+    [MpiFact]
     public void ABackupFromTwoRanksResumesOnThree()
     {
         string run = Folder(), alone = Folder();
