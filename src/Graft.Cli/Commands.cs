@@ -124,7 +124,7 @@ public static class Commands
             throw new UsageException($"graft predict: expected an .npz output path for a model with {names.Count} outputs ({string.Join(", ", names)}), got '{output}': "
                 + $"a .npy file holds one array. Use --output {Path.ChangeExtension(output, ".npz")} (one array per output, keyed by output name).");
         var inputs = ReadInputs(input, model);
-        var ys = model.PredictOutputs(inputs, batch);
+        var ys = model.PredictOutputs(inputs, batch, verbose: 0);
         if (npz) Npz.Save(output, names.Zip(ys, KeyValuePair.Create));
         else Npy.Save(output, ys[0]);
         for (int i = 0; i < ys.Count; i++)

@@ -15,8 +15,8 @@ namespace Graft.Distributed;
 /// <para><b>Semantics.</b> Every rank is given the same data and the same <c>batchSize</c> (the global
 /// batch); rank r computes its contiguous share of each batch. Rank 0's weights are sent to all before
 /// the first step; losses and metrics in <c>History</c> are the global batch's; <c>Predict</c> returns
-/// the whole result on every rank; <c>ModelCheckpoint</c>, <c>CSVLogger</c> and <c>BackupAndRestore</c>
-/// write (and restore) on rank 0 only, and progress shows on rank 0 only.</para>
+/// the whole result on every rank; <c>ModelCheckpoint</c>, <c>CSVLogger</c>, <c>TensorBoard</c> and
+/// <c>BackupAndRestore</c> write (and restore) on rank 0 only, and progress shows on rank 0 only.</para>
 /// <para><b>Failure.</b> An exception that escapes <c>Fit</c>, <c>Evaluate</c> or <c>Predict</c> on one
 /// rank, or an unhandled exception anywhere, is logged (Graft's logging, category
 /// <c>Graft.Distributed</c>) and ends every process of the job (<c>MPI_Abort</c>); a rank that dies

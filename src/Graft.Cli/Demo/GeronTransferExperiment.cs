@@ -60,7 +60,7 @@ internal static class GeronTransferExperiment
         // The dense network follows the book (SGD 1e-3); the CNN learns faster with momentum.
         modelA.Compile(loss: "sparse_categorical_crossentropy", optimizer: o.Cnn ? new SGD(1e-2, momentum: 0.9) : new SGD(learningRate: 1e-3), metrics: ["accuracy"]);
         var historyA = modelA.Fit(data.TrainA.X, data.TrainA.Y, epochs: o.EpochsA, validationData: data.ValidA, verbose: o.Verbose);
-        double testA = modelA.Evaluate(data.TestA.X, data.TestA.Y)["accuracy"];
+        double testA = modelA.Evaluate(data.TestA.X, data.TestA.Y, verbose: 0)["accuracy"];
         string pathA = Path.Combine(o.OutputDirectory, "my_model_A.h5");
         modelA.Save(pathA);
 
@@ -73,7 +73,7 @@ internal static class GeronTransferExperiment
             var modelB = Build(new Dense(1, activation: "sigmoid"), o.Cnn);
             modelB.Compile(loss: "binary_crossentropy", optimizer: new SGD(learningRate: 1e-3), metrics: ["accuracy"]);
             var historyB = modelB.Fit(data.TrainB.X, data.TrainB.Y, epochs: o.EpochsB, validationData: data.ValidB, verbose: o.Verbose);
-            double testB = modelB.Evaluate(data.TestB.X, data.TestB.Y)["accuracy"];
+            double testB = modelB.Evaluate(data.TestB.X, data.TestB.Y, verbose: 0)["accuracy"];
 
             // The seed scenario, line for line.
             log($"Seed {seed}: model B on A, {o.FrozenEpochs} epochs frozen, then {o.FineTuneEpochs} epochs fine-tuning");
@@ -88,7 +88,7 @@ internal static class GeronTransferExperiment
             foreach (var layer in modelBOnA.Layers[..^1]) layer.Trainable = true;
             modelBOnA.Compile(loss: "binary_crossentropy", optimizer: new SGD(learningRate: 1e-4), metrics: ["accuracy"]);
             var fine = modelBOnA.Fit(data.TrainB.X, data.TrainB.Y, epochs: o.FineTuneEpochs, validationData: data.ValidB, verbose: o.Verbose);
-            double testBOnA = modelBOnA.Evaluate(data.TestB.X, data.TestB.Y)["accuracy"];
+            double testBOnA = modelBOnA.Evaluate(data.TestB.X, data.TestB.Y, verbose: 0)["accuracy"];
             log($"Seed {seed}: test accuracy B {testB:0.0000}, B on A {testBOnA:0.0000}");
             runs.Add(new GeronTransferRun(seed, historyB, testB, frozen, fine, testBOnA));
             if (s == 0)

@@ -294,42 +294,61 @@ public partial class Model
     /// <param name="y">Targets.</param>
     /// <param name="batchSize">Samples per forward pass (default 32).</param>
     /// <param name="sampleWeight">A weight per sample for the loss, as in Fit.</param>
+    /// <param name="callbacks">Callbacks whose test hooks (<c>OnTestBegin</c>, <c>OnTestBatchEnd</c>, …) see the evaluation.</param>
+    /// <param name="verbose">0 silent, 1 a progress bar (Keras's default), 2 one line, written to <see cref="GraftContext.ProgressWriter"/> (nowhere unless set).</param>
     /// <exception cref="ArgumentException">The model has several inputs or outputs (use the overload with lists), or the data do not fit it.</exception>
     /// <remarks>Not thread-safe: the compiled metrics accumulate state, so run one Evaluate at a time per model (use Predict from several threads).</remarks>
-    public IReadOnlyDictionary<string, double> Evaluate(Tensor x, Tensor y, int batchSize = 32, Tensor? sampleWeight = null)
+    public IReadOnlyDictionary<string, double> Evaluate(Tensor x, Tensor y, int batchSize = 32, Tensor? sampleWeight = null,
+        IEnumerable<Callback>? callbacks = null, int verbose = 1)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        return new Trainer(this, Compiled(nameof(Evaluate))).Evaluate([x], [y], sampleWeight, batchSize);
+        return new Trainer(this, Compiled(nameof(Evaluate))).Evaluate([x], [y], sampleWeight, batchSize, callbacks, verbose);
     }
 
     /// <summary>
     /// Loss and metrics of a model with several inputs and/or outputs: the total <c>"loss"</c>, each
     /// output's <c>&lt;output&gt;_loss</c> and its metrics <c>&lt;output&gt;_&lt;metric&gt;</c>.
     /// </summary>
-    public IReadOnlyDictionary<string, double> Evaluate(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize = 32, Tensor? sampleWeight = null) =>
-        new Trainer(this, Compiled(nameof(Evaluate))).Evaluate(InputList(x, nameof(Evaluate)), Targets(y, nameof(Evaluate)), sampleWeight, batchSize);
+    /// <param name="x">One tensor per input.</param>
+    /// <param name="y">One tensor per output.</param>
+    /// <param name="batchSize">Samples per forward pass (default 32).</param>
+    /// <param name="sampleWeight">A weight per sample for the loss.</param>
+    /// <param name="callbacks">Callbacks whose test hooks see the evaluation.</param>
+    /// <param name="verbose">0 silent, 1 a progress bar (Keras's default), 2 one line.</param>
+    public IReadOnlyDictionary<string, double> Evaluate(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize = 32, Tensor? sampleWeight = null,
+        IEnumerable<Callback>? callbacks = null, int verbose = 1) =>
+        new Trainer(this, Compiled(nameof(Evaluate))).Evaluate(InputList(x, nameof(Evaluate)), Targets(y, nameof(Evaluate)), sampleWeight, batchSize, callbacks, verbose);
 
     /// <summary>Loss and metrics over one pass of a batched dataset of <c>(x, y)</c> (Keras's <c>model.evaluate(dataset)</c>).</summary>
     /// <exception cref="ArgumentException">The dataset is empty or endless, or its batches do not fit the model.</exception>
-    public IReadOnlyDictionary<string, double> Evaluate(Dataset<(Tensor X, Tensor Y)> dataset)
+    /// <param name="dataset">Batches of the data.</param>
+    /// <param name="callbacks">Callbacks whose test hooks see the evaluation.</param>
+    /// <param name="verbose">0 silent, 1 a progress bar (Keras's default), 2 one line.</param>
+    public IReadOnlyDictionary<string, double> Evaluate(Dataset<(Tensor X, Tensor Y)> dataset, IEnumerable<Callback>? callbacks = null, int verbose = 1)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        return new Trainer(this, Compiled(nameof(Evaluate))).Evaluate(Data(dataset, e => new DataBatch([e.X], [e.Y], null), null, "Model.Evaluate"), "Model.Evaluate", prepare: true);
+        return new Trainer(this, Compiled(nameof(Evaluate))).Evaluate(Data(dataset, e => new DataBatch([e.X], [e.Y], null), null, "Model.Evaluate"), "Model.Evaluate", prepare: true, callbacks, verbose);
     }
 
     /// <summary>Loss (weighted) and metrics over one pass of a batched dataset of <c>(x, y, sampleWeight)</c>.</summary>
-    public IReadOnlyDictionary<string, double> Evaluate(Dataset<(Tensor X, Tensor Y, Tensor SampleWeight)> dataset)
+    /// <param name="dataset">Batches of the data.</param>
+    /// <param name="callbacks">Callbacks whose test hooks see the evaluation.</param>
+    /// <param name="verbose">0 silent, 1 a progress bar (Keras's default), 2 one line.</param>
+    public IReadOnlyDictionary<string, double> Evaluate(Dataset<(Tensor X, Tensor Y, Tensor SampleWeight)> dataset, IEnumerable<Callback>? callbacks = null, int verbose = 1)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        return new Trainer(this, Compiled(nameof(Evaluate))).Evaluate(Data(dataset, e => new DataBatch([e.X], [e.Y], e.SampleWeight), null, "Model.Evaluate"), "Model.Evaluate", prepare: true);
+        return new Trainer(this, Compiled(nameof(Evaluate))).Evaluate(Data(dataset, e => new DataBatch([e.X], [e.Y], e.SampleWeight), null, "Model.Evaluate"), "Model.Evaluate", prepare: true, callbacks, verbose);
     }
 
     /// <summary>Loss and metrics of a model with several inputs and/or outputs over one pass of a batched dataset.</summary>
-    public IReadOnlyDictionary<string, double> Evaluate(Dataset<(Tensor[] X, Tensor[] Y)> dataset)
+    /// <param name="dataset">Batches of the data.</param>
+    /// <param name="callbacks">Callbacks whose test hooks see the evaluation.</param>
+    /// <param name="verbose">0 silent, 1 a progress bar (Keras's default), 2 one line.</param>
+    public IReadOnlyDictionary<string, double> Evaluate(Dataset<(Tensor[] X, Tensor[] Y)> dataset, IEnumerable<Callback>? callbacks = null, int verbose = 1)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        return new Trainer(this, Compiled(nameof(Evaluate))).Evaluate(Data(dataset, e => new DataBatch(e.X, e.Y, null), null, "Model.Evaluate"), "Model.Evaluate", prepare: true);
+        return new Trainer(this, Compiled(nameof(Evaluate))).Evaluate(Data(dataset, e => new DataBatch(e.X, e.Y, null), null, "Model.Evaluate"), "Model.Evaluate", prepare: true, callbacks, verbose);
     }
 
     private Tensor[] InputList(IReadOnlyList<Tensor> x, string method)

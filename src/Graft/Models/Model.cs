@@ -8,7 +8,7 @@ namespace Graft.Models;
 /// A network of layers that trains as a whole (Keras's <c>keras.Model</c>): built from symbolic
 /// inputs and outputs (the functional API, <c>new Model(inputs, outputs)</c>) or as a
 /// <see cref="Sequential"/>. It owns weights, cloning, summaries, saving and the training API
-/// (<c>Compile</c>, <c>Fit</c>, <c>Evaluate</c>, <see cref="Predict(Tensor, int)"/>).
+/// (<c>Compile</c>, <c>Fit</c>, <c>Evaluate</c>, <see cref="Predict(Tensor, int, int, IEnumerable{Training.Callbacks.Callback})"/>).
 /// A model is itself a layer, so it can be nested in another model.
 /// </summary>
 public partial class Model : Layer

@@ -22,8 +22,9 @@ internal static class OptimizerConfig
             ["name"] = optimizer is SGD ? "SGD" : optimizer.GetType().Name.ToLowerInvariant(),
             ["learning_rate"] = LearningRate(optimizer, keras3: true),
             ["weight_decay"] = optimizer.WeightDecay, ["clipnorm"] = optimizer.Clipnorm, ["global_clipnorm"] = optimizer.GlobalClipnorm,
-            ["clipvalue"] = optimizer.Clipvalue, ["use_ema"] = false, ["ema_momentum"] = 0.99, ["ema_overwrite_frequency"] = null,
-            ["loss_scale_factor"] = null, ["gradient_accumulation_steps"] = null,
+            ["clipvalue"] = optimizer.Clipvalue, ["use_ema"] = optimizer.UseEma, ["ema_momentum"] = optimizer.EmaMomentum,
+            ["ema_overwrite_frequency"] = optimizer.EmaOverwriteFrequency, ["loss_scale_factor"] = null,
+            ["gradient_accumulation_steps"] = optimizer.GradientAccumulationSteps,
         };
         foreach (var (k, v) in Specific(optimizer)) c[k] = v;
         return new JsonObject { ["module"] = "keras.optimizers", ["class_name"] = ClassName(optimizer), ["config"] = c, ["registered_name"] = null };
@@ -41,6 +42,11 @@ internal static class OptimizerConfig
         if (optimizer.Clipnorm is { } cn) c["clipnorm"] = cn;
         if (optimizer.Clipvalue is { } cv) c["clipvalue"] = cv;
         if (optimizer.GlobalClipnorm is { } gc) c["global_clipnorm"] = gc;
+        if (optimizer.UseEma)
+        {
+            c["use_ema"] = true; c["ema_momentum"] = optimizer.EmaMomentum; c["ema_overwrite_frequency"] = optimizer.EmaOverwriteFrequency;
+        }
+        if (optimizer.GradientAccumulationSteps is { } steps) c["gradient_accumulation_steps"] = steps;
         foreach (var (k, v) in Specific(optimizer)) c[k] = v;
         return new JsonObject { ["class_name"] = ClassName(optimizer), ["config"] = c };
     }
@@ -58,7 +64,13 @@ internal static class OptimizerConfig
         Adamax x => [("beta_1", x.Beta1), ("beta_2", x.Beta2), ("epsilon", x.Epsilon)],
         Adadelta d => [("rho", d.Rho), ("epsilon", d.Epsilon)],
         Lion l => [("beta_1", l.Beta1), ("beta_2", l.Beta2)],
-        _ => throw new NotSupportedException($"{optimizer.Name}: expected an optimizer Graft can write in Keras's form (SGD, Adam, AdamW, RMSprop, Adagrad, Nadam, Adamax, Adadelta, Lion), got class '{optimizer.GetType().Name}'."),
+        Lamb l => [("beta_1", l.Beta1), ("beta_2", l.Beta2), ("epsilon", l.Epsilon)],
+        Ftrl f => [("learning_rate_power", f.LearningRatePower), ("initial_accumulator_value", f.InitialAccumulatorValue),
+            ("l1_regularization_strength", f.L1RegularizationStrength), ("l2_regularization_strength", f.L2RegularizationStrength),
+            ("l2_shrinkage_regularization_strength", f.L2ShrinkageRegularizationStrength), ("beta", f.Beta)],
+        Adafactor a => [("beta_2_decay", a.Beta2Decay), ("epsilon_1", a.Epsilon1), ("epsilon_2", a.Epsilon2),
+            ("clip_threshold", a.ClipThreshold), ("relative_step", a.RelativeStep)],
+        _ => throw new NotSupportedException($"{optimizer.Name}: expected an optimizer Graft can write in Keras's form (SGD, Adam, AdamW, RMSprop, Adagrad, Nadam, Adamax, Adadelta, Lion, Lamb, Ftrl, Adafactor), got class '{optimizer.GetType().Name}'."),
     };
 
     private static JsonNode LearningRate(Optimizer optimizer, bool keras3)
@@ -114,16 +126,17 @@ internal static class OptimizerConfig
         if (cls.StartsWith("Custom>", StringComparison.Ordinal)) cls = cls["Custom>".Length..];
         var c = o["config"] as JsonObject ?? [];
         string what = $"optimizer '{cls}'";
-        if (Bool(c, "use_ema", false, what)) throw new ArgumentException($"{what}: use_ema=True is not supported by Graft");
-        foreach (var key in new[] { "gradient_accumulation_steps", "loss_scale_factor" })
-            if (c[key] is not null) throw new ArgumentException($"{what}: {key}={c[key]!.ToJsonString()} is not supported by Graft");
+        if (c["loss_scale_factor"] is { } scale) throw new ArgumentException($"{what}: loss_scale_factor={scale.ToJsonString()} is not supported by Graft");
+        bool useEma = Bool(c, "use_ema", false, what);
+        double emaMomentum = Number(c, "ema_momentum", what) ?? 0.99;
+        int? emaOverwrite = Integer(c, "ema_overwrite_frequency", what), accumulation = Integer(c, "gradient_accumulation_steps", what);
         // Keras 3 ignores Keras 2's per-step "decay" (with a warning); so does Graft.
         LearningRate? rate = null;
         if (c["learning_rate"] is JsonObject schedule) rate = Schedule(schedule);
         else if ((Number(c, "learning_rate", what) ?? Number(c, "lr", what)) is { } lr) rate = lr;
         double? wd = Number(c, "weight_decay", what), clipnorm = Number(c, "clipnorm", what), clipvalue = Number(c, "clipvalue", what), globalClipnorm = Number(c, "global_clipnorm", what);
         double Get(string key, double fallback) => Number(c, key, what) ?? fallback;
-        return cls.ToLowerInvariant() switch
+        Optimizer optimizer = cls.ToLowerInvariant() switch
         {
             "sgd" => new SGD(rate, Get("momentum", 0), Bool(c, "nesterov", false, what), wd, clipnorm, clipvalue, globalClipnorm),
             "adam" => new Adam(rate, Get("beta_1", 0.9), Get("beta_2", 0.999), Get("epsilon", 1e-7), Bool(c, "amsgrad", false, what), wd, clipnorm, clipvalue, globalClipnorm),
@@ -134,8 +147,19 @@ internal static class OptimizerConfig
             "adamax" => new Adamax(rate, Get("beta_1", 0.9), Get("beta_2", 0.999), Get("epsilon", 1e-7), wd, clipnorm, clipvalue, globalClipnorm),
             "adadelta" => new Adadelta(rate, Get("rho", 0.95), Get("epsilon", 1e-7), wd, clipnorm, clipvalue, globalClipnorm),
             "lion" => new Lion(rate, Get("beta_1", 0.9), Get("beta_2", 0.99), wd, clipnorm, clipvalue, globalClipnorm),
-            _ => throw new ArgumentException($"{what} is not one Graft has (SGD, Adam, AdamW, RMSprop, Adagrad, Nadam, Adamax, Adadelta, Lion)"),
+            "lamb" => new Lamb(rate, Get("beta_1", 0.9), Get("beta_2", 0.999), Get("epsilon", 1e-7), wd, clipnorm, clipvalue, globalClipnorm),
+            "ftrl" => new Ftrl(rate, Get("learning_rate_power", -0.5), Get("initial_accumulator_value", 0.1), Get("l1_regularization_strength", 0),
+                Get("l2_regularization_strength", 0), Get("l2_shrinkage_regularization_strength", 0), Get("beta", 0), wd, clipnorm, clipvalue, globalClipnorm),
+            "adafactor" => new Adafactor(rate, Get("beta_2_decay", -0.8), Get("epsilon_1", 1e-30), Get("epsilon_2", 1e-3), Get("clip_threshold", 1.0),
+                Bool(c, "relative_step", true, what), wd, clipnorm, clipvalue, globalClipnorm),
+            _ => throw new ArgumentException($"{what} is not one Graft has (SGD, Adam, AdamW, RMSprop, Adagrad, Nadam, Adamax, Adadelta, Lion, Lamb, Ftrl, Adafactor)"),
         };
+        try
+        {
+            optimizer.ConfigureBase(useEma, emaMomentum, emaOverwrite, accumulation);
+        }
+        catch (ArgumentOutOfRangeException e) { throw new ArgumentException($"{what}: {e.Message.Split(" (Parameter")[0]}"); }
+        return optimizer;
     }
 
     private static LearningRateSchedule Schedule(JsonObject node)
@@ -165,6 +189,13 @@ internal static class OptimizerConfig
         if (c[key] is not { } n) return null;
         try { return ConfigReader.Num(n); }
         catch (Exception e) when (e is InvalidOperationException or FormatException) { throw new ArgumentException($"{what}: expected '{key}' to be a number, got {n.ToJsonString()}"); }
+    }
+
+    private static int? Integer(JsonObject c, string key, string what)
+    {
+        if (Number(c, key, what) is not { } x) return null;
+        if (x != Math.Floor(x) || x < int.MinValue || x > int.MaxValue) throw new ArgumentException($"{what}: expected '{key}' to be an integer, got {c[key]!.ToJsonString()}");
+        return (int)x;
     }
 
     private static double[] Numbers(JsonObject c, string key, string what) =>

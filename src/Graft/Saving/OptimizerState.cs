@@ -47,9 +47,9 @@ namespace Graft.Saving;
 /// </summary>
 internal static class OptimizerState
 {
-    private enum Kind { Iteration, LearningRate, UProduct, Slot }
+    private enum Kind { Iteration, LearningRate, UProduct, Slot, Average, Accumulator }
 
-    private readonly record struct Entry(Kind Kind, string Name, Variable? Variable = null, int Slot = -1);
+    private readonly record struct Entry(Kind Kind, string Name, Variable? Variable = null, int Slot = -1, Shape? SlotShape = null);
 
     /// <summary>Adds <c>optimizer/vars/&lt;i&gt;</c> to a <c>model.weights.h5</c> being written.</summary>
     public static void SaveKeras(Model model, H5File weights)
@@ -282,17 +282,36 @@ internal static class OptimizerState
         bool uProductLast = version >= new Version(3, 10);
         if (nadam && !uProductLast) list.Add(new(Kind.UProduct, "u_product"));
         string prefix = model.Name;
+        // The base optimizer's build creates a moving average and a gradient accumulator per weight,
+        // before the optimizer's own slots: up to Keras 3.9 both of one weight before the next weight's,
+        // from 3.10 (add_optimizer_variables) every average, then every accumulator.
+        var average = (Variable v) => new Entry(Kind.Average, SlotName(prefix, v, "average"), v);
+        var accumulator = (Variable v) => new Entry(Kind.Accumulator, SlotName(prefix, v, "gradient_accumulator"), v);
+        bool ema = opt.UseEma, accumulate = opt.GradientAccumulationSteps is not null;
+        if (version >= new Version(3, 10))
+        {
+            if (ema) list.AddRange(weights.Select(average));
+            if (accumulate) list.AddRange(weights.Select(accumulator));
+        }
+        else
+            foreach (var v in weights)
+            {
+                if (ema) list.Add(average(v));
+                if (accumulate) list.Add(accumulator(v));
+            }
         foreach (var group in groups)
         {
             if (slotMajor)
             {
-                foreach (var (name, slot) in group)
-                    foreach (var v in weights) list.Add(new(Kind.Slot, SlotName(prefix, v, name), v, slot));
+                foreach (var (name, _) in group)
+                    foreach (var v in weights)
+                        foreach (var (n, slot) in opt.KerasSlots(v, group))
+                            if (n == name) list.Add(new(Kind.Slot, SlotName(prefix, v, name), v, slot, opt.KerasSlotShape(v, slot)));
             }
             else
             {
                 foreach (var v in weights)
-                    foreach (var (name, slot) in group) list.Add(new(Kind.Slot, SlotName(prefix, v, name), v, slot));
+                    foreach (var (name, slot) in opt.KerasSlots(v, group)) list.Add(new(Kind.Slot, SlotName(prefix, v, name), v, slot, opt.KerasSlotShape(v, slot)));
             }
         }
         if (nadam && uProductLast) list.Add(new(Kind.UProduct, "u_product"));
@@ -323,9 +342,11 @@ internal static class OptimizerState
 
     private static H5Dataset Dataset(Optimizer opt, Entry e) => e.Kind switch
     {
-        Kind.Iteration => new H5Dataset(new[] { opt.Iterations }, fileDims: []),
+        Kind.Iteration => new H5Dataset(new[] { opt.AppliedSteps }, fileDims: []),
         Kind.LearningRate => new H5Dataset(new[] { (float)opt.LearningRate }, fileDims: []),
         Kind.UProduct => new H5Dataset(new[] { (float)((Nadam)opt).UProduct }, fileDims: []),
+        Kind.Average => Values(opt.AverageFor(e.Variable!)),
+        Kind.Accumulator => Values(opt.AccumulatorFor(e.Variable!)),
         _ => Values(opt.SlotsFor(e.Variable!)[e.Slot]),
     };
 
@@ -348,7 +369,7 @@ internal static class OptimizerState
     {
         var dims = h5.Guard(objectPath, "a dataset", () => d.Space.Dimensions.Select(x => (long)x).ToArray());
         long size = dims.Aggregate(1L, (a, b) => a * b);
-        if (e.Kind != Kind.Slot)
+        if (e.Kind is Kind.Iteration or Kind.LearningRate or Kind.UProduct)
         {
             if (size != 1 || dims.Length > 1)
                 throw h5.Error(objectPath, $"expected the optimizer's scalar '{e.Name}', got shape {Format(dims)}.");
@@ -368,9 +389,9 @@ internal static class OptimizerState
             if (e.Kind == Kind.LearningRate && x < 0) throw h5.Error(objectPath, $"expected a learning rate >= 0, got {x}.");
             return x;
         }
-        var shape = e.Variable!.Shape;
+        var shape = e.SlotShape ?? e.Variable!.Shape;
         if (!dims.SequenceEqual(shape.Dims.Select(v => (long)v)))
-            throw h5.Error(objectPath, $"expected optimizer slot '{e.Name}' of shape {shape} (weight '{e.Variable.Path}'), got {Format(dims)}.");
+            throw h5.Error(objectPath, $"expected optimizer slot '{e.Name}' of shape {shape} (weight '{e.Variable!.Path}'), got {Format(dims)}.");
         return h5.ReadTensor(d, objectPath);
     }
 
@@ -382,17 +403,19 @@ internal static class OptimizerState
     {
         // An optimizer without per-weight state (SGD without momentum) has nothing to build: it stays as
         // compiled, just as it was saved.
-        if (layout.Any(e => e.Kind == Kind.Slot)) opt.Build(weights);
+        if (layout.Any(e => e.Kind is Kind.Slot or Kind.Average or Kind.Accumulator)) opt.Build(weights);
         for (int i = 0; i < layout.Count; i++)
         {
             var e = layout[i];
             switch (e.Kind)
             {
-                case Kind.Iteration: opt.Iterations = (long)values[i]; break;
+                case Kind.Iteration: opt.AppliedSteps = (long)values[i]; break;
                 // Keras keeps the rate in float32: an equal float32 value leaves the configured double as it is.
                 case Kind.LearningRate when (float)opt.LearningRate != (float)(double)values[i]: opt.LearningRate = (double)values[i]; break;
                 case Kind.LearningRate: break;
                 case Kind.UProduct: ((Nadam)opt).UProduct = (double)values[i]; break;
+                case Kind.Average: opt.AverageFor(e.Variable!).Assign((Tensor)values[i]); break;
+                case Kind.Accumulator: opt.AccumulatorFor(e.Variable!).Assign((Tensor)values[i]); break;
                 default: opt.SlotsFor(e.Variable!)[e.Slot].Assign((Tensor)values[i]); break;
             }
         }

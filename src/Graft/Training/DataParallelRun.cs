@@ -81,12 +81,20 @@ internal sealed class DataParallelRun
 
     /// <summary>
     /// Makes every rank start where rank 0 starts: its weights (trainable or not), its optimizer's state
-    /// and step count, and the epoch to begin with (a restored backup's).
+    /// (slots, moving averages, gradient accumulators) and step count, and the epoch to begin with (a
+    /// restored backup's).
     /// </summary>
     /// <returns>The epoch to begin with.</returns>
     public int BroadcastState(Model model, CompileState state, IReadOnlyList<Variable> trained, int initialEpoch)
     {
-        var tensors = model.Weights.Select(v => v.Value).Concat(trained.SelectMany(state.Optimizer.SlotsFor)).ToList();
+        var optimizer = state.Optimizer;
+        // The optimizer's whole state per weight: its slots, and the moving average (use_ema) and the
+        // gradient accumulator (gradient_accumulation_steps) when it keeps them.
+        var tensors = model.Weights.Select(v => v.Value)
+            .Concat(trained.SelectMany(v => optimizer.SlotsFor(v)
+                .Concat(optimizer.UseEma ? [optimizer.AverageFor(v)] : [])
+                .Concat(optimizer.GradientAccumulationSteps is not null ? [optimizer.AccumulatorFor(v)] : [])))
+            .ToList();
         long total = tensors.Sum(t => (long)t.Size);
         var buffer = new float[total];
         long at = 0;
@@ -99,8 +107,8 @@ internal sealed class DataParallelRun
                 t.Assign(Tensor.FromArray(buffer.AsSpan((int)at, t.Size).ToArray(), t.Shape.ToArray(), t.Device));
                 at += t.Size;
             }
-        var root = Group.Allgather([initialEpoch, state.Optimizer.Iterations])[0];
-        state.Optimizer.Iterations = (long)root[1];
+        var root = Group.Allgather([initialEpoch, optimizer.AppliedSteps])[0];
+        optimizer.AppliedSteps = (long)root[1];
         return (int)root[0];
     }
 

@@ -2,6 +2,7 @@ using Graft.Autograd;
 using Graft.Layers;
 using Graft.Models;
 using Graft.Tensors;
+using Graft.Training.Callbacks;
 
 namespace Graft.Training;
 
@@ -17,7 +18,9 @@ internal static partial class Predictor
     /// <param name="inputs">One tensor per model input, in order, samples along the first axis.</param>
     /// <param name="batchSize">Samples per forward pass.</param>
     /// <param name="subject">Names the call in errors, e.g. <c>Model 'm'.Predict</c>.</param>
-    public static Tensor[] Run(Model model, IReadOnlyList<Tensor> inputs, int batchSize, string subject)
+    /// <param name="callbacks">Callbacks whose predict hooks see each batch.</param>
+    /// <param name="verbose">0 silent, 1 a progress bar, 2 one line.</param>
+    public static Tensor[] Run(Model model, IReadOnlyList<Tensor> inputs, int batchSize, string subject, IEnumerable<Callback>? callbacks = null, int verbose = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         if (inputs.Count == 0) throw new ArgumentException($"{subject}: expected at least one input tensor, got none.");
@@ -32,20 +35,22 @@ internal static partial class Predictor
         }
         model.EnsureBuilt(Layer.BatchShape(inputs[0].Shape));
         int n = inputs[0].Shape[0];
-        if (DataParallelRun.ActiveGroup is { } group)
-            return RunParallel(group, model, Batches(inputs, n, batchSize), subject);
+        var hooks = Trainer.Callbacks(model, callbacks, verbose, (int)(((long)n + batchSize - 1) / batchSize));
+        var empty = new Dictionary<string, double>();
+        foreach (var c in hooks) c.OnPredictBegin(empty);
         using var noGrad = GradMode.NoGrad();
         // The first batch's outputs give the results' shapes; the results are allocated outside
         // the per-batch scopes so that they outlive them.
         Tensor[]? results = null;
         int[]? ones = null;
         var batch = new Tensor[inputs.Count];
-        for (int start = 0; start < n; start += batchSize)
+        for (int start = 0, step = 0; start < n; start += batchSize, step++)
         {
+            foreach (var c in hooks) c.OnPredictBatchBegin(step, empty);
             using var scope = TensorScope.Begin();
             int count = Math.Min(batchSize, n - start);
             for (int i = 0; i < batch.Length; i++) batch[i] = inputs[i][start..(start + count)];
-            var outputs = model.Call(batch, training: false);
+            var outputs = Call(model, batch);
             if (results is null)
             {
                 using (TensorScope.Suspend()) results = outputs.Select(o => Tensor.Zeros([n, .. o.Shape.Dims[1..]], o.Device)).ToArray();
@@ -57,7 +62,9 @@ internal static partial class Predictor
                 starts[0] = start;
                 results[o].Backend.SliceScatterAdd(outputs[o], starts, ones![..results[o].Rank], results[o]);
             }
+            foreach (var c in hooks) c.OnPredictBatchEnd(step, empty);
         }
+        foreach (var c in hooks) c.OnPredictEnd(empty);
         return results!;
     }
 
@@ -65,37 +72,15 @@ internal static partial class Predictor
     /// <param name="model">The model; built for the first batch's shape if it is not yet built.</param>
     /// <param name="batches">One tensor per model input in each batch; read once, outside the per-batch scopes.</param>
     /// <param name="subject">Names the call in errors.</param>
-    public static Tensor[] Run(Model model, IEnumerable<Tensor[]> batches, string subject)
+    /// <param name="callbacks">Callbacks whose predict hooks see each batch.</param>
+    /// <param name="verbose">0 silent, 1 a progress bar, 2 one line.</param>
+    public static Tensor[] Run(Model model, IEnumerable<Tensor[]> batches, string subject, IEnumerable<Callback>? callbacks = null, int verbose = 0)
     {
-        if (DataParallelRun.ActiveGroup is { } group)
-            return RunParallel(group, model, Checked(model, batches, subject), subject);
         List<Tensor>[]? parts = null;
         using var noGrad = GradMode.NoGrad();
-        foreach (var batch in Checked(model, batches, subject))
-        {
-            using var scope = TensorScope.Begin();
-            var outputs = model.Call(batch, training: false);
-            parts ??= [.. outputs.Select(_ => new List<Tensor>())];
-            for (int o = 0; o < outputs.Count; o++) parts[o].Add(scope.Keep(outputs[o]));
-        }
-        if (parts is null) throw new ArgumentException($"{subject}: expected a dataset with at least one batch, got an empty one.");
-        using (TensorScope.Suspend())
-            return [.. parts.Select(p => p.Count == 1 ? p[0] : Ops.Concatenate(p))];
-    }
-
-    /// <summary>The inputs cut into batches of <paramref name="batchSize"/> samples.</summary>
-    private static IEnumerable<Tensor[]> Batches(IReadOnlyList<Tensor> inputs, int n, int batchSize)
-    {
-        for (int start = 0; start < n; start += batchSize)
-        {
-            int end = Math.Min(n, start + batchSize);
-            yield return [.. inputs.Select(t => t[start..end])];
-        }
-    }
-
-    /// <summary>The batches, each checked and the model built for the first.</summary>
-    private static IEnumerable<Tensor[]> Checked(Model model, IEnumerable<Tensor[]> batches, string subject)
-    {
+        List<Callback>? hooks = null;
+        var empty = new Dictionary<string, double>();
+        int step = 0;
         foreach (var batch in batches)
         {
             if (batch is null || batch.Length != model.InputCount)
@@ -104,7 +89,24 @@ internal static partial class Predictor
                 if (t is null || t.Rank == 0 || t.Shape[0] != batch[0].Shape[0] || t.Shape[0] == 0)
                     throw new ArgumentException($"{subject}: expected batches with samples along the first axis, the same number in every input, got shape {t?.Shape.ToString() ?? "null"}. Batch the dataset (Dataset.Batch) before Predict.");
             model.EnsureBuilt(Layer.BatchShape(batch[0].Shape));
-            yield return batch;
+            if (hooks is null)
+            {
+                // A dataset's length is unknown: the bar counts steps until the pass ends.
+                hooks = Trainer.Callbacks(model, callbacks, verbose, null);
+                foreach (var c in hooks) c.OnPredictBegin(empty);
+            }
+            foreach (var c in hooks) c.OnPredictBatchBegin(step, empty);
+            using (var scope = TensorScope.Begin())
+            {
+                var outputs = Call(model, batch);
+                parts ??= [.. outputs.Select(_ => new List<Tensor>())];
+                for (int o = 0; o < outputs.Count; o++) parts[o].Add(scope.Keep(outputs[o]));
+            }
+            foreach (var c in hooks) c.OnPredictBatchEnd(step++, empty);
         }
+        if (parts is null) throw new ArgumentException($"{subject}: expected a dataset with at least one batch, got an empty one.");
+        foreach (var c in hooks!) c.OnPredictEnd(empty);
+        using (TensorScope.Suspend())
+            return [.. parts.Select(p => p.Count == 1 ? p[0] : Ops.Concatenate(p))];
     }
 }

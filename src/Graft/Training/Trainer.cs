@@ -70,7 +70,7 @@ internal sealed partial class Trainer(Model model, CompileState state)
         if (parallel is { IsRoot: false }) progress = null;
         parallel?.KeepRootOnly(all);
         long samplesSeen = 0;
-        if (verbose > 0 && progress is not null) all.Insert(0, new ProgressLogger(verbose, progress, () => Interlocked.Read(ref samplesSeen)));
+        if (Progbar(all, verbose, progress) is { } progbar) progbar.SamplesSeen = () => Interlocked.Read(ref samplesSeen);
         int? steps = train.Steps;
         foreach (var c in all) { c.Model = model; c.Params = (epochs, steps ?? 0); c.ProgressWriter = progress; }
 
@@ -119,10 +119,14 @@ internal sealed partial class Trainer(Model model, CompileState state)
                 steps = step;
                 foreach (var c in all) c.Params = (epochs, step);
             }
+            // Keras's fit evaluates with its own callbacks, so their test hooks see the validation.
             if (validation is not null)
-                foreach (var (k, value) in Evaluate(validation, subject)) logs["val_" + k] = value;
+                foreach (var (k, value) in Evaluate(validation, subject, all)) logs["val_" + k] = value;
             foreach (var c in all) c.OnEpochEnd(epoch, logs);
         }
+        // Keras's fit ends by handing the weights their final values (the moving averages with use_ema).
+        // Unlike Keras, not before any step: the averages would still be their zero initial values.
+        if (epochs > 0 && state.Optimizer.AppliedSteps > 0) state.Optimizer.FinalizeVariableValues(trained);
         foreach (var c in all) c.OnTrainEnd(logs);
         return history;
     }
@@ -209,51 +213,94 @@ internal sealed partial class Trainer(Model model, CompileState state)
     }
 
     /// <summary>Evaluate on arrays (Keras's <c>model.evaluate(x, y, sample_weight=…)</c>).</summary>
-    public Dictionary<string, double> Evaluate(Tensor[] x, Tensor[] y, Tensor? sampleWeight, int batchSize)
+    public Dictionary<string, double> Evaluate(Tensor[] x, Tensor[] y, Tensor? sampleWeight, int batchSize, IEnumerable<Callback>? callbacks = null, int verbose = 0)
     {
         const string subject = "Model.Evaluate";
         CheckData(x, y, sampleWeight, subject, "");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         var data = new ArrayFitData(x, y, sampleWeight, batchSize);
         Prepare(data.Peek(), subject);
-        return Evaluate(data, subject);
+        return Evaluate(data, subject, Callbacks(model, callbacks, verbose, data.Steps));
     }
 
     /// <summary>Evaluate on a dataset: builds the model on the first batch, then reads one pass.</summary>
-    public Dictionary<string, double> Evaluate(FitData data, string subject, bool prepare)
+    public Dictionary<string, double> Evaluate(FitData data, string subject, bool prepare, IEnumerable<Callback>? callbacks = null, int verbose = 0)
     {
         if (prepare) Prepare(data.Peek(), subject);
-        return Evaluate(data, subject);
+        return Evaluate(data, subject, Callbacks(model, callbacks, verbose, data.Steps));
     }
 
-    /// <summary>Loss and metrics over one pass of <paramref name="data"/> in inference mode, with fresh metric states.</summary>
-    private Dictionary<string, double> Evaluate(FitData data, string subject)
+    /// <summary>
+    /// The callbacks of a standalone <c>Evaluate</c> or <c>Predict</c>: the caller's, and a progress bar
+    /// when <paramref name="verbose"/> asks for one (Keras's <c>CallbackList(add_progbar=verbose != 0)</c>),
+    /// each told the model, one epoch of <paramref name="steps"/> steps, and where progress goes.
+    /// </summary>
+    internal static List<Callback> Callbacks(Model model, IEnumerable<Callback>? callbacks, int verbose, int? steps)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(verbose);
+        var all = new List<Callback>(callbacks ?? []);
+        // With a process group, progress shows on rank 0 only, as in Fit.
+        var progress = DataParallelRun.ActiveGroup is { Rank: > 0 } ? null : GraftContext.Current.ProgressWriter;
+        Progbar(all, verbose, progress);
+        foreach (var c in all) { c.Model = model; c.Params = (1, steps ?? 0); c.ProgressWriter = progress; }
+        return all;
+    }
+
+    /// <summary>
+    /// The progress bar of a call: the <see cref="ProgbarLogger"/> among <paramref name="all"/>, else a new
+    /// one put first when <paramref name="verbose"/> is not 0 and progress has somewhere to go; its
+    /// verbosity is the call's, as Keras's <c>set_params</c> gives it.
+    /// </summary>
+    private static ProgbarLogger? Progbar(List<Callback> all, int verbose, TextWriter? progress)
+    {
+        var progbar = all.OfType<ProgbarLogger>().FirstOrDefault();
+        if (progbar is null && verbose > 0 && progress is not null) all.Insert(0, progbar = new ProgbarLogger());
+        if (progbar is not null) progbar.Verbose = verbose;
+        return progbar;
+    }
+
+    /// <summary>
+    /// Loss and metrics over one pass of <paramref name="data"/> in inference mode, with fresh metric states,
+    /// calling the test hooks of <paramref name="callbacks"/> (Keras's <c>evaluate</c>).
+    /// </summary>
+    private Dictionary<string, double> Evaluate(FitData data, string subject, IReadOnlyList<Callback> callbacks)
     {
         var forward = data.Forward ?? model.Call;
         var trackers = LossTrackers();
         var metrics = state.OutputMetrics.Select(list => list.Select(m => m.CloneEmpty()).ToList()).ToArray();
         var parallel = DataParallelRun.ForEvaluate();
+        var empty = new Dictionary<string, double>();
+        foreach (var c in callbacks) c.OnTestBegin(empty);
         int batches = 0;
         using (GradMode.NoGrad())
             foreach (var next in data.Pass(shuffle: false))
             {
-                batches++;
-                using var scope = TensorScope.Begin();
-                var batch = next();
-                CheckBatch(batch, subject);
-                if (parallel is not null)
+                foreach (var c in callbacks) c.OnTestBatchBegin(batches, empty);
+                using (TensorScope.Begin())
                 {
-                    EvaluateBatchParallel(parallel, batch, forward, trackers, metrics);
-                    continue;
+                    var batch = next();
+                    CheckBatch(batch, subject);
+                    if (parallel is not null) EvaluateBatchParallel(parallel, batch, forward, trackers, metrics);
+                    else
+                    {
+                        var pred = forward(batch.X, false);
+                        var (loss, perOutput) = TotalLoss(batch, pred);
+                        Track(trackers, loss.Item(), perOutput, batch.Count);
+                        for (int o = 0; o < pred.Count; o++)
+                            foreach (var m in metrics[o]) m.UpdateState(batch.Y[o], pred[o]);
+                    }
                 }
-                var pred = forward(batch.X, false);
-                var (loss, perOutput) = TotalLoss(batch, pred);
-                Track(trackers, loss.Item(), perOutput, batch.Count);
-                for (int o = 0; o < pred.Count; o++)
-                    foreach (var m in metrics[o]) m.UpdateState(batch.Y[o], pred[o]);
+                if (callbacks.Count > 0)
+                {
+                    var running = Logs(trackers, metrics.SelectMany(m => m));
+                    foreach (var c in callbacks) c.OnTestBatchEnd(batches, running);
+                }
+                batches++;
             }
         if (batches == 0) throw new ArgumentException($"{subject}: expected at least one batch to evaluate, got none.");
-        return Logs(trackers, metrics.SelectMany(m => m));
+        var logs = Logs(trackers, metrics.SelectMany(m => m));
+        foreach (var c in callbacks) c.OnTestEnd(logs);
+        return logs;
     }
 
     /// <summary>The single output for x (see <see cref="Predictor"/>).</summary>

@@ -35,11 +35,11 @@ public class CliTests
         var model = new Graft.Models.Sequential([new Dense(1, inputShape: [2])]);
         model.Compile("mse", "adam");
         string dir = Directory.CreateTempSubdirectory("graft-cli").FullName;
-        string plain = Path.Combine(dir, "plain.keras"), edited = Path.Combine(dir, "ftrl.keras"), output = Path.Combine(dir, "out.h5");
+        string plain = Path.Combine(dir, "plain.keras"), edited = Path.Combine(dir, "muon.keras"), output = Path.Combine(dir, "out.h5");
         try
         {
             model.Save(plain);
-            KerasArchive.EditConfig(plain, edited, config => config["compile_config"]!["optimizer"]!["class_name"] = "Ftrl");
+            KerasArchive.EditConfig(plain, edited, config => config["compile_config"]!["optimizer"]!["class_name"] = "Muon");
             var (code, stdout, stderr) = Run("convert", edited, output);
             Assert.Equal(0, code);
             Assert.Contains($"Warning: {edited}: the model loaded but was not compiled: ", stderr);

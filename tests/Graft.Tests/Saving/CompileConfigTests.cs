@@ -183,10 +183,10 @@ public class CompileConfigTests
     }
 
     [Theory]
-    [InlineData("{\"module\": \"keras.optimizers\", \"class_name\": \"Ftrl\", \"config\": {\"learning_rate\": 0.001}, \"registered_name\": null}")]
-    [InlineData("{\"module\": \"keras.optimizers\", \"class_name\": \"Adam\", \"config\": {\"learning_rate\": 0.001, \"use_ema\": true}, \"registered_name\": null}")]
-    [InlineData("{\"module\": \"keras.optimizers\", \"class_name\": \"Adam\", \"config\": {\"learning_rate\": 0.001, \"gradient_accumulation_steps\": 4}, \"registered_name\": null}")]
-    [InlineData("\"adafactor\"")]
+    [InlineData("{\"module\": \"keras.optimizers\", \"class_name\": \"Muon\", \"config\": {\"learning_rate\": 0.001}, \"registered_name\": null}")]
+    [InlineData("{\"module\": \"keras.optimizers\", \"class_name\": \"Adam\", \"config\": {\"learning_rate\": 0.001, \"loss_scale_factor\": 128.0}, \"registered_name\": null}")]
+    [InlineData("{\"module\": \"keras.optimizers\", \"class_name\": \"Adam\", \"config\": {\"learning_rate\": 0.001, \"gradient_accumulation_steps\": 1}, \"registered_name\": null}")]
+    [InlineData("\"muon\"")]
     public void AnOptimizerGraftLacksLeavesTheModelUncompiledNotRmsprop(string optimizerJson)
     {
         var model = new Sequential([new Dense(1, inputShape: [2])]);
@@ -205,7 +205,7 @@ public class CompileConfigTests
         try
         {
             model.Save(path);
-            KerasArchive.EditConfig(path, edited, config => config["compile_config"]!["optimizer"]!["class_name"] = "Ftrl");
+            KerasArchive.EditConfig(path, edited, config => config["compile_config"]!["optimizer"]!["class_name"] = "Muon");
             var loaded = Model.Load(edited);
             Assert.False(loaded.IsCompiled);
             Assert.Null(loaded.Optimizer);

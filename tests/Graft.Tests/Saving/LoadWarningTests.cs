@@ -36,7 +36,7 @@ public class LoadWarningTests
         string path = Temp(".keras");
         try
         {
-            SaveWithOptimizer(path, "Ftrl");
+            SaveWithOptimizer(path, "Muon");
             using var console = new ConsoleCapture();
             using var log = new LogCapture();
             var model = Model.Load(path);
@@ -45,9 +45,9 @@ public class LoadWarningTests
             Assert.Equal(LogLevel.Warning, warning.Level);
             Assert.Equal("Graft.Saving", warning.Category);
             Assert.Equal(path, warning.Values["Path"]);
-            Assert.Contains("Ftrl", (string)warning.Values["Reason"]!);
+            Assert.Contains("Muon", (string)warning.Values["Reason"]!);
             Assert.StartsWith($"{path}: the model loaded but was not compiled: ", warning.Message);
-            Assert.Contains("Ftrl", warning.Message);
+            Assert.Contains("Muon", warning.Message);
             Assert.Equal("", console.Error.ToString());
             Assert.Equal("", console.Out.ToString());
         }
@@ -81,7 +81,7 @@ public class LoadWarningTests
         string path = Temp(".keras");
         try
         {
-            SaveWithOptimizer(path, "Ftrl");
+            SaveWithOptimizer(path, "Muon");
             using var console = new ConsoleCapture();
             Assert.False(Model.Load(path).IsCompiled);
             Assert.Equal("", console.Error.ToString());

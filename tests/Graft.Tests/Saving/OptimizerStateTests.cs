@@ -296,6 +296,24 @@ public class OptimizerStateTests
         Assert.Throws<ModelFormatException>(() => OptimizerState.LoadKeras(model, "x.keras", after, AdamConfig("Nadam"), "3.4.1"));
     }
 
+    [Fact]
+    public void AveragesAndAccumulatorsSitWhereTheFilesKerasVersionPutsThem()
+    {
+        var model = new Sequential([new Dense(3, inputShape: [2]), new Dense(1)]);
+        model.Compile("mse", new Adam { UseEma = true, GradientAccumulationSteps = 2 });
+        int[][] weights = [[2, 3], [3], [3, 1], [1]];
+        var slots = weights.SelectMany(w => new[] { w, w }).ToArray();   // momentum and velocity of each weight
+        // Keras up to 3.9 created the average and the accumulator of each weight in turn; 3.10 on every
+        // average, then every accumulator.
+        var interleaved = WeightsWithOptimizer([null, [], .. weights.SelectMany(w => new[] { w, w }), .. slots]);
+        var grouped = WeightsWithOptimizer([null, [], .. weights, .. weights, .. slots]);
+        Assert.True(OptimizerState.LoadKeras(model, "x.keras", interleaved, AdamConfig(), "3.4.1"));
+        Assert.True(OptimizerState.LoadKeras(model, "x.keras", grouped, AdamConfig(), "3.10.0"));
+        Assert.Throws<ModelFormatException>(() => OptimizerState.LoadKeras(model, "x.keras", grouped, AdamConfig(), "3.4.1"));
+        Assert.Equal(7, model.Optimizer!.AppliedSteps);
+        Assert.Equal(3, model.Optimizer.Iterations);
+    }
+
     public static IEnumerable<object[]> KerasArchives() =>
         Directory.GetFiles(Fixtures.Dir, "*.keras").Select(Path.GetFileName).Order().Select(f => new object[] { f! });
 

@@ -40,7 +40,7 @@ public class ResumeTests
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
-        foreach (var opt in new[] { "adam", "sgd_momentum", "sgd_nesterov", "rmsprop_centered_momentum", "adagrad", "nadam", "adamw", "adam_amsgrad", "adamax", "adadelta", "lion" })
+        foreach (var opt in new[] { "adam", "sgd_momentum", "sgd_nesterov", "rmsprop_centered_momentum", "adagrad", "nadam", "adamw", "adam_amsgrad", "adamax", "adadelta", "lion", "lamb", "ftrl", "adafactor", "adafactor_accumulate" })
             foreach (var ext in new[] { ".keras", ".h5" })
                 data.Add(opt, ext);
         return data;
@@ -59,6 +59,11 @@ public class ResumeTests
         "adamax" => new Adamax(0.02),
         "adadelta" => new Adadelta(1.0),
         "lion" => new Lion(0.002),
+        "lamb" => new Lamb(0.01),
+        "ftrl" => new Ftrl(0.1, l1RegularizationStrength: 0.001, l2RegularizationStrength: 0.01),
+        "adafactor" => new Adafactor(0.05),
+        // 6 batches an epoch, updates every 4: the checkpoint falls with gradients accumulated.
+        "adafactor_accumulate" => new Adafactor(0.05) { GradientAccumulationSteps = 4 },
         _ => throw new ArgumentException(kind),
     };
 
@@ -100,7 +105,7 @@ public class ResumeTests
 
             var resumed = Model.Load(path);
             int steps = (96 + Batch - 1) / Batch;
-            Assert.Equal(Split * steps, resumed.Optimizer!.Iterations);
+            Assert.Equal(Split * steps, resumed.Optimizer!.AppliedSteps);
             Assert.Equal(first.Optimizer!.GetType(), resumed.Optimizer.GetType());
             resumed.Fit(x, y, batchSize: Batch, epochs: Epochs, initialEpoch: Split, shuffle: false, verbose: 0);
             AssertClose(expected, resumed.GetWeights());
@@ -108,7 +113,7 @@ public class ResumeTests
         finally { File.Delete(path); }
     }
 
-    public static TheoryData<string> Optimizers() => new("adam", "sgd_momentum", "rmsprop_centered_momentum", "adagrad", "nadam", "adamw", "adam_amsgrad", "adamax", "adadelta", "lion");
+    public static TheoryData<string> Optimizers() => new("adam", "sgd_momentum", "rmsprop_centered_momentum", "adagrad", "nadam", "adamw", "adam_amsgrad", "adamax", "adadelta", "lion", "lamb", "ftrl", "adafactor", "adafactor_accumulate");
 
     /// <summary>
     /// Keras 3's weights file carries the optimizer's variables; load_weights restores them into an
@@ -135,7 +140,7 @@ public class ResumeTests
                 resumed.LoadWeights(path);
                 Assert.Empty(log.Entries);
             }
-            Assert.Equal(Split * ((96 + Batch - 1) / Batch), resumed.Optimizer.Iterations);
+            Assert.Equal(Split * ((96 + Batch - 1) / Batch), resumed.Optimizer.AppliedSteps);
             resumed.Fit(x, y, batchSize: Batch, epochs: Epochs, initialEpoch: Split, shuffle: false, verbose: 0);
             AssertClose(expected, resumed.GetWeights());
         }
@@ -159,7 +164,7 @@ public class ResumeTests
                 var vars = file.Group("optimizer/vars");
                 Assert.Equal("adam", vars.Attribute("name").Read<string>());
                 Assert.Equal(2 + 2 * model.TrainableWeights.Count, vars.Children().Count());
-                Assert.Equal(model.Optimizer!.Iterations, vars.Dataset("0").Read<long[]>()[0]);
+                Assert.Equal(model.Optimizer!.AppliedSteps, vars.Dataset("0").Read<long[]>()[0]);
                 Assert.Equal(model.Optimizer.SlotsFor(model.TrainableWeights[^1])[1].ToArray(), vars.Dataset((1 + 2 * model.TrainableWeights.Count).ToString()).Read<float[]>());
             }
             using (var file = PureHDF.H5File.OpenRead(keras2))
@@ -260,7 +265,7 @@ public class ResumeTests
             var iteration = vars.Dataset("0");
             Assert.Equal((PureHDF.H5DataTypeClass.FixedPoint, 8), (iteration.Type.Class, iteration.Type.Size));
             Assert.Empty(iteration.Space.Dimensions);
-            Assert.Equal(model.Optimizer!.Iterations, iteration.Read<long[]>()[0]);
+            Assert.Equal(model.Optimizer!.AppliedSteps, iteration.Read<long[]>()[0]);
             Assert.Equal(0.02f, vars.Dataset("1").Read<float[]>()[0]);
             var opt = model.Optimizer;
             for (int i = 0; i < trainable.Count; i++)
@@ -294,7 +299,7 @@ public class ResumeTests
             var first = model.TrainableWeights[0];
             Assert.Equal(["SGD/iteration", "SGD/learning_rate", $"SGD/{model.Name}_{first.Owner.Name}_kernel_momentum", $"SGD/{model.Name}_{first.Owner.Name}_bias_momentum"], names[..4]);
             Assert.Equal(2 + model.TrainableWeights.Count, names.Length);
-            Assert.Equal(model.Optimizer!.Iterations, group.Dataset(names[0]).Read<long[]>()[0]);
+            Assert.Equal(model.Optimizer!.AppliedSteps, group.Dataset(names[0]).Read<long[]>()[0]);
             Assert.Equal(model.Optimizer.SlotsFor(first)[0].ToArray(), group.Dataset(names[2]).Read<float[]>());
         }
         finally { File.Delete(path); }

@@ -3,8 +3,10 @@ using Graft.Models;
 namespace Graft.Training.Callbacks;
 
 /// <summary>
-/// Hooks into <c>Fit</c> (Keras's <c>keras.callbacks.Callback</c>). <c>logs</c> hold the running
-/// or final metrics: <c>loss</c>, metric names, and <c>val_</c>-prefixed ones at epoch end.
+/// Hooks into <c>Fit</c>, <c>Evaluate</c> and <c>Predict</c> (Keras's <c>keras.callbacks.Callback</c>).
+/// <c>logs</c> hold the running or final metrics: <c>loss</c>, metric names, and <c>val_</c>-prefixed
+/// ones at epoch end. As in Keras, <c>Fit</c>'s validation at each epoch's end calls the test hooks of
+/// <c>Fit</c>'s callbacks.
 /// </summary>
 public abstract class Callback
 {
@@ -44,4 +46,23 @@ public abstract class Callback
     public virtual void OnTrainBatchBegin(int batch, IReadOnlyDictionary<string, double> logs) { }
     /// <summary>Called after each training batch with the running metrics.</summary>
     public virtual void OnTrainBatchEnd(int batch, IReadOnlyDictionary<string, double> logs) { }
+    /// <summary>Called when <c>Evaluate</c>, or <c>Fit</c>'s validation, begins (Keras's <c>on_test_begin</c>).</summary>
+    public virtual void OnTestBegin(IReadOnlyDictionary<string, double> logs) { }
+    /// <summary>Called when an evaluation ends, with its final loss and metrics (names without <c>val_</c>).</summary>
+    public virtual void OnTestEnd(IReadOnlyDictionary<string, double> logs) { }
+    /// <summary>Called before each evaluation batch (0-based).</summary>
+    public virtual void OnTestBatchBegin(int batch, IReadOnlyDictionary<string, double> logs) { }
+    /// <summary>Called after each evaluation batch with the running loss and metrics.</summary>
+    public virtual void OnTestBatchEnd(int batch, IReadOnlyDictionary<string, double> logs) { }
+    /// <summary>Called when <c>Predict</c> begins (Keras's <c>on_predict_begin</c>).</summary>
+    public virtual void OnPredictBegin(IReadOnlyDictionary<string, double> logs) { }
+    /// <summary>Called when <c>Predict</c> ends.</summary>
+    public virtual void OnPredictEnd(IReadOnlyDictionary<string, double> logs) { }
+    /// <summary>Called before each prediction batch (0-based).</summary>
+    public virtual void OnPredictBatchBegin(int batch, IReadOnlyDictionary<string, double> logs) { }
+    /// <summary>
+    /// Called after each prediction batch. Keras passes the batch's outputs in <c>logs["outputs"]</c>;
+    /// Graft's logs hold numbers only, so they are empty here and the outputs are <c>Predict</c>'s result.
+    /// </summary>
+    public virtual void OnPredictBatchEnd(int batch, IReadOnlyDictionary<string, double> logs) { }
 }
