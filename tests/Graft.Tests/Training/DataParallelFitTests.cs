@@ -53,6 +53,25 @@ public class DataParallelFitTests
     }
 
     [Fact]
+    public void MovingAveragesAndGradientAccumulationWorkAsOnOneProcess()
+    {
+        // The optimizer's own state (use_ema, gradient_accumulation_steps) is fed the summed gradients.
+        float[] Run()
+        {
+            var (x, y) = Data(200);
+            var model = Net();
+            model.Compile("binary_crossentropy", new SGD(0.1, momentum: 0.9) { UseEma = true, GradientAccumulationSteps = 2 });
+            model.Fit(x, y, batchSize: 32, epochs: 2, verbose: 0);
+            return [.. model.Weights.SelectMany(v => v.Value.ToArray())];
+        }
+        float[] alone;
+        using (new GraftContext(seed: 6).Use()) alone = Run();
+        var ranks = ThreadProcessGroup.Run(2, 6, _ => Run());
+        Assert.Equal(ranks[0], ranks[1]);
+        Assertions.Close(alone, ranks[0], 1e-5f);
+    }
+
+    [Fact]
     public void RanksThatDrewDifferentRandomNumbersStillTrainOnTheSameBatches()
     {
         float[] alone;
