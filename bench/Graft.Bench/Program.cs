@@ -10,7 +10,8 @@ if (options.Help)
         usage: dotnet run -c Release --project bench/Graft.Bench -- [GROUP ...] [--json] [--peers DIR] [--no-peer] [--quick]
           groups: gemm (gemm_256 .. gemm_2048), conv (conv3x3_c32, conv3x3_c64), alloc (train_step_alloc),
                   mlp (mlp_train, mlp_infer, frozen_train), cnn (cnn_train, cnn_infer, cnn_frozen_train),
-                  load (load_mini_xception), seq (lstm_train), image (image_decode_224),
+                  load (load_mini_xception), seq (lstm_train), image (image_decode_224 against Pillow,
+                  image_fit_directory),
                   onnx (onnx_import_resnet18, onnx_infer_resnet18),
                   resnet (resnet18_infer, resnet18_train, resnet18_frozen_train, resnet50_infer; not in all:
                           a few minutes), cold (cold_first_epoch: a fresh process's first epoch with the
@@ -21,7 +22,7 @@ if (options.Help)
           --peers DIR   folder of the peer scripts (default: ../shared/bench/peers beside the repository)
           --no-peer     run only Graft's side
           --json        print only the JSON lines
-          --rounds N    resnet: alternate PyTorch and Graft N times, keep each side's best (default 3)
+          --rounds N    resnet, image: alternate the peer and Graft N times, keep each side's best (default 3)
           --profile     resnet: where a ResNet18 training step's time goes, by layer and op
         """);
     return 0;
@@ -40,7 +41,7 @@ foreach (var group in options.Groups)
         case "cnn": CnnBench.Run(report, peers, options); break;
         case "load": LoadBench.Run(report, options); break;
         case "seq": LstmBench.Run(report, peers, options); break;
-        case "image": ImageBench.Run(report, options); break;
+        case "image": ImageBench.Run(report, peers, options); break;
         case "onnx": OnnxBench.Run(report, options); break;
         case "resnet": ResNetBench.Run(report, peers, options); break;
         case "cold": ColdStartBench.Run(report, options); break;

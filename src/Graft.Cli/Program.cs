@@ -14,6 +14,8 @@ public static class Program
         commands:
           demo [--cnn] [--quick] [--seed N] [--seeds N] [--out DIR] [--data DIR] [--json]
                                                          Géron's transfer-learning experiment on Fashion-MNIST
+          demo --pretrained [--base RESNET18.onnx] [--image-size 64] [--fine-tune EPOCHS] [--quick] [--seeds N] ...
+                                                         the ImageNet ResNet18 against the same network from scratch
           summary FILE [--config CONFIG.json] [--json]   Keras's summary table of a .h5/.keras/.onnx model;
                                                          the stored weights of a weights-only file
           predict FILE --input X.npy|X.npz --output Y.npy|Y.npz [--batch-size N] [--config CONFIG.json]
@@ -39,7 +41,7 @@ public static class Program
             {
                 "help" or "-h" or "--help" => Help(),
                 "version" or "--version" => Version(),
-                "demo" => Demo.DemoCommand.Run(new Arguments(args[1..], "demo", ["--seed", "--seeds", "--out", "--data", "--verbose"], "--quick", "--cnn")),
+                "demo" => Demo.DemoCommand.Run(new Arguments(args[1..], "demo", ["--seed", "--seeds", "--out", "--data", "--verbose", "--base", "--image-size", "--fine-tune"], "--quick", "--cnn", "--pretrained")),
                 "summary" => Commands.Summary(new Arguments(args[1..], "summary", ["--config"])),
                 "predict" => Commands.Predict(new Arguments(args[1..], "predict", ["--input", "--output", "--batch-size", "--config"])),
                 "convert" => Commands.Convert(new Arguments(args[1..], "convert", ["--config"])),

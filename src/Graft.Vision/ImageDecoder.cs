@@ -42,20 +42,26 @@ internal static class ImageDecoder
     private static float[] ToChannels(byte[] src, int pixels, int srcChannels, int rowBytes, int width, int channels)
     {
         var dst = new float[pixels * channels];
-        for (int p = 0; p < pixels; p++)
+        int height = pixels / width;
+        for (int row = 0; row < height; row++)
         {
-            int row = p / width, col = p % width;
-            int s = row * rowBytes + col * srcChannels;
+            int s = row * rowBytes, d = row * width * channels;
             if (srcChannels == 1)
-            {
-                float g = src[s];
-                for (int c = 0; c < channels; c++) dst[p * channels + c] = c == 3 ? 255f : g;
-                continue;
-            }
-            if (channels == 1)
-                dst[p] = MathF.Round(0.2989f * src[s] + 0.5870f * src[s + 1] + 0.1140f * src[s + 2]);
+                for (int col = 0; col < width; col++, s++)
+                {
+                    float g = src[s];
+                    for (int c = 0; c < channels; c++) dst[d++] = c == 3 ? 255f : g;
+                }
+            else if (channels == 1)
+                for (int col = 0; col < width; col++, s += 4)
+                    dst[d++] = MathF.Round(0.2989f * src[s] + 0.5870f * src[s + 1] + 0.1140f * src[s + 2]);
+            else if (channels == 3)
+                for (int col = 0; col < width; col++, s += 4, d += 3)
+                {
+                    dst[d] = src[s]; dst[d + 1] = src[s + 1]; dst[d + 2] = src[s + 2];
+                }
             else
-                for (int c = 0; c < channels; c++) dst[p * channels + c] = src[s + c];
+                for (int i = 0; i < width * 4; i++) dst[d + i] = src[s + i];
         }
         return dst;
     }

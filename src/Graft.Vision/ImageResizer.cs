@@ -1,5 +1,8 @@
+using System.Collections.Concurrent;
+using System.Numerics;
 using Graft.Autograd;
 using Graft.Tensors;
+using Graft.Tensors.Kernels;
 
 namespace Graft.Vision;
 
@@ -12,6 +15,12 @@ internal static class ImageResizer
 {
     /// <summary>The interpolations <c>image_dataset_from_directory</c> takes that Graft has.</summary>
     public static readonly string[] Methods = ["bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5"];
+
+    /// <summary>Widest filter resized here; wider ones (a large "area" downscale) go through <see cref="Ops.Resize"/>'s matrix product.</summary>
+    private const int MaxTaps = 8;
+
+    /// <summary>The taps of each (input size, output size, interpolation): every image of a folder of photos of one size shares them.</summary>
+    private static readonly ConcurrentDictionary<(int In, int Out, string Method), (int[][] Index, float[][] Weight)> s_taps = new();
 
     /// <summary>The crop Keras's <c>smart_resize</c> takes: the largest centred window with the target's aspect ratio.</summary>
     public static (int Top, int Left, int Height, int Width) CropToAspect(int height, int width, int targetHeight, int targetWidth)
@@ -38,8 +47,68 @@ internal static class ImageResizer
         using (TensorScope.Suspend())
         using (GradMode.NoGrad())
         {
+            var rows = TapsFor(h, outH, method);
+            var cols = TapsFor(w, outW, method);
+            if (rows.Index.Length <= MaxTaps && cols.Index.Length <= MaxTaps)
+                return Tensor.FromArray(Resize(pixels, h, w, channels, outH, outW, rows, cols), outH, outW, channels);
             var image = Tensor.FromArray(pixels, 1, h, w, channels);
             return Ops.Reshape(Ops.Resize(image, outH, outW, method), outH, outW, channels);
         }
+    }
+
+    private static (int[][] Index, float[][] Weight) TapsFor(int inSize, int outSize, string method) =>
+        s_taps.GetOrAdd((inSize, outSize, method), key =>
+            inSize == outSize ? ([], []) : ImageSampling.Taps(ImageSampling.ResizeMatrix(key.In, key.Out, key.Method, antialias: false), key.In, key.Out));
+
+    /// <summary>
+    /// <see cref="Ops.Resize"/> of one image without its intermediate tensors: the same taps, the same
+    /// float operations in the same order (rows, then columns; each tap's product added to the sum of
+    /// the previous ones), so the pixels are identical, in two passes over plain arrays instead of a
+    /// gather, a product and a sum per tap and axis.
+    /// </summary>
+    private static float[] Resize(float[] src, int h, int w, int c, int outH, int outW,
+        (int[][] Index, float[][] Weight) rows, (int[][] Index, float[][] Weight) cols)
+    {
+        int rowLength = w * c;
+        float[] mid;
+        if (rows.Index.Length == 0) mid = src;
+        else
+        {
+            mid = new float[outH * rowLength];
+            for (int oy = 0; oy < outH; oy++)
+            {
+                var dst = mid.AsSpan(oy * rowLength, rowLength);
+                for (int k = 0; k < rows.Index.Length; k++)
+                    Accumulate(dst, src.AsSpan(rows.Index[k][oy] * rowLength, rowLength), rows.Weight[k][oy], first: k == 0);
+            }
+        }
+        if (cols.Index.Length == 0) return mid;
+        var result = new float[outH * outW * c];
+        for (int oy = 0; oy < outH; oy++)
+        {
+            int inRow = oy * rowLength, outRow = oy * outW * c;
+            for (int ox = 0; ox < outW; ox++)
+                for (int ch = 0; ch < c; ch++)
+                {
+                    float sum = mid[inRow + cols.Index[0][ox] * c + ch] * cols.Weight[0][ox];
+                    for (int k = 1; k < cols.Index.Length; k++)
+                        sum += mid[inRow + cols.Index[k][ox] * c + ch] * cols.Weight[k][ox];
+                    result[outRow + ox * c + ch] = sum;
+                }
+        }
+        return result;
+    }
+
+    /// <summary>dst = src · weight (first tap) or dst += src · weight, a product then a sum as Ops.Multiply and Ops.Add compute them.</summary>
+    private static void Accumulate(Span<float> dst, ReadOnlySpan<float> src, float weight, bool first)
+    {
+        int i = 0;
+        var wv = new Vector<float>(weight);
+        for (; i <= dst.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            var product = new Vector<float>(src[i..]) * wv;
+            (first ? product : new Vector<float>(dst[i..]) + product).CopyTo(dst[i..]);
+        }
+        for (; i < dst.Length; i++) dst[i] = first ? src[i] * weight : dst[i] + src[i] * weight;
     }
 }

@@ -25,13 +25,13 @@ internal static class DemoReport
         return report;
     }
 
-    private static Dictionary<string, List<double>> Concat(History a, History b) =>
+    internal static Dictionary<string, List<double>> Concat(History a, History b) =>
         a.Keys.ToDictionary(k => k, k => a[k].Concat(b[k]).ToList());
 
-    private static void Plot(string path, string title, (string Prefix, History H)[] series, int? phaseBoundary) =>
+    internal static void Plot(string path, string title, (string Prefix, History H)[] series, int? phaseBoundary) =>
         Plot(path, title, series.Select(s => (s.Prefix, s.H.Keys.ToDictionary(k => k, k => s.H[k].ToList()))).ToArray(), phaseBoundary);
 
-    private static void Plot(string path, string title, (string Prefix, Dictionary<string, List<double>> H)[] series, int? phaseBoundary)
+    internal static void Plot(string path, string title, (string Prefix, Dictionary<string, List<double>> H)[] series, int? phaseBoundary)
     {
         var plt = new ScottPlot.Plot();
         foreach (var (prefix, h) in series)

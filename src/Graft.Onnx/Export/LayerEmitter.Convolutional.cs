@@ -15,9 +15,11 @@ internal sealed partial class LayerEmitter
     {
         switch (layer)
         {
-            case SeparableConv2D s: return Separable(s, x);
-            case DepthwiseConv2D d: return Depthwise(d, x);
-            case Conv2DTranspose t: return ConvTranspose(t, x);
+            case SeparableConv2D or SeparableConv1D: return Separable((ConvBase)layer, x);
+            case DepthwiseConv2D or DepthwiseConv1D: return Depthwise((ConvBase)layer, x);
+            case Conv1DTranspose t: return ConvTranspose(t, x, t.OutputPadding);
+            case Conv2DTranspose t: return ConvTranspose(t, x, t.OutputPadding);
+            case Conv3DTranspose t: return ConvTranspose(t, x, t.OutputPadding);
             case ConvBase c: return Conv(c, x);
             case PoolingBase p: return Pool(p, x);
             case GlobalPoolingBase g when layer is not GlobalAveragePooling1D: return GlobalPool(g, x);
@@ -89,30 +91,38 @@ internal sealed partial class LayerEmitter
         return Activate(c.Activation, y, c.Name);
     }
 
-    /// <summary>Keras (kh, kw, C, M) → ONNX (C·M, 1, kh, kw): output channel c·M + m, as Keras orders them.</summary>
-    private string DepthwiseKernel(ConvBase c, Variable k) =>
-        G.Floats($"{c.Name}/{k.Name}", PermuteHost(k.Value.ToArray(), k.Shape.ToArray(), [2, 3, 0, 1]), [k.Shape[2] * k.Shape[3], 1, k.Shape[0], k.Shape[1]]);
+    /// <summary>Keras (k…, C, M) → ONNX (C·M, 1, k…): output channel c·M + m, as Keras orders them.</summary>
+    private string DepthwiseKernel(ConvBase c, Variable k)
+    {
+        int r = k.Shape.Rank - 2;
+        var dims = k.Shape.ToArray();
+        return G.Floats($"{c.Name}/{k.Name}", PermuteHost(k.Value.ToArray(), dims, [r, r + 1, .. Enumerable.Range(0, r)]), [dims[r] * dims[r + 1], 1, .. dims[..r]]);
+    }
 
-    private string Depthwise(DepthwiseConv2D d, Value x)
+    private string Depthwise(ConvBase d, Value x)
     {
         var k = Required(d, "depthwise_kernel");
         var w = DepthwiseKernel(d, k);
         var b = Weight(d, "bias") is { } bias ? Initializer(d, bias) : null;
-        var y = ChannelsFirstBody(x, d.DataFormat, 2, d.Name, xf => G.Op("Conv", d.Name, b is null ? [xf, w] : [xf, w, b], ConvAttributes(d, x, k.Shape[2])));
+        int r = d.Rank;
+        var y = ChannelsFirstBody(x, d.DataFormat, r, d.Name, xf => G.Op("Conv", d.Name, b is null ? [xf, w] : [xf, w, b], ConvAttributes(d, x, k.Shape[r])));
         return Activate(d.Activation, y, d.Name);
     }
 
-    private string Separable(SeparableConv2D s, Value x)
+    private string Separable(ConvBase s, Value x)
     {
+        int r = s.Rank;
         var k = Required(s, "depthwise_kernel");
         var dw = DepthwiseKernel(s, k);
         var p = Required(s, "pointwise_kernel");
-        var pw = G.Floats($"{s.Name}/pointwise_kernel", PermuteHost(p.Value.ToArray(), p.Shape.ToArray(), [3, 2, 0, 1]), [p.Shape[3], p.Shape[2], 1, 1]);
+        // Keras (1…, C·M, filters) → ONNX (filters, C·M, 1…): the leading ones leave a matrix to transpose.
+        var ones = Enumerable.Repeat(1, r).ToArray();
+        var pw = G.Floats($"{s.Name}/pointwise_kernel", PermuteHost(p.Value.ToArray(), [p.Shape[r], p.Shape[r + 1]], [1, 0]), [p.Shape[r + 1], p.Shape[r], .. ones]);
         var b = Weight(s, "bias") is { } bias ? Initializer(s, bias) : null;
-        var y = ChannelsFirstBody(x, s.DataFormat, 2, s.Name, xf =>
+        var y = ChannelsFirstBody(x, s.DataFormat, r, s.Name, xf =>
         {
-            var d = G.Op("Conv", s.Name, [xf, dw], ConvAttributes(s, x, k.Shape[2]));
-            return G.Op("Conv", s.Name, b is null ? [d, pw] : [d, pw, b], ("kernel_shape", new[] { 1, 1 }));
+            var d = G.Op("Conv", s.Name, [xf, dw], ConvAttributes(s, x, k.Shape[r]));
+            return G.Op("Conv", s.Name, b is null ? [d, pw] : [d, pw, b], ("kernel_shape", ones));
         });
         return Activate(s.Activation, y, s.Name);
     }
@@ -122,29 +132,43 @@ internal sealed partial class LayerEmitter
     /// ⌊(k_eff − s)/2⌋ at the start as TensorFlow does; output_padding supplies the cells a stride
     /// larger than the kernel adds.
     /// </summary>
-    private string ConvTranspose(Conv2DTranspose t, Value x)
+    private string ConvTranspose(ConvBase t, Value x, int[]? keras)
     {
         var k = Required(t, "kernel");
-        // Keras (kh, kw, out, in) → ONNX (in, out, kh, kw).
-        var w = G.Floats($"{t.Name}/kernel", PermuteHost(k.Value.ToArray(), k.Shape.ToArray(), [3, 2, 0, 1]), [k.Shape[3], k.Shape[2], k.Shape[0], k.Shape[1]]);
+        int r = t.Rank;
+        var dims = k.Shape.ToArray();
+        // Keras (k…, out, in) → ONNX (in, out, k…).
+        var w = G.Floats($"{t.Name}/kernel", PermuteHost(k.Value.ToArray(), dims, [r + 1, r, .. Enumerable.Range(0, r)]), [dims[r + 1], dims[r], .. dims[..r]]);
         var b = Weight(t, "bias") is { } bias ? Initializer(t, bias) : null;
-        var pads = new long[4];
-        var outputPadding = new long[2];
-        for (int i = 0; i < 2; i++)
+        var pads = new long[2 * r];
+        var outputPadding = new long[r];
+        var sizes = Spatial(x, t.DataFormat);
+        for (int i = 0; i < r; i++)
         {
             long eff = (t.KernelSize[i] - 1L) * t.DilationRate[i] + 1, s = t.Strides[i];
-            long total = t.Padding == "same" ? Math.Max(eff - s, 0) : 0;
-            pads[i] = total / 2; pads[2 + i] = total - total / 2;
-            outputPadding[i] = Math.Max(s - eff, 0);
+            if (keras is null)
+            {
+                long total = t.Padding == "same" ? Math.Max(eff - s, 0) : 0;
+                pads[i] = total / 2; pads[r + i] = total - total / 2;
+                outputPadding[i] = Math.Max(s - eff, 0);
+                continue;
+            }
+            // ONNX's length (n − 1)·s + k_eff + output_padding − pads: Keras's length, cropped `before` at the start.
+            int n = sizes[i] ?? throw Unsupported(t, "output_padding with an unknown spatial size");
+            var (length, before) = Graft.Autograd.Ops.ConvTransposeAxis(n, t.KernelSize[i], t.Strides[i], t.DilationRate[i], t.Padding, keras[i], Describe(t));
+            long full = (n - 1L) * s + eff;
+            pads[i] = before;
+            pads[r + i] = Math.Max(full - before - length, 0);
+            outputPadding[i] = Math.Max(length - (full - before), 0);
         }
-        var y = ChannelsFirstBody(x, t.DataFormat, 2, t.Name, xf => G.Op("ConvTranspose", t.Name, b is null ? [xf, w] : [xf, w, b],
+        var y = ChannelsFirstBody(x, t.DataFormat, r, t.Name, xf => G.Op("ConvTranspose", t.Name, b is null ? [xf, w] : [xf, w, b],
             ("kernel_shape", t.KernelSize), ("strides", t.Strides), ("dilations", t.DilationRate), ("pads", pads), ("output_padding", outputPadding)));
         return Activate(t.Activation, y, t.Name);
     }
 
     private string Pool(PoolingBase p, Value x)
     {
-        bool max = p is MaxPooling1D or MaxPooling2D;
+        bool max = p is MaxPooling1D or MaxPooling2D or MaxPooling3D;
         var ones = Enumerable.Repeat(1, p.Rank).ToArray();
         var pads = Pads(p.Padding, Spatial(x, p.DataFormat), p.PoolSize, p.Strides, ones);
         var attrs = new List<(string, object)> { ("kernel_shape", p.PoolSize), ("strides", p.Strides), pads is null ? ("auto_pad", "SAME_UPPER") : ("pads", pads) };
@@ -156,7 +180,7 @@ internal sealed partial class LayerEmitter
     private string GlobalPool(GlobalPoolingBase p, Value x)
     {
         var axes = (p.DataFormat == "channels_last" ? Enumerable.Range(1, p.Rank) : Enumerable.Range(2, p.Rank)).Select(a => (long)a).ToArray();
-        bool max = p is GlobalMaxPooling1D or GlobalMaxPooling2D;
+        bool max = p is GlobalMaxPooling1D or GlobalMaxPooling2D or GlobalMaxPooling3D;
         return G.Op(max ? "ReduceMax" : "ReduceMean", p.Name, [x.Name], ("axes", axes), ("keepdims", p.Keepdims ? 1 : 0));
     }
 }

@@ -22,9 +22,20 @@ internal sealed partial class LayerEmitter
                 if (Weight(d, "bias") is { } b) y = Binary("Add", y, Initializer(d, b), h);
                 return Activate(d.Activation, y, h);
             }
+            case EinsumDense e:
+            {
+                // ONNX's Einsum reads the same equations, "..." included; the bias broadcasts on the trailing axes.
+                var y = G.Op("Einsum", h, [x.Name, Initializer(e, Required(e, "kernel"))], ("equation", e.Equation.Replace(" ", "")));
+                if (Weight(e, "bias") is { } b) y = Binary("Add", y, Initializer(e, b), h);
+                return Activate(e.Activation, y, h);
+            }
             case Activation a: return Activate(a.Function, x.Name, h);
             // At inference these pass their input through, as Keras's do.
-            case Dropout or SpatialDropout2D or GaussianNoise: return G.Op("Identity", h, [x.Name]);
+            // ActivityRegularization adds its penalty to a training loss only; its output is its input.
+            case Dropout or SpatialDropout1D or SpatialDropout2D or SpatialDropout3D or GaussianNoise or GaussianDropout or AlphaDropout or Identity or ActivityRegularization:
+                return G.Op("Identity", h, [x.Name]);
+            // x where x > θ, else 0: ONNX's ThresholdedRelu.
+            case ThresholdedReLU t: return G.Op("ThresholdedRelu", h, [x.Name], ("alpha", (float)t.Theta));
             case Rescaling r:
             {
                 // One scale, or one per feature of the last axis.
@@ -80,8 +91,58 @@ internal sealed partial class LayerEmitter
         "softsign" => G.Op("Softsign", h, [x]),
         "swish" or "silu" => Binary("Mul", x, G.Op("Sigmoid", h, [x]), h),
         "exponential" => G.Op("Exp", h, [x]),
+        // Keras 3's additions, with Graft's formulas (Ops.ActivationKeras3).
+        "celu" => G.Op("Celu", h, [x], ("alpha", 1f)),
+        "glu" => Glu(x, h),
+        "hard_tanh" => Clip(x, h, -1f, 1f),
+        // x·relu6(x + 3)/6, ONNX's HardSwish exactly.
+        "hard_silu" or "hard_swish" => G.Op("HardSwish", h, [x]),
+        "log_sigmoid" => G.Op("Neg", h, [G.Op("Softplus", h, [G.Op("Neg", h, [x])])]),
+        // The Mish operator arrives only in opset 18.
+        "mish" => Binary("Mul", x, G.Op("Tanh", h, [G.Op("Softplus", h, [x])]), h),
+        // Shrink: x − bias above lambd, x + bias below −lambd, else 0.
+        "soft_shrink" => G.Op("Shrink", h, [x], ("bias", 0.5f), ("lambd", 0.5f)),
+        "hard_shrink" => G.Op("Shrink", h, [x], ("bias", 0f), ("lambd", 0.5f)),
+        "tanh_shrink" => Binary("Sub", x, G.Op("Tanh", h, [x]), h),
+        "sparse_plus" => G.Op("Where", h, [G.Op("GreaterOrEqual", h, [x, G.Scalar($"{h}/one", 1f)]), x,
+            Binary("Mul", Square(Binary("Add", Clip(x, h, -1f, 1f), G.Scalar($"{h}/one", 1f), h), h), G.Scalar($"{h}/quarter", 0.25f), h)]),
+        "sparse_sigmoid" => Binary("Mul", Binary("Add", Clip(x, h, -1f, 1f), G.Scalar($"{h}/one", 1f), h), G.Scalar($"{h}/half", 0.5f), h),
+        "squareplus" => Binary("Mul", Binary("Add", x, G.Op("Sqrt", h, [Binary("Add", Square(x, h), G.Scalar($"{h}/b", 4f), h)]), h), G.Scalar($"{h}/half", 0.5f), h),
+        "sparsemax" => Sparsemax(x, h),
         _ => throw new NotSupportedException($"ONNX export '{h}': expected a known activation, got '{f.Name}'."),
     };
+
+    private string Clip(string x, string h, float min, float max) => G.Op("Clip", h, [x, G.Scalar($"{h}/min", min), G.Scalar($"{h}/max", max)]);
+
+    private string Square(string x, string h) => Binary("Mul", x, x, h);
+
+    /// <summary>a·σ(b) for the two halves a, b of the last axis (Split without sizes cuts equal parts).</summary>
+    private string Glu(string x, string h)
+    {
+        var halves = G.OpN("Split", h, [x], 2, ("axis", -1));
+        return Binary("Mul", halves[0], G.Op("Sigmoid", h, [halves[1]]), h);
+    }
+
+    /// <summary>
+    /// Sparsemax over the last axis as Graft computes it, without sorting: x_i is in the support when
+    /// 1 + k_i·x_i &gt; Σ_{x_j ≥ x_i} x_j (k_i counting those x_j); then max(x − τ, 0) with
+    /// τ = (Σ_support x − 1) / |support|.
+    /// </summary>
+    private string Sparsemax(string x, string h)
+    {
+        var xi = Unsqueeze(x, h, -1);                      // (…, n, 1)
+        var xj = Unsqueeze(x, h, -2);                      // (…, 1, n)
+        var atLeast = G.Op("Cast", h, [G.Op("GreaterOrEqual", h, [xj, xi])], ("to", (int)global::Onnx.TensorProto.Types.DataType.Float));
+        var last = G.Ints($"{h}/last_axis", [-1]);
+        var count = G.Op("ReduceSum", h, [atLeast, last], ("keepdims", 0));
+        var total = G.Op("ReduceSum", h, [Binary("Mul", atLeast, xj, h), last], ("keepdims", 0));
+        var inSupport = G.Op("Greater", h, [Binary("Add", Binary("Mul", count, x, h), G.Scalar($"{h}/one", 1f), h), total]);
+        var support = G.Op("Cast", h, [inSupport], ("to", (int)global::Onnx.TensorProto.Types.DataType.Float));
+        var k = G.Op("ReduceSum", h, [support, last], ("keepdims", 1));
+        var sum = G.Op("ReduceSum", h, [Binary("Mul", support, x, h), last], ("keepdims", 1));
+        var tau = Binary("Div", Binary("Sub", sum, G.Scalar($"{h}/one", 1f), h), k, h);
+        return Binary("Mul", support, Binary("Sub", x, tau, h), h);
+    }
 
     /// <summary>The layers that make a sequence mask (Embedding, Masking) or consume one (GlobalAveragePooling1D).</summary>
     private Value EmitMasked(Layer layer, Value x, int?[] shape)

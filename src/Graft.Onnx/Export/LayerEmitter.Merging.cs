@@ -20,12 +20,41 @@ internal sealed partial class LayerEmitter
             Subtract when names.Length == 2 => Binary("Sub", names[0], names[1], h),
             Multiply => names.Skip(1).Aggregate(names[0], (a, b) => Binary("Mul", a, b, h)),
             Concatenate c => G.Op("Concat", h, names, ("axis", c.Axis)),
+            Dot d => BatchDot(d, inputs, shape),
             Attention a => DotAttention(a, inputs),
             AdditiveAttention a => Additive(a, inputs),
             MultiHeadAttention a => MultiHead(a, inputs),
             _ => EmitImportedMerge(m, names) ?? throw Unsupported(m),
         };
         return new Value(y, shape);
+    }
+
+    /// <summary>
+    /// Keras's batch_dot, as Graft computes it: x with the contracted axis moved last, y with it
+    /// moved first, each folded to 3-D, one batched MatMul, unfolded to the output's shape (the
+    /// sample axes must be known, as the folds need them).
+    /// </summary>
+    private string BatchDot(Dot d, IReadOnlyList<Value> inputs, int?[] shape)
+    {
+        string h = d.Name;
+        if (inputs.Count != 2) throw new ArgumentException($"{Describe(d)}: expected exactly 2 inputs, got {inputs.Count}.");
+        Value x = inputs[0], y = inputs[1];
+        int ax = d.Axes[0], ay = d.Axes.Length == 2 ? d.Axes[1] : d.Axes[0];
+        ax = ax < 0 ? ax + x.Rank : ax; ay = ay < 0 ? ay + y.Rank : ay;
+        if (x.Shape.Skip(1).Concat(y.Shape.Skip(1)).Any(s => s is null)) throw Unsupported(d, "inputs with unknown sample sizes");
+        long n = x.Shape[ax]!.Value;
+        string xn = x.Name, yn = y.Name;
+        if (d.Normalize) { xn = L2Normalize(xn, ax, h); yn = L2Normalize(yn, ay, h); }
+        var xm = ReshapeTo(Transpose(xn, h, [0, .. Enumerable.Range(1, x.Rank - 1).Where(i => i != ax), ax]), h, 0, -1, n);
+        var ym = ReshapeTo(Transpose(yn, h, [0, ay, .. Enumerable.Range(1, y.Rank - 1).Where(i => i != ay)]), h, 0, n, -1);
+        return ReshapeTo(G.Op("MatMul", h, [xm, ym]), h, [0, .. shape.Skip(1).Select(s => (long)s!.Value)]);
+    }
+
+    /// <summary>x / √max(Σx², 1e-14) along <paramref name="axis"/>: Keras's normalize with epsilon 1e-7, as Graft's Dot computes it.</summary>
+    private string L2Normalize(string x, int axis, string h)
+    {
+        var squares = G.Op("ReduceSum", h, [Binary("Mul", x, x, h), G.Ints($"{h}/axes", [axis])], ("keepdims", 1));
+        return Binary("Div", x, G.Op("Sqrt", h, [Binary("Max", squares, G.Scalar($"{h}/min_square", 1e-14f), h)]), h);
     }
 
     /// <summary>[query, value] or [query, value, key]: the key defaults to the value.</summary>

@@ -7,15 +7,16 @@ namespace Graft.Autograd;
 public static partial class Ops
 {
     /// <summary>
-    /// Keras's relu: <paramref name="maxValue"/> at or above it, x for threshold ≤ x, else
+    /// Keras's relu: <paramref name="maxValue"/> at or above it, x for threshold &lt; x, else
     /// negativeSlope·(x − threshold).
     /// </summary>
     public static Tensor Relu(Tensor x, float negativeSlope = 0f, float? maxValue = null, float threshold = 0f)
     {
         if (maxValue is { } mv && mv < 0) throw new ArgumentOutOfRangeException(nameof(maxValue), $"Relu: expected max_value >= 0, got {mv}.");
         if (threshold == 0f) return Unary(UnaryOp.Relu, x, negativeSlope, maxValue ?? float.NaN);
+        // Keras keeps x only above the threshold (strictly: x = threshold gives 0).
         var t = Tensor.Scalar(threshold, x.Device);
-        var y = Where(GreaterEqual(x, t), x, Multiply(Subtract(x, t), negativeSlope));
+        var y = Where(Greater(x, t), x, Multiply(Subtract(x, t), negativeSlope));
         return maxValue is { } m ? Minimum(y, Tensor.Scalar(m, x.Device)) : y;
     }
 

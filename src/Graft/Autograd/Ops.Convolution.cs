@@ -203,24 +203,51 @@ public static partial class Ops
     }
 
     /// <summary>
+    /// Keras's transposed-convolution output length of one axis and the leading cells cropped from
+    /// the full (n − 1)·s + k_eff result (TensorFlow's conv_transpose with Keras's output shape):
+    /// "valid": (n − 1)·s + k_eff + p with p = max(k_eff, s) − k_eff unless given; "same": n·s, or
+    /// (n − 1)·s + k_eff mod 2 + p when p is given; the crop is half the "same" padding, rounded down.
+    /// </summary>
+    internal static (int Output, int PadBefore) ConvTransposeAxis(int n, int k, int stride, int dilation, string padding, int? outputPadding, string op)
+    {
+        if (padding is not ("valid" or "same")) throw new ArgumentException($"{op}: expected padding 'valid' or 'same', got '{padding}'.");
+        if (outputPadding is { } p && (p < 0 || p >= stride))
+            throw new ArgumentOutOfRangeException(nameof(outputPadding), $"{op}: expected output_padding in [0, stride) = [0, {stride}), got {p}.");
+        long eff = (k - 1L) * dilation + 1;
+        // TensorFlow checks that "same" maps the output back to n cells, ⌈length / s⌉ = n: with an even
+        // kernel and no output padding the length would be (n − 1)·s, one stride short.
+        if (padding == "same" && outputPadding == 0 && eff % 2 == 0)
+            throw new ArgumentException($"{op}: expected output_padding >= 1 with padding 'same' and an even (dilated) kernel size {eff}, got 0: the output, (n - 1)·stride cells, would not map back to the input's {n}. TensorFlow rejects it too.");
+        long length = padding == "valid"
+            ? (n - 1L) * stride + eff + (outputPadding ?? Math.Max(eff, stride) - eff)
+            : outputPadding is { } q ? (n - 1L) * stride + eff % 2 + q : (long)n * stride;
+        if (length <= 0 || length > int.MaxValue) throw new ArgumentException($"{op}: expected a positive output size below 2^31, got {length} (size {n}, kernel {k}, stride {stride}, dilation {dilation}, padding '{padding}').");
+        long before = padding == "same" ? Math.Max((n - 1L) * stride + eff - length, 0) / 2 : 0;
+        return ((int)length, (int)before);
+    }
+
+    /// <summary>
     /// Transposed 2-D convolution (the gradient of <see cref="Conv2D(Tensor, Tensor, ValueTuple{int, int}?, string, ValueTuple{int, int}?, int)"/> with respect to its input),
     /// with a Keras Conv2DTranspose kernel (KH, KW, Cout, Cin). Output size follows Keras:
-    /// "valid": (n − 1)·s + max(k_eff, s); "same": n·s.
+    /// "valid": (n − 1)·s + max(k_eff, s); "same": n·s; with <paramref name="outputPadding"/> p,
+    /// "valid": (n − 1)·s + k_eff + p, "same": (n − 1)·s + k_eff mod 2 + p.
     /// </summary>
-    public static Tensor Conv2DTranspose(Tensor x, Tensor kernel, (int, int)? strides = null, string padding = "valid", (int, int)? dilation = null)
+    /// <param name="x">Input (N, H, W, Cin).</param>
+    /// <param name="kernel">Kernel (KH, KW, Cout, Cin).</param>
+    /// <param name="strides">Step (h, w); default (1, 1).</param>
+    /// <param name="padding">"valid" or "same".</param>
+    /// <param name="dilation">Dilation rate (h, w); default (1, 1).</param>
+    /// <param name="outputPadding">Keras's output_padding (h, w), each below its stride; default none.</param>
+    public static Tensor Conv2DTranspose(Tensor x, Tensor kernel, (int, int)? strides = null, string padding = "valid", (int, int)? dilation = null, (int, int)? outputPadding = null)
     {
         if (x.Rank != 4 || kernel.Rank != 4 || kernel.Shape[3] != x.Shape[3])
             throw new ArgumentException($"Conv2DTranspose: expected input (N, H, W, C) and kernel (kh, kw, out, C), got input {x.Shape} and kernel {kernel.Shape}.");
         var (sh, sw) = strides ?? (1, 1); var (dh, dw) = dilation ?? (1, 1);
         int kh = kernel.Shape[0], kw = kernel.Shape[1], cout = kernel.Shape[2];
-        int OutLen(int n, int k, int s, int d) { int eff = (k - 1) * d + 1; return padding == "same" ? n * s : (n - 1) * s + Math.Max(eff, s); }
-        if (padding is not ("valid" or "same")) throw new ArgumentException($"Conv2DTranspose: expected padding 'valid' or 'same', got '{padding}'.");
-        int oh = OutLen(x.Shape[1], kh, sh, dh), ow = OutLen(x.Shape[2], kw, sw, dw);
-        // The forward convolution that maps (oh, ow, cout) back to x's (h, w): same pads as Keras's.
-        int PadBefore(int outLen, int inLen, int k, int s, int d) =>
-            padding == "same" ? Math.Max((inLen - 1) * s + (k - 1) * d + 1 - outLen, 0) / 2 : 0;
-        var g = new Conv2DGeometry(x.Shape[0], oh, ow, cout, kh, kw, sh, sw, dh, dw,
-            PadBefore(oh, x.Shape[1], kh, sh, dh), PadBefore(ow, x.Shape[2], kw, sw, dw), x.Shape[1], x.Shape[2]);
+        var (oh, pt) = ConvTransposeAxis(x.Shape[1], kh, sh, dh, padding, outputPadding?.Item1, "Conv2DTranspose");
+        var (ow, pl) = ConvTransposeAxis(x.Shape[2], kw, sw, dw, padding, outputPadding?.Item2, "Conv2DTranspose");
+        // The forward convolution that maps (oh, ow, cout) back to x's (h, w), with the pads Keras's output shape implies.
+        var g = new Conv2DGeometry(x.Shape[0], oh, ow, cout, kh, kw, sh, sw, dh, dw, pt, pl, x.Shape[1], x.Shape[2]);
         var y = Tensor.Empty(Shape.Wrap([g.N, oh, ow, cout]), zero: false, Tensor.SameDevice("Conv2DTranspose", x, kernel));
         // Kernel (KH, KW, Cout, Cin) is the forward conv's kernel from Cout to Cin channels.
         x.Backend.Conv2DBackwardInput(x, kernel, 1, g, y);

@@ -57,7 +57,10 @@ public static partial class Ops
     /// </summary>
     internal static Tensor Slice(Tensor x, int[] starts, int[] sizes, int[] steps)
     {
-        var y = Tensor.Empty(Shape.Wrap(sizes), zero: false, x.Device);
+        // Own copies: the output's shape wraps its array and the gradient rule reads starts and steps
+        // after the call, so a caller reusing its arrays must not move either.
+        starts = (int[])starts.Clone(); steps = (int[])steps.Clone();
+        var y = Tensor.Empty(Shape.Wrap((int[])sizes.Clone()), zero: false, x.Device);
         x.Backend.SliceCopy(x, starts, steps, y);
         if (!Tensor.NeedsGrad(x)) return y;
         return Tensor.Record(y, "Slice", g =>

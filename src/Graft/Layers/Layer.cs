@@ -145,12 +145,57 @@ public abstract class Layer
     /// <param name="training">Training mode: dropout and noise are active, batch statistics are used.</param>
     public Tensor Call(Tensor inputs, bool training = false)
     {
+        using var call = OutermostCall.Enter(this);
         if (!_buildDone) EnsureBuilt(BatchShape(inputs.Shape));
         var y = Forward(inputs, training);
         if (inputs.Mask is null && y.Mask is null) return y;
         var mask = ComputeMask(inputs, inputs.Mask, y);
         if (!ReferenceEquals(y, inputs) || mask is not null) y.Mask = mask;
         return y;
+    }
+
+    private List<Tensor>? _callLosses;
+
+    /// <summary>
+    /// Records a loss computed during this call (Keras's <c>add_loss</c>), such as an activity
+    /// penalty: training adds it to the compiled loss. The losses of a call live until the next
+    /// outermost call of any layer on this thread, as Keras clears a model's losses on each call.
+    /// </summary>
+    protected void AddLoss(Tensor loss) => (_callLosses ??= []).Add(loss);
+
+    /// <summary>Forgets the losses this layer and its nested layers recorded in earlier calls.</summary>
+    internal void ClearCallLosses()
+    {
+        _callLosses?.Clear();
+        foreach (var layer in SubLayers) layer.ClearCallLosses();
+    }
+
+    /// <summary>The losses recorded by <see cref="AddLoss"/> in this layer and its nested layers since the last outermost call (each layer once).</summary>
+    private IEnumerable<Tensor> CallLosses(HashSet<Layer> seen)
+    {
+        if (!seen.Add(this)) yield break;
+        if (_callLosses is not null) foreach (var loss in _callLosses) yield return loss;
+        foreach (var layer in SubLayers)
+            foreach (var loss in layer.CallLosses(seen)) yield return loss;
+    }
+
+    /// <summary>
+    /// Marks the outermost layer call on a thread: entering it clears the losses its layers recorded
+    /// in earlier calls, so that a model's losses are those of its latest forward pass.
+    /// </summary>
+    private protected readonly struct OutermostCall : IDisposable
+    {
+        [ThreadStatic] private static int t_depth;
+
+        /// <summary>Enters a call of <paramref name="layer"/>; the first on the thread clears its old losses.</summary>
+        public static OutermostCall Enter(Layer layer)
+        {
+            if (t_depth++ == 0) layer.ClearCallLosses();
+            return default;
+        }
+
+        /// <inheritdoc/>
+        public void Dispose() => t_depth--;
     }
 
     /// <summary>
@@ -273,11 +318,15 @@ public abstract class Layer
     protected Variable AddWeight(string name, int[] shape, Config.WeightOptions options, bool trainable = true) =>
         AddWeight(name, shape, options.Initializer, trainable, options.Regularizer, options.Constraint);
 
-    /// <summary>The regularization penalties of this layer's weights (and nested layers'), to add to the loss.</summary>
+    /// <summary>
+    /// The regularization penalties of this layer's weights (and nested layers'), then the losses its
+    /// layers recorded in their latest call (activity penalties), to add to the loss (Keras's <c>losses</c>).
+    /// </summary>
     public IEnumerable<Tensor> RegularizationLosses()
     {
         foreach (var v in Weights)
             if (v.Regularizer is { } r) yield return r.Call(v.Value);
+        foreach (var loss in CallLosses(new HashSet<Layer>(ReferenceEqualityComparer.Instance))) yield return loss;
     }
 
     /// <summary>Number of scalars in all weights.</summary>

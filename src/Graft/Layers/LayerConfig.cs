@@ -197,6 +197,7 @@ internal static class LayerConfig
         Regularizer r => r.Serialize(),
         Constraint c => c.Serialize(),
         Layer l => KerasJson.Wrap("keras.layers", l.ClassName, l.GetConfig()),
+        JsonNode n => n.DeepClone(),
         _ => throw new InvalidOperationException($"Layer config: a value of type {value.GetType().Name} has no Keras config form."),
     };
 

@@ -125,6 +125,7 @@ public partial class Model : Layer
     public IReadOnlyList<Tensor> Call(IReadOnlyList<Tensor> inputs, bool training = false)
     {
         if (_graph is null) return [Call(inputs.Single(), training)];
+        using var call = OutermostCall.Enter(this);
         return _graph.Run(inputs, training, Describe());
     }
 

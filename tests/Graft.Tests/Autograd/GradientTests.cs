@@ -25,6 +25,10 @@ public class GradientTests
     [InlineData("gelu")] [InlineData("gelu_tanh")] [InlineData("sigmoid")] [InlineData("hard_sigmoid")] [InlineData("tanh")]
     [InlineData("softplus")] [InlineData("softsign")] [InlineData("silu")] [InlineData("exponential")]
     [InlineData("softmax")] [InlineData("log_softmax")] [InlineData("softmax_axis0")]
+    [InlineData("celu")] [InlineData("glu")] [InlineData("glu_axis0")] [InlineData("hard_tanh")] [InlineData("hard_silu")]
+    [InlineData("log_sigmoid")] [InlineData("mish")] [InlineData("soft_shrink")] [InlineData("hard_shrink")] [InlineData("tanh_shrink")]
+    [InlineData("sparse_plus")] [InlineData("sparse_sigmoid")] [InlineData("squareplus")] [InlineData("threshold")]
+    [InlineData("sparsemax")] [InlineData("sparsemax_axis0")]
     public void Activation(string name)
     {
         Func<Tensor, Tensor> f = name switch
@@ -47,12 +51,35 @@ public class GradientTests
             "softmax" => x => Ops.Softmax(x),
             "log_softmax" => x => Ops.LogSoftmax(x),
             "softmax_axis0" => x => Ops.Softmax(x, 0),
+            "celu" => x => Ops.Celu(x, 0.6f),
+            "glu" => x => Ops.Glu(x),
+            "glu_axis0" => x => Ops.Glu(x, 0),
+            "hard_tanh" => x => Ops.HardTanh(Ops.Multiply(x, 1.5f)),
+            "hard_silu" => x => Ops.HardSilu(Ops.Multiply(x, 4f)),
+            "log_sigmoid" => Ops.LogSigmoid,
+            "mish" => Ops.Mish,
+            "soft_shrink" => x => Ops.SoftShrink(x, 0.5f),
+            "hard_shrink" => x => Ops.HardShrink(x, 0.5f),
+            "tanh_shrink" => Ops.TanhShrink,
+            "sparse_plus" => x => Ops.SparsePlus(Ops.Multiply(x, 1.5f)),
+            "sparse_sigmoid" => x => Ops.SparseSigmoid(Ops.Multiply(x, 1.5f)),
+            "squareplus" => x => Ops.Squareplus(x, 0.5f),
+            "threshold" => x => Ops.Threshold(x, 0.5f, -2f),
+            // Several values in the support and some outside, so τ depends on more than one input.
+            "sparsemax" => x => Ops.Sparsemax(Ops.Multiply(x, 0.3f)),
+            "sparsemax_axis0" => x => Ops.Sparsemax(Ops.Multiply(x, 0.3f), 0),
             _ => throw new ArgumentException(name),
         };
-        // Inputs kept away from the kinks at 0, 0.05 (threshold), 0.75 (relu6 cap) and ±0.75 (hard sigmoid edges).
+        // Inputs kept away from the kinks at 0, 0.05 (threshold), 0.75 (relu6 cap), ±0.75 (hard sigmoid
+        // edges, and ±1 of hard_tanh, sparse_plus and sparse_sigmoid after their scaling) and ±0.5 (shrinks).
         var x = AwayFromZero([4, 6], name.Length, 0.12f, 2f);
         var d = x.Data;
-        for (int i = 0; i < d.Length; i++) if (Math.Abs(Math.Abs(d[i]) - 0.75f) < 0.05f) d[i] *= 1.2f;
+        for (int i = 0; i < d.Length; i++)
+        {
+            if (Math.Abs(Math.Abs(d[i]) - 0.75f) < 0.05f) d[i] *= 1.2f;
+            if (Math.Abs(Math.Abs(d[i]) - 0.5f) < 0.04f) d[i] *= 1.2f;
+            if (Math.Abs(Math.Abs(d[i]) - 0.6667f) < 0.04f) d[i] *= 0.9f;
+        }
         Check(t => f(t[0]), [x]);
     }
 
@@ -68,6 +95,22 @@ public class GradientTests
     [Fact] public void Transpose() => Check(t => Ops.Transpose(t[0]), [Uniform([3, 5], 1)]);
     [Fact] public void Slicing() => Check(t => Ops.Add(t[0][1..3], t[0][^1]), [Uniform([4, 3], 1)]);
     [Fact] public void StepSlice() => Check(t => t[0].Slice(1, 0, 5, 2), [Uniform([2, 5], 1)]);
+
+    /// <summary>A caller that reuses its start, size and step arrays after slicing must not move the slice's shape or gradient.</summary>
+    [Fact]
+    public void SliceKeepsItsOwnStartsAndSizes()
+    {
+        var x = Tensor.FromArray(Enumerable.Range(0, 12).Select(i => (float)i).ToArray(), 3, 4);
+        x.RequiresGrad = true;
+        int[] starts = [1, 1], sizes = [2, 2], steps = [1, 2];
+        var y = Ops.Slice(x, starts, sizes, steps);
+        starts[0] = 0; starts[1] = 0; sizes[0] = 3; steps[1] = 1;
+        Assert.Equal([2, 2], y.Shape.ToArray());
+        Assert.Equal([5f, 7f, 9f, 11f], y.ToArray());
+        Ops.Sum(y).Backward();
+        // Ones exactly where the slice read: rows 1–2, columns 1 and 3.
+        Assert.Equal([0f, 0f, 0f, 0f, 0f, 1f, 0f, 1f, 0f, 1f, 0f, 1f], x.Grad!.ToArray());
+    }
     [Fact] public void Gather() => Check(t => Ops.Gather(t[0], [2, 0, 2, 1], 0), [Uniform([3, 4], 1)]);
     [Fact] public void Gather_Axis1() => Check(t => Ops.Gather(t[0], [1, 1], 1), [Uniform([3, 4], 1)]);
     [Fact] public void Concatenate() => Check(t => Ops.Concatenate([t[0], t[1]], 1), [Uniform([2, 3], 1), Uniform([2, 2], 2)]);

@@ -8,7 +8,8 @@ namespace Graft.Layers.Convolutional;
 
 /// <summary>
 /// Transposed 2-D convolution (Keras's <c>layers.Conv2DTranspose</c>): kernel (kh, kw, filters, C),
-/// bias (filters); output size (n − 1)·s + max(k, s) for "valid", n·s for "same".
+/// bias (filters); output size (n − 1)·s + max(k, s) for "valid", n·s for "same", or with
+/// output_padding p, (n − 1)·s + k + p for "valid" and (n − 1)·s + k mod 2 + p for "same" (k dilated).
 /// </summary>
 public sealed class Conv2DTranspose : ConvBase
 {
@@ -30,21 +31,20 @@ public sealed class Conv2DTranspose : ConvBase
     /// <param name="biasConstraint">Bias projection.</param>
     /// <param name="inputShape">Shape of one sample.</param>
     /// <param name="name">Layer name.</param>
-    /// <param name="outputPadding">Keras's extra output rows and columns; only null (none) is supported.</param>
-    /// <exception cref="NotSupportedException"><paramref name="outputPadding"/> is not null.</exception>
+    /// <param name="outputPadding">Keras's output_padding: one value for every axis or one per axis, each below its stride; null for Keras's default output size.</param>
     public Conv2DTranspose(int filters, IntTuple kernelSize, IntTuple? strides = null, string padding = "valid", string dataFormat = "channels_last",
         IntTuple? dilationRate = null, string? activation = null, bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null,
         Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null, Constraint? kernelConstraint = null, Constraint? biasConstraint = null,
-        int[]? inputShape = null, string? name = null, int[]? outputPadding = null)
+        int[]? inputShape = null, string? name = null, IntTuple? outputPadding = null)
         : base(2, filters, kernelSize, strides, padding, dataFormat, dilationRate, 1, activation, useBias,
             kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer, kernelConstraint, biasConstraint, inputShape, name)
     {
-        if (outputPadding is not null) throw new NotSupportedException($"Layer class 'Conv2DTranspose' (layer '{Name}'): output_padding is not supported by Graft yet.");
+        OutputPadding = CheckOutputPadding(outputPadding);
         if (inputShape is not null) Build([null, .. inputShape.Select(d => (int?)d)]);
     }
 
-    /// <summary>Keras's output_padding: always null (none), the only value Graft supports.</summary>
-    public int[]? OutputPadding => null;
+    /// <summary>Keras's output_padding: extra cells per spatial axis at the end of the output (each below its stride), or null for Keras's default sizes.</summary>
+    public int[]? OutputPadding { get; }
 
     /// <inheritdoc/>
     public override void Build(int?[] inputShape)
@@ -59,20 +59,13 @@ public sealed class Conv2DTranspose : ConvBase
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor x, bool training)
     {
-        var y = Ops.Conv2DTranspose(ToChannelsLast(x), _kernel!.Value, (Strides[0], Strides[1]), Padding, (DilationRate[0], DilationRate[1]));
+        var y = Ops.Conv2DTranspose(ToChannelsLast(x), _kernel!.Value, (Strides[0], Strides[1]), Padding, (DilationRate[0], DilationRate[1]),
+            OutputPadding is { } p ? (p[0], p[1]) : null);
         return FromChannelsLast(Finish(y, _bias));
-    }
-
-    private int? Up(int? n, int axis)
-    {
-        if (n is not int len) return null;
-        long eff = (KernelSize[axis] - 1L) * DilationRate[axis] + 1;
-        long up = Padding == "same" ? (long)len * Strides[axis] : (len - 1L) * Strides[axis] + Math.Max(eff, Strides[axis]);
-        return ShapeRules.Dim(this, up, [n], $"kernel {KernelSize[axis]}, strides {Strides[axis]}, dilation {DilationRate[axis]}");
     }
 
     /// <inheritdoc/>
     public override int?[] ComputeOutputShape(int?[] s) => ChannelsFirst
-        ? [s[0], Filters, Up(s[2], 0), Up(s[3], 1)]
-        : [s[0], Up(s[1], 0), Up(s[2], 1), Filters];
+        ? [s[0], Filters, TransposedLength(s[2], 0, OutputPadding), TransposedLength(s[3], 1, OutputPadding)]
+        : [s[0], TransposedLength(s[1], 0, OutputPadding), TransposedLength(s[2], 1, OutputPadding), Filters];
 }

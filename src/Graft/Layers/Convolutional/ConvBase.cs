@@ -89,8 +89,31 @@ public abstract class ConvBase : Layer
         (ChannelsFirst ? s[1] : s[^1]) ?? throw new ArgumentException($"{Describe()}: expected a known channel dimension, got input shape {FormatShape(s)}.");
 
     /// <summary>Moves channels last (for channels_first data).</summary>
-    private protected Tensor ToChannelsLast(Tensor x) => !ChannelsFirst ? x : x.Rank == 4 ? Ops.Permute(x, 0, 2, 3, 1) : Ops.Permute(x, 0, 2, 1);
-    private protected Tensor FromChannelsLast(Tensor y) => !ChannelsFirst ? y : y.Rank == 4 ? Ops.Permute(y, 0, 3, 1, 2) : Ops.Permute(y, 0, 2, 1);
+    private protected Tensor ToChannelsLast(Tensor x) => !ChannelsFirst ? x : Ops.Permute(x, [0, .. Enumerable.Range(2, x.Rank - 2), 1]);
+    /// <summary>Moves channels back to axis 1 (for channels_first data).</summary>
+    private protected Tensor FromChannelsLast(Tensor y) => !ChannelsFirst ? y : Ops.Permute(y, [0, y.Rank - 1, .. Enumerable.Range(1, y.Rank - 2)]);
+
+    /// <summary>
+    /// Keras's output_padding, one value per spatial axis, each below its stride (transposed
+    /// convolutions); null when none is given.
+    /// </summary>
+    private protected int[]? CheckOutputPadding(IntTuple? outputPadding)
+    {
+        if (outputPadding is not { } given) return null;
+        var p = given.PerAxis(Rank, 0, GetType().Name, "output_padding");
+        for (int i = 0; i < Rank; i++)
+            if (p[i] < 0 || p[i] >= Strides[i])
+                throw new ArgumentException($"{GetType().Name}: expected output_padding strictly less than strides on every axis, got output_padding {Tensors.Shape.Format(p)} with strides {Tensors.Shape.Format(Strides)}.", nameof(outputPadding));
+        return p;
+    }
+
+    /// <summary>Keras's output length of one spatial axis of a transposed convolution.</summary>
+    private protected int? TransposedLength(int? n, int axis, int[]? outputPadding)
+    {
+        if (n is not int len) return null;
+        try { return Ops.ConvTransposeAxis(len, KernelSize[axis], Strides[axis], DilationRate[axis], Padding, outputPadding?[axis], Describe()).Output; }
+        catch (ArgumentOutOfRangeException e) { throw new ArgumentException(e.Message, e); }
+    }
 
     /// <summary>Output length of one spatial axis.</summary>
     private protected int? OutLength(int? n, int axis)

@@ -20,6 +20,14 @@ public sealed class Activation : Layer
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor inputs, bool training) => Function.Call(inputs);
 
+    /// <summary>The input's shape; <c>glu</c> halves the last axis.</summary>
+    public override int?[] ComputeOutputShape(int?[] inputShape)
+    {
+        if (Function.Name != "glu" || inputShape.Length == 0 || inputShape[^1] is not { } n) return inputShape;
+        if (n % 2 != 0) throw new ArgumentException($"{Describe()}: expected an even last dimension for glu, got shape {FormatShape(inputShape)}.");
+        return [.. inputShape[..^1], n / 2];
+    }
+
     /// <inheritdoc/>
     protected internal override bool SupportsMasking => true;
 }

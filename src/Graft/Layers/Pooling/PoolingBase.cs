@@ -3,7 +3,7 @@ using Graft.Tensors;
 
 namespace Graft.Layers.Pooling;
 
-/// <summary>Shared settings of the 1-D and 2-D max and average pooling layers.</summary>
+/// <summary>Shared settings of the 1-D, 2-D and 3-D max and average pooling layers.</summary>
 public abstract class PoolingBase : Layer
 {
     private protected PoolingBase(int rank, IntTuple poolSize, IntTuple? strides, string padding, string dataFormat, int[]? inputShape, string? name) : base(name, inputShape)
@@ -35,11 +35,16 @@ public abstract class PoolingBase : Layer
     protected override Tensor Forward(Tensor x, bool training)
     {
         if (x.Rank != Rank + 2) throw new ArgumentException($"{Describe()}: expected input of rank {Rank + 2}, got shape {x.Shape}.");
-        if (ChannelsFirst) x = Rank == 2 ? Ops.Permute(x, 0, 2, 3, 1) : Ops.Permute(x, 0, 2, 1);
-        Tensor y = Rank == 2
-            ? IsMax ? Ops.MaxPool2D(x, (PoolSize[0], PoolSize[1]), (Strides[0], Strides[1]), Padding) : Ops.AvgPool2D(x, (PoolSize[0], PoolSize[1]), (Strides[0], Strides[1]), Padding)
-            : IsMax ? Ops.MaxPool1D(x, PoolSize[0], Strides[0], Padding) : Ops.AvgPool1D(x, PoolSize[0], Strides[0], Padding);
-        if (ChannelsFirst) y = Rank == 2 ? Ops.Permute(y, 0, 3, 1, 2) : Ops.Permute(y, 0, 2, 1);
+        // Channels first: move the channels last, pool, and move them back.
+        if (ChannelsFirst) x = Ops.Permute(x, [0, .. Enumerable.Range(2, Rank), 1]);
+        Tensor y = Rank switch
+        {
+            3 => IsMax ? Ops.MaxPool3D(x, (PoolSize[0], PoolSize[1], PoolSize[2]), (Strides[0], Strides[1], Strides[2]), Padding)
+                       : Ops.AvgPool3D(x, (PoolSize[0], PoolSize[1], PoolSize[2]), (Strides[0], Strides[1], Strides[2]), Padding),
+            2 => IsMax ? Ops.MaxPool2D(x, (PoolSize[0], PoolSize[1]), (Strides[0], Strides[1]), Padding) : Ops.AvgPool2D(x, (PoolSize[0], PoolSize[1]), (Strides[0], Strides[1]), Padding),
+            _ => IsMax ? Ops.MaxPool1D(x, PoolSize[0], Strides[0], Padding) : Ops.AvgPool1D(x, PoolSize[0], Strides[0], Padding),
+        };
+        if (ChannelsFirst) y = Ops.Permute(y, [0, Rank + 1, .. Enumerable.Range(1, Rank)]);
         return y;
     }
 
