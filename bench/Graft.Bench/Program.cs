@@ -3,6 +3,7 @@ using Graft.Bench;
 // Graft's benchmarks: each case runs our code and the peer in the same process run and prints
 // one JSON line {"case","graft","peer","ratio",...} plus a table. See README.md.
 if (args is [ColdStartBench.ChildFlag]) { ColdStartBench.Child(); return 0; }
+if (args is [ResNetMemoryBench.ChildFlag]) { ResNetMemoryBench.Child(); return 0; }
 var options = BenchOptions.Parse(args);
 if (options.Help)
 {
@@ -13,8 +14,9 @@ if (options.Help)
                   load (load_mini_xception), seq (lstm_train), image (image_decode_224 against Pillow,
                   image_fit_directory),
                   onnx (onnx_import_resnet18, onnx_infer_resnet18),
-                  resnet (resnet18_infer, resnet18_train, resnet18_frozen_train, resnet50_infer; not in all:
-                          a few minutes), cold (cold_first_epoch: a fresh process's first epoch with the
+                  resnet (resnet18_infer, resnet18_train, resnet18_frozen_train, resnet50_infer,
+                          resnet18_train_memory; not in all: a few minutes),
+                  resnet_memory (resnet18_train_memory alone; not in all), cold (cold_first_epoch: a fresh process's first epoch with the
                           runtime's default tiered compilation against tiering off),
                   mpi (dp_allreduce_resnet18; not in all: run under mpirun, e.g.
                        mpirun --allow-run-as-root --oversubscribe -np 2 bench/Graft.Bench/bin/Release/net10.0/Graft.Bench mpi),
@@ -44,10 +46,11 @@ foreach (var group in options.Groups)
         case "image": ImageBench.Run(report, peers, options); break;
         case "onnx": OnnxBench.Run(report, options); break;
         case "resnet": ResNetBench.Run(report, peers, options); break;
+        case "resnet_memory": ResNetMemoryBench.Run(report, peers, options.Rounds ?? (options.Quick ? 1 : 3)); break;
         case "cold": ColdStartBench.Run(report, options); break;
         case "mpi": DataParallelBench.Run(report, options); break;
         default:
-            Console.Error.WriteLine($"Graft.Bench: expected a group among gemm, conv, alloc, mlp, cnn, load, seq, image, onnx, resnet, cold, mpi, all; got '{group}'.");
+            Console.Error.WriteLine($"Graft.Bench: expected a group among gemm, conv, alloc, mlp, cnn, load, seq, image, onnx, resnet, resnet_memory, cold, mpi, all; got '{group}'.");
             return 2;
     }
 }

@@ -15,7 +15,7 @@ namespace Graft.Bench;
 /// Cases: resnet18_infer, resnet18_train (SGD momentum 0.9, sparse categorical cross-entropy,
 /// BatchNorm in training mode), resnet18_frozen_train (trunk frozen, a new Dense(2) head, a
 /// 5-epoch Fit over 64 images: images/s of the whole Fit against PyTorch's per epoch) and
-/// resnet50_infer. The peer and Graft alternate, a round each, and each side's best round counts:
+/// resnet50_infer, then resnet18_train_memory (<see cref="ResNetMemoryBench"/>). The peer and Graft alternate, a round each, and each side's best round counts:
 /// on a shared machine the best of a few is the least disturbed. Each case also reports the
 /// fraction of the machine's GEMM rate it reaches (the faster of Graft's and PyTorch's 2048²
 /// product in the same run), from the network's multiply-adds (training counts 3× the forward).
@@ -47,7 +47,7 @@ internal static class ResNetBench
         frozen.Compile(new SparseCategoricalCrossentropy(fromLogits: true), new SGD(0.01));
         var (infer50, shape50) = ResNets.Build(50);
 
-        if (options.Profile) { Profile(train18, x, y); return; }
+        if (options.Profile) { ProfileInference(infer18, x); Profile(train18, x, y); return; }
 
         string[] cases = ["resnet18_infer", "resnet18_train", "resnet18_frozen_train", "resnet50_infer"];
         var best = cases.ToDictionary(c => c, _ => 0.0);
@@ -89,6 +89,7 @@ internal static class ResNetBench
         Add("resnet18_frozen_train", shape18.ForwardFlops, $"Graft: whole {FrozenEpochs}-epoch Fit over {FrozenImages} images (trunk computed once); PyTorch: one epoch (trunk each epoch)");
         Add("resnet50_infer", shape50.ForwardFlops, $"batch {Batch}, {shape50.ForwardFlops / 1e9:F2} GFLOP per image");
         report.Note($"machine GEMM rate: Graft {graftGemm:F0}, PyTorch {peerBest["gemm"]:F0} GFLOPS (2048², best of {rounds} rounds)");
+        ResNetMemoryBench.Run(report, peers, rounds);
     }
 
     private static double InferRate(Model model, Tensor x, int reps)
@@ -174,6 +175,44 @@ internal static class ResNetBench
         Console.WriteLine($"ResNet18 training step, batch {Batch}: seconds (best of 4 steps)");
         foreach (var (k, v) in best!.OrderByDescending(kv => kv.Value))
             Console.WriteLine($"  {k,-48} {v,8:F4}  {100 * v / best!["total (no optimizer)"],5:F1}%");
+    }
+
+    /// <summary>
+    /// Where a ResNet18 inference batch's time goes: each layer's forward (inference mode, no
+    /// gradient) timed on its own and summed by layer kind, with each kind's GFLOPS for the
+    /// convolutions, best of a few batches.
+    /// </summary>
+    private static void ProfileInference(Model model, Tensor x)
+    {
+        Dictionary<string, double>? best = null;
+        var flops = new Dictionary<string, double>();
+        for (int step = 0; step < 4; step++)
+        {
+            var times = new Dictionary<string, double>();
+            using var scope = TensorScope.Begin();
+            using var noGrad = GradMode.NoGrad();
+            var values = new Dictionary<SymbolicTensor, Tensor>();
+            var total = Stopwatch.StartNew();
+            foreach (var layer in model.Layers)
+            {
+                var node = layer.InboundNodes[0];
+                if (layer is InputLayer) { values[node.Output] = x; continue; }
+                string kind = Kind(layer);
+                var inputs = node.Inputs.Select(s => values[s]).ToList();
+                var sw = Stopwatch.StartNew();
+                var outs = layer.CallNode(inputs, training: false);
+                times[kind] = times.GetValueOrDefault(kind) + sw.Elapsed.TotalSeconds;
+                values[node.Output] = outs[0];
+                if (step == 0 && layer is Layers.Convolutional.Conv2D c)
+                    flops[kind] = flops.GetValueOrDefault(kind) + 2.0 * outs[0].Shape.ToArray().Aggregate(1L, (a, b) => a * b)
+                        * c.KernelSize[0] * c.KernelSize[1] * inputs[0].Shape[3];
+            }
+            times["total"] = total.Elapsed.TotalSeconds;
+            if (best is null || times["total"] < best["total"]) best = times;
+        }
+        Console.WriteLine($"ResNet18 inference, batch {Batch}: seconds (best of 4 batches)");
+        foreach (var (k, v) in best!.OrderByDescending(kv => kv.Value))
+            Console.WriteLine($"  {k,-48} {v,8:F4}  {100 * v / best!["total"],5:F1}%" + (flops.TryGetValue(k, out var f) ? $"  {f / v / 1e9,6:F1} GFLOPS" : ""));
     }
 
     private static string Kind(Layers.Layer layer) => layer switch

@@ -6,6 +6,8 @@
   resnet18_frozen_train   trunk frozen (eval mode, no grad), new Linear(512, 2) head trained: what a
                           Keras or PyTorch user runs for feature-extraction transfer; images/s per epoch
   resnet50_infer          as resnet18_infer, torchvision's ResNet50
+  resnet18_train_memory   peak resident memory (VmHWM, MiB) of this process after 3 training steps as
+                          in resnet18_train; run it alone in a fresh process (--cases resnet18_train_memory)
   gemm                    float32 torch.mm of 2048x2048 matrices, GFLOPS (best of --reps): the
                           machine's GEMM rate through the same BLAS
 Usage: torch_resnet.py [--cases a,b] [--batch 16] [--size 224] [--reps 5]
@@ -13,9 +15,9 @@ Run with tuned OpenBLAS: LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-open
 (Debian 12: apt-get install python3-torch python3-torchvision libopenblas0-openmp).
 
 Provenance: the project's shared peer script torch_resnet.py (resnet18_* cases, unchanged), kept
-here so the bench runs from this repository alone; resnet50_infer and gemm added for the bench.
+here so the bench runs from this repository alone; resnet50_infer, resnet18_train_memory and gemm added for the bench.
 """
-import argparse, json, time
+import argparse, json, resource, time
 import torch, torchvision
 
 p = argparse.ArgumentParser()
@@ -53,6 +55,21 @@ for case in a.cases.split(','):
         def step():
             opt.zero_grad(); lf(m(x), y).backward(); opt.step()
         r = rate(step, B)
+    elif case == 'resnet18_train_memory':
+        m.train(); opt = torch.optim.SGD(m.parameters(), lr=0.01, momentum=0.9); lf = torch.nn.CrossEntropyLoss()
+        for _ in range(3):
+            opt.zero_grad(); lf(m(x), y).backward(); opt.step()
+        # VmHWM, not ru_maxrss: a process started by fork + exec reports its parent's peak in
+        # ru_maxrss (Linux carries the old address space's high-water mark across exec), which
+        # under the bench is the bench's own process.
+        peak = None
+        try:
+            with open('/proc/self/status') as f:
+                peak = next(int(l.split()[1]) for l in f if l.startswith('VmHWM:')) / 1024
+        except (OSError, StopIteration):
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+        print(json.dumps({'case': case, 'torch': round(peak, 1), 'unit': 'MiB', 'batch': B, 'size': S}), flush=True)
+        continue
     elif case == 'resnet18_frozen_train':
         # one epoch over 64 images in batches of B: frozen trunk forward each step, head trained
         m.fc = torch.nn.Identity(); m.eval()

@@ -31,6 +31,45 @@ public class ConvolutionTests
         return y;
     }
 
+    /// <summary>
+    /// A convolution whose patches are gathered and multiplied a block of rows at a time (64 input
+    /// channels, a kernel small enough to stay in L2): blocks that cross image and row boundaries, a
+    /// partial last block, stride, dilation and the fused bias and relu, against the definition.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 1, "same")]
+    [InlineData(2, 1, "same")]
+    [InlineData(1, 2, "valid")]
+    public void BlockedConvolutionMatchesDefinition(int stride, int dilation, string padding)
+    {
+        const int n = 4, h = 25, w = 23, c = 64, cout = 24;
+        var x = Tensor.RandomUniform([n, h, w, c], -1, 1, new Generator(1));
+        var k = Tensor.RandomUniform([3, 3, c, cout], -0.2f, 0.2f, new Generator(2));
+        var bias = Tensor.RandomUniform([cout], -0.5f, 0.5f, new Generator(3));
+        var y = Ops.Conv2D(x, k, bias, Graft.Activations.ActivationFunction.Get("relu"), (stride, stride), padding, (dilation, dilation));
+        var g = Ops.Geometry(x.Shape, 3, 3, (stride, stride), (dilation, dilation), padding, "Conv2D");
+        Assert.True(g.Rows > 512, "expected several blocks of rows");
+        float[] xs = x.ToArray(), ks = k.ToArray(), bs = bias.ToArray();
+        var expected = new float[g.Rows * cout];
+        for (int b = 0; b < n; b++)
+            for (int i = 0; i < g.OH; i++)
+                for (int j = 0; j < g.OW; j++)
+                    for (int o = 0; o < cout; o++)
+                    {
+                        double s = bs[o];
+                        for (int a = 0; a < 3; a++)
+                            for (int e = 0; e < 3; e++)
+                            {
+                                int ih = i * stride - g.PadTop + a * dilation, iw = j * stride - g.PadLeft + e * dilation;
+                                if (ih < 0 || ih >= h || iw < 0 || iw >= w) continue;
+                                for (int q = 0; q < c; q++)
+                                    s += (double)xs[((b * h + ih) * w + iw) * c + q] * ks[((a * 3 + e) * c + q) * cout + o];
+                            }
+                        expected[((b * g.OH + i) * g.OW + j) * cout + o] = (float)Math.Max(s, 0);
+                    }
+        Assertions.Close(expected, y, 1e-4f);
+    }
+
     [Fact]
     public void ValidStridedDilatedMatchesDirect()
     {

@@ -54,8 +54,13 @@ internal static unsafe partial class Gemm
         GemmKernel.Vector128 => NR128,
         _ => 16,
     };
-    private const int KC = 384;   // largest depth of a packed panel: NR·KC floats (48 KiB) fit in L1/L2
-    private const int MC = 252;   // rows of A per block: MC·KC floats (~250 KiB) fit in L2
+    // Panel depth from this core's L1 (the Goto/BLIS rule): the KC×NR panel of B that every
+    // micro-tile of a block re-reads is at most the size of L1d. On the AVX-512 machine (48 KiB L1d)
+    // that is the former constant 384; a panel of half of L1 (KC = 192) measured slower there
+    // (2048²: best 33 against 39 GFLOPS over three alternated runs), so the rule is the whole of
+    // L1, which gives a Zen 4 core (32 KiB) panels of 256.
+    private static readonly int KC = DepthLimit(Kernel);
+    private const int MC = 252;   // rows of A per block: MC·KC floats (~250 KiB at KC = 384) fit in L2
     private const int NC = 4096;  // columns of B per packed block (L3)
     private const int SmallM = 48; // at most this many rows: B is read in place, not packed
 
@@ -194,26 +199,43 @@ internal static unsafe partial class Gemm
     /// C (+)= A·B on this thread with <paramref name="kernel"/>'s micro-kernel: not the machine's
     /// own choice only when a test checks another kernel against a naive product.
     /// </summary>
+    /// <param name="kernel">The micro-kernel.</param>
+    /// <param name="m">Rows of C.</param>
+    /// <param name="n">Columns of C.</param>
+    /// <param name="k">Depth of the product.</param>
+    /// <param name="a">A, with A(i, p) at a[i·rsA + p·csA].</param>
+    /// <param name="rsA">A's row stride.</param>
+    /// <param name="csA">A's column stride.</param>
+    /// <param name="b">B, with B(p, j) at b[p·rsB + j·csB]; unread when <paramref name="packedB"/> is given.</param>
+    /// <param name="rsB">B's row stride.</param>
+    /// <param name="csB">B's column stride.</param>
+    /// <param name="c">C, row-major with row stride <paramref name="ldc"/>.</param>
+    /// <param name="ldc">C's row stride.</param>
+    /// <param name="accumulate">Add to C instead of overwriting it.</param>
+    /// <param name="epilogue">Bias and activation applied to each finished tile.</param>
+    /// <param name="packedB">
+    /// All of B already packed by <see cref="PackWholeB"/> for this kernel, n and k (n at most
+    /// <see cref="NC"/>), for a caller that multiplies many row blocks by the same B; null to pack here.
+    /// </param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Serial(GemmKernel kernel, int m, int n, int k,
         float* a, int rsA, int csA, float* b, int rsB, int csB,
-        float* c, int ldc, bool accumulate, Epilogue epilogue)
+        float* c, int ldc, bool accumulate, Epilogue epilogue, float* packedB = null)
     {
         int mr = Rows(kernel), nr = Columns(kernel);
         int mcMax = Math.Min(MC, RoundUp(m, mr));
-        // Split K into equal panels no deeper than KC, so no panel is a thin remainder.
-        int kPanels = (k + KC - 1) / KC;
-        int kcMax = ((k + kPanels - 1) / kPanels + 7) & ~7;
-        var packA = t_packA is { } pa && pa.Length >= mcMax * kcMax ? pa : (t_packA = new float[RoundUp(MC, mr) * KC]);
+        int kcMax = PanelDepth(kernel, k);
+        var packA = t_packA is { } pa && pa.Length >= mcMax * kcMax ? pa : (t_packA = new float[RoundUp(MC, mr) * Math.Max(KC, kcMax)]);
         int needB = RoundUp(Math.Min(NC, n), nr) * kcMax;
-        var packB = t_packB is { } pb && pb.Length >= needB ? pb : (t_packB = new float[Math.Max(needB, nr * KC * 4)]);
+        var packB = t_packB is { } pb && pb.Length >= needB ? pb : (t_packB = new float[Math.Max(needB, nr * kcMax * 4)]);
 
         // Row-major A is read in place: its MC×KC block stays in L2 either way, and the packing
         // copy (a strided gather) measured slower than the broadcasts it saves, at every size.
         bool unpackedA = csA == 1 && kernel == GemmKernel.Vector512;
         // With few rows (a batch of 32), each B panel would serve only two or three row tiles, so
         // copying B costs about as much as using it: read row-major B in place instead.
-        bool inPlaceB = unpackedA && csB == 1 && m <= SmallM;
+        bool inPlaceB = unpackedA && csB == 1 && m <= SmallM && packedB == null;
+        System.Diagnostics.Debug.Assert(packedB == null || n <= NC);
         fixed (float* pA = packA, pB = packB)
         {
             for (int jc = 0; jc < n; jc += NC)
@@ -226,19 +248,20 @@ internal static unsafe partial class Gemm
                     bool add = accumulate || pc > 0;
                     var ep = pc + kc == k ? epilogue.Shift(jc) : default;
                     float* bBlock = b + (long)pc * rsB + (long)jc * csB;
-                    if (!inPlaceB) PackB(nr, kc, nc, bBlock, rsB, csB, pB);
+                    float* panel = packedB != null ? packedB + (long)pc * RoundUp(n, nr) : pB;
+                    if (!inPlaceB && packedB == null) PackB(nr, kc, nc, bBlock, rsB, csB, pB);
                     for (int ic = 0; ic < m; ic += MC)
                     {
                         int mcb = Math.Min(MC, m - ic);
                         float* aBlock = a + (long)ic * rsA + (long)pc * csA;
                         if (unpackedA)
                         {
-                            MacroKernelUnpackedA(mcb, nc, kc, aBlock, rsA, pA, inPlaceB ? bBlock : pB, inPlaceB ? rsB : 0, pB, c + (long)ic * ldc + jc, ldc, add, ep);
+                            MacroKernelUnpackedA(mcb, nc, kc, aBlock, rsA, pA, inPlaceB ? bBlock : panel, inPlaceB ? rsB : 0, pB, c + (long)ic * ldc + jc, ldc, add, ep);
                         }
                         else
                         {
                             PackA(mr, mcb, kc, aBlock, rsA, csA, pA);
-                            MacroKernel(kernel, mcb, nc, kc, pA, pB, c + (long)ic * ldc + jc, ldc, add, ep);
+                            MacroKernel(kernel, mcb, nc, kc, pA, panel, c + (long)ic * ldc + jc, ldc, add, ep);
                         }
                     }
                 }
@@ -247,6 +270,37 @@ internal static unsafe partial class Gemm
     }
 
     private static int RoundUp(int x, int m) => (x + m - 1) / m * m;
+
+    /// <summary>The deepest K panel of <paramref name="kernel"/>: its KC×NR panel of B fills L1d at most.</summary>
+    private static int DepthLimit(GemmKernel kernel) =>
+        Math.Clamp(CacheSizes.L1Data / (Columns(kernel) * sizeof(float)) & ~7, 128, 384);
+
+    /// <summary>Depth of each K panel: K split into equal panels no deeper than the kernel's limit, so no panel is a thin remainder.</summary>
+    private static int PanelDepth(GemmKernel kernel, int k)
+    {
+        int limit = kernel == Kernel ? KC : DepthLimit(kernel);
+        int kPanels = (k + limit - 1) / limit;
+        return ((k + kPanels - 1) / kPanels + 7) & ~7;
+    }
+
+    /// <summary>Floats that <see cref="PackWholeB"/> writes for an n-column, k-deep B.</summary>
+    internal static long PackedBLength(GemmKernel kernel, int n, int k) => (long)RoundUp(n, Columns(kernel)) * k;
+
+    /// <summary>Whether <see cref="Serial"/> takes a B of <paramref name="n"/> columns packed whole.</summary>
+    internal static bool CanPackWholeB(int n) => n <= NC;
+
+    /// <summary>
+    /// Packs all of a k×n B, K panel after K panel, in the layout <see cref="Serial"/> reads as its
+    /// packedB: a caller that multiplies many row blocks by one B (a convolution's kernel) packs it once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void PackWholeB(GemmKernel kernel, int n, int k, float* b, int rsB, int csB, float* dst)
+    {
+        System.Diagnostics.Debug.Assert(CanPackWholeB(n));
+        int nr = Columns(kernel), kcMax = PanelDepth(kernel, k);
+        for (int pc = 0; pc < k; pc += kcMax)
+            PackB(nr, Math.Min(kcMax, k - pc), n, b + (long)pc * rsB, rsB, csB, dst + (long)pc * RoundUp(n, nr));
+    }
 
     /// <summary>Packs an mc×kc block of A into MR-row strips: strip[p·MR + r] = A(r, p), zero-padded.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -1,0 +1,25 @@
+using Graft.Tensors.Kernels;
+
+namespace Graft.Tests.Tensors.Kernels;
+
+/// <summary>The cache sizes the kernels' block sizes come from: sysfs's forms, and a fallback for anything odd.</summary>
+public class CacheSizesTests
+{
+    [Theory]
+    [InlineData("48K\n", 48 << 10)]
+    [InlineData("2048K", 2 << 20)]
+    [InlineData("1M", 1 << 20)]
+    [InlineData("32768", 32768)]
+    [InlineData("", null)]
+    [InlineData("12Q", null)]
+    [InlineData("1K", null)]       // implausibly small: the default is kept
+    [InlineData("-48K", null)]
+    public void ParsesSysfsSizes(string text, int? expected) => Assert.Equal(expected, CacheSizes.Parse(text));
+
+    [Fact]
+    public void SizesArePlausible()
+    {
+        Assert.InRange(CacheSizes.L1Data, 4 << 10, 1 << 30);
+        Assert.InRange(CacheSizes.L2, CacheSizes.L1Data, 1 << 30);
+    }
+}
