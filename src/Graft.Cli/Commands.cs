@@ -113,6 +113,7 @@ public static class Commands
     /// </summary>
     public static int Predict(Arguments a)
     {
+        if (a.Option("--images") is not null) return ImagePrediction.Run(a);
         string path = a.Positional(0, "a model file");
         string input = a.Required("--input"), output = a.Required("--output");
         int batch = a.PositiveInt("--batch-size", 32);

@@ -21,6 +21,16 @@ public static class Program
           predict FILE --input X.npy|X.npz --output Y.npy|Y.npz [--batch-size N] [--config CONFIG.json]
                                                          run a model on NumPy arrays; several inputs or
                                                          outputs go in an .npz keyed by name
+          predict FILE --images PATH... [--batch-size N] [--json]
+                                                         the top classes of each image (a folder: its images),
+                                                         by the class names stored in the model
+          finetune BASE --data DIR [--cut LAYER] [--image-size H,W] [--color-mode rgb|grayscale]
+                   [--epochs-frozen 4] [--epochs 16] [--learning-rate 1e-4] [--batch-size 32]
+                   [--validation-split 0.2] [--rescale SCALE[,OFFSET]] [--augment] [--seed N]
+                   [--out DIR] [--verbose 0|1|2] [--json]
+                                                         fine-tune BASE (.h5/.keras/.onnx, or an application
+                                                         such as resnet50) on a folder of photos, one
+                                                         subfolder per class; writes model.keras and a report
           convert IN OUT [--config CONFIG.json]          convert between .h5, .keras and .onnx
           --config CONFIG.json                           the architecture (model.to_json()) for FILE's weights
           version                                        print the version
@@ -43,14 +53,15 @@ public static class Program
                 "version" or "--version" => Version(),
                 "demo" => Demo.DemoCommand.Run(new Arguments(args[1..], "demo", ["--seed", "--seeds", "--out", "--data", "--verbose", "--base", "--image-size", "--fine-tune"], "--quick", "--cnn", "--pretrained")),
                 "summary" => Commands.Summary(new Arguments(args[1..], "summary", ["--config"])),
-                "predict" => Commands.Predict(new Arguments(args[1..], "predict", ["--input", "--output", "--batch-size", "--config"])),
+                "predict" => Commands.Predict(new Arguments(args[1..], "predict", ["--input", "--output", "--batch-size", "--config", "--images"])),
+                "finetune" => FinetuneCommand.Run(new Arguments(args[1..], "finetune", FinetuneCommand.Options, "--augment")),
                 "convert" => Commands.Convert(new Arguments(args[1..], "convert", ["--config"])),
-                _ => throw new UsageException($"graft: expected a command (demo, summary, predict, convert, version, help), got '{args[0]}'. Run 'graft help'."),
+                _ => throw new UsageException($"graft: expected a command (demo, summary, predict, finetune, convert, version, help), got '{args[0]}'. Run 'graft help'."),
             };
         }
         catch (UsageException e) { Console.Error.WriteLine(e.Message); return 2; }
         catch (Exception e) when (e is ModelFormatException or NotSupportedException or FileNotFoundException or DirectoryNotFoundException
-                                  or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException)
+                                  or ArgumentException or InvalidOperationException or IOException or InvalidDataException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"graft {args[0]}: {e.Message}");
             return 1;
