@@ -17,7 +17,10 @@ if (options.Help)
                   resnet (resnet18_infer, resnet18_train, resnet18_frozen_train, resnet50_infer,
                           resnet18_train_memory; not in all: a few minutes),
                   resnet_memory (resnet18_train_memory alone; not in all), cold (cold_first_epoch: a fresh process's first epoch with the
-                          runtime's default tiered compilation against tiering off), all (default)
+                          runtime's default tiered compilation against tiering off),
+                  mpi (dp_allreduce_resnet18; not in all: run under mpirun, e.g.
+                       mpirun --allow-run-as-root --oversubscribe -np 2 bench/Graft.Bench/bin/Release/net10.0/Graft.Bench mpi),
+                  all (default)
           --peers DIR   folder of the peer scripts (default: ../shared/bench/peers beside the repository)
           --no-peer     run only Graft's side
           --json        print only the JSON lines
@@ -45,8 +48,9 @@ foreach (var group in options.Groups)
         case "resnet": ResNetBench.Run(report, peers, options); break;
         case "resnet_memory": ResNetMemoryBench.Run(report, peers, options.Rounds ?? (options.Quick ? 1 : 3)); break;
         case "cold": ColdStartBench.Run(report, options); break;
+        case "mpi": DataParallelBench.Run(report, options); break;
         default:
-            Console.Error.WriteLine($"Graft.Bench: expected a group among gemm, conv, alloc, mlp, cnn, load, seq, image, onnx, resnet, resnet_memory, cold, all; got '{group}'.");
+            Console.Error.WriteLine($"Graft.Bench: expected a group among gemm, conv, alloc, mlp, cnn, load, seq, image, onnx, resnet, resnet_memory, cold, mpi, all; got '{group}'.");
             return 2;
     }
 }

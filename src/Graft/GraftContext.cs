@@ -55,6 +55,8 @@ public sealed class GraftContext
     private TextWriter? _progressWriter;
     private volatile bool _progressWriterSet;
     private readonly BufferPool? _bufferPool;
+    private IProcessGroup? _processGroup;
+    private volatile bool _processGroupSet;
 
     /// <summary>
     /// Creates a context with its own random stream, starting from <paramref name="seed"/> (null: an
@@ -152,6 +154,22 @@ public sealed class GraftContext
         {
             Volatile.Write(ref _progressWriter, value);
             _progressWriterSet = true;
+        }
+    }
+
+    /// <summary>
+    /// The processes that train together (<c>Graft.Distributed</c>'s <c>DataParallel</c>, which
+    /// <c>Distribution.Set</c> puts here), or null to train alone (the default). With a group,
+    /// <c>Fit</c>, <c>Evaluate</c> and <c>Predict</c> split each batch between the ranks. Follows the
+    /// context that was current when this one was created until set; setting null turns it off here.
+    /// </summary>
+    public IProcessGroup? ProcessGroup
+    {
+        get => _processGroupSet ? Volatile.Read(ref _processGroup) : _parent?.ProcessGroup;
+        set
+        {
+            Volatile.Write(ref _processGroup, value);
+            _processGroupSet = true;
         }
     }
 

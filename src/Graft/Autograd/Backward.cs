@@ -5,7 +5,15 @@ namespace Graft.Autograd;
 /// <summary>Reverse-mode sweep: topological order from the root, each node's rule run once.</summary>
 internal static class Backward
 {
-    public static void Run(Tensor root, Tensor? seed)
+    /// <summary>Backpropagates from <paramref name="root"/> (seeded with ones for a scalar).</summary>
+    /// <param name="root">The tensor to differentiate, usually a scalar loss.</param>
+    /// <param name="seed">The gradient of <paramref name="root"/>, or null for a scalar's 1.</param>
+    /// <param name="onLeafGradient">
+    /// Called with each leaf (a weight) as soon as its gradient is complete, while the sweep goes on
+    /// below it: data-parallel training starts sending a bucket of gradients while the lower layers
+    /// are still backpropagating, as DDP's autograd hooks do. Leaves that get no gradient are not reported.
+    /// </param>
+    public static void Run(Tensor root, Tensor? seed, Action<Tensor>? onLeafGradient = null)
     {
         if (!root.RequiresGrad)
             throw new InvalidOperationException($"Backward: expected a tensor that requires grad, got one of shape {root.Shape} with no gradient graph (are all weights frozen, or is this inside GradMode.NoGrad()?).");
@@ -20,19 +28,42 @@ internal static class Backward
         else Tensor.SameDevice("Backward", root, seed);
 
         var order = TopologicalOrder(root);
+        var finished = onLeafGradient is null ? null : LeavesFinishedAt(order);
         root.AccumulateGrad(seed);
         using (GradMode.NoGrad())
         {
             for (int i = order.Count - 1; i >= 0; i--)
             {
                 var t = order[i];
-                if (t.Node is null || t.Grad is null) continue;
-                var g = t.Grad;
-                t.Node.Backward(g);
-                // Intermediate gradients are not needed once passed on (as in PyTorch without retain_grad).
-                t.Grad = null;
+                if (t.Node is not null && t.Grad is not null)
+                {
+                    var g = t.Grad;
+                    t.Node.Backward(g);
+                    // Intermediate gradients are not needed once passed on (as in PyTorch without retain_grad).
+                    t.Grad = null;
+                }
+                if (finished?[i] is { } leaves)
+                    foreach (var leaf in leaves)
+                        if (leaf.Grad is not null) onLeafGradient!(leaf);
             }
+            if (root.Node is null && root.Grad is not null) onLeafGradient?.Invoke(root);
         }
+    }
+
+    /// <summary>
+    /// For each node of <paramref name="order"/>, the leaves that receive their last gradient from it:
+    /// the sweep runs from the end, so a leaf is complete after its consumer of lowest index has run.
+    /// </summary>
+    private static List<Tensor>?[] LeavesFinishedAt(List<Tensor> order)
+    {
+        var last = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
+        for (int i = order.Count - 1; i >= 0; i--)
+            if (order[i].Node is { } node)
+                foreach (var input in node.Inputs)
+                    if (input.Node is null && input.RequiresGrad) last[input] = i;
+        var finished = new List<Tensor>?[order.Count];
+        foreach (var (leaf, i) in last) (finished[i] ??= []).Add(leaf);
+        return finished;
     }
 
     /// <summary>Post-order over the nodes that require grad (iterative: deep nets would overflow recursion).</summary>

@@ -18,7 +18,7 @@ internal sealed class ArrayFitData(Tensor[] x, Tensor[] y, Tensor? sampleWeight,
     public override IEnumerable<Func<DataBatch>> Pass(bool shuffle)
     {
         int n = Samples;
-        var order = shuffle ? GraftContext.Current.Generator.Permutation(n) : null;
+        var order = shuffle ? DataParallelRun.AgreeOrder(GraftContext.Current.Generator.Permutation(n)) : null;
         for (int start = 0; start < n; start += batchSize)
         {
             int count = Math.Min(batchSize, n - start), s = start;

@@ -11,7 +11,7 @@ namespace Graft.Training;
 /// without gradients, and gathers every output. It touches no model state except a first build,
 /// which is locked, so several threads may predict with one model at once.
 /// </summary>
-internal static class Predictor
+internal static partial class Predictor
 {
     /// <summary>All outputs of <paramref name="model"/>, in order, for its inputs.</summary>
     /// <param name="model">The model; built for the first input's shape if it is not yet built.</param>
@@ -50,7 +50,7 @@ internal static class Predictor
             using var scope = TensorScope.Begin();
             int count = Math.Min(batchSize, n - start);
             for (int i = 0; i < batch.Length; i++) batch[i] = inputs[i][start..(start + count)];
-            var outputs = model.Call(batch, training: false);
+            var outputs = Call(model, batch);
             if (results is null)
             {
                 using (TensorScope.Suspend()) results = outputs.Select(o => Tensor.Zeros([n, .. o.Shape.Dims[1..]], o.Device)).ToArray();
@@ -98,7 +98,7 @@ internal static class Predictor
             foreach (var c in hooks) c.OnPredictBatchBegin(step, empty);
             using (var scope = TensorScope.Begin())
             {
-                var outputs = model.Call(batch, training: false);
+                var outputs = Call(model, batch);
                 parts ??= [.. outputs.Select(_ => new List<Tensor>())];
                 for (int o = 0; o < outputs.Count; o++) parts[o].Add(scope.Keep(outputs[o]));
             }

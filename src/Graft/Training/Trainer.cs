@@ -14,7 +14,7 @@ namespace Graft.Training;
 /// <see cref="TensorScope"/>, so activations and gradients reuse pooled buffers; frozen weights and
 /// the data need no gradient, so no backward work is done below the lowest trainable layer.
 /// </summary>
-internal sealed class Trainer(Model model, CompileState state)
+internal sealed partial class Trainer(Model model, CompileState state)
 {
     /// <summary>Fit on arrays: checks them, holds out a validation split, turns class weights into sample weights.</summary>
     public History Fit(Tensor[] x, Tensor[] y, Tensor? sampleWeight, IReadOnlyDictionary<int, double>? classWeight, int batchSize, int epochs,
@@ -48,7 +48,7 @@ internal sealed class Trainer(Model model, CompileState state)
     }
 
     /// <summary>The training loop over any batches: arrays or a dataset.</summary>
-    public History Fit(FitData train, FitData? validation, int epochs, bool shuffle, IEnumerable<Callback>? callbacks, int verbose, int initialEpoch, string subject)
+    private History RunFit(FitData train, FitData? validation, int epochs, bool shuffle, IEnumerable<Callback>? callbacks, int verbose, int initialEpoch, string subject)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epochs);
         ArgumentOutOfRangeException.ThrowIfNegative(initialEpoch);
@@ -66,6 +66,9 @@ internal sealed class Trainer(Model model, CompileState state)
         // Progress goes only where the application asked for it (GraftContext.ProgressWriter), never
         // to the console by default: a library embedded in a server must not print.
         var progress = GraftContext.Current.ProgressWriter;
+        var parallel = DataParallelRun.ForFit(model, state, trained);
+        if (parallel is { IsRoot: false }) progress = null;
+        parallel?.KeepRootOnly(all);
         long samplesSeen = 0;
         if (Progbar(all, verbose, progress) is { } progbar) progbar.SamplesSeen = () => Interlocked.Read(ref samplesSeen);
         int? steps = train.Steps;
@@ -79,6 +82,7 @@ internal sealed class Trainer(Model model, CompileState state)
         // model._initial_epoch does.
         foreach (var c in all)
             if (c.InitialEpoch is int resumed && resumed > initialEpoch) initialEpoch = resumed;
+        if (parallel is not null) initialEpoch = parallel.BroadcastState(model, state, trained, initialEpoch);
 
         // Frozen layers at the bottom of a Sequential that behave the same in training and inference
         // produce the same outputs every epoch: compute them once and train the rest on those. This
@@ -101,7 +105,8 @@ internal sealed class Trainer(Model model, CompileState state)
             foreach (var next in train.Pass(shuffle))
             {
                 foreach (var c in all) c.OnTrainBatchBegin(step, empty);
-                int count = TrainStep(forward, next, trained, trackers, subject);
+                int count = parallel is null ? TrainStep(forward, next, trained, trackers, subject)
+                    : TrainStepParallel(parallel, forward, next, trained, trackers, subject);
                 Interlocked.Add(ref samplesSeen, count);
                 logs = Logs(trackers, state.Metrics);
                 foreach (var c in all) c.OnTrainBatchEnd(step, logs);
@@ -253,7 +258,8 @@ internal sealed class Trainer(Model model, CompileState state)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(verbose);
         var all = new List<Callback>(callbacks ?? []);
-        var progress = GraftContext.Current.ProgressWriter;
+        // With a process group, progress shows on rank 0 only, as in Fit.
+        var progress = DataParallelRun.ActiveGroup is { Rank: > 0 } ? null : GraftContext.Current.ProgressWriter;
         Progbar(all, verbose, progress);
         foreach (var c in all) { c.Model = model; c.Params = (1, steps ?? 0); c.ProgressWriter = progress; }
         return all;
@@ -281,6 +287,7 @@ internal sealed class Trainer(Model model, CompileState state)
         var forward = data.Forward ?? model.Call;
         var trackers = LossTrackers();
         var metrics = state.OutputMetrics.Select(list => list.Select(m => m.CloneEmpty()).ToList()).ToArray();
+        var parallel = DataParallelRun.ForEvaluate();
         var empty = new Dictionary<string, double>();
         foreach (var c in callbacks) c.OnTestBegin(empty);
         int batches = 0;
@@ -292,11 +299,15 @@ internal sealed class Trainer(Model model, CompileState state)
                 {
                     var batch = next();
                     CheckBatch(batch, subject);
-                    var pred = forward(batch.X, false);
-                    var (loss, perOutput) = TotalLoss(batch, pred);
-                    Track(trackers, loss.Item(), perOutput, batch.Count);
-                    for (int o = 0; o < pred.Count; o++)
-                        foreach (var m in metrics[o]) m.UpdateState(batch.Y[o], pred[o]);
+                    if (parallel is not null) EvaluateBatchParallel(parallel, batch, forward, trackers, metrics);
+                    else
+                    {
+                        var pred = forward(batch.X, false);
+                        var (loss, perOutput) = TotalLoss(batch, pred);
+                        Track(trackers, loss.Item(), perOutput, batch.Count);
+                        for (int o = 0; o < pred.Count; o++)
+                            foreach (var m in metrics[o]) m.UpdateState(batch.Y[o], pred[o]);
+                    }
                 }
                 if (callbacks.Count > 0)
                 {

@@ -22,14 +22,14 @@ public class LayeringTests
     /// <summary>Lowest first; the names and folders of docs/architecture.md.</summary>
     private static readonly (string Name, string[] Paths)[] Layers =
     [
-        ("Storage", ["src/Graft/Tensors/", "src/Graft/GraftContext.cs", "src/Graft/Logging.cs"]),
+        ("Storage", ["src/Graft/Tensors/", "src/Graft/GraftContext.cs", "src/Graft/Logging.cs", "src/Graft/IProcessGroup.cs"]),
         ("Backends and kernels", ["src/Graft/Tensors/Backends/", "src/Graft/Tensors/Kernels/"]),
         ("Ops and autograd", ["src/Graft/Autograd/", "src/Graft/Activations/"]),
         ("Datasets", ["src/Graft/Datasets/"]),
         ("Weight options", ["src/Graft/Config/", "src/Graft/Initializers/", "src/Graft/Regularizers/", "src/Graft/Constraints/"]),
         ("Layers", ["src/Graft/Layers/"]),
         ("Models", ["src/Graft/Models/", "src/Graft/Keras.cs"]),
-        ("Training", ["src/Graft/Training/", "src/Graft/Losses/", "src/Graft/Metrics/", "src/Graft/Optimizers/"]),
+        ("Training", ["src/Graft/Training/", "src/Graft/Losses/", "src/Graft/Metrics/", "src/Graft/Optimizers/", "src/Graft.Distributed/"]),
         ("Saving", ["src/Graft/Saving/", "src/Graft/Data/", "src/Graft.Onnx/", "src/Graft.Vision/"]),
         ("Applications", ["src/Graft/Applications/"]),
         ("CLI", ["src/Graft.Cli/"]),

@@ -49,6 +49,9 @@ public sealed class BackupAndRestore : Callback
     /// <inheritdoc/>
     internal override int? InitialEpoch => _restoredEpoch;
 
+    /// <inheritdoc/>
+    internal override bool WritesFiles => true;
+
     /// <summary>Restores the latest backup, if any: weights, optimizer state, and the epoch to start from.</summary>
     /// <exception cref="InvalidOperationException">The backup belongs to another model or optimizer.</exception>
     /// <exception cref="NotSupportedException">The optimizer is a custom one whose state Graft cannot save.</exception>

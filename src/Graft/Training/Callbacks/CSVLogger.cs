@@ -12,6 +12,9 @@ public sealed class CSVLogger(string filename, string separator = ",", bool appe
     public string Filename { get; } = filename;
 
     /// <inheritdoc/>
+    internal override bool WritesFiles => true;
+
+    /// <inheritdoc/>
     public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
     {
         bool hadHeader = append && File.Exists(Filename) && new FileInfo(Filename).Length > 0;

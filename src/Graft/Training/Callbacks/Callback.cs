@@ -22,6 +22,9 @@ public abstract class Callback
     /// </summary>
     internal virtual int? InitialEpoch => null;
 
+    /// <summary>Whether this callback writes files, which in data-parallel training rank 0 alone does.</summary>
+    internal virtual bool WritesFiles => false;
+
     /// <summary>
     /// Where this callback's progress lines go during <c>Fit</c>: <see cref="GraftContext.ProgressWriter"/>
     /// as it was when <c>Fit</c> started, or null, which writes nothing.

@@ -49,6 +49,9 @@ public sealed class ModelCheckpoint : Callback
     public double Best => _best;
 
     /// <inheritdoc/>
+    internal override bool WritesFiles => true;
+
+    /// <inheritdoc/>
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
         string path = Format(Filepath, epoch, logs);

@@ -53,6 +53,9 @@ public sealed class TensorBoard : Callback
     /// <summary>Batches between batch-level writes, or null for epoch-level only.</summary>
     public int? UpdateFreq { get; }
 
+    /// <inheritdoc/>
+    internal override bool WritesFiles => true;
+
     private EventFileWriter Train => _train ??= new EventFileWriter(Path.Combine(LogDir, "train"));
 
     private EventFileWriter Validation => _validation ??= new EventFileWriter(Path.Combine(LogDir, "validation"));
