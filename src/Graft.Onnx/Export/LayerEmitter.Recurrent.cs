@@ -18,6 +18,7 @@ internal sealed partial class LayerEmitter
 
     private Value[] EmitRecurrent(RecurrentBase r, IReadOnlyList<Value> inputs)
     {
+        if (r is ConvLSTM) throw ConvolutionalRecurrence(r);
         if (r.Stateful) throw Stateful(r);
         var x = inputs[0];
         int stateCount = r.StateCount;
@@ -29,6 +30,10 @@ internal sealed partial class LayerEmitter
         if (!r.ReturnState) return [output];
         return [output, .. run.States.Select(s => new Value(s, [x.Shape[0], r.Units]))];
     }
+
+    // ONNX's recurrent operators multiply by matrices; a ConvLSTM's step is four convolutions, which this exporter does not build.
+    private static NotSupportedException ConvolutionalRecurrence(Layer layer) =>
+        new($"{Describe(layer)}: expected SimpleRNN, LSTM, GRU or an RNN of their cells for ONNX export, got a convolutional LSTM, which Graft does not export to ONNX. Keep the model in Keras format (.keras or .h5).");
 
     // An ONNX graph is a function of its inputs: it cannot keep states from one run to the next.
     private static NotSupportedException Stateful(Layer layer) =>
@@ -86,6 +91,7 @@ internal sealed partial class LayerEmitter
 
     private Value[] EmitBidirectional(Bidirectional b, IReadOnlyList<Value> inputs)
     {
+        if (b.ForwardLayer is ConvLSTM) throw ConvolutionalRecurrence(b);
         if (b.ForwardLayer.Stateful) throw Stateful(b);
         int n = b.ForwardLayer.StateCount;
         if (inputs.Count != 1 && inputs.Count != 1 + 2 * n)

@@ -143,16 +143,15 @@ public sealed class Bidirectional : Layer
     {
         var s = inputShapes[0];
         EnsureBuilt(s);
-        int units = ForwardLayer.Units;
-        int?[] one = ForwardLayer.ReturnSequences ? [s[0], s[1], units] : [s[0], units];
+        var one = ForwardLayer.OutputShape(s);
         int?[][] outputs = MergeMode switch
         {
             null => [one, (int?[])one.Clone()],
-            "concat" => [[.. one[..^1], 2 * units]],
+            "concat" => [[.. one[..^1], 2 * one[^1]]],
             _ => [one],
         };
         int states = ReturnState ? ForwardLayer.StateCount + BackwardLayer.StateCount : 0;
-        return [.. outputs, .. Enumerable.Range(0, states).Select(_ => new int?[] { s[0], units })];
+        return [.. outputs, .. Enumerable.Range(0, states).Select(_ => ForwardLayer.StateShape(s))];
     }
 
     private (Tensor forward, Tensor backward, Tensor[] states) Directions(Tensor x, Tensor[]? initialState, bool training)
@@ -176,7 +175,7 @@ public sealed class Bidirectional : Layer
             if (x.Mask is { } mask)
             {
                 // Keras's Bidirectional zeroes the outputs of padding steps (zero_output_for_mask).
-                var m = Ops.Reshape(mask, mask.Shape[0], mask.Shape[1], 1);
+                var m = Ops.Reshape(mask, [mask.Shape[0], mask.Shape[1], .. Enumerable.Repeat(1, f.Rank - 2)]);
                 (f, b) = (Ops.Multiply(f, m), Ops.Multiply(b, m));
             }
         }
