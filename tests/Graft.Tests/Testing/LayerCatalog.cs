@@ -164,6 +164,9 @@ public static class LayerCatalog
         new("UnitNormalization_two_axes", () => new UnitNormalization([1, 2]), [3, 4]),
         new("Bidirectional_concat_sequences", () => new Graft.Layers.Wrappers.Bidirectional(new LSTM(2, returnSequences: true)), [3, 2]),
         new("Bidirectional_ave_gru", () => new Graft.Layers.Wrappers.Bidirectional(new GRU(2), "ave"), [3, 2]),
+        new("Bidirectional_rnn_gru_cell_sequences", () => new Graft.Layers.Wrappers.Bidirectional(new RNN(new GRUCell(2), returnSequences: true)), [3, 2]),
+        // ONNX export runs an RNN's one cell as a recurrent layer; a stack inside a Bidirectional is rejected by name.
+        new("Bidirectional_sum_rnn_stacked_cells", () => new Graft.Layers.Wrappers.Bidirectional(new RNN(new StackedRNNCells([new LSTMCell(2), new SimpleRNNCell(2)])), "sum"), [3, 2], Onnx: false),
         new("Bidirectional_concat_convlstm2d_sequences", () => new Graft.Layers.Wrappers.Bidirectional(new ConvLSTM2D(2, 2, returnSequences: true)), [2, 3, 3, 1], Onnx: false),
         new("TimeDistributed", () => new Graft.Layers.Wrappers.TimeDistributed(new Dense(2, activation: "tanh")), [3, 4]),
         new("Attention", () => new Graft.Layers.Attention.Attention(useScale: true), [3, 4], Inputs: 2),

@@ -34,9 +34,9 @@ public sealed class ConvLSTM2D : ConvLSTM
     /// <param name="recurrentDropout">State dropout rate in [0, 1) (training only; one mask per gate and sequence).</param>
     /// <param name="seed">Seed of the dropout masks; null uses the current context's generator.</param>
     /// <param name="returnSequences">Return every step's state, not only the last.</param>
-    /// <param name="returnState">Also return the final states h and c: call <see cref="RecurrentBase.CallWithStates(Graft.Tensors.Tensor, Graft.Tensors.Tensor[], bool)"/>.</param>
+    /// <param name="returnState">Also return the final states h and c: call <see cref="RecurrentLayer.CallWithStates(Graft.Tensors.Tensor, Graft.Tensors.Tensor[], bool)"/>.</param>
     /// <param name="goBackwards">Read the sequence from its end.</param>
-    /// <param name="stateful">Carry each batch's final states into the next call (see <see cref="RecurrentBase.Stateful"/>).</param>
+    /// <param name="stateful">Carry each batch's final states into the next call (see <see cref="RecurrentLayer.Stateful"/>).</param>
     /// <param name="inputShape">Shape of one sample (steps, rows, cols, channels), for the first layer of a Sequential.</param>
     /// <param name="name">Layer name.</param>
     /// <exception cref="NotSupportedException">data_format channels_first.</exception>

@@ -14,9 +14,9 @@ namespace Graft.Layers.Recurrent;
 /// input projection computed for all steps at once (one GEMM, or one convolution), the recurrence
 /// unrolled in tensor ops (so gradients flow through time by autograd), dropout masks fixed per
 /// sequence (Keras's rule), and the output: the last state (N, units) or every state (N, T, units)
-/// with <see cref="ReturnSequences"/> (for ConvLSTM each state is a feature map (N, …, filters)).
+/// with <see cref="RecurrentLayer.ReturnSequences"/> (for ConvLSTM each state is a feature map (N, …, filters)).
 /// </summary>
-public abstract class RecurrentBase : Layer
+public abstract class RecurrentBase : RecurrentLayer
 {
     private protected Variable? KernelVar, RecurrentVar, BiasVar;
     private protected WeightOptions KernelOptions { get; }
@@ -33,7 +33,8 @@ public abstract class RecurrentBase : Layer
         Regularizer? kernelRegularizer, Regularizer? recurrentRegularizer, Regularizer? biasRegularizer,
         double dropout, double recurrentDropout, bool returnSequences, bool returnState, bool goBackwards, bool stateful,
         int[]? inputShape, string? name,
-        Constraint? kernelConstraint = null, Constraint? recurrentConstraint = null, Constraint? biasConstraint = null) : base(name, inputShape)
+        Constraint? kernelConstraint = null, Constraint? recurrentConstraint = null, Constraint? biasConstraint = null)
+        : base(returnSequences, returnState, goBackwards, stateful, inputShape, name)
     {
         if (units <= 0) throw new ArgumentOutOfRangeException(nameof(units), $"{GetType().Name}: expected units > 0, got {units}.");
         if (!(dropout >= 0 && dropout < 1) || !(recurrentDropout >= 0 && recurrentDropout < 1))
@@ -48,7 +49,6 @@ public abstract class RecurrentBase : Layer
         BiasOptions = new(new Zeros(), biasRegularizer, biasConstraint);
         BiasInitializer = biasInitializer ?? new Zeros();
         Dropout = (float)dropout; RecurrentDropout = (float)recurrentDropout;
-        ReturnSequences = returnSequences; ReturnState = returnState; GoBackwards = goBackwards; Stateful = stateful;
     }
 
     /// <summary>State size.</summary>
@@ -76,35 +76,15 @@ public abstract class RecurrentBase : Layer
     public float Dropout { get; }
     /// <summary>State dropout rate (training only).</summary>
     public float RecurrentDropout { get; }
-    /// <summary>Return every step's state.</summary>
-    public bool ReturnSequences { get; }
-    /// <summary>Also return the final states (h, and c for LSTM): call <see cref="CallWithStates(Tensor, Tensor[], bool)"/>.</summary>
-    public bool ReturnState { get; }
-    /// <summary>Read the sequence from its end.</summary>
-    public bool GoBackwards { get; }
-    /// <summary>
-    /// Keep the final states of each call as the initial states of the next (Keras's <c>stateful</c>):
-    /// sample i of a batch continues sample i of the previous batch, so every batch must have the same
-    /// size. The kept states carry no gradient into the next batch. <see cref="ResetStates"/> starts over.
-    /// </summary>
-    public bool Stateful { get; }
 
     // The states a stateful layer carries to its next call; null before the first call and after a reset.
     private Tensor[]? _states;
 
-    /// <summary>
-    /// The states a stateful layer will start its next call from (Keras's <c>layer.states</c>): null
-    /// before its first call, after <see cref="ResetStates"/>, and for a layer that is not stateful.
-    /// </summary>
-    public IReadOnlyList<Tensor>? States => _states?.Select(s => s.Clone()).ToArray();
+    /// <inheritdoc/>
+    public override IReadOnlyList<Tensor>? States => _states?.Select(s => s.Clone()).ToArray();
 
-    /// <summary>
-    /// Starts a stateful layer over (Keras's <c>reset_states()</c>): its next call begins from zeros, or
-    /// from <paramref name="states"/> when given (Keras's <c>reset_states(states)</c> of Keras 2).
-    /// </summary>
-    /// <exception cref="InvalidOperationException">The layer is not stateful.</exception>
-    /// <exception cref="ArgumentException"><paramref name="states"/> has the wrong count or shapes.</exception>
-    public void ResetStates(IReadOnlyList<Tensor>? states = null)
+    /// <inheritdoc/>
+    public override void ResetStates(IReadOnlyList<Tensor>? states = null)
     {
         if (!Stateful) throw new InvalidOperationException($"{Describe()}: expected a stateful layer (stateful=True) to reset, got stateful=False.");
         if (states is not null)
@@ -162,47 +142,10 @@ public abstract class RecurrentBase : Layer
     /// <summary>The input-side bias added in the all-steps projection.</summary>
     private protected virtual Tensor? InputBias => BiasVar?.Value;
 
-    /// <summary>Number of state tensors (LSTM: h and c).</summary>
-    internal virtual int StateCount => 1;
-
     /// <inheritdoc/>
-    protected override Tensor Forward(Tensor x, bool training)
-    {
-        if (ReturnState)
-            throw new InvalidOperationException($"{Describe()}: return_state=True gives the output and the final states; call CallWithStates(x) (Keras's `output, *states = layer(x)`), not Call(x).");
-        return Run(x, null, training)[0];
-    }
+    internal override int StateCount => 1;
 
-    /// <summary>
-    /// Runs the layer from <paramref name="initialState"/> (Keras's <c>initial_state</c>: h, and c for
-    /// LSTM, each (batch, units); zeros when null) and returns the output followed, with
-    /// <see cref="ReturnState"/>, by the final states: Keras's <c>output, h, c = lstm(x, initial_state=[h0, c0])</c>.
-    /// </summary>
-    public Tensor[] CallWithStates(Tensor x, Tensor[]? initialState = null, bool training = false)
-    {
-        if (!BuildDone) EnsureBuilt(BatchShape(x.Shape));
-        var all = Run(x, initialState, training);
-        if (x.Mask is { } mask && ReturnSequences) all[0].Mask = mask;
-        return ReturnState ? all : [all[0]];
-    }
-
-    /// <summary>The functional form of <see cref="CallWithStates(Tensor, Tensor[], bool)"/>: the symbolic output and, with return_state, the states.</summary>
-    public Models.SymbolicTensor[] CallWithStates(Models.SymbolicTensor x, Models.SymbolicTensor[]? initialState = null, bool? training = null)
-    {
-        Models.FunctionalGraph.Record(this, [x, .. initialState ?? []], training);
-        return InboundNodes[^1].Outputs;
-    }
-
-    // In a graph: the sequence, then any initial states; out come the output and, with return_state, the states.
-    internal override Tensor[] CallNode(IReadOnlyList<Tensor> inputs, bool training) =>
-        CallWithStates(inputs[0], inputs.Count > 1 ? inputs.Skip(1).ToArray() : null, training);
-
-    internal override int?[][] BuildNode(IReadOnlyList<int?[]> inputShapes)
-    {
-        var s = inputShapes[0];
-        EnsureBuilt(s);
-        return [OutputShape(s), .. ReturnState ? Enumerable.Range(0, StateCount).Select(_ => StateShape(s)) : []];
-    }
+    internal override int?[][] StateShapes(int?[] s) => Enumerable.Range(0, StateCount).Select(_ => StateShape(s)).ToArray();
 
     /// <summary>The shape of each state, batch first, for input of shape <paramref name="s"/>.</summary>
     internal int?[] StateShape(int?[] s) => [s[0], .. StepShape(s)];
@@ -232,8 +175,7 @@ public abstract class RecurrentBase : Layer
     private protected virtual Tensor RecurrentDropoutMask(int n) =>
         Ops.Multiply(Ops.DropoutMask([n, Units], RecurrentDropout), 1f / (1f - RecurrentDropout));
 
-    /// <summary>The output, then the final states.</summary>
-    private Tensor[] Run(Tensor x, Tensor[]? initialState, bool training)
+    private protected override Tensor[] Run(Tensor x, Tensor[]? initialState, bool training)
     {
         CheckInput(x);
         int n = x.Shape[0], steps = x.Shape[1];
@@ -282,9 +224,6 @@ public abstract class RecurrentBase : Layer
     /// <summary>The whole recurrence as one fused op, where the layer has one for its configuration; else null (unrolled in ops).</summary>
     private protected virtual Tensor? FusedSequence(Tensor projected, Tensor? recurrentMask, Tensor? stepMask) => null;
 
-    /// <inheritdoc/>
-    protected internal override Tensor? ComputeMask(Tensor inputs, Tensor? mask, Tensor output) => ReturnSequences ? mask : null;
-
     /// <summary>Channels <c>k·units … (k+1)·units</c> of the last axis of a (N, …, gates·units) tensor: one gate's part.</summary>
     private protected Tensor Gate(Tensor z, int k)
     {
@@ -302,14 +241,7 @@ public abstract class RecurrentBase : Layer
         return bias is null ? Ops.MatMul(hm, RecurrentVar!.Value) : Ops.MatMulAdd(hm, RecurrentVar!.Value, bias);
     }
 
-    /// <inheritdoc/>
-    /// <exception cref="ArgumentException">With return_state, which gives several outputs: a Sequential cannot hold the layer.</exception>
-    public override int?[] ComputeOutputShape(int?[] s) => ReturnState
-        ? throw new ArgumentException($"{Describe()}: expected one output, got return_state=True (the output and the final states); use the layer in a functional model (CallWithStates), not in a Sequential.")
-        : OutputShape(s);
-
-    /// <summary>The output's shape (without the states) for input of shape <paramref name="s"/>.</summary>
-    internal int?[] OutputShape(int?[] s)
+    internal override int?[] OutputShape(int?[] s)
     {
         CheckInputRank(s);
         return ReturnSequences ? [s[0], s[1], .. StepShape(s)] : [s[0], .. StepShape(s)];
