@@ -129,9 +129,11 @@ function channelsFirst(x) { return x.transpose([0, x.rank - 1, ...Array.from({ l
 function spatially(dataFormat, f) { return x => dataFormat === 'channels_first' ? channelsFirst(f(channelsLast(x))) : f(x); }
 
 // Cropping1D / Cropping3D: a slice of the spatial axes (Keras slices the tensor).
-function croppingCase(name, className, cropping, dataFormat, sampleShape) {
+// `pairs` are the (start, end) margins of each spatial axis; `configValue`, when given, is the
+// shorter form a Keras config may hold instead (an int for every margin).
+function croppingCase(name, className, cropping, dataFormat, sampleShape, configValue = cropping) {
   const pairs = className === 'Cropping1D' ? [cropping] : cropping;
-  const config = className === 'Cropping1D' ? { cropping } : { cropping, data_format: dataFormat };
+  const config = className === 'Cropping1D' ? { cropping: configValue } : { cropping: configValue, data_format: dataFormat };
   return shapeCase(name, className, config, sampleShape, spatially(dataFormat, x => {
     const begin = [0, ...pairs.map(p => p[0]), 0];
     const size = [-1, ...pairs.map((p, i) => x.shape[i + 1] - p[0] - p[1]), -1];
@@ -140,9 +142,9 @@ function croppingCase(name, className, cropping, dataFormat, sampleShape) {
 }
 
 // ZeroPadding1D / ZeroPadding3D: tf.pad with zeros, as Keras's layers call ops.pad.
-function paddingCase(name, className, padding, dataFormat, sampleShape) {
+function paddingCase(name, className, padding, dataFormat, sampleShape, configValue = padding) {
   const pairs = className === 'ZeroPadding1D' ? [padding] : padding;
-  const config = className === 'ZeroPadding1D' ? { padding } : { padding, data_format: dataFormat };
+  const config = className === 'ZeroPadding1D' ? { padding: configValue } : { padding: configValue, data_format: dataFormat };
   return shapeCase(name, className, config, sampleShape, spatially(dataFormat, x => tf.pad(x, [[0, 0], ...pairs, [0, 0]])), 'tfjs-pad-op');
 }
 
@@ -152,9 +154,9 @@ function repeatAxis(x, axis, times) {
   const indices = Array.from({ length: x.shape[axis] * times }, (_, i) => Math.floor(i / times));
   return tf.gather(x, tf.tensor1d(indices, 'int32'), axis);
 }
-function upsamplingCase(name, className, size, dataFormat, sampleShape) {
+function upsamplingCase(name, className, size, dataFormat, sampleShape, configValue = size) {
   const sizes = className === 'UpSampling1D' ? [size] : size;
-  const config = className === 'UpSampling1D' ? { size } : { size, data_format: dataFormat };
+  const config = className === 'UpSampling1D' ? { size: configValue } : { size: configValue, data_format: dataFormat };
   return shapeCase(name, className, config, sampleShape, spatially(dataFormat, x => sizes.reduce((y, s, i) => repeatAxis(y, i + 1, s), x)), 'tfjs-gather-op-repeat');
 }
 
@@ -166,13 +168,13 @@ function globalPooling3dCase(name, className, keepdims, dataFormat, sampleShape)
 }
 
 // DepthwiseConv1D: TensorFlow's depthwise_conv2d on one-row images, as Keras's TensorFlow backend runs it.
-function depthwiseConv1dCase(name, kernel, stride, padding, dilation, multiplier, activation, sampleShape) {
-  const channels = sampleShape[1];
-  const config = { kernel_size: [kernel], strides: [stride], padding, depth_multiplier: multiplier, data_format: 'channels_last', dilation_rate: [dilation], activation, use_bias: true };
-  return opCase(name, 'DepthwiseConv1D', config, sampleShape, [[kernel, channels, multiplier], [channels * multiplier]], (x, [k, b]) => {
-    const y = tf.add(tf.depthwiseConv2d(x.expandDims(1), k.expandDims(0), [1, stride], padding, 'NHWC', [1, dilation]).squeeze([1]), b);
+function depthwiseConv1dCase(name, kernel, stride, padding, dilation, multiplier, activation, sampleShape, dataFormat = 'channels_last') {
+  const channels = dataFormat === 'channels_first' ? sampleShape[0] : sampleShape[1];
+  const config = { kernel_size: [kernel], strides: [stride], padding, depth_multiplier: multiplier, data_format: dataFormat, dilation_rate: [dilation], activation, use_bias: true };
+  return opCase(name, 'DepthwiseConv1D', config, sampleShape, [[kernel, channels, multiplier], [channels * multiplier]], (x, [k, b]) => spatially(dataFormat, xl => {
+    const y = tf.add(tf.depthwiseConv2d(xl.expandDims(1), k.expandDims(0), [1, stride], padding, 'NHWC', [1, dilation]).squeeze([1]), b);
     return activation === 'relu' ? tf.relu(y) : y;
-  }, 'tfjs-depthwiseConv2d-op-one-row');
+  })(x), 'tfjs-depthwiseConv2d-op-one-row');
 }
 
 // GroupNormalization as Keras's layer computes it: the channels split into (groups, channels /
@@ -286,6 +288,14 @@ const activationOps = {
     upsamplingCase('upsampling1d', 'UpSampling1D', 3, 'channels_last', [4, 2]),
     upsamplingCase('upsampling3d', 'UpSampling3D', [2, 1, 3], 'channels_last', [2, 3, 2, 2]),
     upsamplingCase('upsampling3d_channels_first', 'UpSampling3D', [1, 2, 2], 'channels_first', [2, 2, 3, 2]),
+    croppingCase('cropping1d_int', 'Cropping1D', [2, 2], 'channels_last', [6, 2], 2),
+    croppingCase('cropping3d_int', 'Cropping3D', [[1, 1], [1, 1], [1, 1]], 'channels_last', [3, 4, 5, 2], 1),
+    paddingCase('zero_padding1d_int', 'ZeroPadding1D', [2, 2], 'channels_last', [3, 2], 2),
+    paddingCase('zero_padding3d_int', 'ZeroPadding3D', [[1, 1], [1, 1], [1, 1]], 'channels_last', [2, 2, 3, 2], 1),
+    upsamplingCase('upsampling3d_int', 'UpSampling3D', [2, 2, 2], 'channels_last', [2, 2, 3, 2], 2),
+    depthwiseConv1dCase('depthwise_conv1d_same_strided_even_kernel', 2, 2, 'same', 1, 1, 'linear', [7, 3]),
+    depthwiseConv1dCase('depthwise_conv1d_channels_first', 3, 1, 'valid', 1, 2, 'linear', [3, 6], 'channels_first'),
+    groupNormalizationCase('group_normalization_one_group', 1, -1, 0.001, [3, 4, 6]),
     globalPooling3dCase('global_max_pooling3d', 'GlobalMaxPooling3D', false, 'channels_last', [3, 4, 2, 3]),
     globalPooling3dCase('global_average_pooling3d_keepdims', 'GlobalAveragePooling3D', true, 'channels_last', [3, 4, 2, 3]),
     globalPooling3dCase('global_average_pooling3d_channels_first', 'GlobalAveragePooling3D', false, 'channels_first', [3, 2, 4, 2]),
