@@ -89,6 +89,42 @@ internal static unsafe class Winograd
     }
 
     /// <summary>
+    /// The input gradient of a convolution <see cref="Supports"/> accepts: gx = the 3×3 stride-1
+    /// convolution of gy with the kernel flipped in space and its channel axes swapped, padded by
+    /// 2 − pad so that every tap that read x[ih, iw] lands on it. Worth calling where
+    /// <see cref="Pays"/> holds for <see cref="BackwardGeometry"/> with <see cref="Conv2DGeometry.C"/> outputs.
+    /// </summary>
+    /// <param name="gy">Output gradient (N, OH, OW, cout).</param>
+    /// <param name="k">The forward kernel (3, 3, C, cout).</param>
+    /// <param name="gx">Input gradient (N, H, W, C), overwritten.</param>
+    /// <param name="g">The forward geometry.</param>
+    /// <param name="cout">Output channels of the forward convolution.</param>
+    /// <param name="tile">Output tile side, as in <see cref="Forward"/>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void BackwardInput(float* gy, float* k, float* gx, in Conv2DGeometry g, int cout, int tile = DefaultTile)
+    {
+        if (!Supports(g, 1)) throw new ArgumentException($"Winograd: expected a 3×3 stride-1 geometry, got {g}.");
+        int c = g.C;
+        long plane = (long)c * cout;
+        var flipped = BufferPool.Current.Rent((int)(9 * plane));
+        fixed (float* pf = flipped)
+            for (int t = 0; t < 9; t++)
+            {
+                float* src = k + (8 - t) * plane, dst = pf + t * plane;
+                for (int ci = 0; ci < c; ci++)
+                    for (int co = 0; co < cout; co++) dst[(long)co * c + ci] = src[(long)ci * cout + co];
+            }
+        var back = BackwardGeometry(g, cout);
+        if (tile == 2) Run<WinogradF2>(gy, flipped, gx, back, c, default, false, 0);
+        else Run<WinogradF4>(gy, flipped, gx, back, c, default, false, 0);
+        BufferPool.Current.Return(flipped);
+    }
+
+    /// <summary>The geometry of the convolution <see cref="BackwardInput"/> computes: over gy (N, OH, OW, cout) into (N, H, W, C).</summary>
+    public static Conv2DGeometry BackwardGeometry(in Conv2DGeometry g, int cout) =>
+        new(g.N, g.OH, g.OW, cout, 3, 3, 1, 1, 1, 1, 2 - g.PadTop, 2 - g.PadLeft, g.H, g.W);
+
+    /// <summary>
     /// Tiles per block (the rows of each product), from the shape alone. Small kernels: the block's
     /// transformed inputs and products (α²·tiles·(C + Cout) floats) in half of L2, at least 4 GEMM row
     /// tiles. Kernels of 256×256 and up: 16 row tiles, whatever L2 holds, since each product then

@@ -131,4 +131,24 @@ public class WinogradTests
             else Assert.True(reference.AsSpan().SequenceEqual(y), $"expected the same bits under {threads} threads as under 1");
         }
     }
+
+    [Theory]
+    [InlineData(2, 7, 9, 5, 3, "same")]
+    [InlineData(1, 10, 6, 17, 29, "valid")]
+    [InlineData(3, 13, 14, 32, 24, "same")]
+    public unsafe void BackwardInputMatchesTheReferenceBackend(int n, int h, int w, int c, int cout, string padding)
+    {
+        var g = Ops.Geometry(Shape.Wrap([n, h, w, c]), 3, 3, (1, 1), (1, 1), padding, "Conv2D");
+        var gy = Tensor.RandomUniform([n, g.OH, g.OW, cout], -1, 1, new Generator(14));
+        var k = Tensor.RandomUniform([3, 3, c, cout], -0.5f, 0.5f, new Generator(15));
+        var expected = Tensor.Empty(Shape.Wrap([n, h, w, c]), zero: false, Device.Reference);
+        Backend.For(Device.Reference).Conv2DBackwardInput(gy.To(Device.Reference), k.To(Device.Reference), 1, g, expected);
+        foreach (int tile in new[] { 2, 4 })
+        {
+            var gx = new float[n * h * w * c];
+            fixed (float* pgy = gy.ToArray(), pk = k.ToArray(), pgx = gx)
+                Winograd.BackwardInput(pgy, pk, pgx, g, cout, tile);
+            Assertions.Close(expected.ToArray(), gx, Tolerance(tile), $"F({tile}×{tile}, 3×3)");
+        }
+    }
 }
