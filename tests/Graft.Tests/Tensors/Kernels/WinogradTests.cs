@@ -151,4 +151,14 @@ public class WinogradTests
             Assertions.Close(expected.ToArray(), gx, Tolerance(tile), $"F({tile}×{tile}, 3×3)");
         }
     }
+
+    [Fact]
+    public void BackwardInputPaysForManyTilesOrSmallKernels()
+    {
+        static Conv2DGeometry Layer(int n, int size, int c) => Ops.Geometry(Shape.Wrap([n, size, size, c]), 3, 3, (1, 1), (1, 1), "same", "Conv2D");
+        Assert.True(Winograd.BackwardInputPays(Layer(16, 14, 256), 1, 256));   // 256 tiles
+        Assert.True(Winograd.BackwardInputPays(Layer(1, 28, 128), 1, 128));    // a kernel whose transform stays in L2
+        Assert.False(Winograd.BackwardInputPays(Layer(16, 7, 512), 1, 512));   // 64 tiles streaming a 37 MB transform
+        Assert.False(Winograd.BackwardInputPays(Ops.Geometry(Shape.Wrap([16, 14, 14, 256]), 3, 3, (2, 2), (1, 1), "same", "Conv2D"), 1, 256));
+    }
 }
