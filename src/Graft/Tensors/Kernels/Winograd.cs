@@ -127,6 +127,7 @@ internal static unsafe class Winograd
     /// on one thread under load, 1.2–2× faster on ResNet's layers at batch 16 except 7×7×512 (64 tiles,
     /// 7% slower; 1.5× faster at batch 32), and 1.2–1.7× at batch 1 from 28×28×128 up.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool BackwardInputPays(in Conv2DGeometry g, int groups, int cout)
     {
         if (!Supports(g, groups)) return false;

@@ -60,9 +60,10 @@ internal readonly unsafe struct WinogradF2 : IWinogradTile
 
 /// <summary>
 /// F(4×4, 3×3): 6×6 tiles, 36 products for 144 multiplications (4×), interpolation points 0, ±1, ±2.
-/// Its transforms hold constants up to 8 and 1/24, so it rounds a little worse than F(2×2, 3×3):
-/// measured on ResNet's layers, still about two orders of magnitude inside the 1e-4 that Keras
-/// files are held to (see the Winograd tests).
+/// Its transforms hold constants up to 8 and 1/24, so it rounds worse than F(2×2, 3×3): measured
+/// against float64 on ResNet's 3×3 layers, errors up to 3e-5 of 1 + |y| (F(2×2, 3×3): 2e-6, im2col:
+/// 2e-6), inside the 1e-4 that Keras files are held to; through a whole ResNet18 or ResNet50 the
+/// logits stay within 5e-7 of the im2col path's, relative to their largest.
 /// </summary>
 internal readonly unsafe struct WinogradF4 : IWinogradTile
 {
