@@ -1,10 +1,8 @@
-using System.Runtime.Intrinsics;
 using Graft.Autograd;
 using Graft.Layers;
 using Graft.Layers.Merging;
 using Graft.Tensors;
 using Graft.Tensors.Backends;
-using Graft.Tensors.Kernels;
 
 namespace Graft.Models;
 
@@ -48,20 +46,12 @@ internal sealed class ResidualRelu
             for (int i = 2; i < last; i++) backend.Binary(BinaryOp.Add, y, inputs[i], y);
         }
         var partial = last > 1 ? y : inputs[0];
-        if (first.Device == Device.Cpu) Simd.Map<AddThenRelu>(partial.Data, inputs[last].Data, y.Data);
+        if (backend is IFusedAddRelu fused) fused.AddRelu(partial, inputs[last], y);
         else
         {
             backend.Binary(BinaryOp.Add, partial, inputs[last], y);
             backend.Unary(UnaryOp.Relu, y, y, 0f, float.NaN);
         }
         return y;
-    }
-
-    /// <summary>max(a + b, 0) per element; Max propagates NaN as the relu does.</summary>
-    private readonly struct AddThenRelu : IBinaryKernel
-    {
-        public static Vector256<float> Invoke(Vector256<float> a, Vector256<float> b) => Vector256.Max(a + b, Vector256<float>.Zero);
-        public static Vector128<float> Invoke(Vector128<float> a, Vector128<float> b) => Vector128.Max(a + b, Vector128<float>.Zero);
-        public static float Invoke(float a, float b) => MathF.Max(a + b, 0f);
     }
 }
