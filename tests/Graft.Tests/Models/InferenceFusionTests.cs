@@ -277,6 +277,14 @@ public class InferenceFusionTests
         model.Compile("sparse_categorical_crossentropy", new SGD(0.1), []);
         model.Fit(x, Tensor.FromArray([0f, 1f, 2f, 1f]), batchSize: 2, epochs: 1, verbose: 0);
         AssertClose(LayerByLayer(model.Layers, x), model.Predict(x, verbose: 0).ToArray());
+        // The optimizer's in-place steps alone (frozen normalizations keep their statistics).
+        foreach (var norm in Norms(model)) norm.Trainable = false;
+        model.Compile("sparse_categorical_crossentropy", new SGD(0.1), []);
+        var beforeStep = model.Predict(x, verbose: 0).ToArray();
+        model.Fit(x, Tensor.FromArray([2f, 0f, 1f, 0f]), batchSize: 2, epochs: 1, verbose: 0);
+        var afterStep = model.Predict(x, verbose: 0).ToArray();
+        Assert.NotEqual(beforeStep, afterStep);
+        AssertClose(LayerByLayer(model.Layers, x), afterStep);
 
         // Loading weights from a file.
         var other = SequentialCnn();
