@@ -99,27 +99,32 @@ internal sealed class FusedChain
         if (w is null) return null;
         if (GradMode.IsEnabled && (x.RequiresGrad || w.AnyRequiresGrad)) return null;
 
-        int features = w.Kernel.Shape[^1] * (Producer is DepthwiseConv2D ? w.Kernel.Shape[^2] : 1);
-        if (Norm is not null && (Norm.BuiltInputShape!.Length != x.Rank || w.Mean!.Shape[0] != features)) return null;
-        Tensor kernel = w.Kernel;
+        var k = w.Kernel;
+        int features = k.Shape[^1] * (Producer is DepthwiseConv2D ? k.Shape[^2] : 1);
+        // An input the layers would reject goes to them, for their own error message.
+        bool fits = Producer switch
+        {
+            Conv2D c => x.Rank == 4 && x.Shape[3] == k.Shape[2] * c.Groups,
+            DepthwiseConv2D => x.Rank == 4 && x.Shape[3] == k.Shape[2],
+            _ => x.Rank >= 2 && x.Shape[^1] == k.Shape[0],
+        };
+        if (!fits || (Norm is not null && (Norm.BuiltInputShape!.Length != x.Rank || w.Mean!.Shape[0] != features))) return null;
+        Tensor kernel = k;
         Tensor? bias = w.Bias;
         if (Norm is not null)
         {
-            var folded = FoldedWeights.For(Norm, w.Kernel, w.Bias, w.Gamma, w.Beta, w.Mean!, w.Variance!, features);
+            var folded = FoldedWeights.For(Norm, k, w.Bias, w.Gamma, w.Beta, w.Mean!, w.Variance!, features);
             (kernel, bias) = (folded.Kernel, folded.Bias);
         }
         switch (Producer)
         {
             case Conv2D c:
-                if (x.Rank != 4 || x.Shape[3] != kernel.Shape[2] * c.Groups) return null;
                 return Ops.Conv2D(x, kernel, bias, _activation, (c.Strides[0], c.Strides[1]), c.Padding, (c.DilationRate[0], c.DilationRate[1]), c.Groups);
             case DepthwiseConv2D d:
-                if (x.Rank != 4 || x.Shape[3] != kernel.Shape[2]) return null;
                 // (KH, KW, C, M) in row-major order is the grouped kernel (KH, KW, 1, C·M), as Ops.DepthwiseConv2D uses it.
                 var grouped = Ops.Reshape(kernel, kernel.Shape[0], kernel.Shape[1], 1, features);
                 return Ops.Conv2D(x, grouped, bias, _activation, (d.Strides[0], d.Strides[1]), d.Padding, (d.DilationRate[0], d.DilationRate[1]), x.Shape[3]);
             default:
-                if (x.Rank < 2 || x.Shape[^1] != kernel.Shape[0]) return null;
                 return Ops.Dense(x, kernel, bias, _activation);
         }
     }

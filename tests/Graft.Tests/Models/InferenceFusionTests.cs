@@ -301,6 +301,15 @@ public class InferenceFusionTests
     }
 
     [Fact]
+    public void AnInputTheLayersRejectGetsTheirOwnMessage()
+    {
+        var model = new Sequential([new Dense(4, name: "fc"), new BatchNormalization(), new ReLU()]);
+        model.Predict(Images([2, 3], seed: 9), verbose: 0);
+        var e = Assert.Throws<ArgumentException>(() => model.Predict(Images([2, 5], seed: 9), verbose: 0));
+        Assert.Contains("Dense 'fc': expected input with last dimension 3, got shape (2, 5)", e.Message);
+    }
+
+    [Fact]
     public void FusedInferenceIsTheSameForEveryThreadCount()
     {
         using var context = new GraftContext(seed: 15).Use();
