@@ -1,6 +1,8 @@
 using System.IO.Compression;
 using System.Text.Json.Nodes;
 using Graft.Layers.Core;
+using Graft.Layers.Recurrent;
+using Graft.Layers.Wrappers;
 using Graft.Losses;
 using Graft.Metrics;
 using Graft.Models;
@@ -121,6 +123,31 @@ public class WeightedMetricsFitTests
         Assert.Contains("a_weighted_accuracy", logs.Keys);
         Assert.Contains("b_accuracy", logs.Keys);
         Assert.DoesNotContain("b_weighted_accuracy", logs.Keys);
+    }
+
+    [Fact]
+    public void AMaskedSequenceOutputCountsOnlyItsUnmaskedStepsInMeanMetrics()
+    {
+        var ids = Tensor.FromArray([3, 1, 0, 0, 2, 4, 4, 1, 0, 3, 0, 2], 3, 4);
+        var model = new Sequential([new InputLayer([4]), new Embedding(5, 3, maskZero: true), new LSTM(4, returnSequences: true), new TimeDistributed(new Dense(2))]);
+        model.Compile("mse", "sgd", metrics: ["mae"], weightedMetrics: ["mae"]);
+        var y = Tensor.RandomNormal([3, 4, 2], generator: new Generator(1));
+        var w = Tensor.FromArray([1f, 2f, 5f], 3);
+        var logs = model.Evaluate(ids, y, batchSize: 3, sampleWeight: w);
+        var pred = model.Predict(ids).ToArray();
+        var (id, target, wv) = (ids.ToArray(), y.ToArray(), w.ToArray());
+        double sum = 0, weightedSum = 0, valid = 0, weights = 0;
+        for (int step = 0; step < 12; step++)
+        {
+            if (id[step] == 0) continue;
+            double mae = (Math.Abs(pred[2 * step] - target[2 * step]) + Math.Abs(pred[2 * step + 1] - target[2 * step + 1])) / 2;
+            double ws = wv[step / 4];
+            sum += mae; valid++;
+            weightedSum += ws * mae; weights += ws;
+        }
+        // Keras's MeanMetricWrapper applies the output's mask whether or not the metric is weighted.
+        Assert.Equal(sum / valid, logs["mae"], 5);
+        Assert.Equal(weightedSum / weights, logs["weighted_mae"], 5);
     }
 
     [Theory]
