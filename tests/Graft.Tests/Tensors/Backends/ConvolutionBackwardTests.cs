@@ -19,6 +19,7 @@ public class ConvolutionBackwardTests
         // name, x (N, H, W, C), kernel (KH, KW, C/groups, Cout), stride, padding, dilation, groups
         { "3x3/1 same, several blocks and slices", [3, 17, 13, 64], [3, 3, 64, 24], 1, "same", 1, 1 },
         { "3x3/2 same, odd sizes", [3, 17, 15, 20], [3, 3, 20, 36], 2, "same", 1, 1 },
+        { "3x3/2 same, several blocks per image", [2, 40, 38, 64], [3, 3, 64, 32], 2, "same", 1, 1 },
         { "3x3/2 same, batch 1", [1, 19, 17, 16], [3, 3, 16, 8], 2, "same", 1, 1 },
         { "1x1/2 valid", [2, 15, 9, 40], [1, 1, 40, 24], 2, "valid", 1, 1 },
         { "1x1/2, 13 channels (a one-column last slice)", [2, 9, 9, 13], [1, 1, 13, 5], 2, "valid", 1, 1 },
