@@ -7,8 +7,9 @@ namespace Graft.Autograd;
 /// sweep has passed it on and nothing holds it any more, instead of when the enclosing
 /// <see cref="TensorScope"/> ends. Without it a training step keeps every layer's gradient until
 /// the step is over: for ResNet18 at batch 16, 576 MiB, as much again as the activations saved for
-/// backward. Only pooled memory allocated during this sweep is recycled, and only when it is neither
-/// a gradient slot's (<see cref="Tensor.Grad"/>, counted through views) nor the value of any tensor of
+/// backward. Only pooled memory allocated during this sweep is recycled (a gradient once passed on,
+/// a partial sum replaced by the next, and a rule's own temporaries), and only when it is neither a
+/// gradient slot's (<see cref="Tensor.Grad"/>, counted through views) nor the value of any tensor of
 /// the graph; the scope's own release at its end is then a no-op.
 /// </summary>
 /// <remarks>
@@ -24,8 +25,12 @@ internal sealed class GradientRecycler
     private readonly List<(Tensor Input, Tensor? Grad)> _before = [];
     private readonly HashSet<Tensor> _seen = new(ReferenceEqualityComparer.Instance);
 
-    private GradientRecycler(List<Tensor> order)
+    private readonly TensorScope _scope;
+    private int _mark;
+
+    private GradientRecycler(TensorScope scope, List<Tensor> order)
     {
+        _scope = scope;
         _sweepStart = TensorStorage.NextSequence;
         foreach (var t in order)
         {
@@ -36,7 +41,7 @@ internal sealed class GradientRecycler
     }
 
     /// <summary>A recycler for the sweep over <paramref name="order"/>, or null outside a scope (nothing is pooled there).</summary>
-    public static GradientRecycler? Begin(List<Tensor> order) => TensorScope.Current is null ? null : new(order);
+    public static GradientRecycler? Begin(List<Tensor> order) => TensorScope.Current is { } scope ? new(scope, order) : null;
 
     private void Hold(Tensor t)
     {
@@ -48,6 +53,7 @@ internal sealed class GradientRecycler
     /// <summary>Notes <paramref name="node"/>'s inputs' gradients before its rule runs.</summary>
     public void BeforeRule(GradNode node)
     {
+        _mark = _scope.OwnedCount;
         _before.Clear();
         foreach (var input in node.Inputs)
             if (!_before.Exists(b => ReferenceEquals(b.Input, input))) _before.Add((input, input.Grad));
@@ -68,6 +74,10 @@ internal sealed class GradientRecycler
         }
         Count(passedOn.Storage, -1);
         TryRelease(passedOn.Storage);
+        // The rule's own temporaries (a product before it was added to a gradient that already
+        // existed, an activation's derivative): made during the rule and held by no slot.
+        if (_scope.OwnedCount > _mark)
+            foreach (var s in _scope.OwnedSince(_mark)) TryRelease(s);
     }
 
     private void Count(TensorStorage s, int delta)
