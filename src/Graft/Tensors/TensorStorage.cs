@@ -26,6 +26,14 @@ public enum Device
 /// </summary>
 internal abstract class TensorStorage
 {
+    private static long s_created;
+
+    /// <summary>Creation order: storages made after <see cref="NextSequence"/> was read have a sequence at least that value.</summary>
+    public long Sequence { get; } = Interlocked.Increment(ref s_created);
+
+    /// <summary>The sequence the next storage will get at the earliest.</summary>
+    public static long NextSequence => Interlocked.Read(ref s_created) + 1;
+
     public abstract Device Device { get; }
     public abstract int Length { get; }
     /// <summary>True once <see cref="Release"/> gave the memory back.</summary>
