@@ -35,6 +35,11 @@ internal sealed unsafe partial class CpuBackend
             }
             if (groups == 1 && g.StrideH == 1 && g.StrideW == 1)
             {
+                if (Winograd.BackwardInputPays(g, groups, cout))
+                {
+                    Winograd.BackwardInput(pgy, pk, pgx, g, cout);
+                    return;
+                }
                 FlippedForward(pgy, pk, pgx, g, cout);
                 return;
             }
