@@ -149,6 +149,8 @@ internal sealed partial class LayerEmitter
     {
         string h = a.Name;
         var (q, v, k) = AttentionInputs(a, inputs);
+        if (q.Rank != 3 || a.AttentionAxes is { } axes && !(axes is [1] or [-2]) || a.OutputShape is { Count: > 1 })
+            throw Unsupported(a, "ONNX export writes attention over the steps of (batch, steps, features) with a one-axis output_shape only");
         string Project(Value x, string part, int dim)
         {
             var w = Required(a, $"{part}/kernel");

@@ -36,6 +36,8 @@ internal sealed partial class LayerEmitter(OnnxGraph graph)
         foreach (var node in graph.Nodes)
         {
             if (node.Layer is InputLayer) continue;
+            if (node.Kwargs?["use_causal_mask"] is not null)
+                throw new NotSupportedException($"{Describe(node.Layer)}: expected a call without use_causal_mask, got a causal call; ONNX export does not write the causal mask yet.");
             var outs = EmitLayer(node.Layer, node.Inputs.Select(i => values[i]).ToList(), node.Training);
             if (outs.Length != node.Outputs.Length)
                 throw new InvalidOperationException($"{Describe(node.Layer)}: expected {node.Outputs.Length} outputs from its export, got {outs.Length}.");
