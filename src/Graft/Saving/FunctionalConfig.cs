@@ -19,6 +19,10 @@ internal static class FunctionalConfig
         var layers = new Dictionary<string, Layer>();
         var pending = new List<(Layer layer, JsonObject entry, int next)>();
         var outputs = new Dictionary<(string, int, int), SymbolicTensor>();
+        // Keras 2 before 2.10 made Attention and AdditiveAttention causal by the config's `causal`
+        // (base_dense_attention.py), which later versions moved to the call's use_causal_mask: such
+        // a layer's calls get that argument, and are written back in today's form.
+        var causalByConfig = new HashSet<Layer>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < entries.Count; i++)
         {
             var e = entries[i] as JsonObject ?? throw new ModelFormatException($"{source}: expected layer {i} to be an object.");
@@ -27,6 +31,7 @@ internal static class FunctionalConfig
                 : ModelConfig.Layer(e, $"{source} layers[{i}]", context, keepInputShape: false);
             string name = e["name"]?.GetValue<string>() ?? layer.Name;
             layers[name] = layer;
+            if (layer is AttentionBase && e["config"]?["causal"] is JsonValue cv && cv.TryGetValue<bool>(out var causal) && causal) causalByConfig.Add(layer);
             if (layer is InputLayer il) outputs[(name, 0, 0)] = il.Output;
             else pending.Add((layer, e, 0));
         }
@@ -42,6 +47,7 @@ internal static class FunctionalConfig
                 while (next < nodes.Count)
                 {
                     var (refs, training, kwargs) = Parse(nodes[next], source, layer);
+                    if (causalByConfig.Contains(layer)) (kwargs ??= [])["use_causal_mask"] = true;
                     if (!refs.All(r => outputs.ContainsKey(r))) break;
                     var inputs = refs.Select(r => outputs[r]).ToArray();
                     SymbolicTensor[] results;
