@@ -126,6 +126,25 @@ public class AttentionOptionsTests
     }
 
     [Fact]
+    public void WeightPenaltiesLoadAndNewerOptionsAreRefused()
+    {
+        var mha = (MultiHeadAttention)LayerRegistry.FromConfig("MultiHeadAttention", JsonNode.Parse("""
+            {"name": "m", "num_heads": 2, "key_dim": 2, "kernel_regularizer": {"class_name": "L2", "config": {"l2": 0.5}}, "use_gate": false, "sliding_window": null, "flash_attention": null}
+            """)!.AsObject());
+        mha.Call([Tensor.Ones(1, 2, 3), Tensor.Ones(1, 2, 3)]);
+        // One penalty per kernel: query, key, value and output, each 0.5·Σw².
+        var kernels = mha.Weights.Where(w => w.Name.EndsWith("kernel")).ToList();
+        var penalties = mha.RegularizationLosses().Select(t => (double)t.Item()).ToList();
+        Assert.Equal(4, penalties.Count);
+        for (int i = 0; i < 4; i++) Assert.Equal(0.5 * kernels[i].Value.ToArray().Sum(v => (double)v * v), penalties[i], 4);
+        Assert.Equal("L2", (string)mha.GetConfig()["kernel_regularizer"]!["class_name"]!);
+        var gate = Assert.Throws<NotSupportedException>(() => LayerRegistry.FromConfig("MultiHeadAttention", JsonNode.Parse("""{"name": "g", "num_heads": 2, "key_dim": 2, "use_gate": true}""")!.AsObject()));
+        Assert.Contains("use_gate", gate.Message);
+        var window = Assert.Throws<NotSupportedException>(() => LayerRegistry.FromConfig("MultiHeadAttention", JsonNode.Parse("""{"name": "w", "num_heads": 2, "key_dim": 2, "sliding_window": 4}""")!.AsObject()));
+        Assert.Contains("sliding_window", window.Message);
+    }
+
+    [Fact]
     public void AttentionAxesAndOutputAxesRefuseOnnxExportClearly()
     {
         var x = Keras.Input([2, 3, 4]);

@@ -1,7 +1,10 @@
 using System.Text.Json.Nodes;
 using Graft.Autograd;
+using Graft.Config;
+using Graft.Constraints;
 using Graft.Initializers;
 using Graft.Layers.Merging;
+using Graft.Regularizers;
 using Graft.Tensors;
 
 namespace Graft.Layers.Attention;
@@ -27,7 +30,7 @@ namespace Graft.Layers.Attention;
 /// and, with <c>use_causal_mask</c>, the causal mask (1, T, S) of the query's and value's axis 1,
 /// joined by a logical and, expanded before the heads axis and broadcast against the scores.
 /// </remarks>
-public sealed class MultiHeadAttention : Merge
+public sealed class MultiHeadAttention : Merge, IKerasConfigForms
 {
     private Variable? _wq, _bq, _wk, _bk, _wv, _bv, _wo, _bo;
     private readonly Generator? _generator;
@@ -50,10 +53,15 @@ public sealed class MultiHeadAttention : Merge
     /// end): null for every axis between the batch and the features; (1, 2) of an image (N, H, W, C)
     /// attends over all pixels jointly.
     /// </param>
+    /// <param name="kernelRegularizer">Penalty on the four kernels.</param>
+    /// <param name="biasRegularizer">Penalty on the four biases.</param>
+    /// <param name="kernelConstraint">Projection of the four kernels after each step.</param>
+    /// <param name="biasConstraint">Projection of the four biases after each step.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size or the dropout rate is out of range.</exception>
     /// <exception cref="ArgumentException">The attention axes are empty or repeat.</exception>
     public MultiHeadAttention(int numHeads, int keyDim, int? valueDim = null, double dropout = 0, bool useBias = true, IntTuple? outputShape = null,
-        Initializer? kernelInitializer = null, Initializer? biasInitializer = null, long? seed = null, string? name = null, int[]? attentionAxes = null) : base(name)
+        Initializer? kernelInitializer = null, Initializer? biasInitializer = null, long? seed = null, string? name = null, int[]? attentionAxes = null,
+        Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null, Constraint? kernelConstraint = null, Constraint? biasConstraint = null) : base(name)
     {
         if (numHeads <= 0 || keyDim <= 0 || valueDim <= 0)
             throw new ArgumentOutOfRangeException(nameof(numHeads), $"MultiHeadAttention: expected num_heads, key_dim and value_dim > 0, got {numHeads}, {keyDim} and {valueDim}.");
@@ -68,7 +76,21 @@ public sealed class MultiHeadAttention : Merge
         _attentionAxes = attentionAxes is null ? null : (int[])attentionAxes.Clone();
         KernelInitializer = kernelInitializer ?? new GlorotUniform();
         BiasInitializer = biasInitializer ?? new Zeros();
+        KernelRegularizer = kernelRegularizer; BiasRegularizer = biasRegularizer; KernelConstraint = kernelConstraint; BiasConstraint = biasConstraint;
         if (seed is { } s) _generator = new Generator(s);
+    }
+
+    /// <summary>
+    /// Refuses the options of newer Keras releases that change what the layer computes and that
+    /// Graft lacks (<c>use_gate</c>, <c>sliding_window</c>), rather than loading a different layer.
+    /// </summary>
+    static JsonObject IKerasConfigForms.Adapt(JsonObject config, string subject)
+    {
+        if (config["use_gate"] is JsonValue gate && gate.TryGetValue<bool>(out var gated) && gated)
+            throw new NotSupportedException($"{subject}: expected use_gate false, got true (Keras 3's gated attention), which Graft does not implement.");
+        if (config["sliding_window"] is JsonValue window)
+            throw new NotSupportedException($"{subject}: expected sliding_window null, got {window.ToJsonString()} (Keras 3's banded attention), which Graft does not implement.");
+        return config;
     }
 
     /// <summary>Number of heads.</summary>
@@ -91,6 +113,14 @@ public sealed class MultiHeadAttention : Merge
     public Initializer KernelInitializer { get; }
     /// <summary>Bias initializer.</summary>
     public Initializer BiasInitializer { get; }
+    /// <summary>Penalty on the kernels, or null.</summary>
+    public Regularizer? KernelRegularizer { get; }
+    /// <summary>Penalty on the biases, or null.</summary>
+    public Regularizer? BiasRegularizer { get; }
+    /// <summary>Projection of the kernels after each step, or null.</summary>
+    public Constraint? KernelConstraint { get; }
+    /// <summary>Projection of the biases after each step, or null.</summary>
+    public Constraint? BiasConstraint { get; }
 
     /// <inheritdoc/>
     protected internal override bool TrainingMatchesInference => Dropout == 0;
@@ -129,15 +159,17 @@ public sealed class MultiHeadAttention : Merge
         var v = shapes.Count > 1 ? shapes[1] : q;
         var k = shapes.Count > 2 ? shapes[2] : v;
         _axes = NormalizedAxes(q.Length);
+        var kernel = new WeightOptions(KernelInitializer, KernelRegularizer, KernelConstraint);
+        var bias = new WeightOptions(BiasInitializer, BiasRegularizer, BiasConstraint);
         (Variable, Variable?) Projection(string part, int input, int dim) => (
-            AddWeight($"{part}/kernel", [input, NumHeads, dim], KernelInitializer),
-            UseBias ? AddWeight($"{part}/bias", [NumHeads, dim], BiasInitializer) : null);
+            AddWeight($"{part}/kernel", [input, NumHeads, dim], kernel),
+            UseBias ? AddWeight($"{part}/bias", [NumHeads, dim], bias) : null);
         (_wq, _bq) = Projection("query", q[^1]!.Value, KeyDim);
         (_wk, _bk) = Projection("key", k[^1]!.Value, KeyDim);
         (_wv, _bv) = Projection("value", v[^1]!.Value, ValueDim);
         int[] outShape = OutputShape is { } o ? [.. o] : [q[^1]!.Value];
-        _wo = AddWeight("attention_output/kernel", [NumHeads, ValueDim, .. outShape], KernelInitializer);
-        _bo = UseBias ? AddWeight("attention_output/bias", outShape, BiasInitializer) : null;
+        _wo = AddWeight("attention_output/kernel", [NumHeads, ValueDim, .. outShape], kernel);
+        _bo = UseBias ? AddWeight("attention_output/bias", outShape, bias) : null;
         base.Build(q);
     }
 
