@@ -73,6 +73,8 @@ internal sealed partial class LayerEmitter(OnnxGraph graph)
                 return [EmitOperation(op, inputs)];
             case RecurrentCell cell: return EmitCell(cell, inputs);
             case Bidirectional b: return EmitBidirectional(b, inputs);
+            // In inference the wrapper is its layer, on the kernel the last training step left.
+            case Graft.Layers.Normalization.SpectralNormalization s: return EmitLayer(s.Layer, inputs, training);
         }
         if (inputs.Count != 1) throw new ArgumentException($"{Describe(layer)}: expected one input, got {inputs.Count}.");
         var x = inputs[0];

@@ -158,6 +158,8 @@ public static class LayerCatalog
         new("RMSNormalization", () => new RMSNormalization(epsilon: 1e-3), [3, 4]),
         new("RMSNormalization_two_axes", () => new RMSNormalization([1, 2]), [3, 4]),
         new("RMSNormalization_middle_axis", () => new RMSNormalization(-2), [3, 4]),
+        new("SpectralNormalization", () => new SpectralNormalization(new Dense(3, activation: "tanh"), powerIterations: 2), [4]),
+        new("SpectralNormalization_conv", () => new SpectralNormalization(new Conv1D(2, 2)), [4, 3]),
         new("Bidirectional_concat_sequences", () => new Graft.Layers.Wrappers.Bidirectional(new LSTM(2, returnSequences: true)), [3, 2]),
         new("Bidirectional_ave_gru", () => new Graft.Layers.Wrappers.Bidirectional(new GRU(2), "ave"), [3, 2]),
         new("TimeDistributed", () => new Graft.Layers.Wrappers.TimeDistributed(new Dense(2, activation: "tanh")), [3, 4]),
