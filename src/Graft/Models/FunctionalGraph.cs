@@ -79,12 +79,15 @@ internal sealed class FunctionalGraph
         return node.Output;
     }
 
-    /// <summary>Records a symbolic call of <paramref name="layer"/>: builds it for the input shape and computes the output shape.</summary>
-    public static SymbolicTensor Record(Layer layer, SymbolicTensor[] inputs, bool? training)
+    /// <summary>
+    /// Records a symbolic call of <paramref name="layer"/>: builds it for the input shape and computes
+    /// the output shape. <paramref name="kwargs"/> are the call's other arguments (see <see cref="Node.Kwargs"/>).
+    /// </summary>
+    public static SymbolicTensor Record(Layer layer, SymbolicTensor[] inputs, bool? training, System.Text.Json.Nodes.JsonObject? kwargs = null)
     {
         if (layer is InputLayer il) return il.Output;
         var shapes = layer.BuildNode(inputs.Select(i => i.Shape).ToList());
-        var node = new Node(layer, inputs, training, layer.SymbolicCalls++);
+        var node = new Node(layer, inputs, training, layer.SymbolicCalls++, kwargs is { Count: > 0 } ? kwargs : null);
         node.Outputs = shapes.Select((shape, i) => new SymbolicTensor(shape, node, i)).ToArray();
         layer.InboundNodes.Add(node);
         return node.Output;
@@ -112,7 +115,7 @@ internal sealed class FunctionalGraph
                 foreach (int c in step.Covered) fused[c] = true;
                 continue;
             }
-            var outs = n.Layer.CallNode(args, t);
+            var outs = n.Layer.RunNode(args, t, n.Kwargs);
             for (int i = 0; i < n.Outputs.Length; i++) values[n.Outputs[i]] = outs[i];
         }
         return Outputs.Select(o => values[o]).ToArray();
