@@ -173,9 +173,15 @@ internal static unsafe class Winograd
         int most = blockTiles > 0 ? blockTiles : BlockTiles(alpha2, c, cout);
         int blocks = (int)((tiles + most - 1) / most), block = (int)((tiles + blocks - 1) / blocks);
         long packedLength = Gemm.PackedBLength(Gemm.Kernel, cout, c);
-        float[]? rented = keep ? null : BufferPool.Current.Rent((int)(alpha2 * packedLength));
-        var packed = keep ? Transformed<TT>(kernel, c, cout) : rented!;
-        if (!keep) fixed (float* pk = kernel, pu = rented) Transform<TT>(pk, c, cout, pu);
+        // A kept transform, or (not to be kept, or a kernel that changes between calls) one for this call alone.
+        float[]? rented = null;
+        var packed = keep ? Transformed<TT>(kernel, c, cout) : null;
+        if (packed is null)
+        {
+            rented = BufferPool.Current.Rent((int)(alpha2 * packedLength));
+            fixed (float* pk = kernel, pu = rented) Transform<TT>(pk, c, cout, pu);
+            packed = rented;
+        }
 
         // Few blocks (deep layers, small batches): one block at a time, its tiles and products shared out.
         int threads = WorkerPool.Threads;
@@ -325,9 +331,12 @@ internal static unsafe class Winograd
         }
     }
 
-    /// <summary>The packed transformed kernel for these values: kept from an earlier call when its values are the same bits, else made and kept.</summary>
+    /// <summary>
+    /// The packed transformed kernel for these values: kept from an earlier call when its values are the
+    /// same bits, else made and kept; null when the values changed since the previous call (see <see cref="TransformedKernel"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float[] Transformed<TT>(float[] kernel, int c, int cout) where TT : IWinogradTile
+    private static float[]? Transformed<TT>(float[] kernel, int c, int cout) where TT : IWinogradTile
     {
         int alpha2 = (TT.M + 2) * (TT.M + 2);
         if (s_kernels.TryGetValue(kernel, out var kept) && kept.Tile == TT.M && kept.C == c && kept.Cout == cout)
@@ -336,12 +345,10 @@ internal static unsafe class Winograd
             if (same && kept.Packed is not null) return kept.Packed;
             if (!same)
             {
-                // Changed since the last call: remember the new values only, and transform them for this call alone.
+                // Changed since the last call: remember the new values only; the caller transforms them for this call alone.
                 kernel.AsSpan().CopyTo(kept.Source);
                 kept.Packed = null;
-                var once = new float[alpha2 * Gemm.PackedBLength(Gemm.Kernel, cout, c)];
-                fixed (float* pk = kept.Source, pu = once) Transform<TT>(pk, c, cout, pu);
-                return once;
+                return null;
             }
             // The same values twice in a row: keep their transform from now on.
             var stable = new float[alpha2 * Gemm.PackedBLength(Gemm.Kernel, cout, c)];
