@@ -147,7 +147,7 @@ public class GemmTests
     public unsafe void SmallBlocksCrossingEveryBoundaryMatchNaiveProduct(string kernelName, int m, int n, int k, bool ta, bool tb, bool accumulate)
     {
         var kernel = Enum.Parse<GemmKernel>(kernelName);
-        var blocking = new GemmBlocking(Kc: 16, Mc: 2 * Gemm.Rows(kernel), Nc: 2 * Gemm.Columns(kernel));
+        var blocking = new GemmBlocking(16, 2 * Gemm.Rows(kernel), 2 * Gemm.Columns(kernel));
         var a = Tensor.RandomUniform(ta ? [k, m] : [m, k], -1, 1, new Generator(1)).ToArray();
         var b = Tensor.RandomUniform(tb ? [n, k] : [k, n], -1, 1, new Generator(2)).ToArray();
         var c0 = Tensor.RandomUniform([m, n], -1, 1, new Generator(3)).ToArray();

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Graft.Tensors.Kernels;
 
 /// <summary>
@@ -15,11 +17,32 @@ namespace Graft.Tensors.Kernels;
 /// (each element of C is one FMA chain per K panel); <see cref="Mc"/> and <see cref="Nc"/> only
 /// choose which elements are computed together.
 /// </remarks>
-/// <param name="Kc">Deepest K panel: rows of a packed panel of B.</param>
-/// <param name="Mc">Rows of A per block, a whole number of micro-tiles.</param>
-/// <param name="Nc">Columns of B per packed block, a whole number of micro-tiles.</param>
-internal readonly record struct GemmBlocking(int Kc, int Mc, int Nc)
+/// <param name="kc">Deepest K panel: rows of a packed panel of B.</param>
+/// <param name="mc">Rows of A per block, a whole number of micro-tiles.</param>
+/// <param name="nc">Columns of B per packed block, a whole number of micro-tiles.</param>
+internal readonly struct GemmBlocking(int kc, int mc, int nc) : IEquatable<GemmBlocking>
 {
+    /// <summary>Deepest K panel (KC): rows of a packed panel of B.</summary>
+    public int Kc { get; init; } = kc;
+
+    /// <summary>Rows of A per block (MC), a whole number of micro-tiles.</summary>
+    public int Mc { get; init; } = mc;
+
+    /// <summary>Columns of B per packed block (NC), a whole number of micro-tiles.</summary>
+    public int Nc { get; init; } = nc;
+
+    /// <inheritdoc/>
+    public bool Equals(GemmBlocking other) => Kc == other.Kc && Mc == other.Mc && Nc == other.Nc;
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => obj is GemmBlocking other && Equals(other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Kc, Mc, Nc);
+
+    /// <inheritdoc/>
+    public override string ToString() => string.Format(System.Globalization.CultureInfo.InvariantCulture, "KC {0}, MC {1}, NC {2}", Kc, Mc, Nc);
+
     // Bounds against implausible cache reports: a panel shallower than 64 would spend more on
     // loading and storing its C tile than on the multiply-adds, one deeper than 384 gains nothing
     // measurable; a B block wider than 16384 columns only makes its packing buffer large.
@@ -36,6 +59,7 @@ internal readonly record struct GemmBlocking(int Kc, int Mc, int Nc)
     /// other. L2: half holds the block of A, the other half the B panels and C tiles streaming
     /// through. L3: half of this core's share holds the block of B.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static GemmBlocking For(int mr, int nr, int l1, int l1Ways, int l2, int l3PerCore)
     {
         long panelBytes = (long)l1 * (l1Ways - 1) / l1Ways * nr / (mr + nr);
@@ -56,6 +80,7 @@ internal readonly record struct GemmBlocking(int Kc, int Mc, int Nc)
     /// <param name="rowBytes">Bytes from one row of A to the next.</param>
     /// <param name="l2">Bytes of L2.</param>
     /// <param name="l2Ways">Ways of associativity of L2.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int InPlaceRows(int mr, long rowBytes, int l2, int l2Ways)
     {
         long waySize = l2 / l2Ways;
@@ -64,6 +89,7 @@ internal readonly record struct GemmBlocking(int Kc, int Mc, int Nc)
         return (int)Math.Clamp(rows, mr, Mc);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long Gcd(long a, long b)
     {
         while (a != 0) (a, b) = (b % a, a);
