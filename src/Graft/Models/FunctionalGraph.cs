@@ -96,14 +96,30 @@ internal sealed class FunctionalGraph
         if (inputs.Count != Inputs.Length) throw new ArgumentException($"{subject}: expected {Inputs.Length} inputs, got {inputs.Count}.");
         var values = new Dictionary<SymbolicTensor, Tensor>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < Inputs.Length; i++) values[Inputs[i]] = ((InputLayer)Inputs[i].Layer).Call(inputs[i], training);
-        foreach (var n in Nodes)
+        var plan = Fusion;
+        bool[]? fused = null;
+        for (int k = 0; k < Nodes.Count; k++)
         {
-            if (n.Layer is InputLayer) continue;
+            var n = Nodes[k];
+            if (n.Layer is InputLayer || (fused is not null && fused[k])) continue;
             bool t = n.Training ?? training;
             var args = n.Inputs.Select(i => values[i]).ToList();
+            if (plan.At(k) is { } step && FusionPlan.TryRun(step, args, training) is { } y)
+            {
+                // The layers the step stands for leave no value behind: only they would have read it.
+                values[step.Output] = y;
+                fused ??= new bool[Nodes.Count];
+                foreach (int c in step.Covered) fused[c] = true;
+                continue;
+            }
             var outs = n.Layer.CallNode(args, t);
             for (int i = 0; i < n.Outputs.Length; i++) values[n.Outputs[i]] = outs[i];
         }
         return Outputs.Select(o => values[o]).ToArray();
     }
+
+    private FusionPlan? _fusion;
+
+    /// <summary>Where inference may run several layers as one; found on first use (a race finds the same plan twice).</summary>
+    internal FusionPlan Fusion => _fusion ??= FusionPlan.For(Nodes, Outputs);
 }

@@ -204,6 +204,27 @@ public class GemmTests
         }
     }
 
+    /// <summary>A B packed whole that is wider than a block of columns is still used whole, bit for bit as when packed per call.</summary>
+    [Fact]
+    public unsafe void WholePackedBWiderThanABlockOfColumns()
+    {
+        int m = 40, n = 5 * Gemm.NR + 3, k = Gemm.Blocking.Kc + 20;
+        var narrow = Gemm.Blocking with { Nc = 2 * Gemm.NR };
+        var a = Tensor.RandomUniform([m, k], -1, 1, new Generator(1)).ToArray();
+        var b = Tensor.RandomUniform([k, n], -1, 1, new Generator(2)).ToArray();
+        var expected = new float[m * n];
+        var c = new float[m * n];
+        var packed = new float[Gemm.PackedBLength(Gemm.Kernel, n, k)];
+        fixed (float* pa = a, pb = b, pe = expected, pc = c, pp = packed)
+        {
+            Gemm.Serial(narrow, Gemm.Kernel, m, n, k, pa, k, 1, pb, n, 1, pe, n, false, default);
+            Gemm.PackWholeB(Gemm.Kernel, n, k, pb, n, 1, pp);
+            Gemm.Serial(narrow, Gemm.Kernel, m, n, k, pa, k, 1, null, n, 1, pc, n, false, default, pp);
+        }
+        Assert.Equal(expected, c);
+        Assertions.Close(Naive(a, b, m, n, k, false, false), c, 1e-4f);
+    }
+
     [Fact]
     public void ZeroInnerDimensionGivesZeros()
     {

@@ -215,8 +215,7 @@ internal static unsafe partial class Gemm
     /// <param name="accumulate">Add to C instead of overwriting it.</param>
     /// <param name="epilogue">Bias and activation applied to each finished tile.</param>
     /// <param name="packedB">
-    /// All of B already packed by <see cref="PackWholeB"/> for this kernel, n and k (n at most
-    /// <see cref="GemmBlocking.Nc"/>), for a caller that multiplies many row blocks by the same B; null to pack here.
+    /// All of B already packed by <see cref="PackWholeB"/> for this kernel, n and k, for a caller that multiplies many row blocks by the same B; null to pack here.
     /// </param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Serial(GemmKernel kernel, int m, int n, int k,
@@ -236,7 +235,9 @@ internal static unsafe partial class Gemm
     {
         int mr = Rows(kernel), nr = Columns(kernel);
         int mcMax = Math.Min(blocking.Mc, RoundUp(m, mr));
-        int ncMax = Math.Min(blocking.Nc, n);
+        // A B packed whole by the caller is one block of columns, however wide.
+        int ncBlock = packedB != null ? n : blocking.Nc;
+        int ncMax = Math.Min(ncBlock, n);
         int kcMax = PanelDepth(blocking.Kc, k);
         int needA = mcMax * kcMax, needB = RoundUp(ncMax, nr) * kcMax;
         var packA = t_packA is { } pa && pa.Length >= needA ? pa : (t_packA = new float[needA]);
@@ -249,13 +250,12 @@ internal static unsafe partial class Gemm
         // With few rows (a batch of 32), each B panel would serve only two or three row tiles, so
         // copying B costs about as much as using it: read row-major B in place instead.
         bool inPlaceB = unpackedA && csB == 1 && m <= SmallM && packedB == null;
-        System.Diagnostics.Debug.Assert(packedB == null || n <= blocking.Nc);
         int mcStep = unpackedA ? blocking.InPlaceRows(mr, (long)rsA * sizeof(float), CacheSizes.L2, CacheSizes.L2Ways) : blocking.Mc;
         fixed (float* pA = packA, pB = packB)
         {
-            for (int jc = 0; jc < n; jc += blocking.Nc)
+            for (int jc = 0; jc < n; jc += ncBlock)
             {
-                int nc = Math.Min(blocking.Nc, n - jc);
+                int nc = Math.Min(ncBlock, n - jc);
                 for (int pc = 0; pc < k; pc += kcMax)
                 {
                     int kc = Math.Min(kcMax, k - pc);
@@ -296,7 +296,12 @@ internal static unsafe partial class Gemm
     /// <summary>Floats that <see cref="PackWholeB"/> writes for an n-column, k-deep B.</summary>
     internal static long PackedBLength(GemmKernel kernel, int n, int k) => (long)RoundUp(n, Columns(kernel)) * k;
 
-    /// <summary>Whether <see cref="Serial(GemmKernel, int, int, int, float*, int, int, float*, int, int, float*, int, bool, Epilogue, float*)"/> takes a B of <paramref name="n"/> columns packed whole.</summary>
+    /// <summary>
+    /// Whether a B of <paramref name="n"/> columns is narrow enough to pack whole: within one block of
+    /// columns (<see cref="GemmBlocking.Nc"/>), the most that stays in this core's share of L3.
+    /// <see cref="Serial(GemmKernel, int, int, int, float*, int, int, float*, int, int, float*, int, bool, Epilogue, float*)"/>
+    /// takes a wider one too.
+    /// </summary>
     internal static bool CanPackWholeB(int n) => n <= Blocking.Nc;
 
     /// <summary>
@@ -306,7 +311,6 @@ internal static unsafe partial class Gemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void PackWholeB(GemmKernel kernel, int n, int k, float* b, int rsB, int csB, float* dst)
     {
-        System.Diagnostics.Debug.Assert(CanPackWholeB(n));
         int nr = Columns(kernel), kcMax = PanelDepth(BlockingOf(kernel).Kc, k);
         for (int pc = 0; pc < k; pc += kcMax)
             PackB(nr, Math.Min(kcMax, k - pc), n, b + (long)pc * rsB, rsB, csB, dst + (long)pc * RoundUp(n, nr));

@@ -30,6 +30,12 @@ internal sealed unsafe partial class CpuBackend
         fixed (float* px = x.Data, pk = kernel.Data, py = y.Data, pb = bias is null ? null : bias.Data)
         {
             var ep = new Epilogue(pb, activation);
+            // 3×3 stride 1 by Winograd where it measured faster, unless the patches are wanted for the kernel gradient.
+            if (keep is null && Winograd.Pays(g, groups, cout))
+            {
+                Winograd.Forward(px, kernel.Data, py, g, cout, ep, keepTransform: !kernel.Storage.IsPooled);
+                return;
+            }
             if (keep is not null && !IsPointwise(g, groups))
             {
                 // One chunk into the caller's buffer, kept for the kernel gradient.
@@ -195,100 +201,6 @@ internal sealed unsafe partial class CpuBackend
                 else new Span<float>(dst, cg).Clear();
                 dst += cg;
             }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Conv2DBackwardInput(Tensor gy, Tensor kernel, int groups, in Conv2DGeometry g, Tensor gx)
-    {
-        int cout = kernel.Shape[^1], cg = g.C / groups, coutG = cout / groups, kg = g.KH * g.KW * cg;
-        fixed (float* pgy = gy.Data, pk = kernel.Data, pgx = gx.Data)
-        {
-            if (IsPointwise(g, groups))
-            {
-                // dX = dY · Wᵀ
-                Gemm.Multiply(g.Rows, g.C, cout, pgy, cout, 1, pk, 1, cout, pgx, g.C, false);
-                return;
-            }
-            if (groups == 1 && g.StrideH == 1 && g.StrideW == 1)
-            {
-                // Stride 1: dX is itself a convolution, of dY with the kernel flipped in space and its
-                // channel axes swapped, padded so that every tap that read x[ih, iw] lands on it. A
-                // forward convolution writes C channels per pixel from pooled patches of dY; the
-                // scatter (dCols = dY·Wᵀ, then col2im) would write KH·KW·C per pixel and add them back.
-                int kh = g.KH, kw = g.KW, taps = kh * kw;
-                var flipped = BufferPool.Current.Rent(taps * g.C * cout);
-                fixed (float* pf = flipped)
-                {
-                    for (int t = 0; t < taps; t++)
-                    {
-                        float* src = pk + (long)(taps - 1 - t) * g.C * cout, dst = pf + (long)t * cout * g.C;
-                        for (int ci = 0; ci < g.C; ci++)
-                            for (int co = 0; co < cout; co++) dst[co * g.C + ci] = src[ci * cout + co];
-                    }
-                    var back = new Conv2DGeometry(g.N, g.OH, g.OW, cout, kh, kw, 1, 1, g.DilationH, g.DilationW,
-                        (kh - 1) * g.DilationH - g.PadTop, (kw - 1) * g.DilationW - g.PadLeft, g.H, g.W);
-                    Forward(pgy, pf, pgx, 1, back, g.C, default, direct: true);
-                }
-                BufferPool.Current.Return(flipped);
-                return;
-            }
-            gx.Data.AsSpan().Clear();
-            int chunk = ImagesPerChunk(g, kg);
-            var cols = BufferPool.Current.Rent(chunk * g.OH * g.OW * kg);
-            fixed (float* pc = cols)
-            {
-                for (int n0 = 0; n0 < g.N; n0 += chunk)
-                {
-                    int nb = Math.Min(chunk, g.N - n0), rows = nb * g.OH * g.OW;
-                    for (int gi = 0; gi < groups; gi++)
-                    {
-                        // dCols = dY_g · W_gᵀ, then scatter-add the patches back (col2im).
-                        Gemm.Multiply(rows, kg, coutG, pgy + (long)n0 * g.OH * g.OW * cout + gi * coutG, cout, 1,
-                            pk + gi * coutG, 1, cout, pc, kg, false);
-                        Col2Im(pc, g, n0, nb, gi * cg, cg, pgx);
-                    }
-                }
-            }
-            BufferPool.Current.Return(cols);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Conv2DBackwardKernel(Tensor x, Tensor gy, int groups, in Conv2DGeometry g, Tensor gk, Tensor? kept)
-    {
-        int cout = gk.Shape[^1], cg = g.C / groups, coutG = cout / groups, kg = g.KH * g.KW * cg;
-        if (kept is not null)
-        {
-            fixed (float* pc = kept.Data, pgy = gy.Data, pgk = gk.Data)
-                Gemm.Multiply(kg, cout, g.Rows, pc, 1, kg, pgy, cout, 1, pgk, cout, false);
-            return;
-        }
-        fixed (float* px = x.Data, pgy = gy.Data, pgk = gk.Data)
-        {
-            if (IsPointwise(g, groups))
-            {
-                // dW = Xᵀ · dY
-                Gemm.Multiply(g.C, cout, g.Rows, px, 1, g.C, pgy, cout, 1, pgk, cout, false);
-                return;
-            }
-            int chunk = ImagesPerChunk(g, kg);
-            var cols = BufferPool.Current.Rent(chunk * g.OH * g.OW * kg);
-            fixed (float* pc = cols)
-            {
-                for (int n0 = 0; n0 < g.N; n0 += chunk)
-                {
-                    int nb = Math.Min(chunk, g.N - n0), rows = nb * g.OH * g.OW;
-                    for (int gi = 0; gi < groups; gi++)
-                    {
-                        Im2Col(px, g, n0, nb, gi * cg, cg, pc);
-                        // dW_g = colsᵀ · dY_g
-                        Gemm.Multiply(kg, coutG, rows, pc, 1, kg, pgy + (long)n0 * g.OH * g.OW * cout + gi * coutG, cout, 1,
-                            pgk + gi * coutG, cout, accumulate: n0 > 0);
-                    }
-                }
-            }
-            BufferPool.Current.Return(cols);
         }
     }
 
