@@ -131,6 +131,100 @@ public class GemmTests
         Assertions.Close(Naive(a, b, m, n, k, false, false), c, 1e-4f);
     }
 
+    /// <summary>
+    /// Small block sizes put every block boundary (K panels, blocks of rows, blocks of columns) inside
+    /// a small product, with remainders of every kind, for every micro-kernel; the machine's own
+    /// blocks are too large to cross in a test of reasonable size.
+    /// </summary>
+    [Theory]
+    [InlineData("Vector512", 61, 150, 45, false, false, false)]
+    [InlineData("Vector512", 61, 150, 45, true, true, true)]
+    [InlineData("Vector512", 40, 100, 33, false, false, true)]   // few rows: B read in place, several column blocks
+    [InlineData("Vector256", 61, 150, 45, false, true, false)]
+    [InlineData("Vector128", 61, 150, 45, true, false, true)]
+    [InlineData("Vector128", 30, 20, 45, false, false, false)]   // row-major A packed 4 rows at a time plus 2
+    [InlineData("Scalar", 29, 70, 45, false, false, false)]
+    public unsafe void SmallBlocksCrossingEveryBoundaryMatchNaiveProduct(string kernelName, int m, int n, int k, bool ta, bool tb, bool accumulate)
+    {
+        var kernel = Enum.Parse<GemmKernel>(kernelName);
+        var blocking = new GemmBlocking(16, 2 * Gemm.Rows(kernel), 2 * Gemm.Columns(kernel));
+        var a = Tensor.RandomUniform(ta ? [k, m] : [m, k], -1, 1, new Generator(1)).ToArray();
+        var b = Tensor.RandomUniform(tb ? [n, k] : [k, n], -1, 1, new Generator(2)).ToArray();
+        var c0 = Tensor.RandomUniform([m, n], -1, 1, new Generator(3)).ToArray();
+        var expected = Naive(a, b, m, n, k, ta, tb);
+        if (accumulate) for (int i = 0; i < expected.Length; i++) expected[i] += c0[i];
+        var c = (float[])c0.Clone();
+        fixed (float* pa = a, pb = b, pc = c)
+            Gemm.Serial(blocking, kernel, m, n, k, pa, ta ? 1 : k, ta ? m : 1, pb, tb ? 1 : n, tb ? k : 1, pc, n, accumulate, default);
+        Assertions.Close(expected, c, 1e-4f);
+    }
+
+    /// <summary>
+    /// Blocks of rows and columns only choose which elements are computed together, never how: any
+    /// block sizes with the machine's panel depth give the machine's product bit for bit, which is
+    /// what keeps results independent of how threads share the rows or columns.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public unsafe void BlocksOfRowsAndColumnsDoNotChangeTheSums(bool transposedA)
+    {
+        int m = 77, n = 133, k = Gemm.Blocking.Kc + 41;
+        var small = Gemm.Blocking with { Mc = 2 * Gemm.MR, Nc = 2 * Gemm.NR };
+        var a = Tensor.RandomUniform(transposedA ? [k, m] : [m, k], -1, 1, new Generator(1)).ToArray();
+        var b = Tensor.RandomUniform([k, n], -1, 1, new Generator(2)).ToArray();
+        var whole = new float[m * n];
+        var blocked = new float[m * n];
+        int rsA = transposedA ? 1 : k, csA = transposedA ? m : 1;
+        fixed (float* pa = a, pb = b, pw = whole, pc = blocked)
+        {
+            Gemm.Serial(Gemm.Kernel, m, n, k, pa, rsA, csA, pb, n, 1, pw, n, false, default);
+            Gemm.Serial(small, Gemm.Kernel, m, n, k, pa, rsA, csA, pb, n, 1, pc, n, false, default);
+        }
+        Assert.Equal(whole, blocked);
+        Assertions.Close(Naive(a, b, m, n, k, transposedA, false), whole, 1e-4f);
+    }
+
+    /// <summary>
+    /// Products just past the machine's own block of rows and panel depth, with partial tiles, on one
+    /// thread and two: the block sizes come from this machine's caches, so the shapes do too.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ProductsCrossingTheMachinesBlocksMatchNaiveProduct(bool transposedA)
+    {
+        int m = Gemm.Blocking.Mc + Gemm.MR + 5, n = 3 * Gemm.NR + 7, k = Gemm.Blocking.Kc + 9;
+        var a = Tensor.RandomUniform(transposedA ? [k, m] : [m, k], -1, 1, new Generator(1));
+        var b = Tensor.RandomUniform([k, n], -1, 1, new Generator(2));
+        var expected = Naive(a.ToArray(), b.ToArray(), m, n, k, transposedA, false);
+        foreach (int threads in new[] { 1, 2 })
+        {
+            using (new GraftContext { Threads = threads }.Use()) Assertions.Close(expected, Ops.MatMul(a, b, transposedA, false), 1e-4f);
+        }
+    }
+
+    /// <summary>A B packed whole that is wider than a block of columns is still used whole, bit for bit as when packed per call.</summary>
+    [Fact]
+    public unsafe void WholePackedBWiderThanABlockOfColumns()
+    {
+        int m = 40, n = 5 * Gemm.NR + 3, k = Gemm.Blocking.Kc + 20;
+        var narrow = Gemm.Blocking with { Nc = 2 * Gemm.NR };
+        var a = Tensor.RandomUniform([m, k], -1, 1, new Generator(1)).ToArray();
+        var b = Tensor.RandomUniform([k, n], -1, 1, new Generator(2)).ToArray();
+        var expected = new float[m * n];
+        var c = new float[m * n];
+        var packed = new float[Gemm.PackedBLength(Gemm.Kernel, n, k)];
+        fixed (float* pa = a, pb = b, pe = expected, pc = c, pp = packed)
+        {
+            Gemm.Serial(narrow, Gemm.Kernel, m, n, k, pa, k, 1, pb, n, 1, pe, n, false, default);
+            Gemm.PackWholeB(Gemm.Kernel, n, k, pb, n, 1, pp);
+            Gemm.Serial(narrow, Gemm.Kernel, m, n, k, pa, k, 1, null, n, 1, pc, n, false, default, pp);
+        }
+        Assert.Equal(expected, c);
+        Assertions.Close(Naive(a, b, m, n, k, false, false), c, 1e-4f);
+    }
+
     [Fact]
     public void ZeroInnerDimensionGivesZeros()
     {
