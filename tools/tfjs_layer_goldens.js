@@ -114,6 +114,130 @@ function einsumDenseCase(name, equation, outputShape, biasAxes, activation, samp
   }, 'tfjs-einsum-op');
 }
 
+
+// A layer without weights computed by the TensorFlow ops Keras 3's TensorFlow backend runs for it.
+function shapeCase(name, className, config, sampleShape, compute, oracle, phase = 0.3) {
+  const shape = [2, ...sampleShape];
+  const x = input(shape, phase);
+  const y = compute(tf.tensor(x, shape));
+  return { name, oracle, class_name: className, config, input_shape: shape, input: x, weights: [], output_shape: y.shape, output: Array.from(y.dataSync()) };
+}
+
+// Keras's channels_first layers move the channels last, run the channels_last op, and move them back.
+function channelsLast(x) { return x.transpose([0, ...Array.from({ length: x.rank - 2 }, (_, i) => i + 2), 1]); }
+function channelsFirst(x) { return x.transpose([0, x.rank - 1, ...Array.from({ length: x.rank - 2 }, (_, i) => i + 1)]); }
+function spatially(dataFormat, f) { return x => dataFormat === 'channels_first' ? channelsFirst(f(channelsLast(x))) : f(x); }
+
+// Cropping1D / Cropping3D: a slice of the spatial axes (Keras slices the tensor).
+// `pairs` are the (start, end) margins of each spatial axis; `configValue`, when given, is the
+// shorter form a Keras config may hold instead (an int for every margin).
+function croppingCase(name, className, cropping, dataFormat, sampleShape, configValue = cropping) {
+  const pairs = className === 'Cropping1D' ? [cropping] : cropping;
+  const config = className === 'Cropping1D' ? { cropping: configValue } : { cropping: configValue, data_format: dataFormat };
+  return shapeCase(name, className, config, sampleShape, spatially(dataFormat, x => {
+    const begin = [0, ...pairs.map(p => p[0]), 0];
+    const size = [-1, ...pairs.map((p, i) => x.shape[i + 1] - p[0] - p[1]), -1];
+    return tf.slice(x, begin, size);
+  }), 'tfjs-slice-op');
+}
+
+// ZeroPadding1D / ZeroPadding3D: tf.pad with zeros, as Keras's layers call ops.pad.
+function paddingCase(name, className, padding, dataFormat, sampleShape, configValue = padding) {
+  const pairs = className === 'ZeroPadding1D' ? [padding] : padding;
+  const config = className === 'ZeroPadding1D' ? { padding: configValue } : { padding: configValue, data_format: dataFormat };
+  return shapeCase(name, className, config, sampleShape, spatially(dataFormat, x => tf.pad(x, [[0, 0], ...pairs, [0, 0]])), 'tfjs-pad-op');
+}
+
+// UpSampling1D / UpSampling3D: each step repeated `size` times along its axis (Keras calls
+// ops.repeat, TensorFlow's tf.repeat); here a gather of the repeated indices, axis by axis.
+function repeatAxis(x, axis, times) {
+  const indices = Array.from({ length: x.shape[axis] * times }, (_, i) => Math.floor(i / times));
+  return tf.gather(x, tf.tensor1d(indices, 'int32'), axis);
+}
+function upsamplingCase(name, className, size, dataFormat, sampleShape, configValue = size) {
+  const sizes = className === 'UpSampling1D' ? [size] : size;
+  const config = className === 'UpSampling1D' ? { size: configValue } : { size: configValue, data_format: dataFormat };
+  return shapeCase(name, className, config, sampleShape, spatially(dataFormat, x => sizes.reduce((y, s, i) => repeatAxis(y, i + 1, s), x)), 'tfjs-gather-op-repeat');
+}
+
+// Global 3-D pooling: a max or mean over the three spatial axes.
+function globalPooling3dCase(name, className, keepdims, dataFormat, sampleShape) {
+  const axes = dataFormat === 'channels_first' ? [2, 3, 4] : [1, 2, 3];
+  const reduce = className === 'GlobalMaxPooling3D' ? tf.max : tf.mean;
+  return shapeCase(name, className, { data_format: dataFormat, keepdims }, sampleShape, x => reduce(x, axes, keepdims), 'tfjs-reduce-op');
+}
+
+// DepthwiseConv1D: TensorFlow's depthwise_conv2d on one-row images, as Keras's TensorFlow backend runs it.
+function depthwiseConv1dCase(name, kernel, stride, padding, dilation, multiplier, activation, sampleShape, dataFormat = 'channels_last') {
+  const channels = dataFormat === 'channels_first' ? sampleShape[0] : sampleShape[1];
+  const config = { kernel_size: [kernel], strides: [stride], padding, depth_multiplier: multiplier, data_format: dataFormat, dilation_rate: [dilation], activation, use_bias: true };
+  return opCase(name, 'DepthwiseConv1D', config, sampleShape, [[kernel, channels, multiplier], [channels * multiplier]], (x, [k, b]) => spatially(dataFormat, xl => {
+    const y = tf.add(tf.depthwiseConv2d(xl.expandDims(1), k.expandDims(0), [1, stride], padding, 'NHWC', [1, dilation]).squeeze([1]), b);
+    return activation === 'relu' ? tf.relu(y) : y;
+  })(x), 'tfjs-depthwiseConv2d-op-one-row');
+}
+
+// GroupNormalization as Keras's layer computes it: the channels split into (groups, channels /
+// groups), mean and variance (tf.moments) over every axis but the batch and the group, then
+// (x - mean) * rsqrt(var + epsilon) * gamma + beta with gamma and beta per channel.
+function groupNormalizationCase(name, groups, axis, epsilon, sampleShape) {
+  const rank = sampleShape.length + 1;
+  const a = axis < 0 ? axis + rank : axis;
+  const channels = sampleShape[a - 1];
+  const config = { groups, axis, epsilon, center: true, scale: true };
+  return opCase(name, 'GroupNormalization', config, sampleShape, [[channels], [channels]], (x, [gamma, beta]) => {
+    const grouped = [...x.shape.slice(0, a), groups, channels / groups, ...x.shape.slice(a + 1)];
+    const xg = x.reshape(grouped);
+    const axes = Array.from({ length: grouped.length - 1 }, (_, i) => i + 1).filter(i => i !== a);
+    const { mean, variance } = tf.moments(xg, axes, true);
+    const spread = grouped.map((_, i) => (i === a ? groups : i === a + 1 ? channels / groups : 1));
+    const inv = tf.mul(tf.rsqrt(tf.add(variance, epsilon)), gamma.reshape(spread));
+    return tf.add(tf.mul(tf.sub(xg, mean), inv), beta.reshape(spread)).reshape(x.shape);
+  }, 'tfjs-moments-op');
+}
+
+// UnitNormalization: x * rsqrt(max(sum(x^2), 1e-24)) over the axes (Keras's ops.normalize, order 2, epsilon 1e-12).
+function unitNormalizationCase(name, axis, sampleShape) {
+  return shapeCase(name, 'UnitNormalization', { axis }, sampleShape,
+    x => tf.mul(x, tf.rsqrt(tf.maximum(tf.sum(tf.square(x), axis, true), 1e-24))), 'tfjs-normalize-ops');
+}
+
+// Keras 3's activations that TensorFlow.js has no layer for: the formula Keras's TensorFlow backend
+// (keras/src/backend/tensorflow/nn.py) computes, in TensorFlow.js ops. sparsemax follows the paper
+// (tau from the cumulative sum at the support's size), as Keras's backends do since keras-team/keras#23469.
+function sparsemax(x) {
+  const n = x.shape[x.rank - 1];
+  const sorted = tf.topk(x, n, true).values;
+  const cumsum = tf.cumsum(sorted, x.rank - 1);
+  const r = tf.range(1, n + 1);
+  const support = tf.greater(sorted, tf.div(tf.sub(cumsum, 1), r));
+  const k = tf.sum(tf.cast(support, 'float32'), -1, true);
+  const cumsumAtK = tf.gather(cumsum, tf.sub(k, 1).cast('int32'), x.rank - 1, x.rank - 1);
+  const tau = tf.div(tf.sub(cumsumAtK, 1), k);
+  return tf.relu(tf.sub(x, tau));
+}
+const hardSigmoid3 = x => tf.div(tf.relu6(tf.add(x, 3)), 6);
+const activationOps = {
+  exponential: x => tf.exp(x),
+  leaky_relu: x => tf.leakyRelu(x, 0.2),
+  silu: x => tf.mul(x, tf.sigmoid(x)),
+  log_softmax: x => tf.logSoftmax(x),
+  hard_sigmoid: hardSigmoid3,
+  hard_silu: x => tf.mul(x, hardSigmoid3(x)),
+  hard_swish: x => tf.mul(x, hardSigmoid3(x)),
+  sparse_sigmoid: x => tf.where(tf.lessEqual(x, -1), tf.zerosLike(x), tf.where(tf.greaterEqual(x, 1), tf.onesLike(x), tf.mul(0.5, tf.add(x, 1)))),
+  celu: x => tf.add(tf.maximum(x, 0), tf.expm1(tf.minimum(x, 0))),
+  glu: x => { const [a, b] = tf.split(x, 2, -1); return tf.mul(a, tf.sigmoid(b)); },
+  hard_tanh: x => tf.clipByValue(x, -1, 1),
+  log_sigmoid: x => tf.logSigmoid(x),
+  soft_shrink: x => tf.where(tf.greater(x, 0.5), tf.sub(x, 0.5), tf.where(tf.less(x, -0.5), tf.add(x, 0.5), tf.zerosLike(x))),
+  hard_shrink: x => tf.where(tf.greater(tf.abs(x), 0.5), x, tf.zerosLike(x)),
+  tanh_shrink: x => tf.sub(x, tf.tanh(x)),
+  sparse_plus: x => tf.where(tf.lessEqual(x, -1), tf.zerosLike(x), tf.where(tf.less(x, 1), tf.mul(0.25, tf.square(tf.add(x, 1))), x)),
+  squareplus: x => tf.div(tf.add(x, tf.sqrt(tf.add(tf.square(x), 4))), 2),
+  sparsemax,
+};
+
 (async () => {
   await tf.setBackend('cpu');
   const cases = [
@@ -145,8 +269,49 @@ function einsumDenseCase(name, equation, outputShape, biasAxes, activation, samp
     einsumDenseCase('einsum_dense_two_contracted_axes', 'abcd,cde->abe', [2, 3], 'e', 'linear', [2, 4, 3], [4, 3, 3], [3]),
     einsumDenseCase('einsum_dense_gapped_bias', 'abc,cd->abd', [3, 4], 'bd', 'linear', [3, 2], [2, 4], [3, 4]),
     einsumDenseCase('einsum_dense_no_bias', 'abc,cd->adb', [4, 3], null, 'linear', [3, 2], [2, 4], null),
+
+    depthwiseConv1dCase('depthwise_conv1d_same_multiplier', 3, 1, 'same', 1, 2, 'linear', [7, 3]),
+    depthwiseConv1dCase('depthwise_conv1d_valid_strided', 2, 2, 'valid', 1, 1, 'relu', [8, 2]),
+    depthwiseConv1dCase('depthwise_conv1d_valid_dilated', 3, 1, 'valid', 2, 2, 'linear', [9, 2]),
+    groupNormalizationCase('group_normalization_sequence', 2, -1, 0.001, [5, 6]),
+    groupNormalizationCase('group_normalization_image', 3, -1, 0.01, [3, 4, 6]),
+    groupNormalizationCase('group_normalization_channels_first', 2, 1, 0.001, [4, 3, 3]),
+    groupNormalizationCase('group_normalization_instance', 4, -1, 0.001, [5, 4]),
+    unitNormalizationCase('unit_normalization_last_axis', -1, [3, 5]),
+    unitNormalizationCase('unit_normalization_two_axes', [1, 2], [3, 4]),
+    croppingCase('cropping1d', 'Cropping1D', [1, 2], 'channels_last', [7, 3]),
+    croppingCase('cropping3d', 'Cropping3D', [[1, 0], [0, 2], [1, 1]], 'channels_last', [3, 4, 5, 2]),
+    croppingCase('cropping3d_channels_first', 'Cropping3D', [[0, 1], [1, 1], [2, 0]], 'channels_first', [2, 3, 4, 5]),
+    paddingCase('zero_padding1d', 'ZeroPadding1D', [2, 1], 'channels_last', [4, 3]),
+    paddingCase('zero_padding3d', 'ZeroPadding3D', [[1, 0], [0, 2], [1, 1]], 'channels_last', [2, 3, 2, 2]),
+    paddingCase('zero_padding3d_channels_first', 'ZeroPadding3D', [[0, 1], [2, 1], [1, 0]], 'channels_first', [2, 2, 3, 2]),
+    upsamplingCase('upsampling1d', 'UpSampling1D', 3, 'channels_last', [4, 2]),
+    upsamplingCase('upsampling3d', 'UpSampling3D', [2, 1, 3], 'channels_last', [2, 3, 2, 2]),
+    upsamplingCase('upsampling3d_channels_first', 'UpSampling3D', [1, 2, 2], 'channels_first', [2, 2, 3, 2]),
+    croppingCase('cropping1d_int', 'Cropping1D', [2, 2], 'channels_last', [6, 2], 2),
+    croppingCase('cropping3d_int', 'Cropping3D', [[1, 1], [1, 1], [1, 1]], 'channels_last', [3, 4, 5, 2], 1),
+    paddingCase('zero_padding1d_int', 'ZeroPadding1D', [2, 2], 'channels_last', [3, 2], 2),
+    paddingCase('zero_padding3d_int', 'ZeroPadding3D', [[1, 1], [1, 1], [1, 1]], 'channels_last', [2, 2, 3, 2], 1),
+    upsamplingCase('upsampling3d_int', 'UpSampling3D', [2, 2, 2], 'channels_last', [2, 2, 3, 2], 2),
+    depthwiseConv1dCase('depthwise_conv1d_same_strided_even_kernel', 2, 2, 'same', 1, 1, 'linear', [7, 3]),
+    depthwiseConv1dCase('depthwise_conv1d_channels_first', 3, 1, 'valid', 1, 2, 'linear', [3, 6], 'channels_first'),
+    groupNormalizationCase('group_normalization_one_group', 1, -1, 0.001, [3, 4, 6]),
+    globalPooling3dCase('global_max_pooling3d', 'GlobalMaxPooling3D', false, 'channels_last', [3, 4, 2, 3]),
+    globalPooling3dCase('global_average_pooling3d_keepdims', 'GlobalAveragePooling3D', true, 'channels_last', [3, 4, 2, 3]),
+    globalPooling3dCase('global_average_pooling3d_channels_first', 'GlobalAveragePooling3D', false, 'channels_first', [3, 2, 4, 2]),
+    globalPooling3dCase('global_max_pooling3d_channels_first_keepdims', 'GlobalMaxPooling3D', true, 'channels_first', [3, 2, 4, 2]),
+    // Noise and dropout layers are the identity at inference; TensorFlow.js's layers where it has them.
+    await layerCase('gaussian_dropout_inference', 'GaussianDropout', { rate: 0.4 }, [6]),
+    await layerCase('alpha_dropout_inference', 'AlphaDropout', { rate: 0.3 }, [6]),
+    await layerCase('gaussian_noise_inference', 'GaussianNoise', { stddev: 0.5 }, [6]),
+    await layerCase('spatial_dropout1d_inference', 'SpatialDropout1D', { rate: 0.5 }, [4, 3]),
+    shapeCase('spatial_dropout3d_inference', 'SpatialDropout3D', { rate: 0.5, data_format: 'channels_last' }, [2, 2, 2, 3], x => x.clone(), 'tfjs-identity-op'),
+    shapeCase('identity', 'Identity', {}, [5], x => x.clone(), 'tfjs-identity-op'),
+    shapeCase('activity_regularization_forward', 'ActivityRegularization', { l1: 0.01, l2: 0.02 }, [5], x => x.clone(), 'tfjs-identity-op'),
   ];
-  for (const act of ['relu6', 'selu', 'swish', 'mish', 'softplus', 'softsign', 'elu', 'tanh', 'sigmoid', 'gelu'])
+  for (const act of ['relu', 'linear', 'softmax', 'relu6', 'selu', 'swish', 'mish', 'softplus', 'softsign', 'elu', 'tanh', 'sigmoid', 'gelu'])
     cases.push(await layerCase(`activation_${act}`, 'Activation', { activation: act }, [9], 2, 0.1));
+  for (const [act, f] of Object.entries(activationOps))
+    cases.push(shapeCase(`activation_${act}`, 'Activation', { activation: act }, act === 'glu' ? [10] : [9], f, 'tfjs-activation-ops', 0.1));
   process.stdout.write(JSON.stringify({ generator: 'tools/tfjs_layer_goldens.js', tfjs: tf.version.tfjs, backend: tf.getBackend(), cases }, null, 1) + '\n');
 })();
