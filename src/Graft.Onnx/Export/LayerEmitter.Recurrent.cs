@@ -18,6 +18,7 @@ internal sealed partial class LayerEmitter
 
     private Value[] EmitRecurrent(RecurrentBase r, IReadOnlyList<Value> inputs)
     {
+        if (r is ConvLSTM) throw ConvolutionalRecurrence(r);
         if (r.Stateful) throw Stateful(r);
         var x = inputs[0];
         int stateCount = r.StateCount;
@@ -29,6 +30,19 @@ internal sealed partial class LayerEmitter
         if (!r.ReturnState) return [output];
         return [output, .. run.States.Select(s => new Value(s, [x.Shape[0], r.Units]))];
     }
+
+    /// <summary>The recurrent layer computing one direction of a Bidirectional: the layer, or an RNN's one engine.</summary>
+    private static RecurrentBase Direction(Bidirectional b, RecurrentLayer layer) => layer switch
+    {
+        ConvLSTM => throw ConvolutionalRecurrence(b),
+        RecurrentBase r => r,
+        RNN { Engines.Count: 1 } rnn => rnn.Engines[0],
+        _ => throw new NotSupportedException($"{Describe(b)}: expected a Bidirectional around SimpleRNN, LSTM, GRU or an RNN of one cell for ONNX export, got an RNN of stacked cells. Wrap each cell's RNN in its own Bidirectional, or keep the model in Keras format."),
+    };
+
+    // ONNX's recurrent operators multiply by matrices; a ConvLSTM's step is four convolutions, which this exporter does not build.
+    private static NotSupportedException ConvolutionalRecurrence(Layer layer) =>
+        new($"{Describe(layer)}: expected SimpleRNN, LSTM, GRU or an RNN of their cells for ONNX export, got a convolutional LSTM, which Graft does not export to ONNX. Keep the model in Keras format (.keras or .h5).");
 
     // An ONNX graph is a function of its inputs: it cannot keep states from one run to the next.
     private static NotSupportedException Stateful(Layer layer) =>
@@ -87,14 +101,15 @@ internal sealed partial class LayerEmitter
     private Value[] EmitBidirectional(Bidirectional b, IReadOnlyList<Value> inputs)
     {
         if (b.ForwardLayer.Stateful) throw Stateful(b);
+        var (forward, backward) = (Direction(b, b.ForwardLayer), Direction(b, b.BackwardLayer));
         int n = b.ForwardLayer.StateCount;
         if (inputs.Count != 1 && inputs.Count != 1 + 2 * n)
             throw new ArgumentException($"{Describe(b)}: expected the sequence and {2 * n} initial states, got {inputs.Count} inputs.");
         var x = inputs[0];
         string h = b.Name;
         bool sequences = b.ForwardLayer.ReturnSequences;
-        var f = Run(b.ForwardLayer, x, inputs.Count > 1 ? inputs.Skip(1).Take(n).Select(v => v.Name).ToArray() : null);
-        var r = Run(b.BackwardLayer, x, inputs.Count > 1 ? inputs.Skip(1 + n).Select(v => v.Name).ToArray() : null);
+        var f = Run(forward, x, inputs.Count > 1 ? inputs.Skip(1).Take(n).Select(v => v.Name).ToArray() : null);
+        var r = Run(backward, x, inputs.Count > 1 ? inputs.Skip(1 + n).Select(v => v.Name).ToArray() : null);
         string fo = sequences ? f.Sequence! : f.States[0], bo = sequences ? r.Sequence! : r.States[0];
         if (sequences)
         {
@@ -107,10 +122,10 @@ internal sealed partial class LayerEmitter
                 fo = Binary("Mul", fo, m, h); bo = Binary("Mul", bo, m, h);
             }
         }
-        int?[] one = sequences ? [x.Shape[0], x.Shape[1], b.ForwardLayer.Units] : [x.Shape[0], b.ForwardLayer.Units];
+        int?[] one = sequences ? [x.Shape[0], x.Shape[1], forward.Units] : [x.Shape[0], forward.Units];
         string? outMask = sequences ? x.Mask : null;
         // With return_state: the forward layer's final states, then the backward layer's.
-        var states = b.ReturnState ? f.States.Concat(r.States).Select(s => new Value(s, [x.Shape[0], b.ForwardLayer.Units])).ToArray() : [];
+        var states = b.ReturnState ? f.States.Concat(r.States).Select(s => new Value(s, [x.Shape[0], forward.Units])).ToArray() : [];
         if (b.MergeMode is null) return [new Value(fo, one, outMask), new Value(bo, one, outMask), .. states];
         string y = b.MergeMode switch
         {
@@ -120,7 +135,7 @@ internal sealed partial class LayerEmitter
             "ave" => Binary("Mul", Binary("Add", fo, bo, h), G.Scalar($"{h}/half", 0.5f), h),
             _ => throw Unsupported(b, $"merge_mode '{b.MergeMode}'"),
         };
-        int?[] merged = b.MergeMode == "concat" ? [.. one[..^1], 2 * b.ForwardLayer.Units] : one;
+        int?[] merged = b.MergeMode == "concat" ? [.. one[..^1], 2 * forward.Units] : one;
         return [new Value(y, merged, outMask), .. states];
     }
 

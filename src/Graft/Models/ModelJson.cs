@@ -61,7 +61,7 @@ internal static class ModelJson
                 JsonNode arg = node.Inputs.Length == 1 && layer is not Merge ? Tensor(node.Inputs[0]) : new JsonArray(node.Inputs.Select(Tensor).ToArray());
                 var kwargs = new JsonObject();
                 if (node.Training is { } t) kwargs["training"] = t;
-                if (layer is RecurrentBase && node.Inputs.Length > 1)
+                if (layer is RecurrentLayer && node.Inputs.Length > 1)
                 {
                     arg = Tensor(node.Inputs[0]);
                     kwargs["initial_state"] = new JsonArray(node.Inputs.Skip(1).Select(Tensor).ToArray());

@@ -41,7 +41,7 @@ public static class LayerRegistry
         typeof(BatchNormalization), typeof(LayerNormalization), typeof(GroupNormalization), typeof(UnitNormalization),
         typeof(Add), typeof(Subtract), typeof(Multiply), typeof(Average), typeof(Maximum), typeof(Minimum), typeof(Concatenate), typeof(Dot),
         typeof(SimpleRNN), typeof(LSTM), typeof(GRU), typeof(Bidirectional), typeof(TimeDistributed),
-        typeof(RNN), typeof(SimpleRNNCell), typeof(LSTMCell), typeof(GRUCell), typeof(StackedRNNCells),
+        typeof(RNN), typeof(SimpleRNNCell), typeof(LSTMCell), typeof(GRUCell), typeof(StackedRNNCells), typeof(ConvLSTM1D), typeof(ConvLSTM2D), typeof(ConvLSTM3D),
         typeof(Attention), typeof(AdditiveAttention), typeof(MultiHeadAttention),
         typeof(Rescaling), typeof(Resizing), typeof(CenterCrop), typeof(RandomCrop), typeof(RandomFlip), typeof(RandomRotation),
         typeof(RandomZoom), typeof(RandomTranslation), typeof(RandomContrast), typeof(RandomBrightness), typeof(Normalization),

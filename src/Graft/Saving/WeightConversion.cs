@@ -57,7 +57,23 @@ internal static class WeightConversion
     public static IReadOnlyList<Variable> LegacyOrder(Layer layer) =>
         layer.TrainableWeights.Concat(layer.NonTrainableWeights).Distinct().ToList();
 
-    /// <summary>The weights to write, with the scope Keras uses in weight names (the owning layer's name).</summary>
-    public static IEnumerable<(string Scope, string Name, Tensor Value)> ToFile(Layer layer) =>
-        LegacyOrder(layer).Select(v => (v.Owner.Name, v.Name, v.Value));
+    /// <summary>
+    /// The weights to write, with the scope Keras uses in weight names: the owning layer's name, or,
+    /// where two sublayers share a name (the cells of a Bidirectional's two RNNs), the path of sublayer
+    /// names that tells them apart, as Keras's name scopes do; one name would otherwise hold both.
+    /// </summary>
+    public static IEnumerable<(string Scope, string Name, Tensor Value)> ToFile(Layer layer)
+    {
+        var order = LegacyOrder(layer);
+        if (order.GroupBy(v => v.Path).All(g => g.Count() == 1)) return order.Select(v => (v.Owner.Name, v.Name, v.Value));
+        var scopes = new Dictionary<Variable, string>(ReferenceEqualityComparer.Instance);
+        void Walk(Layer l, string prefix)
+        {
+            foreach (var w in l.Weights) if (ReferenceEquals(w.Owner, l)) scopes.TryAdd(w, prefix + l.Name);
+            foreach (var sub in l.SubLayers) Walk(sub, prefix + l.Name + "/");
+        }
+        foreach (var w in layer.Weights) if (ReferenceEquals(w.Owner, layer)) scopes.TryAdd(w, layer.Name);
+        foreach (var sub in layer.SubLayers) Walk(sub, "");
+        return order.Select(v => (scopes.GetValueOrDefault(v, v.Owner.Name), v.Name, v.Value));
+    }
 }

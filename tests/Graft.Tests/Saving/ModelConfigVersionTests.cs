@@ -32,7 +32,7 @@ public class ModelConfigVersionTests
     {
         var bi = (Bidirectional)model.Layers.First(l => l.Name == "bi");
         var td = (TimeDistributed)model.Layers.First(l => l.Name == "td");
-        return (bi.ForwardLayer.RecurrentActivation.Name, bi.BackwardLayer.RecurrentActivation.Name, ((Graft.Layers.Core.Dense)td.Layer).Activation.Name);
+        return (((Graft.Layers.Recurrent.RecurrentBase)bi.ForwardLayer).RecurrentActivation.Name, ((Graft.Layers.Recurrent.RecurrentBase)bi.BackwardLayer).RecurrentActivation.Name, ((Graft.Layers.Core.Dense)td.Layer).Activation.Name);
     }
 
     [Fact]

@@ -6,8 +6,8 @@ namespace Graft.Layers.Recurrent;
 /// <summary>
 /// Runs a cell over a sequence (Keras's <c>layers.RNN</c>): input (batch, steps, features), output the
 /// last step's (batch, output size), or every step's (batch, steps, output size) with
-/// <see cref="ReturnSequences"/>, followed with <see cref="ReturnState"/> by the final states (call
-/// <see cref="CallWithStates(Tensor, Tensor[], bool)"/>). <c>RNN(new LSTMCell(8))</c> computes what
+/// <see cref="RecurrentLayer.ReturnSequences"/>, followed with <see cref="RecurrentLayer.ReturnState"/> by the final states (call
+/// <see cref="RecurrentLayer.CallWithStates(Tensor, Tensor[], bool)"/>). <c>RNN(new LSTMCell(8))</c> computes what
 /// <c>LSTM(8)</c> does; a <see cref="StackedRNNCells"/> runs several cells as one. A masked step keeps
 /// the states and repeats the previous output (zeros with <see cref="ZeroOutputForMask"/>), as in Keras.
 /// Weights: the cell's, saved under <c>cell/</c> as Keras 3 does.
@@ -16,27 +16,19 @@ namespace Graft.Layers.Recurrent;
 /// <param name="returnSequences">Return every step's output, not only the last.</param>
 /// <param name="returnState">Also return the final states.</param>
 /// <param name="goBackwards">Read the sequence from its end (the sequence output is then in reading order, as in Keras).</param>
-/// <param name="stateful">Carry each batch's final states into the next call (see <see cref="RecurrentBase.Stateful"/>); <see cref="ResetStates"/> starts over.</param>
+/// <param name="stateful">Carry each batch's final states into the next call (see <see cref="RecurrentLayer.Stateful"/>); <see cref="ResetStates"/> starts over.</param>
 /// <param name="unroll">Keras's unroll; Graft runs the steps in a loop of ops either way, so it changes nothing but the config.</param>
 /// <param name="zeroOutputForMask">Give zeros, not the previous output, at masked steps of the returned sequence.</param>
 /// <param name="inputShape">Shape of one sample (steps, features), for the first layer of a Sequential.</param>
 /// <param name="name">Layer name.</param>
 public sealed class RNN(RecurrentCell cell, bool returnSequences = false, bool returnState = false, bool goBackwards = false,
     bool stateful = false, bool unroll = false, bool zeroOutputForMask = false, int[]? inputShape = null, string? name = null)
-    : Layer(name, inputShape)
+    : RecurrentLayer(returnSequences, returnState, goBackwards, stateful, inputShape, name)
 {
     private RecurrentBase[]? _engines;
 
     /// <summary>The cell run at each step.</summary>
     public RecurrentCell Cell { get; } = cell ?? throw new ArgumentNullException(nameof(cell));
-    /// <summary>Return every step's output.</summary>
-    public bool ReturnSequences { get; } = returnSequences;
-    /// <summary>Also return the final states.</summary>
-    public bool ReturnState { get; } = returnState;
-    /// <summary>Read the sequence from its end.</summary>
-    public bool GoBackwards { get; } = goBackwards;
-    /// <summary>Carry the final states into the next call.</summary>
-    public bool Stateful { get; } = stateful;
     /// <summary>Keras's unroll (kept in the config; no effect in Graft).</summary>
     public bool Unroll { get; } = unroll;
     /// <summary>Zeros at masked steps of the returned sequence.</summary>
@@ -62,45 +54,7 @@ public sealed class RNN(RecurrentCell cell, bool returnSequences = false, bool r
         base.Build(inputShape);
     }
 
-    /// <inheritdoc/>
-    protected override Tensor Forward(Tensor x, bool training)
-    {
-        if (ReturnState)
-            throw new InvalidOperationException($"{Describe()}: return_state=True gives the output and the final states; call CallWithStates(x) (Keras's `output, *states = layer(x)`), not Call(x).");
-        return Run(x, null, training)[0];
-    }
-
-    /// <summary>
-    /// Runs the layer from <paramref name="initialState"/> (Keras's <c>initial_state</c>: one (batch, size)
-    /// tensor per entry of the cell's <see cref="RecurrentCell.StateSize"/>; zeros, or a stateful layer's
-    /// kept states, when null) and returns the output followed, with <see cref="ReturnState"/>, by the final states.
-    /// </summary>
-    public Tensor[] CallWithStates(Tensor x, Tensor[]? initialState = null, bool training = false)
-    {
-        if (!BuildDone) EnsureBuilt(BatchShape(x.Shape));
-        var all = Run(x, initialState, training);
-        if (x.Mask is { } mask && ReturnSequences) all[0].Mask = mask;
-        return ReturnState ? all : [all[0]];
-    }
-
-    /// <summary>The functional form of <see cref="CallWithStates(Tensor, Tensor[], bool)"/>: the symbolic output and, with return_state, the states.</summary>
-    public Models.SymbolicTensor[] CallWithStates(Models.SymbolicTensor x, Models.SymbolicTensor[]? initialState = null, bool? training = null)
-    {
-        Models.FunctionalGraph.Record(this, [x, .. initialState ?? []], training);
-        return InboundNodes[^1].Outputs;
-    }
-
-    internal override Tensor[] CallNode(IReadOnlyList<Tensor> inputs, bool training) =>
-        CallWithStates(inputs[0], inputs.Count > 1 ? inputs.Skip(1).ToArray() : null, training);
-
-    internal override int?[][] BuildNode(IReadOnlyList<int?[]> inputShapes)
-    {
-        var s = inputShapes[0];
-        EnsureBuilt(s);
-        return [OutputShape(s), .. ReturnState ? Cell.StateSize.Select(size => new int?[] { s[0], size }) : []];
-    }
-
-    private Tensor[] Run(Tensor x, Tensor[]? initialState, bool training)
+    private protected override Tensor[] Run(Tensor x, Tensor[]? initialState, bool training)
     {
         if (x.Rank != 3) throw new ArgumentException($"{Describe()}: expected input (batch, steps, features), got shape {x.Shape}.");
         var all = RecurrentCell.Run(Engines.ToArray(), x, initialState, GoBackwards, training, this);
@@ -113,17 +67,14 @@ public sealed class RNN(RecurrentCell cell, bool returnSequences = false, bool r
         return all;
     }
 
-    /// <summary>The states a stateful layer starts its next call from, every cell's in turn; null before its first call or after a reset.</summary>
-    public IReadOnlyList<Tensor>? States =>
+    /// <inheritdoc/>
+    /// <remarks>Every cell's states in turn.</remarks>
+    public override IReadOnlyList<Tensor>? States =>
         _engines is null || _engines.Any(e => e.States is null) ? null : _engines.SelectMany(e => e.States!).ToArray();
 
-    /// <summary>
-    /// Starts a stateful layer over (Keras's <c>reset_states()</c>): the next call begins from zeros, or
-    /// from <paramref name="states"/> (one per entry of the cell's <see cref="RecurrentCell.StateSize"/>).
-    /// </summary>
-    /// <exception cref="InvalidOperationException">The layer is not stateful.</exception>
-    /// <exception cref="ArgumentException"><paramref name="states"/> has the wrong count or shapes.</exception>
-    public void ResetStates(IReadOnlyList<Tensor>? states = null)
+    /// <inheritdoc/>
+    /// <remarks><paramref name="states"/>: one per entry of the cell's <see cref="RecurrentCell.StateSize"/>.</remarks>
+    public override void ResetStates(IReadOnlyList<Tensor>? states = null)
     {
         if (!Stateful) throw new InvalidOperationException($"{Describe()}: expected a stateful layer (stateful=True) to reset, got stateful=False.");
         if (_engines is null)
@@ -141,16 +92,11 @@ public sealed class RNN(RecurrentCell cell, bool returnSequences = false, bool r
         }
     }
 
-    /// <inheritdoc/>
-    protected internal override Tensor? ComputeMask(Tensor inputs, Tensor? mask, Tensor output) => ReturnSequences ? mask : null;
+    internal override int StateCount => Cell.StateSize.Count;
 
-    /// <inheritdoc/>
-    /// <exception cref="ArgumentException">With return_state, which gives several outputs: a Sequential cannot hold the layer.</exception>
-    public override int?[] ComputeOutputShape(int?[] s) => ReturnState
-        ? throw new ArgumentException($"{Describe()}: expected one output, got return_state=True (the output and the final states); use the layer in a functional model (CallWithStates), not in a Sequential.")
-        : OutputShape(s);
+    internal override int?[][] StateShapes(int?[] s) => Cell.StateSize.Select(size => new int?[] { s[0], size }).ToArray();
 
-    private int?[] OutputShape(int?[] s)
+    internal override int?[] OutputShape(int?[] s)
     {
         ShapeRules.Rank(this, s, 3, " (batch, steps, features)");
         return ReturnSequences ? [s[0], s[1], Cell.OutputSize] : [s[0], Cell.OutputSize];

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Graft.Activations;
 using Graft.Autograd;
 using Graft.Config;
+using Graft.Constraints;
 using Graft.Initializers;
 using Graft.Regularizers;
 using Graft.Tensors;
@@ -9,15 +10,18 @@ using Graft.Tensors;
 namespace Graft.Layers.Recurrent;
 
 /// <summary>
-/// What SimpleRNN, LSTM and GRU share: an input (N, T, F) read step by step, the input projection
-/// computed for all steps in one GEMM, the recurrence unrolled in tensor ops (so gradients flow
-/// through time by autograd), dropout masks fixed per sequence (Keras's rule), and the output:
-/// the last state (N, units) or every state (N, T, units) with <see cref="ReturnSequences"/>.
+/// What SimpleRNN, LSTM, GRU and the ConvLSTM layers share: an input (N, T, …) read step by step, the
+/// input projection computed for all steps at once (one GEMM, or one convolution), the recurrence
+/// unrolled in tensor ops (so gradients flow through time by autograd), dropout masks fixed per
+/// sequence (Keras's rule), and the output: the last state (N, units) or every state (N, T, units)
+/// with <see cref="RecurrentLayer.ReturnSequences"/> (for ConvLSTM each state is a feature map (N, …, filters)).
 /// </summary>
-public abstract class RecurrentBase : Layer
+public abstract class RecurrentBase : RecurrentLayer
 {
     private protected Variable? KernelVar, RecurrentVar, BiasVar;
-    private readonly WeightOptions _kernelOptions, _recurrentOptions, _biasOptions;
+    private protected WeightOptions KernelOptions { get; }
+    private protected WeightOptions RecurrentOptions { get; }
+    private protected WeightOptions BiasOptions { get; }
 
     /// <inheritdoc/>
     /// <remarks>Keras 3 keeps a recurrent layer's weights in its cell: <c>cell/vars/0</c> (keras/src/layers/rnn/rnn.py).</remarks>
@@ -28,7 +32,9 @@ public abstract class RecurrentBase : Layer
         Initializer? kernelInitializer, Initializer? recurrentInitializer, Initializer? biasInitializer,
         Regularizer? kernelRegularizer, Regularizer? recurrentRegularizer, Regularizer? biasRegularizer,
         double dropout, double recurrentDropout, bool returnSequences, bool returnState, bool goBackwards, bool stateful,
-        int[]? inputShape, string? name) : base(name, inputShape)
+        int[]? inputShape, string? name,
+        Constraint? kernelConstraint = null, Constraint? recurrentConstraint = null, Constraint? biasConstraint = null)
+        : base(returnSequences, returnState, goBackwards, stateful, inputShape, name)
     {
         if (units <= 0) throw new ArgumentOutOfRangeException(nameof(units), $"{GetType().Name}: expected units > 0, got {units}.");
         if (!(dropout >= 0 && dropout < 1) || !(recurrentDropout >= 0 && recurrentDropout < 1))
@@ -37,13 +43,12 @@ public abstract class RecurrentBase : Layer
         Activation = ActivationFunction.Get(activation);
         RecurrentActivation = ActivationFunction.Get(recurrentActivation);
         UseBias = useBias;
-        _kernelOptions = new(kernelInitializer ?? new GlorotUniform(), kernelRegularizer);
-        _recurrentOptions = new(recurrentInitializer ?? new Orthogonal(), recurrentRegularizer);
+        KernelOptions = new(kernelInitializer ?? new GlorotUniform(), kernelRegularizer, kernelConstraint);
+        RecurrentOptions = new(recurrentInitializer ?? new Orthogonal(), recurrentRegularizer, recurrentConstraint);
         // The bias starts at zeros here and takes its initial value in Build (LSTM's unit_forget_bias sets part of it).
-        _biasOptions = new(new Zeros(), biasRegularizer);
+        BiasOptions = new(new Zeros(), biasRegularizer, biasConstraint);
         BiasInitializer = biasInitializer ?? new Zeros();
         Dropout = (float)dropout; RecurrentDropout = (float)recurrentDropout;
-        ReturnSequences = returnSequences; ReturnState = returnState; GoBackwards = goBackwards; Stateful = stateful;
     }
 
     /// <summary>State size.</summary>
@@ -56,54 +61,38 @@ public abstract class RecurrentBase : Layer
     /// <summary>Whether biases are used.</summary>
     public bool UseBias { get; }
     /// <summary>Kernel initializer.</summary>
-    public Initializer KernelInitializer => _kernelOptions.Initializer;
+    public Initializer KernelInitializer => KernelOptions.Initializer;
     /// <summary>Recurrent kernel initializer (default orthogonal).</summary>
-    public Initializer RecurrentInitializer => _recurrentOptions.Initializer;
+    public Initializer RecurrentInitializer => RecurrentOptions.Initializer;
     /// <summary>Bias initializer.</summary>
     public Initializer BiasInitializer { get; }
     /// <summary>Kernel penalty.</summary>
-    public Regularizer? KernelRegularizer => _kernelOptions.Regularizer;
+    public Regularizer? KernelRegularizer => KernelOptions.Regularizer;
     /// <summary>Recurrent kernel penalty.</summary>
-    public Regularizer? RecurrentRegularizer => _recurrentOptions.Regularizer;
+    public Regularizer? RecurrentRegularizer => RecurrentOptions.Regularizer;
     /// <summary>Bias penalty.</summary>
-    public Regularizer? BiasRegularizer => _biasOptions.Regularizer;
+    public Regularizer? BiasRegularizer => BiasOptions.Regularizer;
     /// <summary>Input dropout rate (training only).</summary>
     public float Dropout { get; }
     /// <summary>State dropout rate (training only).</summary>
     public float RecurrentDropout { get; }
-    /// <summary>Return every step's state.</summary>
-    public bool ReturnSequences { get; }
-    /// <summary>Also return the final states (h, and c for LSTM): call <see cref="CallWithStates(Tensor, Tensor[], bool)"/>.</summary>
-    public bool ReturnState { get; }
-    /// <summary>Read the sequence from its end.</summary>
-    public bool GoBackwards { get; }
-    /// <summary>
-    /// Keep the final states of each call as the initial states of the next (Keras's <c>stateful</c>):
-    /// sample i of a batch continues sample i of the previous batch, so every batch must have the same
-    /// size. The kept states carry no gradient into the next batch. <see cref="ResetStates"/> starts over.
-    /// </summary>
-    public bool Stateful { get; }
 
     // The states a stateful layer carries to its next call; null before the first call and after a reset.
     private Tensor[]? _states;
 
-    /// <summary>
-    /// The states a stateful layer will start its next call from (Keras's <c>layer.states</c>): null
-    /// before its first call, after <see cref="ResetStates"/>, and for a layer that is not stateful.
-    /// </summary>
-    public IReadOnlyList<Tensor>? States => _states?.Select(s => s.Clone()).ToArray();
+    /// <inheritdoc/>
+    public override IReadOnlyList<Tensor>? States => _states?.Select(s => s.Clone()).ToArray();
 
-    /// <summary>
-    /// Starts a stateful layer over (Keras's <c>reset_states()</c>): its next call begins from zeros, or
-    /// from <paramref name="states"/> when given (Keras's <c>reset_states(states)</c> of Keras 2).
-    /// </summary>
-    /// <exception cref="InvalidOperationException">The layer is not stateful.</exception>
-    /// <exception cref="ArgumentException"><paramref name="states"/> has the wrong count or shapes.</exception>
-    public void ResetStates(IReadOnlyList<Tensor>? states = null)
+    /// <inheritdoc/>
+    public override void ResetStates(IReadOnlyList<Tensor>? states = null)
     {
         if (!Stateful) throw new InvalidOperationException($"{Describe()}: expected a stateful layer (stateful=True) to reset, got stateful=False.");
-        if (states is not null && (states.Count != StateCount || states.Any(s => s.Rank != 2 || s.Shape[1] != Units || s.Shape[0] != states[0].Shape[0])))
-            throw new ArgumentException($"{Describe()}: expected {StateCount} state(s) of shape (batch, {Units}), got [{string.Join(", ", states.Select(s => s.Shape.ToString()))}].", nameof(states));
+        if (states is not null)
+        {
+            var sample = StateSampleShape ?? throw new InvalidOperationException($"{Describe()}: expected a built layer to take states, got an unbuilt one; call it (or Build it) first.");
+            if (states.Count != StateCount || states.Any(s => !s.Shape.Dims.SequenceEqual([states[0].Shape[0], .. sample])))
+                throw new ArgumentException($"{Describe()}: expected {StateCount} state(s) of shape (batch, {string.Join(", ", sample)}), got [{string.Join(", ", states.Select(s => s.Shape.ToString()))}].", nameof(states));
+        }
         using (TensorScope.Suspend()) _states = states?.Select(s => s.Detach().Clone()).ToArray();
     }
 
@@ -132,13 +121,19 @@ public abstract class RecurrentBase : Layer
     /// <inheritdoc/>
     public override void Build(int?[] inputShape)
     {
+        CreateWeights(inputShape);
+        base.Build(inputShape);
+    }
+
+    /// <summary>Checks the input shape and creates the weights, in Keras's order and with its names.</summary>
+    private protected virtual void CreateWeights(int?[] inputShape)
+    {
         if (inputShape.Length != 3 || inputShape[2] is not int features)
             throw new ArgumentException($"{Describe()}: expected input (batch, steps, features) with known features, got {FormatShape(inputShape)}.");
-        KernelVar = AddWeight("kernel", [features, Gates * Units], _kernelOptions);
-        RecurrentVar = AddWeight("recurrent_kernel", [Units, Gates * Units], _recurrentOptions);
-        if (UseBias) BiasVar = AddWeight("bias", BiasShape, _biasOptions);
+        KernelVar = AddWeight("kernel", [features, Gates * Units], KernelOptions);
+        RecurrentVar = AddWeight("recurrent_kernel", [Units, Gates * Units], RecurrentOptions);
+        if (UseBias) BiasVar = AddWeight("bias", BiasShape, BiasOptions);
         if (BiasVar is not null) using (TensorScope.Suspend()) BiasVar.Value.Assign(InitialBias());
-        base.Build(inputShape);
     }
 
     /// <summary>One step: the new state(s) from the projected input and the previous state(s).</summary>
@@ -147,84 +142,74 @@ public abstract class RecurrentBase : Layer
     /// <summary>The input-side bias added in the all-steps projection.</summary>
     private protected virtual Tensor? InputBias => BiasVar?.Value;
 
-    /// <summary>Number of state tensors (LSTM: h and c).</summary>
-    internal virtual int StateCount => 1;
-
     /// <inheritdoc/>
-    protected override Tensor Forward(Tensor x, bool training)
-    {
-        if (ReturnState)
-            throw new InvalidOperationException($"{Describe()}: return_state=True gives the output and the final states; call CallWithStates(x) (Keras's `output, *states = layer(x)`), not Call(x).");
-        return Run(x, null, training)[0];
-    }
+    internal override int StateCount => 1;
 
-    /// <summary>
-    /// Runs the layer from <paramref name="initialState"/> (Keras's <c>initial_state</c>: h, and c for
-    /// LSTM, each (batch, units); zeros when null) and returns the output followed, with
-    /// <see cref="ReturnState"/>, by the final states: Keras's <c>output, h, c = lstm(x, initial_state=[h0, c0])</c>.
-    /// </summary>
-    public Tensor[] CallWithStates(Tensor x, Tensor[]? initialState = null, bool training = false)
-    {
-        if (!BuildDone) EnsureBuilt(BatchShape(x.Shape));
-        var all = Run(x, initialState, training);
-        if (x.Mask is { } mask && ReturnSequences) all[0].Mask = mask;
-        return ReturnState ? all : [all[0]];
-    }
+    internal override int?[][] StateShapes(int?[] s) => Enumerable.Range(0, StateCount).Select(_ => StateShape(s)).ToArray();
 
-    /// <summary>The functional form of <see cref="CallWithStates(Tensor, Tensor[], bool)"/>: the symbolic output and, with return_state, the states.</summary>
-    public Models.SymbolicTensor[] CallWithStates(Models.SymbolicTensor x, Models.SymbolicTensor[]? initialState = null, bool? training = null)
-    {
-        Models.FunctionalGraph.Record(this, [x, .. initialState ?? []], training);
-        return InboundNodes[^1].Outputs;
-    }
+    /// <summary>The shape of each state, batch first, for input of shape <paramref name="s"/>.</summary>
+    internal int?[] StateShape(int?[] s) => [s[0], .. StepShape(s)];
 
-    // In a graph: the sequence, then any initial states; out come the output and, with return_state, the states.
-    internal override Tensor[] CallNode(IReadOnlyList<Tensor> inputs, bool training) =>
-        CallWithStates(inputs[0], inputs.Count > 1 ? inputs.Skip(1).ToArray() : null, training);
+    /// <summary>One step's output and state, without the batch axis, for input of shape <paramref name="s"/>: (units).</summary>
+    private protected virtual int?[] StepShape(int?[] s) => [Units];
 
-    internal override int?[][] BuildNode(IReadOnlyList<int?[]> inputShapes)
-    {
-        var s = inputShapes[0];
-        EnsureBuilt(s);
-        return [OutputShape(s), .. ReturnState ? Enumerable.Range(0, StateCount).Select(_ => new int?[] { s[0], Units }) : []];
-    }
+    /// <summary>One state without the batch axis, as built: (units); null while a layer whose states depend on its input is unbuilt.</summary>
+    private protected virtual int[]? StateSampleShape => [Units];
 
-    /// <summary>The output, then the final states.</summary>
-    private Tensor[] Run(Tensor x, Tensor[]? initialState, bool training)
+    /// <summary>Checks one call's input against the built layer.</summary>
+    private protected virtual void CheckInput(Tensor x)
     {
         if (x.Rank != 3 || x.Shape[2] != KernelVar!.Shape[0])
             throw new ArgumentException($"{Describe()}: expected input (batch, steps, {KernelVar!.Shape[0]}), got shape {x.Shape}.");
+    }
+
+    /// <summary>The input projection of every step, (N, T, gates·units), with input dropout in training.</summary>
+    private protected virtual Tensor ProjectInputs(Tensor x, bool training)
+    {
+        if (training && Dropout > 0)
+            x = Ops.Dropout(x, Dropout, Ops.DropoutMask([x.Shape[0], 1, x.Shape[2]], Dropout));
+        return Ops.MatMulAdd(x, KernelVar!.Value, InputBias);
+    }
+
+    /// <summary>The recurrent dropout mask of a sequence, already scaled by 1 / (1 − rate): (N, units).</summary>
+    private protected virtual Tensor RecurrentDropoutMask(int n) =>
+        Ops.Multiply(Ops.DropoutMask([n, Units], RecurrentDropout), 1f / (1f - RecurrentDropout));
+
+    private protected override Tensor[] Run(Tensor x, Tensor[]? initialState, bool training)
+    {
+        CheckInput(x);
         int n = x.Shape[0], steps = x.Shape[1];
         var stepMask = x.Mask;
         if (stepMask is not null && (stepMask.Rank != 2 || stepMask.Shape[0] != n || stepMask.Shape[1] != steps))
             throw new ArgumentException($"{Describe()}: expected a sequence mask ({n}, {steps}), got {stepMask.Shape}.");
-        if (training && Dropout > 0)
-            x = Ops.Dropout(x, Dropout, Ops.DropoutMask([n, 1, x.Shape[2]], Dropout));
-        Tensor? recMask = training && RecurrentDropout > 0
-            ? Ops.Multiply(Ops.DropoutMask([n, Units], RecurrentDropout), 1f / (1f - RecurrentDropout)) : null;
-        if (initialState is not null && (initialState.Length != StateCount || initialState.Any(s => s.Rank != 2 || s.Shape[0] != n || s.Shape[1] != Units)))
-            throw new ArgumentException($"{Describe()}: expected initial_state as {StateCount} tensor(s) of shape ({n}, {Units}), got [{string.Join(", ", initialState.Select(s => s.Shape.ToString()))}].");
+        var projected = ProjectInputs(x, training);      // (N, T, …, gates·units)
+        Tensor? recMask = training && RecurrentDropout > 0 ? RecurrentDropoutMask(n) : null;
+        int[] stateShape = [n, .. StateSampleShape!];
+        if (initialState is not null && (initialState.Length != StateCount || initialState.Any(s => !s.Shape.Dims.SequenceEqual(stateShape))))
+            throw new ArgumentException($"{Describe()}: expected initial_state as {StateCount} tensor(s) of shape ({string.Join(", ", stateShape)}), got [{string.Join(", ", initialState.Select(s => s.Shape.ToString()))}].");
         if (Stateful && !StateProbe.Active && initialState is null && _states is { } kept)
         {
             if (kept[0].Shape[0] != n)
                 throw new ArgumentException($"{Describe()}: expected a batch of {kept[0].Shape[0]} sequences, as in the previous call (stateful=True carries each sample's states to the same sample of the next batch), got {n}. Call ResetStates() to start over with another batch size.");
             initialState = kept;
         }
-        var projected = Ops.MatMulAdd(x, KernelVar.Value, InputBias);      // (N, T, gates·units)
         // The fused kernel starts from zeros and keeps its states to itself.
         if (initialState is null && !ReturnState && !Stateful && FusedSequence(projected, recMask, stepMask) is { } fused) return [fused];
-        var state = initialState ?? Enumerable.Range(0, StateCount).Select(_ => Tensor.Zeros(n, Units)).ToArray();
+        var state = initialState ?? Enumerable.Range(0, StateCount).Select(_ => Tensor.Zeros(stateShape)).ToArray();
         var outputs = new List<Tensor>(ReturnSequences ? steps : 0);
-        int width = Gates * Units;
+        int[] stepDims = [n, .. projected.Shape.Dims[2..]], sliceSizes = [n, 1, .. projected.Shape.Dims[2..]];
+        int[] ones = Enumerable.Repeat(1, projected.Rank).ToArray(), keepShape = [n, .. Enumerable.Repeat(1, stateShape.Length - 1)];
         for (int s = 0; s < steps; s++)
         {
             int t = GoBackwards ? steps - 1 - s : s;
-            var xt = Ops.Reshape(Ops.Slice(projected, [0, t, 0], [n, 1, width], [1, 1, 1]), n, width);
+            var starts = new int[projected.Rank];
+            starts[1] = t;
+            var xt = Ops.Reshape(Ops.Slice(projected, starts, sliceSizes, ones), stepDims);
             var next = Step(xt, state, recMask);
             if (stepMask is not null)
             {
                 // A padding step leaves the state as it was (and repeats the last output), as in Keras.
-                var keep = Ops.Slice(stepMask, [0, t], [n, 1], [1, 1]);
+                var keep = Ops.Reshape(Ops.Slice(stepMask, [0, t], [n, 1], [1, 1]), keepShape);
                 var skip = Ops.Subtract(Tensor.Scalar(1f), keep);
                 next = next.Select((s1, i) => Ops.Add(Ops.Multiply(s1, keep), Ops.Multiply(state[i], skip))).ToArray();
             }
@@ -239,11 +224,15 @@ public abstract class RecurrentBase : Layer
     /// <summary>The whole recurrence as one fused op, where the layer has one for its configuration; else null (unrolled in ops).</summary>
     private protected virtual Tensor? FusedSequence(Tensor projected, Tensor? recurrentMask, Tensor? stepMask) => null;
 
-    /// <inheritdoc/>
-    protected internal override Tensor? ComputeMask(Tensor inputs, Tensor? mask, Tensor output) => ReturnSequences ? mask : null;
-
-    /// <summary>Columns <c>k·units … (k+1)·units</c> of a (N, gates·units) tensor: one gate's part.</summary>
-    private protected Tensor Gate(Tensor z, int k) => Ops.Slice(z, [0, k * Units], [z.Shape[0], Units], [1, 1]);
+    /// <summary>Channels <c>k·units … (k+1)·units</c> of the last axis of a (N, …, gates·units) tensor: one gate's part.</summary>
+    private protected Tensor Gate(Tensor z, int k)
+    {
+        var starts = new int[z.Rank];
+        starts[^1] = k * Units;
+        var sizes = z.Shape.Dims.ToArray();
+        sizes[^1] = Units;
+        return Ops.Slice(z, starts, sizes, Enumerable.Repeat(1, z.Rank).ToArray());
+    }
 
     /// <summary>h · U, with the recurrent dropout mask applied to h.</summary>
     private protected Tensor Recurrent(Tensor h, Tensor? mask, Tensor? bias = null)
@@ -252,17 +241,14 @@ public abstract class RecurrentBase : Layer
         return bias is null ? Ops.MatMul(hm, RecurrentVar!.Value) : Ops.MatMulAdd(hm, RecurrentVar!.Value, bias);
     }
 
-    /// <inheritdoc/>
-    /// <exception cref="ArgumentException">With return_state, which gives several outputs: a Sequential cannot hold the layer.</exception>
-    public override int?[] ComputeOutputShape(int?[] s) => ReturnState
-        ? throw new ArgumentException($"{Describe()}: expected one output, got return_state=True (the output and the final states); use the layer in a functional model (CallWithStates), not in a Sequential.")
-        : OutputShape(s);
-
-    private int?[] OutputShape(int?[] s)
+    internal override int?[] OutputShape(int?[] s)
     {
-        ShapeRules.Rank(this, s, 3, " (batch, steps, features)");
-        return ReturnSequences ? [s[0], s[1], Units] : [s[0], Units];
+        CheckInputRank(s);
+        return ReturnSequences ? [s[0], s[1], .. StepShape(s)] : [s[0], .. StepShape(s)];
     }
+
+    /// <summary>Checks the rank of an input shape: (batch, steps, features).</summary>
+    private protected virtual void CheckInputRank(int?[] s) => ShapeRules.Rank(this, s, 3, " (batch, steps, features)");
 
     /// <inheritdoc/>
     /// <remarks>Keras also writes <c>unroll</c>: Graft runs the loop either way.</remarks>

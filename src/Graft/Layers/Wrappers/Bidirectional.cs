@@ -6,8 +6,8 @@ using Graft.Tensors;
 namespace Graft.Layers.Wrappers;
 
 /// <summary>
-/// Runs a recurrent layer over the sequence in both directions and merges the two outputs
-/// (Keras's <c>layers.Bidirectional</c>). Without a <c>backwardLayer</c>, the backward
+/// Runs a recurrent layer (LSTM, GRU, SimpleRNN, a ConvLSTM, or an <see cref="RNN"/> over any cell) over
+/// the sequence in both directions and merges the two outputs (Keras's <c>layers.Bidirectional</c>). Without a <c>backwardLayer</c>, the backward
 /// layer is a copy of the forward one's configuration with <c>go_backwards</c> flipped (fresh weights),
 /// as in Keras. With <c>return_sequences</c>, the backward outputs are reversed back into time order
 /// before merging. Weights: the forward layer's, then the backward layer's. With <c>return_state</c>
@@ -23,7 +23,7 @@ public sealed class Bidirectional : Layer
     /// <param name="backwardLayer">The backward layer; by default built from <paramref name="layer"/>'s config.</param>
     /// <param name="inputShape">Shape of one sample (steps, features), for the first layer of a Sequential.</param>
     /// <param name="name">Layer name.</param>
-    public Bidirectional(RecurrentBase layer, string? mergeMode = "concat", RecurrentBase? backwardLayer = null, int[]? inputShape = null, string? name = null)
+    public Bidirectional(RecurrentLayer layer, string? mergeMode = "concat", RecurrentLayer? backwardLayer = null, int[]? inputShape = null, string? name = null)
         : base(name, inputShape)
     {
         ArgumentNullException.ThrowIfNull(layer);
@@ -44,9 +44,9 @@ public sealed class Bidirectional : Layer
     public bool ReturnState => ForwardLayer.ReturnState;
 
     /// <summary>The layer reading the sequence forwards.</summary>
-    public RecurrentBase ForwardLayer { get; }
+    public RecurrentLayer ForwardLayer { get; }
     /// <summary>The layer reading the sequence backwards.</summary>
-    public RecurrentBase BackwardLayer { get; }
+    public RecurrentLayer BackwardLayer { get; }
     /// <summary>How the two outputs are combined; null keeps them apart.</summary>
     public string? MergeMode { get; }
 
@@ -54,11 +54,11 @@ public sealed class Bidirectional : Layer
     /// The layer as given (Keras's config key <c>layer</c>): the forward layer's configuration under
     /// its own name, without the <c>forward_</c> prefix that a reload would add again.
     /// </summary>
-    private RecurrentBase Layer => Copy(ForwardLayer, ForwardLayer.GoBackwards, ForwardLayer.Name.StartsWith("forward_") ? ForwardLayer.Name["forward_".Length..] : ForwardLayer.Name);
+    private RecurrentLayer Layer => Copy(ForwardLayer, ForwardLayer.GoBackwards, ForwardLayer.Name.StartsWith("forward_") ? ForwardLayer.Name["forward_".Length..] : ForwardLayer.Name);
 
     /// <summary>A fresh layer with the same configuration (no weights, no input shape), reading in the given direction.</summary>
-    private static RecurrentBase Copy(RecurrentBase layer, bool goBackwards, string name) =>
-        (RecurrentBase)LayerConfig.Clone(layer, new() { ["name"] = name, ["goBackwards"] = goBackwards, ["inputShape"] = null });
+    private static RecurrentLayer Copy(RecurrentLayer layer, bool goBackwards, string name) =>
+        (RecurrentLayer)LayerConfig.Clone(layer, new() { ["name"] = name, ["goBackwards"] = goBackwards, ["inputShape"] = null });
 
     /// <inheritdoc/>
     protected internal override IEnumerable<Layer> SubLayers => [ForwardLayer, BackwardLayer];
@@ -143,16 +143,14 @@ public sealed class Bidirectional : Layer
     {
         var s = inputShapes[0];
         EnsureBuilt(s);
-        int units = ForwardLayer.Units;
-        int?[] one = ForwardLayer.ReturnSequences ? [s[0], s[1], units] : [s[0], units];
+        var one = ForwardLayer.OutputShape(s);
         int?[][] outputs = MergeMode switch
         {
             null => [one, (int?[])one.Clone()],
-            "concat" => [[.. one[..^1], 2 * units]],
+            "concat" => [[.. one[..^1], 2 * one[^1]]],
             _ => [one],
         };
-        int states = ReturnState ? ForwardLayer.StateCount + BackwardLayer.StateCount : 0;
-        return [.. outputs, .. Enumerable.Range(0, states).Select(_ => new int?[] { s[0], units })];
+        return [.. outputs, .. ReturnState ? [.. ForwardLayer.StateShapes(s), .. BackwardLayer.StateShapes(s)] : Array.Empty<int?[]>()];
     }
 
     private (Tensor forward, Tensor backward, Tensor[] states) Directions(Tensor x, Tensor[]? initialState, bool training)
@@ -176,11 +174,34 @@ public sealed class Bidirectional : Layer
             if (x.Mask is { } mask)
             {
                 // Keras's Bidirectional zeroes the outputs of padding steps (zero_output_for_mask).
-                var m = Ops.Reshape(mask, mask.Shape[0], mask.Shape[1], 1);
+                var m = Ops.Reshape(mask, [mask.Shape[0], mask.Shape[1], .. Enumerable.Repeat(1, f.Rank - 2)]);
                 (f, b) = (Ops.Multiply(f, m), Ops.Multiply(b, m));
             }
         }
         return (f, b, [.. fAll[1..], .. bAll[1..]]);
+    }
+
+    /// <summary>Whether the wrapped layers carry their states from one call to the next (the layer's stateful, as in Keras).</summary>
+    public bool Stateful => ForwardLayer.Stateful;
+
+    /// <summary>The forward layer's kept states, then the backward layer's (Keras's <c>states</c>); null until both have some.</summary>
+    public IReadOnlyList<Tensor>? States =>
+        ForwardLayer.States is { } f && BackwardLayer.States is { } b ? [.. f, .. b] : null;
+
+    /// <summary>
+    /// Starts both directions over (Keras's <c>reset_states()</c>): their next calls begin from zeros, or
+    /// from <paramref name="states"/>, the forward layer's states followed by the backward layer's.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The wrapped layer is not stateful.</exception>
+    /// <exception cref="ArgumentException"><paramref name="states"/> is not one set per direction.</exception>
+    public void ResetStates(IReadOnlyList<Tensor>? states = null)
+    {
+        if (!Stateful) throw new InvalidOperationException($"{Describe()}: expected a stateful layer (stateful=True) to reset, got stateful=False.");
+        int n = ForwardLayer.StateCount;
+        if (states is not null && states.Count != n + BackwardLayer.StateCount)
+            throw new ArgumentException($"{Describe()}: expected {n + BackwardLayer.StateCount} states (the forward layer's {n}, then the backward layer's), got {states.Count}.", nameof(states));
+        ForwardLayer.ResetStates(states?.Take(n).ToArray());
+        BackwardLayer.ResetStates(states?.Skip(n).ToArray());
     }
 
     /// <inheritdoc/>
