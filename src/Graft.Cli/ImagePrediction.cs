@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Graft.Applications;
+using Graft.Autograd;
 using Graft.Models;
 using Graft.Saving;
 using Graft.Vision;
@@ -9,9 +11,11 @@ namespace Graft.Cli;
 /// <summary>
 /// <c>graft predict MODEL --images PATH... [--batch-size N] [--json]</c>: an image classifier on image
 /// files (a folder stands for the images in it), printing the top classes of each by name. The names
-/// are the <c>class_names</c> of the model's <c>metadata.json</c> (<c>graft finetune</c> writes them), else
-/// the class indices. Images are decoded and resized as <c>graft finetune</c> read them for training;
-/// preprocessing belongs in the model.
+/// are the <c>class_names</c> of the model's <c>metadata.json</c> (<c>graft finetune</c> writes them); for a
+/// model without names and 1000 outputs (an ImageNet classifier: a Keras application with its top, an
+/// ImageNet ONNX model), ImageNet's labels (<see cref="ImageNetUtils.Classes"/>); else the class indices.
+/// Images are decoded and resized as <c>graft finetune</c> read them for training, and given channels
+/// first to an ONNX model that takes them so; preprocessing belongs in the model.
 /// </summary>
 public static class ImagePrediction
 {
@@ -29,28 +33,32 @@ public static class ImagePrediction
 
         var model = Model.Load(path, compile: false);
         int?[]? shape = model is Sequential ? model.InputShape : model.Inputs.Count == 1 ? model.Inputs[0].Shape : null;
+        // A model imported from ONNX may take NCHW images: channels on axis 1, and not on the last.
+        bool channelsFirst = Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase)
+            && shape is [_, 1 or 3 or 4, int, int last] && last is not (1 or 3 or 4);
+        if (channelsFirst) shape = [shape![0], shape[2], shape[3], shape[1]];
         if (shape is not [_, int h, int w, int c and (1 or 3 or 4)])
-            throw new ArgumentException($"{path}: expected an image classifier with one input (batch, height, width, 1, 3 or 4 channels), got {(shape is null ? "several inputs" : $"input shape {Graft.Layers.Layer.FormatShape(shape)}")}.");
+            throw new ArgumentException($"{path}: expected an image classifier with one input (batch, height, width, 1, 3 or 4 channels; channels first for ONNX), got {(shape is null ? "several inputs" : $"input shape {Graft.Layers.Layer.FormatShape(shape)}")}.");
         string colorMode = c switch { 1 => "grayscale", 3 => "rgb", _ => "rgba" };
         var stored = KerasMetadata.ReadClassNames(path);
 
-        var rows = new List<(string Image, (string Name, double P)[] Top)>();
+        var rows = new List<(string Image, (string Name, string? WordNetId, double P)[] Top)>();
         foreach (var chunk in images.Chunk(batch))
         {
-            var x = Graft.Autograd.Ops.Stack(chunk.Select(f => ImageUtils.LoadImage(f, colorMode, (h, w))));
+            var x = Ops.Stack(chunk.Select(f => ImageUtils.LoadImage(f, colorMode, (h, w))));
+            if (channelsFirst) x = Ops.Permute(x, 0, 3, 1, 2);
             var y = model.Predict(x, batch, verbose: 0);
             if (y.Rank != 2) throw new ArgumentException($"{path}: expected class scores of shape (batch, classes), got {y.Shape}.");
             int units = y.Shape[1];
-            var names = stored ?? Enumerable.Range(0, units == 1 ? 2 : units).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
-            if (names.Count != (units == 1 ? 2 : units))
-                throw new ModelFormatException(path, $"metadata.json/{KerasMetadata.ClassNamesKey}", $"expected {(units == 1 ? 2 : units)} class names for an output of {units} unit(s), got {names.Count}.");
+            var names = Names(path, stored, units);
             var values = y.ToArray();
             for (int i = 0; i < chunk.Length; i++)
             {
                 // One sigmoid unit scores the second class; the first has the rest.
-                var scores = units == 1 ? [(names[0], 1 - (double)values[i]), (names[1], values[i])]
-                    : names.Select((n, k) => (n, (double)values[i * units + k])).ToArray();
-                rows.Add((chunk[i], scores.OrderByDescending(s => s.Item2).Take(Top).ToArray()));
+                var scores = units == 1 ? [(names[0].Name, names[0].WordNetId, 1 - (double)values[i]), (names[1].Name, names[1].WordNetId, values[i])]
+                    : names.Select((n, k) => (n.Name, n.WordNetId, (double)values[i * units + k])).ToArray();
+                // Most likely first; ties in class order (OrderBy is stable), as Keras's decode_predictions.
+                rows.Add((chunk[i], scores.OrderByDescending(s => s.Item3).Take(Top).ToArray()));
             }
         }
 
@@ -59,13 +67,32 @@ public static class ImagePrediction
             Console.WriteLine(new JsonArray(rows.Select(r => (JsonNode?)new JsonObject
             {
                 ["image"] = r.Image,
-                ["top"] = new JsonArray(r.Top.Select(t => (JsonNode?)new JsonObject { ["class"] = t.Name, ["probability"] = t.P }).ToArray()),
+                ["top"] = new JsonArray(r.Top.Select(t => (JsonNode?)(t.WordNetId is null
+                    ? new JsonObject { ["class"] = t.Name, ["probability"] = t.P }
+                    : new JsonObject { ["class"] = t.Name, ["wordnet_id"] = t.WordNetId, ["probability"] = t.P })).ToArray()),
             }).ToArray()).ToJsonString());
             return 0;
         }
         foreach (var (image, top) in rows)
             Console.WriteLine($"{image}: {string.Join(", ", top.Select(t => $"{t.Name} {t.P.ToString("0.0000", CultureInfo.InvariantCulture)}"))}");
         return 0;
+    }
+
+    /// <summary>
+    /// The name of each output class: the model's stored class names; ImageNet's labels (with their WordNet
+    /// ids) for 1000 outputs without stored names; else the class indices.
+    /// </summary>
+    private static (string Name, string? WordNetId)[] Names(string path, IReadOnlyList<string>? stored, int units)
+    {
+        int classes = units == 1 ? 2 : units;
+        if (stored is not null)
+        {
+            if (stored.Count != classes)
+                throw new ModelFormatException(path, $"metadata.json/{KerasMetadata.ClassNamesKey}", $"expected {classes} class names for an output of {units} unit(s), got {stored.Count}.");
+            return stored.Select(n => (n, (string?)null)).ToArray();
+        }
+        if (units == 1000) return ImageNetUtils.Classes.Select(c => (c.Label, (string?)c.WordNetId)).ToArray();
+        return Enumerable.Range(0, classes).Select(i => (i.ToString(CultureInfo.InvariantCulture), (string?)null)).ToArray();
     }
 
     /// <summary>The files named, a folder standing for its image files (nested ones too, sorted).</summary>

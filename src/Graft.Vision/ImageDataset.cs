@@ -24,19 +24,22 @@ public sealed class ImageDataset : Dataset<(Tensor X, Tensor Y)>
     private readonly ShuffleSeeds? _seeds;
     private readonly Dataset<(Tensor X, Tensor Y)> _pipeline;
 
-    private ImageDataset((string Path, int Label)[] items, string[] classNames, Func<(string Path, int Label), (Tensor X, Tensor Y)> load,
-        int? batchSize, ShuffleSeeds? seeds)
+    private ImageDataset((string Path, int Label)[] items, string[] classNames, ImageLoader loader, int? batchSize, ShuffleSeeds? seeds)
     {
         _items = items;
-        _load = load;
+        _load = loader.Load;
         _batchSize = batchSize;
         // Keras's buffer: 8 batches, or 1024 samples when unbatched.
         _shuffleBuffer = batchSize is int b ? b * 8 : 1024;
         _seeds = seeds;
         ClassNames = classNames;
         FilePaths = items.Select(i => i.Path).ToArray();
-        // As Keras: shuffle the (path, label) pairs, then decode, so the shuffle buffer holds names, not pixels.
-        _pipeline = Tail(Shuffled(Dataset.FromEnumerable(items)).MapPure(load, Dataset.AutoTune, pure: true));
+        // As Keras: shuffle the (path, label) pairs, then decode, so the shuffle buffer holds names, not
+        // pixels; a batch's images are decoded on several threads straight into the batch.
+        var names = Shuffled(Dataset.FromEnumerable(items));
+        _pipeline = batchSize is int size
+            ? new ImageBatches(names, items.Length, size, loader.ImageShape, loader.DecodeInto, loader.Labels).Prefetch(Dataset.AutoTune)
+            : names.MapPure(_load, Dataset.AutoTune, pure: true).Prefetch(Dataset.AutoTune);
     }
 
     /// <summary>The class names, in label order: the subfolder names, sorted, or the <c>classNames</c> given.</summary>
@@ -66,6 +69,9 @@ public sealed class ImageDataset : Dataset<(Tensor X, Tensor Y)>
     /// <summary>Decoded images are a pure function of the file: Fit may replace them with frozen layers' outputs, shuffled and batched as before.</summary>
     internal override Dataset<(Tensor X, Tensor Y)>? ReplaceSource(Func<Dataset<(Tensor X, Tensor Y)>, Dataset<(Tensor X, Tensor Y)>?> replace) =>
         replace(Dataset.FromEnumerable(_items).MapPure(_load, Dataset.AutoTune, pure: true)) is { } features ? Tail(Shuffled(features)) : null;
+
+    /// <summary>Both pipelines, the files' and the frozen features', draw their orders from one <see cref="ShuffleSeeds"/>.</summary>
+    internal override void RewindShuffles() => _seeds?.Rewind();
 
     private Dataset<T> Shuffled<T>(Dataset<T> ds) => _seeds is null ? ds : ds.ShuffleWith(_shuffleBuffer, _seeds);
 
@@ -145,7 +151,7 @@ public sealed class ImageDataset : Dataset<(Tensor X, Tensor Y)>
         if (labelMode == "binary" && classes.Length != 2)
             throw new ArgumentException($"{subject}: expected exactly 2 classes with labelMode \"binary\", got {classes.Length} ({string.Join(", ", classes)}).");
 
-        var load = Loader(channels, height, width, interpolation, cropToAspectRatio, labelMode, classes.Length);
+        var load = new ImageLoader(channels, height, width, interpolation, cropToAspectRatio, labelMode, classes.Length);
         ImageDataset Make((string, int)[] part, bool shuffled) =>
             new(part, classes, load, batchSize, shuffled ? new ShuffleSeeds(effectiveSeed, reshuffleEachIteration: true) : null);
         if (validationSplit is not double split) return Make(items, shuffle);
@@ -243,22 +249,4 @@ public sealed class ImageDataset : Dataset<(Tensor X, Tensor Y)>
         using var codec = SKCodec.Create(file, out _);
         return codec is not null;
     }
-
-    /// <summary>Decode, convert the channels, resize (after a centred crop if asked), and the label in its mode.</summary>
-    private static Func<(string Path, int Label), (Tensor X, Tensor Y)> Loader(int channels, int height, int width, string interpolation,
-        bool crop, string labelMode, int classes) => item =>
-    {
-        var pixels = ImageDecoder.Decode(item.Path, channels, out int h, out int w);
-        var image = ImageResizer.ToTensor(pixels, h, w, channels, crop, height, width, interpolation);
-        using (TensorScope.Suspend())
-        {
-            var label = labelMode switch
-            {
-                "categorical" => Tensor.FromArray(Enumerable.Range(0, classes).Select(c => c == item.Label ? 1f : 0f).ToArray(), classes),
-                "binary" => Tensor.FromArray([item.Label], 1),
-                _ => Tensor.Scalar(item.Label),
-            };
-            return (image, label);
-        }
-    };
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using SkiaSharp;
 
@@ -14,6 +15,20 @@ internal static class ImageDecoder
     /// <exception cref="InvalidDataException">The file is not an image SkiaSharp decodes, or it is truncated; the message names it.</exception>
     public static float[] Decode(string path, int channels, out int height, out int width)
     {
+        var rented = DecodeRented(path, channels, out height, out width);
+        try { return rented.AsSpan(0, height * width * channels).ToArray(); }
+        finally { ArrayPool<float>.Shared.Return(rented); }
+    }
+
+    /// <summary>
+    /// <see cref="Decode"/> into an array rented from <see cref="ArrayPool{T}.Shared"/>, at least
+    /// height × width × channels long, which the caller returns: a folder of photos decodes without a
+    /// large fresh array per image (each would be a large-object allocation, and the page faults and
+    /// full collections they bring cost about as much as decoding).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is not an image SkiaSharp decodes, or it is truncated; the message names it.</exception>
+    public static float[] DecodeRented(string path, int channels, out int height, out int width)
+    {
         using var codec = SKCodec.Create(path, out var created)
             ?? throw new InvalidDataException($"ImageDataset: expected a BMP, GIF, JPEG or PNG image in '{path}', got a file that cannot be decoded ({created}).");
         var info = codec.Info;
@@ -22,26 +37,31 @@ internal static class ImageDecoder
         bool gray = info.ColorType == SKColorType.Gray8;
         var target = new SKImageInfo(info.Width, info.Height, gray ? SKColorType.Gray8 : SKColorType.Rgba8888,
             gray ? SKAlphaType.Opaque : SKAlphaType.Unpremul);
-        var bytes = new byte[target.BytesSize];
-        var handle = GCHandle.Alloc(bytes, GCHandleType.Pinned);
-        SKCodecResult result;
-        try { result = codec.GetPixels(target, handle.AddrOfPinnedObject()); }
-        finally { handle.Free(); }
-        // Skia fills the missing rows of a truncated file and calls it IncompleteInput; TensorFlow refuses it.
-        if (result != SKCodecResult.Success)
-            throw new InvalidDataException($"ImageDataset: expected a complete image in '{path}', got {result} while decoding it.");
-        height = info.Height;
-        width = info.Width;
-        return ToChannels(bytes, height * width, gray ? 1 : 4, target.RowBytes, width, channels);
+        var bytes = ArrayPool<byte>.Shared.Rent(target.BytesSize);
+        try
+        {
+            var handle = GCHandle.Alloc(bytes, GCHandleType.Pinned);
+            SKCodecResult result;
+            try { result = codec.GetPixels(target, handle.AddrOfPinnedObject()); }
+            finally { handle.Free(); }
+            // Skia fills the missing rows of a truncated file and calls it IncompleteInput; TensorFlow refuses it.
+            if (result != SKCodecResult.Success)
+                throw new InvalidDataException($"ImageDataset: expected a complete image in '{path}', got {result} while decoding it.");
+            height = info.Height;
+            width = info.Width;
+            var dst = ArrayPool<float>.Shared.Rent(height * width * channels);
+            ToChannels(bytes, dst, height * width, gray ? 1 : 4, target.RowBytes, width, channels);
+            return dst;
+        }
+        finally { ArrayPool<byte>.Shared.Return(bytes); }
     }
 
     /// <summary>
     /// Pixels with the requested channels: gray replicated to RGB, RGB to gray with the ITU-R 601 luma
     /// weights TensorFlow's rgb_to_grayscale uses, rounded to a byte as a decoder would.
     /// </summary>
-    private static float[] ToChannels(byte[] src, int pixels, int srcChannels, int rowBytes, int width, int channels)
+    private static void ToChannels(byte[] src, float[] dst, int pixels, int srcChannels, int rowBytes, int width, int channels)
     {
-        var dst = new float[pixels * channels];
         int height = pixels / width;
         for (int row = 0; row < height; row++)
         {
@@ -63,6 +83,5 @@ internal static class ImageDecoder
             else
                 for (int i = 0; i < width * 4; i++) dst[d + i] = src[s + i];
         }
-        return dst;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Numerics;
 using Graft.Autograd;
@@ -36,24 +37,44 @@ internal static class ImageResizer
     /// </summary>
     public static Tensor ToTensor(float[] pixels, int height, int width, int channels, bool crop, int outH, int outW, string method)
     {
+        var result = new float[outH * outW * channels];
+        ResizeInto(result, pixels, height, width, channels, crop, outH, outW, method);
+        return Tensor.Wrap(result, new Shape(outH, outW, channels));
+    }
+
+    /// <summary>
+    /// Writes the image (the first height × width × channels values of <paramref name="pixels"/>,
+    /// optionally cropped first) resized to (outH, outW, channels) into <paramref name="dst"/>, with
+    /// scratch memory from <see cref="ArrayPool{T}.Shared"/>.
+    /// </summary>
+    public static void ResizeInto(Span<float> dst, float[] pixels, int height, int width, int channels, bool crop, int outH, int outW, string method)
+    {
         var (top, left, h, w) = crop ? CropToAspect(height, width, outH, outW) : (0, 0, height, width);
-        if (h != height || w != width)
+        float[]? window = null;
+        try
         {
-            var window = new float[h * w * channels];
-            for (int y = 0; y < h; y++)
-                Array.Copy(pixels, ((top + y) * width + left) * channels, window, y * w * channels, w * channels);
-            pixels = window;
-        }
-        using (TensorScope.Suspend())
-        using (GradMode.NoGrad())
-        {
+            if (h != height || w != width)
+            {
+                window = ArrayPool<float>.Shared.Rent(h * w * channels);
+                for (int y = 0; y < h; y++)
+                    Array.Copy(pixels, ((top + y) * width + left) * channels, window, y * w * channels, w * channels);
+                pixels = window;
+            }
             var rows = TapsFor(h, outH, method);
             var cols = TapsFor(w, outW, method);
             if (rows.Index.Length <= MaxTaps && cols.Index.Length <= MaxTaps)
-                return Tensor.FromArray(Resize(pixels, h, w, channels, outH, outW, rows, cols), outH, outW, channels);
-            var image = Tensor.FromArray(pixels, 1, h, w, channels);
-            return Ops.Reshape(Ops.Resize(image, outH, outW, method), outH, outW, channels);
+            {
+                Resize(dst, pixels, h, w, channels, outH, outW, rows, cols);
+                return;
+            }
+            using (TensorScope.Suspend())
+            using (GradMode.NoGrad())
+            {
+                var image = Tensor.FromArray(pixels[..(h * w * channels)], 1, h, w, channels);
+                Ops.Resize(image, outH, outW, method).CopyTo(0, dst);
+            }
         }
+        finally { if (window is not null) ArrayPool<float>.Shared.Return(window); }
     }
 
     private static (int[][] Index, float[][] Weight) TapsFor(int inSize, int outSize, string method) =>
@@ -66,37 +87,46 @@ internal static class ImageResizer
     /// the previous ones), so the pixels are identical, in two passes over plain arrays instead of a
     /// gather, a product and a sum per tap and axis.
     /// </summary>
-    private static float[] Resize(float[] src, int h, int w, int c, int outH, int outW,
+    private static void Resize(Span<float> result, float[] src, int h, int w, int c, int outH, int outW,
         (int[][] Index, float[][] Weight) rows, (int[][] Index, float[][] Weight) cols)
     {
         int rowLength = w * c;
-        float[] mid;
-        if (rows.Index.Length == 0) mid = src;
-        else
+        if (rows.Index.Length == 0 && cols.Index.Length == 0)
         {
-            mid = new float[outH * rowLength];
+            src.AsSpan(0, h * rowLength).CopyTo(result);
+            return;
+        }
+        float[]? rented = null;
+        try
+        {
+            float[] mid = src;
+            if (rows.Index.Length > 0)
+            {
+                // Without a column pass the rows go straight to the result.
+                bool direct = cols.Index.Length == 0;
+                if (!direct) mid = rented = ArrayPool<float>.Shared.Rent(outH * rowLength);
+                for (int oy = 0; oy < outH; oy++)
+                {
+                    var dst = direct ? result.Slice(oy * rowLength, rowLength) : mid.AsSpan(oy * rowLength, rowLength);
+                    for (int k = 0; k < rows.Index.Length; k++)
+                        Accumulate(dst, src.AsSpan(rows.Index[k][oy] * rowLength, rowLength), rows.Weight[k][oy], first: k == 0);
+                }
+                if (direct) return;
+            }
             for (int oy = 0; oy < outH; oy++)
             {
-                var dst = mid.AsSpan(oy * rowLength, rowLength);
-                for (int k = 0; k < rows.Index.Length; k++)
-                    Accumulate(dst, src.AsSpan(rows.Index[k][oy] * rowLength, rowLength), rows.Weight[k][oy], first: k == 0);
+                int inRow = oy * rowLength, outRow = oy * outW * c;
+                for (int ox = 0; ox < outW; ox++)
+                    for (int ch = 0; ch < c; ch++)
+                    {
+                        float sum = mid[inRow + cols.Index[0][ox] * c + ch] * cols.Weight[0][ox];
+                        for (int k = 1; k < cols.Index.Length; k++)
+                            sum += mid[inRow + cols.Index[k][ox] * c + ch] * cols.Weight[k][ox];
+                        result[outRow + ox * c + ch] = sum;
+                    }
             }
         }
-        if (cols.Index.Length == 0) return mid;
-        var result = new float[outH * outW * c];
-        for (int oy = 0; oy < outH; oy++)
-        {
-            int inRow = oy * rowLength, outRow = oy * outW * c;
-            for (int ox = 0; ox < outW; ox++)
-                for (int ch = 0; ch < c; ch++)
-                {
-                    float sum = mid[inRow + cols.Index[0][ox] * c + ch] * cols.Weight[0][ox];
-                    for (int k = 1; k < cols.Index.Length; k++)
-                        sum += mid[inRow + cols.Index[k][ox] * c + ch] * cols.Weight[k][ox];
-                    result[outRow + ox * c + ch] = sum;
-                }
-        }
-        return result;
+        finally { if (rented is not null) ArrayPool<float>.Shared.Return(rented); }
     }
 
     /// <summary>dst = src · weight (first tap) or dst += src · weight, a product then a sum as Ops.Multiply and Ops.Add compute them.</summary>

@@ -11,9 +11,26 @@ namespace Graft.Applications;
 /// </summary>
 public static class ImageNetUtils
 {
-    /// <summary>Keras's published class index: 1000 (WordNet id, label) pairs by class number.</summary>
-    internal static readonly PretrainedFile ClassIndexFile = new("imagenet_class_index.json",
-        "https://storage.googleapis.com/download.tensorflow.org/data/imagenet_class_index.json", "c2c37ea517e94d9795004a39431a14cb");
+    /// <summary>
+    /// Keras's ImageNet class index, <c>imagenet_class_index.json</c>, embedded in the library: the file Keras
+    /// downloads from https://storage.googleapis.com/download.tensorflow.org/data/imagenet_class_index.json,
+    /// byte for byte (its MD5, c2c37ea517e94d9795004a39431a14cb, is the hash Keras's
+    /// <c>decode_predictions</c> checks; a test checks it too). Taken from a public copy, the repository
+    /// mythrandire/adversarial_tutorial at commit a59b370948e821b1d17fab7faedc436d9c4a0261, with the blank
+    /// line before and the newline after the JSON removed, which restores Keras's bytes.
+    /// </summary>
+    internal const string ClassIndexResource = "Graft.Applications.imagenet_class_index.json";
+
+    private static readonly Lazy<(string Id, string Label)[]> s_classIndex = new(() =>
+    {
+        using var stream = typeof(ImageNetUtils).Assembly.GetManifestResourceStream(ClassIndexResource)
+            ?? throw new InvalidOperationException($"ImageNetUtils: expected the embedded resource {ClassIndexResource} in {typeof(ImageNetUtils).Assembly.GetName().Name}, got none. The library was built without it.");
+        using var reader = new StreamReader(stream);
+        return ParseClassIndex(reader.ReadToEnd(), ClassIndexResource);
+    });
+
+    /// <summary>The 1000 ImageNet classes in the order of an ImageNet classifier's outputs: (WordNet id, label), from Keras's class index.</summary>
+    public static IReadOnlyList<(string WordNetId, string Label)> Classes => s_classIndex.Value;
 
     // Per-channel ImageNet statistics Keras uses: caffe means in BGR order (0..255), torch mean and std in RGB order (0..1).
     private static readonly float[] s_caffeMeanBgr = [103.939f, 116.779f, 123.68f];
@@ -70,24 +87,25 @@ public static class ImageNetUtils
     /// <summary>
     /// The <paramref name="top"/> most likely ImageNet classes of each prediction (Keras's
     /// <c>imagenet_utils.decode_predictions</c>): per sample, (WordNet id, label, score), most likely
-    /// first. The class index is Keras's <c>imagenet_class_index.json</c>, from
-    /// <paramref name="classIndexPath"/> when given, else from the cache Keras uses (or
-    /// <c>GRAFT_CACHE</c>), downloaded there when missing.
+    /// first, ties in class order. The class index is Keras's <c>imagenet_class_index.json</c>, embedded
+    /// in the library (see <see cref="Classes"/>), or the file at <paramref name="classIndexPath"/> when
+    /// given (Keras's format: <c>{"0": ["n01440764", "tench"], …}</c>).
     /// </summary>
-    /// <param name="preds">Predictions of shape (batch, 1000).</param>
-    /// <param name="top">How many classes per sample.</param>
-    /// <param name="classIndexPath">A local copy of the class index, or null for the cached one.</param>
-    /// <exception cref="ArgumentException"><paramref name="preds"/> is not (batch, 1000), or <paramref name="top"/> is not in [1, 1000].</exception>
-    /// <exception cref="FileNotFoundException">The class index is not cached and cannot be downloaded.</exception>
-    /// <exception cref="ModelFormatException">The class index file is not Keras's format.</exception>
+    /// <param name="preds">Predictions of shape (samples, 1000): an ImageNet classifier's outputs.</param>
+    /// <param name="top">How many classes per sample, 1 to 1000.</param>
+    /// <param name="classIndexPath">A class index file to use instead of the embedded one, or null.</param>
+    /// <exception cref="ArgumentException"><paramref name="preds"/> is not (samples, 1000).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is not in [1, 1000].</exception>
+    /// <exception cref="ModelFormatException">The file at <paramref name="classIndexPath"/> is not Keras's format.</exception>
     public static IReadOnlyList<IReadOnlyList<(string ClassName, string Description, float Score)>> DecodePredictions(Tensor preds, int top = 5, string? classIndexPath = null)
     {
         ArgumentNullException.ThrowIfNull(preds);
         if (preds.Rank != 2 || preds.Shape[1] != 1000)
-            throw new ArgumentException($"ImageNetUtils.DecodePredictions: expected a batch of predictions of shape (samples, 1000), got shape {preds.Shape}.", nameof(preds));
+            throw new ArgumentException($"ImageNetUtils.DecodePredictions: expected a batch of predictions of shape (samples, 1000), got shape {preds.Shape}. "
+                + "It decodes the outputs of a 1000-class ImageNet classifier (include_top); other classifiers name their own classes.", nameof(preds));
         if (top is < 1 or > 1000)
             throw new ArgumentOutOfRangeException(nameof(top), $"ImageNetUtils.DecodePredictions: expected top in [1, 1000], got {top}.");
-        var index = ClassIndex(classIndexPath ?? PretrainedWeights.Get(ClassIndexFile, "ImageNetUtils.DecodePredictions"));
+        var index = classIndexPath is null ? s_classIndex.Value : ClassIndex(classIndexPath);
         var p = preds.ToArray();
         int n = preds.Shape[0];
         var results = new List<IReadOnlyList<(string, string, float)>>(n);
@@ -101,11 +119,13 @@ public static class ImageNetUtils
         return results;
     }
 
-    /// <summary>Reads Keras's class index: <c>{"0": ["n01440764", "tench"], …, "999": [...]}</c>.</summary>
-    internal static (string Id, string Label)[] ClassIndex(string path)
+    /// <summary>Reads Keras's class index from a file: <c>{"0": ["n01440764", "tench"], …, "999": [...]}</c>.</summary>
+    internal static (string Id, string Label)[] ClassIndex(string path) => ParseClassIndex(File.ReadAllText(path), path);
+
+    private static (string Id, string Label)[] ParseClassIndex(string json, string path)
     {
         JsonNode? root;
-        try { root = JsonNode.Parse(File.ReadAllText(path)); }
+        try { root = JsonNode.Parse(json); }
         catch (JsonException e) { throw new ModelFormatException(path, "/", $"expected Keras's ImageNet class index (JSON), got invalid JSON: {e.Message}", e); }
         if (root is not JsonObject obj) throw new ModelFormatException(path, "/", $"expected a JSON object of 1000 classes, got {root?.GetValueKind().ToString() ?? "null"}.");
         var index = new (string, string)[1000];
@@ -117,6 +137,7 @@ public static class ImageNetUtils
                 throw new ModelFormatException(path, $"/{k}", $"expected [wordnet_id, label] for class {k}, got {obj[k.ToString(System.Globalization.CultureInfo.InvariantCulture)]?.ToJsonString() ?? "nothing"}.");
             index[k] = (ids, labels);
         }
+        if (obj.Count != 1000) throw new ModelFormatException(path, "/", $"expected 1000 classes, \"0\" to \"999\", got {obj.Count} entries.");
         return index;
     }
 }

@@ -56,7 +56,7 @@ public abstract class Dataset<T> : IEnumerable<T>
 
     /// <summary>A shuffle drawing its passes' seeds from <paramref name="seeds"/>, which other shuffles may share to order other elements the same way.</summary>
     internal Dataset<T> ShuffleWith(int bufferSize, ShuffleSeeds seeds) =>
-        new DerivedDataset<T>(this, Cardinality, src => Iterators.Shuffle(src, bufferSize, new Generator(seeds.Next())));
+        new DerivedDataset<T>(this, Cardinality, src => Iterators.Shuffle(src, bufferSize, new Generator(seeds.Next())), rewind: seeds.Rewind);
 
     /// <summary>
     /// Applies <paramref name="map"/> to every element (Keras's <c>dataset.map</c>). With
@@ -158,6 +158,12 @@ public abstract class Dataset<T> : IEnumerable<T>
     /// gives the same elements on every pass; null otherwise. Fit uses it to compute frozen layers once.
     /// </summary>
     internal virtual Dataset<T>? ReplaceSource(Func<Dataset<T>, Dataset<T>?> replace) => null;
+
+    /// <summary>
+    /// Makes the shuffles of this pipeline give their last pass's orders again on the next pass (see
+    /// <c>ShuffleSeeds.Rewind</c>): Fit calls it when a pass it opened to look at the first batch is dropped.
+    /// </summary>
+    internal virtual void RewindShuffles() { }
 
     /// <summary>True when every pass gives the same elements in the same order (in-memory slices, a collection, a pure map of those).</summary>
     internal virtual bool IsStable => false;

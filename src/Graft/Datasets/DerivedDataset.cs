@@ -5,7 +5,7 @@ namespace Graft.Datasets;
 /// take, skip, repeat, cache, prefetch): each pass runs <c>iterate</c> over a new pass of the inner dataset.
 /// </summary>
 internal sealed class DerivedDataset<T>(Dataset<T> inner, long cardinality, Func<Dataset<T>, IEnumerable<T>> iterate,
-    Func<Dataset<T>, Dataset<T>>? rebuild = null) : Dataset<T>
+    Func<Dataset<T>, Dataset<T>>? rebuild = null, Action? rewind = null) : Dataset<T>
 {
     public override long Cardinality => cardinality;
 
@@ -17,6 +17,12 @@ internal sealed class DerivedDataset<T>(Dataset<T> inner, long cardinality, Func
     /// </summary>
     internal override Dataset<T>? ReplaceSource(Func<Dataset<T>, Dataset<T>?> replace) =>
         inner.ReplaceSource(replace) is { } replaced
-            ? rebuild?.Invoke(replaced) ?? new DerivedDataset<T>(replaced, cardinality, iterate)
+            ? rebuild?.Invoke(replaced) ?? new DerivedDataset<T>(replaced, cardinality, iterate, rewind: rewind)
             : null;
+
+    internal override void RewindShuffles()
+    {
+        rewind?.Invoke();
+        inner.RewindShuffles();
+    }
 }

@@ -12,4 +12,6 @@ internal sealed class MapDataset<TIn, TOut>(Dataset<TIn> inner, Func<TIn, TOut> 
     internal override Dataset<TOut>? ReplaceSource(Func<Dataset<TOut>, Dataset<TOut>?> replace) => IsStable ? replace(this) : null;
 
     internal override bool IsStable => pure && inner.IsStable;
+
+    internal override void RewindShuffles() => inner.RewindShuffles();
 }

@@ -11,24 +11,45 @@ internal sealed class DatasetFitData<T>(Dataset<T> dataset, Func<T, DataBatch> t
         ? throw new ArgumentException($"{subject}: expected a finite dataset, got an endless one (Repeat() without a count). Take(n) the steps of one epoch.")
         : dataset.Cardinality;
 
+    // The pass Peek started, which the next Pass continues: a pass of its own would read (decode,
+    // augment) a batch or two more per Fit only to look at the first one, and draw a shuffle order.
+    private IEnumerator<T>? _peeked;
+
     public override int? Steps => _cardinality >= 0 ? (int)_cardinality : null;
 
     public override DataBatch Peek()
     {
-        using var e = dataset.GetEnumerator();
-        if (!e.MoveNext()) throw new ArgumentException($"{subject}: expected a dataset with at least one batch, got an empty one.");
-        return toBatch(e.Current);
+        if (_peeked is null)
+        {
+            var e = dataset.GetEnumerator();
+            if (!e.MoveNext())
+            {
+                e.Dispose();
+                throw new ArgumentException($"{subject}: expected a dataset with at least one batch, got an empty one.");
+            }
+            _peeked = e;
+        }
+        return toBatch(_peeked.Current);
     }
 
     public override IEnumerable<Func<DataBatch>> Pass(bool shuffle)
     {
         // A dataset shuffles itself (Dataset.Shuffle); Fit's shuffle argument applies to arrays only, as in Keras.
-        foreach (var element in dataset)
+        var peeked = Interlocked.Exchange(ref _peeked, null);
+        using var e = peeked ?? dataset.GetEnumerator();
+        if (peeked is not null)
         {
-            var e = element;
-            yield return () => toBatch(e);
+            var first = e.Current;
+            yield return () => toBatch(first);
+        }
+        while (e.MoveNext())
+        {
+            var element = e.Current;
+            yield return () => toBatch(element);
         }
     }
+
+    public override void Dispose() => Interlocked.Exchange(ref _peeked, null)?.Dispose();
 
     public override FitData? WithFeatures(FrozenPrefix prefix, ref long budget)
     {
@@ -36,6 +57,13 @@ internal sealed class DatasetFitData<T>(Dataset<T> dataset, Func<T, DataBatch> t
         var replaced = dataset.ReplaceSource(source => Features(source, prefix, ref left));
         if (replaced is null) return null;
         budget = left;
+        // Training reads the features instead of the pass Peek opened: end it, and give its shuffle
+        // orders to the features' first epoch, so the frozen base's cache leaves the results as they were.
+        if (Interlocked.Exchange(ref _peeked, null) is { } peeked)
+        {
+            peeked.Dispose();
+            dataset.RewindShuffles();
+        }
         return new DatasetFitData<T>(replaced, toBatch, subject) { Forward = prefix.Top };
     }
 

@@ -6,7 +6,7 @@ namespace Graft.Training;
 /// The data of one Fit, Evaluate or validation run, read as batches pass after pass: in-memory
 /// arrays (<see cref="ArrayFitData"/>) or a dataset (<see cref="DatasetFitData{T}"/>).
 /// </summary>
-internal abstract class FitData
+internal abstract class FitData : IDisposable
 {
     /// <summary>Batches per pass, or null when unknown until the first pass ends.</summary>
     public abstract int? Steps { get; }
@@ -29,4 +29,7 @@ internal abstract class FitData
     /// take more than <paramref name="budget"/> floats (reduced by what it takes).
     /// </summary>
     public abstract FitData? WithFeatures(FrozenPrefix prefix, ref long budget);
+
+    /// <summary>Ends a pass that <see cref="Peek"/> started and no <see cref="Pass"/> continued (a dataset's background reader).</summary>
+    public virtual void Dispose() { }
 }

@@ -11,8 +11,16 @@ namespace Graft.Training;
 internal sealed partial class Trainer
 {
     /// <summary>The training loop over any batches: arrays or a dataset; with a process group, every rank stops when one fails.</summary>
-    public History Fit(FitData train, FitData? validation, int epochs, bool shuffle, IEnumerable<Callback>? callbacks, int verbose, int initialEpoch, string subject) =>
-        DataParallelRun.Guard(DataParallelRun.ActiveGroup, () => RunFit(train, validation, epochs, shuffle, callbacks, verbose, initialEpoch, subject));
+    public History Fit(FitData train, FitData? validation, int epochs, bool shuffle, IEnumerable<Callback>? callbacks, int verbose, int initialEpoch, string subject)
+    {
+        try { return DataParallelRun.Guard(DataParallelRun.ActiveGroup, () => RunFit(train, validation, epochs, shuffle, callbacks, verbose, initialEpoch, subject)); }
+        finally
+        {
+            // A pass Peek opened and no epoch read (no epochs, an error, data replaced by frozen features) ends here.
+            train.Dispose();
+            validation?.Dispose();
+        }
+    }
 
     private int TrainStepParallel(DataParallelRun parallel, Func<IReadOnlyList<Tensor>, bool, IReadOnlyList<Tensor>> forward, Func<DataBatch> next,
         IReadOnlyList<Variable> trained, MeanMetric[] trackers, string subject)

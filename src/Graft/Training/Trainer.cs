@@ -90,8 +90,8 @@ internal sealed partial class Trainer(Model model, CompileState state)
         if (FrozenPrefix.Find(model, state, first.X[0]) is { } prefix)
         {
             long budget = FrozenPrefix.MaxCachedFloats;
-            train = train.WithFeatures(prefix, ref budget) ?? train;
-            if (validation is not null) validation = validation.WithFeatures(prefix, ref budget) ?? validation;
+            train = Replace(train, train.WithFeatures(prefix, ref budget));
+            if (validation is not null) validation = Replace(validation, validation.WithFeatures(prefix, ref budget));
         }
         var forward = train.Forward ?? model.Call;
         var logs = new Dictionary<string, double>();
@@ -129,6 +129,14 @@ internal sealed partial class Trainer(Model model, CompileState state)
         if (epochs > 0 && state.Optimizer.AppliedSteps > 0) state.Optimizer.FinalizeVariableValues(trained);
         foreach (var c in all) c.OnTrainEnd(logs);
         return history;
+    }
+
+    /// <summary>The data replaced by its frozen features, when it could be: the pass its Peek opened ends now.</summary>
+    private static FitData Replace(FitData data, FitData? features)
+    {
+        if (features is null) return data;
+        data.Dispose();
+        return features;
     }
 
     private int TrainStep(Func<IReadOnlyList<Tensor>, bool, IReadOnlyList<Tensor>> forward, Func<DataBatch> next,
@@ -291,8 +299,12 @@ internal sealed partial class Trainer(Model model, CompileState state)
     /// <summary>Evaluate on a dataset: builds the model on the first batch, then reads one pass.</summary>
     public Dictionary<string, double> Evaluate(FitData data, string subject, bool prepare, IEnumerable<Callback>? callbacks = null, int verbose = 0)
     {
-        if (prepare) Prepare(data.Peek(), subject);
-        return Evaluate(data, subject, Callbacks(model, callbacks, verbose, data.Steps));
+        try
+        {
+            if (prepare) Prepare(data.Peek(), subject);
+            return Evaluate(data, subject, Callbacks(model, callbacks, verbose, data.Steps));
+        }
+        finally { data.Dispose(); }
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Graft.Applications;
 using Graft.Saving;
@@ -105,6 +106,60 @@ public class ImageNetUtilsTests
             Assert.Contains("class 1", e.Message);
             Assert.Contains("expected a batch of predictions of shape (samples, 1000)",
                 Assert.Throws<ArgumentException>(() => ImageNetUtils.DecodePredictions(Tensor.FromArray(new float[10], 1, 10), classIndexPath: bad)).Message);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void TheEmbeddedClassIndexIsKerasFileByteForByte()
+    {
+        // The MD5 Keras's decode_predictions pins for imagenet_class_index.json.
+        using var stream = typeof(ImageNetUtils).Assembly.GetManifestResourceStream(ImageNetUtils.ClassIndexResource);
+        Assert.NotNull(stream);
+        Assert.Equal("c2c37ea517e94d9795004a39431a14cb", Convert.ToHexStringLower(MD5.HashData(stream)));
+
+        var classes = ImageNetUtils.Classes;
+        Assert.Equal(1000, classes.Count);
+        Assert.Equal(("n01440764", "tench"), classes[0]);
+        Assert.Equal(("n02123045", "tabby"), classes[281]);
+        Assert.Equal(("n15075141", "toilet_tissue"), classes[999]);
+        Assert.Equal(1000, classes.Select(c => c.WordNetId).Distinct().Count());
+        Assert.All(classes, c => Assert.Matches("^n\\d{8}$", c.WordNetId));
+    }
+
+    [Fact]
+    public void DecodePredictionsNamesImageNetClassesWithoutAnyFile()
+    {
+        var p = new float[2 * 1000];
+        p[281] = 0.6f; p[282] = 0.3f; p[285] = 0.1f;              // tabby, tiger_cat, Egyptian_cat
+        p[1000 + 1] = 0.5f; p[1000 + 0] = 0.25f; p[1000 + 2] = 0.25f; // goldfish, then a tie: tench before great_white_shark
+        var decoded = A.DecodePredictions(Tensor.FromArray(p, 2, 1000), top: 3);
+        Assert.Equal([("n02123045", "tabby", 0.6f), ("n02123159", "tiger_cat", 0.3f), ("n02124075", "Egyptian_cat", 0.1f)], decoded[0]);
+        Assert.Equal([("n01443537", "goldfish", 0.5f), ("n01440764", "tench", 0.25f), ("n01484850", "great_white_shark", 0.25f)], decoded[1]);
+        Assert.Equal(5, A.DecodePredictions(Tensor.FromArray(p, 2, 1000))[0].Count);   // Keras's default top=5
+    }
+
+    [Fact]
+    public void DecodePredictionsRefusesWhatIsNotAnImageNetClassifierOutput()
+    {
+        var rank1 = Assert.Throws<ArgumentException>(() => A.DecodePredictions(Tensor.Zeros(1000))).Message;
+        Assert.Contains("expected a batch of predictions of shape (samples, 1000), got shape", rank1);
+        Assert.Contains("1000", rank1[rank1.IndexOf("got shape", StringComparison.Ordinal)..]);
+        Assert.Contains("got shape (4, 10)", Assert.Throws<ArgumentException>(() => A.DecodePredictions(Tensor.Zeros(4, 10))).Message);
+        Assert.Contains("got shape (2, 1001)", Assert.Throws<ArgumentException>(() => A.DecodePredictions(Tensor.Zeros(2, 1001))).Message);
+        Assert.Contains("expected top in [1, 1000], got 0",
+            Assert.Throws<ArgumentOutOfRangeException>(() => A.DecodePredictions(Tensor.Zeros(1, 1000), top: 0)).Message);
+
+        string dir = Directory.CreateTempSubdirectory("graft-imagenet").FullName;
+        try
+        {
+            var index = new JsonObject();
+            for (int k = 0; k < 1001; k++) index[k.ToString()] = new JsonArray($"n{k:D8}", $"label_{k}");
+            string file = Path.Combine(dir, "index.json");
+            File.WriteAllText(file, index.ToJsonString());
+            var e = Assert.Throws<ModelFormatException>(() => A.DecodePredictions(Tensor.Zeros(1, 1000), classIndexPath: file));
+            Assert.Contains("expected 1000 classes", e.Message);
+            Assert.Contains("got 1001 entries", e.Message);
         }
         finally { Directory.Delete(dir, true); }
     }

@@ -5,6 +5,7 @@ using Graft.Layers.Reshaping;
 using Graft.Models;
 using Graft.Optimizers;
 using Graft.Tensors;
+using Graft.Datasets;
 using Graft.Tests.Testing;
 using Graft.Vision;
 using Microsoft.Extensions.Logging;
@@ -275,5 +276,83 @@ public sealed class ImageDatasetTests : IDisposable
         // 4 epochs of 8 training and 3 validation batches re-run the base 44 times; the cache, a few.
         Assert.True(rerun.Calls >= 44, $"re-run: {rerun.Calls}");
         Assert.True(cached.Calls <= 8, $"cached: {cached.Calls}");
+    }
+
+    [Fact]
+    public void ABatchHoldsItsImagesDecodedOneByOne()
+    {
+        var dir = Folder("batches", [("sandal", 5), ("shirt", 6), ("sneaker", 7)], 7);
+        foreach (var labelMode in new[] { "int", "categorical" })
+        {
+            var ds = ImageDataset.FromDirectory(dir, labelMode: labelMode, shuffle: false, imageSize: (20, 24), batchSize: 8, interpolation: "bicubic");
+            var batches = ds.ToList();
+            Assert.Equal(3, ds.Cardinality);
+            Assert.Equal([8, 8, 5], batches.Select(b => b.X.Shape[0]));
+            var x = batches.SelectMany(b => Enumerable.Range(0, b.X.Shape[0]).Select(i => b.X[i].ToArray())).ToList();
+            var y = batches.SelectMany(b => b.Y.ToArray()).ToArray();
+            for (int i = 0; i < ds.FilePaths.Count; i++)
+                Assert.Equal(ImageUtils.LoadImage(ds.FilePaths[i], "rgb", (20, 24), "bicubic").ToArray(), x[i]);
+            int[] labels = [.. Enumerable.Repeat(0, 7), .. Enumerable.Repeat(1, 7), .. Enumerable.Repeat(2, 7)];
+            float[] expected = labelMode == "int" ? labels.Select(l => (float)l).ToArray()
+                : labels.SelectMany(l => Enumerable.Range(0, 3).Select(c => c == l ? 1f : 0f)).ToArray();
+            Assert.Equal(expected, y);
+        }
+    }
+
+    private static List<(float[] X, float Y)> Samples(IEnumerable<(Tensor X, Tensor Y)> batches) =>
+        batches.SelectMany(b => Enumerable.Range(0, b.X.Shape[0]).Select(i => (b.X[i].ToArray(), b.Y.ToArray()[i]))).ToList();
+
+    private static string Key((float[] X, float Y) s) => $"{s.Y}:{string.Join(",", s.X)}";
+
+    [Fact]
+    public void CacheAfterDecodingReplaysTheImagesWhileShuffleAndAugmentationAfterItRunEveryPass()
+    {
+        var dir = Folder("cache", [("sandal", 5), ("shirt", 6)], 12);
+        // Keras's guide orders it cache → shuffle → batch: decoded once, reshuffled every pass.
+        var cached = ImageDataset.FromDirectory(dir, colorMode: "grayscale", imageSize: (16, 16), batchSize: null, seed: 1).Cache();
+        var train = cached.Shuffle(24, seed: 2).Batch(5);
+        var first = Samples(train);
+        var decoded = Samples(ImageDataset.FromDirectory(dir, colorMode: "grayscale", imageSize: (16, 16), batchSize: 5, shuffle: false));
+        Assert.Equal(decoded.Select(Key).Order(), first.Select(Key).Order());
+
+        // The files are gone: every later pass comes from the cache, in a new order each time.
+        Directory.Delete(dir, recursive: true);
+        var second = Samples(train);
+        Assert.Equal(first.Select(Key).Order(), second.Select(Key).Order());
+        Assert.NotEqual(first.Select(Key), second.Select(Key));
+
+        // Augmentation after the cache draws anew on every pass and never changes what is cached.
+        var flip = new RandomFlip("horizontal", seed: 3);
+        var augmented = train.Map(b => (flip.Call(b.X, training: true), b.Y));
+        var a1 = Samples(augmented).Select(Key).Order().ToList();
+        var a2 = Samples(augmented).Select(Key).Order().ToList();
+        Assert.NotEqual(a1, a2);
+        Assert.NotEqual(first.Select(Key).Order(), a1);
+        Assert.Equal(first.Select(Key).Order(), Samples(train).Select(Key).Order());
+
+        // And Fit reads it, epoch after epoch, with no file left.
+        var model = new Sequential([new Rescaling(1f / 255), new Flatten(), new Dense(1, activation: "sigmoid")]);
+        model.Compile("binary_crossentropy", "adam", ["accuracy"]);
+        var h = model.Fit(augmented.Map(b => (b.Item1, Graft.Autograd.Ops.Reshape(b.Y, b.Y.Shape[0], 1))), epochs: 3, verbose: 0);
+        Assert.Equal(3, h["loss"].Count);
+    }
+
+    [Fact]
+    public void ABatchedFolderCachedAsInKerasGuideReplaysItsFirstPass()
+    {
+        var dir = Folder("cache_batched", [("sandal", 5), ("shirt", 6)], 10);
+        // train_ds.cache().prefetch(): the cached pass's batches, in the same order every epoch (tf.data's rule).
+        var ds = ImageDataset.FromDirectory(dir, labelMode: "binary", colorMode: "grayscale", imageSize: (12, 12), batchSize: 6, seed: 4)
+            .Cache().Prefetch(Dataset.AutoTune);
+        Assert.Equal(4, ds.Cardinality);
+        using (var partial = ds.GetEnumerator()) Assert.True(partial.MoveNext());   // an unfinished pass caches nothing
+        var first = Samples(ds);
+        Assert.Equal(20, first.Count);
+        Directory.Delete(dir, recursive: true);
+        Assert.Equal(first.Select(Key), Samples(ds).Select(Key));
+
+        var model = new Sequential([new Rescaling(1f / 255), new Flatten(), new Dense(1, activation: "sigmoid")]);
+        model.Compile("binary_crossentropy", "adam", ["accuracy"]);
+        Assert.Equal(2, model.Fit(ds, epochs: 2, verbose: 0)["loss"].Count);
     }
 }
