@@ -30,6 +30,12 @@ internal sealed unsafe partial class CpuBackend
         fixed (float* px = x.Data, pk = kernel.Data, py = y.Data, pb = bias is null ? null : bias.Data)
         {
             var ep = new Epilogue(pb, activation);
+            // 3×3 stride 1 by Winograd where it measured faster, unless the patches are wanted for the kernel gradient.
+            if (keep is null && Winograd.Pays(g, groups, cout))
+            {
+                Winograd.Forward(px, kernel.Data, py, g, cout, ep, keepTransform: !kernel.Storage.IsPooled);
+                return;
+            }
             if (keep is not null && !IsPointwise(g, groups))
             {
                 // One chunk into the caller's buffer, kept for the kernel gradient.
