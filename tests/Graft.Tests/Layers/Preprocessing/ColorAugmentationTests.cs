@@ -12,7 +12,7 @@ namespace Graft.Tests.Layers.Preprocessing;
 
 /// <summary>
 /// Keras 3's color augmentation layers (RandomGrayscale, Solarization, RandomInvert,
-/// RandomPosterization, AutoContrast): shapes, seeds, training-only action, configs and files.
+/// RandomPosterization): shapes, seeds, training-only action, configs and files.
 /// </summary>
 public class ColorAugmentationTests
 {
@@ -104,8 +104,6 @@ public class ColorAugmentationTests
         Assert.Equal("[0,1]", solarization["value_range"]!.ToJsonString());
         Assert.Equal("[0,1]", new RandomInvert().GetConfig()["factor"]!.ToJsonString());
         Assert.Equal("[1,5]", new RandomPosterization(5).GetConfig()["factor"]!.ToJsonString());
-        Assert.Equal("[0,255]", new AutoContrast().GetConfig()["value_range"]!.ToJsonString());
-        Assert.False(new AutoContrast().GetConfig().ContainsKey("seed"));
         var loaded = LayerRegistry.FromConfig("Solarization", Json("""{"name": "s", "addition_factor": 0.25, "threshold_factor": [0.5, 1], "value_range": [0, 255]}"""));
         Assert.Equal("[0,0.25]", loaded.GetConfig()["addition_factor"]!.ToJsonString());
         Assert.Equal("[0.5,1]", loaded.GetConfig()["threshold_factor"]!.ToJsonString());
@@ -120,7 +118,7 @@ public class ColorAugmentationTests
         Assert.Contains("threshold_factor", Assert.Throws<ArgumentOutOfRangeException>(() => new Solarization(thresholdFactor: 2)).Message);
         Assert.Contains("in [1, 8], got 9", Assert.Throws<ArgumentOutOfRangeException>(() => new RandomPosterization(9)).Message);
         Assert.Contains("whole numbers of bits", Assert.Throws<ArgumentOutOfRangeException>(() => new RandomPosterization(2.5)).Message);
-        Assert.Contains("two different finite numbers", Assert.Throws<ArgumentException>(() => new AutoContrast(valueRange: (1.0, 1.0))).Message);
+        Assert.Contains("two different finite numbers", Assert.Throws<ArgumentException>(() => new RandomPosterization(2, valueRange: (1.0, 1.0))).Message);
         Assert.Contains("3 (RGB) or 1 (grayscale) channels",
             Assert.Throws<ArgumentException>(() => new RandomGrayscale(1).Call(Tensor.Zeros(1, 2, 2, 4), training: true)).Message);
     }
@@ -182,20 +180,6 @@ public class ColorAugmentationTests
         Assert.Equal(x.ToArray(), new RandomInvert((0.0, 0.0), seed: 1).Call(x, training: true).ToArray());
     }
 
-    [Fact]
-    public void AutoContrastStretchesEachChannelInTrainingAndInference()
-    {
-        var x = Tensor.FromArray([10f, 5f, 7f, 50f, 5f, 9f, 30f, 5f, 8f], 1, 1, 3, 3);
-        var layer = new AutoContrast();
-        Assert.True(layer.TrainingMatchesInference);
-        // Channel 0 spans 10..50 → 0..255; channel 1 is flat (kept); channel 2 spans 7..9.
-        var expected = new[] { 0f, 5f, 0f, 255f, 5f, 255f, 127.5f, 5f, 127.5f };
-        Assertions.Close(Tensor.FromArray(expected, 1, 1, 3, 3), layer.Call(x, training: false), 1e-4f);
-        Assertions.Close(Tensor.FromArray(expected, 1, 1, 3, 3), layer.Call(x, training: true), 1e-4f);
-        var first = new AutoContrast(dataFormat: "channels_first").Call(Ops.Permute(x, 0, 3, 1, 2), training: false);
-        Assertions.Close(Tensor.FromArray(expected, 1, 1, 3, 3), Ops.Permute(first, 0, 2, 3, 1), 1e-4f);
-    }
-
     [Theory]
     [InlineData(".keras")]
     [InlineData(".h5")]
@@ -203,8 +187,7 @@ public class ColorAugmentationTests
     {
         var model = new Sequential(
         [
-            new AutoContrast(valueRange: (0.0, 1.0), inputShape: [6, 7, 3]),
-            new RandomGrayscale(0.4, seed: 1),
+            new RandomGrayscale(0.4, seed: 1, inputShape: [6, 7, 3]),
             new Solarization(0.1, (0.2, 0.6), valueRange: (0.0, 1.0), seed: 2),
             new RandomInvert(0.5, valueRange: (0.0, 1.0), seed: 3, dataFormat: "channels_last"),
             new RandomPosterization((2, 7), valueRange: (0.0, 1.0), seed: 4),
