@@ -65,7 +65,7 @@ internal static class PretrainedBase
         foreach (var layer in layers.Skip(2))
         {
             var node = layer.InboundNodes[0];
-            var outputs = FunctionalGraph.Record(layer, node.Inputs.Select(t => map[t]).ToArray(), node.Training);
+            var outputs = FunctionalGraph.Record(layer, node.Inputs.Select(t => map[t]).ToArray(), node.Training, node.Kwargs);
             map[node.Output] = outputs;
             if (ReferenceEquals(node.Output, cut)) return outputs;
         }

@@ -59,13 +59,33 @@ internal sealed partial class LayerEmitter
     }
 
     /// <summary>Keras's Attention masks: scores − 10⁹ at padded value steps (mask (N, Tv) → (N, 1, Tv)).</summary>
-    private string MaskScores(string scores, Value v, string h) =>
-        v.Mask is { } vm ? Binary("Sub", scores, Binary("Mul", Unsqueeze(Binary("Sub", G.Scalar($"{h}/one", 1f), vm, h), h, 1), G.Scalar($"{h}/big", 1e9f), h), h) : scores;
+    private string MaskScores(string scores, Value q, Value v, string h)
+    {
+        // Keras's _calculate_score_mask: the value's mask (N, 1, Tv) and, in a causal call, the causal mask (Tq, Tv).
+        string? keep = v.Mask is { } vm ? Unsqueeze(vm, h, 1) : null;
+        if (_causalCall)
+        {
+            var causal = CausalMask(q, v, h);
+            keep = keep is null ? causal : Binary("Mul", keep, causal, h);
+        }
+        return keep is null ? scores : Binary("Sub", scores, Binary("Mul", Binary("Sub", G.Scalar($"{h}/one", 1f), keep, h), G.Scalar($"{h}/big", 1e9f), h), h);
+    }
+
+    /// <summary>Keras's causal mask as a constant (Tq, Tv): 1 where the value step is at most the query step.</summary>
+    private string CausalMask(Value q, Value v, string h)
+    {
+        if (q.Shape[1] is not int tq || v.Shape[1] is not int tv)
+            throw new NotSupportedException($"{h}: expected query and value of known lengths for the causal mask, got {Graft.Layers.Layer.FormatShape(q.Shape)} and {Graft.Layers.Layer.FormatShape(v.Shape)}.");
+        var mask = new float[tq * tv];
+        for (int i = 0; i < tq; i++)
+            for (int j = 0; j <= Math.Min(i, tv - 1); j++) mask[i * tv + j] = 1f;
+        return G.Floats($"{h}/causal_mask", mask, tq, tv);
+    }
 
     /// <summary>The output of softmax(scores)·v, zero at padded query steps.</summary>
     private string AttendAndMask(string scores, Value q, Value v, string h)
     {
-        var y = G.Op("MatMul", h, [G.Op("Softmax", h, [MaskScores(scores, v, h)], ("axis", -1)), v.Name]);
+        var y = G.Op("MatMul", h, [G.Op("Softmax", h, [MaskScores(scores, q, v, h)], ("axis", -1)), v.Name]);
         return q.Mask is { } qm ? Binary("Mul", y, Unsqueeze(qm, h, 2), h) : y;
     }
 
@@ -149,6 +169,8 @@ internal sealed partial class LayerEmitter
     {
         string h = a.Name;
         var (q, v, k) = AttentionInputs(a, inputs);
+        if (q.Rank != 3 || a.AttentionAxes is { } axes && !(axes is [1] or [-2]) || a.OutputShape is { Count: > 1 })
+            throw Unsupported(a, "ONNX export writes attention over the steps of (batch, steps, features) with a one-axis output_shape only");
         string Project(Value x, string part, int dim)
         {
             var w = Required(a, $"{part}/kernel");
@@ -166,6 +188,7 @@ internal sealed partial class LayerEmitter
         if (q.Mask is { } qm) parts.Add(Unsqueeze(qm, h, 1, 3));
         if (v.Mask is { } vm) parts.Add(Unsqueeze(vm, h, 1, 2));
         if (!ReferenceEquals(k, v) && k.Mask is { } km) parts.Add(Unsqueeze(km, h, 1, 2));
+        if (_causalCall) parts.Add(CausalMask(q, v, h));
         if (parts.Count == 0) weights = G.Op("Softmax", h, [scores], ("axis", -1));
         else
         {

@@ -12,6 +12,7 @@ internal sealed partial class LayerEmitter
         LayerNormalization l => LayerNorm(l, x),
         GroupNormalization g => GroupNorm(g, x),
         UnitNormalization u => UnitNorm(u, x),
+        RMSNormalization r => RmsNorm(r, x),
         _ => null,
     };
 
@@ -112,5 +113,18 @@ internal sealed partial class LayerEmitter
         var squares = G.Op("ReduceSum", h, [Binary("Mul", x.Name, x.Name, h), G.Ints($"{h}/axes", axes)], ("keepdims", 1));
         var norm = G.Op("Sqrt", h, [Binary("Max", squares, G.Scalar($"{h}/min_square", 1e-24f), h)]);
         return Binary("Div", x.Name, norm, h);
+    }
+
+    /// <summary>x / √(mean(x²) + ε) · scale over the layer's axes (Keras's RMSNormalization).</summary>
+    private string RmsNorm(RMSNormalization r, Value x)
+    {
+        string h = r.Name;
+        var axes = r.Axis.Select(a => a < 0 ? a + x.Rank : a).Order().ToArray();
+        var meanSquare = G.Op("ReduceMean", h, [Binary("Mul", x.Name, x.Name, h)], ("axes", axes.Select(a => (long)a).ToArray()), ("keepdims", 1));
+        var y = Binary("Div", x.Name, G.Op("Sqrt", h, [Binary("Add", meanSquare, G.Scalar($"{h}/epsilon", (float)r.Epsilon), h)]), h);
+        // The scale holds the normalized axes' sizes; 1 elsewhere lets it broadcast (the batch axis is left out).
+        var broadcast = Enumerable.Repeat(1, x.Rank - 1).ToArray();
+        foreach (var a in axes) broadcast[a - 1] = x.Shape[a]!.Value;
+        return Binary("Mul", y, Initializer(r, Required(r, "scale"), broadcast), h);
     }
 }

@@ -19,6 +19,9 @@ internal sealed partial class LayerEmitter(OnnxGraph graph)
 {
     private OnnxGraph G { get; set; } = graph;
 
+    // Whether the attention call being emitted has use_causal_mask (a graph node's argument).
+    private bool _causalCall;
+
     /// <summary>Emits a whole model on <paramref name="inputs"/> (one per model input) and returns its outputs.</summary>
     public Value[] EmitModel(Model model, IReadOnlyList<Value> inputs)
     {
@@ -36,7 +39,11 @@ internal sealed partial class LayerEmitter(OnnxGraph graph)
         foreach (var node in graph.Nodes)
         {
             if (node.Layer is InputLayer) continue;
-            var outs = EmitLayer(node.Layer, node.Inputs.Select(i => values[i]).ToList(), node.Training);
+            // An attention call's use_causal_mask, which the attention emitters read.
+            _causalCall = AttentionBase.UsesCausalMask(node.Kwargs, Describe(node.Layer));
+            Value[] outs;
+            try { outs = EmitLayer(node.Layer, node.Inputs.Select(i => values[i]).ToList(), node.Training); }
+            finally { _causalCall = false; }
             if (outs.Length != node.Outputs.Length)
                 throw new InvalidOperationException($"{Describe(node.Layer)}: expected {node.Outputs.Length} outputs from its export, got {outs.Length}.");
             for (int i = 0; i < outs.Length; i++) values[node.Outputs[i]] = outs[i];
@@ -66,6 +73,8 @@ internal sealed partial class LayerEmitter(OnnxGraph graph)
                 return [EmitOperation(op, inputs)];
             case RecurrentCell cell: return EmitCell(cell, inputs);
             case Bidirectional b: return EmitBidirectional(b, inputs);
+            // In inference the wrapper is its layer, on the kernel the last training step left.
+            case Graft.Layers.Normalization.SpectralNormalization s: return EmitLayer(s.Layer, inputs, training);
         }
         if (inputs.Count != 1) throw new ArgumentException($"{Describe(layer)}: expected one input, got {inputs.Count}.");
         var x = inputs[0];

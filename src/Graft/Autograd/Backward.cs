@@ -30,6 +30,7 @@ internal static class Backward
         var order = TopologicalOrder(root);
         var finished = onLeafGradient is null ? null : LeavesFinishedAt(order);
         root.AccumulateGrad(seed);
+        var recycler = GradientRecycler.Begin(order);
         using (GradMode.NoGrad())
         {
             for (int i = order.Count - 1; i >= 0; i--)
@@ -38,9 +39,11 @@ internal static class Backward
                 if (t.Node is not null && t.Grad is not null)
                 {
                     var g = t.Grad;
+                    recycler?.BeforeRule(t.Node);
                     t.Node.Backward(g);
                     // Intermediate gradients are not needed once passed on (as in PyTorch without retain_grad).
                     t.Grad = null;
+                    recycler?.AfterRule(g);
                 }
                 if (finished?[i] is { } leaves)
                     foreach (var leaf in leaves)

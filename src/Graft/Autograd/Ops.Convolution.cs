@@ -97,12 +97,10 @@ public static partial class Ops
             return act == Tensors.Kernels.EpilogueActivation.None ? z : activation!.Call(z);
         }
         var y = Tensor.Empty(Shape.Wrap([g.N, g.OH, g.OW, cout]), zero: false, device);
-        // Keep the gathered patches for the kernel gradient instead of gathering them again
-        // (bounded: 16M floats per layer).
-        long colsSize = (long)g.Rows * g.KH * g.KW * g.C;
-        var cols = Tensor.NeedsGrad(kernel) && groups == 1 && !g.IsPointwise(groups) && colsSize <= 1 << 24
-            ? Tensor.Empty(Shape.Wrap([g.Rows, g.KH * g.KW * g.C]), zero: false, x.Device) : null;
-        fused.Conv2D(x, kernel, groups, g, y, bias, act.Value, cols);
+        // No patches are kept for the kernel gradient: the backward gathers them again a block at a
+        // time, which costs little next to its multiply-adds, where keeping them held a patch matrix
+        // per layer (KH·KW times the layer's input) from forward to backward.
+        fused.Conv2D(x, kernel, groups, g, y, bias, act.Value, null);
         if (!Tensor.NeedsGrad(x, kernel) && (bias is null || !Tensor.NeedsGrad(bias))) return y;
         Tensor[] inputs = bias is null ? [x, kernel] : [x, kernel, bias];
         return Tensor.Record(y, "Conv2D", g0 =>
@@ -134,7 +132,7 @@ public static partial class Ops
             if (kernel.RequiresGrad)
             {
                 var gk = Tensor.Empty(kernel.Shape, zero: false, x.Device);
-                fused.Conv2DBackwardKernel(x, gy, groups, g, gk, cols);
+                fused.Conv2DBackwardKernel(x, gy, groups, g, gk, null);
                 kernel.AccumulateGrad(gk);
             }
         }, inputs);

@@ -148,6 +148,7 @@ public abstract class Layer
         using var call = OutermostCall.Enter(this);
         if (!_buildDone) EnsureBuilt(BatchShape(inputs.Shape));
         var y = Forward(inputs, training);
+        PenalizeActivity(y);
         if (inputs.Mask is null && y.Mask is null) return y;
         var mask = ComputeMask(inputs, inputs.Mask, y);
         if (!ReferenceEquals(y, inputs) || mask is not null) y.Mask = mask;
@@ -155,6 +156,47 @@ public abstract class Layer
     }
 
     private List<Tensor>? _callLosses;
+    // The outputs whose activity penalty this call already recorded: a graph call reaches the
+    // penalty both through Call and through RunNode, and must count it once.
+    private List<Tensor>? _penalizedOutputs;
+
+    /// <summary>
+    /// A penalty on the layer's output, added to the loss (Keras's <c>activity_regularizer</c>, which
+    /// every Keras layer takes): regularizer(output) / batch size for each output of each call, in
+    /// training and evaluation alike. Set it with an initializer:
+    /// <c>new Dense(64) { ActivityRegularizer = new L2(0.01f) }</c>; null (the default) adds nothing.
+    /// </summary>
+    /// <remarks>
+    /// The division by the batch size is Keras 2's (<c>base_layer._handle_activity_regularization</c>)
+    /// and Keras 3.14's onward (<c>Layer.__call__</c>), the rule both formats' files get when loaded
+    /// by today's Keras; Keras 3.0 to 3.13 added the penalty without dividing. MultiHeadAttention,
+    /// as in Keras, puts the penalty on its four projections rather than on its output.
+    /// </remarks>
+    public Regularizers.Regularizer? ActivityRegularizer { get; set; }
+
+    /// <summary>Whether <see cref="ActivityRegularizer"/> applies to the layer's outputs (false for a layer that puts it on its parts).</summary>
+    private protected virtual bool PenalizesOutputActivity => true;
+
+    private protected void PenalizeActivity(Tensor output)
+    {
+        if (ActivityRegularizer is null || !PenalizesOutputActivity) return;
+        if (_penalizedOutputs is { } seen && seen.Any(t => ReferenceEquals(t, output))) return;
+        (_penalizedOutputs ??= []).Add(output);
+        AddActivityPenalty(output);
+    }
+
+    /// <summary>
+    /// Records <see cref="ActivityRegularizer"/>'s penalty on <paramref name="activity"/>, divided by its
+    /// batch size (nothing without a regularizer), for layers whose penalty falls on their parts.
+    /// </summary>
+    private protected void AddActivityPenalty(Tensor activity)
+    {
+        if (ActivityRegularizer is not { } r) return;
+        var loss = r.Call(activity);
+        // Keras's divide_no_nan: an empty batch adds nothing.
+        if (activity.Rank > 0) loss = activity.Shape[0] == 0 ? Ops.Multiply(loss, 0f) : Ops.Multiply(loss, 1f / activity.Shape[0]);
+        AddLoss(loss);
+    }
 
     /// <summary>
     /// Records a loss computed during this call (Keras's <c>add_loss</c>), such as an activity
@@ -167,6 +209,7 @@ public abstract class Layer
     internal void ClearCallLosses()
     {
         _callLosses?.Clear();
+        _penalizedOutputs?.Clear();
         foreach (var layer in SubLayers) layer.ClearCallLosses();
     }
 
@@ -234,7 +277,22 @@ public abstract class Layer
     internal virtual Tensor[] CallNode(IReadOnlyList<Tensor> inputs, bool training) =>
         inputs.Count == 1 ? [Call(inputs[0], training)] : throw new ArgumentException($"{Describe()}: expected one input, got {inputs.Count}.");
 
-    /// <summary>Builds the layer for a graph call's input shapes and returns the shapes of its outputs (see <see cref="CallNode"/>).</summary>
+    /// <summary>
+    /// One call in a functional graph with the call's other keyword arguments (<see cref="Models.Node.Kwargs"/>,
+    /// Keras's form); by default they are ignored. Layers with call options (attention's
+    /// <c>use_causal_mask</c>) override it.
+    /// </summary>
+    internal virtual Tensor[] CallNode(IReadOnlyList<Tensor> inputs, bool training, JsonObject? kwargs) => CallNode(inputs, training);
+
+    /// <summary>Runs one graph call (see <see cref="CallNode(IReadOnlyList{Tensor}, bool, JsonObject?)"/>), recording the activity penalty of every output.</summary>
+    internal Tensor[] RunNode(IReadOnlyList<Tensor> inputs, bool training, JsonObject? kwargs)
+    {
+        var outputs = CallNode(inputs, training, kwargs);
+        foreach (var y in outputs) PenalizeActivity(y);
+        return outputs;
+    }
+
+    /// <summary>Builds the layer for a graph call's input shapes and returns the shapes of its outputs (see <see cref="CallNode(IReadOnlyList{Tensor}, bool)"/>).</summary>
     internal virtual int?[][] BuildNode(IReadOnlyList<int?[]> inputShapes)
     {
         if (inputShapes.Count != 1) throw new ArgumentException($"{Describe()}: expected one input, got {inputShapes.Count}.");
@@ -277,6 +335,7 @@ public abstract class Layer
         if (DeclaredInputShape is not null)
             c["batch_input_shape"] = new JsonArray([null, .. DeclaredInputShape.Select(d => (JsonNode)d)]);
         if (DeclaresOptions) LayerConfig.Write(this, c);
+        if (ActivityRegularizer is { } r) c["activity_regularizer"] = r.Serialize();
         return c;
     }
 

@@ -92,6 +92,8 @@ internal static class LayerConfig
         }).ToArray();
         var layer = (Layer)d.Constructor.Invoke(BindingFlags.DoNotWrapExceptions, null, args, null);
         if (config["trainable"] is { } t) layer.Trainable = (bool)Convert(t, typeof(bool), subject, "trainable")!;
+        // Keras's base layer takes activity_regularizer for every layer, so it is read here, once.
+        if (config["activity_regularizer"] is { } ar) layer.ActivityRegularizer = (Regularizer)Convert(ar, typeof(Regularizer), subject, "activity_regularizer")!;
         return layer;
     }
 
@@ -240,6 +242,7 @@ internal static class LayerConfig
         }).ToArray();
         var copy = (Layer)d.Constructor.Invoke(BindingFlags.DoNotWrapExceptions, null, args, null);
         copy.Trainable = layer.Trainable;
+        copy.ActivityRegularizer = layer.ActivityRegularizer;
         copy.RegisteredClassName = layer.RegisteredClassName;
         return copy;
     }

@@ -4,7 +4,7 @@ namespace Graft.Metrics;
 
 /// <summary>
 /// Area under the ROC or precision-recall curve (<see cref="Curve"/> <c>"ROC"</c> or <c>"PR"</c>) from
-/// confusion counts at <see cref="NumThresholds"/> evenly spaced thresholds (Keras's default 200,
+/// confusion counts (weighted by the sample weights) at <see cref="NumThresholds"/> evenly spaced thresholds (Keras's default 200,
 /// endpoints nudged by 1e−7). ROC sums trapezoids (or lower/upper Riemann sums with
 /// <see cref="SummationMethod"/> <c>"minoring"</c>/<c>"majoring"</c>); PR with <c>"interpolation"</c>
 /// integrates precision exactly between thresholds as Davis and Goadrich (2006) do, as Keras does.
@@ -55,7 +55,7 @@ public sealed class AUC : Metric
     public bool FromLogits { get; }
 
     /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred)
+    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
         var (t, p, _, cols) = Rows(yTrue, yPred);
         if (t.Length != p.Length)
@@ -70,17 +70,19 @@ public sealed class AUC : Metric
             _tp = new double[n]; _fp = new double[n]; _fn = new double[n]; _tn = new double[n];
         }
         else if (_labels != labels) throw new ArgumentException($"AUC: expected {_labels} labels as before, got {labels}.");
+        var w = SampleWeights.Broadcast(sampleWeight, yPred.Shape, $"{GetType().Name} '{Name}'");
         for (int i = 0; i < p.Length; i++)
         {
             float v = FromLogits ? 1f / (1f + MathF.Exp(-p[i])) : p[i];
             bool pos = t[i] >= 0.5f;
             int l = MultiLabel ? i % cols : 0;
+            double weight = w?[i] ?? 1f;
             for (int k = 0; k < NumThresholds; k++)
             {
                 int j = k * labels + l;
                 bool predicted = v > _thresholds[k];
-                if (pos) { if (predicted) _tp[j]++; else _fn[j]++; }
-                else { if (predicted) _fp[j]++; else _tn[j]++; }
+                if (pos) { if (predicted) _tp[j] += weight; else _fn[j] += weight; }
+                else { if (predicted) _fp[j] += weight; else _tn[j] += weight; }
             }
         }
     }

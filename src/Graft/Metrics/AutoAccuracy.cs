@@ -14,10 +14,10 @@ internal sealed class AutoAccuracy(string name) : Metric(name)
     public Metric? Resolved => _resolved;
 
     /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred)
+    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
         _resolved ??= Resolve(yTrue.Shape, yPred.Shape, Name);
-        _resolved.UpdateState(yTrue, yPred);
+        _resolved.UpdateState(yTrue, yPred, sampleWeight);
     }
 
     internal static Metric Resolve(Shape t, Shape p, string name)

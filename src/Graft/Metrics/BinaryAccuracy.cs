@@ -9,12 +9,12 @@ public sealed class BinaryAccuracy(float threshold = 0.5f, string name = "binary
     public float Threshold { get; } = threshold;
 
     /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred)
+    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
         var (t, p, _, _) = Rows(yTrue, yPred);
-        int hits = 0;
-        for (int i = 0; i < p.Length; i++) if ((p[i] > Threshold ? 1f : 0f) == t[i]) hits++;
-        Add(hits, p.Length);
+        var hits = new float[p.Length];
+        for (int i = 0; i < p.Length; i++) hits[i] = (p[i] > Threshold ? 1f : 0f) == t[i] ? 1f : 0f;
+        AddValues(hits, yPred.Shape, yPred, sampleWeight);
     }
 
     /// <inheritdoc/>

@@ -11,7 +11,7 @@ public sealed class BinaryCrossentropy(bool fromLogits = false, float labelSmoot
     /// <summary>Targets move toward 0.5 by this fraction.</summary>
     public float LabelSmoothing => _loss.LabelSmoothing;
     /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred) => AddPerSample(_loss.Call(yTrue, yPred));
+    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight) => AddPerSample(_loss.Call(yTrue, yPred), yPred, sampleWeight);
     /// <inheritdoc/>
     public override Metric CloneEmpty() => new BinaryCrossentropy(FromLogits, LabelSmoothing, Name);
 }

@@ -6,13 +6,13 @@ namespace Graft.Metrics;
 public sealed class CategoricalAccuracy(string name = "categorical_accuracy") : MeanMetricWrapper(name)
 {
     /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred)
+    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
         var (t, p, rows, cols) = Rows(yTrue, yPred);
-        int hits = 0;
+        var hits = new float[rows];
         for (int r = 0; r < rows; r++)
-            if (ArgMax(p, r * cols, cols) == ArgMax(t, r * cols, cols)) hits++;
-        Add(hits, rows);
+            if (ArgMax(p, r * cols, cols) == ArgMax(t, r * cols, cols)) hits[r] = 1f;
+        AddValues(hits, RowShape(yPred), yPred, sampleWeight);
     }
 
     internal static int ArgMax(float[] a, int offset, int n)

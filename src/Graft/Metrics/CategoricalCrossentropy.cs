@@ -13,7 +13,7 @@ public sealed class CategoricalCrossentropy(bool fromLogits = false, float label
     /// <summary>The class axis.</summary>
     public int Axis => _loss.Axis;
     /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred) => AddPerSample(_loss.Call(yTrue, yPred));
+    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight) => AddPerSample(_loss.Call(yTrue, yPred), yPred, sampleWeight);
     /// <inheritdoc/>
     public override Metric CloneEmpty() => new CategoricalCrossentropy(FromLogits, LabelSmoothing, Axis, Name);
 }

@@ -3,7 +3,7 @@ using Graft.Tensors;
 namespace Graft.Metrics;
 
 /// <summary>
-/// Counts one cell of the binary confusion matrix: a prediction above <see cref="Threshold"/> is
+/// Counts (or, with sample weights, sums the weights of) one cell of the binary confusion matrix: a prediction above <see cref="Threshold"/> is
 /// positive, a nonzero target is positive (Keras casts targets to bool). The base of
 /// <see cref="TruePositives"/>, <see cref="FalsePositives"/>, <see cref="TrueNegatives"/> and <see cref="FalseNegatives"/>.
 /// </summary>
@@ -23,13 +23,14 @@ public abstract class ConfusionCount : Metric
     public float Threshold { get; }
 
     /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred)
+    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
         var (t, p, _, _) = Rows(yTrue, yPred);
         if (t.Length != p.Length)
             throw new ArgumentException($"{GetType().Name}: expected targets with as many values as the predictions {yPred.Shape}, got {yTrue.Shape}.");
+        var w = SampleWeights.Broadcast(sampleWeight, yPred.Shape, $"{GetType().Name} '{Name}'");
         for (int i = 0; i < p.Length; i++)
-            if ((t[i] != 0f) == _actual && (p[i] > Threshold) == _predicted) _count++;
+            if ((t[i] != 0f) == _actual && (p[i] > Threshold) == _predicted) _count += w?[i] ?? 1f;
     }
 
     /// <inheritdoc/>

@@ -4,7 +4,7 @@ namespace Graft.Metrics;
 
 /// <summary>
 /// F-β score per class, (1 + β²)·P·R / (β²·P + R), from true/false positive and false negative
-/// counts over everything seen; predictions (batch, classes) count positive above
+/// counts (weighted by the sample weights) over everything seen; predictions (batch, classes) count positive above
 /// <see cref="Threshold"/>, or, without one, where they are the row's largest (Keras's rule).
 /// <see cref="Average"/> combines the classes: <c>"micro"</c> (counts pooled), <c>"macro"</c> (mean),
 /// <c>"weighted"</c> (by each class's positives), or null for one score per class
@@ -35,7 +35,7 @@ public class FBetaScore : Metric
     public float? Threshold { get; }
 
     /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred)
+    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
         if (yPred.Rank != 2 || yTrue.Shape != yPred.Shape)
             throw new ArgumentException($"{GetType().Name}: expected 2D targets and predictions of shape (batch_size, output_dim), got {yTrue.Shape} and {yPred.Shape}.");
@@ -43,6 +43,7 @@ public class FBetaScore : Metric
         int slots = Average == "micro" ? 1 : cols;
         if (_tp.Length == 0) { _tp = new double[slots]; _fp = new double[slots]; _fn = new double[slots]; _support = new double[slots]; }
         else if (_tp.Length != slots) throw new ArgumentException($"{GetType().Name}: expected {cols} classes as before, got {yPred.Shape[^1]}.");
+        var w = SampleWeights.Broadcast(sampleWeight, yPred.Shape, $"{GetType().Name} '{Name}'");
         for (int r = 0; r < rows; r++)
         {
             float max = float.NegativeInfinity;
@@ -51,10 +52,10 @@ public class FBetaScore : Metric
             {
                 float v = p[r * cols + c];
                 bool predicted = Threshold is { } th ? v > th : v >= max && MathF.Abs(v) > 1e-9f;
-                double y = t[r * cols + c];
+                double y = t[r * cols + c], weight = w?[r * cols + c] ?? 1f;
                 int k = slots == 1 ? 0 : c;
-                if (predicted) { _tp[k] += y; _fp[k] += 1 - y; } else _fn[k] += y;
-                _support[k] += y;
+                if (predicted) { _tp[k] += weight * y; _fp[k] += weight * (1 - y); } else _fn[k] += weight * y;
+                _support[k] += weight * y;
             }
         }
     }

@@ -3,7 +3,7 @@ using Graft.Tensors;
 namespace Graft.Metrics;
 
 /// <summary>
-/// Intersection over union, TP / (TP + FP + FN) per class from a confusion matrix accumulated over
+/// Intersection over union, TP / (TP + FP + FN) per class from a (weighted) confusion matrix accumulated over
 /// everything seen, averaged over <see cref="TargetClassIds"/> that occur (a class absent from both
 /// targets and predictions counts in no average). Targets and predictions are class ids
 /// (<see cref="SparseYTrue"/>, <see cref="SparseYPred"/>) or one-hot / score vectors reduced by argmax
@@ -47,15 +47,18 @@ public class IoU : Metric
     private protected virtual int[] PredictedIds(Tensor yPred) => SparseYPred ? Ids(yPred) : ArgMax(yPred);
 
     /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred)
+    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
         int[] t = SparseYTrue ? Ids(yTrue) : ArgMax(yTrue), p = PredictedIds(yPred);
         if (t.Length != p.Length)
             throw new ArgumentException($"{GetType().Name}: expected as many targets as predictions, got {yTrue.Shape} and {yPred.Shape}.");
+        // Keras weighs each target id (one per value of sparse targets, one per row of one-hot ones).
+        var idShape = SparseYTrue ? yTrue.Shape : yTrue.Rank <= 1 ? new Shape(1) : new Shape(yTrue.Shape.Dims[..^1]);
+        var w = SampleWeights.Broadcast(sampleWeight, idShape, $"{GetType().Name} '{Name}'");
         for (int i = 0; i < t.Length; i++)
         {
             if (t[i] < 0 || t[i] >= NumClasses || p[i] < 0 || p[i] >= NumClasses || t[i] == IgnoreClass) continue;
-            _cm[t[i] * NumClasses + p[i]]++;
+            _cm[t[i] * NumClasses + p[i]] += w?[i] ?? 1f;
         }
     }
 

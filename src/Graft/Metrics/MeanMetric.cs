@@ -14,10 +14,12 @@ public sealed class MeanMetric(string name = "mean") : Metric(name)
         _count += weight;
     }
 
-    /// <summary>Adds the mean of <paramref name="yPred"/> (targets unused).</summary>
-    public override void UpdateState(Tensor yTrue, Tensor yPred)
+    /// <summary>Adds the values of <paramref name="yPred"/> (targets unused), weighed by <paramref name="sampleWeight"/> as Keras's <c>Mean.update_state(values, sample_weight)</c>.</summary>
+    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
-        foreach (float v in Host(yPred)) Update(v);
+        var (total, count) = SampleWeights.MeanParts(Host(yPred), yPred.Shape, sampleWeight, null, $"MeanMetric '{Name}'");
+        _total += total;
+        _count += count;
     }
 
     /// <inheritdoc/>

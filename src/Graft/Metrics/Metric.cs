@@ -4,7 +4,7 @@ namespace Graft.Metrics;
 
 /// <summary>
 /// A stateful quality measure accumulated over batches (Keras's <c>keras.metrics</c>):
-/// <see cref="UpdateState"/> per batch, <see cref="Result"/> at the end, <see cref="ResetState"/> per epoch.
+/// <see cref="UpdateState(Tensor, Tensor, Tensor?)"/> per batch, <see cref="Result"/> at the end, <see cref="ResetState"/> per epoch.
 /// </summary>
 public abstract class Metric
 {
@@ -14,8 +14,17 @@ public abstract class Metric
     /// <summary>Name in logs and history.</summary>
     public string Name { get; internal set; }
 
-    /// <summary>Adds a batch of targets and predictions.</summary>
-    public abstract void UpdateState(Tensor yTrue, Tensor yPred);
+    /// <summary>Adds a batch of targets and predictions, each sample weighing 1.</summary>
+    public void UpdateState(Tensor yTrue, Tensor yPred) => UpdateState(yTrue, yPred, null);
+
+    /// <summary>
+    /// Adds a batch of targets and predictions, each weighed by <paramref name="sampleWeight"/> (Keras's
+    /// <c>update_state(y_true, y_pred, sample_weight)</c>): means become weighted means, counts weighted
+    /// counts. The weights are a scalar, one per sample (shape (batch,), spread over the sample's values
+    /// or time steps), or one per value; null weighs every sample 1.
+    /// </summary>
+    /// <exception cref="ArgumentException">The weights' shape fits neither the samples nor the values.</exception>
+    public abstract void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight);
 
     /// <summary>The value over everything seen since the last reset.</summary>
     public abstract double Result();

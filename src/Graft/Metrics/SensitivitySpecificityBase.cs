@@ -3,7 +3,7 @@ using Graft.Tensors;
 namespace Graft.Metrics;
 
 /// <summary>
-/// The best of one rate among thresholds where another reaches <see cref="Value"/>: confusion counts
+/// The best of one rate among thresholds where another reaches <see cref="Value"/>: (weighted) confusion counts
 /// at <see cref="NumThresholds"/> thresholds 0, 1/(n−1), …, 1 (a prediction above one counts
 /// positive), accumulated over everything seen. With <see cref="ClassId"/> only that column of
 /// (batch, classes) predictions counts. The base of <see cref="SensitivityAtSpecificity"/>,
@@ -31,22 +31,24 @@ public abstract class SensitivitySpecificityBase : Metric
     public int? ClassId { get; }
 
     /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred)
+    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
         var (t, p, _, cols) = Rows(yTrue, yPred);
         if (t.Length != p.Length)
             throw new ArgumentException($"{GetType().Name}: expected targets with as many values as the predictions {yPred.Shape}, got {yTrue.Shape}.");
         if (ClassId is { } c && (c < 0 || c >= cols))
             throw new ArgumentException($"{GetType().Name}: expected class_id in [0, {cols - 1}] for predictions {yPred.Shape}, got {c}.");
+        var w = SampleWeights.Broadcast(sampleWeight, yPred.Shape, $"{GetType().Name} '{Name}'");
         for (int i = 0; i < p.Length; i++)
         {
             if (ClassId is { } id && i % cols != id) continue;
             bool pos = t[i] != 0f;
+            double weight = w?[i] ?? 1f;
             for (int k = 0; k < _thresholds.Length; k++)
             {
                 bool predicted = p[i] > _thresholds[k];
-                if (pos) { if (predicted) Tp[k]++; else Fn[k]++; }
-                else { if (predicted) Fp[k]++; else Tn[k]++; }
+                if (pos) { if (predicted) Tp[k] += weight; else Fn[k] += weight; }
+                else { if (predicted) Fp[k] += weight; else Tn[k] += weight; }
             }
         }
     }

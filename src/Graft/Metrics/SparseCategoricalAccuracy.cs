@@ -6,13 +6,13 @@ namespace Graft.Metrics;
 public sealed class SparseCategoricalAccuracy(string name = "sparse_categorical_accuracy") : MeanMetricWrapper(name)
 {
     /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred)
+    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
         var (t, p, rows, cols) = Rows(yTrue, yPred);
-        int hits = 0;
+        var hits = new float[rows];
         for (int r = 0; r < rows; r++)
-            if (CategoricalAccuracy.ArgMax(p, r * cols, cols) == (int)t[r]) hits++;
-        Add(hits, rows);
+            if (CategoricalAccuracy.ArgMax(p, r * cols, cols) == (int)t[r]) hits[r] = 1f;
+        AddValues(hits, RowShape(yPred), yPred, sampleWeight);
     }
 
     /// <inheritdoc/>

@@ -9,7 +9,7 @@ public sealed class SparseCategoricalCrossentropy(bool fromLogits = false, strin
     /// <summary>Whether predictions are logits.</summary>
     public bool FromLogits => _loss.FromLogits;
     /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred) => AddPerSample(_loss.Call(yTrue, yPred));
+    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight) => AddPerSample(_loss.Call(yTrue, yPred), yPred, sampleWeight);
     /// <inheritdoc/>
     public override Metric CloneEmpty() => new SparseCategoricalCrossentropy(FromLogits, Name);
 }

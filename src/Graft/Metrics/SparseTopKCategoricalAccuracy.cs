@@ -8,13 +8,13 @@ public sealed class SparseTopKCategoricalAccuracy(int k = 5, string name = "spar
     /// <summary>How many top predictions count.</summary>
     public int K { get; } = k;
     /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred)
+    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
         var (t, p, rows, cols) = Rows(yTrue, yPred);
-        int hits = 0;
+        var hits = new float[rows];
         for (int r = 0; r < rows; r++)
-            if (TopKCategoricalAccuracy.InTopK(p, r * cols, cols, (int)t[r], K)) hits++;
-        Add(hits, rows);
+            if (TopKCategoricalAccuracy.InTopK(p, r * cols, cols, (int)t[r], K)) hits[r] = 1f;
+        AddValues(hits, RowShape(yPred), yPred, sampleWeight);
     }
     /// <inheritdoc/>
     public override Metric CloneEmpty() => new SparseTopKCategoricalAccuracy(K, Name);

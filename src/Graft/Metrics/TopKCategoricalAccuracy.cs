@@ -8,13 +8,13 @@ public sealed class TopKCategoricalAccuracy(int k = 5, string name = "top_k_cate
     /// <summary>How many top predictions count.</summary>
     public int K { get; } = k;
     /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred)
+    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
         var (t, p, rows, cols) = Rows(yTrue, yPred);
-        int hits = 0;
+        var hits = new float[rows];
         for (int r = 0; r < rows; r++)
-            if (InTopK(p, r * cols, cols, CategoricalAccuracy.ArgMax(t, r * cols, cols), K)) hits++;
-        Add(hits, rows);
+            if (InTopK(p, r * cols, cols, CategoricalAccuracy.ArgMax(t, r * cols, cols), K)) hits[r] = 1f;
+        AddValues(hits, RowShape(yPred), yPred, sampleWeight);
     }
 
     /// <summary>True when fewer than k classes score strictly higher than <paramref name="target"/> (TensorFlow's in_top_k).</summary>

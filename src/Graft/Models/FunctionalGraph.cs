@@ -79,12 +79,15 @@ internal sealed class FunctionalGraph
         return node.Output;
     }
 
-    /// <summary>Records a symbolic call of <paramref name="layer"/>: builds it for the input shape and computes the output shape.</summary>
-    public static SymbolicTensor Record(Layer layer, SymbolicTensor[] inputs, bool? training)
+    /// <summary>
+    /// Records a symbolic call of <paramref name="layer"/>: builds it for the input shape and computes
+    /// the output shape. <paramref name="kwargs"/> are the call's other arguments (see <see cref="Node.Kwargs"/>).
+    /// </summary>
+    public static SymbolicTensor Record(Layer layer, SymbolicTensor[] inputs, bool? training, System.Text.Json.Nodes.JsonObject? kwargs = null)
     {
         if (layer is InputLayer il) return il.Output;
         var shapes = layer.BuildNode(inputs.Select(i => i.Shape).ToList());
-        var node = new Node(layer, inputs, training, layer.SymbolicCalls++);
+        var node = new Node(layer, inputs, training, layer.SymbolicCalls++, kwargs is { Count: > 0 } ? kwargs : null);
         node.Outputs = shapes.Select((shape, i) => new SymbolicTensor(shape, node, i)).ToArray();
         layer.InboundNodes.Add(node);
         return node.Output;
@@ -96,14 +99,30 @@ internal sealed class FunctionalGraph
         if (inputs.Count != Inputs.Length) throw new ArgumentException($"{subject}: expected {Inputs.Length} inputs, got {inputs.Count}.");
         var values = new Dictionary<SymbolicTensor, Tensor>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < Inputs.Length; i++) values[Inputs[i]] = ((InputLayer)Inputs[i].Layer).Call(inputs[i], training);
-        foreach (var n in Nodes)
+        var plan = Fusion;
+        bool[]? fused = null;
+        for (int k = 0; k < Nodes.Count; k++)
         {
-            if (n.Layer is InputLayer) continue;
+            var n = Nodes[k];
+            if (n.Layer is InputLayer || (fused is not null && fused[k])) continue;
             bool t = n.Training ?? training;
             var args = n.Inputs.Select(i => values[i]).ToList();
-            var outs = n.Layer.CallNode(args, t);
+            if (plan.At(k) is { } step && FusionPlan.TryRun(step, args, training) is { } y)
+            {
+                // The layers the step stands for leave no value behind: only they would have read it.
+                values[step.Output] = y;
+                fused ??= new bool[Nodes.Count];
+                foreach (int c in step.Covered) fused[c] = true;
+                continue;
+            }
+            var outs = n.Layer.RunNode(args, t, n.Kwargs);
             for (int i = 0; i < n.Outputs.Length; i++) values[n.Outputs[i]] = outs[i];
         }
         return Outputs.Select(o => values[o]).ToArray();
     }
+
+    private FusionPlan? _fusion;
+
+    /// <summary>Where inference may run several layers as one; found on first use (a race finds the same plan twice).</summary>
+    internal FusionPlan Fusion => _fusion ??= FusionPlan.For(Nodes, Outputs);
 }

@@ -45,21 +45,27 @@ public partial class Model
     /// On a model with several outputs the loss applies to each output (as in Keras 3), and the metrics
     /// must be given per output with the overload that takes a dictionary.
     /// </summary>
-    /// <exception cref="ArgumentException">Two metrics share a name, or metrics are given as one list for a model with several outputs.</exception>
-    public void Compile(Loss loss, Optimizer optimizer, IEnumerable<Metric>? metrics = null)
+    /// <param name="loss">The loss.</param>
+    /// <param name="optimizer">The optimizer.</param>
+    /// <param name="metrics">Metrics computed without sample weights (Keras's <c>metrics</c>).</param>
+    /// <param name="weightedMetrics">Metrics that receive the sample weights of <c>Fit</c> and <c>Evaluate</c>, class weights
+    /// included (Keras's <c>weighted_metrics</c>); one named like an unweighted metric logs as <c>weighted_&lt;name&gt;</c>.</param>
+    /// <exception cref="ArgumentException">Two metrics of a list share a name, or metrics are given as one list for a model with several outputs.</exception>
+    public void Compile(Loss loss, Optimizer optimizer, IEnumerable<Metric>? metrics = null, IEnumerable<Metric>? weightedMetrics = null)
     {
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(optimizer);
         var list = (metrics ?? []).ToList();
+        var weighted = (weightedMetrics ?? []).ToList();
         if (OutputCount > 1)
         {
-            if (list.Count > 0)
+            if (list.Count > 0 || weighted.Count > 0)
                 throw new ArgumentException($"{Describe()}.Compile: expected metrics per output for a model with {OutputCount} outputs ({string.Join(", ", OutputNames)}), got one list. "
                     + "Pass a dictionary keyed by output name, as Keras does: metrics: new() {{ [\"name\"] = [\"accuracy\"] }}.");
             Compile(OutputNames.ToDictionary(n => n, _ => loss), optimizer);
             return;
         }
-        _compiled = new CompileState(loss, optimizer, Fresh(list, ""), TrainableFlags());
+        _compiled = new CompileState(loss, optimizer, Fresh(list, ""), TrainableFlags(), Fresh(weighted, ""));
     }
 
     /// <summary>
@@ -73,9 +79,10 @@ public partial class Model
     /// <param name="optimizer">The optimizer.</param>
     /// <param name="metrics">Metrics by output name; outputs not listed have none.</param>
     /// <param name="lossWeights">Each output's weight in the total loss, by name; outputs not listed weigh 1.</param>
+    /// <param name="weightedMetrics">Metrics by output name that receive the sample weights (Keras's <c>weighted_metrics</c>).</param>
     /// <exception cref="ArgumentException">A name is not an output's, an output has no loss, or a weight is not finite.</exception>
     public void Compile(IReadOnlyDictionary<string, Loss> loss, Optimizer optimizer, IReadOnlyDictionary<string, IEnumerable<Metric>>? metrics = null,
-        IReadOnlyDictionary<string, double>? lossWeights = null)
+        IReadOnlyDictionary<string, double>? lossWeights = null, IReadOnlyDictionary<string, IEnumerable<Metric>>? weightedMetrics = null)
     {
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -88,6 +95,7 @@ public partial class Model
         }
         CheckNames(loss.Keys, "losses");
         if (metrics is not null) CheckNames(metrics.Keys, "metrics");
+        if (weightedMetrics is not null) CheckNames(weightedMetrics.Keys, "weighted metrics");
         if (lossWeights is not null) CheckNames(lossWeights.Keys, "loss weights");
         var missing = names.Where(n => !loss.ContainsKey(n)).ToList();
         if (missing.Count > 0)
@@ -99,8 +107,9 @@ public partial class Model
         var perOutput = names.Select(n => Fresh((metrics?.GetValueOrDefault(n) ?? []).ToList(), several ? n + "_" : "")).ToArray();
         var all = perOutput.SelectMany(m => m).GroupBy(m => m.Name).FirstOrDefault(g => g.Count() > 1);
         if (all is not null) throw new ArgumentException($"{Describe()}.Compile: expected distinct metric names, got '{all.Key}' twice.");
+        var perOutputWeighted = names.Select(n => Fresh((weightedMetrics?.GetValueOrDefault(n) ?? []).ToList(), several ? n + "_" : "")).ToArray();
         _compiled = new CompileState(names.Select(n => loss[n] ?? throw new ArgumentNullException(nameof(loss), $"{Describe()}.Compile: expected a loss for '{n}', got null.")).ToArray(),
-            weights, perOutput, several ? [.. names] : [""], optimizer, TrainableFlags());
+            weights, perOutput, several ? [.. names] : [""], optimizer, TrainableFlags(), perOutputWeighted);
     }
 
     /// <summary>
@@ -112,9 +121,10 @@ public partial class Model
     /// <param name="optimizer">The optimizer.</param>
     /// <param name="metrics">One list of metrics per output, in output order.</param>
     /// <param name="lossWeights">One weight per output, in output order.</param>
+    /// <param name="weightedMetrics">One list of metrics per output that receive the sample weights, in output order.</param>
     /// <exception cref="ArgumentException">A list's length differs from the number of outputs.</exception>
     public void Compile(IReadOnlyList<Loss> loss, Optimizer optimizer, IReadOnlyList<IEnumerable<Metric>>? metrics = null,
-        IReadOnlyList<double>? lossWeights = null)
+        IReadOnlyList<double>? lossWeights = null, IReadOnlyList<IEnumerable<Metric>>? weightedMetrics = null)
     {
         ArgumentNullException.ThrowIfNull(loss);
         var names = OutputNames;
@@ -126,9 +136,11 @@ public partial class Model
         CheckCount(loss.Count, "a loss");
         if (metrics is not null) CheckCount(metrics.Count, "a list of metrics");
         if (lossWeights is not null) CheckCount(lossWeights.Count, "a loss weight");
+        if (weightedMetrics is not null) CheckCount(weightedMetrics.Count, "a list of weighted metrics");
         Compile(names.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => loss[p.i]), optimizer,
             metrics is null ? null : names.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => metrics[p.i]),
-            lossWeights is null ? null : names.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => lossWeights[p.i]));
+            lossWeights is null ? null : names.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => lossWeights[p.i]),
+            weightedMetrics is null ? null : names.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => weightedMetrics[p.i]));
     }
 
     /// <summary>Fresh copies of the metrics, named with the output's prefix; duplicate names are an error.</summary>
@@ -178,7 +190,7 @@ public partial class Model
     /// <param name="callbacks">Hooks such as <see cref="EarlyStopping"/>.</param>
     /// <param name="verbose">0 silent, 1 progress bar, 2 one line per epoch, written to <see cref="GraftContext.ProgressWriter"/> (nowhere unless set).</param>
     /// <param name="initialEpoch">Epoch to start from (resuming).</param>
-    /// <param name="sampleWeight">A weight per sample, shape (samples,): each sample's loss is multiplied by it and the sum divided by the batch size (Keras's <c>sample_weight</c>). Metrics are not weighted.</param>
+    /// <param name="sampleWeight">A weight per sample, shape (samples,): each sample's loss is multiplied by it and the sum divided by the batch size (Keras's <c>sample_weight</c>). Compile's weightedMetrics are weighted by it, its metrics are not.</param>
     /// <param name="classWeight">A weight per class index (Keras's <c>class_weight</c>): each training sample weighs its class's weight, 1 for classes not listed; the class is the target, or its arg-max for one-hot targets. Not with sampleWeight.</param>
     /// <exception cref="InvalidOperationException">The model was not compiled.</exception>
     /// <exception cref="ArgumentException">The data are empty, of different lengths, not finite, or do not fit the loss; or the model has several inputs or outputs (use the overload with lists).</exception>

@@ -80,7 +80,7 @@ public partial class Model : Layer
         {
             var copy = layers[node.Layer];
             if (copy is Graft.Layers.Core.InputLayer input) { tensors[node.Output] = input.Output; continue; }
-            FunctionalGraph.Record(copy, node.Inputs.Select(t => tensors[t]).ToArray(), node.Training);
+            FunctionalGraph.Record(copy, node.Inputs.Select(t => tensors[t]).ToArray(), node.Training, node.Kwargs);
             var outputs = copy.InboundNodes[^1].Outputs;
             for (int i = 0; i < node.Outputs.Length; i++) tensors[node.Outputs[i]] = outputs[i];
         }

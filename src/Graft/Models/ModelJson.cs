@@ -59,7 +59,7 @@ internal static class ModelJson
                     },
                 };
                 JsonNode arg = node.Inputs.Length == 1 && layer is not Merge ? Tensor(node.Inputs[0]) : new JsonArray(node.Inputs.Select(Tensor).ToArray());
-                var kwargs = new JsonObject();
+                var kwargs = node.Kwargs is { } given ? (JsonObject)given.DeepClone() : new JsonObject();
                 if (node.Training is { } t) kwargs["training"] = t;
                 if (layer is RecurrentLayer && node.Inputs.Length > 1)
                 {

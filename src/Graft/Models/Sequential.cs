@@ -52,6 +52,7 @@ public sealed class Sequential : Model
         if (_layers.Contains(layer))
             throw new ArgumentException($"Sequential '{Name}'.Add: expected a layer not yet in the model, got {layer.Describe()} a second time.");
         _layers.Add(layer);
+        _fusion = null;
         if (_layers.Count == 1 && _input is null && layer.DeclaredInputShape is { } declared)
             Build([null, .. declared.Select(d => (int?)d)]);
         else if (_layers.Count == 1 && _input is null && layer.Built && layer.BuiltInputShape is { } shape)
@@ -66,6 +67,7 @@ public sealed class Sequential : Model
         if (_layers.Count == 0) throw new InvalidOperationException($"Sequential '{Name}'.Pop: expected at least one layer, got none.");
         var last = _layers[^1];
         _layers.RemoveAt(_layers.Count - 1);
+        _fusion = null;
         return last;
     }
 
@@ -90,9 +92,22 @@ public sealed class Sequential : Model
     protected override Tensor Forward(Tensor inputs, bool training)
     {
         if (_input is not null) inputs = _input.Call(inputs, training);
-        foreach (var layer in _layers) inputs = layer.Call(inputs, training);
+        var chains = _fusion ??= FusionPlan.ForStack(_layers);
+        for (int i = 0; i < _layers.Count;)
+        {
+            if (chains[i] is { } chain && chain.TryRun(inputs, training) is { } y)
+            {
+                inputs = y;
+                i += chain.Length;
+                continue;
+            }
+            inputs = _layers[i++].Call(inputs, training);
+        }
         return inputs;
     }
+
+    // Where inference may run several layers as one (see FusionPlan); found again after Add or Pop.
+    private FusedChain?[]? _fusion;
 
     /// <inheritdoc/>
     public override int?[] ComputeOutputShape(int?[] inputShape)

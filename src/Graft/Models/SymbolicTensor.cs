@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Graft.Layers;
 
 namespace Graft.Models;
@@ -27,13 +28,18 @@ public sealed class SymbolicTensor
     public override string ToString() => $"<SymbolicTensor shape={Layer.FormatShape(Shape)}, from {Node.Layer.Name}>";
 }
 
-/// <summary>One call of a layer in a functional graph: its inputs, its output, and a training override.</summary>
-internal sealed class Node(Layer layer, SymbolicTensor[] inputs, bool? training, int index)
+/// <summary>One call of a layer in a functional graph: its inputs, its output, a training override, and the call's other arguments.</summary>
+internal sealed class Node(Layer layer, SymbolicTensor[] inputs, bool? training, int index, JsonObject? kwargs = null)
 {
     public Layer Layer { get; } = layer;
     public SymbolicTensor[] Inputs { get; } = inputs;
     /// <summary>The call's <c>training</c> argument when fixed (<c>base(x, training: false)</c>), else null.</summary>
     public bool? Training { get; } = training;
+    /// <summary>
+    /// The call's keyword arguments other than tensors and <c>training</c>, in Keras's form as a node's
+    /// <c>kwargs</c> holds them (attention's <c>{"use_causal_mask": true}</c>), or null when none.
+    /// </summary>
+    public JsonObject? Kwargs { get; } = kwargs;
     /// <summary>Which call of the layer this is (0 for the first).</summary>
     public int Index { get; } = index;
     /// <summary>The call's outputs (one, or the output and the states of a recurrent layer with return_state).</summary>

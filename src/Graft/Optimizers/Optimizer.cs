@@ -199,6 +199,7 @@ public abstract class Optimizer
             if (Clipnorm is { } cn) ClipNorm(g, (float)cn);
             if (WeightDecay is { } wd && wd > 0) v.Value.Backend.Axpy(-(float)wd * lr, v.Value, v.Value);
             UpdateStep(v.Value, g, SlotsFor(v), lr);
+            v.Value.MarkWritten();   // what inference derived from the weight (a folded kernel) is stale now
             if (v.Constraint is { } c) v.Value.Assign(c.Call(v.Value));
         }
     }

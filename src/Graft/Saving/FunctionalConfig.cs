@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Graft.Layers;
+using Graft.Layers.Attention;
 using Graft.Layers.Core;
 using Graft.Models;
 
@@ -18,6 +19,10 @@ internal static class FunctionalConfig
         var layers = new Dictionary<string, Layer>();
         var pending = new List<(Layer layer, JsonObject entry, int next)>();
         var outputs = new Dictionary<(string, int, int), SymbolicTensor>();
+        // Keras 2 before 2.10 made Attention and AdditiveAttention causal by the config's `causal`
+        // (base_dense_attention.py), which later versions moved to the call's use_causal_mask: such
+        // a layer's calls get that argument, and are written back in today's form.
+        var causalByConfig = new HashSet<Layer>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < entries.Count; i++)
         {
             var e = entries[i] as JsonObject ?? throw new ModelFormatException($"{source}: expected layer {i} to be an object.");
@@ -26,6 +31,7 @@ internal static class FunctionalConfig
                 : ModelConfig.Layer(e, $"{source} layers[{i}]", context, keepInputShape: false);
             string name = e["name"]?.GetValue<string>() ?? layer.Name;
             layers[name] = layer;
+            if (layer is AttentionBase && e["config"]?["causal"] is JsonValue cv && cv.TryGetValue<bool>(out var causal) && causal) causalByConfig.Add(layer);
             if (layer is InputLayer il) outputs[(name, 0, 0)] = il.Output;
             else pending.Add((layer, e, 0));
         }
@@ -40,11 +46,12 @@ internal static class FunctionalConfig
                 var nodes = entry["inbound_nodes"] as JsonArray ?? [];
                 while (next < nodes.Count)
                 {
-                    var (refs, training) = Parse(nodes[next], source, layer);
+                    var (refs, training, kwargs) = Parse(nodes[next], source, layer);
+                    if (causalByConfig.Contains(layer)) (kwargs ??= [])["use_causal_mask"] = true;
                     if (!refs.All(r => outputs.ContainsKey(r))) break;
                     var inputs = refs.Select(r => outputs[r]).ToArray();
                     SymbolicTensor[] results;
-                    try { FunctionalGraph.Record(layer, inputs, training); results = layer.InboundNodes[^1].Outputs; }
+                    try { FunctionalGraph.Record(layer, inputs, training, kwargs); results = layer.InboundNodes[^1].Outputs; }
                     catch (ArgumentException e) { throw new ModelFormatException($"{source}: {e.Message}", e); }
                     for (int k = 0; k < results.Length; k++) outputs[(layer.Name, next, k)] = results[k];
                     next++;
@@ -74,10 +81,33 @@ internal static class FunctionalConfig
     private static (string layer, int node, int tensor) Ref(JsonArray a, string source) =>
         a.Count >= 2 && a[0] is JsonValue && a[1] is JsonValue ? (a[0]!.GetValue<string>(), ConfigReader.ToInt(a[1]!), a.Count >= 3 && a[2] is JsonValue ? ConfigReader.ToInt(a[2]!) : 0) : throw new ModelFormatException($"{source}: expected a [layer, node, tensor] reference, got {a.ToJsonString()}.");
 
-    /// <summary>The references and training flag of one inbound node, in either Keras format.</summary>
-    private static (List<(string layer, int node, int tensor)> refs, bool? training) Parse(JsonNode? node, string source, Layer layer)
+    /// <summary>
+    /// The call arguments a node keeps beside its tensors and training flag (<see cref="Node.Kwargs"/>):
+    /// attention's <c>use_causal_mask</c>, which changes what the call computes. Others that would
+    /// (<c>return_attention_scores</c>) are recognised and refused; the rest (masks Keras passes
+    /// along) are recomputed from the graph.
+    /// </summary>
+    private static JsonObject? CallArguments(IEnumerable<JsonNode?> kwargsList, string source, Layer layer)
     {
-        if (layer is OperationLayer) return (OperationConfig.References(node, source), null);
+        JsonObject? kept = null;
+        foreach (var kw in kwargsList.OfType<JsonObject>())
+        {
+            if (kw["return_attention_scores"] is JsonValue r && r.TryGetValue<bool>(out var scores) && scores)
+                throw new NotSupportedException($"{source}: {layer.Describe()} is called with return_attention_scores=True; Graft's attention layers return the output only.");
+            if (kw["use_causal_mask"] is JsonValue c && layer is AttentionBase or MultiHeadAttention)
+            {
+                if (!c.TryGetValue<bool>(out var causal))
+                    throw new ModelFormatException($"{source}: expected use_causal_mask of {layer.Describe()} to be true or false, got {c.ToJsonString()}.");
+                if (causal) (kept ??= [])["use_causal_mask"] = true;
+            }
+        }
+        return kept;
+    }
+
+    /// <summary>The references, training flag and call arguments of one inbound node, in either Keras format.</summary>
+    private static (List<(string layer, int node, int tensor)> refs, bool? training, JsonObject? kwargs) Parse(JsonNode? node, string source, Layer layer)
+    {
+        if (layer is OperationLayer) return (OperationConfig.References(node, source), null, null);
         if (node is JsonObject o && o["args"] is JsonArray args)
         {
             // Keras 3: {"args": [tensor or [tensors]], "kwargs": {...}}
@@ -92,7 +122,7 @@ internal static class FunctionalConfig
             Collect(o["kwargs"]?["value"]);           // attention called as mha(query, value=v, key=k)
             Collect(o["kwargs"]?["key"]);
             bool? training = o["kwargs"]?["training"] is JsonValue tv && tv.TryGetValue<bool>(out var b) ? b : null;
-            return (refs, training);
+            return (refs, training, CallArguments([o["kwargs"]], source, layer));
         }
         if (node is JsonArray legacy)
         {
@@ -109,7 +139,8 @@ internal static class FunctionalConfig
                 if (a.Count > 3 && a[3]?["initial_state"] is JsonArray states)
                     foreach (var st in states) refs.Add(Ref(st as JsonArray ?? throw new ModelFormatException($"{source}: expected initial_state references as lists for {layer.Describe()}, got {st?.ToJsonString()}."), source));
             }
-            return (refs, training);
+            // Keras 2 repeats the call's keyword arguments in each entry of the node.
+            return (refs, training, CallArguments(legacy.Select(r => r is JsonArray { Count: > 3 } a ? a[3] : null), source, layer));
         }
         throw new ModelFormatException($"{source}: expected an inbound node for {layer.Describe()}, got {node?.ToJsonString() ?? "null"}.");
     }

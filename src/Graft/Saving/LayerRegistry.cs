@@ -38,7 +38,7 @@ public static class LayerRegistry
         typeof(MaxPooling1D), typeof(MaxPooling2D), typeof(AveragePooling1D), typeof(AveragePooling2D),
         typeof(GlobalAveragePooling1D), typeof(GlobalAveragePooling2D), typeof(GlobalMaxPooling1D), typeof(GlobalMaxPooling2D),
         typeof(MaxPooling3D), typeof(AveragePooling3D), typeof(GlobalMaxPooling3D), typeof(GlobalAveragePooling3D),
-        typeof(BatchNormalization), typeof(LayerNormalization), typeof(GroupNormalization), typeof(UnitNormalization),
+        typeof(BatchNormalization), typeof(LayerNormalization), typeof(GroupNormalization), typeof(UnitNormalization), typeof(RMSNormalization), typeof(SpectralNormalization),
         typeof(Add), typeof(Subtract), typeof(Multiply), typeof(Average), typeof(Maximum), typeof(Minimum), typeof(Concatenate), typeof(Dot),
         typeof(SimpleRNN), typeof(LSTM), typeof(GRU), typeof(Bidirectional), typeof(TimeDistributed),
         typeof(RNN), typeof(SimpleRNNCell), typeof(LSTMCell), typeof(GRUCell), typeof(StackedRNNCells), typeof(ConvLSTM1D), typeof(ConvLSTM2D), typeof(ConvLSTM3D),

@@ -35,7 +35,7 @@ internal static class TrainingConfig
             var loss = Loss(config["loss"]);
             if (loss is null) { reason = $"loss {config["loss"]?.ToJsonString() ?? "null"} is not one Graft knows"; return false; }
             if (Unsupported(config) is { } option) { reason = option; return false; }
-            model.Compile(loss, optimizer, Metrics(config["metrics"]));
+            model.Compile(loss, optimizer, Metrics(config["metrics"]), Metrics(config["weighted_metrics"]));
             return true;
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or NotSupportedException or OverflowException)
@@ -66,15 +66,12 @@ internal static class TrainingConfig
             if (Loss(node) is not { } loss) { reason = $"loss {node?.ToJsonString() ?? "null"} of output '{name}' is not one Graft knows"; return false; }
             losses[name] = loss;
         }
-        if (config["weighted_metrics"] is { } wm && !(wm is JsonArray { Count: 0 }))
-        {
-            reason = $"weighted_metrics {wm.ToJsonString()} is not supported by Graft";
-            return false;
-        }
         var weights = ByOutput(config["loss_weights"])?.ToDictionary(p => p.Key, p => p.Value?.GetValue<double>() ?? 1.0);
         var metrics = ByOutput(config["metrics"] is JsonArray { Count: 0 } ? null : config["metrics"])?
             .ToDictionary(p => p.Key, p => (IEnumerable<Metric>)Metrics(p.Value));
-        model.Compile(losses, optimizer, metrics, weights);
+        var weighted = ByOutput(config["weighted_metrics"] is JsonArray { Count: 0 } ? null : config["weighted_metrics"])?
+            .ToDictionary(p => p.Key, p => (IEnumerable<Metric>)Metrics(p.Value));
+        model.Compile(losses, optimizer, metrics, weights, weighted);
         return true;
     }
 
@@ -91,8 +88,6 @@ internal static class TrainingConfig
             case JsonArray a when a.Count == 1 && a[0] is JsonValue x && x.TryGetValue<double>(out var w1) && w1 == 1: break;
             case var lw: return $"loss_weights {lw.ToJsonString()} is not supported by Graft";
         }
-        if (config["weighted_metrics"] is { } wm && !(wm is JsonArray { Count: 0 }))
-            return $"weighted_metrics {wm.ToJsonString()} is not supported by Graft";
         return null;
     }
 
@@ -163,8 +158,8 @@ internal static class TrainingConfig
         ["optimizer"] = OptimizerConfig.Serialize(model.Optimizer!),
         ["loss"] = LossNode(model, keras3: true),
         ["loss_weights"] = LossWeights(model),
-        ["metrics"] = MetricNames(model, keras3: true),
-        ["weighted_metrics"] = null,
+        ["metrics"] = MetricNames(model, keras3: true, weighted: false),
+        ["weighted_metrics"] = MetricNames(model, keras3: true, weighted: true),
         ["run_eagerly"] = false,
         ["steps_per_execution"] = 1,
         ["jit_compile"] = false,
@@ -174,24 +169,27 @@ internal static class TrainingConfig
     public static JsonObject SerializeKeras2(Model model) => new()
     {
         ["loss"] = LossNode(model, keras3: false),
-        ["metrics"] = MetricNames(model, keras3: false),
-        ["weighted_metrics"] = null,
+        ["metrics"] = MetricNames(model, keras3: false, weighted: false),
+        ["weighted_metrics"] = MetricNames(model, keras3: false, weighted: true),
         ["loss_weights"] = LossWeights(model),
         ["sample_weight_mode"] = null,
         ["optimizer_config"] = OptimizerConfig.SerializeKeras2(model.Optimizer!),
     };
 
     /// <summary>
-    /// The metrics (identifiers, or Keras's objects for metrics with options); for several outputs a
-    /// dictionary by output of names without the output prefix, as compile took them.
+    /// The metrics, or with <paramref name="weighted"/> the weighted metrics (identifiers, or Keras's objects
+    /// for metrics with options); for several outputs a dictionary by output of names without the output
+    /// prefix, as compile took them. No weighted metrics: null, as Keras writes an unset <c>weighted_metrics</c>.
     /// </summary>
-    private static JsonNode MetricNames(Model model, bool keras3)
+    private static JsonNode? MetricNames(Model model, bool keras3, bool weighted)
     {
         var state = model.CompiledState!;
-        if (state.OutputNames.Length == 1) return new JsonArray(model.Metrics.Select(m => MetricConfig.Serialize(m, keras3)).ToArray());
+        var perOutput = weighted ? state.WeightedOutputMetrics : state.OutputMetrics;
+        if (weighted && perOutput.All(list => list.Count == 0)) return null;
+        if (state.OutputNames.Length == 1) return new JsonArray(perOutput[0].Select(m => MetricConfig.Serialize(m, keras3)).ToArray());
         var byOutput = new JsonObject();
         for (int o = 0; o < state.OutputNames.Length; o++)
-            byOutput[state.OutputNames[o]] = new JsonArray(state.OutputMetrics[o].Select(m => (JsonNode)m.Name[(state.OutputNames[o].Length + 1)..]).ToArray());
+            byOutput[state.OutputNames[o]] = new JsonArray(perOutput[o].Select(m => (JsonNode)m.Name[(state.OutputNames[o].Length + 1)..]).ToArray());
         return byOutput;
     }
 

@@ -206,7 +206,14 @@ public sealed partial class Tensor
             throw new ArgumentException($"Tensor.Assign: expected shape {Shape}, got {source.Shape}.");
         if (source.Device == Device) Backend.Copy(source, this);
         else Backend.Upload(source.ToArray(), this);
+        _storage.MarkWritten();
     }
+
+    /// <summary>How many times the elements were overwritten in place (see <see cref="TensorStorage.Version"/>).</summary>
+    internal int Version => _storage.Version;
+
+    /// <summary>Records an in-place write other than <see cref="Assign"/> (an optimizer's update).</summary>
+    internal void MarkWritten() => _storage.MarkWritten();
 
     /// <summary>Computes the gradient of this tensor (a scalar unless <paramref name="gradient"/> is given) with respect to every leaf that requires it.</summary>
     /// <param name="gradient">Seed gradient of this tensor's shape; defaults to 1 for a scalar.</param>

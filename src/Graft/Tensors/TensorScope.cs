@@ -44,6 +44,15 @@ public sealed class TensorScope : IDisposable
         public void Dispose() => t_current = _saved;
     }
 
+    /// <summary>How many storages this scope has taken ownership of so far: a mark for <see cref="OwnedSince"/>.</summary>
+    internal int OwnedCount => _owned.Count;
+
+    /// <summary>The storages this scope took ownership of after <paramref name="mark"/> was read from <see cref="OwnedCount"/>.</summary>
+    internal IEnumerable<TensorStorage> OwnedSince(int mark)
+    {
+        for (int i = mark; i < _owned.Count; i++) yield return _owned[i];
+    }
+
     /// <summary>Takes ownership of pooled memory allocated while this scope is the current one.</summary>
     internal void Register(TensorStorage storage) => _owned.Add(storage);
 

@@ -26,6 +26,14 @@ public enum Device
 /// </summary>
 internal abstract class TensorStorage
 {
+    private static long s_created;
+
+    /// <summary>Creation order: storages made after <see cref="NextSequence"/> was read have a sequence at least that value.</summary>
+    public long Sequence { get; } = Interlocked.Increment(ref s_created);
+
+    /// <summary>The sequence the next storage will get at the earliest.</summary>
+    public static long NextSequence => Interlocked.Read(ref s_created) + 1;
+
     public abstract Device Device { get; }
     public abstract int Length { get; }
     /// <summary>True once <see cref="Release"/> gave the memory back.</summary>
@@ -34,6 +42,19 @@ internal abstract class TensorStorage
     public virtual bool IsPooled => false;
     /// <summary>Gives the memory back (to a pool) when the owning scope ends.</summary>
     public abstract void Release();
+
+    private int _version;
+
+    /// <summary>
+    /// Counts the in-place writes of these elements that change a tensor which outlives a call (a
+    /// weight): <see cref="Tensor.Assign"/> and the optimizers' updates. What is derived from a
+    /// weight and kept (the folded convolution weights of inference) is keyed by it. Code that writes
+    /// such a tensor in place by any other route calls <see cref="MarkWritten"/>.
+    /// </summary>
+    public int Version => Volatile.Read(ref _version);
+
+    /// <summary>Records an in-place write (see <see cref="Version"/>).</summary>
+    public void MarkWritten() => Interlocked.Increment(ref _version);
 }
 
 /// <summary>A managed float array, exactly as long as the tensor, possibly rented from <see cref="BufferPool"/>.</summary>

@@ -30,17 +30,17 @@ internal sealed partial class Trainer
             foreach (var v in trained) v.Value.ZeroGrad();
             parallel.AverageStatistics();
         }
-        UpdateGlobal(parallel, batch, pred, losses, trackers, state.OutputMetrics);
+        UpdateGlobal(parallel, batch, pred, losses, trackers, state.OutputMetrics, state.WeightedOutputMetrics);
         return batch.Count;
     }
 
     private void EvaluateBatchParallel(DataParallelRun parallel, DataBatch batch, Func<IReadOnlyList<Tensor>, bool, IReadOnlyList<Tensor>> forward,
-        MeanMetric[] trackers, List<Metric>[] metrics) =>
+        MeanMetric[] trackers, List<Metric>[] metrics, List<Metric>[] weighted) =>
         DataParallelRun.Guard(parallel.Group, () =>
         {
             var (local, fraction) = parallel.Shard(batch);
             var (pred, losses, _) = LocalLoss(local, fraction, forward, training: false, trackers.Length);
-            UpdateGlobal(parallel, batch, pred, losses, trackers, metrics);
+            UpdateGlobal(parallel, batch, pred, losses, trackers, metrics, weighted);
             return 0;
         });
 
@@ -59,14 +59,12 @@ internal sealed partial class Trainer
 
     /// <summary>The global batch's losses (the ranks' fractions summed) and metrics (on the gathered predictions), the same on every rank.</summary>
     private void UpdateGlobal(DataParallelRun parallel, DataBatch batch, IReadOnlyList<Tensor>? pred, double[] losses,
-        MeanMetric[] trackers, List<Metric>[] metrics)
+        MeanMetric[] trackers, List<Metric>[] metrics, List<Metric>[] weighted)
     {
         var sums = parallel.Sum(losses);
         for (int k = 0; k < trackers.Length; k++) trackers[k].Update(sums[k], batch.Count);
-        if (metrics.All(m => m.Count == 0)) return;
+        if (metrics.All(m => m.Count == 0) && weighted.All(m => m.Count == 0)) return;
         var all = DataParallelRun.Gather(parallel.Group, pred, model.OutputCount, batch.Count, batch.X[0].Device);
-        using (GradMode.NoGrad())
-            for (int o = 0; o < all.Length; o++)
-                foreach (var m in metrics[o]) m.UpdateState(batch.Y[o], all[o]);
+        UpdateMetrics(metrics, weighted, batch, all);
     }
 }

@@ -108,7 +108,7 @@ internal sealed partial class Trainer(Model model, CompileState state)
                 int count = parallel is null ? TrainStep(forward, next, trained, trackers, subject)
                     : TrainStepParallel(parallel, forward, next, trained, trackers, subject);
                 Interlocked.Add(ref samplesSeen, count);
-                logs = Logs(trackers, state.Metrics);
+                logs = Logs(trackers, state.OutputMetrics, state.WeightedOutputMetrics);
                 foreach (var c in all) c.OnTrainBatchEnd(step, logs);
                 step++;
                 if (model.StopTraining) break;
@@ -147,9 +147,7 @@ internal sealed partial class Trainer(Model model, CompileState state)
             foreach (var v in trained) v.Value.ZeroGrad();
         }
         Track(trackers, value, perOutput, batch.Count);
-        using (GradMode.NoGrad())
-            for (int o = 0; o < pred.Count; o++)
-                foreach (var m in state.OutputMetrics[o]) m.UpdateState(batch.Y[o], pred[o]);
+        UpdateMetrics(state.OutputMetrics, state.WeightedOutputMetrics, batch, pred);
         return batch.Count;
     }
 
@@ -223,12 +221,60 @@ internal sealed partial class Trainer(Model model, CompileState state)
         for (int o = 0; o < perOutput.Length; o++) trackers[o + 1].Update(perOutput[o].Item(), count);
     }
 
-    private static Dictionary<string, double> Logs(MeanMetric[] trackers, IEnumerable<Metric> metrics)
+    /// <summary>
+    /// Each output's metrics on its targets and predictions: the plain ones unweighted, the weighted ones
+    /// with the batch's sample weights (class weights already turned into them), the same weights for
+    /// every output, as Keras's <c>CompileMetrics.update_state</c>.
+    /// </summary>
+    private static void UpdateMetrics(List<Metric>[] plain, List<Metric>[] weighted, DataBatch batch, IReadOnlyList<Tensor> pred)
+    {
+        using var noGrad = GradMode.NoGrad();
+        for (int o = 0; o < pred.Count; o++)
+        {
+            foreach (var m in plain[o]) m.UpdateState(batch.Y[o], pred[o], null);
+            foreach (var m in weighted[o]) m.UpdateState(batch.Y[o], pred[o], batch.SampleWeight);
+        }
+    }
+
+    private Dictionary<string, double> Logs(MeanMetric[] trackers, List<Metric>[] plain, List<Metric>[] weighted)
     {
         var logs = new Dictionary<string, double>();
         foreach (var t in trackers) logs[t.Name] = t.Result();
-        foreach (var m in metrics) logs[m.Name] = m.Result();
+        foreach (var (key, m) in LogKeys(plain, weighted, state.OutputNames)) logs[key] = m.Result();
         return logs;
+    }
+
+    /// <summary>
+    /// The log key of every metric as Keras's <c>CompileMetrics.result</c> names them: a metric under its
+    /// (output-prefixed) name; a weighted metric whose name an unweighted one already has under
+    /// <c>weighted_&lt;name&gt;</c> (<c>&lt;output&gt;_weighted_&lt;name&gt;</c>), then <c>_1</c>, <c>_2</c>, … while taken.
+    /// </summary>
+    internal static IEnumerable<(string Key, Metric Metric)> LogKeys(List<Metric>[] plain, List<Metric>[] weighted, string[] outputNames)
+    {
+        var counters = new Dictionary<string, int>();
+        foreach (var m in plain.SelectMany(list => list))
+        {
+            string key = m.Name;
+            if (counters.TryGetValue(key, out int index)) { counters[key] = index + 1; key = $"{key}_{index}"; }
+            else counters[key] = 1;
+            yield return (key, m);
+        }
+        for (int o = 0; o < weighted.Length; o++)
+        {
+            string prefix = outputNames.Length > 1 ? outputNames[o] + "_" : "";
+            foreach (var m in weighted[o])
+            {
+                string key = m.Name;
+                if (!counters.ContainsKey(key)) counters[key] = 1;
+                else
+                {
+                    key = prefix + "weighted_" + m.Name[prefix.Length..];
+                    if (counters.TryGetValue(key, out int index)) { counters[key] = index + 1; key = $"{key}_{index}"; }
+                    else counters[key] = 1;
+                }
+                yield return (key, m);
+            }
+        }
     }
 
     /// <summary>Evaluate on arrays (Keras's <c>model.evaluate(x, y, sample_weight=…)</c>).</summary>
@@ -287,6 +333,7 @@ internal sealed partial class Trainer(Model model, CompileState state)
         var forward = data.Forward ?? model.Call;
         var trackers = LossTrackers();
         var metrics = state.OutputMetrics.Select(list => list.Select(m => m.CloneEmpty()).ToList()).ToArray();
+        var weighted = state.WeightedOutputMetrics.Select(list => list.Select(m => m.CloneEmpty()).ToList()).ToArray();
         var parallel = DataParallelRun.ForEvaluate();
         var empty = new Dictionary<string, double>();
         foreach (var c in callbacks) c.OnTestBegin(empty);
@@ -299,25 +346,24 @@ internal sealed partial class Trainer(Model model, CompileState state)
                 {
                     var batch = next();
                     CheckBatch(batch, subject);
-                    if (parallel is not null) EvaluateBatchParallel(parallel, batch, forward, trackers, metrics);
+                    if (parallel is not null) EvaluateBatchParallel(parallel, batch, forward, trackers, metrics, weighted);
                     else
                     {
                         var pred = forward(batch.X, false);
                         var (loss, perOutput) = TotalLoss(batch, pred);
                         Track(trackers, loss.Item(), perOutput, batch.Count);
-                        for (int o = 0; o < pred.Count; o++)
-                            foreach (var m in metrics[o]) m.UpdateState(batch.Y[o], pred[o]);
+                        UpdateMetrics(metrics, weighted, batch, pred);
                     }
                 }
                 if (callbacks.Count > 0)
                 {
-                    var running = Logs(trackers, metrics.SelectMany(m => m));
+                    var running = Logs(trackers, metrics, weighted);
                     foreach (var c in callbacks) c.OnTestBatchEnd(batches, running);
                 }
                 batches++;
             }
         if (batches == 0) throw new ArgumentException($"{subject}: expected at least one batch to evaluate, got none.");
-        var logs = Logs(trackers, metrics.SelectMany(m => m));
+        var logs = Logs(trackers, metrics, weighted);
         foreach (var c in callbacks) c.OnTestEnd(logs);
         return logs;
     }

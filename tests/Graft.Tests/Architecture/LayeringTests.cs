@@ -52,6 +52,8 @@ public class LayeringTests
         ("src/Graft/Layers/Layer.cs", "Models", "Debt: a symbolic call records a Node in Models' FunctionalGraph."),
         ("src/Graft/Layers/Core/InputLayer.cs", "Models", "Debt: creates its SymbolicTensor through Models' FunctionalGraph."),
         ("src/Graft/Layers/Merging/Merge.cs", "Models", "Debt: overrides the symbolic call for several inputs."),
+        ("src/Graft/Layers/Attention/AttentionBase.cs", "Models", "Debt: the symbolic call with use_causal_mask."),
+        ("src/Graft/Layers/Attention/MultiHeadAttention.cs", "Models", "Debt: the symbolic call with use_causal_mask."),
         ("src/Graft/Layers/Recurrent/RecurrentLayer.cs", "Models", "Debt: overrides the symbolic call for initial states."),
         ("src/Graft/Layers/Wrappers/Bidirectional.cs", "Models", "Debt: overrides the symbolic call for initial states."),
         ("src/Graft/Models/Model.Saving.cs", "Saving", "Design: Keras's model.save and load_weights, delegating to Saving."),

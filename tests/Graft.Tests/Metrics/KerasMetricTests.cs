@@ -146,6 +146,13 @@ public class KerasMetricTests
         // Keras's weighted docstring cases, integer weights as repeated samples: [1, 0, 0, 1] and [1, 1, 2, 2, 1].
         Assert.Equal(1.0, Run(new RecallAtPrecision(0.8f), (T(0, 1), T(0, 0.9f))), 6);
         Assert.Equal(0.333333, Run(new SensitivityAtSpecificity(0.5f), (T(0, 0, 0, 0, 1, 1, 1), T(0, 0.3f, 0.8f, 0.8f, 0.3f, 0.3f, 0.8f))), 6);
+        // The same cases with the weights themselves.
+        var recallAtPrecision = new RecallAtPrecision(0.8f);
+        recallAtPrecision.UpdateState(T(0, 0, 1, 1), T(0, 0.5f, 0.3f, 0.9f), T(1, 0, 0, 1));
+        Assert.Equal(1.0, recallAtPrecision.Result(), 6);
+        var sensitivity = new SensitivityAtSpecificity(0.5f);
+        sensitivity.UpdateState(y, p, T(1, 1, 2, 2, 1));
+        Assert.Equal(0.333333, sensitivity.Result(), 6);
         // class_id picks one column.
         Assert.Equal(0.5, Run(new PrecisionAtRecall(0.5f, classId: 1), (M(5, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1), M(5, 9, 0, 9, 0.3f, 9, 0.8f, 9, 0.3f, 9, 0.8f))), 6);
     }
@@ -163,6 +170,10 @@ public class KerasMetricTests
         // Keras's weighted case (weights as repeats): 2.416 / 7 + 4 / 7.
         var yw = T(0, 0, 0, 1, 1, 1, 1, 1, 1, 1); var pw = T(0, 0.5f, 0.5f, 0.3f, 0.3f, 0.3f, 0.9f, 0.9f, 0.9f, 0.9f);
         Assert.Equal((1.5 + Math.Log(2.5)) / 7 + 4.0 / 7, Run(new AUC(numThresholds: 3, curve: "PR"), (yw, pw)), 6);
+        // And with Keras's sample_weight [1, 2, 3, 4] itself.
+        var pr = new AUC(numThresholds: 3, curve: "PR");
+        pr.UpdateState(y, p, T(1, 2, 3, 4));
+        Assert.Equal((1.5 + Math.Log(2.5)) / 7 + 4.0 / 7, pr.Result(), 6);
         // PR with Riemann sums: recall [1, 0.5, 0], precision [0.5, 1, 0].
         Assert.Equal(0.5 * 0.5 + 0.5 * 0, Run(new AUC(numThresholds: 3, curve: "PR", summationMethod: "minoring"), (y, p)), 6);
         Assert.Equal(0.5 * 1 + 0.5 * 1, Run(new AUC(numThresholds: 3, curve: "PR", summationMethod: "majoring"), (y, p)), 6);

@@ -9,7 +9,9 @@ namespace Graft.Layers.Attention;
 /// [query, value] or [query, value, key] (key defaults to value); weights = softmax of the scores
 /// over the value steps, dropped out in training; output = weights · value. Masks as in Keras: value
 /// steps masked out get no weight (their scores lowered by 10⁹), masked query steps give zeros, and
-/// the output keeps the query's mask.
+/// the output keeps the query's mask. With Keras 3's call argument <c>use_causal_mask</c>
+/// (<see cref="Call(IReadOnlyList{Tensor}, bool, bool)"/>), query step i attends to value steps j ≤ i
+/// only, the causal mask and the value's mask joined by a logical and (Keras's <c>_calculate_score_mask</c>).
 /// </summary>
 public abstract class AttentionBase : Merge
 {
@@ -35,17 +37,69 @@ public abstract class AttentionBase : Merge
     /// <summary>The (…, Tq, Tv) scores of every query step against every key step.</summary>
     private protected abstract Tensor Scores(Tensor query, Tensor key);
 
+    /// <summary>
+    /// Attends (Keras's <c>layer([query, value], use_causal_mask=...)</c>): <paramref name="inputs"/> are
+    /// [query, value] or [query, value, key]; with <paramref name="useCausalMask"/> each query step sees
+    /// only the value steps up to its own position (a decoder's self-attention).
+    /// </summary>
+    /// <param name="inputs">[query (N, Tq, d), value (N, Tv, dv)] or [query, value, key (N, Tv, d)].</param>
+    /// <param name="training">Training mode: dropout on the attention weights.</param>
+    /// <param name="useCausalMask">Keras's <c>use_causal_mask</c>: mask out value steps after the query step.</param>
+    public Tensor Call(IReadOnlyList<Tensor> inputs, bool training = false, bool useCausalMask = false) =>
+        CallWith(inputs, training, xs => Attend(xs, useCausalMask));
+
+    /// <summary>The functional form of <see cref="Call(IReadOnlyList{Tensor}, bool, bool)"/>; the causal mask is saved with the call, as Keras saves it in the node's arguments.</summary>
+    /// <param name="inputs">[query, value] or [query, value, key].</param>
+    /// <param name="training">A fixed training mode for this call, or null to follow the model's.</param>
+    /// <param name="useCausalMask">Keras's <c>use_causal_mask</c>.</param>
+    public Models.SymbolicTensor Call(IReadOnlyList<Models.SymbolicTensor> inputs, bool? training = null, bool useCausalMask = false) =>
+        CallWith(inputs, training, CausalKwargs(useCausalMask));
+
+    /// <summary>The node arguments of a call with <c>use_causal_mask</c>: none when false, as Keras writes only what was passed.</summary>
+    internal static System.Text.Json.Nodes.JsonObject? CausalKwargs(bool useCausalMask) => useCausalMask ? new() { ["use_causal_mask"] = true } : null;
+
+    /// <summary>A graph call's <c>use_causal_mask</c> argument (false when absent).</summary>
+    internal static bool UsesCausalMask(System.Text.Json.Nodes.JsonObject? kwargs, string subject) => kwargs?["use_causal_mask"] switch
+    {
+        null => false,
+        System.Text.Json.Nodes.JsonValue v when v.TryGetValue<bool>(out var b) => b,
+        var other => throw new ArgumentException($"{subject}: expected use_causal_mask true or false, got {other.ToJsonString()}."),
+    };
+
+    internal override Tensor[] CallNode(IReadOnlyList<Tensor> inputs, bool training, System.Text.Json.Nodes.JsonObject? kwargs) =>
+        [Call(inputs, training, UsesCausalMask(kwargs, Describe()))];
+
+    /// <summary>
+    /// Keras's causal mask (<c>_calculate_score_mask</c>, <c>_compute_causal_mask</c>): (Tq, Tv), 1 where
+    /// the value step j is at most the query step i (row index ≥ column index), 0 elsewhere.
+    /// </summary>
+    internal static Tensor CausalMask(int tq, int tv, Device device)
+    {
+        var keep = new float[tq * tv];
+        for (int i = 0; i < tq; i++)
+            for (int j = 0; j <= Math.Min(i, tv - 1); j++) keep[i * tv + j] = 1f;
+        return Tensor.FromArray(keep, [tq, tv], device);
+    }
+
     /// <inheritdoc/>
-    protected override Tensor Combine(IReadOnlyList<Tensor> xs)
+    protected override Tensor Combine(IReadOnlyList<Tensor> xs) => Attend(xs, useCausalMask: false);
+
+    private Tensor Attend(IReadOnlyList<Tensor> xs, bool useCausalMask)
     {
         if (xs.Count is not (2 or 3)) throw new ArgumentException($"{Describe()}: expected [query, value] or [query, value, key], got {xs.Count} inputs.");
         var (q, v) = (xs[0], xs[1]);
         var scores = Scores(q, xs.Count == 3 ? xs[2] : v);
-        if (v.Mask is { } valueMask)
+        Tensor? keep = v.Mask is { } valueMask ? Ops.ExpandDims(valueMask, -2) : null;
+        if (useCausalMask)
         {
-            // Keras's _apply_scores: scores − 10⁹ where the value step is padding (keras/src/layers/attention/attention.py).
-            var padding = Ops.Subtract(Tensor.Scalar(1f), valueMask);
-            scores = Ops.Subtract(scores, Ops.Multiply(Ops.ExpandDims(padding, -2), 1e9f));
+            var causal = CausalMask(scores.Shape[^2], scores.Shape[^1], scores.Device);
+            keep = keep is null ? causal : Ops.Multiply(keep, causal);
+        }
+        if (keep is not null)
+        {
+            // Keras's _apply_scores: scores − 10⁹ where the value step is masked out (keras/src/layers/attention/attention.py).
+            var padding = Ops.Subtract(Tensor.Scalar(1f, keep.Device), keep);
+            scores = Ops.Subtract(scores, Ops.Multiply(padding, 1e9f));
         }
         var weights = Ops.Softmax(scores);
         if (Training && Dropout > 0) weights = Ops.Dropout(weights, Dropout, Ops.DropoutMask(weights.Shape.ToArray(), Dropout, _generator));

@@ -13,12 +13,20 @@ public abstract class Merge : Layer
     protected Merge(string? name) : base(name) { }
 
     /// <summary>Combines the inputs (at least two), building the layer first if needed.</summary>
-    public Tensor Call(IReadOnlyList<Tensor> inputs, bool training = false)
+    public Tensor Call(IReadOnlyList<Tensor> inputs, bool training = false) => CallWith(inputs, training, Combine);
+
+    /// <summary>
+    /// <see cref="Call(IReadOnlyList{Tensor}, bool)"/> with another combination rule, for merges whose
+    /// call takes options (attention's causal mask): builds, combines, records the activity penalty, sets the mask.
+    /// </summary>
+    private protected Tensor CallWith(IReadOnlyList<Tensor> inputs, bool training, Func<IReadOnlyList<Tensor>, Tensor> combine)
     {
         if (inputs.Count < 2) throw new ArgumentException($"{Describe()}: expected at least 2 inputs, got {inputs.Count}.");
+        using var call = OutermostCall.Enter(this);
         if (!BuildDone) BuildOnce(() => Build(inputs.Select(x => BatchShape(x.Shape)).ToList()));
         Training = training;
-        var y = Combine(inputs);
+        var y = combine(inputs);
+        PenalizeActivity(y);
         var mask = inputs.Any(x => x.Mask is not null) ? MergeMask(inputs) : null;
         if (mask is not null || y.Mask is not null) y.Mask = mask;
         return y;
@@ -40,10 +48,13 @@ public abstract class Merge : Layer
     protected bool Training { get; private set; }
 
     /// <summary>Calls the layer on symbolic tensors (functional API).</summary>
-    public Models.SymbolicTensor Call(IReadOnlyList<Models.SymbolicTensor> inputs, bool? training = null)
+    public Models.SymbolicTensor Call(IReadOnlyList<Models.SymbolicTensor> inputs, bool? training = null) => CallWith(inputs, training, null);
+
+    /// <summary>The functional call with the call's other arguments in Keras's form (see <see cref="Models.Node.Kwargs"/>).</summary>
+    private protected Models.SymbolicTensor CallWith(IReadOnlyList<Models.SymbolicTensor> inputs, bool? training, System.Text.Json.Nodes.JsonObject? kwargs)
     {
         if (inputs.Count < 2) throw new ArgumentException($"{Describe()}: expected at least 2 inputs, got {inputs.Count}.");
-        return Models.FunctionalGraph.Record(this, inputs.ToArray(), training);
+        return Models.FunctionalGraph.Record(this, inputs.ToArray(), training, kwargs);
     }
 
     internal override Tensor[] CallNode(IReadOnlyList<Tensor> inputs, bool training) => [Call(inputs, training)];

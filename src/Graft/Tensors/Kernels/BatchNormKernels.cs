@@ -18,22 +18,66 @@ internal static unsafe class BatchNormKernels
 {
     private const int ChunkRows = 64;
 
-    /// <summary>mean[c] and the biased variance[c] of x's columns, in two passes (no cancellation).</summary>
+    /// <summary>
+    /// mean[c] and the biased variance[c] of x's columns in one pass over memory: each chunk of
+    /// <see cref="ChunkRows"/> rows is read twice while it is in cache, once for its own mean a_k and
+    /// once for the sums S_k = Σ(x − a_k) and Q_k = Σ(x − a_k)² about it (no cancellation), and the
+    /// chunks are combined in order in float64: mean = Σ(n_k·a_k + S_k)/n and
+    /// n·variance = Σ Q_k + 2(a_k − mean)·S_k + n_k(a_k − mean)², which is exact for any a_k.
+    /// Reading a large activation once instead of twice (a mean pass, then a deviation pass) is
+    /// a third of a training BatchNormalization's forward memory traffic.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Moments(float* x, int rows, int c, float* mean, float* variance)
     {
-        var sums = ChunkSums(rows, c, (r0, r1, acc) =>
+        int chunks = Math.Max(1, (rows + ChunkRows - 1) / ChunkRows);
+        var partial = BufferPool.Current.Rent(chunks * 3 * c);
+        fixed (float* pp = partial)
         {
-            for (int r = r0; r < r1; r++) AddTo(acc, x + (long)r * c, c);
-        });
-        for (int j = 0; j < c; j++) mean[j] = (float)(sums[j] / rows);
-        float* m = mean;
-        var sq = ChunkSums(rows, c, (r0, r1, acc) =>
-        {
-            for (int r = r0; r < r1; r++) AddSquaredDeviation(acc, x + (long)r * c, m, c);
-        });
-        for (int j = 0; j < c; j++) variance[j] = (float)(sq[j] / rows);
+            float* pr = pp;
+            int parts = (long)rows * c >= 1 << 15 ? Math.Min(chunks, WorkerPool.Threads) : 1;
+            WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (p) =>
+            {
+                for (int k = chunks * p / parts, end = chunks * (p + 1) / parts; k < end; k++)
+                {
+                    float* a = pr + (long)k * 3 * c, s1 = a + c, q = s1 + c;
+                    int r0 = k * ChunkRows, r1 = Math.Min(rows, r0 + ChunkRows);
+                    new Span<float>(a, 3 * c).Clear();
+                    for (int r = r0; r < r1; r++) AddTo(a, x + (long)r * c, c);
+                    float count = r1 - r0;
+                    for (int j = 0; j < c; j++) a[j] /= count;
+                    for (int r = r0; r < r1; r++) AddDeviationSums(s1, q, x + (long)r * c, a, c);
+                }
+            });
+            var mu = new double[c];
+            var m2 = new double[c];
+            for (int k = 0; k < chunks; k++)
+            {
+                float* a = pp + (long)k * 3 * c;
+                int n = ChunkLength(k, rows);
+                for (int j = 0; j < c; j++) mu[j] += (double)n * a[j] + a[c + j];
+            }
+            for (int j = 0; j < c; j++) mu[j] /= rows;
+            for (int k = 0; k < chunks; k++)
+            {
+                float* a = pp + (long)k * 3 * c;
+                int n = ChunkLength(k, rows);
+                for (int j = 0; j < c; j++)
+                {
+                    double d = a[j] - mu[j];
+                    m2[j] += a[2 * c + j] + 2 * d * a[c + j] + n * d * d;
+                }
+            }
+            for (int j = 0; j < c; j++)
+            {
+                mean[j] = (float)mu[j];
+                variance[j] = (float)(m2[j] / rows);
+            }
+        }
+        BufferPool.Current.Return(partial);
     }
+
+    private static int ChunkLength(int k, int rows) => Math.Min(rows, (k + 1) * ChunkRows) - k * ChunkRows;
 
     /// <summary>y[r, j] = x[r, j]·scale[j] + shift[j], rows split between threads.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -132,16 +176,18 @@ internal static unsafe class BatchNormKernels
         for (; j < c; j++) acc[j] += row[j];
     }
 
+    /// <summary>s1 += row − a and q += (row − a)², column by column.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddSquaredDeviation(float* acc, float* row, float* mean, int c)
+    private static void AddDeviationSums(float* s1, float* q, float* row, float* a, int c)
     {
         int j = 0;
         for (; j <= c - Vector<float>.Count; j += Vector<float>.Count)
         {
-            var d = Load(row + j) - Load(mean + j);
-            Store(acc + j, Load(acc + j) + d * d);
+            var d = Load(row + j) - Load(a + j);
+            Store(s1 + j, Load(s1 + j) + d);
+            Store(q + j, Load(q + j) + d * d);
         }
-        for (; j < c; j++) { float d = row[j] - mean[j]; acc[j] += d * d; }
+        for (; j < c; j++) { float d = row[j] - a[j]; s1[j] += d; q[j] += d * d; }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -9,8 +9,8 @@ namespace Graft.Tensors.Kernels;
 /// to run well, so each output pixel accumulates its Cout-vector straight from the taps instead
 /// (vectorized over Cout). A large window over few channels (ResNet's 7×7 RGB stem, 147 columns) goes
 /// to the GEMM: measured on the AVX-512 machine, this loop reached 3 GFLOPS there, several times
-/// slower than the blocked im2col + GEMM. In training the im2col + GEMM path is kept: its patch
-/// matrix serves the kernel gradient too, which measured faster overall.
+/// slower than the blocked im2col + GEMM. Training takes this path too: the kernel gradient gathers
+/// its own patches (27 columns for a 3×3 RGB window) in the backward pass.
 /// </summary>
 internal static unsafe class DirectConv
 {

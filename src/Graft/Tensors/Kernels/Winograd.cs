@@ -38,11 +38,18 @@ internal static unsafe class Winograd
     /// <summary>Transformed kernels by the kernel array they came from, dropped with it.</summary>
     private static readonly ConditionalWeakTable<float[], TransformedKernel> s_kernels = new();
 
-    /// <summary>A kernel's transform for one tile size, with the kernel values it was made from.</summary>
-    private sealed class TransformedKernel(int tile, int c, int cout, float[] source, float[] packed)
+    /// <summary>
+    /// A kernel's transform for one tile size, with the kernel values it was made from. A kernel whose
+    /// values changed since the previous call (a layer being trained) keeps only those values, not the
+    /// transform (<see cref="Packed"/> null): keeping four times its size for a transform the next step
+    /// discards would only add to training's peak memory. Once two calls see the same values again
+    /// (inference after training), the transform is kept.
+    /// </summary>
+    private sealed class TransformedKernel(int tile, int c, int cout, float[] source, float[]? packed)
     {
         public readonly int Tile = tile, C = c, Cout = cout;
-        public readonly float[] Source = source, Packed = packed;
+        public readonly float[] Source = source;
+        public float[]? Packed = packed;
     }
 
     /// <summary>Whether <paramref name="g"/> is a convolution this kernel computes: 3×3, stride 1, no dilation, no groups.</summary>
@@ -322,12 +329,28 @@ internal static unsafe class Winograd
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float[] Transformed<TT>(float[] kernel, int c, int cout) where TT : IWinogradTile
     {
-        if (s_kernels.TryGetValue(kernel, out var kept) && kept.Tile == TT.M && kept.C == c && kept.Cout == cout
-            && MemoryMarshal.AsBytes(kept.Source.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(kernel.AsSpan())))
-            return kept.Packed;
+        int alpha2 = (TT.M + 2) * (TT.M + 2);
+        if (s_kernels.TryGetValue(kernel, out var kept) && kept.Tile == TT.M && kept.C == c && kept.Cout == cout)
+        {
+            bool same = MemoryMarshal.AsBytes(kept.Source.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(kernel.AsSpan()));
+            if (same && kept.Packed is not null) return kept.Packed;
+            if (!same)
+            {
+                // Changed since the last call: remember the new values only, and transform them for this call alone.
+                kernel.AsSpan().CopyTo(kept.Source);
+                kept.Packed = null;
+                var once = new float[alpha2 * Gemm.PackedBLength(Gemm.Kernel, cout, c)];
+                fixed (float* pk = kept.Source, pu = once) Transform<TT>(pk, c, cout, pu);
+                return once;
+            }
+            // The same values twice in a row: keep their transform from now on.
+            var stable = new float[alpha2 * Gemm.PackedBLength(Gemm.Kernel, cout, c)];
+            fixed (float* pk = kept.Source, pu = stable) Transform<TT>(pk, c, cout, pu);
+            kept.Packed = stable;
+            return stable;
+        }
         // Transform a copy: the values kept as the key are then exactly those transformed.
         var source = (float[])kernel.Clone();
-        int alpha2 = (TT.M + 2) * (TT.M + 2);
         var packed = new float[alpha2 * Gemm.PackedBLength(Gemm.Kernel, cout, c)];
         fixed (float* pk = source, pu = packed) Transform<TT>(pk, c, cout, pu);
         s_kernels.AddOrUpdate(kernel, new TransformedKernel(TT.M, c, cout, source, packed));

@@ -1,0 +1,94 @@
+using Graft.Tensors;
+
+namespace Graft.Autograd;
+
+/// <summary>
+/// Gives the memory of each gradient made during a backward sweep back to the pool as soon as the
+/// sweep has passed it on and nothing holds it any more, instead of when the enclosing
+/// <see cref="TensorScope"/> ends. Without it a training step keeps every layer's gradient until
+/// the step is over: for ResNet18 at batch 16, 576 MiB, as much again as the activations saved for
+/// backward. Only pooled memory allocated during this sweep is recycled (a gradient once passed on,
+/// a partial sum replaced by the next, and a rule's own temporaries), and only when it is neither a
+/// gradient slot's (<see cref="Tensor.Grad"/>, counted through views) nor the value of any tensor of
+/// the graph; the scope's own release at its end is then a no-op.
+/// </summary>
+/// <remarks>
+/// A rule changes only its inputs' gradient slots (through <see cref="Tensor.AccumulateGrad"/>), so
+/// the holders of each storage are counted by comparing the inputs' slots before and after each
+/// rule. Every released storage throws on any later use rather than handing out recycled memory.
+/// </remarks>
+internal sealed class GradientRecycler
+{
+    private readonly long _sweepStart;
+    private readonly HashSet<TensorStorage> _values = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<TensorStorage, int> _holders = new(ReferenceEqualityComparer.Instance);
+    private readonly List<(Tensor Input, Tensor? Grad)> _before = [];
+    private readonly HashSet<Tensor> _seen = new(ReferenceEqualityComparer.Instance);
+
+    private readonly TensorScope _scope;
+    private int _mark;
+
+    private GradientRecycler(TensorScope scope, List<Tensor> order)
+    {
+        _scope = scope;
+        _sweepStart = TensorStorage.NextSequence;
+        foreach (var t in order)
+        {
+            Hold(t);
+            if (t.Node is null) continue;
+            foreach (var input in t.Node.Inputs) Hold(input);
+        }
+    }
+
+    /// <summary>A recycler for the sweep over <paramref name="order"/>, or null outside a scope (nothing is pooled there).</summary>
+    public static GradientRecycler? Begin(List<Tensor> order) => TensorScope.Current is { } scope ? new(scope, order) : null;
+
+    private void Hold(Tensor t)
+    {
+        if (!_seen.Add(t)) return;
+        _values.Add(t.Storage);
+        if (t.Grad is { } g) Count(g.Storage, +1);
+    }
+
+    /// <summary>Notes <paramref name="node"/>'s inputs' gradients before its rule runs.</summary>
+    public void BeforeRule(GradNode node)
+    {
+        _mark = _scope.OwnedCount;
+        _before.Clear();
+        foreach (var input in node.Inputs)
+            if (!_before.Exists(b => ReferenceEquals(b.Input, input))) _before.Add((input, input.Grad));
+    }
+
+    /// <summary>
+    /// After the rule of the node whose output's gradient was <paramref name="passedOn"/> (now dropped
+    /// from its slot): counts the inputs' new gradients and recycles what no longer has a holder.
+    /// </summary>
+    public void AfterRule(Tensor passedOn)
+    {
+        foreach (var (input, old) in _before)
+        {
+            var now = input.Grad;
+            if (ReferenceEquals(old, now)) continue;
+            if (now is not null) Count(now.Storage, +1);
+            if (old is not null) { Count(old.Storage, -1); TryRelease(old.Storage); }
+        }
+        Count(passedOn.Storage, -1);
+        TryRelease(passedOn.Storage);
+        // The rule's own temporaries (a product before it was added to a gradient that already
+        // existed, an activation's derivative): made during the rule and held by no slot.
+        if (_scope.OwnedCount > _mark)
+            foreach (var s in _scope.OwnedSince(_mark)) TryRelease(s);
+    }
+
+    private void Count(TensorStorage s, int delta)
+    {
+        int n = _holders.GetValueOrDefault(s) + delta;
+        if (n > 0) _holders[s] = n;
+        else _holders.Remove(s);
+    }
+
+    private void TryRelease(TensorStorage s)
+    {
+        if (s.IsPooled && s.Sequence >= _sweepStart && !_holders.ContainsKey(s) && !_values.Contains(s)) s.Release();
+    }
+}

@@ -1,0 +1,82 @@
+using Graft.Autograd;
+using Graft.Tensors;
+using Graft.Tensors.Backends;
+using Graft.Tests.Testing;
+
+namespace Graft.Tests.Tensors.Backends;
+
+/// <summary>
+/// The CPU's convolution gradients (dX and dW) against the float64 reference backend, one case per
+/// path: the flipped forward convolution for stride 1, blocked col2im for strided windows (and the
+/// chunked path a single image takes), the kernel gradient from patches gathered again in blocks
+/// and column slices, 1×1 windows with and without stride, groups, dilation, odd sizes and batch 1;
+/// each case also bit for bit the same under 1, 2 and 3 threads.
+/// </summary>
+public class ConvolutionBackwardTests
+{
+    public static TheoryData<string, int[], int[], int, string, int, int> Cases => new()
+    {
+        // name, x (N, H, W, C), kernel (KH, KW, C/groups, Cout), stride, padding, dilation, groups
+        { "3x3/1 same, several blocks and slices", [3, 17, 13, 64], [3, 3, 64, 24], 1, "same", 1, 1 },
+        { "3x3/2 same, odd sizes", [3, 17, 15, 20], [3, 3, 20, 36], 2, "same", 1, 1 },
+        { "3x3/2 same, several blocks per image", [2, 40, 38, 64], [3, 3, 64, 32], 2, "same", 1, 1 },
+        { "3x3/2 same, batch 1", [1, 19, 17, 16], [3, 3, 16, 8], 2, "same", 1, 1 },
+        { "1x1/2 valid", [2, 15, 9, 40], [1, 1, 40, 24], 2, "valid", 1, 1 },
+        { "1x1/2, 13 channels (a one-column last slice)", [2, 9, 9, 13], [1, 1, 13, 5], 2, "valid", 1, 1 },
+        { "1x1/1 pointwise, batch 1", [1, 7, 5, 12], [1, 1, 12, 10], 1, "valid", 1, 1 },
+        { "7x7/2 same over RGB", [2, 23, 21, 3], [7, 7, 3, 16], 2, "same", 1, 1 },
+        { "3x3/1 valid, dilation 2", [2, 13, 11, 9], [3, 3, 9, 7], 1, "valid", 2, 1 },
+        { "3x3/2 same, dilation 2", [2, 14, 13, 10], [3, 3, 10, 6], 2, "same", 2, 1 },
+        { "4x4/3 same", [2, 16, 14, 6], [4, 4, 6, 9], 3, "same", 1, 1 },
+        { "2x2/2 valid, 1 channel", [3, 10, 8, 1], [2, 2, 1, 4], 2, "valid", 1, 1 },
+        { "3x3/2 same, 2 groups", [2, 11, 9, 8], [3, 3, 4, 6], 2, "same", 1, 2 },
+        { "3x3/1 same, 4 groups", [2, 9, 7, 8], [3, 3, 2, 8], 1, "same", 1, 4 },
+    };
+
+    /// <summary>dX, dW of Σ r·conv(x, k) on the CPU (under the given thread count) or the reference backend.</summary>
+    private static float[][] Gradients(Device device, int[] xShape, int[] kShape, int stride, string padding, int dilation, int groups)
+    {
+        var x = Tensor.RandomUniform(xShape, -1, 1, new Generator(1)).To(device);
+        var k = Tensor.RandomUniform(kShape, -0.5f, 0.5f, new Generator(2)).To(device);
+        x.RequiresGrad = true; k.RequiresGrad = true;
+        var y = Ops.Conv2D(x, k, (stride, stride), padding, (dilation, dilation), groups);
+        var r = Tensor.RandomUniform(y.Shape.ToArray(), -1, 1, new Generator(3)).To(device);
+        Ops.Sum(Ops.Multiply(y, r)).Backward();
+        return [x.Grad!.ToArray(), k.Grad!.ToArray()];
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void GradientsMatchTheReferenceAndEveryThreadCount(string name, int[] xShape, int[] kShape, int stride, string padding, int dilation, int groups)
+    {
+        var expected = Gradients(Device.Reference, xShape, kShape, stride, padding, dilation, groups);
+        float[][]? first = null;
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            float[][] actual;
+            using (new GraftContext { Threads = threads }.Use()) actual = Gradients(Device.Cpu, xShape, kShape, stride, padding, dilation, groups);
+            Assertions.Close(expected[0], actual[0], 1e-4f, $"{name}: dX under {threads} threads");
+            Assertions.Close(expected[1], actual[1], 1e-4f, $"{name}: dW under {threads} threads");
+            if (first is null) { first = actual; continue; }
+            for (int t = 0; t < 2; t++)
+                for (int i = 0; i < first[t].Length; i++)
+                    Assert.True(BitConverter.SingleToInt32Bits(first[t][i]) == BitConverter.SingleToInt32Bits(actual[t][i]),
+                        $"{name}: expected {(t == 0 ? "dX" : "dW")}[{i}] bitwise equal under 1 and {threads} threads, got {first[t][i]:R} and {actual[t][i]:R}.");
+        }
+    }
+
+    /// <summary>
+    /// ResNet's first-stage shape, scaled down in batch: the kernel gradient sums over more rows than
+    /// one block (256) and its 576 rows are cut into slices that split taps in the middle.
+    /// </summary>
+    [Fact]
+    public void FirstStageShapeSpansManyBlocks()
+    {
+        var g = Ops.Geometry(Shape.Wrap([2, 20, 20, 64]), 3, 3, (1, 1), (1, 1), "same", "Conv2D");
+        Assert.True(g.Rows > 3 * 256, "expected several blocks of rows");
+        var expected = Gradients(Device.Reference, [2, 20, 20, 64], [3, 3, 64, 64], 1, "same", 1, 1);
+        var actual = Gradients(Device.Cpu, [2, 20, 20, 64], [3, 3, 64, 64], 1, "same", 1, 1);
+        Assertions.Close(expected[0], actual[0], 1e-4f, "dX");
+        Assertions.Close(expected[1], actual[1], 1e-4f, "dW");
+    }
+}
