@@ -14,7 +14,8 @@ internal sealed partial class LayerEmitter
     {
         switch (layer)
         {
-            case RandomFlip or RandomRotation or RandomZoom or RandomTranslation or RandomContrast or RandomBrightness:
+            case RandomFlip or RandomRotation or RandomZoom or RandomTranslation or RandomContrast or RandomBrightness
+                or RandomGrayscale or Solarization or RandomInvert or RandomPosterization:
                 return G.Op("Identity", layer.Name, [x.Name]);
             case Normalization n: return Normalize(n, x);
             case Resizing r: return Resize(r, x);

@@ -45,6 +45,7 @@ public static class LayerRegistry
         typeof(Attention), typeof(AdditiveAttention), typeof(MultiHeadAttention),
         typeof(Rescaling), typeof(Resizing), typeof(CenterCrop), typeof(RandomCrop), typeof(RandomFlip), typeof(RandomRotation),
         typeof(RandomZoom), typeof(RandomTranslation), typeof(RandomContrast), typeof(RandomBrightness), typeof(Normalization),
+        typeof(RandomGrayscale), typeof(Solarization), typeof(RandomInvert), typeof(RandomPosterization),
     }.ToFrozenDictionary(t => t.Name);
 
     private static readonly ConcurrentDictionary<string, Func<JsonObject, Layer>> s_custom = new();
