@@ -1,14 +1,12 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Graft.Tensors.Kernels;
 
 /// <summary>
 /// Single-precision matrix multiply, C = op(A)·op(B) (+ C when accumulating), in the Goto/BLIS
 /// shape: B is packed into KC×NR panels that stay in L1, A into MC×KC blocks that stay in L2,
-/// and an FMA micro-kernel keeps an MR×NR tile of C in registers; KC, MC and NC come from the
-/// cache sizes (<see cref="GemmBlocking"/>).
+/// and an FMA micro-kernel keeps an MR×NR tile of C in registers.
 /// </summary>
 /// <remarks>
 /// Matrices are addressed by (row stride, column stride), so transposed operands cost nothing
@@ -42,7 +40,7 @@ internal static unsafe partial class Gemm
     internal static readonly int NR = Columns(Kernel);
 
     /// <summary>Rows of C in one micro-tile of <paramref name="kernel"/>.</summary>
-    internal static int Rows(GemmKernel kernel) => kernel switch
+    private static int Rows(GemmKernel kernel) => kernel switch
     {
         GemmKernel.Vector512 => 12,
         GemmKernel.Vector128 => MR128,
@@ -50,19 +48,20 @@ internal static unsafe partial class Gemm
     };
 
     /// <summary>Columns of C in one micro-tile of <paramref name="kernel"/>.</summary>
-    internal static int Columns(GemmKernel kernel) => kernel switch
+    private static int Columns(GemmKernel kernel) => kernel switch
     {
         GemmKernel.Vector512 => 32,
         GemmKernel.Vector128 => NR128,
         _ => 16,
     };
-    /// <summary>This machine's block sizes for <see cref="Kernel"/>, from its cache sizes.</summary>
-    internal static readonly GemmBlocking Blocking = GemmBlocking.ForThisMachine(MR, NR);
-
-    /// <summary>The block sizes of <paramref name="kernel"/>: this machine's for its own kernel, derived alike for another a test runs.</summary>
-    private static GemmBlocking BlockingOf(GemmKernel kernel) =>
-        kernel == Kernel ? Blocking : GemmBlocking.ForThisMachine(Rows(kernel), Columns(kernel));
-
+    // Panel depth from this core's L1 (the Goto/BLIS rule): the KC×NR panel of B that every
+    // micro-tile of a block re-reads is at most the size of L1d. On the AVX-512 machine (48 KiB L1d)
+    // that is the former constant 384; a panel of half of L1 (KC = 192) measured slower there
+    // (2048²: best 33 against 39 GFLOPS over three alternated runs), so the rule is the whole of
+    // L1, which gives a Zen 4 core (32 KiB) panels of 256.
+    private static readonly int KC = DepthLimit(Kernel);
+    private const int MC = 252;   // rows of A per block: MC·KC floats (~250 KiB at KC = 384) fit in L2
+    private const int NC = 4096;  // columns of B per packed block (L3)
     private const int SmallM = 48; // at most this many rows: B is read in place, not packed
 
     /// <summary>Below this many flops a product runs on one thread (a split costs ~2 µs).</summary>
@@ -215,47 +214,33 @@ internal static unsafe partial class Gemm
     /// <param name="accumulate">Add to C instead of overwriting it.</param>
     /// <param name="epilogue">Bias and activation applied to each finished tile.</param>
     /// <param name="packedB">
-    /// All of B already packed by <see cref="PackWholeB"/> for this kernel, n and k, for a caller that multiplies many row blocks by the same B; null to pack here.
+    /// All of B already packed by <see cref="PackWholeB"/> for this kernel, n and k (n at most
+    /// <see cref="NC"/>), for a caller that multiplies many row blocks by the same B; null to pack here.
     /// </param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Serial(GemmKernel kernel, int m, int n, int k,
         float* a, int rsA, int csA, float* b, int rsB, int csB,
-        float* c, int ldc, bool accumulate, Epilogue epilogue, float* packedB = null) =>
-        Serial(BlockingOf(kernel), kernel, m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, accumulate, epilogue, packedB);
-
-    /// <summary>
-    /// As above with the given block sizes instead of the machine's: a test crosses every block
-    /// boundary with small blocks. A <paramref name="packedB"/> must have been packed with the same
-    /// <see cref="GemmBlocking.Kc"/>.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Serial(GemmBlocking blocking, GemmKernel kernel, int m, int n, int k,
-        float* a, int rsA, int csA, float* b, int rsB, int csB,
         float* c, int ldc, bool accumulate, Epilogue epilogue, float* packedB = null)
     {
         int mr = Rows(kernel), nr = Columns(kernel);
-        int mcMax = Math.Min(blocking.Mc, RoundUp(m, mr));
-        // A B packed whole by the caller is one block of columns, however wide.
-        int ncBlock = packedB != null ? n : blocking.Nc;
-        int ncMax = Math.Min(ncBlock, n);
-        int kcMax = PanelDepth(blocking.Kc, k);
-        int needA = mcMax * kcMax, needB = RoundUp(ncMax, nr) * kcMax;
-        var packA = t_packA is { } pa && pa.Length >= needA ? pa : (t_packA = new float[needA]);
+        int mcMax = Math.Min(MC, RoundUp(m, mr));
+        int kcMax = PanelDepth(kernel, k);
+        var packA = t_packA is { } pa && pa.Length >= mcMax * kcMax ? pa : (t_packA = new float[RoundUp(MC, mr) * Math.Max(KC, kcMax)]);
+        int needB = RoundUp(Math.Min(NC, n), nr) * kcMax;
         var packB = t_packB is { } pb && pb.Length >= needB ? pb : (t_packB = new float[Math.Max(needB, nr * kcMax * 4)]);
 
-        // Row-major A is read in place: its block stays in L2 either way, and packing it measured no
-        // faster, even where its rows crowd L1's sets (a 1024- or 2048-wide A). Rows a power of two
-        // apart do crowd L2's sets, though, so such a block takes fewer rows (InPlaceRows).
+        // Row-major A is read in place: its MC×KC block stays in L2 either way, and the packing
+        // copy (a strided gather) measured slower than the broadcasts it saves, at every size.
         bool unpackedA = csA == 1 && kernel == GemmKernel.Vector512;
         // With few rows (a batch of 32), each B panel would serve only two or three row tiles, so
         // copying B costs about as much as using it: read row-major B in place instead.
         bool inPlaceB = unpackedA && csB == 1 && m <= SmallM && packedB == null;
-        int mcStep = unpackedA ? blocking.InPlaceRows(mr, (long)rsA * sizeof(float), CacheSizes.L2, CacheSizes.L2Ways) : blocking.Mc;
+        System.Diagnostics.Debug.Assert(packedB == null || n <= NC);
         fixed (float* pA = packA, pB = packB)
         {
-            for (int jc = 0; jc < n; jc += ncBlock)
+            for (int jc = 0; jc < n; jc += NC)
             {
-                int nc = Math.Min(ncBlock, n - jc);
+                int nc = Math.Min(NC, n - jc);
                 for (int pc = 0; pc < k; pc += kcMax)
                 {
                     int kc = Math.Min(kcMax, k - pc);
@@ -265,9 +250,9 @@ internal static unsafe partial class Gemm
                     float* bBlock = b + (long)pc * rsB + (long)jc * csB;
                     float* panel = packedB != null ? packedB + (long)pc * RoundUp(n, nr) : pB;
                     if (!inPlaceB && packedB == null) PackB(nr, kc, nc, bBlock, rsB, csB, pB);
-                    for (int ic = 0; ic < m; ic += mcStep)
+                    for (int ic = 0; ic < m; ic += MC)
                     {
-                        int mcb = Math.Min(mcStep, m - ic);
+                        int mcb = Math.Min(MC, m - ic);
                         float* aBlock = a + (long)ic * rsA + (long)pc * csA;
                         if (unpackedA)
                         {
@@ -286,9 +271,14 @@ internal static unsafe partial class Gemm
 
     private static int RoundUp(int x, int m) => (x + m - 1) / m * m;
 
-    /// <summary>Depth of each K panel: K split into equal panels no deeper than <paramref name="limit"/>, so no panel is a thin remainder.</summary>
-    private static int PanelDepth(int limit, int k)
+    /// <summary>The deepest K panel of <paramref name="kernel"/>: its KC×NR panel of B fills L1d at most.</summary>
+    private static int DepthLimit(GemmKernel kernel) =>
+        Math.Clamp(CacheSizes.L1Data / (Columns(kernel) * sizeof(float)) & ~7, 128, 384);
+
+    /// <summary>Depth of each K panel: K split into equal panels no deeper than the kernel's limit, so no panel is a thin remainder.</summary>
+    private static int PanelDepth(GemmKernel kernel, int k)
     {
+        int limit = kernel == Kernel ? KC : DepthLimit(kernel);
         int kPanels = (k + limit - 1) / limit;
         return ((k + kPanels - 1) / kPanels + 7) & ~7;
     }
@@ -296,22 +286,18 @@ internal static unsafe partial class Gemm
     /// <summary>Floats that <see cref="PackWholeB"/> writes for an n-column, k-deep B.</summary>
     internal static long PackedBLength(GemmKernel kernel, int n, int k) => (long)RoundUp(n, Columns(kernel)) * k;
 
-    /// <summary>
-    /// Whether a B of <paramref name="n"/> columns is narrow enough to pack whole: within one block of
-    /// columns (<see cref="GemmBlocking.Nc"/>), the most that stays in this core's share of L3.
-    /// <see cref="Serial(GemmKernel, int, int, int, float*, int, int, float*, int, int, float*, int, bool, Epilogue, float*)"/>
-    /// takes a wider one too.
-    /// </summary>
-    internal static bool CanPackWholeB(int n) => n <= Blocking.Nc;
+    /// <summary>Whether <see cref="Serial"/> takes a B of <paramref name="n"/> columns packed whole.</summary>
+    internal static bool CanPackWholeB(int n) => n <= NC;
 
     /// <summary>
-    /// Packs all of a k×n B, K panel after K panel, in the layout <see cref="Serial(GemmKernel, int, int, int, float*, int, int, float*, int, int, float*, int, bool, Epilogue, float*)"/> reads as its
+    /// Packs all of a k×n B, K panel after K panel, in the layout <see cref="Serial"/> reads as its
     /// packedB: a caller that multiplies many row blocks by one B (a convolution's kernel) packs it once.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void PackWholeB(GemmKernel kernel, int n, int k, float* b, int rsB, int csB, float* dst)
     {
-        int nr = Columns(kernel), kcMax = PanelDepth(BlockingOf(kernel).Kc, k);
+        System.Diagnostics.Debug.Assert(CanPackWholeB(n));
+        int nr = Columns(kernel), kcMax = PanelDepth(kernel, k);
         for (int pc = 0; pc < k; pc += kcMax)
             PackB(nr, Math.Min(kcMax, k - pc), n, b + (long)pc * rsB, rsB, csB, dst + (long)pc * RoundUp(n, nr));
     }
@@ -326,18 +312,8 @@ internal static unsafe partial class Gemm
             float* src = a + (long)i0 * rsA;
             if (csA == 1 && rows == mr)
             {
-                // Row-major A: read MR rows in step, write column-interleaved; 4 rows × 8 steps at a
-                // time are a transpose in registers where AVX has one.
-                int p0 = 0;
-                if (Avx.IsSupported && mr >= 4)
-                {
-                    for (; p0 + 8 <= kc; p0 += 8)
-                        for (int r = 0; r + 4 <= mr; r += 4)
-                            Transpose4x8(src + (long)r * rsA + p0, rsA, dst + p0 * mr + r, mr);
-                    for (int p = 0; p < p0; p++)
-                        for (int r = mr & ~3; r < mr; r++) dst[p * mr + r] = src[(long)r * rsA + p];
-                }
-                for (int p = p0; p < kc; p++)
+                // Row-major A: read MR rows in step, write column-interleaved.
+                for (int p = 0; p < kc; p++)
                 {
                     float* d = dst + p * mr;
                     for (int r = 0; r < mr; r++) d[r] = src[(long)r * rsA + p];
@@ -360,27 +336,6 @@ internal static unsafe partial class Gemm
             }
             dst += mr * kc;
         }
-    }
-
-    /// <summary>
-    /// Four rows of eight floats, <paramref name="ld"/> apart, written as eight columns of four,
-    /// <paramref name="dstStride"/> apart: d[p·dstStride + r] = s[r·ld + p].
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose4x8(float* s, int ld, float* d, int dstStride)
-    {
-        var r0 = Avx.LoadVector256(s); var r1 = Avx.LoadVector256(s + ld);
-        var r2 = Avx.LoadVector256(s + 2L * ld); var r3 = Avx.LoadVector256(s + 3L * ld);
-        // Per 128-bit lane: t0 = (r0p0 r1p0 r0p1 r1p1), t1 = (r2p0 r3p0 r2p1 r3p1), t2 and t3 the same for p2, p3.
-        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackLow(r2, r3);
-        var t2 = Avx.UnpackHigh(r0, r1); var t3 = Avx.UnpackHigh(r2, r3);
-        // Columns p, p+1, p+2, p+3 in the low lanes, p+4 … p+7 in the high lanes.
-        var c0 = Avx.Shuffle(t0, t1, 0x44); var c1 = Avx.Shuffle(t0, t1, 0xEE);
-        var c2 = Avx.Shuffle(t2, t3, 0x44); var c3 = Avx.Shuffle(t2, t3, 0xEE);
-        c0.GetLower().Store(d); c1.GetLower().Store(d + dstStride);
-        c2.GetLower().Store(d + 2 * dstStride); c3.GetLower().Store(d + 3 * dstStride);
-        c0.GetUpper().Store(d + 4 * dstStride); c1.GetUpper().Store(d + 5 * dstStride);
-        c2.GetUpper().Store(d + 6 * dstStride); c3.GetUpper().Store(d + 7 * dstStride);
     }
 
     /// <summary>Packs a kc×nc block of B into NR-column strips: strip[p·NR + j] = B(p, j), zero-padded.</summary>
