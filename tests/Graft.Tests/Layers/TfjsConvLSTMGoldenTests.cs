@@ -15,48 +15,13 @@ namespace Graft.Tests.Layers;
 /// </summary>
 public class TfjsConvLSTMGoldenTests
 {
-    private const float Tolerance = 1e-4f;
+    private static readonly JsonArray Cases = RecurrentGoldens.Load("convlstm_goldens.json");
 
-    private static readonly JsonArray Cases =
-        JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "tfjs", "convlstm_goldens.json")))!["cases"]!.AsArray();
-
-    public static IEnumerable<object[]> Names => Cases.Select(c => new object[] { (string)c!["name"]! });
-
-    private static float[] Floats(JsonNode node) => node.AsArray().Select(v => (float)(double)v!).ToArray();
-    private static int[] Ints(JsonNode node) => node.AsArray().Select(v => (int)v!).ToArray();
-
-    private static Tensor[] Run(Layer layer, Tensor x) => layer switch
-    {
-        RecurrentBase r => r.CallWithStates(x),
-        Bidirectional b => b.CallWithStates(x),
-        _ => [layer.Call(x)],
-    };
+    public static IEnumerable<object[]> Names => RecurrentGoldens.Names(Cases);
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void LayerMatchesTensorFlowJs(string name)
-    {
-        var c = Cases.Single(e => (string)e!["name"]! == name)!;
-        var config = c["config"]!.DeepClone().AsObject();
-        config["name"] = "layer";
-        var layer = LayerRegistry.FromConfig((string)c["class_name"]!, config);
-        var shape = Ints(c["input_shape"]!);
-        layer.Build(shape.Select(d => (int?)d).ToArray());
-        layer.SetWeights(c["weights"]!.AsArray().Select(w => Tensor.FromArray(Floats(w!["values"]!), Ints(w["shape"]!))));
-        var calls = c["inputs"]!.AsArray();
-        for (int k = 0; k < calls.Count; k++)
-        {
-            // A stateful layer continues from the previous batch: each call is checked in turn.
-            var ys = Run(layer, Tensor.FromArray(Floats(calls[k]!), shape));
-            var expected = c["outputs"]![k]!.AsArray();
-            Assert.Equal(expected.Count, ys.Length);
-            for (int i = 0; i < ys.Length; i++)
-            {
-                Assert.Equal(Ints(expected[i]!["shape"]!), ys[i].Shape.Dims);
-                Assertions.Close(Floats(expected[i]!["values"]!), ys[i].ToArray(), Tolerance, $"{name} call {k} output {i}");
-            }
-        }
-    }
+    public void LayerMatchesTensorFlowJs(string name) => RecurrentGoldens.Check(Cases, name);
 
     [Fact]
     public void EveryRankAndOracleIsCovered()
