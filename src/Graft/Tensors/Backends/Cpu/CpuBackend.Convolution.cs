@@ -32,8 +32,9 @@ internal sealed unsafe partial class CpuBackend
             var ep = new Epilogue(pb, activation);
             // 3×3 stride 1 by Winograd where it measured faster, unless the patches are wanted for the kernel
             // gradient, or the kernel is being trained: its transform is then made afresh every step, and on
-            // the idle 2-core AVX-512 machine ResNet18 training ran at 11.5 images/s with Winograd in its
-            // forward against 13.2 without, and peaked at 1,354 MiB against 1,119 (same run, best of 2).
+            // the idle 2-core AVX-512 machine ResNet18 training ran at 0.78x PyTorch with Winograd in its
+            // forward against 0.98x without (two consecutive bench runs, best of 2 each: 11.5 against 13.2
+            // images/s), and peaked at 1,354 MiB against 1,119.
             if (keep is null && !Tensor.NeedsGrad(kernel) && Winograd.Pays(g, groups, cout))
             {
                 Winograd.Forward(px, kernel.Data, py, g, cout, ep, keepTransform: !kernel.Storage.IsPooled);
