@@ -100,7 +100,7 @@ public static partial class Ops
         // No patches are kept for the kernel gradient: the backward gathers them again a block at a
         // time, which costs little next to its multiply-adds, where keeping them held a patch matrix
         // per layer (KH·KW times the layer's input) from forward to backward.
-        fused.Conv2D(x, kernel, groups, g, y, bias, act.Value, null);
+        fused.Conv2D(x, kernel, groups, g, y, bias, act.Value);
         if (!Tensor.NeedsGrad(x, kernel) && (bias is null || !Tensor.NeedsGrad(bias))) return y;
         Tensor[] inputs = bias is null ? [x, kernel] : [x, kernel, bias];
         return Tensor.Record(y, "Conv2D", g0 =>
@@ -132,7 +132,7 @@ public static partial class Ops
             if (kernel.RequiresGrad)
             {
                 var gk = Tensor.Empty(kernel.Shape, zero: false, x.Device);
-                fused.Conv2DBackwardKernel(x, gy, groups, g, gk, null);
+                x.Backend.Conv2DBackwardKernel(x, gy, groups, g, gk);
                 kernel.AccumulateGrad(gk);
             }
         }, inputs);

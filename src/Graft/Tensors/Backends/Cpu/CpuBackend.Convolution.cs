@@ -18,49 +18,34 @@ internal sealed unsafe partial class CpuBackend
         Math.Clamp(Im2ColBudget / Math.Max(1, g.OH * g.OW * kg), 1, Math.Max(1, g.N));
 
     void IBackend.Conv2D(Tensor x, Tensor kernel, int groups, in Conv2DGeometry g, Tensor y) =>
-        Conv2D(x, kernel, groups, g, y, null, EpilogueActivation.None, null);
-
-    void IBackend.Conv2DBackwardKernel(Tensor x, Tensor gy, int groups, in Conv2DGeometry g, Tensor gk) =>
-        Conv2DBackwardKernel(x, gy, groups, g, gk, null);
+        Conv2D(x, kernel, groups, g, y, null, EpilogueActivation.None);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Conv2D(Tensor x, Tensor kernel, int groups, in Conv2DGeometry g, Tensor y, Tensor? bias, EpilogueActivation activation, Tensor? keep)
+    public void Conv2D(Tensor x, Tensor kernel, int groups, in Conv2DGeometry g, Tensor y, Tensor? bias, EpilogueActivation activation)
     {
-        int cout = kernel.Shape[^1], kg = g.KH * g.KW * (g.C / groups);
+        int cout = kernel.Shape[^1];
         fixed (float* px = x.Data, pk = kernel.Data, py = y.Data, pb = bias is null ? null : bias.Data)
         {
             var ep = new Epilogue(pb, activation);
-            // 3×3 stride 1 by Winograd where it measured faster, unless the patches are wanted for the kernel
-            // gradient, or the kernel is being trained: its transform is then made afresh every step, and on
-            // the idle 2-core AVX-512 machine ResNet18 training ran at 0.78x PyTorch with Winograd in its
+            // 3×3 stride 1 by Winograd where it measured faster, unless the kernel is being trained: its
+            // transform is then made afresh every step, and on the idle 2-core AVX-512 machine ResNet18 training ran at 0.78x PyTorch with Winograd in its
             // forward against 0.98x without (two consecutive bench runs, best of 2 each: 11.5 against 13.2
             // images/s), and peaked at 1,354 MiB against 1,119.
-            if (keep is null && !Tensor.NeedsGrad(kernel) && Winograd.Pays(g, groups, cout))
+            if (!Tensor.NeedsGrad(kernel) && Winograd.Pays(g, groups, cout))
             {
                 Winograd.Forward(px, kernel.Data, py, g, cout, ep, keepTransform: !kernel.Storage.IsPooled);
                 return;
             }
-            if (keep is not null && !IsPointwise(g, groups))
-            {
-                // One chunk into the caller's buffer, kept for the kernel gradient.
-                fixed (float* pc = keep.Data)
-                {
-                    Im2Col(px, g, 0, g.N, 0, g.C, pc);
-                    Gemm.Multiply(g.Rows, cout, kg, pc, kg, 1, pk, cout, 1, py, cout, false, ep);
-                }
-                return;
-            }
-            Forward(px, pk, py, groups, g, cout, ep, direct: keep is null);
+            Forward(px, pk, py, groups, g, cout, ep);
         }
     }
 
     /// <summary>y = conv(x, k) with the epilogue: direct for few channels, GEMM for 1×1, else im2col in chunks + GEMM.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Forward(float* px, float* pk, float* py, int groups, in Conv2DGeometry g, int cout, Epilogue ep, bool direct)
+    private static void Forward(float* px, float* pk, float* py, int groups, in Conv2DGeometry g, int cout, Epilogue ep)
     {
         int cg = g.C / groups, coutG = cout / groups, kg = g.KH * g.KW * cg;
-        // Direct for few channels, unless the patches are wanted for a kernel gradient.
-        if (direct && DirectConv.Applies(g.C, cout, groups, g.KH * g.KW))
+        if (DirectConv.Applies(g.C, cout, groups, g.KH * g.KW))
         {
             DirectConv.Forward(px, pk, py, g, cout, ep);
             return;

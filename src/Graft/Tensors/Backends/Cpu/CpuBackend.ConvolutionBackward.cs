@@ -91,7 +91,7 @@ internal sealed unsafe partial class CpuBackend
                 Transpose(pk + (long)(taps - 1 - t) * g.C * cout, g.C, cout, pf + (long)t * cout * g.C);
             var back = new Conv2DGeometry(g.N, g.OH, g.OW, cout, kh, kw, 1, 1, g.DilationH, g.DilationW,
                 (kh - 1) * g.DilationH - g.PadTop, (kw - 1) * g.DilationW - g.PadLeft, g.H, g.W);
-            Forward(pgy, pf, pgx, 1, back, g.C, default, direct: true);
+            Forward(pgy, pf, pgx, 1, back, g.C, default);
         }
         BufferPool.Current.Return(flipped);
     }
@@ -178,15 +178,9 @@ internal sealed unsafe partial class CpuBackend
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Conv2DBackwardKernel(Tensor x, Tensor gy, int groups, in Conv2DGeometry g, Tensor gk, Tensor? kept)
+    public void Conv2DBackwardKernel(Tensor x, Tensor gy, int groups, in Conv2DGeometry g, Tensor gk)
     {
         int cout = gk.Shape[^1], cg = g.C / groups, coutG = cout / groups, kg = g.KH * g.KW * cg;
-        if (kept is not null)
-        {
-            fixed (float* pc = kept.Data, pgy = gy.Data, pgk = gk.Data)
-                Gemm.Multiply(kg, cout, g.Rows, pc, 1, kg, pgy, cout, 1, pgk, cout, false);
-            return;
-        }
         fixed (float* px = x.Data, pgy = gy.Data, pgk = gk.Data)
         {
             if (IsPointwise(g, groups))
