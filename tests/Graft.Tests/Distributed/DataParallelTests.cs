@@ -51,10 +51,15 @@ public class DataParallelTests
     [MpiFact]
     public void ARankThatThrowsEndsTheJob()
     {
-        var job = MpiJob.Run(2, "fail", Folder());
-        Assert.NotEqual(0, job.ExitCode);
+        string folder = Folder();
+        var job = MpiJob.Run(2, "fail", folder);
+        // MPI_Abort's error code becomes mpirun's exit code; an exception left to the runtime would end the
+        // rank with SIGABRT (134) instead. Open MPI's own "MPI_ABORT was invoked" banner is not asserted:
+        // Open MPI 4.1's launcher drops it now and then ("Out of resource in show_help.c").
+        Assert.True(job.ExitCode == 1, $"exit code: expected 1 (MPI_Abort's error code), got {job.ExitCode}. {job.Output}");
         Assert.Contains("DataParallel rank 1 of 2: worker: rank 1 failed on purpose at epoch 1.", job.Output);
-        Assert.Contains("MPI_ABORT", job.Output);
+        // Rank 0 was ended with the job, not left to finish training alone.
+        Assert.False(File.Exists(Path.Combine(folder, "weights-2-0.bin")), job.Output);
     }
 
     [MpiFact]
