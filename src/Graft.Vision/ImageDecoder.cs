@@ -30,26 +30,32 @@ internal static class ImageDecoder
     /// <exception cref="InvalidDataException">The file is not an image SkiaSharp decodes, or it is truncated; the message names it.</exception>
     public static byte[] DecodeRented(string path, int channels, out int height, out int width, bool systemJpeg = true)
     {
-        var file = ReadRented(path, out int length);
-        if (file is null) return DecodeWithSkia(path, default, channels, out height, out width);
-        try
+        if (systemJpeg && TurboJpeg.IsAvailable && ReadJpegRented(path, out int length) is { } file)
         {
-            var encoded = file.AsSpan(0, length);
-            if (systemJpeg && TurboJpeg.TryDecode(encoded, channels, MaxPixels, out var pixels, out height, out width)) return pixels;
-            return DecodeWithSkia(path, encoded, channels, out height, out width);
+            try
+            {
+                if (TurboJpeg.TryDecode(file.AsSpan(0, length), channels, MaxPixels, out var pixels, out height, out width)) return pixels;
+            }
+            finally { ArrayPool<byte>.Shared.Return(file); }
         }
-        finally { ArrayPool<byte>.Shared.Return(file); }
+        return DecodeWithSkia(path, channels, out height, out width);
     }
 
-    /// <summary>The whole file in a rented array; null if it cannot be read, which SkiaSharp's path then reports as it always has.</summary>
-    private static byte[]? ReadRented(string path, out int length)
+    /// <summary>
+    /// The whole file in a rented array if it starts with JPEG's SOI marker (the test SkiaSharp sniffs
+    /// with, whatever the extension); null for any other file, or one that cannot be read, which
+    /// SkiaSharp then decodes or reports as it always has.
+    /// </summary>
+    private static byte[]? ReadJpegRented(string path, out int length)
     {
         length = 0;
         try
         {
             using var handle = File.OpenHandle(path);
             long size = RandomAccess.GetLength(handle);
-            if (size > Array.MaxLength) return null;
+            Span<byte> marker = stackalloc byte[3];
+            if (size < 3 || size > Array.MaxLength || RandomAccess.Read(handle, marker, 0) < 3 || marker[0] != 0xFF || marker[1] != 0xD8 || marker[2] != 0xFF)
+                return null;
             var buffer = ArrayPool<byte>.Shared.Rent((int)size);
             try
             {
@@ -70,13 +76,10 @@ internal static class ImageDecoder
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
     }
 
-    /// <summary>SkiaSharp's decode of the file's bytes (or, when they could not be read, of the file).</summary>
-    private static byte[] DecodeWithSkia(string path, ReadOnlySpan<byte> encoded, int channels, out int height, out int width)
+    /// <summary>SkiaSharp's decode of the file.</summary>
+    private static byte[] DecodeWithSkia(string path, int channels, out int height, out int width)
     {
-        using var data = encoded.IsEmpty ? null : SKData.CreateCopy(encoded);
-        SKCodecResult created = SKCodecResult.Success;
-        // The codec takes ownership of the stream, as SKCodec.Create(path) does of its file stream.
-        using var codec = (data is null ? SKCodec.Create(path, out created) : SKCodec.Create(new SKMemoryStream(data), out created))
+        using var codec = SKCodec.Create(path, out var created)
             ?? throw new InvalidDataException($"ImageDataset: expected a BMP, GIF, JPEG or PNG image in '{path}', got a file that cannot be decoded ({created}).");
         var info = codec.Info;
         if (info.Width <= 0 || info.Height <= 0 || (long)info.Width * info.Height > MaxPixels)

@@ -101,7 +101,9 @@ internal static unsafe class TurboJpeg
                 s_init = (delegate* unmanaged<nint>)init;
                 s_header = (delegate* unmanaged<nint, byte*, CULong, int*, int*, int*, int*, int>)header;
                 s_decompress = (delegate* unmanaged<nint, byte*, CULong, byte*, int, int, int, int, int, int>)decompress;
-                return AgreesWithSkia();
+                // A check that cannot run (SkiaSharp failing to encode its samples) leaves JPEGs to SkiaSharp.
+                try { return AgreesWithSkia(); }
+                catch (Exception e) when (e is InvalidOperationException or ArgumentException or NotSupportedException) { return false; }
             }
             NativeLibrary.Free(library);
         }
