@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using Graft.Autograd;
 using Graft.Tensors;
+using Graft.Tests.Testing;
 using Graft.Vision;
 using SkiaSharp;
 
@@ -81,6 +82,29 @@ public sealed class ImageDecoderTests : IDisposable
             var skia = Decode(path, channels, systemJpeg: false, out int sh, out int sw);
             Assert.Equal((height, width), (h, w));
             Assert.Equal((sh, sw), (h, w));
+            Assert.Equal(skia, fast);
+        }
+    }
+
+    [Theory]
+    [InlineData("progressive_422.jpg")]
+    [InlineData("arithmetic_420.jpg")]
+    [InlineData("restart_444.jpg")]
+    [InlineData("progressive_gray.jpg")]
+    public void JpegVariantsSkiaSharpCannotWriteDecodeAlikeToo(string name)
+    {
+        RequireSystemJpeg();
+        string path = Path.Combine(RepositoryData.Root, "tests", "Graft.Tests", "Fixtures", "jpeg", name);
+        if (TurboJpeg.IsAvailable)
+        {
+            Assert.True(TurboJpeg.TryDecode(File.ReadAllBytes(path), 3, 1L << 28, out var pixels, out _, out _), "the system's decoder took the file");
+            ArrayPool<byte>.Shared.Return(pixels);
+        }
+        foreach (int channels in new[] { 1, 3, 4 })
+        {
+            var fast = Decode(path, channels, systemJpeg: true, out int h, out int w);
+            var skia = Decode(path, channels, systemJpeg: false, out _, out _);
+            Assert.Equal((47, 61), (h, w));
             Assert.Equal(skia, fast);
         }
     }
