@@ -40,7 +40,7 @@ internal static class Backward
                 {
                     var g = t.Grad;
                     recycler?.BeforeRule(t.Node);
-                    t.Node.Backward(g);
+                    t.Node.Backward(g, t.Node.MayOverwrite && recycler is not null && recycler.Owns(g));
                     // Intermediate gradients are not needed once passed on (as in PyTorch without retain_grad).
                     t.Grad = null;
                     recycler?.AfterRule(g);

@@ -80,6 +80,18 @@ internal sealed class GradientRecycler
             foreach (var s in _scope.OwnedSince(_mark)) TryRelease(s);
     }
 
+    /// <summary>
+    /// Whether the memory of <paramref name="gradient"/>, the gradient a rule is about to get, is the
+    /// sweep's alone: pooled, made during this sweep, held by exactly one gradient slot (the rule's
+    /// output's, cleared after the rule) and the value of no tensor of the graph. The rule may then
+    /// write its inputs' gradient into it; the recycler counts the slot that adopts it as a holder.
+    /// </summary>
+    public bool Owns(Tensor gradient)
+    {
+        var s = gradient.Storage;
+        return s.IsPooled && !s.IsReleased && s.Sequence >= _sweepStart && _holders.GetValueOrDefault(s) == 1 && !_values.Contains(s);
+    }
+
     private void Count(TensorStorage s, int delta)
     {
         int n = _holders.GetValueOrDefault(s) + delta;

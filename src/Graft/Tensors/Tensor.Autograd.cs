@@ -31,6 +31,19 @@ public sealed partial class Tensor
         return result;
     }
 
+    /// <summary>
+    /// As <see cref="Record(Tensor, string, Action{Tensor}, Tensor[])"/>, for a rule that may write an
+    /// input's gradient into the memory of the gradient it is given when the sweep says no one else
+    /// holds it (the second argument): a relu's or a batch normalization's gradient, which has the
+    /// shape of its output's, then needs no new buffer (PyTorch's in-place backward kernels).
+    /// </summary>
+    internal static Tensor RecordInPlace(Tensor result, string op, Action<Tensor, bool> backward, params Tensor[] inputs)
+    {
+        result._requiresGrad = true;
+        result.Node = new GradNode(op, inputs, backward);
+        return result;
+    }
+
     /// <summary>True when recording is on and any input needs a gradient.</summary>
     internal static bool NeedsGrad(Tensor a) => a._requiresGrad && GradMode.IsEnabled;
     internal static bool NeedsGrad(Tensor a, Tensor b) => (a._requiresGrad || b._requiresGrad) && GradMode.IsEnabled;
