@@ -8,13 +8,20 @@ public sealed partial class Tensor
     /// <summary>
     /// Adds <paramref name="g"/> into <see cref="Grad"/>. The first contribution is adopted as is
     /// (no copy); later ones make a new sum, never writing into a tensor that another gradient
-    /// may share (an Add passes the same gradient to both inputs).
+    /// may share (an Add passes the same gradient to both inputs), unless the backward sweep owns
+    /// the current gradient's memory (<see cref="GradientRecycler.Owns"/>): the sum then goes into
+    /// it, the same float additions in the same order, without a new buffer.
     /// </summary>
     internal void AccumulateGrad(Tensor g)
     {
         System.Diagnostics.Debug.Assert(g.Shape == Shape, $"gradient shape {g.Shape} for tensor {Shape}");
         System.Diagnostics.Debug.Assert(g.Device == Device, $"gradient on {g.Device} for a tensor on {Device}");
         if (Grad is null) { Grad = g; return; }
+        if (Device == Device.Cpu && !ReferenceEquals(Grad.Storage, g.Storage) && GradientRecycler.Current?.Owns(Grad) == true)
+        {
+            Backend.Binary(BinaryOp.Add, Grad, g, Grad);
+            return;
+        }
         var sum = Empty(Shape, zero: false, Device);
         Backend.Binary(BinaryOp.Add, Grad, g, sum);
         Grad = sum;

@@ -95,4 +95,49 @@ public class InPlaceGradientTests
         Ops.Sum(Ops.Multiply(F(x), r)).Backward();
         Assert.Equal(x.Grad!.ToArray(), grad);
     }
+
+    [Fact]
+    public void AGradientOfManyReadersAccumulatesInPlaceToTheSameBits()
+    {
+        var shift = Tensor.RandomNormal([256, 8], generator: new Generator(9));
+        // a read by k branches: each branch's rule makes one gradient for a, which is summed into a's.
+        Func<Tensor, Tensor> Branches(int k) => x =>
+        {
+            var a = Ops.Add(x, shift);
+            var sum = Ops.Tanh(a);
+            for (int i = 1; i < k; i++) sum = Ops.Add(sum, i % 2 == 1 ? Ops.Sigmoid(a) : Ops.Tanh(Ops.Multiply(a, 0.5f)));
+            return sum;
+        };
+        var (two, _) = Sweep(Branches(2));
+        var (three, grad) = Sweep(Branches(3));
+        var (four, _) = Sweep(Branches(4));
+        // The third branch adds its rules' own gradients (Multiply's and Tanh's) and no sum buffer;
+        // the fourth its Sigmoid's alone.
+        Assert.Equal(2, three - two);
+        Assert.Equal(1, four - three);
+        var x = Tensor.RandomNormal([256, 8], generator: new Generator(5));
+        x.RequiresGrad = true;
+        var r = Tensor.RandomUniform([256, 8], -1, 1, new Generator(6));
+        Ops.Sum(Ops.Multiply(Branches(3)(x), r)).Backward();
+        Assert.Equal(x.Grad!.ToArray().Select(BitConverter.SingleToInt32Bits), grad.Select(BitConverter.SingleToInt32Bits));
+    }
+
+    [Fact]
+    public void GradientsHandedOnByReferenceAreNotOverwrittenWhileShared()
+    {
+        // Subtract hands its own gradient on to b (no copy) and Multiply's to b again: sums into b's
+        // gradient must not write into memory that the Subtract's output slot or the Add still hold.
+        Tensor F(Tensor x)
+        {
+            var a = Ops.Tanh(x);
+            var b = Ops.Multiply(a, 2f);
+            return Ops.Add(Ops.Subtract(b, Ops.Multiply(b, 0.25f)), Ops.Sigmoid(b));
+        }
+        var (_, grad) = Sweep(F);
+        var x = Tensor.RandomNormal([256, 8], generator: new Generator(5));
+        x.RequiresGrad = true;
+        var r = Tensor.RandomUniform([256, 8], -1, 1, new Generator(6));
+        Ops.Sum(Ops.Multiply(F(x), r)).Backward();
+        Assert.Equal(x.Grad!.ToArray().Select(BitConverter.SingleToInt32Bits), grad.Select(BitConverter.SingleToInt32Bits));
+    }
 }
