@@ -9,8 +9,9 @@ namespace Graft.Tensors.Kernels;
 /// to run well, so each output pixel accumulates its Cout-vector straight from the taps instead
 /// (vectorized over Cout). A large window over few channels (ResNet's 7×7 RGB stem, 147 columns) goes
 /// to the GEMM: measured on the AVX-512 machine, this loop reached 3 GFLOPS there, several times
-/// slower than the blocked im2col + GEMM. Training takes this path too: the kernel gradient gathers
-/// its own patches (27 columns for a 3×3 RGB window) in the backward pass.
+/// slower than the blocked im2col + GEMM. Training takes this path too, and its kernel gradient is
+/// <see cref="BackwardKernel(float*, float*, float*, Backends.Conv2DGeometry, int)"/>: with 9 columns
+/// (3×3 grayscale) the GEMM's blocked kernel gradient had one slice of columns, so one thread.
 /// </summary>
 internal static unsafe class DirectConv
 {
