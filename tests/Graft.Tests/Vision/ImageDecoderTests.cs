@@ -53,14 +53,7 @@ public sealed class ImageDecoderTests : IDisposable
         finally { ArrayPool<byte>.Shared.Return(rented); }
     }
 
-    /// <summary>CI installs libturbojpeg0 (.ci/run); without it the comparisons below would compare SkiaSharp with itself.</summary>
-    private static void RequireSystemJpeg()
-    {
-        if (OperatingSystem.IsLinux())
-            Assert.True(TurboJpeg.IsAvailable, "TurboJpeg: expected the system's libturbojpeg.so.0 to load and decode as SkiaSharp does, got it unavailable. Install libturbojpeg0.");
-    }
-
-    [Theory]
+    [SystemJpegTheory]
     [InlineData(375, 500, SKJpegEncoderDownsample.Downsample420, false)]
     [InlineData(29, 37, SKJpegEncoderDownsample.Downsample420, false)]   // sizes not a multiple of the 16 × 16 blocks
     [InlineData(31, 17, SKJpegEncoderDownsample.Downsample422, false)]
@@ -69,7 +62,6 @@ public sealed class ImageDecoderTests : IDisposable
     [InlineData(23, 19, SKJpegEncoderDownsample.Downsample420, true)]
     public void SystemJpegDecodesAsSkiaSharpDoesInEveryColorMode(int height, int width, SKJpegEncoderDownsample downsample, bool gray)
     {
-        RequireSystemJpeg();
         string path = Jpeg($"{height}x{width}_{downsample}_{gray}", height, width, downsample, gray);
         if (TurboJpeg.IsAvailable)
         {
@@ -86,14 +78,13 @@ public sealed class ImageDecoderTests : IDisposable
         }
     }
 
-    [Theory]
+    [SystemJpegTheory]
     [InlineData("progressive_422.jpg")]
     [InlineData("arithmetic_420.jpg")]
     [InlineData("restart_444.jpg")]
     [InlineData("progressive_gray.jpg")]
     public void JpegVariantsSkiaSharpCannotWriteDecodeAlikeToo(string name)
     {
-        RequireSystemJpeg();
         string path = Path.Combine(RepositoryData.Root, "tests", "Graft.Tests", "Fixtures", "jpeg", name);
         if (TurboJpeg.IsAvailable)
         {
@@ -109,10 +100,9 @@ public sealed class ImageDecoderTests : IDisposable
         }
     }
 
-    [Fact]
+    [SystemJpegFact]
     public void AJpegWithAnIccProfileIsNotColorConvertedByEitherDecoder()
     {
-        RequireSystemJpeg();
         // SkiaSharp writes the image's colour space into the file as an ICC profile.
         var displayP3 = SKColorSpace.CreateRgb(SKColorSpaceTransferFn.Srgb, SKColorSpaceXyz.DisplayP3);
         string path = Jpeg("p3", 21, 34, SKJpegEncoderDownsample.Downsample420, gray: false, displayP3);
@@ -134,7 +124,6 @@ public sealed class ImageDecoderTests : IDisposable
     [Fact]
     public void ATruncatedJpegIsLeftToSkiaSharpAndRefused()
     {
-        RequireSystemJpeg();
         string whole = Jpeg("whole", 64, 64, SKJpegEncoderDownsample.Downsample420, gray: false);
         var bytes = File.ReadAllBytes(whole);
         string path = Path.Combine(_root, "truncated.jpg");
