@@ -18,7 +18,7 @@ internal sealed class ImageLoader(int channels, int height, int width, string in
     {
         var pixels = ImageDecoder.DecodeRented(path, channels, out int h, out int w);
         try { ImageResizer.ResizeInto(dst, pixels, h, w, channels, crop, height, width, interpolation); }
-        finally { ArrayPool<float>.Shared.Return(pixels); }
+        finally { ArrayPool<byte>.Shared.Return(pixels); }
     }
 
     /// <summary>One image and its label, as tensors.</summary>

@@ -1,6 +1,10 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Graft.Autograd;
 using Graft.Tensors;
 using Graft.Tensors.Kernels;
@@ -32,10 +36,11 @@ internal static class ImageResizer
     }
 
     /// <summary>
-    /// The image (height × width × channels pixels, optionally cropped first) as a tensor of
-    /// (outH, outW, channels), allocated outside any <see cref="TensorScope"/>.
+    /// The image (height × width × channels pixels, float 0..255 or bytes, optionally cropped first)
+    /// as a tensor of (outH, outW, channels), allocated outside any <see cref="TensorScope"/>.
     /// </summary>
-    public static Tensor ToTensor(float[] pixels, int height, int width, int channels, bool crop, int outH, int outW, string method)
+    public static Tensor ToTensor<T>(T[] pixels, int height, int width, int channels, bool crop, int outH, int outW, string method)
+        where T : unmanaged
     {
         var result = new float[outH * outW * channels];
         ResizeInto(result, pixels, height, width, channels, crop, outH, outW, method);
@@ -44,37 +49,31 @@ internal static class ImageResizer
 
     /// <summary>
     /// Writes the image (the first height × width × channels values of <paramref name="pixels"/>,
-    /// optionally cropped first) resized to (outH, outW, channels) into <paramref name="dst"/>, with
-    /// scratch memory from <see cref="ArrayPool{T}.Shared"/>.
+    /// floats or bytes, optionally cropped first) resized to (outH, outW, channels) into
+    /// <paramref name="dst"/>, with scratch memory from <see cref="ArrayPool{T}.Shared"/>. Bytes are
+    /// read as the floats they equal, so both give the same result.
     /// </summary>
-    public static void ResizeInto(Span<float> dst, float[] pixels, int height, int width, int channels, bool crop, int outH, int outW, string method)
+    public static void ResizeInto<T>(Span<float> dst, T[] pixels, int height, int width, int channels, bool crop, int outH, int outW, string method)
+        where T : unmanaged
     {
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(byte))
+            throw new ArgumentException($"ImageResizer: expected float or byte pixels, got {typeof(T).Name}.", nameof(pixels));
         var (top, left, h, w) = crop ? CropToAspect(height, width, outH, outW) : (0, 0, height, width);
-        float[]? window = null;
-        try
+        int stride = width * channels;
+        // The window starts at its top-left pixel; its rows stay a whole image row apart.
+        ReadOnlySpan<T> window = pixels.AsSpan((top * width + left) * channels);
+        var rows = TapsFor(h, outH, method);
+        var cols = TapsFor(w, outW, method);
+        if (rows.Index.Length <= MaxTaps && cols.Index.Length <= MaxTaps)
         {
-            if (h != height || w != width)
-            {
-                window = ArrayPool<float>.Shared.Rent(h * w * channels);
-                for (int y = 0; y < h; y++)
-                    Array.Copy(pixels, ((top + y) * width + left) * channels, window, y * w * channels, w * channels);
-                pixels = window;
-            }
-            var rows = TapsFor(h, outH, method);
-            var cols = TapsFor(w, outW, method);
-            if (rows.Index.Length <= MaxTaps && cols.Index.Length <= MaxTaps)
-            {
-                Resize(dst, pixels, h, w, channels, outH, outW, rows, cols);
-                return;
-            }
-            using (TensorScope.Suspend())
-            using (GradMode.NoGrad())
-            {
-                var image = Tensor.FromArray(pixels[..(h * w * channels)], 1, h, w, channels);
-                Ops.Resize(image, outH, outW, method).CopyTo(0, dst);
-            }
+            Resize(dst, window, stride, w, channels, outH, outW, rows, cols);
+            return;
         }
-        finally { if (window is not null) ArrayPool<float>.Shared.Return(window); }
+        var dense = new float[h * w * channels];
+        for (int y = 0; y < h; y++) Convert(window.Slice(y * stride, w * channels), dense.AsSpan(y * w * channels, w * channels));
+        using (TensorScope.Suspend())
+        using (GradMode.NoGrad())
+            Ops.Resize(Tensor.FromArray(dense, 1, h, w, channels), outH, outW, method).CopyTo(0, dst);
     }
 
     private static (int[][] Index, float[][] Weight) TapsFor(int inSize, int outSize, string method) =>
@@ -84,52 +83,111 @@ internal static class ImageResizer
     /// <summary>
     /// <see cref="Ops.Resize"/> of one image without its intermediate tensors: the same taps, the same
     /// float operations in the same order (rows, then columns; each tap's product added to the sum of
-    /// the previous ones), so the pixels are identical, in two passes over plain arrays instead of a
-    /// gather, a product and a sum per tap and axis.
+    /// the previous ones), so the pixels are identical. One output row at a time: its row pass reads
+    /// the source rows it needs (converting bytes to floats on the way) into a row that stays in the
+    /// L1 cache for its column pass, instead of whole intermediate images.
     /// </summary>
-    private static void Resize(Span<float> result, float[] src, int h, int w, int c, int outH, int outW,
-        (int[][] Index, float[][] Weight) rows, (int[][] Index, float[][] Weight) cols)
+    private static void Resize<T>(Span<float> result, ReadOnlySpan<T> src, int stride, int w, int c, int outH, int outW,
+        (int[][] Index, float[][] Weight) rows, (int[][] Index, float[][] Weight) cols) where T : unmanaged
     {
-        int rowLength = w * c;
-        if (rows.Index.Length == 0 && cols.Index.Length == 0)
-        {
-            src.AsSpan(0, h * rowLength).CopyTo(result);
-            return;
-        }
-        float[]? rented = null;
+        int rowLength = w * c, outRowLength = outW * c, taps = cols.Index.Length;
+        bool columns = taps > 0;
+        float[]? rented = null, weights = null;
+        int[]? offsets = null;
         try
         {
-            float[] mid = src;
-            if (rows.Index.Length > 0)
+            if (columns)
             {
-                // Without a column pass the rows go straight to the result.
-                bool direct = cols.Index.Length == 0;
-                if (!direct) mid = rented = ArrayPool<float>.Shared.Rent(outH * rowLength);
-                for (int oy = 0; oy < outH; oy++)
-                {
-                    var dst = direct ? result.Slice(oy * rowLength, rowLength) : mid.AsSpan(oy * rowLength, rowLength);
-                    for (int k = 0; k < rows.Index.Length; k++)
-                        Accumulate(dst, src.AsSpan(rows.Index[k][oy] * rowLength, rowLength), rows.Weight[k][oy], first: k == 0);
-                }
-                if (direct) return;
+                rented = ArrayPool<float>.Shared.Rent(rowLength);
+                // The column taps per output value (not per pixel): where in the row each tap reads, and its weight.
+                offsets = ArrayPool<int>.Shared.Rent(taps * outRowLength);
+                weights = ArrayPool<float>.Shared.Rent(taps * outRowLength);
+                for (int k = 0; k < taps; k++)
+                    for (int ox = 0; ox < outW; ox++)
+                        for (int ch = 0; ch < c; ch++)
+                        {
+                            offsets[k * outRowLength + ox * c + ch] = cols.Index[k][ox] * c + ch;
+                            weights[k * outRowLength + ox * c + ch] = cols.Weight[k][ox];
+                        }
             }
             for (int oy = 0; oy < outH; oy++)
             {
-                int inRow = oy * rowLength, outRow = oy * outW * c;
-                for (int ox = 0; ox < outW; ox++)
-                    for (int ch = 0; ch < c; ch++)
-                    {
-                        float sum = mid[inRow + cols.Index[0][ox] * c + ch] * cols.Weight[0][ox];
-                        for (int k = 1; k < cols.Index.Length; k++)
-                            sum += mid[inRow + cols.Index[k][ox] * c + ch] * cols.Weight[k][ox];
-                        result[outRow + ox * c + ch] = sum;
-                    }
+                var outRow = result.Slice(oy * outRowLength, outRowLength);
+                // Without a column pass the row pass writes straight to the result.
+                var mid = columns ? rented.AsSpan(0, rowLength) : outRow;
+                if (rows.Index.Length == 0) Convert(src.Slice(oy * stride, rowLength), mid);
+                else
+                    for (int k = 0; k < rows.Index.Length; k++)
+                        Accumulate(mid, src.Slice(rows.Index[k][oy] * stride, rowLength), rows.Weight[k][oy], first: k == 0);
+                if (columns) Columns(outRow, mid, taps, offsets!, weights!);
             }
         }
-        finally { if (rented is not null) ArrayPool<float>.Shared.Return(rented); }
+        finally
+        {
+            if (rented is not null) ArrayPool<float>.Shared.Return(rented);
+            if (offsets is not null) ArrayPool<int>.Shared.Return(offsets);
+            if (weights is not null) ArrayPool<float>.Shared.Return(weights);
+        }
+    }
+
+    /// <summary>
+    /// One output row of the column pass: value e is Σₖ mid[offsets[k·n + e]] · weights[k·n + e]
+    /// (n = the row's length), the first tap's product plus each next one's in tap order, eight values
+    /// at a time with AVX2's gathers where the processor has them.
+    /// </summary>
+    private static unsafe void Columns(Span<float> dst, ReadOnlySpan<float> mid, int taps, int[] offsets, float[] weights)
+    {
+        int n = dst.Length, e = 0;
+        fixed (float* row = mid, output = dst, weight = weights)
+        fixed (int* offset = offsets)
+        {
+            if (Avx2.IsSupported)
+                for (; e <= n - Vector256<float>.Count; e += Vector256<float>.Count)
+                {
+                    var sum = Avx.Multiply(Avx2.GatherVector256(row, Avx.LoadVector256(offset + e), 4), Avx.LoadVector256(weight + e));
+                    for (int k = 1; k < taps; k++)
+                        sum = Avx.Add(sum, Avx.Multiply(Avx2.GatherVector256(row, Avx.LoadVector256(offset + k * n + e), 4), Avx.LoadVector256(weight + k * n + e)));
+                    Avx.Store(output + e, sum);
+                }
+            for (; e < n; e++)
+            {
+                float sum = row[offset[e]] * weight[e];
+                for (int k = 1; k < taps; k++) sum += row[offset[k * n + e]] * weight[k * n + e];
+                output[e] = sum;
+            }
+        }
+    }
+
+    /// <summary>The values of a row as floats (bytes convert exactly).</summary>
+    private static void Convert<T>(ReadOnlySpan<T> src, Span<float> dst) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            MemoryMarshal.Cast<T, float>(src).CopyTo(dst);
+            return;
+        }
+        var bytes = MemoryMarshal.Cast<T, byte>(src);
+        int i = 0, n = Vector<float>.Count;
+        for (; i <= dst.Length - Vector<byte>.Count; i += Vector<byte>.Count)
+        {
+            Vector.Widen(new Vector<byte>(bytes[i..]), out var low, out var high);
+            Vector.Widen(low, out var q0, out var q1);
+            Vector.Widen(high, out var q2, out var q3);
+            Vector.ConvertToSingle(Vector.AsVectorInt32(q0)).CopyTo(dst[i..]);
+            Vector.ConvertToSingle(Vector.AsVectorInt32(q1)).CopyTo(dst[(i + n)..]);
+            Vector.ConvertToSingle(Vector.AsVectorInt32(q2)).CopyTo(dst[(i + 2 * n)..]);
+            Vector.ConvertToSingle(Vector.AsVectorInt32(q3)).CopyTo(dst[(i + 3 * n)..]);
+        }
+        for (; i < dst.Length; i++) dst[i] = bytes[i];
     }
 
     /// <summary>dst = src · weight (first tap) or dst += src · weight, a product then a sum as Ops.Multiply and Ops.Add compute them.</summary>
+    private static void Accumulate<T>(Span<float> dst, ReadOnlySpan<T> src, float weight, bool first) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float)) Accumulate(dst, MemoryMarshal.Cast<T, float>(src), weight, first);
+        else Accumulate(dst, MemoryMarshal.Cast<T, byte>(src), weight, first);
+    }
+
     private static void Accumulate(Span<float> dst, ReadOnlySpan<float> src, float weight, bool first)
     {
         int i = 0;
@@ -140,5 +198,30 @@ internal static class ImageResizer
             (first ? product : new Vector<float>(dst[i..]) + product).CopyTo(dst[i..]);
         }
         for (; i < dst.Length; i++) dst[i] = first ? src[i] * weight : dst[i] + src[i] * weight;
+    }
+
+    /// <summary><see cref="Accumulate(Span{float}, ReadOnlySpan{float}, float, bool)"/> reading bytes, widened to the floats they equal.</summary>
+    private static void Accumulate(Span<float> dst, ReadOnlySpan<byte> src, float weight, bool first)
+    {
+        int i = 0, n = Vector<float>.Count;
+        var wv = new Vector<float>(weight);
+        for (; i <= dst.Length - Vector<byte>.Count; i += Vector<byte>.Count)
+        {
+            Vector.Widen(new Vector<byte>(src[i..]), out var low, out var high);
+            Vector.Widen(low, out var q0, out var q1);
+            Vector.Widen(high, out var q2, out var q3);
+            Step(dst[i..], Vector.ConvertToSingle(Vector.AsVectorInt32(q0)), wv, first);
+            Step(dst[(i + n)..], Vector.ConvertToSingle(Vector.AsVectorInt32(q1)), wv, first);
+            Step(dst[(i + 2 * n)..], Vector.ConvertToSingle(Vector.AsVectorInt32(q2)), wv, first);
+            Step(dst[(i + 3 * n)..], Vector.ConvertToSingle(Vector.AsVectorInt32(q3)), wv, first);
+        }
+        for (; i < dst.Length; i++) dst[i] = first ? src[i] * weight : dst[i] + src[i] * weight;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Step(Span<float> at, Vector<float> values, Vector<float> weight, bool first)
+    {
+        var product = values * weight;
+        (first ? product : new Vector<float>(at) + product).CopyTo(at);
     }
 }

@@ -36,9 +36,13 @@ public static class ImageUtils
         if (targetSize is { } t && (t.Height <= 0 || t.Width <= 0))
             throw new ArgumentOutOfRangeException(nameof(targetSize), $"ImageUtils.LoadImage: expected a positive size (height, width), got ({t.Height}, {t.Width}).");
         if (!File.Exists(path)) throw new FileNotFoundException($"ImageUtils.LoadImage: expected an image file, got '{path}', which does not exist.", path);
-        var pixels = ImageDecoder.Decode(path, channels, out int h, out int w);
-        var (outH, outW) = targetSize ?? (h, w);
-        return ImageResizer.ToTensor(pixels, h, w, channels, cropToAspectRatio, outH, outW, interpolation);
+        var pixels = ImageDecoder.DecodeRented(path, channels, out int h, out int w);
+        try
+        {
+            var (outH, outW) = targetSize ?? (h, w);
+            return ImageResizer.ToTensor(pixels, h, w, channels, cropToAspectRatio, outH, outW, interpolation);
+        }
+        finally { System.Buffers.ArrayPool<byte>.Shared.Return(pixels); }
     }
 
     /// <summary>Whether <paramref name="path"/> has an image extension <see cref="ImageDataset.FromDirectory"/> reads (.bmp, .gif, .jpeg, .jpg, .png).</summary>

@@ -14,11 +14,18 @@ public class ImageResizerTests
     [InlineData(30, 45, 4, 17, 17, "nearest", true)]       // after the centred crop
     [InlineData(30, 45, 3, 21, 11, "lanczos3", false)]
     [InlineData(60, 80, 3, 7, 9, "area", false)]           // a wide filter: the matrix-product path
+    [InlineData(375, 500, 3, 224, 224, "bilinear", false)] // the photo case: a whole number of vectors per row
+    [InlineData(41, 70, 4, 13, 17, "bicubic", true)]       // four taps, rows not a multiple of the vectors
+    [InlineData(29, 37, 3, 29, 37, "bilinear", false)]     // the same size: a conversion
+    [InlineData(9, 100, 1, 5, 33, "lanczos5", false)]
     public void ResizeMatchesOpsResizeExactly(int h, int w, int c, int outH, int outW, string method, bool crop)
     {
         var g = new Generator(5);
-        var pixels = Enumerable.Range(0, h * w * c).Select(_ => (float)g.NextInt(256)).ToArray();
+        var bytes = Enumerable.Range(0, h * w * c).Select(_ => (byte)g.NextInt(256)).ToArray();
+        var pixels = bytes.Select(b => (float)b).ToArray();
         var actual = ImageResizer.ToTensor(pixels, h, w, c, crop, outH, outW, method);
+        // Decoded bytes resize straight from the bytes, to the same floats.
+        var fromBytes = ImageResizer.ToTensor(bytes, h, w, c, crop, outH, outW, method);
 
         var (top, left, ch, cw) = crop ? ImageResizer.CropToAspect(h, w, outH, outW) : (0, 0, h, w);
         var window = new float[ch * cw * c];
@@ -29,5 +36,6 @@ public class ImageResizerTests
 
         Assert.Equal([outH, outW, c], actual.Shape.ToArray());
         Assert.Equal(expected.ToArray(), actual.ToArray());
+        Assert.Equal(expected.ToArray(), fromBytes.ToArray());
     }
 }
