@@ -189,6 +189,11 @@ internal sealed unsafe partial class CpuBackend
                 Gemm.Multiply(g.C, cout, g.Rows, px, 1, g.C, pgy, cout, 1, pgk, cout, false);
                 return;
             }
+            if (groups == 1 && ImplicitKernelGradientApplies(g))
+            {
+                ImplicitBackwardKernel(px, pgy, pgk, g, cout);
+                return;
+            }
             if (groups == 1)
             {
                 BlockedBackwardKernel(px, pgy, pgk, g, cout);
@@ -212,6 +217,161 @@ internal sealed unsafe partial class CpuBackend
             }
             BufferPool.Current.Return(cols);
         }
+    }
+
+    /// <summary>
+    /// Output pixels per block of <see cref="ImplicitBackwardKernel"/>'s product (whole output rows,
+    /// at least one): the block's 32 columns of dY, read at every step, stay in a 32 or 48 KiB L1.
+    /// A constant, so that the order of the sums does not depend on the thread count.
+    /// </summary>
+    private const int ImplicitDepth = 256;
+
+    /// <summary>
+    /// Whether <see cref="ImplicitBackwardKernel"/> computes dW: it needs the 512-bit micro-kernels,
+    /// and a tap of at least <see cref="ImplicitMinChannels"/> channels (fewer would leave most of
+    /// each micro-tile's rows empty; the RGB stem gathers whole window rows instead).
+    /// </summary>
+    private static bool ImplicitKernelGradientApplies(in Conv2DGeometry g) => Gemm.SegmentTilesRun && g.C >= ImplicitMinChannels;
+
+    /// <summary>Fewest channels for <see cref="ImplicitBackwardKernel"/>.</summary>
+    private const int ImplicitMinChannels = 4;
+
+    /// <summary>
+    /// dW = colsᵀ · dY with no patch matrix at all: tap by tap, dW[tap] (C × Cout) = Σ over output
+    /// pixels of x[pixel's input under the tap]ᵀ · dY[pixel]. Along an output row, a tap's input pixels
+    /// lie at a fixed stride in x, and dY's rows follow each other, so the micro-kernel reads both in
+    /// place (<see cref="Gemm.SegmentTile"/>), a run per output row, skipping the pixels where the tap
+    /// falls on padding, instead of gathering patches into a buffer and packing them again (the
+    /// copies cost a third of the time at 64 channels, where each patch column serves only 64
+    /// columns of dW).
+    /// </summary>
+    /// <remarks>
+    /// The work is cut into units of one 12 × 32 micro-tile of dW: (32 output channels, tap, 12
+    /// input channels). K (all output pixels) is cut into blocks of whole output rows,
+    /// <see cref="ImplicitDepth"/> pixels at most, fixed by the shape; each unit's tile sums each block
+    /// in pixel order in registers and adds the blocks in order, so the result does not depend on
+    /// which thread owns the unit. Threads take runs of units. When dW fits in half of L2, a thread
+    /// runs every unit of a block before the next block (each block's x and dY are read from memory
+    /// once); otherwise it finishes the units of one group of 32 output channels, block by block,
+    /// before the next, so that their slice of dW stays in L2 instead of travelling to memory and
+    /// back once per block.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ImplicitBackwardKernel(float* px, float* pgy, float* pgk, Conv2DGeometry g, int cout)
+    {
+        const int tileRows = Gemm.SegmentRows, tileCols = Gemm.SegmentColumns;
+        int taps = g.KH * g.KW, c = g.C, outRows = g.N * g.OH;
+        int blocks = (outRows + Math.Max(1, ImplicitDepth / g.OW) - 1) / Math.Max(1, ImplicitDepth / g.OW);
+        int rowsPerBlock = (outRows + blocks - 1) / blocks; // equal blocks, no thin remainder
+        blocks = (outRows + rowsPerBlock - 1) / rowsPerBlock;
+        int strips = (c + tileRows - 1) / tileRows, outTiles = (cout + tileCols - 1) / tileCols;
+        int perOutTile = taps * strips, units = outTiles * perOutTile;
+        int parts = Math.Min(units, WorkerPool.Threads);
+        bool tileOuter = (long)taps * c * cout * sizeof(float) > CacheSizes.L2 / 2;
+        int blockPixels = rowsPerBlock * g.OW, padded = outTiles * tileCols;
+        // Per part: each tap's runs for the current block and their starts, and the block's dY
+        // copied 32 output channels at a time into contiguous rows of 32 (zero-padded past Cout):
+        // read in place, rows of 256 or 512 channels lie 1 or 2 KiB apart and fall into a few sets
+        // of L1, which then cannot hold the block's columns between micro-tiles.
+        int maxRuns = taps * rowsPerBlock;
+        var runs = new GemmSegment[parts * maxRuns];
+        var starts = new int[parts * (taps + 1)];
+        var panels = BufferPool.Current.Rent(parts * blockPixels * padded);
+        // The first and last output column of each tap column kw whose input column is inside the image.
+        var first = new int[g.KW];
+        var end = new int[g.KW];
+        for (int kw = 0; kw < g.KW; kw++)
+        {
+            int t = g.PadLeft - kw * g.DilationW, u = g.W - 1 + g.PadLeft - kw * g.DilationW;
+            first[kw] = t <= 0 ? 0 : (t + g.StrideW - 1) / g.StrideW;
+            end[kw] = u < 0 ? 0 : Math.Min(g.OW, u / g.StrideW + 1);
+        }
+        fixed (GemmSegment* pr = runs)
+        fixed (int* ps = starts, pFirst = first, pEnd = end)
+        fixed (float* pp = panels)
+        {
+            GemmSegment* runsAll = pr; int* startsAll = ps, firstCol = pFirst, endCol = pEnd; float* panelsAll = pp;
+            WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) =>
+            {
+                GemmSegment* myRuns = runsAll + (long)part * maxRuns;
+                int* myStarts = startsAll + part * (taps + 1);
+                float* myPanels = panelsAll + (long)part * blockPixels * padded;
+                int u0 = (int)((long)units * part / parts), u1 = (int)((long)units * (part + 1) / parts);
+                if (!tileOuter)
+                {
+                    for (int b = 0; b < blocks; b++)
+                    {
+                        Prepare(b, u0, u1);
+                        for (int u = u0; u < u1; u++) Unit(u, b);
+                    }
+                    return;
+                }
+                for (int ot = u0 / perOutTile; ot * perOutTile < u1; ot++)
+                {
+                    int v0 = Math.Max(u0, ot * perOutTile), v1 = Math.Min(u1, (ot + 1) * perOutTile);
+                    for (int b = 0; b < blocks; b++)
+                    {
+                        Prepare(b, v0, v1);
+                        for (int u = v0; u < v1; u++) Unit(u, b);
+                    }
+                }
+
+                // Each tap's runs over block b, and the panels of dY that units u0 … u1 − 1 read.
+                void Prepare(int b, int u0, int u1)
+                {
+                    int q0 = b * rowsPerBlock, q1 = Math.Min(outRows, q0 + rowsPerBlock), count = 0;
+                    nint csA = (nint)g.StrideW * c;
+                    for (int tap = 0; tap < taps; tap++)
+                    {
+                        myStarts[tap] = count;
+                        int kh = tap / g.KW, kw = tap % g.KW, lo = firstCol[kw], hi = endCol[kw];
+                        if (lo >= hi) continue;
+                        for (int q = q0; q < q1; q++)
+                        {
+                            int n = q / g.OH, oh = q - n * g.OH;
+                            int ih = oh * g.StrideH - g.PadTop + kh * g.DilationH;
+                            if ((uint)ih >= (uint)g.H) continue;
+                            int iw = lo * g.StrideW - g.PadLeft + kw * g.DilationW;
+                            long a = (((long)n * g.H + ih) * g.W + iw) * c;
+                            int bRow = (q - q0) * g.OW + lo, length = hi - lo;
+                            // A run that continues the previous one in both operands (a whole
+                            // image row under the middle tap) joins it: fewer, longer runs.
+                            if (count > myStarts[tap] && myRuns[count - 1] is var last
+                                && last.A + last.Length * csA == a && last.B + last.Length == bRow)
+                                myRuns[count - 1] = last with { Length = last.Length + length };
+                            else myRuns[count++] = new GemmSegment(a, bRow, length);
+                        }
+                    }
+                    myStarts[taps] = count;
+                    int pixels = (q1 - q0) * g.OW;
+                    for (int ot = u0 / perOutTile, otEnd = (u1 - 1) / perOutTile; ot <= otEnd; ot++)
+                    {
+                        int co0 = ot * tileCols, cols = Math.Min(tileCols, cout - co0);
+                        float* src = pgy + (long)q0 * g.OW * cout + co0, dst = myPanels + (long)ot * blockPixels * tileCols;
+                        for (int p = 0; p < pixels; p++, src += cout, dst += tileCols)
+                        {
+                            if (cols == tileCols) Unsafe.CopyBlockUnaligned(dst, src, tileCols * sizeof(float));
+                            else
+                            {
+                                for (int j = 0; j < cols; j++) dst[j] = src[j];
+                                for (int j = cols; j < tileCols; j++) dst[j] = 0f;
+                            }
+                        }
+                    }
+                }
+
+                void Unit(int u, int b)
+                {
+                    int ot = u / perOutTile, rest = u - ot * perOutTile, tap = rest / strips, c0 = (rest - tap * strips) * tileRows;
+                    int co0 = ot * tileCols;
+                    Gemm.SegmentTile(Math.Min(tileRows, c - c0), px + c0, (nint)g.StrideW * c,
+                        myPanels + (long)ot * blockPixels * tileCols, tileCols,
+                        myRuns + myStarts[tap], myStarts[tap + 1] - myStarts[tap],
+                        pgk + ((long)tap * c + c0) * cout + co0, cout, Math.Min(tileCols, cout - co0), b > 0);
+                }
+            });
+        }
+        BufferPool.Current.Return(panels);
     }
 
     /// <summary>
