@@ -39,6 +39,10 @@ public class ConvolutionBackwardTests
         { "5x5/1 same over a 4x3 image", [2, 4, 3, 8], [5, 5, 8, 40], 1, "same", 1, 1 },
         { "3x3/1 same, 256 to 120 (dW larger than L2 / 2)", [2, 6, 5, 256], [3, 3, 256, 120], 1, "same", 1, 1 },
         { "3x3/1 same, one row of 300", [1, 1, 300, 16], [3, 3, 16, 32], 1, "same", 1, 1 },
+        // fewer than 8 channels: whole window rows of a padded copy, or patches gathered when dilated
+        { "7x7/2 same over RGB, odd width", [2, 13, 16, 3], [7, 7, 3, 33], 2, "same", 1, 1 },
+        { "5x3/1 valid, 7 channels", [2, 8, 9, 7], [5, 3, 7, 12], 1, "valid", 1, 1 },
+        { "3x3/1 same, dilation 2, 3 channels", [2, 9, 8, 3], [3, 3, 3, 5], 1, "same", 2, 1 },
     };
 
     /// <summary>dX, dW of Σ r·conv(x, k) on the CPU (under the given thread count) or the reference backend.</summary>

@@ -228,13 +228,56 @@ internal sealed unsafe partial class CpuBackend
 
     /// <summary>
     /// Whether <see cref="ImplicitBackwardKernel"/> computes dW: it needs the 512-bit micro-kernels,
-    /// and a tap of at least <see cref="ImplicitMinChannels"/> channels (fewer would leave most of
-    /// each micro-tile's rows empty; the RGB stem gathers whole window rows instead).
+    /// and either taps of at least <see cref="ImplicitMinChannels"/> channels or undilated window rows
+    /// (which it reads whole when taps are narrower, as over an RGB image).
     /// </summary>
-    private static bool ImplicitKernelGradientApplies(in Conv2DGeometry g) => Gemm.SegmentTilesRun && g.C >= ImplicitMinChannels;
+    private static bool ImplicitKernelGradientApplies(in Conv2DGeometry g) =>
+        Gemm.SegmentTilesRun && (g.C >= ImplicitMinChannels || g.DilationW == 1);
 
-    /// <summary>Fewest channels for <see cref="ImplicitBackwardKernel"/>.</summary>
-    private const int ImplicitMinChannels = 4;
+    /// <summary>
+    /// Fewest channels for which a micro-tile's rows are one tap's channels: fewer would leave most
+    /// of the 12 rows empty (3 of them over RGB), so narrower taps are read a window row at a time.
+    /// </summary>
+    private const int ImplicitMinChannels = 8;
+
+    /// <summary>
+    /// dW as <see cref="ImplicitProduct"/> computes it: tap by tap when a tap has enough channels;
+    /// otherwise window row by window row, whose KW·C values at an output pixel lie side by side in
+    /// x, over a copy of x padded left and right with zeros so that every window row is whole (the
+    /// stem of a ResNet: 21 values instead of 3 per micro-tile row, for a copy of its RGB input).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ImplicitBackwardKernel(float* px, float* pgy, float* pgk, Conv2DGeometry g, int cout)
+    {
+        if (g.C >= ImplicitMinChannels)
+        {
+            ImplicitProduct(px, pgy, pgk, g, cout, g.C);
+            return;
+        }
+        int c = g.C, wide = Math.Max(g.W + g.PadLeft, (g.OW - 1) * g.StrideW + g.KW);
+        long image = (long)g.H * wide * c;
+        var padded = BufferPool.Current.Rent((int)(g.N * image));
+        fixed (float* pp = padded)
+        {
+            float* ppd = pp;
+            int parts = Math.Min(g.N, WorkerPool.Threads);
+            WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) =>
+            {
+                for (int n = g.N * part / parts, last = g.N * (part + 1) / parts; n < last; n++)
+                    for (int ih = 0; ih < g.H; ih++)
+                    {
+                        float* dst = ppd + n * image + (long)ih * wide * c, src = px + (((long)n * g.H + ih) * g.W) * c;
+                        new Span<float>(dst, g.PadLeft * c).Clear();
+                        Buffer.MemoryCopy(src, dst + g.PadLeft * c, (long)g.W * c * 4, (long)g.W * c * 4);
+                        new Span<float>(dst + (g.PadLeft + g.W) * c, (wide - g.PadLeft - g.W) * c).Clear();
+                    }
+            });
+            // One "tap" per window row, of KW·C channels, over the padded image.
+            var rows = g with { W = wide, C = g.KW * c, KW = 1, PadLeft = 0, DilationW = 1 };
+            ImplicitProduct(pp, pgy, pgk, rows, cout, c);
+        }
+        BufferPool.Current.Return(padded);
+    }
 
     /// <summary>
     /// dW = colsᵀ · dY with no patch matrix at all: tap by tap, dW[tap] (C × Cout) = Σ over output
@@ -256,8 +299,14 @@ internal sealed unsafe partial class CpuBackend
     /// before the next, so that their slice of dW stays in L2 instead of travelling to memory and
     /// back once per block.
     /// </remarks>
+    /// <param name="px">x, or its padded copy.</param>
+    /// <param name="pgy">dY.</param>
+    /// <param name="pgk">dW, overwritten: row tap·C + c, column co.</param>
+    /// <param name="g">The geometry, each tap's values C consecutive floats of an input pixel.</param>
+    /// <param name="cout">Output channels.</param>
+    /// <param name="pixel">Floats between neighbouring input pixels (C, or fewer when a "tap" is a window row).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ImplicitBackwardKernel(float* px, float* pgy, float* pgk, Conv2DGeometry g, int cout)
+    private static void ImplicitProduct(float* px, float* pgy, float* pgk, Conv2DGeometry g, int cout, int pixel)
     {
         const int tileRows = Gemm.SegmentRows, tileCols = Gemm.SegmentColumns;
         int taps = g.KH * g.KW, c = g.C, outRows = g.N * g.OH;
@@ -320,7 +369,7 @@ internal sealed unsafe partial class CpuBackend
                 void Prepare(int b, int u0, int u1)
                 {
                     int q0 = b * rowsPerBlock, q1 = Math.Min(outRows, q0 + rowsPerBlock), count = 0;
-                    nint csA = (nint)g.StrideW * c;
+                    nint csA = (nint)g.StrideW * pixel;
                     for (int tap = 0; tap < taps; tap++)
                     {
                         myStarts[tap] = count;
@@ -332,7 +381,7 @@ internal sealed unsafe partial class CpuBackend
                             int ih = oh * g.StrideH - g.PadTop + kh * g.DilationH;
                             if ((uint)ih >= (uint)g.H) continue;
                             int iw = lo * g.StrideW - g.PadLeft + kw * g.DilationW;
-                            long a = (((long)n * g.H + ih) * g.W + iw) * c;
+                            long a = (((long)n * g.H + ih) * g.W + iw) * pixel;
                             int bRow = (q - q0) * g.OW + lo, length = hi - lo;
                             // A run that continues the previous one in both operands (a whole
                             // image row under the middle tap) joins it: fewer, longer runs.
@@ -364,7 +413,7 @@ internal sealed unsafe partial class CpuBackend
                 {
                     int ot = u / perOutTile, rest = u - ot * perOutTile, tap = rest / strips, c0 = (rest - tap * strips) * tileRows;
                     int co0 = ot * tileCols;
-                    Gemm.SegmentTile(Math.Min(tileRows, c - c0), px + c0, (nint)g.StrideW * c,
+                    Gemm.SegmentTile(Math.Min(tileRows, c - c0), px + c0, (nint)g.StrideW * pixel,
                         myPanels + (long)ot * blockPixels * tileCols, tileCols,
                         myRuns + myStarts[tap], myStarts[tap + 1] - myStarts[tap],
                         pgk + ((long)tap * c + c0) * cout + co0, cout, Math.Min(tileCols, cout - co0), b > 0);
