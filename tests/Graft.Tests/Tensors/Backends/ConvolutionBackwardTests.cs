@@ -37,7 +37,8 @@ public class ConvolutionBackwardTests
         { "3x3/1 valid, 13 channels, batch 1", [1, 6, 5, 13], [3, 3, 13, 7], 1, "valid", 1, 1 },
         { "3x3/2 same, 30 channels, 65 outputs", [3, 11, 9, 30], [3, 3, 30, 65], 2, "same", 1, 1 },
         { "5x5/1 same over a 4x3 image", [2, 4, 3, 8], [5, 5, 8, 40], 1, "same", 1, 1 },
-        { "3x3/1 same, 256 to 120 (dW larger than L2 / 2)", [2, 6, 5, 256], [3, 3, 256, 120], 1, "same", 1, 1 },
+        { "3x3/1 same, 256 to 120", [2, 6, 5, 256], [3, 3, 256, 120], 1, "same", 1, 1 },
+        { "3x3/2 same, 500 outputs (16 tiles of them, units ordered by tap)", [2, 5, 4, 12], [3, 3, 12, 500], 2, "same", 1, 1 },
         { "3x3/1 same, one row of 300", [1, 1, 300, 16], [3, 3, 16, 32], 1, "same", 1, 1 },
         // fewer than 8 channels: whole window rows of a padded copy, or patches gathered when dilated
         { "7x7/2 same over RGB, odd width", [2, 13, 16, 3], [7, 7, 3, 33], 2, "same", 1, 1 },
