@@ -89,6 +89,10 @@ public class GemmTests
     [InlineData("Scalar", 37, 65, 300, true, false, true)]
     [InlineData("Vector256", 37, 65, 300, true, false, true)]
     [InlineData("Vector512", 28, 70, 33, false, false, true)]
+    // both operands transposed, full and partial strips: A's 12- and 6-row copies, B read down its columns
+    [InlineData("Vector512", 40, 70, 300, true, true, false)]
+    [InlineData("Vector256", 40, 35, 300, true, true, true)]
+    [InlineData("Vector128", 19, 20, 45, true, true, false)]
     public unsafe void EachKernelMatchesNaiveProduct(string kernelName, int m, int n, int k, bool ta, bool tb, bool accumulate)
     {
         var kernel = Enum.Parse<GemmKernel>(kernelName);
