@@ -135,13 +135,26 @@ internal static unsafe class Winograd
     /// 7% slower; 1.5× faster at batch 32), and 1.2–1.7× at batch 1 from 28×28×128 up.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static bool BackwardInputPays(in Conv2DGeometry g, int groups, int cout)
+    public static bool BackwardInputPays(in Conv2DGeometry g, int groups, int cout) =>
+        Supports(g, groups) && PaysTransformedEachCall(BackwardGeometry(g, cout), g.C);
+
+    /// <summary>
+    /// Whether the forward of a kernel being trained should take this path. Its values change at
+    /// every step, so its transform is made at every call, as for <see cref="BackwardInput"/>, and the
+    /// same rule holds: enough tiles to repay the transform, or a kernel small enough to stay in L2.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool TrainingPays(in Conv2DGeometry g, int groups, int cout) =>
+        Supports(g, groups) && PaysTransformedEachCall(g, cout);
+
+    private static bool PaysTransformedEachCall(in Conv2DGeometry g, int cout)
     {
-        if (!Supports(g, groups)) return false;
-        var back = BackwardGeometry(g, cout);
-        long tiles = (long)back.N * ((back.OH + DefaultTile - 1) / DefaultTile) * ((back.OW + DefaultTile - 1) / DefaultTile);
-        return Pays(back, 1, g.C) && (tiles >= 128 || (long)g.C * cout <= 128 * 128);
+        long tiles = (long)g.N * ((g.OH + DefaultTile - 1) / DefaultTile) * ((g.OW + DefaultTile - 1) / DefaultTile);
+        return Pays(g, 1, cout) && (tiles >= 128 || (long)g.C * cout <= 128 * 128);
     }
+
+    /// <summary>Whether anything (values or a transform) is kept for this kernel array: for tests.</summary>
+    internal static bool Remembers(float[] kernel) => s_kernels.TryGetValue(kernel, out _);
 
     /// <summary>The geometry of the convolution <see cref="BackwardInput"/> computes: over gy (N, OH, OW, cout) into (N, H, W, C).</summary>
     public static Conv2DGeometry BackwardGeometry(in Conv2DGeometry g, int cout) =>

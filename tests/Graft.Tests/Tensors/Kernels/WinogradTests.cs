@@ -97,6 +97,32 @@ public class WinogradTests
     }
 
     [Fact]
+    public void AKernelBeingTrainedTakesTheWinogradPathWithNothingKept()
+    {
+        // 4 × 4 × 4 = 64 tiles of a 32 × 32 kernel: its transform stays in L2, so retransforming pays.
+        var x = Tensor.RandomUniform([4, 14, 14, 32], -1, 1, new Generator(30));
+        var k = Tensor.RandomUniform([3, 3, 32, 32], -0.3f, 0.3f, new Generator(31));
+        k.RequiresGrad = true;
+        var g = Ops.Geometry(x.Shape, 3, 3, (1, 1), (1, 1), "same", "Conv2D");
+        Assert.True(Winograd.TrainingPays(g, 1, 32));
+        var y = Ops.Conv2D(x, k, padding: "same");
+        Assert.Equal(Run(x, k, null, "linear", "same", Winograd.DefaultTile), y.ToArray());
+        Assertions.Close(Reference(x, k, null, "linear", "same"), y, Tolerance(Winograd.DefaultTile));
+        // Transformed for this call alone: a kernel that changes at every step keeps nothing.
+        Assert.False(Winograd.Remembers(k.Data));
+
+        // The kernel gradient still comes from the inputs, whatever path the forward took.
+        Ops.Sum(y).Backward();
+        var expected = Tensor.Empty(k.Shape, zero: false, Device.Reference);
+        Backend.For(Device.Reference).Conv2DBackwardKernel(x.To(Device.Reference), Tensor.Ones(y.Shape.ToArray(), Device.Reference), 1, g, expected);
+        Assertions.Close(expected.ToArray(), k.Grad!.ToArray(), 1e-4f, "kernel gradient");
+
+        // Not where a handful of tiles would stream a large transform for little work (7×7×512 at batch 16).
+        Assert.False(Winograd.TrainingPays(Ops.Geometry(Shape.Wrap([16, 7, 7, 512]), 3, 3, (1, 1), (1, 1), "same", "Conv2D"), 1, 512));
+        Assert.True(Winograd.Pays(Ops.Geometry(Shape.Wrap([16, 7, 7, 512]), 3, 3, (1, 1), (1, 1), "same", "Conv2D"), 1, 512));
+    }
+
+    [Fact]
     public void KernelChangedInPlaceIsTransformedAgain()
     {
         var x = Tensor.RandomUniform([2, 12, 12, 16], -1, 1, new Generator(9));

@@ -27,13 +27,13 @@ internal sealed unsafe partial class CpuBackend
         fixed (float* px = x.Data, pk = kernel.Data, py = y.Data, pb = bias is null ? null : bias.Data)
         {
             var ep = new Epilogue(pb, activation);
-            // 3×3 stride 1 by Winograd where it measured faster, unless the kernel is being trained: its
-            // transform is then made afresh every step, and on the idle 2-core AVX-512 machine ResNet18 training ran at 0.78x PyTorch with Winograd in its
-            // forward against 0.98x without (two consecutive bench runs, best of 2 each: 11.5 against 13.2
-            // images/s), and peaked at 1,354 MiB against 1,119.
-            if (!Tensor.NeedsGrad(kernel) && Winograd.Pays(g, groups, cout))
+            // 3×3 stride 1 by Winograd where it measured faster. A kernel being trained changes at every
+            // step: its transform is made for the call alone (never kept, which would hold four times the
+            // kernel's size per layer), and only where enough tiles repay it.
+            bool trained = Tensor.NeedsGrad(kernel);
+            if (trained ? Winograd.TrainingPays(g, groups, cout) : Winograd.Pays(g, groups, cout))
             {
-                Winograd.Forward(px, kernel.Data, py, g, cout, ep, keepTransform: !kernel.Storage.IsPooled);
+                Winograd.Forward(px, kernel.Data, py, g, cout, ep, keepTransform: !trained && !kernel.Storage.IsPooled);
                 return;
             }
             Forward(px, pk, py, groups, g, cout, ep);

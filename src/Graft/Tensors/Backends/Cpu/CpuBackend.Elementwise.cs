@@ -11,10 +11,49 @@ internal sealed partial class CpuBackend
     private const float Sqrt2OverPi = 0.7978845608028654f, GeluCoeff = 0.044715f;
     private const float InvSqrt2 = 0.7071067811865476f, InvSqrt2Pi = 0.3989422804014327f;
 
+    // Element-wise passes over large tensors are shared between the kernel threads, a contiguous
+    // range each: every element is still computed by one thread with the same code, so the results
+    // do not depend on the split. Below two chunks a pass (~10 µs per chunk, memory-bound) is not
+    // worth waking the team for.
+    private const int ElementwiseChunk = 1 << 15;
+
+    internal static int ElementwiseParts(int n) => n < 2 * ElementwiseChunk ? 1 : Math.Min(WorkerPool.Threads, n / ElementwiseChunk);
+
+    /// <summary>Part <paramref name="p"/> of <paramref name="n"/> elements in <paramref name="parts"/>: bounds on 64-float multiples, so every part but the last is whole vectors.</summary>
+    internal static (int Start, int Length) ElementwisePart(int n, int parts, int p)
+    {
+        int start = (int)((long)n * p / parts) & ~63, end = p == parts - 1 ? n : (int)((long)n * (p + 1) / parts) & ~63;
+        return (start, end - start);
+    }
+
+    /// <summary>Runs body(start, length) over [0, n): whole, or in one contiguous range per kernel thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Elementwise(int n, Action<int, int> body)
+    {
+        int parts = ElementwiseParts(n);
+        if (parts == 1) { body(0, n); return; }
+        WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (p) =>
+        {
+            var (start, length) = ElementwisePart(n, parts, p);
+            body(start, length);
+        });
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Unary(UnaryOp op, Tensor xt, Tensor yt, float a = 0, float b = 0)
     {
-        ReadOnlySpan<float> x = xt.Data; Span<float> y = yt.Data;
+        float[] x = xt.Data, y = yt.Data;
+        if (ElementwiseParts(y.Length) == 1) UnarySpan(op, x, y, a, b);
+        else UnaryShared(op, x, y, a, b);
+    }
+
+    // Apart from the callers so that their serial path allocates no closure.
+    private static void UnaryShared(UnaryOp op, float[] x, float[] y, float a, float b) =>
+        Elementwise(y.Length, (start, length) => UnarySpan(op, x.AsSpan(start, length), y.AsSpan(start, length), a, b));
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void UnarySpan(UnaryOp op, ReadOnlySpan<float> x, Span<float> y, float a, float b)
+    {
         switch (op)
         {
             case UnaryOp.Neg: TensorPrimitives.Negate(x, y); break;
@@ -61,8 +100,20 @@ internal sealed partial class CpuBackend
         }
     }
 
-    public void UnaryBackward(UnaryOp op, Tensor xt, Tensor yt, Tensor gyt, Tensor gxt, float a = 0, float b = 0) =>
-        UnarySpanBackward(op, xt.Data, yt.Data, gyt.Data, gxt.Data, a, b);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void UnaryBackward(UnaryOp op, Tensor xt, Tensor yt, Tensor gyt, Tensor gxt, float a = 0, float b = 0)
+    {
+        float[] x = xt.Data, y = yt.Data, gy = gyt.Data, gx = gxt.Data;
+        if (ElementwiseParts(gx.Length) == 1) UnarySpanBackward(op, x, y, gy, gx, a, b);
+        else UnaryBackwardShared(op, x, y, gy, gx, a, b);
+    }
+
+    private static void UnaryBackwardShared(UnaryOp op, float[] x, float[] y, float[] gy, float[] gx, float a, float b) =>
+        Elementwise(gx.Length, (start, length) =>
+            UnarySpanBackward(op, Slice(x, start, length), Slice(y, start, length), gy.AsSpan(start, length), gx.AsSpan(start, length), a, b));
+
+    // Rules that do not read x (or y) may be handed an empty one.
+    private static ReadOnlySpan<float> Slice(float[] v, int start, int length) => v.Length == 0 ? default : v.AsSpan(start, length);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void UnarySpanBackward(UnaryOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> gy, Span<float> gx, float a, float b)
@@ -138,9 +189,11 @@ internal sealed partial class CpuBackend
     public void Binary(BinaryOp op, Tensor at, Tensor bt, Tensor yt)
     {
         float[] a = at.Data, b = bt.Data, y = yt.Data;
-        if (at.Shape == bt.Shape) { BinarySpan(op, a, b, y); return; }
-        if (b.Length == 1 && at.Shape == yt.Shape) { BinaryScalarRight(op, a, b[0], y); return; }
-        if (a.Length == 1 && bt.Shape == yt.Shape) { BinaryScalarLeft(op, a[0], b, y); return; }
+        bool same = at.Shape == bt.Shape, right = !same && b.Length == 1 && at.Shape == yt.Shape, left = !same && !right && a.Length == 1 && bt.Shape == yt.Shape;
+        if ((same || right || left) && ElementwiseParts(y.Length) > 1) { BinaryShared(op, a, b, y, same, right); return; }
+        if (same) { BinarySpan(op, a, b, y); return; }
+        if (right) { BinaryScalarRight(op, a, b[0], y); return; }
+        if (left) { BinaryScalarLeft(op, a[0], b, y); return; }
 
         var outDims = yt.Shape.Dims;
         var (dims, s) = Coalesce(outDims, BroadcastStrides(at.Shape, outDims), BroadcastStrides(bt.Shape, outDims), yt.Shape.Strides());
@@ -154,6 +207,16 @@ internal sealed partial class CpuBackend
             else { float v = Apply(op, a[off[0]], b[off[1]]); ys.Fill(v); }
         });
     }
+
+    /// <summary>A same-shape or scalar-operand <see cref="Binary"/> over a large y, one range per kernel thread.</summary>
+    private static void BinaryShared(BinaryOp op, float[] a, float[] b, float[] y, bool same, bool right) =>
+        Elementwise(y.Length, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, length) =>
+        {
+            var ys = y.AsSpan(start, length);
+            if (same) BinarySpan(op, a.AsSpan(start, length), b.AsSpan(start, length), ys);
+            else if (right) BinaryScalarRight(op, a.AsSpan(start, length), b[0], ys);
+            else BinaryScalarLeft(op, a[0], b.AsSpan(start, length), ys);
+        });
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Apply(BinaryOp op, float a, float b) => op switch

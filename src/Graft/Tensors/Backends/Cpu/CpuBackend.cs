@@ -16,14 +16,42 @@ internal sealed partial class CpuBackend : IBackend, IFusedDense, IFusedConv2D, 
 
     public void Download(Tensor src, int start, Span<float> dst) => src.Data.AsSpan(start, dst.Length).CopyTo(dst);
 
-    public void Copy(Tensor src, Tensor dst) => src.Data.AsSpan().CopyTo(dst.Data);
+    // Copies, fills and gradient sums of large tensors are shared between the kernel threads, as the
+    // element-wise ops are (CpuBackend.Elementwise); each element is still written by one thread.
+    public void Copy(Tensor src, Tensor dst)
+    {
+        float[] s = src.Data, d = dst.Data;
+        if (ElementwiseParts(s.Length) == 1) s.AsSpan().CopyTo(d);
+        else CopyShared(s, d);
+    }
 
-    public void Fill(Tensor dst, float value) => dst.Data.AsSpan().Fill(value);
+    // Apart from the callers so that their serial path allocates no closure.
+    private static void CopyShared(float[] s, float[] d) =>
+        Elementwise(s.Length, (start, length) => s.AsSpan(start, length).CopyTo(d.AsSpan(start, length)));
+
+    public void Fill(Tensor dst, float value)
+    {
+        float[] d = dst.Data;
+        if (ElementwiseParts(d.Length) == 1) d.AsSpan().Fill(value);
+        else FillShared(d, value);
+    }
+
+    private static void FillShared(float[] d, float value) => Elementwise(d.Length, (start, length) => d.AsSpan(start, length).Fill(value));
 
     public void Axpy(float alpha, Tensor src, Tensor dst)
     {
-        if (alpha == 1f) TensorPrimitives.Add(dst.Data, src.Data, dst.Data);
-        else TensorPrimitives.MultiplyAdd(src.Data, alpha, dst.Data, dst.Data);
+        float[] s = src.Data, d = dst.Data;
+        if (ElementwiseParts(d.Length) == 1) AxpySpan(alpha, s, d);
+        else AxpyShared(alpha, s, d);
+    }
+
+    private static void AxpyShared(float alpha, float[] s, float[] d) =>
+        Elementwise(d.Length, (start, length) => AxpySpan(alpha, s.AsSpan(start, length), d.AsSpan(start, length)));
+
+    private static void AxpySpan(float alpha, ReadOnlySpan<float> s, Span<float> d)
+    {
+        if (alpha == 1f) TensorPrimitives.Add(d, s, d);
+        else TensorPrimitives.MultiplyAdd(s, alpha, d, d);
     }
 
     /// <summary>Row-major strides of <paramref name="shape"/> aligned to the rank of <paramref name="outDims"/>, 0 where it broadcasts against <paramref name="outDims"/>.</summary>
