@@ -312,7 +312,11 @@ internal sealed unsafe partial class CpuBackend
         int blocks = (outRows + Math.Max(1, ImplicitDepth / g.OW) - 1) / Math.Max(1, ImplicitDepth / g.OW);
         int rowsPerBlock = (outRows + blocks - 1) / blocks; // equal blocks, no thin remainder
         blocks = (outRows + rowsPerBlock - 1) / rowsPerBlock;
-        int strips = (c + tileRows - 1) / tileRows, outTiles = (cout + tileCols - 1) / tileCols;
+        // Strips of a tap's channels: 12 at a time, but a remainder of 4 (64 or 256 channels) joins
+        // the last 12 as two strips of 8, whose kernel keeps the FMA units busy where 4 rows cannot.
+        int twelves = c / tileRows, eights = 0, remainder = c - twelves * tileRows;
+        if (remainder == 4 && twelves > 0) { twelves--; eights = 2; remainder = 0; }
+        int strips = twelves + eights + (remainder > 0 ? 1 : 0), outTiles = (cout + tileCols - 1) / tileCols;
         int perOutTile = taps * strips, units = outTiles * perOutTile;
         int parts = Math.Min(units, WorkerPool.Threads);
         // With 16 or more tiles of 32 output channels, the units that share a tap's 12 channels run
@@ -356,6 +360,7 @@ internal sealed unsafe partial class CpuBackend
                 }
 
                 // Each tap's runs over block b, and the panels of dY that units u0 … u1 − 1 read.
+                [MethodImpl(MethodImplOptions.AggressiveOptimization)]
                 void Prepare(int b, int u0, int u1)
                 {
                     int q0 = b * rowsPerBlock, q1 = Math.Min(outRows, q0 + rowsPerBlock), count = 0;
@@ -377,7 +382,7 @@ internal sealed unsafe partial class CpuBackend
                             // image row under the middle tap) joins it: fewer, longer runs.
                             if (count > myStarts[tap] && myRuns[count - 1] is var last
                                 && last.A + last.Length * csA == a && last.B + last.Length == bRow)
-                                myRuns[count - 1] = last with { Length = last.Length + length };
+                                myRuns[count - 1] = new GemmSegment(last.A, last.B, last.Length + length);
                             else myRuns[count++] = new GemmSegment(a, bRow, length);
                         }
                     }
@@ -400,14 +405,17 @@ internal sealed unsafe partial class CpuBackend
                     }
                 }
 
+                [MethodImpl(MethodImplOptions.AggressiveOptimization)]
                 void Unit(int u, int b)
                 {
                     int ot, rest;
                     if (innerCo) { ot = u % outTiles; rest = u / outTiles; }
                     else { ot = u / perOutTile; rest = u - ot * perOutTile; }
-                    int tap = rest / strips, c0 = (rest - tap * strips) * tileRows;
+                    int tap = rest / strips, strip = rest - tap * strips;
+                    int c0 = strip <= twelves ? strip * tileRows : twelves * tileRows + (strip - twelves) * 8;
+                    int rows = strip < twelves ? tileRows : strip < twelves + eights ? 8 : c - c0;
                     int co0 = ot * tileCols;
-                    Gemm.SegmentTile(Math.Min(tileRows, c - c0), px + c0, (nint)g.StrideW * pixel,
+                    Gemm.SegmentTile(rows, px + c0, (nint)g.StrideW * pixel,
                         myPanels + (long)ot * blockPixels * tileCols, tileCols,
                         myRuns + myStarts[tap], myStarts[tap + 1] - myStarts[tap],
                         pgk + ((long)tap * c + c0) * cout + co0, cout, Math.Min(tileCols, cout - co0), b > 0);
