@@ -48,6 +48,15 @@ internal static class CnnBench
 
         var model = SmallCnn();
         model.Compile(new SparseCategoricalCrossentropy(fromLogits: true), new SGD(1e-2, momentum: 0.9));
+        if (options.Profile)
+        {
+            // The same layers as a functional model: the profile walks its nodes.
+            var input = Keras.Input([28, 28, 1]);
+            var h = input;
+            foreach (var layer in SmallCnn().Layers) h = layer.Call(h);
+            ResNetBench.Profile(new Model(input, h, "small_cnn"), x[..64], y[..64], "Small CNN", steps: 20);
+            return;
+        }
         var (train, _) = Timing.FitRate(model, x, y, 64, epochs);
         report.Add("cnn_train", train, Rate("small_cnn", "train_samples_per_s"), "samples/s", peerName);
 

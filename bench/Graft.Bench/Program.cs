@@ -25,7 +25,7 @@ if (options.Help)
           --no-peer     run only Graft's side
           --json        print only the JSON lines
           --rounds N    resnet, image: alternate the peer and Graft N times, keep each side's best (default 3)
-          --profile     resnet: where a ResNet18 training step's time goes, by layer and op
+          --profile     resnet, cnn: where a training step's time goes, by layer and op
         """);
     return 0;
 }

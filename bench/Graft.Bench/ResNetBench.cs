@@ -107,16 +107,16 @@ internal static class ResNetBench
     }
 
     /// <summary>
-    /// Where a ResNet18 training step's time goes: each layer's forward (training mode) timed on its
-    /// own, then the backward sweep timed node by node, both summed by layer kind (convolutions by
-    /// window and stride), best of a few steps.
+    /// Where a training step's time goes (ResNet18's, the small CNN's): each layer's forward (training
+    /// mode) timed on its own, then the backward sweep timed node by node, both summed by layer kind
+    /// (convolutions by window and stride), best of a few steps. The model ends in logits.
     /// </summary>
-    private static void Profile(Model model, Tensor x, Tensor y)
+    internal static void Profile(Model model, Tensor x, Tensor y, string name = "ResNet18", int steps = 4)
     {
         var loss = new SparseCategoricalCrossentropy(fromLogits: true);
         foreach (var w in model.TrainableWeights) w.Value.RequiresGrad = true;
         Dictionary<string, double>? best = null;
-        for (int step = 0; step < 4; step++)
+        for (int step = 0; step < steps; step++)
         {
             var times = new Dictionary<string, double>();
             void Add(string key, double s) => times[key] = times.GetValueOrDefault(key) + s;
@@ -172,7 +172,7 @@ internal static class ResNetBench
             foreach (var w in model.TrainableWeights) w.Value.Grad = null;
             if (best is null || times["total (no optimizer)"] < best["total (no optimizer)"]) best = times;
         }
-        Console.WriteLine($"ResNet18 training step, batch {Batch}: seconds (best of 4 steps)");
+        Console.WriteLine($"{name} training step, batch {x.Shape[0]}: seconds (best of {steps} steps)");
         foreach (var (k, v) in best!.OrderByDescending(kv => kv.Value))
             Console.WriteLine($"  {k,-48} {v,8:F4}  {100 * v / best!["total (no optimizer)"],5:F1}%");
     }
@@ -218,6 +218,7 @@ internal static class ResNetBench
     private static string Kind(Layers.Layer layer) => layer switch
     {
         Layers.Convolutional.Conv2D c => $"Conv2D {c.KernelSize[0]}x{c.KernelSize[1]}/{c.Strides[0]} ->{c.Filters}",
+        Layers.Core.Dense d => $"Dense ->{d.Units}",
         _ => layer.GetType().Name,
     };
 }

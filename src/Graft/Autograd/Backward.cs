@@ -32,6 +32,7 @@ internal static class Backward
         root.AccumulateGrad(seed);
         var recycler = GradientRecycler.Begin(order);
         using (GradMode.NoGrad())
+        using (GradientRecycler.Enter(recycler))
         {
             for (int i = order.Count - 1; i >= 0; i--)
             {
@@ -39,8 +40,9 @@ internal static class Backward
                 if (t.Node is not null && t.Grad is not null)
                 {
                     var g = t.Grad;
-                    recycler?.BeforeRule(t.Node);
-                    t.Node.Backward(g);
+                    bool overwritable = t.Node.MayOverwrite && recycler is not null && recycler.Owns(g);
+                    recycler?.BeforeRule(t.Node, g);
+                    t.Node.Backward(g, overwritable);
                     // Intermediate gradients are not needed once passed on (as in PyTorch without retain_grad).
                     t.Grad = null;
                     recycler?.AfterRule(g);

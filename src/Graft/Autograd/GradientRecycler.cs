@@ -27,6 +27,10 @@ internal sealed class GradientRecycler
 
     private readonly TensorScope _scope;
     private int _mark;
+    // The memory of the gradient the running rule was given: its slot is counted as its only
+    // holder, but the rule may already have handed it on (adopted by an input, uncounted until the
+    // rule ends), so it is never the sweep's alone while the rule runs.
+    private TensorStorage? _passing;
 
     private GradientRecycler(TensorScope scope, List<Tensor> order)
     {
@@ -40,6 +44,21 @@ internal sealed class GradientRecycler
         }
     }
 
+    [ThreadStatic] private static GradientRecycler? t_current;
+
+    /// <summary>The recycler of the sweep running on this thread, for <see cref="Tensor.AccumulateGrad"/>; null outside a sweep.</summary>
+    public static GradientRecycler? Current => t_current;
+
+    /// <summary>Makes <paramref name="recycler"/> this thread's <see cref="Current"/> until the result is disposed (sweeps nest).</summary>
+    public static IDisposable Enter(GradientRecycler? recycler) => new Entered(recycler);
+
+    private sealed class Entered : IDisposable
+    {
+        private readonly GradientRecycler? _saved = t_current;
+        public Entered(GradientRecycler? recycler) => t_current = recycler;
+        public void Dispose() => t_current = _saved;
+    }
+
     /// <summary>A recycler for the sweep over <paramref name="order"/>, or null outside a scope (nothing is pooled there).</summary>
     public static GradientRecycler? Begin(List<Tensor> order) => TensorScope.Current is { } scope ? new(scope, order) : null;
 
@@ -50,9 +69,10 @@ internal sealed class GradientRecycler
         if (t.Grad is { } g) Count(g.Storage, +1);
     }
 
-    /// <summary>Notes <paramref name="node"/>'s inputs' gradients before its rule runs.</summary>
-    public void BeforeRule(GradNode node)
+    /// <summary>Notes <paramref name="node"/>'s inputs' gradients before its rule runs on <paramref name="passedOn"/>.</summary>
+    public void BeforeRule(GradNode node, Tensor passedOn)
     {
+        _passing = passedOn.Storage;
         _mark = _scope.OwnedCount;
         _before.Clear();
         foreach (var input in node.Inputs)
@@ -72,12 +92,28 @@ internal sealed class GradientRecycler
             if (now is not null) Count(now.Storage, +1);
             if (old is not null) { Count(old.Storage, -1); TryRelease(old.Storage); }
         }
+        _passing = null;
         Count(passedOn.Storage, -1);
         TryRelease(passedOn.Storage);
         // The rule's own temporaries (a product before it was added to a gradient that already
         // existed, an activation's derivative): made during the rule and held by no slot.
         if (_scope.OwnedCount > _mark)
             foreach (var s in _scope.OwnedSince(_mark)) TryRelease(s);
+    }
+
+    /// <summary>
+    /// Whether the memory of <paramref name="gradient"/> is the sweep's alone: pooled, made during
+    /// this sweep, held by exactly one gradient slot, the value of no tensor of the graph, and not
+    /// the gradient the running rule was given. Before a rule runs, for the gradient it is about to
+    /// get (its output's slot, cleared after the rule): the rule may write its input's gradient into
+    /// it. During a rule, for an input's current gradient (<see cref="Tensor.AccumulateGrad"/>): the
+    /// next contribution may be added into it.
+    /// </summary>
+    public bool Owns(Tensor gradient)
+    {
+        var s = gradient.Storage;
+        return s.IsPooled && !s.IsReleased && s.Sequence >= _sweepStart && !ReferenceEquals(s, _passing)
+            && _holders.GetValueOrDefault(s) == 1 && !_values.Contains(s);
     }
 
     private void Count(TensorStorage s, int delta)

@@ -15,6 +15,21 @@ public static partial class Ops
         var y = Tensor.Empty(x.Shape, zero: false, x.Device);
         x.Backend.Unary(op, x, y, a, b);
         if (!Tensor.NeedsGrad(x)) return y;
+        if (IsPlainRelu(op, a, b))
+        {
+            // From the output alone (y > 0 exactly where x > 0, NaN and −0 included: the same
+            // gradient to the bit), as PyTorch's in-place relu does: x's values are not kept, so a
+            // model can give them back as soon as the forward pass has read them (see
+            // Layer.KeepsInputsForBackward).
+            // The mask is applied element by element, so it may overwrite the gradient it is given
+            // when the sweep owns that memory (Backward: no one else holds it).
+            return Tensor.RecordInPlace(y, op.ToString(), (gy, overwritable) =>
+            {
+                var gx = overwritable && gy.Device == Device.Cpu ? gy : Tensor.Empty(y.Shape, zero: false, y.Device);
+                y.Backend.UnaryBackward(op, y, y, gy, gx, a, b);
+                x.AccumulateGrad(gx);
+            }, x);
+        }
         return Tensor.Record(y, op.ToString(), gy =>
         {
             var gx = Tensor.Empty(x.Shape, zero: false, x.Device);
@@ -22,6 +37,9 @@ public static partial class Ops
             x.AccumulateGrad(gx);
         }, x);
     }
+
+    /// <summary>max(x, 0): no slope below zero, no cap (the relu whose backward needs only its output).</summary>
+    internal static bool IsPlainRelu(UnaryOp op, float a, float b) => op == UnaryOp.Relu && a == 0f && float.IsNaN(b);
 
     private static Tensor BinaryNoGrad(BinaryOp op, Tensor a, Tensor b, string name)
     {

@@ -72,9 +72,11 @@ public static partial class Ops
         fused.ScaleShift(x, scale, shift, y);
         if (!Tensor.NeedsGrad([x, gamma ?? x, beta ?? x])) return (y, mean, variance);
         Tensor[] inputs = [x, .. gamma is null ? Array.Empty<Tensor>() : [gamma], .. beta is null ? Array.Empty<Tensor>() : [beta]];
-        return (Tensor.Record(y, "BatchNormalization", gy =>
+        // The kernel sums over gy before it writes dx row by row, each element after reading the
+        // same element of gy: dx may take gy's memory when the sweep owns it.
+        return (Tensor.RecordInPlace(y, "BatchNormalization", (gy, overwritable) =>
         {
-            var gx = x.RequiresGrad ? Tensor.Empty(x.Shape, zero: false, device) : null;
+            var gx = !x.RequiresGrad ? null : overwritable && device == Device.Cpu ? gy : Tensor.Empty(x.Shape, zero: false, device);
             var gg = gamma is { RequiresGrad: true } ? Tensor.Empty(gamma.Shape, zero: false, device) : null;
             var gb = beta is { RequiresGrad: true } ? Tensor.Empty(beta.Shape, zero: false, device) : null;
             fused.BatchNormBackward(x, gy, mean, invStd, gamma, gx, gg, gb);

@@ -415,6 +415,21 @@ public abstract class Layer
     /// </summary>
     protected internal virtual bool TrainingMatchesInference => SubLayers.All(l => l.TrainingMatchesInference);
 
+    /// <summary>
+    /// Whether the gradient this layer's call records reads the values of its inputs (true unless a
+    /// layer knows better). A model gives an intermediate tensor's memory back as soon as its last
+    /// reader has run when neither the layer that made it (<see cref="KeepsOutputForBackward"/>)
+    /// nor any reader needs its values for the backward pass: a BatchNormalization's output read
+    /// only by a relu or an Add, as PyTorch's in-place relu overwrites it.
+    /// </summary>
+    internal virtual bool KeepsInputsForBackward => true;
+
+    /// <summary>
+    /// Whether the gradient this layer's call records reads the values of its output (true unless a
+    /// layer knows better; see <see cref="KeepsInputsForBackward"/>). An activity penalty reads it.
+    /// </summary>
+    internal virtual bool KeepsOutputForBackward => true;
+
     /// <summary><c>ClassName 'name'</c>, the subject of this layer's error messages.</summary>
     protected internal string Describe() => $"{ClassName} '{Name}'";
 

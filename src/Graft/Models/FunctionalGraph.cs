@@ -100,6 +100,8 @@ internal sealed class FunctionalGraph
         var values = new Dictionary<SymbolicTensor, Tensor>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < Inputs.Length; i++) values[Inputs[i]] = ((InputLayer)Inputs[i].Layer).Call(inputs[i], training);
         var plan = Fusion;
+        var dead = DeadAfter;
+        long start = TensorStorage.NextSequence;
         bool[]? fused = null;
         for (int k = 0; k < Nodes.Count; k++)
         {
@@ -113,12 +115,41 @@ internal sealed class FunctionalGraph
                 values[step.Output] = y;
                 fused ??= new bool[Nodes.Count];
                 foreach (int c in step.Covered) fused[c] = true;
-                continue;
             }
-            var outs = n.Layer.RunNode(args, t, n.Kwargs);
-            for (int i = 0; i < n.Outputs.Length; i++) values[n.Outputs[i]] = outs[i];
+            else
+            {
+                var outs = n.Layer.RunNode(args, t, n.Kwargs);
+                for (int i = 0; i < n.Outputs.Length; i++) values[n.Outputs[i]] = outs[i];
+            }
+            if (dead[k] is { } gone)
+                foreach (var s in gone)
+                    if (values.Remove(s, out var value)) DeadValues.Release(value, start, values.Values);
         }
         return Outputs.Select(o => values[o]).ToArray();
+    }
+
+    private List<SymbolicTensor>?[]? _deadAfter;
+
+    /// <summary>
+    /// For each node, the tensors whose last reader it is and whose values the backward pass will
+    /// not read (see <see cref="DeadValues"/>); model outputs never.
+    /// </summary>
+    private List<SymbolicTensor>?[] DeadAfter => _deadAfter ??= FindDeadAfter();
+
+    private List<SymbolicTensor>?[] FindDeadAfter()
+    {
+        var readers = new Dictionary<SymbolicTensor, List<int>>(ReferenceEqualityComparer.Instance);
+        for (int k = 0; k < Nodes.Count; k++)
+            foreach (var s in Nodes[k].Inputs)
+                (readers.TryGetValue(s, out var list) ? list : readers[s] = []).Add(k);
+        var dead = new List<SymbolicTensor>?[Nodes.Count];
+        foreach (var (s, list) in readers)
+        {
+            if (Outputs.Contains(s) || Inputs.Contains(s)) continue;
+            if (!DeadValues.Releasable(s.Node.Layer, list.Select(k => Nodes[k].Layer))) continue;
+            (dead[list.Max()] ??= []).Add(s);
+        }
+        return dead;
     }
 
     private FusionPlan? _fusion;

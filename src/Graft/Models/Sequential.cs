@@ -93,15 +93,22 @@ public sealed class Sequential : Model
     {
         if (_input is not null) inputs = _input.Call(inputs, training);
         var chains = _fusion ??= FusionPlan.ForStack(_layers);
+        long start = TensorStorage.NextSequence;
+        Layer? producer = null;   // the layer that made `inputs`, when one of the stack did
         for (int i = 0; i < _layers.Count;)
         {
             if (chains[i] is { } chain && chain.TryRun(inputs, training) is { } y)
             {
                 inputs = y;
                 i += chain.Length;
+                producer = null;
                 continue;
             }
-            inputs = _layers[i++].Call(inputs, training);
+            var layer = _layers[i++];
+            var next = layer.Call(inputs, training);
+            // Only the next layer reads a layer's output in a stack (see DeadValues).
+            if (producer is not null && DeadValues.Releasable(producer, [layer])) DeadValues.Release(inputs, start, [next]);
+            (producer, inputs) = (layer, next);
         }
         return inputs;
     }

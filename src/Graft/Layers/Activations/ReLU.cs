@@ -27,6 +27,9 @@ public sealed class ReLU : Layer
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor x, bool training) => Ops.Relu(x, NegativeSlope, MaxValue, Threshold);
 
+    /// <summary>A plain relu's gradient is taken from its output alone (see <see cref="Ops.IsPlainRelu"/>).</summary>
+    internal override bool KeepsInputsForBackward => !(MaxValue is null && NegativeSlope == 0f && Threshold == 0f);
+
     /// <inheritdoc/>
     protected internal override bool SupportsMasking => true;
 }

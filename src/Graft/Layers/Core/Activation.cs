@@ -20,6 +20,9 @@ public sealed class Activation : Layer
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor inputs, bool training) => Function.Call(inputs);
 
+    /// <summary>relu's gradient is taken from its output alone (see <see cref="Autograd.Ops.IsPlainRelu"/>).</summary>
+    internal override bool KeepsInputsForBackward => Function.Name != "relu";
+
     /// <summary>The input's shape; <c>glu</c> halves the last axis.</summary>
     public override int?[] ComputeOutputShape(int?[] inputShape)
     {

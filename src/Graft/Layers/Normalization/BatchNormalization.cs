@@ -123,6 +123,12 @@ public sealed class BatchNormalization : Layer
         return Ops.BatchNormalization(x, mean, variance, beta, gamma, Epsilon);
     }
 
+    /// <summary>
+    /// The gradient is taken from the input and the statistics (the fused training kernel) or
+    /// through products and sums of the input (the other paths): never from the output.
+    /// </summary>
+    internal override bool KeepsOutputForBackward => ActivityRegularizer is not null;
+
     private void UpdateMovingStatistics(Tensor mean, Tensor variance)
     {
         using (GradMode.NoGrad())
