@@ -9,7 +9,8 @@ namespace Graft.Tensors.Backends;
 /// multiplied there at once, so that no patch matrix is ever written whole. A whole patch matrix of
 /// ResNet18's first stage at batch 16 is 115 MB: writing it and reading it back from memory cost as
 /// much as its multiply-adds, and keeping one per layer from forward for the kernel gradient held
-/// about 350 MB.
+/// about 350 MB. The kernel gradient gathers nothing where the 512-bit micro-kernels run: its
+/// micro-tiles read x and dY in place (<see cref="ImplicitBackwardKernel"/>).
 /// </summary>
 internal sealed unsafe partial class CpuBackend
 {
@@ -427,7 +428,8 @@ internal sealed unsafe partial class CpuBackend
 
     /// <summary>
     /// dW = colsᵀ · dY with the patches (cols) gathered again, a block of rows and a slice of their
-    /// columns at a time, instead of kept whole from forward. The KH·KW·C rows of dW are cut into
+    /// columns at a time, instead of kept whole from forward: where <see cref="ImplicitBackwardKernel"/>
+    /// does not apply (narrower vectors, dilated taps of fewer than 8 channels). The KH·KW·C rows of dW are cut into
     /// slices, as many as the threads at least, each a whole number of micro-tiles; a thread gathers
     /// only its own slices' columns of each block's patches into an L2-sized buffer and adds their
     /// product with the block's dY to its rows of dW.
