@@ -190,6 +190,18 @@ public class GradientTests
         Check(t => Ops.MaxPool2D(t[0], (2, 2), (stride, stride), padding), [x]);
     }
 
+    /// <summary>
+    /// Max pooling over 19 channels (vectors of 8 and 4 lanes and a scalar tail) with windows that tile
+    /// the input, that leave a border uncovered, that overlap, and that are clipped by padding.
+    /// </summary>
+    [Theory]
+    [InlineData(2, 2, "valid", 6)] [InlineData(2, 2, "valid", 7)] [InlineData(3, 2, "valid", 7)] [InlineData(3, 2, "same", 6)] [InlineData(2, 3, "same", 7)]
+    public void MaxPool2D_ManyChannels(int pool, int stride, string padding, int size)
+    {
+        var x = Tensor.FromArray(new Generator(8).Permutation(2 * size * size * 19).Select(v => v * 0.01f).ToArray(), 2, size, size, 19);
+        Check(t => Ops.MaxPool2D(t[0], (pool, pool), (stride, stride), padding), [x]);
+    }
+
     [Theory]
     [InlineData("valid")] [InlineData("same")]
     public void AvgPool2D(string padding) => Check(t => Ops.AvgPool2D(t[0], (2, 3), (2, 2), padding), [Uniform([2, 5, 5, 2], 1)]);

@@ -3,12 +3,50 @@ using Graft.Tensors.Kernels;
 namespace Graft.Tests.Tensors.Kernels;
 
 /// <summary>
-/// Max-pooling's gradient routing in the 256-bit and the 128-bit loop, on any CPU, against its
-/// rule: where x equals the window's max and no earlier cell took it, gy goes to gx (added, or
-/// written with zeros elsewhere) and the cell is marked taken.
+/// Max pooling's window kernels in the 256-bit and the 128-bit loop, on any CPU, against their
+/// rules: the forward takes each channel's maximum over the window's cells (NaN wins, +0 above −0,
+/// −∞ for a window with no cell); the backward sends gy to the first cell holding the maximum,
+/// added to gx or written with zeros in the other cells.
 /// </summary>
 public class PoolKernelsTests
 {
+    private const int Channels = 19; // two 8-lane or four 4-lane vectors, then a 4-lane one and a scalar tail
+
+    /// <summary>Four cells of one window, scattered in x at the given offsets, with ties, zeros of both signs and a NaN.</summary>
+    private static (float[] x, long[] cells) Window(int seed)
+    {
+        var rng = new Random(seed);
+        long[] cells = [0, 3 * Channels, 7 * Channels, 8 * Channels];
+        var x = new float[9 * Channels];
+        for (int i = 0; i < x.Length; i++) x[i] = rng.Next(3) - 1;           // many ties
+        x[cells[1] + 2] = -0f; x[cells[2] + 2] = 0f; x[cells[0] + 2] = -1; x[cells[3] + 2] = -0f;
+        x[cells[2] + 5] = float.NaN;
+        x[cells[3] + 18] = float.NaN;
+        return (x, cells);
+    }
+
+    [Theory]
+    [InlineData(true, 4)]
+    [InlineData(false, 4)]
+    [InlineData(true, 1)]
+    [InlineData(false, 0)]
+    public unsafe void BothWidthsTakeTheMaximum(bool wide, int count)
+    {
+        var (x, cells) = Window(3);
+        var expected = new float[Channels];
+        for (int i = 0; i < Channels; i++)
+        {
+            float m = float.NegativeInfinity;
+            for (int q = 0; q < count; q++) m = MathF.Max(m, x[cells[q] + i]);
+            expected[i] = m;
+        }
+        var y = new float[Channels];
+        fixed (float* px = x, py = y)
+        fixed (long* pc = cells)
+            PoolKernels.WindowMax(px, pc, count, py, Channels, wide);
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), y.Select(BitConverter.SingleToInt32Bits));
+    }
+
     [Theory]
     [InlineData(true, true)]
     [InlineData(true, false)]
@@ -16,28 +54,27 @@ public class PoolKernelsTests
     [InlineData(false, false)]
     public unsafe void BothWidthsRouteToTheFirstMaximum(bool wide, bool add)
     {
-        const int n = 19; // two 8-lane or four 4-lane vectors and a scalar tail
-        var rng = new Random(5);
-        var x = new float[n]; var y = new float[n]; var gy = new float[n];
-        var taken = new float[n]; var gx = new float[n];
-        for (int i = 0; i < n; i++)
+        var (x, cells) = Window(5);
+        var rng = new Random(6);
+        var y = new float[Channels];
+        for (int i = 0; i < Channels; i++) y[i] = cells.Select(o => x[o + i]).Max();
+        y[4] = 7; // a maximum no cell holds: the gradient goes nowhere
+        var gy = Enumerable.Range(0, Channels).Select(_ => 1f + rng.Next(9)).ToArray();
+        var gx = Enumerable.Range(0, x.Length).Select(_ => (float)rng.Next(5)).ToArray();
+        var expected = (float[])gx.Clone();
+        for (int i = 0; i < Channels; i++)
         {
-            y[i] = rng.Next(3);
-            x[i] = i % 3 == 0 ? y[i] : y[i] - 1;       // every third cell holds its window's max
-            gy[i] = 1 + rng.Next(9);
-            taken[i] = i % 6 == 0 ? 1f : 0f;            // half of those were taken by an earlier cell
-            gx[i] = rng.Next(5);
+            bool taken = false;
+            foreach (long o in cells)
+            {
+                bool hit = !taken && x[o + i] == y[i];
+                expected[o + i] = add ? gx[o + i] + (hit ? gy[i] : 0f) : hit ? gy[i] : 0f;
+                taken |= hit;
+            }
         }
-        var expectedGx = (float[])gx.Clone(); var expectedTaken = (float[])taken.Clone();
-        for (int i = 0; i < n; i++)
-        {
-            bool hit = x[i] == y[i] && taken[i] == 0f;
-            expectedGx[i] = add ? gx[i] + (hit ? gy[i] : 0f) : hit ? gy[i] : 0f;
-            if (hit) expectedTaken[i] = 1f;
-        }
-        fixed (float* px = x, py = y, pg = gy, pt = taken, po = gx)
-            PoolKernels.Route(px, py, pg, pt, po, n, add, wide);
-        Assert.Equal(expectedGx, gx);
-        Assert.Equal(expectedTaken, taken);
+        fixed (float* px = x, py = y, pg = gy, po = gx)
+        fixed (long* pc = cells)
+            PoolKernels.WindowRoute(px, po, pc, cells.Length, py, pg, Channels, add, wide);
+        Assert.Equal(expected, gx);
     }
 }

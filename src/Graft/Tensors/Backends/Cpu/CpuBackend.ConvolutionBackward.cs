@@ -190,6 +190,13 @@ internal sealed unsafe partial class CpuBackend
                 Gemm.Multiply(g.C, cout, g.Rows, px, 1, g.C, pgy, cout, 1, pgk, cout, false);
                 return;
             }
+            if (DirectConv.Applies(g.C, cout, groups, g.KH * g.KW))
+            {
+                // The few columns of a direct convolution (9 for a 3×3 grayscale layer) would make
+                // each GEMM block a product only a few rows tall.
+                DirectConv.BackwardKernel(px, pgy, pgk, g, cout);
+                return;
+            }
             if (groups == 1 && ImplicitKernelGradientApplies(g))
             {
                 ImplicitBackwardKernel(px, pgy, pgk, g, cout);

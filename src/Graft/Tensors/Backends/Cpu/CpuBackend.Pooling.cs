@@ -1,43 +1,54 @@
 using System.Runtime.CompilerServices;
-using System.Numerics.Tensors;
 
 namespace Graft.Tensors.Backends;
 
 internal sealed partial class CpuBackend
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void MaxPool2D(Tensor x, in Conv2DGeometry g, Tensor y)
+    public unsafe void MaxPool2D(Tensor x, in Conv2DGeometry g, Tensor y)
     {
-        float[] xd = x.Data, yd = y.Data;
         int c = g.C;
         var geo = g;
-        // Images are shared between threads (here and in the backward passes): no value is
+        // Images are shared between threads (here and in the backward pass): no value is
         // combined across images, so the split never changes a result.
         int parts = g.N * g.OH * g.OW * c > 1 << 15 ? Kernels.WorkerPool.Threads : 1;
-        Kernels.WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) =>
+        fixed (float* px = x.Data, py = y.Data)
         {
-            for (int n = geo.N * part / parts; n < geo.N * (part + 1) / parts; n++)
-                for (int oh = 0; oh < geo.OH; oh++)
-                    for (int ow = 0; ow < geo.OW; ow++)
-                    {
-                        var acc = yd.AsSpan(((n * geo.OH + oh) * geo.OW + ow) * c, c);
-                        bool first = true;
-                        for (int kh = 0; kh < geo.KH; kh++)
+            float* xs = px, ys = py;
+            Kernels.WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) =>
+            {
+                long* cells = stackalloc long[geo.KH * geo.KW];
+                for (int n = geo.N * part / parts; n < geo.N * (part + 1) / parts; n++)
+                    for (int oh = 0; oh < geo.OH; oh++)
+                        for (int ow = 0; ow < geo.OW; ow++)
                         {
-                            int ih = oh * geo.StrideH - geo.PadTop + kh;
-                            if ((uint)ih >= (uint)geo.H) continue;
-                            for (int kw = 0; kw < geo.KW; kw++)
-                            {
-                                int iw = ow * geo.StrideW - geo.PadLeft + kw;
-                                if ((uint)iw >= (uint)geo.W) continue;
-                                var row = xd.AsSpan(((n * geo.H + ih) * geo.W + iw) * c, c);
-                                if (first) { row.CopyTo(acc); first = false; }
-                                else TensorPrimitives.Max(acc, row, acc);
-                            }
+                            int count = WindowCells(geo, n, oh, ow, cells);
+                            Kernels.PoolKernels.WindowMax(xs, cells, count, ys + ((long)(n * geo.OH + oh) * geo.OW + ow) * c, c);
                         }
-                        if (first) acc.Fill(float.NegativeInfinity);
-                    }
-        });
+            });
+        }
+    }
+
+    /// <summary>
+    /// The offsets in x of the window's cells inside the image, row by row (the order in which the
+    /// first maximum wins); returns their count.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe int WindowCells(in Conv2DGeometry g, int n, int oh, int ow, long* cells)
+    {
+        int count = 0;
+        for (int kh = 0; kh < g.KH; kh++)
+        {
+            int ih = oh * g.StrideH - g.PadTop + kh;
+            if ((uint)ih >= (uint)g.H) continue;
+            for (int kw = 0; kw < g.KW; kw++)
+            {
+                int iw = ow * g.StrideW - g.PadLeft + kw;
+                if ((uint)iw >= (uint)g.W) continue;
+                cells[count++] = ((long)(n * g.H + ih) * g.W + iw) * g.C;
+            }
+        }
+        return count;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -45,67 +56,26 @@ internal sealed partial class CpuBackend
     {
         int c = g.C;
         var geo = g;
-        if (g.StrideH == g.KH && g.StrideW == g.KW && g.PadTop == 0 && g.PadLeft == 0 && g.OH * g.KH == g.H && g.OW * g.KW == g.W)
-        {
-            // Windows tile the input exactly: every element is written once, no clearing, no accumulation.
-            NonOverlappingMaxPoolBackward(x, y, gy, g, gx);
-            return;
-        }
-        gx.Data.AsSpan().Clear();
-        // Windows may overlap (stride < size), so images are split between threads, never windows.
+        // Windows that never overlap (stride >= size) write their cells, zeros included, instead of
+        // adding; only cells no window covers need clearing first, and none do when they tile the input.
+        bool disjoint = g.StrideH >= g.KH && g.StrideW >= g.KW;
+        bool tiles = disjoint && g.StrideH == g.KH && g.StrideW == g.KW && g.PadTop == 0 && g.PadLeft == 0 && g.OH * g.KH == g.H && g.OW * g.KW == g.W;
+        if (!tiles) gx.Data.AsSpan().Clear();
+        // Overlapping windows add into shared cells, so images are split between threads, never windows.
         int parts = g.N * g.OH * g.OW * c > 1 << 15 ? Kernels.WorkerPool.Threads : 1;
         fixed (float* px = x.Data, py = y.Data, pgy = gy.Data, pgx = gx.Data)
         {
             float* xs = px, ys = py, gys = pgy, gxs = pgx;
             Kernels.WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) =>
             {
-                var taken = stackalloc float[c];
+                long* cells = stackalloc long[geo.KH * geo.KW];
                 for (int n = geo.N * part / parts; n < geo.N * (part + 1) / parts; n++)
                     for (int oh = 0; oh < geo.OH; oh++)
                         for (int ow = 0; ow < geo.OW; ow++)
                         {
                             long o = ((long)(n * geo.OH + oh) * geo.OW + ow) * c;
-                            new Span<float>(taken, c).Clear();
-                            for (int kh = 0; kh < geo.KH; kh++)
-                            {
-                                int ih = oh * geo.StrideH - geo.PadTop + kh;
-                                if ((uint)ih >= (uint)geo.H) continue;
-                                for (int kw = 0; kw < geo.KW; kw++)
-                                {
-                                    int iw = ow * geo.StrideW - geo.PadLeft + kw;
-                                    if ((uint)iw >= (uint)geo.W) continue;
-                                    long i = ((long)(n * geo.H + ih) * geo.W + iw) * c;
-                                    Kernels.PoolKernels.RouteMax(xs + i, ys + o, gys + o, taken, gxs + i, c);
-                                }
-                            }
-                        }
-            });
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void NonOverlappingMaxPoolBackward(Tensor x, Tensor y, Tensor gy, Conv2DGeometry g, Tensor gx)
-    {
-        int c = g.C;
-        int parts = g.N * g.OH * g.OW * c > 1 << 15 ? Kernels.WorkerPool.Threads : 1;
-        fixed (float* px = x.Data, py = y.Data, pgy = gy.Data, pgx = gx.Data)
-        {
-            float* xs = px, ys = py, gys = pgy, gxs = pgx;
-            Kernels.WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) =>
-            {
-                var taken = stackalloc float[c];
-                for (int n = g.N * part / parts; n < g.N * (part + 1) / parts; n++)
-                    for (int oh = 0; oh < g.OH; oh++)
-                        for (int ow = 0; ow < g.OW; ow++)
-                        {
-                            long o = ((long)(n * g.OH + oh) * g.OW + ow) * c;
-                            new Span<float>(taken, c).Clear();
-                            for (int kh = 0; kh < g.KH; kh++)
-                                for (int kw = 0; kw < g.KW; kw++)
-                                {
-                                    long i = ((long)(n * g.H + oh * g.KH + kh) * g.W + ow * g.KW + kw) * c;
-                                    Kernels.PoolKernels.WriteMax(xs + i, ys + o, gys + o, taken, gxs + i, c);
-                                }
+                            int count = WindowCells(geo, n, oh, ow, cells);
+                            Kernels.PoolKernels.WindowRoute(xs, gxs, cells, count, ys + o, gys + o, c, add: !disjoint);
                         }
             });
         }
