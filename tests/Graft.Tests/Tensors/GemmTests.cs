@@ -89,6 +89,10 @@ public class GemmTests
     [InlineData("Scalar", 37, 65, 300, true, false, true)]
     [InlineData("Vector256", 37, 65, 300, true, false, true)]
     [InlineData("Vector512", 28, 70, 33, false, false, true)]
+    // both operands transposed, full and partial strips: A's 12- and 6-row copies, B read down its columns
+    [InlineData("Vector512", 40, 70, 300, true, true, false)]
+    [InlineData("Vector256", 40, 35, 300, true, true, true)]
+    [InlineData("Vector128", 19, 20, 45, true, true, false)]
     public unsafe void EachKernelMatchesNaiveProduct(string kernelName, int m, int n, int k, bool ta, bool tb, bool accumulate)
     {
         var kernel = Enum.Parse<GemmKernel>(kernelName);
@@ -129,6 +133,47 @@ public class GemmTests
         }
         Assert.Equal(expected, c);
         Assertions.Close(Naive(a, b, m, n, k, false, false), c, 1e-4f);
+    }
+
+    /// <summary>
+    /// The micro-tile whose K loop walks runs of operands read in place (a convolution's kernel
+    /// gradient): every strip height from 1 to 12 rows (the 12-, 8- and 4-row kernels and the
+    /// repeated-row tail), full and partial column tiles, overwriting and adding, runs of uneven
+    /// length with gaps between them in both operands, against a float64 sum.
+    /// </summary>
+    [Theory]
+    [InlineData(12, 32, false)]
+    [InlineData(12, 32, true)]
+    [InlineData(8, 32, false)]
+    [InlineData(4, 17, true)]
+    [InlineData(1, 32, false)]
+    [InlineData(2, 32, true)]
+    [InlineData(3, 1, false)]
+    [InlineData(7, 32, false)]   // 4 + a 3-row tail
+    [InlineData(11, 31, true)]   // 8 + a 3-row tail
+    [InlineData(10, 32, true)]   // 8 + a 2-row tail
+    [InlineData(5, 20, false)]   // 4 + a 1-row tail
+    public unsafe void SegmentTileMatchesNaiveSum(int rows, int cols, bool add)
+    {
+        const int csA = 19, ldb = 40, ldc = 45;
+        // Runs: (A offset, B row, length); gaps in both operands between runs.
+        var runs = new GemmSegment[] { new(3, 1, 5), new(3 + 7 * csA, 9, 1), new(2 + 12 * csA, 12, 17), new(40 * csA, 31, 0), new(41 * csA + 5, 32, 3) };
+        var a = Tensor.RandomUniform([45 * csA + 16], -1, 1, new Generator(1)).ToArray();
+        var b = Tensor.RandomUniform([36 * ldb], -1, 1, new Generator(2)).ToArray();
+        var c = Tensor.RandomUniform([12 * ldc], -1, 1, new Generator(3)).ToArray();
+        var expected = (float[])c.Clone();
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < cols; j++)
+            {
+                double s = add ? c[r * ldc + j] : 0;
+                foreach (var run in runs)
+                    for (int p = 0; p < run.Length; p++) s += (double)a[run.A + p * csA + r] * b[(run.B + p) * ldb + j];
+                expected[r * ldc + j] = (float)s;
+            }
+        fixed (float* pa = a, pb = b, pc = c)
+        fixed (GemmSegment* ps = runs)
+            Gemm.SegmentTile(rows, pa, csA, pb, ldb, ps, runs.Length, pc, ldc, cols, add);
+        Assertions.Close(expected, c, 1e-5f);
     }
 
     [Fact]

@@ -321,9 +321,12 @@ internal static unsafe partial class Gemm
             }
             else if (rsA == 1 && rows == mr)
             {
-                // Column-major A (a transposed operand): each strip column is contiguous.
-                for (int p = 0; p < kc; p++)
-                    Unsafe.CopyBlockUnaligned(dst + p * mr, src + (long)p * csA, (uint)(mr * sizeof(float)));
+                // Column-major A (a transposed operand): each strip column is contiguous. The copy's
+                // size is a constant for the JIT to unroll: a variable one calls memmove for every
+                // 48 bytes, which cost a weight gradient (Xᵀ·dY over 64 columns) a sixth of its time.
+                if (mr == 12) for (int p = 0; p < kc; p++) Unsafe.CopyBlockUnaligned(dst + p * 12, src + (long)p * csA, 12 * sizeof(float));
+                else if (mr == 6) for (int p = 0; p < kc; p++) Unsafe.CopyBlockUnaligned(dst + p * 6, src + (long)p * csA, 6 * sizeof(float));
+                else for (int p = 0; p < kc; p++) Unsafe.CopyBlockUnaligned(dst + p * mr, src + (long)p * csA, (uint)(mr * sizeof(float)));
             }
             else
             {
@@ -348,8 +351,27 @@ internal static unsafe partial class Gemm
             float* src = b + (long)j0 * csB;
             if (csB == 1 && cols == nr)
             {
-                for (int p = 0; p < kc; p++)
-                    Unsafe.CopyBlockUnaligned(dst + p * nr, src + (long)p * rsB, (uint)(nr * sizeof(float)));
+                if (nr == 32) for (int p = 0; p < kc; p++) Unsafe.CopyBlockUnaligned(dst + p * 32, src + (long)p * rsB, 32 * sizeof(float));
+                else if (nr == 16) for (int p = 0; p < kc; p++) Unsafe.CopyBlockUnaligned(dst + p * 16, src + (long)p * rsB, 16 * sizeof(float));
+                else for (int p = 0; p < kc; p++) Unsafe.CopyBlockUnaligned(dst + p * nr, src + (long)p * rsB, (uint)(nr * sizeof(float)));
+            }
+            else if (rsB == 1 && cols == nr)
+            {
+                // Column-major B (a transposed operand, as Wᵀ in an input gradient): 16 steps at a
+                // time, read each column's 16 floats (one cache line) and write them across the
+                // 16 rows of the strip, so that every line read or written is used whole while in L1.
+                int p0 = 0;
+                for (; p0 + 16 <= kc; p0 += 16)
+                    for (int j = 0; j < nr; j++)
+                    {
+                        float* s = src + (long)j * csB + p0, d = dst + p0 * nr + j;
+                        for (int p = 0; p < 16; p++) d[p * nr] = s[p];
+                    }
+                for (int p = p0; p < kc; p++)
+                {
+                    float* d = dst + p * nr;
+                    for (int j = 0; j < nr; j++) d[j] = src[(long)j * csB + p];
+                }
             }
             else
             {

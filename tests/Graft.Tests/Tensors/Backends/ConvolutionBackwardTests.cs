@@ -31,6 +31,19 @@ public class ConvolutionBackwardTests
         { "2x2/2 valid, 1 channel", [3, 10, 8, 1], [2, 2, 1, 4], 2, "valid", 1, 1 },
         { "3x3/2 same, 2 groups", [2, 11, 9, 8], [3, 3, 4, 6], 2, "same", 1, 2 },
         { "3x3/1 same, 4 groups", [2, 9, 7, 8], [3, 3, 2, 8], 1, "same", 1, 4 },
+        // dW read in place: strips of 12 input channels with 1- to 11-channel remainders, output
+        // channels in tiles of 32 with a partial last one, taps that fall off the image
+        { "3x3/1 same, 5 channels, 37 outputs", [2, 9, 11, 5], [3, 3, 5, 37], 1, "same", 1, 1 },
+        { "3x3/1 valid, 13 channels, batch 1", [1, 6, 5, 13], [3, 3, 13, 7], 1, "valid", 1, 1 },
+        { "3x3/2 same, 30 channels, 65 outputs", [3, 11, 9, 30], [3, 3, 30, 65], 2, "same", 1, 1 },
+        { "5x5/1 same over a 4x3 image", [2, 4, 3, 8], [5, 5, 8, 40], 1, "same", 1, 1 },
+        { "3x3/1 same, 256 to 120", [2, 6, 5, 256], [3, 3, 256, 120], 1, "same", 1, 1 },
+        { "3x3/2 same, 500 outputs (16 tiles of them, units ordered by tap)", [2, 5, 4, 12], [3, 3, 12, 500], 2, "same", 1, 1 },
+        { "3x3/1 same, one row of 300", [1, 1, 300, 16], [3, 3, 16, 32], 1, "same", 1, 1 },
+        // fewer than 8 channels: whole window rows of a padded copy, or patches gathered when dilated
+        { "7x7/2 same over RGB, odd width", [2, 13, 16, 3], [7, 7, 3, 33], 2, "same", 1, 1 },
+        { "5x3/1 valid, 7 channels", [2, 8, 9, 7], [5, 3, 7, 12], 1, "valid", 1, 1 },
+        { "3x3/1 same, dilation 2, 3 channels", [2, 9, 8, 3], [3, 3, 3, 5], 1, "same", 2, 1 },
     };
 
     /// <summary>dX, dW of Σ r·conv(x, k) on the CPU (under the given thread count) or the reference backend.</summary>

@@ -9,7 +9,8 @@ namespace Graft.Tensors.Backends;
 /// multiplied there at once, so that no patch matrix is ever written whole. A whole patch matrix of
 /// ResNet18's first stage at batch 16 is 115 MB: writing it and reading it back from memory cost as
 /// much as its multiply-adds, and keeping one per layer from forward for the kernel gradient held
-/// about 350 MB.
+/// about 350 MB. The kernel gradient gathers nothing where the 512-bit micro-kernels run: its
+/// micro-tiles read x and dY in place (<see cref="ImplicitBackwardKernel"/>).
 /// </summary>
 internal sealed unsafe partial class CpuBackend
 {
@@ -196,6 +197,11 @@ internal sealed unsafe partial class CpuBackend
                 DirectConv.BackwardKernel(px, pgy, pgk, g, cout);
                 return;
             }
+            if (groups == 1 && ImplicitKernelGradientApplies(g))
+            {
+                ImplicitBackwardKernel(px, pgy, pgk, g, cout);
+                return;
+            }
             if (groups == 1)
             {
                 BlockedBackwardKernel(px, pgy, pgk, g, cout);
@@ -222,8 +228,215 @@ internal sealed unsafe partial class CpuBackend
     }
 
     /// <summary>
+    /// Output pixels per block of <see cref="ImplicitBackwardKernel"/>'s product (whole output rows,
+    /// at least one): the block's 32 columns of dY, read at every step, stay in a 32 or 48 KiB L1.
+    /// A constant, so that the order of the sums does not depend on the thread count.
+    /// </summary>
+    private const int ImplicitDepth = 256;
+
+    /// <summary>
+    /// Whether <see cref="ImplicitBackwardKernel"/> computes dW: it needs the 512-bit micro-kernels,
+    /// and either taps of at least <see cref="ImplicitMinChannels"/> channels or undilated window rows
+    /// (which it reads whole when taps are narrower, as over an RGB image).
+    /// </summary>
+    private static bool ImplicitKernelGradientApplies(in Conv2DGeometry g) =>
+        Gemm.SegmentTilesRun && (g.C >= ImplicitMinChannels || g.DilationW == 1);
+
+    /// <summary>
+    /// Fewest channels for which a micro-tile's rows are one tap's channels: fewer would leave most
+    /// of the 12 rows empty (3 of them over RGB), so narrower taps are read a window row at a time.
+    /// </summary>
+    private const int ImplicitMinChannels = 8;
+
+    /// <summary>
+    /// dW as <see cref="ImplicitProduct"/> computes it: tap by tap when a tap has enough channels;
+    /// otherwise window row by window row, whose KW·C values at an output pixel lie side by side in
+    /// x, over a copy of x padded left and right with zeros so that every window row is whole (the
+    /// stem of a ResNet: 21 values instead of 3 per micro-tile row, for a copy of its RGB input).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ImplicitBackwardKernel(float* px, float* pgy, float* pgk, Conv2DGeometry g, int cout)
+    {
+        if (g.C >= ImplicitMinChannels)
+        {
+            ImplicitProduct(px, pgy, pgk, g, cout, g.C);
+            return;
+        }
+        int c = g.C, wide = Math.Max(g.W + g.PadLeft, (g.OW - 1) * g.StrideW + g.KW);
+        long image = (long)g.H * wide * c;
+        var padded = BufferPool.Current.Rent((int)(g.N * image));
+        fixed (float* pp = padded)
+        {
+            float* ppd = pp;
+            int parts = Math.Min(g.N, WorkerPool.Threads);
+            WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) =>
+            {
+                for (int n = g.N * part / parts, last = g.N * (part + 1) / parts; n < last; n++)
+                    for (int ih = 0; ih < g.H; ih++)
+                    {
+                        float* dst = ppd + n * image + (long)ih * wide * c, src = px + (((long)n * g.H + ih) * g.W) * c;
+                        new Span<float>(dst, g.PadLeft * c).Clear();
+                        Buffer.MemoryCopy(src, dst + g.PadLeft * c, (long)g.W * c * 4, (long)g.W * c * 4);
+                        new Span<float>(dst + (g.PadLeft + g.W) * c, (wide - g.PadLeft - g.W) * c).Clear();
+                    }
+            });
+            // One "tap" per window row, of KW·C channels, over the padded image.
+            var rows = g with { W = wide, C = g.KW * c, KW = 1, PadLeft = 0, DilationW = 1 };
+            ImplicitProduct(pp, pgy, pgk, rows, cout, c);
+        }
+        BufferPool.Current.Return(padded);
+    }
+
+    /// <summary>
+    /// dW = colsᵀ · dY with no patch matrix at all: tap by tap, dW[tap] (C × Cout) = Σ over output
+    /// pixels of x[pixel's input under the tap]ᵀ · dY[pixel]. Along an output row, a tap's input pixels
+    /// lie at a fixed stride in x, and dY's rows follow each other, so the micro-kernel reads both in
+    /// place (<see cref="Gemm.SegmentTile"/>), a run per output row, skipping the pixels where the tap
+    /// falls on padding, instead of gathering patches into a buffer and packing them again (the
+    /// copies cost a third of the time at 64 channels, where each patch column serves only 64
+    /// columns of dW).
+    /// </summary>
+    /// <remarks>
+    /// The work is cut into units of one 12 × 32 micro-tile of dW: (32 output channels, tap, 12
+    /// input channels). K (all output pixels) is cut into blocks of whole output rows,
+    /// <see cref="ImplicitDepth"/> pixels at most, fixed by the shape; each unit's tile sums each block
+    /// in pixel order in registers and adds the blocks in order, so the result does not depend on
+    /// which thread owns the unit. Threads take runs of units, and run all of theirs on one block
+    /// before the next, so that each block's x and dY come from memory once. (Finishing a tile of 32
+    /// output channels over all blocks first, to keep its slice of dW in L2, measured 3-20% slower:
+    /// x then comes from memory once per tile.)
+    /// </remarks>
+    /// <param name="px">x, or its padded copy.</param>
+    /// <param name="pgy">dY.</param>
+    /// <param name="pgk">dW, overwritten: row tap·C + c, column co.</param>
+    /// <param name="g">The geometry, each tap's values C consecutive floats of an input pixel.</param>
+    /// <param name="cout">Output channels.</param>
+    /// <param name="pixel">Floats between neighbouring input pixels (C, or fewer when a "tap" is a window row).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ImplicitProduct(float* px, float* pgy, float* pgk, Conv2DGeometry g, int cout, int pixel)
+    {
+        const int tileRows = Gemm.SegmentRows, tileCols = Gemm.SegmentColumns;
+        int taps = g.KH * g.KW, c = g.C, outRows = g.N * g.OH;
+        int blocks = (outRows + Math.Max(1, ImplicitDepth / g.OW) - 1) / Math.Max(1, ImplicitDepth / g.OW);
+        int rowsPerBlock = (outRows + blocks - 1) / blocks; // equal blocks, no thin remainder
+        blocks = (outRows + rowsPerBlock - 1) / rowsPerBlock;
+        // Strips of a tap's channels: 12 at a time, but a remainder of 4 (64 or 256 channels) joins
+        // the last 12 as two strips of 8, whose kernel keeps the FMA units busy where 4 rows cannot.
+        int twelves = c / tileRows, eights = 0, remainder = c - twelves * tileRows;
+        if (remainder == 4 && twelves > 0) { twelves--; eights = 2; remainder = 0; }
+        int strips = twelves + eights + (remainder > 0 ? 1 : 0), outTiles = (cout + tileCols - 1) / tileCols;
+        int perOutTile = taps * strips, units = outTiles * perOutTile;
+        int parts = Math.Min(units, WorkerPool.Threads);
+        // With 16 or more tiles of 32 output channels, the units that share a tap's 12 channels run
+        // together: x's lines are read into L1 once for all of them (the block's dY panels wait in
+        // L2) instead of once per tile (measured on 512 outputs: 8-20% faster; 2-3% slower on 128
+        // and 256).
+        bool innerCo = outTiles >= 16;
+        int blockPixels = rowsPerBlock * g.OW, padded = outTiles * tileCols;
+        // Per part: each tap's runs for the current block and their starts, and the block's dY
+        // copied 32 output channels at a time into contiguous rows of 32 (zero-padded past Cout):
+        // read in place, rows of 256 or 512 channels lie 1 or 2 KiB apart and fall into a few sets
+        // of L1, which then cannot hold the block's columns between micro-tiles.
+        int maxRuns = taps * rowsPerBlock;
+        var runs = new GemmSegment[parts * maxRuns];
+        var starts = new int[parts * (taps + 1)];
+        var panels = BufferPool.Current.Rent(parts * blockPixels * padded);
+        // The first and last output column of each tap column kw whose input column is inside the image.
+        var first = new int[g.KW];
+        var end = new int[g.KW];
+        for (int kw = 0; kw < g.KW; kw++)
+        {
+            int t = g.PadLeft - kw * g.DilationW, u = g.W - 1 + g.PadLeft - kw * g.DilationW;
+            first[kw] = t <= 0 ? 0 : (t + g.StrideW - 1) / g.StrideW;
+            end[kw] = u < 0 ? 0 : Math.Min(g.OW, u / g.StrideW + 1);
+        }
+        fixed (GemmSegment* pr = runs)
+        fixed (int* ps = starts, pFirst = first, pEnd = end)
+        fixed (float* pp = panels)
+        {
+            GemmSegment* runsAll = pr; int* startsAll = ps, firstCol = pFirst, endCol = pEnd; float* panelsAll = pp;
+            WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) =>
+            {
+                GemmSegment* myRuns = runsAll + (long)part * maxRuns;
+                int* myStarts = startsAll + part * (taps + 1);
+                float* myPanels = panelsAll + (long)part * blockPixels * padded;
+                int u0 = (int)((long)units * part / parts), u1 = (int)((long)units * (part + 1) / parts);
+                for (int b = 0; b < blocks; b++)
+                {
+                    Prepare(b, u0, u1);
+                    for (int u = u0; u < u1; u++) Unit(u, b);
+                }
+
+                // Each tap's runs over block b, and the panels of dY that units u0 … u1 − 1 read.
+                [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+                void Prepare(int b, int u0, int u1)
+                {
+                    int q0 = b * rowsPerBlock, q1 = Math.Min(outRows, q0 + rowsPerBlock), count = 0;
+                    nint csA = (nint)g.StrideW * pixel;
+                    for (int tap = 0; tap < taps; tap++)
+                    {
+                        myStarts[tap] = count;
+                        int kh = tap / g.KW, kw = tap % g.KW, lo = firstCol[kw], hi = endCol[kw];
+                        if (lo >= hi) continue;
+                        for (int q = q0; q < q1; q++)
+                        {
+                            int n = q / g.OH, oh = q - n * g.OH;
+                            int ih = oh * g.StrideH - g.PadTop + kh * g.DilationH;
+                            if ((uint)ih >= (uint)g.H) continue;
+                            int iw = lo * g.StrideW - g.PadLeft + kw * g.DilationW;
+                            long a = (((long)n * g.H + ih) * g.W + iw) * pixel;
+                            int bRow = (q - q0) * g.OW + lo, length = hi - lo;
+                            // A run that continues the previous one in both operands (a whole
+                            // image row under the middle tap) joins it: fewer, longer runs.
+                            if (count > myStarts[tap] && myRuns[count - 1] is var last
+                                && last.A + last.Length * csA == a && last.B + last.Length == bRow)
+                                myRuns[count - 1] = new GemmSegment(last.A, last.B, last.Length + length);
+                            else myRuns[count++] = new GemmSegment(a, bRow, length);
+                        }
+                    }
+                    myStarts[taps] = count;
+                    int pixels = (q1 - q0) * g.OW;
+                    int otFirst = innerCo ? 0 : u0 / perOutTile, otEnd = innerCo ? outTiles - 1 : (u1 - 1) / perOutTile;
+                    for (int ot = otFirst; ot <= otEnd; ot++)
+                    {
+                        int co0 = ot * tileCols, cols = Math.Min(tileCols, cout - co0);
+                        float* src = pgy + (long)q0 * g.OW * cout + co0, dst = myPanels + (long)ot * blockPixels * tileCols;
+                        for (int p = 0; p < pixels; p++, src += cout, dst += tileCols)
+                        {
+                            if (cols == tileCols) Unsafe.CopyBlockUnaligned(dst, src, tileCols * sizeof(float));
+                            else
+                            {
+                                for (int j = 0; j < cols; j++) dst[j] = src[j];
+                                for (int j = cols; j < tileCols; j++) dst[j] = 0f;
+                            }
+                        }
+                    }
+                }
+
+                [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+                void Unit(int u, int b)
+                {
+                    int ot, rest;
+                    if (innerCo) { ot = u % outTiles; rest = u / outTiles; }
+                    else { ot = u / perOutTile; rest = u - ot * perOutTile; }
+                    int tap = rest / strips, strip = rest - tap * strips;
+                    int c0 = strip <= twelves ? strip * tileRows : twelves * tileRows + (strip - twelves) * 8;
+                    int rows = strip < twelves ? tileRows : strip < twelves + eights ? 8 : c - c0;
+                    int co0 = ot * tileCols;
+                    Gemm.SegmentTile(rows, px + c0, (nint)g.StrideW * pixel,
+                        myPanels + (long)ot * blockPixels * tileCols, tileCols,
+                        myRuns + myStarts[tap], myStarts[tap + 1] - myStarts[tap],
+                        pgk + ((long)tap * c + c0) * cout + co0, cout, Math.Min(tileCols, cout - co0), b > 0);
+                }
+            });
+        }
+        BufferPool.Current.Return(panels);
+    }
+
+    /// <summary>
     /// dW = colsᵀ · dY with the patches (cols) gathered again, a block of rows and a slice of their
-    /// columns at a time, instead of kept whole from forward. The KH·KW·C rows of dW are cut into
+    /// columns at a time, instead of kept whole from forward: where <see cref="ImplicitBackwardKernel"/>
+    /// does not apply (narrower vectors, dilated taps of fewer than 8 channels). The KH·KW·C rows of dW are cut into
     /// slices, as many as the threads at least, each a whole number of micro-tiles; a thread gathers
     /// only its own slices' columns of each block's patches into an L2-sized buffer and adds their
     /// product with the block's dY to its rows of dW.
