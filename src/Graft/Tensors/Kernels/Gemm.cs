@@ -300,14 +300,14 @@ internal static unsafe partial class Gemm
     /// <remarks>
     /// <list type="bullet">
     /// <item>KC: the KC×NR panel of B fills L1d (<see cref="DepthLimit(int, int)"/>).</item>
-    /// <item>MC: the MC×KC block of A takes 3/16 of L2, in whole micro-tiles. BLIS's model allows it
-    /// about half, but on the AVX-512 machine (2 MiB L2) A is read in place, a row of the block is
-    /// lda apart from the next, and a power-of-two lda puts many rows into the same L2 sets; with
-    /// a larger block measured no faster there: two-thread GEMM at 256…2048, best of three alternated
-    /// runs on a busy machine, gave MC = 252 (3/16) 79/137/150/140 GFLOPS, MC = 504 (3/8) 80/130/137/136 and MC = 672
-    /// (half) 79/130/138/132, while 132 and 192 were within noise of 252. So the fraction is the one
-    /// that keeps this machine's measured 252 rows; a Zen 4 core (1 MiB L2, KC 256) gets 192 rows,
-    /// an ARM core with 1 MiB L2 and the 6×8 kernel (KC 384) 126.</item>
+    /// <item>MC: the MC×KC block of A takes 3/16 of L2, in whole micro-tiles. BLIS's model would
+    /// allow it about half, but the fraction is fitted to the AVX-512 machine (2 MiB L2), where
+    /// larger blocks measured no faster: two-thread GEMM at 256/512/1024/2048, best of three
+    /// alternated runs on a busy machine, gave 79/137/150/140 GFLOPS at MC = 252 (3/16 of L2),
+    /// 80/130/137/136 at 504 (3/8) and 79/130/138/132 at 672 (half); 132 and 192 rows were within
+    /// noise of 252. A likely reason is that A is read there in place, its rows lda apart, so a
+    /// power-of-two lda crowds a tall block into few L2 sets. A Zen 4 core (1 MiB L2, KC 256) gets
+    /// 192 rows, an ARM core with 1 MiB L2 and the 6×8 kernel (KC 384) 126.</item>
     /// <item>NC: the KC×NC block of packed B takes half of this core's share of L3, within
     /// 512…4096 columns: a Zen 4 core (32 MiB over 8 cores) gets 2048, this machine's large L3 the
     /// cap of 4096.</item>
