@@ -116,6 +116,7 @@ public class GemmTests
     [InlineData("Vector256", 50, 33, 769)]
     [InlineData("Vector512", 30, 64, 1152)]
     [InlineData("Vector512", 8, 40, 100)]      // few rows: B would be read in place without packing
+    [InlineData("Vector512", 14, 4200, 20)]    // wider than a block of columns: the packed B is still used whole
     [InlineData("Scalar", 13, 9, 17)]
     public unsafe void WholePackedBMatchesPackingPerCall(string kernelName, int m, int n, int k)
     {

@@ -54,14 +54,11 @@ internal static unsafe partial class Gemm
         GemmKernel.Vector128 => NR128,
         _ => 16,
     };
-    // Panel depth from this core's L1 (the Goto/BLIS rule): the KC×NR panel of B that every
-    // micro-tile of a block re-reads is at most the size of L1d. On the AVX-512 machine (48 KiB L1d)
-    // that is the former constant 384; a panel of half of L1 (KC = 192) measured slower there
-    // (2048²: best 33 against 39 GFLOPS over three alternated runs), so the rule is the whole of
-    // L1, which gives a Zen 4 core (32 KiB) panels of 256.
-    private static readonly int KC = DepthLimit(Kernel);
-    private const int MC = 252;   // rows of A per block: MC·KC floats (~250 KiB at KC = 384) fit in L2
-    private const int NC = 4096;  // columns of B per packed block (L3)
+    // This core's block sizes for its kernel (see Blocks for the rules and the measurements behind them).
+    private static readonly (int Kc, int Mc, int Nc) Blocking = Blocks(MR, NR, CacheSizes.L1Data, CacheSizes.L2, CacheSizes.L3PerCore);
+    private static readonly int KC = Blocking.Kc;
+    private static readonly int MC = Blocking.Mc;
+    private static readonly int NC = Blocking.Nc;
     private const int SmallM = 48; // at most this many rows: B is read in place, not packed
 
     /// <summary>Below this many flops a product runs on one thread (a split costs ~2 µs).</summary>
@@ -214,8 +211,9 @@ internal static unsafe partial class Gemm
     /// <param name="accumulate">Add to C instead of overwriting it.</param>
     /// <param name="epilogue">Bias and activation applied to each finished tile.</param>
     /// <param name="packedB">
-    /// All of B already packed by <see cref="PackWholeB"/> for this kernel, n and k (n at most
-    /// <see cref="NC"/>), for a caller that multiplies many row blocks by the same B; null to pack here.
+    /// All of B already packed by <see cref="PackWholeB"/> for this kernel, n and k (used as one
+    /// block of columns, however wide), for a caller that multiplies many row blocks by the same B;
+    /// null to pack here.
     /// </param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Serial(GemmKernel kernel, int m, int n, int k,
@@ -235,12 +233,14 @@ internal static unsafe partial class Gemm
         // With few rows (a batch of 32), each B panel would serve only two or three row tiles, so
         // copying B costs about as much as using it: read row-major B in place instead.
         bool inPlaceB = unpackedA && csB == 1 && m <= SmallM && packedB == null;
-        System.Diagnostics.Debug.Assert(packedB == null || n <= NC);
+        // A B packed whole by the caller is one block of columns, however wide: its panels are
+        // laid out for all n columns, so cutting it into NC-wide blocks would misaddress them.
+        int ncBlock = packedB != null ? n : NC;
         fixed (float* pA = packA, pB = packB)
         {
-            for (int jc = 0; jc < n; jc += NC)
+            for (int jc = 0; jc < n; jc += ncBlock)
             {
-                int nc = Math.Min(NC, n - jc);
+                int nc = Math.Min(ncBlock, n - jc);
                 for (int pc = 0; pc < k; pc += kcMax)
                 {
                     int kc = Math.Min(kcMax, k - pc);
@@ -271,9 +271,57 @@ internal static unsafe partial class Gemm
 
     private static int RoundUp(int x, int m) => (x + m - 1) / m * m;
 
-    /// <summary>The deepest K panel of <paramref name="kernel"/>: its KC×NR panel of B fills L1d at most.</summary>
-    private static int DepthLimit(GemmKernel kernel) =>
-        Math.Clamp(CacheSizes.L1Data / (Columns(kernel) * sizeof(float)) & ~7, 128, 384);
+    /// <summary>The deepest K panel of <paramref name="kernel"/> on this core.</summary>
+    private static int DepthLimit(GemmKernel kernel) => DepthLimit(Columns(kernel), CacheSizes.L1Data);
+
+    /// <summary>
+    /// The deepest K panel for micro-tiles <paramref name="nr"/> columns wide: the KC×NR panel of B
+    /// that every micro-tile of a block re-reads fills L1d at most.
+    /// </summary>
+    /// <remarks>
+    /// On the AVX-512 machine (48 KiB L1d) that is the former constant 384; a panel of half of L1
+    /// (KC = 192) measured slower there (2048²: best 33 against 39 GFLOPS over three alternated
+    /// runs), so the rule is the whole of L1, which gives a Zen 4 core (32 KiB) panels of 256. The
+    /// depth fixes the order of the sums, so it depends on the cache and the kernel, never on the
+    /// thread count.
+    /// </remarks>
+    private static int DepthLimit(int nr, int l1Data) => Math.Clamp(l1Data / (nr * sizeof(float)) & ~7, 128, 384);
+
+    // Bounds of the column block: narrower than 512 columns, packing B would be repeated for little
+    // work; wider than 4096 gains nothing measurable (B's packing is already shared by every row
+    // block) and only grows the per-thread packing buffer.
+    private const int MinColumns = 512, MaxColumns = 4096;
+
+    /// <summary>
+    /// The Goto/BLIS block sizes for an <paramref name="mr"/> × <paramref name="nr"/> micro-kernel on
+    /// a core with these caches (bytes; <paramref name="l3PerCore"/> is this core's share of the last
+    /// level): KC, the deepest K panel; MC, rows of A per block; NC, columns of B per packed block.
+    /// </summary>
+    /// <remarks>
+    /// <list type="bullet">
+    /// <item>KC: the KC×NR panel of B fills L1d (<see cref="DepthLimit(int, int)"/>).</item>
+    /// <item>MC: the MC×KC block of A takes 3/16 of L2, in whole micro-tiles. BLIS's model would
+    /// allow it about half, but the fraction is fitted to the AVX-512 machine (2 MiB L2), where
+    /// larger blocks measured no faster: two-thread GEMM at 256/512/1024/2048, best of three
+    /// alternated runs on a busy machine, gave 79/137/150/140 GFLOPS at MC = 252 (3/16 of L2),
+    /// 80/130/137/136 at 504 (3/8) and 79/130/138/132 at 672 (half); 132 and 192 rows were within
+    /// noise of 252. A likely reason is that A is read there in place, its rows lda apart, so a
+    /// power-of-two lda crowds a tall block into few L2 sets. A Zen 4 core (1 MiB L2, KC 256) gets
+    /// 192 rows, an ARM core with 1 MiB L2 and the 6×8 kernel (KC 384) 126.</item>
+    /// <item>NC: the KC×NC block of packed B takes half of this core's share of L3, within
+    /// 512…4096 columns: a Zen 4 core (32 MiB over 8 cores) gets 2048, this machine's large L3 the
+    /// cap of 4096.</item>
+    /// </list>
+    /// MC and NC only choose which elements of C are computed together, never the order of any sum.
+    /// </remarks>
+    internal static (int Kc, int Mc, int Nc) Blocks(int mr, int nr, int l1Data, int l2, long l3PerCore)
+    {
+        int kc = DepthLimit(nr, l1Data);
+        int mc = Math.Max(mr, (int)((long)l2 * 3 / 16 / (kc * sizeof(float))) / mr * mr);
+        long columns = l3PerCore / 2 / (kc * sizeof(float));
+        int nc = (int)Math.Clamp(columns, MinColumns, MaxColumns) / nr * nr;
+        return (kc, mc, nc);
+    }
 
     /// <summary>Depth of each K panel: K split into equal panels no deeper than the kernel's limit, so no panel is a thin remainder.</summary>
     private static int PanelDepth(GemmKernel kernel, int k)
@@ -296,7 +344,6 @@ internal static unsafe partial class Gemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void PackWholeB(GemmKernel kernel, int n, int k, float* b, int rsB, int csB, float* dst)
     {
-        System.Diagnostics.Debug.Assert(CanPackWholeB(n));
         int nr = Columns(kernel), kcMax = PanelDepth(kernel, k);
         for (int pc = 0; pc < k; pc += kcMax)
             PackB(nr, Math.Min(kcMax, k - pc), n, b + (long)pc * rsB, rsB, csB, dst + (long)pc * RoundUp(n, nr));

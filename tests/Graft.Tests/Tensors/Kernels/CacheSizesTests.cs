@@ -16,10 +16,21 @@ public class CacheSizesTests
     [InlineData("-48K", null)]
     public void ParsesSysfsSizes(string text, int? expected) => Assert.Equal(expected, CacheSizes.Parse(text));
 
+    [Theory]
+    [InlineData("0-1\n", 2)]
+    [InlineData("0", 1)]
+    [InlineData("0-7,64-71", 16)]
+    [InlineData("0,2,4", 3)]
+    [InlineData("", 0)]
+    [InlineData("3-1", 0)]
+    [InlineData("a-b", 0)]
+    public void CountsSysfsCpuLists(string text, int expected) => Assert.Equal(expected, CacheSizes.CountCpus(text));
+
     [Fact]
     public void SizesArePlausible()
     {
         Assert.InRange(CacheSizes.L1Data, 4 << 10, 1 << 30);
         Assert.InRange(CacheSizes.L2, CacheSizes.L1Data, 1 << 30);
+        Assert.InRange(CacheSizes.L3PerCore, 4 << 10, 1 << 30);
     }
 }
