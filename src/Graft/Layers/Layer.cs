@@ -388,6 +388,21 @@ public abstract class Layer
         foreach (var loss in CallLosses(new HashSet<Layer>(ReferenceEqualityComparer.Instance))) yield return loss;
     }
 
+    /// <summary>
+    /// Whether <see cref="RegularizationLosses"/> gives anything: a weight of this layer or a nested one
+    /// with a regularizer, or a loss recorded in the latest call. The training step asks this every
+    /// batch, so it walks the layers without building the weight lists.
+    /// </summary>
+    internal bool HasRegularizationLosses()
+    {
+        foreach (var v in _variables)
+            if (v.Regularizer is not null) return true;
+        if (_callLosses is { Count: > 0 }) return true;
+        foreach (var layer in SubLayers)
+            if (layer.HasRegularizationLosses()) return true;
+        return false;
+    }
+
     /// <summary>Number of scalars in all weights.</summary>
     public long CountParams() => Weights.Sum(v => (long)v.Value.Size);
 

@@ -159,7 +159,9 @@ public abstract class Optimizer
     /// </summary>
     public void Apply(IReadOnlyList<Variable> variables)
     {
-        var grads = variables.Where(v => v.Value.Grad is not null).Select(v => (Variable: v, Grad: v.Value.Grad!)).ToList();
+        var grads = new List<(Variable Variable, Tensor Grad)>(variables.Count);
+        for (int i = 0; i < variables.Count; i++)
+            if (variables[i].Value.Grad is { } grad) grads.Add((variables[i], grad));
         bool update = GradientAccumulationSteps is not int n || (AppliedSteps + 1) % n == 0;
         using (GradMode.NoGrad())
         {

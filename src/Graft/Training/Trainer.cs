@@ -177,7 +177,8 @@ internal sealed partial class Trainer(Model model, CompileState state)
             var term = w == 1 ? loss : Ops.Multiply(loss, (float)w);
             total = total is null ? term : Ops.Add(total, term);
         }
-        foreach (var penalty in model.RegularizationLosses()) total = Ops.Add(total!, penalty);
+        if (model.HasRegularizationLosses())
+            foreach (var penalty in model.RegularizationLosses()) total = Ops.Add(total!, penalty);
         return (total!, perOutput);
     }
 
