@@ -123,4 +123,35 @@ public class WorkerPoolTests
         WorkerPool.Run(4, p => later[p] = GraftContext.Current);
         Assert.All(later, c => Assert.Same(GraftContext.Default, c));
     }
+
+    [Fact]
+    public void JobsArrivingWhileTheTeamSpinsYieldsOrSleepsAllRunOnTheTeam()
+    {
+        // Idle workers spin, then spin yielding to the process's other threads, then sleep: a job
+        // handed over in any of the three phases runs once, on a worker, in the caller's context.
+        // The pauses between jobs fall in each phase while a competing thread keeps a core busy,
+        // so the yields have something to yield to.
+        using var stop = new CancellationTokenSource();
+        var busy = new Thread(() => { while (!stop.IsCancellationRequested) Thread.SpinWait(100); }) { IsBackground = true };
+        busy.Start();
+        try
+        {
+            WithThreads(2, () =>
+            {
+                var caller = Environment.CurrentManagedThreadId;
+                foreach (var pause in new[] { 0, 0.05, 0.1, 0.15, 2, 20, 0, 0.1 })
+                {
+                    var until = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(pause * System.Diagnostics.Stopwatch.Frequency / 1000);
+                    while (System.Diagnostics.Stopwatch.GetTimestamp() < until) Thread.SpinWait(10);
+                    var count = new int[2];
+                    var ran = new int[2];
+                    WorkerPool.Run(2, p => { Interlocked.Increment(ref count[p]); ran[p] = Environment.CurrentManagedThreadId; });
+                    Assert.Equal([1, 1], count);
+                    Assert.Equal(caller, ran[0]);
+                    Assert.NotEqual(caller, ran[1]);
+                }
+            });
+        }
+        finally { stop.Cancel(); busy.Join(); }
+    }
 }
