@@ -6,16 +6,9 @@ namespace Graft.Tensors.Backends;
 /// <summary>Optimizer updates as single passes over each weight, the formulas of Keras 3's optimizers.</summary>
 internal sealed partial class CpuBackend
 {
-    /// <summary>
-    /// Runs body(start, end) over [0, n) in chunks, on the kernel workers when n is large (updates
-    /// are memory-bound). Updates are element-wise (TensorPrimitives' vector and scalar paths round
-    /// alike), so where the chunks start never changes a weight.
-    /// </summary>
-    private static void Chunked(int n, Action<int, int> body)
-    {
-        int parts = n >= 1 << 15 ? Kernels.WorkerPool.Threads : 1;
-        Kernels.WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (p) => body((int)((long)n * p / parts), (int)((long)n * (p + 1) / parts)));
-    }
+    // Updates are element-wise and memory-bound: large weights are shared between the kernel threads
+    // as the element-wise ops are (Elementwise); TensorPrimitives' vector and scalar paths round
+    // alike, so where the ranges start never changes a weight.
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SgdStep(Tensor wt, Tensor gt, Tensor? velocity, float lr, float momentum, bool nesterov)
@@ -23,11 +16,11 @@ internal sealed partial class CpuBackend
         float[] wa = wt.Data, ga = gt.Data;
         if (velocity is null)
         {
-            Chunked(wa.Length, (lo, hi) => TensorPrimitives.MultiplyAdd(ga.AsSpan(lo, hi - lo), -lr, wa.AsSpan(lo, hi - lo), wa.AsSpan(lo, hi - lo)));
+            Elementwise(wa.Length, (lo, n) => TensorPrimitives.MultiplyAdd(ga.AsSpan(lo, n), -lr, wa.AsSpan(lo, n), wa.AsSpan(lo, n)));
             return;
         }
         float[] ma = velocity.Data;
-        Chunked(wa.Length, (lo, hi) => SgdMomentum(wa.AsSpan(lo, hi - lo), ga.AsSpan(lo, hi - lo), ma.AsSpan(lo, hi - lo), lr, momentum, nesterov));
+        Elementwise(wa.Length, (lo, n) => SgdMomentum(wa.AsSpan(lo, n), ga.AsSpan(lo, n), ma.AsSpan(lo, n), lr, momentum, nesterov));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -45,8 +38,8 @@ internal sealed partial class CpuBackend
     public void AdamStep(Tensor wt, Tensor gt, Tensor mt, Tensor vt, Tensor? vHatT, float alpha, float beta1, float beta2, float epsilon)
     {
         float[] wa = wt.Data, ga = gt.Data, ma = mt.Data, va = vt.Data; float[]? vha = vHatT?.Data;
-        Chunked(wa.Length, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (lo, hi) => Adam(wa.AsSpan(lo, hi - lo), ga.AsSpan(lo, hi - lo), ma.AsSpan(lo, hi - lo), va.AsSpan(lo, hi - lo),
-            vha is null ? default : vha.AsSpan(lo, hi - lo), vha is not null, alpha, beta1, beta2, epsilon));
+        Elementwise(wa.Length, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (lo, n) => Adam(wa.AsSpan(lo, n), ga.AsSpan(lo, n), ma.AsSpan(lo, n), va.AsSpan(lo, n),
+            vha is null ? default : vha.AsSpan(lo, n), vha is not null, alpha, beta1, beta2, epsilon));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
