@@ -132,7 +132,12 @@ public static partial class Ops
                     }
                     else y.Backend.UnaryBackward(op, y, y, g, gz, 0f, float.NaN);
                 }
-                if (x2.RequiresGrad) x2.AccumulateGrad(MatMul(gz, w, false, true));
+                if (x2.RequiresGrad)
+                {
+                    var gx = Tensor.Empty(x2.Shape, zero: false, y.Device);
+                    fused.DenseInputGradient(gz, w, gx);
+                    x2.AccumulateGrad(gx);
+                }
                 // After x's gradient, which reads w: an update applied here changes w.
                 if (w.RequiresGrad)
                 {

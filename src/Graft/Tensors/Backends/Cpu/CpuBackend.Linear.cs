@@ -34,6 +34,35 @@ internal sealed unsafe partial class CpuBackend
         fixed (float* px = x.Data, pw = w.Data, py = y.Data, pb = bias is null ? null : bias.Data)
             Gemm.Multiply(m, n, k, px, k, 1, pw, n, 1, py, n, false, new Epilogue(pb, activation));
     }
+    // Up to this many samples an input gradient is computed transposed (see DenseInputGradient).
+    private const int TransposedInputGradientMaxBatch = 64;
+
+    [ThreadStatic] private static float[]? t_transposedInputGradient;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void DenseInputGradient(Tensor gz, Tensor w, Tensor gx)
+    {
+        int batch = gz.Shape[0], n = gz.Shape[1], k = w.Shape[0];
+        // gz·wᵀ over a small batch packs all of wᵀ (a strided gather) to serve a few rows. w·gzᵀ has
+        // the same products, summed over the same n in the same order (a product of two floats does
+        // not depend on their order, and the K panels depend on n alone), but reads w in place and
+        // packs only gz; its (K, B) result is then transposed. Unless Gemm would split the sums
+        // along n for either shape.
+        long flops = 2L * batch * n * k;
+        long tiles = (long)((batch + Gemm.MR - 1) / Gemm.MR) * ((k + Gemm.NR - 1) / Gemm.NR);
+        long tilesT = (long)((k + Gemm.MR - 1) / Gemm.MR) * ((batch + Gemm.NR - 1) / Gemm.NR);
+        if (batch > TransposedInputGradientMaxBatch || batch == 0 || k == 0 || n == 0
+            || Gemm.SplitKChunks(batch, k, n, tiles, flops, default) > 1 || Gemm.SplitKChunks(k, batch, n, tilesT, flops, default) > 1)
+        {
+            MatMul(gz, false, w, true, gx, false);
+            return;
+        }
+        var scratch = t_transposedInputGradient is { } s && s.Length >= k * batch ? s : (t_transposedInputGradient = new float[Math.Max(k * batch, 1 << 12)]);
+        fixed (float* pg = gz.Data, pw = w.Data, ps = scratch)
+            Gemm.Multiply(k, batch, n, pw, n, 1, pg, 1, n, ps, batch, false);
+        Transpose2D(scratch, gx.Data, k, batch);
+    }
+
     // Rows of a weight gradient computed per block handed to the update: about 64 KiB of floats,
     // which stay in L1/L2 between the product writing them and the update reading them.
     private const int WeightUpdateBlockFloats = 1 << 14;
