@@ -123,18 +123,7 @@ public static partial class Ops
                 else y.Backend.UnaryBackward(op, y, y, g0, gy, 0f, float.NaN);
             }
             if (biasGrad) bias!.AccumulateGrad(SumToShape(gy, bias.Shape));
-            if (x.RequiresGrad)
-            {
-                var gx = Tensor.Empty(x.Shape, zero: false, x.Device);
-                x.Backend.Conv2DBackwardInput(gy, kernel, groups, g, gx);
-                x.AccumulateGrad(gx);
-            }
-            if (kernel.RequiresGrad)
-            {
-                var gk = Tensor.Empty(kernel.Shape, zero: false, x.Device);
-                x.Backend.Conv2DBackwardKernel(x, gy, groups, g, gk);
-                kernel.AccumulateGrad(gk);
-            }
+            Conv2DGradients(x, kernel, gy, groups, g);
         }, inputs);
     }
 
@@ -147,19 +136,23 @@ public static partial class Ops
         return Tensor.Record(y, "Conv2D", gy =>
         {
             // y = x ⋆ k:  dx = the transposed convolution of gy with k,  dk = the correlation of x with gy.
-            if (x.RequiresGrad)
-            {
-                var gx = Tensor.Empty(x.Shape, zero: false, device);
-                x.Backend.Conv2DBackwardInput(gy, kernel, groups, g, gx);
-                x.AccumulateGrad(gx);
-            }
-            if (kernel.RequiresGrad)
-            {
-                var gk = Tensor.Empty(kernel.Shape, zero: false, device);
-                x.Backend.Conv2DBackwardKernel(x, gy, groups, g, gk);
-                kernel.AccumulateGrad(gk);
-            }
+            Conv2DGradients(x, kernel, gy, groups, g);
         }, x, kernel);
+    }
+
+    /// <summary>
+    /// dX and dW of a convolution, those its inputs need, in one backend call: the backend may
+    /// compute the two side by side (a small layer's gradients each keep a core busy where either
+    /// alone would not keep two).
+    /// </summary>
+    private static void Conv2DGradients(Tensor x, Tensor kernel, Tensor gy, int groups, in Conv2DGeometry g)
+    {
+        var gx = x.RequiresGrad ? Tensor.Empty(x.Shape, zero: false, x.Device) : null;
+        var gk = kernel.RequiresGrad ? Tensor.Empty(kernel.Shape, zero: false, x.Device) : null;
+        if (gx is null && gk is null) return;
+        x.Backend.Conv2DBackward(x, kernel, gy, groups, g, gx, gk);
+        if (gx is not null) x.AccumulateGrad(gx);
+        if (gk is not null) kernel.AccumulateGrad(gk);
     }
 
     /// <summary>
