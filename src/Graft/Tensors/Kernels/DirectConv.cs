@@ -18,20 +18,29 @@ internal static unsafe class DirectConv
     public const int MaxChannels = 4;
     private const int MaxColumns = 32;
 
-    /// <summary>256-bit vectors when the JIT accelerates them, else 128-bit ones (ARM64, x86 without AVX).</summary>
-    private static readonly bool Wide = Vector256.IsHardwareAccelerated;
+    /// <summary>
+    /// Vector bits of the register blocks: 512 where the JIT accelerates them (AVX-512: half the
+    /// multiply-adds of 256-bit ones, which held a 3×3 grayscale layer to half the FMA units' rate),
+    /// else 256, else 128 (ARM64, x86 without AVX).
+    /// </summary>
+    private static readonly int Bits = Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128;
 
     public static bool Applies(int cin, int cout, int groups, int taps) =>
         groups == 1 && cin <= MaxChannels && taps * cin <= MaxColumns && cout % 8 == 0 && cout <= 512;
 
     /// <summary>y[n, oh, ow, :] = epilogue(Σ_taps x[n, ih, iw, c] · k[kh, kw, c, :]).</summary>
     public static void Forward(float* x, float* k, float* y, Backends.Conv2DGeometry g, int cout, Epilogue ep) =>
-        Forward(x, k, y, g, cout, ep, Wide);
+        Forward(x, k, y, g, cout, ep, Bits);
 
     /// <summary>As above with 256-bit (<paramref name="wide"/>) or 128-bit vectors: tests run both on any CPU.</summary>
+    internal static void Forward(float* x, float* k, float* y, Backends.Conv2DGeometry g, int cout, Epilogue ep, bool wide) =>
+        Forward(x, k, y, g, cout, ep, wide ? 256 : 128);
+
+    /// <summary>As above with register blocks of 512-, 256- or 128-bit vectors (<paramref name="bits"/>): tests run each on any CPU.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Forward(float* x, float* k, float* y, Backends.Conv2DGeometry g, int cout, Epilogue ep, bool wide)
+    internal static void Forward(float* x, float* k, float* y, Backends.Conv2DGeometry g, int cout, Epilogue ep, int bits)
     {
+        bool wide = bits >= 256;
         // Images are shared between threads; each output is one thread's sum: any split gives the same bits.
         int parts = (long)g.N * g.OH * g.OW * cout > 1 << 15 ? WorkerPool.Threads : 1;
         WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) =>
@@ -48,7 +57,8 @@ internal static unsafe class DirectConv
                         if (rowInside && ow + Block <= g.OW && ow * g.StrideW - g.PadLeft >= 0
                             && (ow + Block - 1) * g.StrideW - g.PadLeft + (g.KW - 1) * g.DilationW < g.W)
                         {
-                            if (wide) Block256(x, k, dst, g, n, oh, ow, cout);
+                            if (bits == 512) Block512(x, k, dst, g, n, oh, ow, cout);
+                            else if (wide) Block256(x, k, dst, g, n, oh, ow, cout, 0);
                             else Block128(x, k, dst, g, n, oh, ow, cout);
                             for (int p = 0; p < Block; p++) ep.Apply(dst + p * cout, 0, cout);
                             ow += Block;
@@ -77,11 +87,15 @@ internal static unsafe class DirectConv
     /// added in part order, so the result does not depend on the thread count.
     /// </summary>
     public static void BackwardKernel(float* x, float* gy, float* gk, Backends.Conv2DGeometry g, int cout) =>
-        BackwardKernel(x, gy, gk, g, cout, Wide);
+        BackwardKernel(x, gy, gk, g, cout, Bits);
 
     /// <summary>As above with 256-bit (<paramref name="wide"/>) or 128-bit vectors: tests run both on any CPU.</summary>
+    internal static void BackwardKernel(float* x, float* gy, float* gk, Backends.Conv2DGeometry g, int cout, bool wide) =>
+        BackwardKernel(x, gy, gk, g, cout, wide ? 256 : 128);
+
+    /// <summary>As above with 512-, 256- or 128-bit vectors (<paramref name="bits"/>): tests run each on any CPU.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void BackwardKernel(float* x, float* gy, float* gk, Backends.Conv2DGeometry g, int cout, bool wide)
+    internal static void BackwardKernel(float* x, float* gy, float* gk, Backends.Conv2DGeometry g, int cout, int bits)
     {
         int kg = g.KH * g.KW * g.C, kgPad = (kg + 3) & ~3;
         long rows = (long)g.N * g.OH * g.OW;
@@ -100,7 +114,8 @@ internal static unsafe class DirectConv
                 {
                     int count = (int)Math.Min(GatherRows, r1 - b);
                     GatherPatches(x, g, b, count, kgPad, patches);
-                    if (wide) AddProducts256(patches, count, kgPad, kg, gy + b * cout, cout, acc);
+                    if (bits == 512) AddProducts512(patches, count, kgPad, kg, gy + b * cout, cout, acc);
+                    else if (bits == 256) AddProducts256(patches, count, kgPad, kg, gy + b * cout, cout, acc, 0);
                     else AddProducts128(patches, count, kgPad, kg, gy + b * cout, cout, acc);
                 }
             });
@@ -158,11 +173,12 @@ internal static unsafe class DirectConv
     /// acc[j, :] += Σ_r patches[r, j] · gy[r, :] for the kg real columns: four columns by 16 output
     /// channels (8 for a last block) in eight accumulators, each dY vector loaded once for four columns.
     /// </summary>
+    /// <remarks>Output channels from <paramref name="from"/> on: the rest <see cref="AddProducts512"/> leaves.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AddProducts256(float* patches, int count, int kgPad, int kg, float* gy, int cout, float* acc)
+    private static void AddProducts256(float* patches, int count, int kgPad, int kg, float* gy, int cout, float* acc, int from)
     {
         for (int j = 0; j < kg; j += 4)
-            for (int c0 = 0; c0 < cout; c0 += 16)
+            for (int c0 = from; c0 < cout; c0 += 16)
             {
                 bool two = cout - c0 >= 16;
                 Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default,
@@ -202,6 +218,48 @@ internal static unsafe class DirectConv
                     if (cols > 3) (Vector256.Load(o + 3 * cout + 8) + a31).Store(o + 3 * cout + 8);
                 }
             }
+    }
+
+    /// <summary>
+    /// <see cref="AddProducts256"/> with 512-bit vectors, four columns by 32 output channels; a last
+    /// 8 to 24 channels go to <see cref="AddProducts256"/>. Each lane adds the same products in the
+    /// same order as there, so the two give the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddProducts512(float* patches, int count, int kgPad, int kg, float* gy, int cout, float* acc)
+    {
+        int whole = cout / 32 * 32;
+        for (int j = 0; j < kg; j += 4)
+            for (int c0 = 0; c0 < whole; c0 += 32)
+            {
+                Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default,
+                    a20 = default, a21 = default, a30 = default, a31 = default;
+                float* p = patches + j, d = gy + c0;
+                for (int r = 0; r < count; r++, p += kgPad, d += cout)
+                {
+                    var g0 = Vector512.Load(d);
+                    var g1 = Vector512.Load(d + 16);
+                    var v0 = Vector512.Create(p[0]);
+                    var v1 = Vector512.Create(p[1]);
+                    var v2 = Vector512.Create(p[2]);
+                    var v3 = Vector512.Create(p[3]);
+                    a00 = Vector512.FusedMultiplyAdd(v0, g0, a00);
+                    a01 = Vector512.FusedMultiplyAdd(v0, g1, a01);
+                    a10 = Vector512.FusedMultiplyAdd(v1, g0, a10);
+                    a11 = Vector512.FusedMultiplyAdd(v1, g1, a11);
+                    a20 = Vector512.FusedMultiplyAdd(v2, g0, a20);
+                    a21 = Vector512.FusedMultiplyAdd(v2, g1, a21);
+                    a30 = Vector512.FusedMultiplyAdd(v3, g0, a30);
+                    a31 = Vector512.FusedMultiplyAdd(v3, g1, a31);
+                }
+                int cols = Math.Min(4, kg - j);
+                float* o = acc + (long)j * cout + c0;
+                (Vector512.Load(o) + a00).Store(o); (Vector512.Load(o + 16) + a01).Store(o + 16);
+                if (cols > 1) { (Vector512.Load(o + cout) + a10).Store(o + cout); (Vector512.Load(o + cout + 16) + a11).Store(o + cout + 16); }
+                if (cols > 2) { (Vector512.Load(o + 2 * cout) + a20).Store(o + 2 * cout); (Vector512.Load(o + 2 * cout + 16) + a21).Store(o + 2 * cout + 16); }
+                if (cols > 3) { (Vector512.Load(o + 3 * cout) + a30).Store(o + 3 * cout); (Vector512.Load(o + 3 * cout + 16) + a31).Store(o + 3 * cout + 16); }
+            }
+        if (whole < cout) AddProducts256(patches, count, kgPad, kg, gy, cout, acc, whole);
     }
 
     /// <summary><see cref="AddProducts256"/> with 128-bit vectors, four columns by 8 output channels.</summary>
@@ -250,13 +308,14 @@ internal static unsafe class DirectConv
     /// pixel. Each sum adds the same products in the same order as <see cref="Pixel256"/>, so the
     /// two give the same bits.
     /// </summary>
+    /// <remarks>Output channels from <paramref name="from"/> on: the rest <see cref="Block512"/> leaves.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block256(float* x, float* k, float* dst, in Backends.Conv2DGeometry g, int n, int oh, int ow0, int cout)
+    private static void Block256(float* x, float* k, float* dst, in Backends.Conv2DGeometry g, int n, int oh, int ow0, int cout, int from)
     {
         int c = g.C;
         long step = (long)g.StrideW * c;
         float* image = x + (long)n * g.H * g.W * c;
-        for (int j0 = 0; j0 < cout; j0 += 16)
+        for (int j0 = from; j0 < cout; j0 += 16)
         {
             bool two = cout - j0 >= 16;
             Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default,
@@ -294,6 +353,56 @@ internal static unsafe class DirectConv
             a00.Store(d); a10.Store(d + cout); a20.Store(d + 2 * cout); a30.Store(d + 3 * cout);
             if (two) { a01.Store(d + 8); a11.Store(d + cout + 8); a21.Store(d + 2 * cout + 8); a31.Store(d + 3 * cout + 8); }
         }
+    }
+
+    /// <summary>
+    /// <see cref="Block256"/> with 512-bit vectors, 32 output channels at a time; a last 8 to 24 go to
+    /// <see cref="Block256"/>. Each sum adds the same products in the same order as
+    /// <see cref="Pixel256"/>, so the two give the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block512(float* x, float* k, float* dst, in Backends.Conv2DGeometry g, int n, int oh, int ow0, int cout)
+    {
+        int c = g.C, whole = cout / 32 * 32;
+        long step = (long)g.StrideW * c;
+        float* image = x + (long)n * g.H * g.W * c;
+        for (int j0 = 0; j0 < whole; j0 += 32)
+        {
+            Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default,
+                a20 = default, a21 = default, a30 = default, a31 = default;
+            for (int kh = 0; kh < g.KH; kh++)
+            {
+                int ih = oh * g.StrideH - g.PadTop + kh * g.DilationH;
+                for (int kw = 0; kw < g.KW; kw++)
+                {
+                    float* xp = image + ((long)ih * g.W + ow0 * g.StrideW - g.PadLeft + kw * g.DilationW) * c;
+                    float* kp = k + (long)(kh * g.KW + kw) * c * cout + j0;
+                    for (int q = 0; q < c; q++, xp++, kp += cout)
+                    {
+                        var v0 = Vector512.Create(xp[0]);
+                        var v1 = Vector512.Create(xp[step]);
+                        var v2 = Vector512.Create(xp[2 * step]);
+                        var v3 = Vector512.Create(xp[3 * step]);
+                        var k0 = Vector512.Load(kp);
+                        var k1 = Vector512.Load(kp + 16);
+                        a00 = Vector512.FusedMultiplyAdd(v0, k0, a00);
+                        a01 = Vector512.FusedMultiplyAdd(v0, k1, a01);
+                        a10 = Vector512.FusedMultiplyAdd(v1, k0, a10);
+                        a11 = Vector512.FusedMultiplyAdd(v1, k1, a11);
+                        a20 = Vector512.FusedMultiplyAdd(v2, k0, a20);
+                        a21 = Vector512.FusedMultiplyAdd(v2, k1, a21);
+                        a30 = Vector512.FusedMultiplyAdd(v3, k0, a30);
+                        a31 = Vector512.FusedMultiplyAdd(v3, k1, a31);
+                    }
+                }
+            }
+            float* d = dst + j0;
+            a00.Store(d); a01.Store(d + 16);
+            a10.Store(d + cout); a11.Store(d + cout + 16);
+            a20.Store(d + 2 * cout); a21.Store(d + 2 * cout + 16);
+            a30.Store(d + 3 * cout); a31.Store(d + 3 * cout + 16);
+        }
+        if (whole < cout) Block256(x, k, dst, g, n, oh, ow0, cout, whole);
     }
 
     /// <summary><see cref="Block256"/> with 128-bit vectors, 8 output channels at a time (Cout is a multiple of 8).</summary>
