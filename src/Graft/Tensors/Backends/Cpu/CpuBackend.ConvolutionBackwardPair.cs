@@ -24,13 +24,9 @@ internal sealed partial class CpuBackend
         if (gx is not null && gk is not null && PairPays(g, groups, kernel.Shape[^1]))
         {
             var geo = g;
-            // Kernels called inside a part run serially (WorkerPool runs nested jobs on their own
-            // thread), and each writes what it writes alone, so the bits are those of two calls in a row.
-            WorkerPool.Run(2, part =>
-            {
-                if (part == 0) Conv2DBackwardInput(gy, kernel, groups, geo, gx);
-                else Conv2DBackwardKernel(x, gy, groups, geo, gk);
-            });
+            // Each writes only its own gradient, and neither's bits depend on the thread count, so
+            // the bits are those of the two calls in a row.
+            WorkerPool.RunSideBySide(() => Conv2DBackwardInput(gy, kernel, groups, geo, gx), () => Conv2DBackwardKernel(x, gy, groups, geo, gk));
             return;
         }
         if (gx is not null) Conv2DBackwardInput(gy, kernel, groups, g, gx);
