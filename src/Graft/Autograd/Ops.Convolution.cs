@@ -107,6 +107,19 @@ public static partial class Ops
         {
             var gy = g0;
             bool biasGrad = bias is not null && bias.RequiresGrad;
+            if (act == Tensors.Kernels.EpilogueActivation.Relu && !x.RequiresGrad && kernel.RequiresGrad)
+            {
+                // A first layer: dW (and the bias gradient) read relu's gradient as they go, where
+                // the backend can, instead of a pass writing it out whole (the layer's output size).
+                var gk = Tensor.Empty(kernel.Shape, zero: false, x.Device);
+                var gb = biasGrad ? Tensor.Empty(bias!.Shape, zero: false, x.Device) : null;
+                if (x.Backend.Conv2DKernelGradientThroughRelu(x, y, g0, groups, g, gk, gb))
+                {
+                    if (gb is not null) bias!.AccumulateGrad(gb);
+                    kernel.AccumulateGrad(gk);
+                    return;
+                }
+            }
             if (act != Tensors.Kernels.EpilogueActivation.None)
             {
                 // relu' and selu' from y alone: y > 0 exactly where the pre-activation is; the bias

@@ -27,6 +27,10 @@ internal static class BackendFallbacks
         if (gk is not null) backend.Conv2DBackwardKernel(x, gy, groups, g, gk);
     }
 
+    /// <summary><see cref="IConv2DBackwardPair.Conv2DKernelGradientThroughRelu"/>, or false: the caller takes relu's gradient first.</summary>
+    public static bool Conv2DKernelGradientThroughRelu(this IBackend backend, Tensor x, Tensor y, Tensor g0, int groups, in Conv2DGeometry g, Tensor gk, Tensor? gb) =>
+        backend is IConv2DBackwardPair pair && pair.Conv2DKernelGradientThroughRelu(x, y, g0, groups, g, gk, gb);
+
     /// <summary>dst += (x − dst)·rate: an exponential moving average, Keras's <c>assign_add((x − m)·(1 − β))</c>.</summary>
     private static void MoveToward(IBackend backend, Tensor dst, Tensor x, float rate, Tensor scratch)
     {

@@ -94,35 +94,58 @@ internal static unsafe class DirectConv
         BackwardKernel(x, gy, gk, g, cout, wide ? 256 : 128);
 
     /// <summary>As above with 512-, 256- or 128-bit vectors (<paramref name="bits"/>): tests run each on any CPU.</summary>
+    internal static void BackwardKernel(float* x, float* gy, float* gk, Backends.Conv2DGeometry g, int cout, int bits) =>
+        BackwardKernel(x, gy, null, gk, null, g, cout, bits);
+
+    /// <summary>
+    /// The kernel gradient (and the bias gradient, into <paramref name="gb"/> when given) of a
+    /// direct convolution followed by relu, from the gradient <paramref name="g0"/> of relu's output
+    /// y: each row of dY is relu'(y) ⊙ g0, masked as it is read, never written. The bias gradient,
+    /// the column sums of that dY, is one more column of ones in the patches, summed with the rest.
+    /// For a first layer this replaces a pass that wrote the whole dY (the size of the layer's
+    /// output) and read it back.
+    /// </summary>
+    public static void BackwardKernelThroughRelu(float* x, float* y, float* g0, float* gk, float* gb, Backends.Conv2DGeometry g, int cout) =>
+        BackwardKernel(x, g0, y, gk, gb, g, cout, Bits);
+
+    /// <summary>
+    /// dW (and the column sums of dY into <paramref name="gb"/> when given) from dY = <paramref name="gy"/>,
+    /// or relu'(<paramref name="y"/>) ⊙ <paramref name="gy"/> when y is given, with vectors of
+    /// <paramref name="bits"/> bits.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void BackwardKernel(float* x, float* gy, float* gk, Backends.Conv2DGeometry g, int cout, int bits)
+    internal static void BackwardKernel(float* x, float* gy, float* y, float* gk, float* gb, Backends.Conv2DGeometry g, int cout, int bits)
     {
-        int kg = g.KH * g.KW * g.C, kgPad = (kg + 3) & ~3;
+        // With a bias gradient, one more column: ones, whose products sum dY's rows.
+        int kg = g.KH * g.KW * g.C, columns = gb != null ? kg + 1 : kg, kgPad = (columns + 3) & ~3;
         long rows = (long)g.N * g.OH * g.OW;
-        int parts = (int)Math.Max(1, (rows + PartRows - 1) / PartRows);
-        var partial = BufferPool.Current.Rent(parts * kg * cout);
+        int parts = (int)Math.Max(1, (rows + PartRows - 1) / PartRows), size = columns * cout;
+        var partial = BufferPool.Current.Rent(parts * size);
         fixed (float* pp = partial)
         {
             float* partials = pp;
             WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) =>
             {
                 float* patches = stackalloc float[GatherRows * kgPad];
-                float* acc = partials + (long)part * kg * cout;
-                new Span<float>(acc, kg * cout).Clear();
+                float* acc = partials + (long)part * size;
+                new Span<float>(acc, size).Clear();
                 long r0 = (long)part * PartRows, r1 = Math.Min(rows, r0 + PartRows);
                 for (long b = r0; b < r1; b += GatherRows)
                 {
                     int count = (int)Math.Min(GatherRows, r1 - b);
                     GatherPatches(x, g, b, count, kgPad, patches);
-                    if (bits == 512) AddProducts512(patches, count, kgPad, kg, gy + b * cout, cout, acc);
-                    else if (bits == 256) AddProducts256(patches, count, kgPad, kg, gy + b * cout, cout, acc, 0);
-                    else AddProducts128(patches, count, kgPad, kg, gy + b * cout, cout, acc);
+                    if (columns > kg) for (int r = 0; r < count; r++) patches[(long)r * kgPad + kg] = 1f;
+                    float* mask = y == null ? null : y + b * cout;
+                    if (bits == 512) AddProducts512(patches, count, kgPad, columns, gy + b * cout, mask, cout, acc);
+                    else if (bits == 256) AddProducts256(patches, count, kgPad, columns, gy + b * cout, mask, cout, acc, 0);
+                    else AddProducts128(patches, count, kgPad, columns, gy + b * cout, mask, cout, acc);
                 }
             });
-            int size = kg * cout;
-            Buffer.MemoryCopy(pp, gk, size * 4L, size * 4L);
+            // The parts in order into the first: the same sums for any thread count.
             for (int p = 1; p < parts; p++)
-                System.Numerics.Tensors.TensorPrimitives.Add(new ReadOnlySpan<float>(gk, size), new ReadOnlySpan<float>(pp + (long)p * size, size), new Span<float>(gk, size));
+                System.Numerics.Tensors.TensorPrimitives.Add(new ReadOnlySpan<float>(pp, size), new ReadOnlySpan<float>(pp + (long)p * size, size), new Span<float>(pp, size));
+            Buffer.MemoryCopy(pp, gk, kg * cout * 4L, kg * cout * 4L);
+            if (gb != null) Buffer.MemoryCopy(pp + (long)kg * cout, gb, cout * 4L, cout * 4L);
         }
         BufferPool.Current.Return(partial);
     }
@@ -175,7 +198,7 @@ internal static unsafe class DirectConv
     /// </summary>
     /// <remarks>Output channels from <paramref name="from"/> on: the rest <see cref="AddProducts512"/> leaves.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AddProducts256(float* patches, int count, int kgPad, int kg, float* gy, int cout, float* acc, int from)
+    private static void AddProducts256(float* patches, int count, int kgPad, int kg, float* gy, float* y, int cout, float* acc, int from)
     {
         for (int j = 0; j < kg; j += 4)
             for (int c0 = from; c0 < cout; c0 += 16)
@@ -183,10 +206,11 @@ internal static unsafe class DirectConv
                 bool two = cout - c0 >= 16;
                 Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default,
                     a20 = default, a21 = default, a30 = default, a31 = default;
-                float* p = patches + j, d = gy + c0;
-                for (int r = 0; r < count; r++, p += kgPad, d += cout)
+                float* p = patches + j, d = gy + c0, m = y + c0;
+                for (int r = 0; r < count; r++, p += kgPad, d += cout, m += cout)
                 {
                     var g0 = Vector256.Load(d);
+                    if (y != null) g0 &= Vector256.GreaterThan(Vector256.Load(m), Vector256<float>.Zero);
                     var v0 = Vector256.Create(p[0]);
                     var v1 = Vector256.Create(p[1]);
                     var v2 = Vector256.Create(p[2]);
@@ -198,6 +222,7 @@ internal static unsafe class DirectConv
                     if (two)
                     {
                         var g1 = Vector256.Load(d + 8);
+                        if (y != null) g1 &= Vector256.GreaterThan(Vector256.Load(m + 8), Vector256<float>.Zero);
                         a01 = Vector256.FusedMultiplyAdd(v0, g1, a01);
                         a11 = Vector256.FusedMultiplyAdd(v1, g1, a11);
                         a21 = Vector256.FusedMultiplyAdd(v2, g1, a21);
@@ -226,7 +251,7 @@ internal static unsafe class DirectConv
     /// same order as there, so the two give the same bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AddProducts512(float* patches, int count, int kgPad, int kg, float* gy, int cout, float* acc)
+    private static void AddProducts512(float* patches, int count, int kgPad, int kg, float* gy, float* y, int cout, float* acc)
     {
         int whole = cout / 32 * 32;
         for (int j = 0; j < kg; j += 4)
@@ -234,11 +259,16 @@ internal static unsafe class DirectConv
             {
                 Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default,
                     a20 = default, a21 = default, a30 = default, a31 = default;
-                float* p = patches + j, d = gy + c0;
-                for (int r = 0; r < count; r++, p += kgPad, d += cout)
+                float* p = patches + j, d = gy + c0, m = y + c0;
+                for (int r = 0; r < count; r++, p += kgPad, d += cout, m += cout)
                 {
                     var g0 = Vector512.Load(d);
                     var g1 = Vector512.Load(d + 16);
+                    if (y != null)
+                    {
+                        g0 &= Vector512.GreaterThan(Vector512.Load(m), Vector512<float>.Zero);
+                        g1 &= Vector512.GreaterThan(Vector512.Load(m + 16), Vector512<float>.Zero);
+                    }
                     var v0 = Vector512.Create(p[0]);
                     var v1 = Vector512.Create(p[1]);
                     var v2 = Vector512.Create(p[2]);
@@ -259,23 +289,28 @@ internal static unsafe class DirectConv
                 if (cols > 2) { (Vector512.Load(o + 2 * cout) + a20).Store(o + 2 * cout); (Vector512.Load(o + 2 * cout + 16) + a21).Store(o + 2 * cout + 16); }
                 if (cols > 3) { (Vector512.Load(o + 3 * cout) + a30).Store(o + 3 * cout); (Vector512.Load(o + 3 * cout + 16) + a31).Store(o + 3 * cout + 16); }
             }
-        if (whole < cout) AddProducts256(patches, count, kgPad, kg, gy, cout, acc, whole);
+        if (whole < cout) AddProducts256(patches, count, kgPad, kg, gy, y, cout, acc, whole);
     }
 
     /// <summary><see cref="AddProducts256"/> with 128-bit vectors, four columns by 8 output channels.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AddProducts128(float* patches, int count, int kgPad, int kg, float* gy, int cout, float* acc)
+    private static void AddProducts128(float* patches, int count, int kgPad, int kg, float* gy, float* y, int cout, float* acc)
     {
         for (int j = 0; j < kg; j += 4)
             for (int c0 = 0; c0 < cout; c0 += 8)
             {
                 Vector128<float> a00 = default, a01 = default, a10 = default, a11 = default,
                     a20 = default, a21 = default, a30 = default, a31 = default;
-                float* p = patches + j, d = gy + c0;
-                for (int r = 0; r < count; r++, p += kgPad, d += cout)
+                float* p = patches + j, d = gy + c0, m = y + c0;
+                for (int r = 0; r < count; r++, p += kgPad, d += cout, m += cout)
                 {
                     var g0 = Vector128.Load(d);
                     var g1 = Vector128.Load(d + 4);
+                    if (y != null)
+                    {
+                        g0 &= Vector128.GreaterThan(Vector128.Load(m), Vector128<float>.Zero);
+                        g1 &= Vector128.GreaterThan(Vector128.Load(m + 4), Vector128<float>.Zero);
+                    }
                     var v0 = Vector128.Create(p[0]);
                     var v1 = Vector128.Create(p[1]);
                     var v2 = Vector128.Create(p[2]);

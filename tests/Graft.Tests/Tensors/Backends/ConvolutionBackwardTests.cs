@@ -155,4 +155,41 @@ public class ConvolutionBackwardTests
             using (new GraftContext { Threads = threads }.Use())
                 Assert.False(CpuBackend.PairPays(small, 1, 64), $"expected no pairing under {threads} threads");
     }
+
+    /// <summary>
+    /// A first layer (its input needs no gradient) with relu and a bias, as Conv2D(32, 3×3,
+    /// relu) over grayscale images is: the kernel and bias gradients, taken through relu in the
+    /// kernel gradient's pass, against the reference backend, the same bits under 1, 2 and 3 threads;
+    /// with 3 channels and "same" padding too, and a layer with too many channels for that pass.
+    /// </summary>
+    [Theory]
+    [InlineData(3, 12, 11, 1, 32, "valid")]
+    [InlineData(2, 9, 10, 3, 24, "same")]
+    [InlineData(2, 7, 6, 8, 16, "same")]
+    public void FirstLayerGradientsThroughReluMatchTheReference(int n, int h, int w, int c, int cout, string padding)
+    {
+        float[][] Run(Device device)
+        {
+            var x = Tensor.RandomUniform([n, h, w, c], -1, 1, new Generator(11)).To(device);
+            var k = Tensor.RandomUniform([3, 3, c, cout], -0.5f, 0.5f, new Generator(12)).To(device);
+            var b = Tensor.RandomUniform([cout], -0.2f, 0.2f, new Generator(13)).To(device);
+            k.RequiresGrad = true; b.RequiresGrad = true;
+            var y = Ops.Conv2D(x, k, b, Graft.Activations.ActivationFunction.Get("relu"), padding: padding);
+            var r = Tensor.RandomUniform(y.Shape.ToArray(), -1, 1, new Generator(14)).To(device);
+            Ops.Sum(Ops.Multiply(y, r)).Backward();
+            return [k.Grad!.ToArray(), b.Grad!.ToArray()];
+        }
+        var expected = Run(Device.Reference);
+        float[][]? first = null;
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            float[][] actual;
+            using (new GraftContext { Threads = threads }.Use()) actual = Run(Device.Cpu);
+            Assertions.Close(expected[0], actual[0], 1e-4f, $"dW under {threads} threads");
+            Assertions.Close(expected[1], actual[1], 1e-4f, $"db under {threads} threads");
+            if (first is null) { first = actual; continue; }
+            Assert.Equal(first[0], actual[0]);
+            Assert.Equal(first[1], actual[1]);
+        }
+    }
 }

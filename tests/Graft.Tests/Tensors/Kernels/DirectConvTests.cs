@@ -145,6 +145,70 @@ public class DirectConvTests
         Assert.Equal(k256, k512);
     }
 
+    /// <summary>
+    /// The kernel and bias gradients through relu, dY = relu'(y) ⊙ g0 masked as it is read, in every
+    /// width against the definition in double: y with negatives and exact zeros (no gradient there),
+    /// with and without the bias gradient, the same bits with 1, 2 and 3 threads.
+    /// </summary>
+    [Theory]
+    [InlineData(512, 1, 32, 0, 40, 30, true)]
+    [InlineData(512, 3, 40, 1, 9, 11, true)]
+    [InlineData(256, 1, 40, 1, 40, 30, true)]
+    [InlineData(128, 2, 16, 0, 9, 8, true)]
+    [InlineData(512, 1, 32, 0, 9, 9, false)]
+    [InlineData(256, 4, 8, 1, 5, 5, false)]
+    public unsafe void GradientsThroughReluMatchDefinition(int bits, int c, int cout, int pad, int h, int w, bool bias)
+    {
+        const int n = 2, kh = 3, kw = 3;
+        int oh = h + 2 * pad - 2, ow = w + 2 * pad - 2;
+        var x = Tensor.RandomUniform([n, h, w, c], -1, 1, new Generator(3)).ToArray();
+        var g0 = Tensor.RandomUniform([n, oh, ow, cout], -1, 1, new Generator(4)).ToArray();
+        // y rounded to a grid so that a share of it is exactly 0, where relu passes no gradient.
+        var y = Tensor.RandomUniform([n, oh, ow, cout], -1, 1, new Generator(5)).ToArray().Select(v => MathF.Round(v * 3) / 3).ToArray();
+        Assert.Contains(0f, y);
+        var g = new Conv2DGeometry(n, h, w, c, kh, kw, 1, 1, 1, 1, pad, pad, oh, ow);
+        double Dy(int i) => y[i] > 0 ? g0[i] : 0;
+        var expected = new float[kh * kw * c * cout];
+        var expectedBias = new float[cout];
+        for (int o = 0; o < cout; o++)
+        {
+            double sb = 0;
+            for (int r = 0; r < n * oh * ow; r++) sb += Dy(r * cout + o);
+            expectedBias[o] = (float)sb;
+        }
+        for (int a = 0; a < kh; a++)
+            for (int e = 0; e < kw; e++)
+                for (int q = 0; q < c; q++)
+                    for (int o = 0; o < cout; o++)
+                    {
+                        double s = 0;
+                        for (int b = 0; b < n; b++)
+                            for (int i = 0; i < oh; i++)
+                                for (int j = 0; j < ow; j++)
+                                {
+                                    int ih = i - pad + a, iw = j - pad + e;
+                                    if (ih < 0 || ih >= h || iw < 0 || iw >= w) continue;
+                                    s += (double)x[((b * h + ih) * w + iw) * c + q] * Dy(((b * oh + i) * ow + j) * cout + o);
+                                }
+                        expected[((a * kw + e) * c + q) * cout + o] = (float)s;
+                    }
+        float[]? first = null, firstBias = null;
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            var gk = new float[expected.Length];
+            var gb = new float[cout];
+            using (new GraftContext { Threads = threads }.Use())
+                fixed (float* px = x, pg = g0, py = y, pk = gk, pb = gb)
+                    DirectConv.BackwardKernel(px, pg, py, pk, bias ? pb : null, g, cout, bits);
+            Assertions.Close(expected, gk, 1e-4f);
+            if (bias) Assertions.Close(expectedBias, gb, 1e-4f);
+            else Assert.All(gb, v => Assert.Equal(0f, v));
+            if (first is null) { first = gk; firstBias = gb; continue; }
+            Assert.Equal(first, gk);
+            Assert.Equal(firstBias, gb);
+        }
+    }
+
     [Fact]
     public void LargeWindowsGoToTheGemm()
     {

@@ -9,7 +9,7 @@ namespace Graft.Tensors.Backends;
 /// CNN's 3×3 32→64 layer (143 M multiply-adds each) ran 1.2-1.4× faster than on one, its blocks too few
 /// and too short to share well; side by side the pair took 0.7× the time of the two in a row.
 /// </summary>
-internal sealed partial class CpuBackend
+internal sealed unsafe partial class CpuBackend
 {
     /// <summary>
     /// Most multiply-adds per gradient for which the two run side by side: a small CNN's layers are
@@ -31,6 +31,21 @@ internal sealed partial class CpuBackend
         }
         if (gx is not null) Conv2DBackwardInput(gy, kernel, groups, g, gx);
         if (gk is not null) Conv2DBackwardKernel(x, gy, groups, g, gk);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool Conv2DKernelGradientThroughRelu(Tensor x, Tensor y, Tensor g0, int groups, in Conv2DGeometry g, Tensor gk, Tensor? gb)
+    {
+        int cout = gk.Shape[^1];
+        // A direct convolution's kernel gradient reads dY a row at a time: it masks each row as it
+        // reads it. The GEMM paths pack or copy dY first and gain nothing from it.
+        if (!DirectConv.Applies(g.C, cout, groups, g.KH * g.KW)) return false;
+        fixed (float* px = x.Data, py = y.Data, pg = g0.Data, pk = gk.Data)
+        {
+            if (gb is null) DirectConv.BackwardKernelThroughRelu(px, py, pg, pk, null, g, cout);
+            else fixed (float* pb = gb.Data) DirectConv.BackwardKernelThroughRelu(px, py, pg, pk, pb, g, cout);
+        }
+        return true;
     }
 
     /// <summary>
