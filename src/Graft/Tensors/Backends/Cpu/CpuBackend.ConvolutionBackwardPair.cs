@@ -5,16 +5,18 @@ namespace Graft.Tensors.Backends;
 
 /// <summary>
 /// A convolution's two gradients side by side: on two threads, a small layer's dX on one and its dW
-/// on the other, each kernel running serially. Split between two threads, each gradient of the small
-/// CNN's 3×3 32→64 layer (143 M multiply-adds each) ran 1.2-1.4× faster than on one, its blocks too few
-/// and too short to share well; side by side the pair took 0.7× the time of the two in a row.
+/// on the other, each kernel planned for one thread. Split between two threads, the small CNN's
+/// 3×3 32→64 layer's dX (143 M multiply-adds) ran only 1.25× faster than on one, its Winograd
+/// blocks too few to share well; side by side the pair took 0.75-0.9× the time of the two in a row
+/// (measured on a loaded 2-core AVX-512 machine). Also a first layer's kernel gradient taken
+/// through its relu (<see cref="DirectConv.BackwardKernelThroughRelu"/>).
 /// </summary>
 internal sealed unsafe partial class CpuBackend
 {
     /// <summary>
-    /// Most multiply-adds per gradient for which the two run side by side: a small CNN's layers are
-    /// below it, a ResNet's 3×3 layers at batch 16 (0.9 G and up) above, where each kernel shares its
-    /// own blocks well between the threads.
+    /// Most multiply-adds per gradient for which the two run side by side: a small CNN's layers and a
+    /// ResNet's 1×1/2 shortcuts at batch 16 (103 M) are below it, its 3×3 layers (0.9 G and up) above,
+    /// where each kernel shares its own blocks well between the threads.
     /// </summary>
     private const long PairedGradientWork = 1L << 28;
 
