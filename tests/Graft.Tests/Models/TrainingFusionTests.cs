@@ -3,6 +3,7 @@ using Graft.Layers;
 using Graft.Layers.Activations;
 using Graft.Layers.Convolutional;
 using Graft.Layers.Core;
+using Graft.Layers.Merging;
 using Graft.Layers.Normalization;
 using Graft.Layers.Pooling;
 using Graft.Models;
@@ -107,6 +108,64 @@ public class TrainingFusionTests
         var expected = LayerByLayer(twin, x);
         var actual = Step(t => model.Call(t, training: true), layers, x);
         AssertBitwise(expected, actual, $"{(stack ? "stack" : "functional")} under {threads} threads");
+    }
+
+    /// <summary>A residual block's layers: conv, normalization, relu; conv, normalization; Add with the first relu's output; relu; a Dense head.</summary>
+    private static Layer[] BlockLayers() =>
+    [
+        new Conv2D(6, 3, padding: "same", useBias: false), new BatchNormalization(), new ReLU(),
+        new Conv2D(6, 3, padding: "same", useBias: false), new BatchNormalization(), new Add(), new Activation("relu"),
+        new GlobalAveragePooling2D(), new Dense(3),
+    ];
+
+    /// <summary>The block on <paramref name="x"/>, a graph node per layer call, or the layers called one by one.</summary>
+    private static T Block<T>(Layer[] l, T x, Func<Layer, T, T> call, Func<Layer, T, T, T> add)
+    {
+        var a = call(l[2], call(l[1], call(l[0], x)));
+        var b = call(l[4], call(l[3], a));
+        return call(l[8], call(l[7], call(l[6], add(l[5], a, b))));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void AResidualAddAndItsReluTrainAsTheLayersDoBitForBit(int threads)
+    {
+        using var context = new GraftContext(seed: 22) { Threads = threads }.Use();
+        Model Build(Layer[] l)
+        {
+            var input = Keras.Input([7, 7, 6]);
+            return new Model(input, Block<SymbolicTensor>(l, input, (layer, t) => layer.Call(t), (layer, a, b) => ((Add)layer).Call([a, b])), "block");
+        }
+        var layers = BlockLayers();
+        var model = Build(layers);
+        var twin = BlockLayers();
+        var twinModel = Build(twin);
+        Randomize(layers, seed: 6);
+        twinModel.SetWeights(model.GetWeights());
+        var x = Tensor.RandomNormal([3, 7, 7, 6], generator: new Generator(5));
+
+        var expected = Step(t => Block(twin, t, (layer, v) => layer.Call(v, training: true), (layer, a, b) => ((Add)layer).Call(new[] { a, b }, training: true)), twin, x);
+        var actual = Step(t => model.Call(t, training: true), layers, x);
+        AssertBitwise(expected, actual, $"residual block under {threads} threads");
+
+        // The Add and its relu ran as one op.
+        foreach (var w in model.TrainableWeights) w.Value.RequiresGrad = true;
+        try
+        {
+            var ops = new List<string>();
+            var stack = new Stack<Tensor>([model.Call(x, training: true)]);
+            while (stack.Count > 0)
+                if (stack.Pop().Node is { } node)
+                {
+                    ops.Add(node.Op);
+                    foreach (var i in node.Inputs) stack.Push(i);
+                }
+            Assert.Contains("AddRelu", ops);
+            Assert.DoesNotContain("Relu", ops);
+            Assert.DoesNotContain("Add", ops);
+        }
+        finally { foreach (var w in model.TrainableWeights) w.Value.RequiresGrad = false; }
     }
 
     [Fact]
