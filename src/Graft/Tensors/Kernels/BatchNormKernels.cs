@@ -112,7 +112,7 @@ internal static unsafe class BatchNormKernels
         float* gx, float* gGamma, float* gBeta, float* scale = null, float* shift = null)
     {
         bool relu = scale != null;
-        var sums = ChunkSums(rows, 2 * c, (r0, r1, acc) =>
+        var sums = ChunkSums(rows, 2 * c, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (r0, r1, acc) =>
         {
             for (int r = r0; r < r1; r++)
                 if (relu) AddMaskedGradientSums(acc, acc + c, x + (long)r * c, gy + (long)r * c, mean, scale, shift, c);
