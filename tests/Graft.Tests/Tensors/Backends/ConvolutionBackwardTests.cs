@@ -38,6 +38,7 @@ public class ConvolutionBackwardTests
         { "3x3/2 same, 30 channels, 65 outputs", [3, 11, 9, 30], [3, 3, 30, 65], 2, "same", 1, 1 },
         { "5x5/1 same over a 4x3 image", [2, 4, 3, 8], [5, 5, 8, 40], 1, "same", 1, 1 },
         { "3x3/1 same, 256 to 120", [2, 6, 5, 256], [3, 3, 256, 120], 1, "same", 1, 1 },
+        { "3x3/1 same, 131 to 70 (a kernel flipped by several threads)", [1, 4, 5, 131], [3, 3, 131, 70], 1, "same", 1, 1 },
         { "3x3/2 same, 500 outputs (16 tiles of them, units ordered by tap)", [2, 5, 4, 12], [3, 3, 12, 500], 2, "same", 1, 1 },
         { "3x3/1 same, one row of 300", [1, 1, 300, 16], [3, 3, 16, 32], 1, "same", 1, 1 },
         // fewer than 8 channels: whole window rows of a padded copy, or patches gathered when dilated
