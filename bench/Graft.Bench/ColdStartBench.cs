@@ -8,18 +8,21 @@ using Graft.Tensors;
 namespace Graft.Bench;
 
 /// <summary>
-/// The first epoch of a fresh process, as a consumer app sees it: a small fine-tune (the small CNN,
-/// 5,000 samples, batch 64) in a child process run once with the runtime's defaults (tiered
-/// compilation on, so methods start unoptimized) and once with the bench's setting (tiering off),
-/// alternated, best of each. Case cold_first_epoch: seconds of the first epoch with the defaults,
-/// against the bench's setting as the "peer" (a ratio near 1 means nothing needs configuring).
+/// A fresh process's training, as a consumer app sees it: a small fine-tune (the small CNN, 5,000
+/// samples, batch 64, 5 epochs) in a child process run once with the runtime's defaults (tiered
+/// compilation on, so methods start unoptimized and hot ones are compiled again in the background)
+/// and once with the bench's setting (tiering off), alternated, best of each. Cases
+/// cold_first_epoch (seconds of the first epoch) and cold_fit (seconds of the whole Fit), the
+/// defaults against the bench's setting as the "peer": a ratio near 1 means nothing needs configuring.
 /// </summary>
 internal static class ColdStartBench
 {
     public const string ChildFlag = "--cold-child";
     private const int Samples = 5_000;
 
-    /// <summary>The child: one Fit of two epochs; prints the first and second epochs' seconds.</summary>
+    private const int Epochs = 5;
+
+    /// <summary>The child: one Fit; prints each epoch's seconds.</summary>
     public static void Child()
     {
         GraftContext.Current.SetSeed(0);
@@ -29,7 +32,7 @@ internal static class ColdStartBench
         var model = CnnBench.SmallCnn();
         model.Compile(new SparseCategoricalCrossentropy(fromLogits: true), new SGD(1e-2, momentum: 0.9));
         var timer = new EpochSeconds();
-        model.Fit(x, y, batchSize: 64, epochs: 2, verbose: 0, callbacks: [timer]);
+        model.Fit(x, y, batchSize: 64, epochs: Epochs, verbose: 0, callbacks: [timer]);
         Console.WriteLine(string.Join(' ', timer.Seconds.Select(s => s.ToString("F4", CultureInfo.InvariantCulture))));
     }
 
@@ -43,7 +46,8 @@ internal static class ColdStartBench
         string defaults = Path.Combine(Path.GetTempPath(), $"graft-bench-defaults-{Environment.ProcessId}.runtimeconfig.json");
         File.WriteAllText(defaults, json.ToJsonString());
         int rounds = options.Rounds ?? (options.Quick ? 1 : 3);
-        double[] tiered = [double.MaxValue, double.MaxValue], untiered = [double.MaxValue, double.MaxValue];
+        // Best first epoch, best whole Fit and best last epoch of each setting.
+        double[] tiered = [double.MaxValue, double.MaxValue, double.MaxValue], untiered = [double.MaxValue, double.MaxValue, double.MaxValue];
         try
         {
             for (int round = 0; round < rounds; round++)
@@ -55,15 +59,21 @@ internal static class ColdStartBench
         finally { File.Delete(defaults); }
         report.Add("cold_first_epoch", tiered[0], untiered[0], "s (lower is better)", "same, tiered compilation off", new JsonObject
         {
-            ["second_epoch_tiered_s"] = Math.Round(tiered[1], 3),
-            ["second_epoch_untiered_s"] = Math.Round(untiered[1], 3),
+            ["rounds"] = rounds,
+        });
+        report.Add("cold_fit", tiered[1], untiered[1], "s (lower is better)", $"same, tiered compilation off ({Epochs} epochs of {Samples:N0} samples)", new JsonObject
+        {
+            ["last_epoch_tiered_s"] = Math.Round(tiered[2], 3),
+            ["last_epoch_untiered_s"] = Math.Round(untiered[2], 3),
             ["rounds"] = rounds,
         });
     }
 
-    private static void Keep(double[] best, double[] run)
+    private static void Keep(double[] best, double[] epochs)
     {
-        for (int i = 0; i < best.Length; i++) best[i] = Math.Min(best[i], run[i]);
+        best[0] = Math.Min(best[0], epochs[0]);
+        best[1] = Math.Min(best[1], epochs.Sum());
+        best[2] = Math.Min(best[2], epochs[^1]);
     }
 
     private static double[] RunChild(string dll, string runtimeConfig)

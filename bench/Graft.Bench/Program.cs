@@ -16,8 +16,8 @@ if (options.Help)
                   onnx (onnx_import_resnet18, onnx_infer_resnet18),
                   resnet (resnet18_infer, resnet18_train, resnet18_frozen_train, resnet50_infer,
                           resnet18_train_memory; not in all: a few minutes),
-                  resnet_memory (resnet18_train_memory alone; not in all), cold (cold_first_epoch: a fresh process's first epoch with the
-                          runtime's default tiered compilation against tiering off),
+                  resnet_memory (resnet18_train_memory alone; not in all), cold (cold_first_epoch, cold_fit: a fresh process's first epoch and
+                          whole 5-epoch Fit with the runtime's default tiered compilation against tiering off),
                   mpi (dp_allreduce_resnet18; not in all: run under mpirun, e.g.
                        mpirun --allow-run-as-root --oversubscribe -np 2 bench/Graft.Bench/bin/Release/net10.0/Graft.Bench mpi),
                   all (default)

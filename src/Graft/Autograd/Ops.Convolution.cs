@@ -107,6 +107,19 @@ public static partial class Ops
         {
             var gy = g0;
             bool biasGrad = bias is not null && bias.RequiresGrad;
+            if (act == Tensors.Kernels.EpilogueActivation.Relu && !x.RequiresGrad && kernel.RequiresGrad)
+            {
+                // A first layer: dW (and the bias gradient) read relu's gradient as they go, where
+                // the backend can, instead of a pass writing it out whole (the layer's output size).
+                var gk = Tensor.Empty(kernel.Shape, zero: false, x.Device);
+                var gb = biasGrad ? Tensor.Empty(bias!.Shape, zero: false, x.Device) : null;
+                if (x.Backend.Conv2DKernelGradientThroughRelu(x, y, g0, groups, g, gk, gb))
+                {
+                    if (gb is not null) bias!.AccumulateGrad(gb);
+                    kernel.AccumulateGrad(gk);
+                    return;
+                }
+            }
             if (act != Tensors.Kernels.EpilogueActivation.None)
             {
                 // relu' and selu' from y alone: y > 0 exactly where the pre-activation is; the bias
@@ -123,18 +136,7 @@ public static partial class Ops
                 else y.Backend.UnaryBackward(op, y, y, g0, gy, 0f, float.NaN);
             }
             if (biasGrad) bias!.AccumulateGrad(SumToShape(gy, bias.Shape));
-            if (x.RequiresGrad)
-            {
-                var gx = Tensor.Empty(x.Shape, zero: false, x.Device);
-                x.Backend.Conv2DBackwardInput(gy, kernel, groups, g, gx);
-                x.AccumulateGrad(gx);
-            }
-            if (kernel.RequiresGrad)
-            {
-                var gk = Tensor.Empty(kernel.Shape, zero: false, x.Device);
-                x.Backend.Conv2DBackwardKernel(x, gy, groups, g, gk);
-                kernel.AccumulateGrad(gk);
-            }
+            Conv2DGradients(x, kernel, gy, groups, g);
         }, inputs);
     }
 
@@ -147,19 +149,23 @@ public static partial class Ops
         return Tensor.Record(y, "Conv2D", gy =>
         {
             // y = x ⋆ k:  dx = the transposed convolution of gy with k,  dk = the correlation of x with gy.
-            if (x.RequiresGrad)
-            {
-                var gx = Tensor.Empty(x.Shape, zero: false, device);
-                x.Backend.Conv2DBackwardInput(gy, kernel, groups, g, gx);
-                x.AccumulateGrad(gx);
-            }
-            if (kernel.RequiresGrad)
-            {
-                var gk = Tensor.Empty(kernel.Shape, zero: false, device);
-                x.Backend.Conv2DBackwardKernel(x, gy, groups, g, gk);
-                kernel.AccumulateGrad(gk);
-            }
+            Conv2DGradients(x, kernel, gy, groups, g);
         }, x, kernel);
+    }
+
+    /// <summary>
+    /// dX and dW of a convolution, those its inputs need, in one backend call: the backend may
+    /// compute the two side by side (a small layer's gradients each keep a core busy where either
+    /// alone would not keep two).
+    /// </summary>
+    private static void Conv2DGradients(Tensor x, Tensor kernel, Tensor gy, int groups, in Conv2DGeometry g)
+    {
+        var gx = x.RequiresGrad ? Tensor.Empty(x.Shape, zero: false, x.Device) : null;
+        var gk = kernel.RequiresGrad ? Tensor.Empty(kernel.Shape, zero: false, x.Device) : null;
+        if (gx is null && gk is null) return;
+        x.Backend.Conv2DBackward(x, kernel, gy, groups, g, gx, gk);
+        if (gx is not null) x.AccumulateGrad(gx);
+        if (gk is not null) kernel.AccumulateGrad(gk);
     }
 
     /// <summary>

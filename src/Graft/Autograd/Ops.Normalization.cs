@@ -47,14 +47,20 @@ public static partial class Ops
     /// <param name="gamma">Scale (C), or null for 1.</param>
     /// <param name="beta">Offset (C), or null for 0.</param>
     /// <param name="epsilon">Added to the variance.</param>
-    internal static (Tensor Y, Tensor Mean, Tensor Variance) BatchNormalizationTraining(Tensor x, Tensor? gamma, Tensor? beta, float epsilon)
+    /// <param name="relu">
+    /// Apply a relu to the result, as a relu after the normalization would, to the bit: the fused
+    /// backend then writes max(·, 0) in the same pass and takes the relu's gradient inside its own
+    /// (a training ResNet's BatchNormalization and Activation pairs: two passes over the activation
+    /// fewer forward, and the relu's read, read and write backward).
+    /// </param>
+    internal static (Tensor Y, Tensor Mean, Tensor Variance) BatchNormalizationTraining(Tensor x, Tensor? gamma, Tensor? beta, float epsilon, bool relu = false)
     {
         int c = x.Shape[^1];
         if (x.Backend is not IFusedBatchNorm fused)
         {
             var (m, v) = Moments(x, Enumerable.Range(0, x.Rank - 1).ToArray(), keepDims: true);
             var y0 = BatchNormalization(x, m, v, beta, gamma, epsilon);
-            return (y0, Reshape(m.Detach(), c), Reshape(v.Detach(), c));
+            return (relu ? Relu(y0) : y0, Reshape(m.Detach(), c), Reshape(v.Detach(), c));
         }
         var device = Tensor.SameDevice("BatchNormalization", x, gamma, beta);
         var mean = Tensor.Empty(Shape.Wrap([c]), zero: false, device);
@@ -69,17 +75,19 @@ public static partial class Ops
             if (beta is not null) shift = Add(shift, beta);
         }
         var y = Tensor.Empty(x.Shape, zero: false, device);
-        fused.ScaleShift(x, scale, shift, y);
+        if (relu) fused.ScaleShiftRelu(x, scale, shift, y);
+        else fused.ScaleShift(x, scale, shift, y);
         if (!Tensor.NeedsGrad([x, gamma ?? x, beta ?? x])) return (y, mean, variance);
         Tensor[] inputs = [x, .. gamma is null ? Array.Empty<Tensor>() : [gamma], .. beta is null ? Array.Empty<Tensor>() : [beta]];
         // The kernel sums over gy before it writes dx row by row, each element after reading the
         // same element of gy: dx may take gy's memory when the sweep owns it.
-        return (Tensor.RecordInPlace(y, "BatchNormalization", (gy, overwritable) =>
+        return (Tensor.RecordInPlace(y, relu ? "BatchNormalizationRelu" : "BatchNormalization", (gy, overwritable) =>
         {
             var gx = !x.RequiresGrad ? null : overwritable && device == Device.Cpu ? gy : Tensor.Empty(x.Shape, zero: false, device);
             var gg = gamma is { RequiresGrad: true } ? Tensor.Empty(gamma.Shape, zero: false, device) : null;
             var gb = beta is { RequiresGrad: true } ? Tensor.Empty(beta.Shape, zero: false, device) : null;
-            fused.BatchNormBackward(x, gy, mean, invStd, gamma, gx, gg, gb);
+            if (relu) fused.BatchNormReluBackward(x, gy, mean, invStd, gamma, scale, shift, gx, gg, gb);
+            else fused.BatchNormBackward(x, gy, mean, invStd, gamma, gx, gg, gb);
             if (gx is not null) x.AccumulateGrad(gx);
             if (gg is not null) gamma!.AccumulateGrad(gg);
             if (gb is not null) beta!.AccumulateGrad(gb);

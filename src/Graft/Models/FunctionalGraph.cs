@@ -116,6 +116,12 @@ internal sealed class FunctionalGraph
                 fused ??= new bool[Nodes.Count];
                 foreach (int c in step.Covered) fused[c] = true;
             }
+            else if (plan.NormReluAt(k) is { } pair && pair.TryRun(args, t) is { } z)
+            {
+                values[pair.Output] = z;
+                fused ??= new bool[Nodes.Count];
+                fused[pair.ReluNode] = true;
+            }
             else
             {
                 var outs = n.Layer.RunNode(args, t, n.Kwargs);

@@ -6,21 +6,33 @@ namespace Graft.Models;
 /// <summary>
 /// Where a model's inference can run several layers as one: a convolution (or Dense) with the
 /// BatchNormalization and activation after it (<see cref="FusedChain"/>), and a residual Add with the
-/// relu after it (<see cref="ResidualRelu"/>). Found once from the structure alone: a layer joins the
+/// relu after it (<see cref="ResidualRelu"/>); in training, a BatchNormalization with the relu after it
+/// (<see cref="NormRelu"/>). Found once from the structure alone: a layer joins the
 /// one before it only when it is that layer's only reader and the intermediate tensor is not a model
 /// output, so no result a user can ask for is skipped. Each call then decides whether to fuse.
 /// </summary>
 internal sealed class FusionPlan
 {
     private readonly Step?[] _steps;
+    private readonly NormRelu?[] _normRelus;
 
-    private FusionPlan(Step?[] steps) => _steps = steps;
+    private FusionPlan(Step?[] steps, NormRelu?[] normRelus)
+    {
+        _steps = steps;
+        _normRelus = normRelus;
+    }
 
     /// <summary>A fusion that starts at a node: what it runs, the later nodes it stands for, and the tensor it gives.</summary>
     internal sealed record Step(FusedChain? Chain, ResidualRelu? Residual, int[] Covered, SymbolicTensor Output, Node? NormNode);
 
     /// <summary>The step that starts at node <paramref name="index"/>, or null.</summary>
     public Step? At(int index) => _steps[index];
+
+    /// <summary>
+    /// The BatchNormalization and relu pair that starts at node <paramref name="index"/>, or null: run
+    /// in training, where a chain through the pair (<see cref="At"/>) runs layer by layer.
+    /// </summary>
+    public NormRelu? NormReluAt(int index) => _normRelus[index];
 
     /// <summary>The plan for a functional graph's nodes (in their run order) and outputs.</summary>
     public static FusionPlan For(IReadOnlyList<Node> nodes, IReadOnlyList<SymbolicTensor> outputs)
@@ -65,7 +77,11 @@ internal sealed class FusionPlan
             foreach (int c in cover) covered[c] = true;
             steps[i] = new Step(chain, null, cover, nodes[cover[^1]].Output, chain.Norm is null ? null : second);
         }
-        return new FusionPlan(steps);
+        var normRelus = new NormRelu?[nodes.Count];
+        for (int i = 0; i < nodes.Count; i++)
+            if (nodes[i].Inputs.Length == 1 && SoleReader(i) is int j)
+                normRelus[i] = NormRelu.Match(nodes[i].Layer, nodes[j].Layer, j, nodes[j].Output);
+        return new FusionPlan(steps, normRelus);
     }
 
     /// <summary>

@@ -105,10 +105,13 @@ public sealed class Sequential : Model
                 continue;
             }
             var layer = _layers[i++];
-            var next = layer.Call(inputs, training);
+            // In training, a BatchNormalization and the relu after it run as one op (see NormRelu).
+            var pair = i < _layers.Count ? NormRelu.TryRun(layer, _layers[i], inputs, training) : null;
+            var next = pair ?? layer.Call(inputs, training);
             // Only the next layer reads a layer's output in a stack (see DeadValues).
             if (producer is not null && DeadValues.Releasable(producer, [layer])) DeadValues.Release(inputs, start, [next]);
-            (producer, inputs) = (layer, next);
+            // After a pair, the relu stands as the maker of the output, as when the two run one by one.
+            (producer, inputs) = (pair is null ? layer : _layers[i++], next);
         }
         return inputs;
     }

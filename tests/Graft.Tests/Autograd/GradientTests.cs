@@ -227,6 +227,16 @@ public class GradientTests
         }, inputs);
     }
 
+    [Theory]
+    [InlineData(true, true)] [InlineData(false, false)]
+    public void BatchNormalizationTrainingWithRelu(bool scale, bool center)
+    {
+        // The relu inside the normalization's pass and gradient on the CPU, the normalization then a
+        // relu on the reference; values that straddle zero after normalizing, 37 channels for a vector tail.
+        Check(t => Ops.BatchNormalizationTraining(t[0], scale ? t[1] : null, center ? t[2] : null, 1e-3f, relu: true).Y,
+            [Uniform([2, 3, 5, 37], 1, -1f, 2f), Uniform([37], 2, 0.5f, 1.5f), Uniform([37], 3)]);
+    }
+
     [Fact]
     public void BatchNormalizationTrainingOverManyRowChunksAndThreads() =>
         // 4,096 rows: many fixed row chunks, summed by several threads; 37 channels leave a vector tail.

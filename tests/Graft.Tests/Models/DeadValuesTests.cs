@@ -48,16 +48,23 @@ public class DeadValuesTests
 
     private static Tensor Images() => Tensor.RandomNormal([4, 6, 6, 3], generator: new Generator(11));
 
-    /// <summary>One step: forward in training mode, Σ logits·r, backward; the trainable weights' gradients and the relu nodes' inputs.</summary>
-    private static (float[][] Grads, List<Tensor> ReluInputs, List<Tensor> NormInputs) Step(Model model)
+    /// <summary>
+    /// One step: forward in training mode, Σ logits·r, backward; the trainable weights' gradients, the
+    /// relu nodes' inputs, the normalization nodes' inputs (those run with their relu as one op
+    /// included) and how many ran with their relu.
+    /// </summary>
+    private static (float[][] Grads, List<Tensor> ReluInputs, List<Tensor> NormInputs, int Pairs) Step(Model model)
     {
         foreach (var w in model.TrainableWeights) w.Value.ZeroGrad();
         var logits = model.Call(Images(), training: true);
-        var relus = Nodes(logits, "Relu").Select(n => n.Inputs[0]).ToList();
-        var norms = Nodes(logits, "BatchNormalization").Select(n => n.Inputs[0]).ToList();
+        // A relu's input, or (an Add and its relu run as one op) an Add's input that a normalization made.
+        var relus = Nodes(logits, "Relu").Select(n => n.Inputs[0])
+            .Concat(Nodes(logits, "AddRelu").SelectMany(n => n.Inputs).Where(t => t.Node?.Op == "BatchNormalization")).ToList();
+        var pairs = Nodes(logits, "BatchNormalizationRelu");
+        var norms = Nodes(logits, "BatchNormalization").Concat(pairs).Select(n => n.Inputs[0]).ToList();
         var r = Tensor.RandomUniform(logits.Shape.ToArray(), -1, 1, new Generator(12));
         Ops.Sum(Ops.Multiply(logits, r)).Backward();
-        return (model.TrainableWeights.Select(w => w.Value.Grad!.ToArray()).ToArray(), relus, norms);
+        return (model.TrainableWeights.Select(w => w.Value.Grad!.ToArray()).ToArray(), relus, norms, pairs.Count);
     }
 
     /// <summary>The recorded nodes of op <paramref name="op"/> in the graph behind <paramref name="root"/>.</summary>
@@ -80,16 +87,18 @@ public class DeadValuesTests
     public void NormalizationAndSumOutputsGoBackDuringTheForwardPassWithTheSameGradients()
     {
         var model = ResidualBlock();
-        var (expected, plainRelus, _) = Step(model);   // no scope: nothing pooled, nothing given back
+        var (expected, plainRelus, _, _) = Step(model);   // no scope: nothing pooled, nothing given back
         Assert.All(plainRelus, t => Assert.False(t.Storage.IsReleased));
 
         using (new GraftContext { BufferPool = new BufferPool(trimAtFullCollections: false) }.Use())
         using (TensorScope.Begin())
         {
-            var (grads, relus, norms) = Step(model);
-            // The relus read two BatchNormalization outputs and the Add's sum: all given back before backward.
-            Assert.Equal(3, relus.Count);
-            Assert.All(relus, t => Assert.True(t.Storage.IsReleased, "expected a relu's input given back after the forward pass"));
+            var (grads, relus, norms, pairs) = Step(model);
+            // The two BatchNormalization outputs that only a relu reads are never written: each pair runs
+            // as one op (NormRelu), and so do the Add and its relu (no sum written). The block's last
+            // normalization output, which the Add read, is given back before backward.
+            Assert.Equal(2, pairs);
+            Assert.True(Assert.Single(relus).Storage.IsReleased, "expected the Add's normalized input given back after the forward pass");
             // The convolutions' outputs are what BatchNormalization's gradient reads: kept.
             Assert.Equal(3, norms.Count);
             Assert.All(norms, t => Assert.False(t.Storage.IsReleased, "expected a BatchNormalization's input kept for backward"));
@@ -111,8 +120,8 @@ public class DeadValuesTests
                 var stem = Nodes(logits, "Relu").Select(n => n.Inputs[0])
                     .Single(t => t.Node?.Op == "BatchNormalization" && t.Node.Inputs[0].Node!.Inputs.Contains(images));
                 Assert.False(stem.Storage.IsReleased, $"{model.Name}: expected the stem's normalization output kept");
-                // The block's own normalization outputs still go.
-                Assert.Contains(Nodes(logits, "Relu").Select(n => n.Inputs[0]), t => t.Storage.IsReleased);
+                // The block's own normalization output, which its Add read, still goes.
+                Assert.Contains(Nodes(logits, "AddRelu").SelectMany(n => n.Inputs), t => t.Node?.Op == "BatchNormalization" && t.Storage.IsReleased);
             }
         }
     }
@@ -129,15 +138,31 @@ public class DeadValuesTests
             new BatchNormalization(),
             new GlobalAveragePooling2D(),
         ]));
-        var (expected, _, _) = Step(model);
+        var (expected, _, _, _) = Step(model);
         using (new GraftContext { BufferPool = new BufferPool(trimAtFullCollections: false) }.Use())
         using (TensorScope.Begin())
         {
-            var (grads, relus, norms) = Step(model);
-            Assert.True(Assert.Single(relus).Storage.IsReleased, "expected the relu's input given back");
+            var (grads, relus, norms, pairs) = Step(model);
+            // The first normalization runs with its relu as one op: no output of its own to give back.
+            Assert.Empty(relus);
+            Assert.Equal(1, pairs);
             // The convolutions' outputs, which the normalizations' gradients read, stay.
+            Assert.Equal(2, norms.Count);
             Assert.All(norms, t => Assert.False(t.Storage.IsReleased));
             for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], grads[i]);
+        }
+
+        // Frozen, the first normalization runs in inference mode, as a layer of its own: its output,
+        // which the relu read, is given back.
+        model.Layers[1].Trainable = false;
+        var (expectedFrozen, _, _, _) = Step(model);
+        using (new GraftContext { BufferPool = new BufferPool(trimAtFullCollections: false) }.Use())
+        using (TensorScope.Begin())
+        {
+            var (grads, relus, _, pairs) = Step(model);
+            Assert.Equal(0, pairs);
+            Assert.True(Assert.Single(relus).Storage.IsReleased, "expected the relu's input given back");
+            for (int i = 0; i < expectedFrozen.Length; i++) Assert.Equal(expectedFrozen[i], grads[i]);
         }
     }
 }

@@ -154,4 +154,28 @@ public class WorkerPoolTests
         }
         finally { stop.Cancel(); busy.Join(); }
     }
+
+    /// <summary>
+    /// Side-by-side jobs both run, each seeing one kernel thread, with every part of their nested
+    /// runs done; the caller sees its thread count again after. (Whether they ran on two threads
+    /// depends on whether another test holds the team, so it is not asserted.)
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void SideBySideJobsEachPlanForOneThread(int threads)
+    {
+        WithThreads(threads, () =>
+        {
+            var seen = new int[2];
+            var parts = new int[2];
+            WorkerPool.RunSideBySide(
+                () => { seen[0] = WorkerPool.Threads; WorkerPool.Run(5, _ => Interlocked.Increment(ref parts[0])); },
+                () => { seen[1] = WorkerPool.Threads; WorkerPool.Run(7, _ => Interlocked.Increment(ref parts[1])); });
+            Assert.Equal([1, 1], seen);
+            Assert.Equal([5, 7], parts);
+            Assert.Equal(threads, WorkerPool.Threads);
+        });
+    }
 }

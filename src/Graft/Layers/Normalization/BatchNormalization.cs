@@ -124,6 +124,23 @@ public sealed class BatchNormalization : Layer
     }
 
     /// <summary>
+    /// This layer's training call followed by a relu's, in one pass over the activation forward and
+    /// one fewer backward (see <see cref="Ops.BatchNormalizationTraining"/>), for a graph whose
+    /// relu alone reads this layer's output; null when the two must run one by one (not training,
+    /// frozen, not channels-last, a mask or an activity penalty, an input the call would reject,
+    /// a backend without the fused kernels).
+    /// </summary>
+    internal Tensor? TryTrainingWithRelu(Tensor x, bool training)
+    {
+        if (!training || !Trainable || !Built || ActivityRegularizer is not null || x.Mask is not null
+            || x.Backend is not Tensors.Backends.IFusedBatchNorm || _axis != x.Rank - 1
+            || x.Rank != BuiltInputShape!.Length || x.Shape[_axis] != _mean!.Shape[0]) return null;
+        var (y, batchMean, batchVariance) = Ops.BatchNormalizationTraining(x, _gamma?.Value, _beta?.Value, Epsilon, relu: true);
+        UpdateMovingStatistics(batchMean, batchVariance);
+        return y;
+    }
+
+    /// <summary>
     /// The gradient is taken from the input and the statistics (the fused training kernel) or
     /// through products and sums of the input (the other paths): never from the output.
     /// </summary>

@@ -3,7 +3,7 @@ namespace Graft.Tensors.Backends;
 /// <summary>
 /// The optional capabilities called as if every backend had them: each method uses the backend's
 /// own kernel when it implements the capability (<see cref="IFusedBiasGradient"/>,
-/// <see cref="IOptimizerKernels"/>) and otherwise runs the same formula as primitive calls, so a
+/// <see cref="IOptimizerKernels"/>, <see cref="IConv2DBackwardPair"/>) and otherwise runs the same formula as primitive calls, so a
 /// backend that implements only <see cref="IBackend"/> runs everything. The fallbacks allocate
 /// temporaries and make several passes; the fused kernels exist to avoid exactly that.
 /// </summary>
@@ -18,6 +18,18 @@ internal static class BackendFallbacks
         backend.UnaryBackward(op, x, y, gy, gx, a, b);
         backend.Reduce(ReduceOp.Sum, gx, Enumerable.Range(0, gx.Rank - 1).ToArray(), sums);
     }
+
+    /// <summary><see cref="IConv2DBackwardPair.Conv2DBackward"/>, or dX then dW by the primitives.</summary>
+    public static void Conv2DBackward(this IBackend backend, Tensor x, Tensor kernel, Tensor gy, int groups, in Conv2DGeometry g, Tensor? gx, Tensor? gk)
+    {
+        if (backend is IConv2DBackwardPair pair) { pair.Conv2DBackward(x, kernel, gy, groups, g, gx, gk); return; }
+        if (gx is not null) backend.Conv2DBackwardInput(gy, kernel, groups, g, gx);
+        if (gk is not null) backend.Conv2DBackwardKernel(x, gy, groups, g, gk);
+    }
+
+    /// <summary><see cref="IConv2DBackwardPair.Conv2DKernelGradientThroughRelu"/>, or false: the caller takes relu's gradient first.</summary>
+    public static bool Conv2DKernelGradientThroughRelu(this IBackend backend, Tensor x, Tensor y, Tensor g0, int groups, in Conv2DGeometry g, Tensor gk, Tensor? gb) =>
+        backend is IConv2DBackwardPair pair && pair.Conv2DKernelGradientThroughRelu(x, y, g0, groups, g, gk, gb);
 
     /// <summary>dst += (x − dst)·rate: an exponential moving average, Keras's <c>assign_add((x − m)·(1 − β))</c>.</summary>
     private static void MoveToward(IBackend backend, Tensor dst, Tensor x, float rate, Tensor scratch)

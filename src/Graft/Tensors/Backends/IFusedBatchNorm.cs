@@ -19,4 +19,15 @@ internal interface IFusedBatchNorm
     /// (so dx includes the path through them); null outputs are not computed, null γ means 1.
     /// </summary>
     void BatchNormBackward(Tensor x, Tensor gy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? gx, Tensor? gGamma, Tensor? gBeta);
+
+    /// <summary>y = max(x·scale + shift, 0), per channel: a batch normalization and the relu after it in one pass.</summary>
+    void ScaleShiftRelu(Tensor x, Tensor scale, Tensor shift, Tensor y);
+
+    /// <summary>
+    /// <see cref="BatchNormBackward"/> for y = max(x·scale + shift, 0), the relu's gradient taken
+    /// on the way: gy counts where x·scale + shift (the forward pass's <paramref name="scale"/> and
+    /// <paramref name="shift"/>) is above zero.
+    /// </summary>
+    void BatchNormReluBackward(Tensor x, Tensor gy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor scale, Tensor shift,
+        Tensor? gx, Tensor? gGamma, Tensor? gBeta);
 }

@@ -79,15 +79,19 @@ internal static unsafe class BatchNormKernels
 
     private static int ChunkLength(int k, int rows) => Math.Min(rows, (k + 1) * ChunkRows) - k * ChunkRows;
 
-    /// <summary>y[r, j] = x[r, j]·scale[j] + shift[j], rows split between threads.</summary>
+    /// <summary>
+    /// y[r, j] = x[r, j]·scale[j] + shift[j], then max(·, 0) when <paramref name="relu"/> (a relu
+    /// after the normalization, with the bits of the two separate passes), rows split between threads.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ScaleShift(float* x, int rows, int c, float* scale, float* shift, float* y)
+    public static void ScaleShift(float* x, int rows, int c, float* scale, float* shift, float* y, bool relu = false)
     {
         int parts = (long)rows * c >= 1 << 15 ? Math.Min(rows, WorkerPool.Threads) : 1;
         WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (p) =>
         {
             for (long r = (long)rows * p / parts, end = (long)rows * (p + 1) / parts; r < end; r++)
-                ScaleShiftRow(x + r * c, scale, shift, y + r * c, c);
+                if (relu) ScaleShiftReluRow(x + r * c, scale, shift, y + r * c, c);
+                else ScaleShiftRow(x + r * c, scale, shift, y + r * c, c);
         });
     }
 
@@ -96,13 +100,23 @@ internal static unsafe class BatchNormKernels
     /// (for β and γ, and for dx through the batch statistics), then
     /// dx = γ·invStd·(gy − Σgy/n − (x − mean)·invStd²·Σgy·(x − mean)/n).
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="scale"/> and <paramref name="shift"/> (the forward pass's, not null), the
+    /// normalization was followed by a relu whose gradient comes first: gy counts only where
+    /// x·scale + shift, computed again here as the forward pass computed it, is above zero, which
+    /// is where the relu's output is (NaN included). The relu's own pass, reading its output and
+    /// writing a masked gradient, is then not needed.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(float* x, float* gy, int rows, int c, float* mean, float* invStd, float* gamma,
-        float* gx, float* gGamma, float* gBeta)
+        float* gx, float* gGamma, float* gBeta, float* scale = null, float* shift = null)
     {
-        var sums = ChunkSums(rows, 2 * c, (r0, r1, acc) =>
+        bool relu = scale != null;
+        var sums = ChunkSums(rows, 2 * c, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (r0, r1, acc) =>
         {
-            for (int r = r0; r < r1; r++) AddGradientSums(acc, acc + c, x + (long)r * c, gy + (long)r * c, mean, c);
+            for (int r = r0; r < r1; r++)
+                if (relu) AddMaskedGradientSums(acc, acc + c, x + (long)r * c, gy + (long)r * c, mean, scale, shift, c);
+                else AddGradientSums(acc, acc + c, x + (long)r * c, gy + (long)r * c, mean, c);
         });
         for (int j = 0; j < c; j++)
         {
@@ -127,7 +141,8 @@ internal static unsafe class BatchNormKernels
             WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) =>
             {
                 for (long r = (long)rows * part / parts, end = (long)rows * (part + 1) / parts; r < end; r++)
-                    GradientRow(gy + r * c, x + r * c, p, q, s, gx + r * c, c);
+                    if (relu) MaskedGradientRow(gy + r * c, x + r * c, p, q, s, scale, shift, gx + r * c, c);
+                    else GradientRow(gy + r * c, x + r * c, p, q, s, gx + r * c, c);
             });
         }
     }
@@ -203,13 +218,73 @@ internal static unsafe class BatchNormKernels
         for (; j < c; j++) { sumGy[j] += gy[j]; sumGyX[j] += gy[j] * (x[j] - mean[j]); }
     }
 
+    /// <summary>
+    /// The gradient sums of a row whose gy passed through a relu first: gy where the normalized
+    /// value <see cref="Normalized(Vector{float}, Vector{float}, Vector{float})"/> is above zero, else 0,
+    /// the same values the relu's gradient pass would have written.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddMaskedGradientSums(float* sumGy, float* sumGyX, float* x, float* gy, float* mean, float* scale, float* shift, int c)
+    {
+        int j = 0;
+        for (; j <= c - Vector<float>.Count; j += Vector<float>.Count)
+        {
+            var xv = Load(x + j);
+            var g = Vector.ConditionalSelect(Vector.GreaterThan(Normalized(xv, Load(scale + j), Load(shift + j)), Vector<float>.Zero), Load(gy + j), Vector<float>.Zero);
+            Store(sumGy + j, Load(sumGy + j) + g);
+            Store(sumGyX + j, Load(sumGyX + j) + g * (xv - Load(mean + j)));
+        }
+        for (; j < c; j++)
+        {
+            float g = Normalized(x[j], scale[j], shift[j]) > 0 ? gy[j] : 0f;
+            sumGy[j] += g; sumGyX[j] += g * (x[j] - mean[j]);
+        }
+    }
+
+    /// <summary><see cref="GradientRow"/> for a gy that passed through a relu first (see <see cref="AddMaskedGradientSums"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MaskedGradientRow(float* gy, float* x, float* p, float* q, float* s, float* scale, float* shift, float* gx, int c)
+    {
+        int j = 0;
+        for (; j <= c - Vector<float>.Count; j += Vector<float>.Count)
+        {
+            var xv = Load(x + j);
+            var g = Vector.ConditionalSelect(Vector.GreaterThan(Normalized(xv, Load(scale + j), Load(shift + j)), Vector<float>.Zero), Load(gy + j), Vector<float>.Zero);
+            Store(gx + j, g * Load(p + j) + xv * Load(q + j) + Load(s + j));
+        }
+        for (; j < c; j++)
+        {
+            float g = Normalized(x[j], scale[j], shift[j]) > 0 ? gy[j] : 0f;
+            gx[j] = g * p[j] + x[j] * q[j] + s[j];
+        }
+    }
+
+    /// <summary>
+    /// x·scale + shift: the one expression the forward pass and the relu mask of the backward pass
+    /// both use, so that the mask is computed from the very bits the forward pass wrote.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> Normalized(Vector<float> x, Vector<float> scale, Vector<float> shift) => x * scale + shift;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Normalized(float x, float scale, float shift) => x * scale + shift;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ScaleShiftReluRow(float* x, float* scale, float* shift, float* y, int c)
+    {
+        int j = 0;
+        for (; j <= c - Vector<float>.Count; j += Vector<float>.Count)
+            Store(y + j, Vector.Max(Normalized(Load(x + j), Load(scale + j), Load(shift + j)), Vector<float>.Zero));
+        for (; j < c; j++) y[j] = MathF.Max(Normalized(x[j], scale[j], shift[j]), 0f);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ScaleShiftRow(float* x, float* scale, float* shift, float* y, int c)
     {
         int j = 0;
         for (; j <= c - Vector<float>.Count; j += Vector<float>.Count)
-            Store(y + j, Load(x + j) * Load(scale + j) + Load(shift + j));
-        for (; j < c; j++) y[j] = x[j] * scale[j] + shift[j];
+            Store(y + j, Normalized(Load(x + j), Load(scale + j), Load(shift + j)));
+        for (; j < c; j++) y[j] = Normalized(x[j], scale[j], shift[j]);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -18,20 +18,29 @@ internal static unsafe class DirectConv
     public const int MaxChannels = 4;
     private const int MaxColumns = 32;
 
-    /// <summary>256-bit vectors when the JIT accelerates them, else 128-bit ones (ARM64, x86 without AVX).</summary>
-    private static readonly bool Wide = Vector256.IsHardwareAccelerated;
+    /// <summary>
+    /// Vector bits of the register blocks: 512 where the JIT accelerates them (AVX-512: half the
+    /// multiply-adds of 256-bit ones, which held a 3×3 grayscale layer to half the FMA units' rate),
+    /// else 256, else 128 (ARM64, x86 without AVX).
+    /// </summary>
+    private static readonly int Bits = Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128;
 
     public static bool Applies(int cin, int cout, int groups, int taps) =>
         groups == 1 && cin <= MaxChannels && taps * cin <= MaxColumns && cout % 8 == 0 && cout <= 512;
 
     /// <summary>y[n, oh, ow, :] = epilogue(Σ_taps x[n, ih, iw, c] · k[kh, kw, c, :]).</summary>
     public static void Forward(float* x, float* k, float* y, Backends.Conv2DGeometry g, int cout, Epilogue ep) =>
-        Forward(x, k, y, g, cout, ep, Wide);
+        Forward(x, k, y, g, cout, ep, Bits);
 
     /// <summary>As above with 256-bit (<paramref name="wide"/>) or 128-bit vectors: tests run both on any CPU.</summary>
+    internal static void Forward(float* x, float* k, float* y, Backends.Conv2DGeometry g, int cout, Epilogue ep, bool wide) =>
+        Forward(x, k, y, g, cout, ep, wide ? 256 : 128);
+
+    /// <summary>As above with register blocks of 512-, 256- or 128-bit vectors (<paramref name="bits"/>): tests run each on any CPU.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Forward(float* x, float* k, float* y, Backends.Conv2DGeometry g, int cout, Epilogue ep, bool wide)
+    internal static void Forward(float* x, float* k, float* y, Backends.Conv2DGeometry g, int cout, Epilogue ep, int bits)
     {
+        bool wide = bits >= 256;
         // Images are shared between threads; each output is one thread's sum: any split gives the same bits.
         int parts = (long)g.N * g.OH * g.OW * cout > 1 << 15 ? WorkerPool.Threads : 1;
         WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) =>
@@ -48,7 +57,8 @@ internal static unsafe class DirectConv
                         if (rowInside && ow + Block <= g.OW && ow * g.StrideW - g.PadLeft >= 0
                             && (ow + Block - 1) * g.StrideW - g.PadLeft + (g.KW - 1) * g.DilationW < g.W)
                         {
-                            if (wide) Block256(x, k, dst, g, n, oh, ow, cout);
+                            if (bits == 512) Block512(x, k, dst, g, n, oh, ow, cout);
+                            else if (wide) Block256(x, k, dst, g, n, oh, ow, cout, 0);
                             else Block128(x, k, dst, g, n, oh, ow, cout);
                             for (int p = 0; p < Block; p++) ep.Apply(dst + p * cout, 0, cout);
                             ow += Block;
@@ -77,37 +87,65 @@ internal static unsafe class DirectConv
     /// added in part order, so the result does not depend on the thread count.
     /// </summary>
     public static void BackwardKernel(float* x, float* gy, float* gk, Backends.Conv2DGeometry g, int cout) =>
-        BackwardKernel(x, gy, gk, g, cout, Wide);
+        BackwardKernel(x, gy, gk, g, cout, Bits);
 
     /// <summary>As above with 256-bit (<paramref name="wide"/>) or 128-bit vectors: tests run both on any CPU.</summary>
+    internal static void BackwardKernel(float* x, float* gy, float* gk, Backends.Conv2DGeometry g, int cout, bool wide) =>
+        BackwardKernel(x, gy, gk, g, cout, wide ? 256 : 128);
+
+    /// <summary>As above with 512-, 256- or 128-bit vectors (<paramref name="bits"/>): tests run each on any CPU.</summary>
+    internal static void BackwardKernel(float* x, float* gy, float* gk, Backends.Conv2DGeometry g, int cout, int bits) =>
+        BackwardKernel(x, gy, null, gk, null, g, cout, bits);
+
+    /// <summary>
+    /// The kernel gradient (and the bias gradient, into <paramref name="gb"/> when given) of a
+    /// direct convolution followed by relu, from the gradient <paramref name="g0"/> of relu's output
+    /// y: each row of dY is relu'(y) ⊙ g0, masked as it is read, never written. The bias gradient,
+    /// the column sums of that dY, is one more column of ones in the patches, summed with the rest.
+    /// For a first layer this replaces a pass that wrote the whole dY (the size of the layer's
+    /// output) and read it back.
+    /// </summary>
+    public static void BackwardKernelThroughRelu(float* x, float* y, float* g0, float* gk, float* gb, Backends.Conv2DGeometry g, int cout) =>
+        BackwardKernel(x, g0, y, gk, gb, g, cout, Bits);
+
+    /// <summary>
+    /// dW (and the column sums of dY into <paramref name="gb"/> when given) from dY = <paramref name="gy"/>,
+    /// or relu'(<paramref name="y"/>) ⊙ <paramref name="gy"/> when y is given, with vectors of
+    /// <paramref name="bits"/> bits.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void BackwardKernel(float* x, float* gy, float* gk, Backends.Conv2DGeometry g, int cout, bool wide)
+    internal static void BackwardKernel(float* x, float* gy, float* y, float* gk, float* gb, Backends.Conv2DGeometry g, int cout, int bits)
     {
-        int kg = g.KH * g.KW * g.C, kgPad = (kg + 3) & ~3;
+        // With a bias gradient, one more column: ones, whose products sum dY's rows.
+        int kg = g.KH * g.KW * g.C, columns = gb != null ? kg + 1 : kg, kgPad = (columns + 3) & ~3;
         long rows = (long)g.N * g.OH * g.OW;
-        int parts = (int)Math.Max(1, (rows + PartRows - 1) / PartRows);
-        var partial = BufferPool.Current.Rent(parts * kg * cout);
+        int parts = (int)Math.Max(1, (rows + PartRows - 1) / PartRows), size = columns * cout;
+        var partial = BufferPool.Current.Rent(parts * size);
         fixed (float* pp = partial)
         {
             float* partials = pp;
             WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) =>
             {
                 float* patches = stackalloc float[GatherRows * kgPad];
-                float* acc = partials + (long)part * kg * cout;
-                new Span<float>(acc, kg * cout).Clear();
+                float* acc = partials + (long)part * size;
+                new Span<float>(acc, size).Clear();
                 long r0 = (long)part * PartRows, r1 = Math.Min(rows, r0 + PartRows);
                 for (long b = r0; b < r1; b += GatherRows)
                 {
                     int count = (int)Math.Min(GatherRows, r1 - b);
                     GatherPatches(x, g, b, count, kgPad, patches);
-                    if (wide) AddProducts256(patches, count, kgPad, kg, gy + b * cout, cout, acc);
-                    else AddProducts128(patches, count, kgPad, kg, gy + b * cout, cout, acc);
+                    if (columns > kg) for (int r = 0; r < count; r++) patches[(long)r * kgPad + kg] = 1f;
+                    float* mask = y == null ? null : y + b * cout;
+                    if (bits == 512) AddProducts512(patches, count, kgPad, columns, gy + b * cout, mask, cout, acc);
+                    else if (bits == 256) AddProducts256(patches, count, kgPad, columns, gy + b * cout, mask, cout, acc, 0);
+                    else AddProducts128(patches, count, kgPad, columns, gy + b * cout, mask, cout, acc);
                 }
             });
-            int size = kg * cout;
-            Buffer.MemoryCopy(pp, gk, size * 4L, size * 4L);
+            // The parts in order into the first: the same sums for any thread count.
             for (int p = 1; p < parts; p++)
-                System.Numerics.Tensors.TensorPrimitives.Add(new ReadOnlySpan<float>(gk, size), new ReadOnlySpan<float>(pp + (long)p * size, size), new Span<float>(gk, size));
+                System.Numerics.Tensors.TensorPrimitives.Add(new ReadOnlySpan<float>(pp, size), new ReadOnlySpan<float>(pp + (long)p * size, size), new Span<float>(pp, size));
+            Buffer.MemoryCopy(pp, gk, kg * cout * 4L, kg * cout * 4L);
+            if (gb != null) Buffer.MemoryCopy(pp + (long)kg * cout, gb, cout * 4L, cout * 4L);
         }
         BufferPool.Current.Return(partial);
     }
@@ -158,19 +196,21 @@ internal static unsafe class DirectConv
     /// acc[j, :] += Σ_r patches[r, j] · gy[r, :] for the kg real columns: four columns by 16 output
     /// channels (8 for a last block) in eight accumulators, each dY vector loaded once for four columns.
     /// </summary>
+    /// <remarks>Output channels from <paramref name="from"/> on: the rest <see cref="AddProducts512"/> leaves.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AddProducts256(float* patches, int count, int kgPad, int kg, float* gy, int cout, float* acc)
+    private static void AddProducts256(float* patches, int count, int kgPad, int kg, float* gy, float* y, int cout, float* acc, int from)
     {
         for (int j = 0; j < kg; j += 4)
-            for (int c0 = 0; c0 < cout; c0 += 16)
+            for (int c0 = from; c0 < cout; c0 += 16)
             {
                 bool two = cout - c0 >= 16;
                 Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default,
                     a20 = default, a21 = default, a30 = default, a31 = default;
-                float* p = patches + j, d = gy + c0;
-                for (int r = 0; r < count; r++, p += kgPad, d += cout)
+                float* p = patches + j, d = gy + c0, m = y + c0;
+                for (int r = 0; r < count; r++, p += kgPad, d += cout, m += cout)
                 {
                     var g0 = Vector256.Load(d);
+                    if (y != null) g0 &= Vector256.GreaterThan(Vector256.Load(m), Vector256<float>.Zero);
                     var v0 = Vector256.Create(p[0]);
                     var v1 = Vector256.Create(p[1]);
                     var v2 = Vector256.Create(p[2]);
@@ -182,6 +222,7 @@ internal static unsafe class DirectConv
                     if (two)
                     {
                         var g1 = Vector256.Load(d + 8);
+                        if (y != null) g1 &= Vector256.GreaterThan(Vector256.Load(m + 8), Vector256<float>.Zero);
                         a01 = Vector256.FusedMultiplyAdd(v0, g1, a01);
                         a11 = Vector256.FusedMultiplyAdd(v1, g1, a11);
                         a21 = Vector256.FusedMultiplyAdd(v2, g1, a21);
@@ -204,20 +245,72 @@ internal static unsafe class DirectConv
             }
     }
 
+    /// <summary>
+    /// <see cref="AddProducts256"/> with 512-bit vectors, four columns by 32 output channels; a last
+    /// 8 to 24 channels go to <see cref="AddProducts256"/>. Each lane adds the same products in the
+    /// same order as there, so the two give the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddProducts512(float* patches, int count, int kgPad, int kg, float* gy, float* y, int cout, float* acc)
+    {
+        int whole = cout / 32 * 32;
+        for (int j = 0; j < kg; j += 4)
+            for (int c0 = 0; c0 < whole; c0 += 32)
+            {
+                Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default,
+                    a20 = default, a21 = default, a30 = default, a31 = default;
+                float* p = patches + j, d = gy + c0, m = y + c0;
+                for (int r = 0; r < count; r++, p += kgPad, d += cout, m += cout)
+                {
+                    var g0 = Vector512.Load(d);
+                    var g1 = Vector512.Load(d + 16);
+                    if (y != null)
+                    {
+                        g0 &= Vector512.GreaterThan(Vector512.Load(m), Vector512<float>.Zero);
+                        g1 &= Vector512.GreaterThan(Vector512.Load(m + 16), Vector512<float>.Zero);
+                    }
+                    var v0 = Vector512.Create(p[0]);
+                    var v1 = Vector512.Create(p[1]);
+                    var v2 = Vector512.Create(p[2]);
+                    var v3 = Vector512.Create(p[3]);
+                    a00 = Vector512.FusedMultiplyAdd(v0, g0, a00);
+                    a01 = Vector512.FusedMultiplyAdd(v0, g1, a01);
+                    a10 = Vector512.FusedMultiplyAdd(v1, g0, a10);
+                    a11 = Vector512.FusedMultiplyAdd(v1, g1, a11);
+                    a20 = Vector512.FusedMultiplyAdd(v2, g0, a20);
+                    a21 = Vector512.FusedMultiplyAdd(v2, g1, a21);
+                    a30 = Vector512.FusedMultiplyAdd(v3, g0, a30);
+                    a31 = Vector512.FusedMultiplyAdd(v3, g1, a31);
+                }
+                int cols = Math.Min(4, kg - j);
+                float* o = acc + (long)j * cout + c0;
+                (Vector512.Load(o) + a00).Store(o); (Vector512.Load(o + 16) + a01).Store(o + 16);
+                if (cols > 1) { (Vector512.Load(o + cout) + a10).Store(o + cout); (Vector512.Load(o + cout + 16) + a11).Store(o + cout + 16); }
+                if (cols > 2) { (Vector512.Load(o + 2 * cout) + a20).Store(o + 2 * cout); (Vector512.Load(o + 2 * cout + 16) + a21).Store(o + 2 * cout + 16); }
+                if (cols > 3) { (Vector512.Load(o + 3 * cout) + a30).Store(o + 3 * cout); (Vector512.Load(o + 3 * cout + 16) + a31).Store(o + 3 * cout + 16); }
+            }
+        if (whole < cout) AddProducts256(patches, count, kgPad, kg, gy, y, cout, acc, whole);
+    }
+
     /// <summary><see cref="AddProducts256"/> with 128-bit vectors, four columns by 8 output channels.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AddProducts128(float* patches, int count, int kgPad, int kg, float* gy, int cout, float* acc)
+    private static void AddProducts128(float* patches, int count, int kgPad, int kg, float* gy, float* y, int cout, float* acc)
     {
         for (int j = 0; j < kg; j += 4)
             for (int c0 = 0; c0 < cout; c0 += 8)
             {
                 Vector128<float> a00 = default, a01 = default, a10 = default, a11 = default,
                     a20 = default, a21 = default, a30 = default, a31 = default;
-                float* p = patches + j, d = gy + c0;
-                for (int r = 0; r < count; r++, p += kgPad, d += cout)
+                float* p = patches + j, d = gy + c0, m = y + c0;
+                for (int r = 0; r < count; r++, p += kgPad, d += cout, m += cout)
                 {
                     var g0 = Vector128.Load(d);
                     var g1 = Vector128.Load(d + 4);
+                    if (y != null)
+                    {
+                        g0 &= Vector128.GreaterThan(Vector128.Load(m), Vector128<float>.Zero);
+                        g1 &= Vector128.GreaterThan(Vector128.Load(m + 4), Vector128<float>.Zero);
+                    }
                     var v0 = Vector128.Create(p[0]);
                     var v1 = Vector128.Create(p[1]);
                     var v2 = Vector128.Create(p[2]);
@@ -250,13 +343,14 @@ internal static unsafe class DirectConv
     /// pixel. Each sum adds the same products in the same order as <see cref="Pixel256"/>, so the
     /// two give the same bits.
     /// </summary>
+    /// <remarks>Output channels from <paramref name="from"/> on: the rest <see cref="Block512"/> leaves.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block256(float* x, float* k, float* dst, in Backends.Conv2DGeometry g, int n, int oh, int ow0, int cout)
+    private static void Block256(float* x, float* k, float* dst, in Backends.Conv2DGeometry g, int n, int oh, int ow0, int cout, int from)
     {
         int c = g.C;
         long step = (long)g.StrideW * c;
         float* image = x + (long)n * g.H * g.W * c;
-        for (int j0 = 0; j0 < cout; j0 += 16)
+        for (int j0 = from; j0 < cout; j0 += 16)
         {
             bool two = cout - j0 >= 16;
             Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default,
@@ -294,6 +388,56 @@ internal static unsafe class DirectConv
             a00.Store(d); a10.Store(d + cout); a20.Store(d + 2 * cout); a30.Store(d + 3 * cout);
             if (two) { a01.Store(d + 8); a11.Store(d + cout + 8); a21.Store(d + 2 * cout + 8); a31.Store(d + 3 * cout + 8); }
         }
+    }
+
+    /// <summary>
+    /// <see cref="Block256"/> with 512-bit vectors, 32 output channels at a time; a last 8 to 24 go to
+    /// <see cref="Block256"/>. Each sum adds the same products in the same order as
+    /// <see cref="Pixel256"/>, so the two give the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block512(float* x, float* k, float* dst, in Backends.Conv2DGeometry g, int n, int oh, int ow0, int cout)
+    {
+        int c = g.C, whole = cout / 32 * 32;
+        long step = (long)g.StrideW * c;
+        float* image = x + (long)n * g.H * g.W * c;
+        for (int j0 = 0; j0 < whole; j0 += 32)
+        {
+            Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default,
+                a20 = default, a21 = default, a30 = default, a31 = default;
+            for (int kh = 0; kh < g.KH; kh++)
+            {
+                int ih = oh * g.StrideH - g.PadTop + kh * g.DilationH;
+                for (int kw = 0; kw < g.KW; kw++)
+                {
+                    float* xp = image + ((long)ih * g.W + ow0 * g.StrideW - g.PadLeft + kw * g.DilationW) * c;
+                    float* kp = k + (long)(kh * g.KW + kw) * c * cout + j0;
+                    for (int q = 0; q < c; q++, xp++, kp += cout)
+                    {
+                        var v0 = Vector512.Create(xp[0]);
+                        var v1 = Vector512.Create(xp[step]);
+                        var v2 = Vector512.Create(xp[2 * step]);
+                        var v3 = Vector512.Create(xp[3 * step]);
+                        var k0 = Vector512.Load(kp);
+                        var k1 = Vector512.Load(kp + 16);
+                        a00 = Vector512.FusedMultiplyAdd(v0, k0, a00);
+                        a01 = Vector512.FusedMultiplyAdd(v0, k1, a01);
+                        a10 = Vector512.FusedMultiplyAdd(v1, k0, a10);
+                        a11 = Vector512.FusedMultiplyAdd(v1, k1, a11);
+                        a20 = Vector512.FusedMultiplyAdd(v2, k0, a20);
+                        a21 = Vector512.FusedMultiplyAdd(v2, k1, a21);
+                        a30 = Vector512.FusedMultiplyAdd(v3, k0, a30);
+                        a31 = Vector512.FusedMultiplyAdd(v3, k1, a31);
+                    }
+                }
+            }
+            float* d = dst + j0;
+            a00.Store(d); a01.Store(d + 16);
+            a10.Store(d + cout); a11.Store(d + cout + 16);
+            a20.Store(d + 2 * cout); a21.Store(d + 2 * cout + 16);
+            a30.Store(d + 3 * cout); a31.Store(d + 3 * cout + 16);
+        }
+        if (whole < cout) Block256(x, k, dst, g, n, oh, ow0, cout, whole);
     }
 
     /// <summary><see cref="Block256"/> with 128-bit vectors, 8 output channels at a time (Cout is a multiple of 8).</summary>

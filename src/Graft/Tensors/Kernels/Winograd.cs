@@ -115,12 +115,7 @@ internal static unsafe class Winograd
         long plane = (long)c * cout;
         var flipped = BufferPool.Current.Rent((int)(9 * plane));
         fixed (float* pf = flipped)
-            for (int t = 0; t < 9; t++)
-            {
-                float* src = k + (8 - t) * plane, dst = pf + t * plane;
-                for (int ci = 0; ci < c; ci++)
-                    for (int co = 0; co < cout; co++) dst[(long)co * c + ci] = src[(long)ci * cout + co];
-            }
+            KernelFlip.FlipTaps(k, 9, c, cout, pf);
         var back = BackwardGeometry(g, cout);
         if (tile == 2) Run<WinogradF2>(gy, flipped, gx, back, c, default, false, 0);
         else Run<WinogradF4>(gy, flipped, gx, back, c, default, false, 0);

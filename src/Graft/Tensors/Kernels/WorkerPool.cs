@@ -28,7 +28,26 @@ internal static class WorkerPool
     /// current context says (default: one per core). Tests set it, above the core count too, to
     /// check that results do not depend on it.
     /// </summary>
-    public static int Threads => GraftContext.Current.Threads;
+    public static int Threads => t_alone ? 1 : GraftContext.Current.Threads;
+
+    /// <summary>Set on a thread running one of <see cref="RunSideBySide"/>'s jobs: its kernels plan for one thread.</summary>
+    [ThreadStatic] private static bool t_alone;
+
+    /// <summary>
+    /// Runs two independent jobs side by side, one per thread (one after the other when the
+    /// context allows a single thread), each planning its kernels for one thread: their nested runs
+    /// would run serially anyway, and a kernel planned for one thread keeps one set of buffers and
+    /// reads its operands once. Results are those of the jobs run alone, since no kernel's result
+    /// depends on the thread count.
+    /// </summary>
+    public static void RunSideBySide(Action first, Action second) =>
+        Run(2, part =>
+        {
+            bool outer = t_alone;
+            t_alone = true;
+            try { (part == 0 ? first : second)(); }
+            finally { t_alone = outer; }
+        });
 
     /// <summary>
     /// Runs body(0) … body(parts − 1) and returns when all are done: on min(parts, Threads)
@@ -45,7 +64,7 @@ internal static class WorkerPool
     public static void Run(int parts, Action<int> body)
     {
         var context = GraftContext.Current;
-        int threads = Math.Min(parts, context.Threads);
+        int threads = Math.Min(parts, t_alone ? 1 : context.Threads);
         // Lock is re-entrant: a Run nested in part 0 would enter it again and hand jobs to workers
         // that are still running the outer job's parts.
         if (threads <= 1 || s_lock.IsHeldByCurrentThread || !s_lock.TryEnter())

@@ -3,14 +3,14 @@ using Graft.Tensors.Kernels;
 namespace Graft.Tests.Tensors.Kernels;
 
 /// <summary>
-/// Max pooling's window kernels in the 256-bit and the 128-bit loop, on any CPU, against their
+/// Max pooling's window kernels in the 512-bit, 256-bit and 128-bit loops, on any CPU, against their
 /// rules: the forward takes each channel's maximum over the window's cells (NaN wins, +0 above −0,
 /// −∞ for a window with no cell); the backward sends gy to the first cell holding the maximum,
 /// added to gx or written with zeros in the other cells.
 /// </summary>
 public class PoolKernelsTests
 {
-    private const int Channels = 19; // two 8-lane or four 4-lane vectors, then a 4-lane one and a scalar tail
+    private const int Channels = 19; // a 16-lane vector and a scalar tail, or two 8-lane or four 4-lane vectors, a 4-lane one and a scalar tail
 
     /// <summary>Four cells of one window, scattered in x at the given offsets, with ties, zeros of both signs and a NaN.</summary>
     private static (float[] x, long[] cells) Window(int seed)
@@ -26,11 +26,14 @@ public class PoolKernelsTests
     }
 
     [Theory]
-    [InlineData(true, 4)]
-    [InlineData(false, 4)]
-    [InlineData(true, 1)]
-    [InlineData(false, 0)]
-    public unsafe void BothWidthsTakeTheMaximum(bool wide, int count)
+    [InlineData(512, 4)]
+    [InlineData(256, 4)]
+    [InlineData(128, 4)]
+    [InlineData(512, 1)]
+    [InlineData(256, 1)]
+    [InlineData(512, 0)]
+    [InlineData(128, 0)]
+    public unsafe void EveryWidthTakesTheMaximum(int bits, int count)
     {
         var (x, cells) = Window(3);
         var expected = new float[Channels];
@@ -43,16 +46,18 @@ public class PoolKernelsTests
         var y = new float[Channels];
         fixed (float* px = x, py = y)
         fixed (long* pc = cells)
-            PoolKernels.WindowMax(px, pc, count, py, Channels, wide);
+            PoolKernels.WindowMax(px, pc, count, py, Channels, bits);
         Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), y.Select(BitConverter.SingleToInt32Bits));
     }
 
     [Theory]
-    [InlineData(true, true)]
-    [InlineData(true, false)]
-    [InlineData(false, true)]
-    [InlineData(false, false)]
-    public unsafe void BothWidthsRouteToTheFirstMaximum(bool wide, bool add)
+    [InlineData(512, true)]
+    [InlineData(512, false)]
+    [InlineData(256, true)]
+    [InlineData(256, false)]
+    [InlineData(128, true)]
+    [InlineData(128, false)]
+    public unsafe void EveryWidthRoutesToTheFirstMaximum(int bits, bool add)
     {
         var (x, cells) = Window(5);
         var rng = new Random(6);
@@ -74,7 +79,7 @@ public class PoolKernelsTests
         }
         fixed (float* px = x, py = y, pg = gy, po = gx)
         fixed (long* pc = cells)
-            PoolKernels.WindowRoute(px, po, pc, cells.Length, py, pg, Channels, add, wide);
+            PoolKernels.WindowRoute(px, po, pc, cells.Length, py, pg, Channels, add, bits);
         Assert.Equal(expected, gx);
     }
 }

@@ -88,31 +88,12 @@ internal sealed unsafe partial class CpuBackend
         var flipped = BufferPool.Current.Rent(taps * g.C * cout);
         fixed (float* pf = flipped)
         {
-            for (int t = 0; t < taps; t++)
-                Transpose(pk + (long)(taps - 1 - t) * g.C * cout, g.C, cout, pf + (long)t * cout * g.C);
+            KernelFlip.FlipTaps(pk, taps, g.C, cout, pf);
             var back = new Conv2DGeometry(g.N, g.OH, g.OW, cout, kh, kw, 1, 1, g.DilationH, g.DilationW,
                 (kh - 1) * g.DilationH - g.PadTop, (kw - 1) * g.DilationW - g.PadLeft, g.H, g.W);
             Forward(pgy, pf, pgx, 1, back, g.C, default);
         }
         BufferPool.Current.Return(flipped);
-    }
-
-    /// <summary>
-    /// dst (cols × rows) = srcᵀ for a row-major rows × cols src, in 16×16 tiles: one tap of a
-    /// 512-channel kernel is a megabyte, and a column-at-a-time transpose misses the cache on every
-    /// write (it cost as much as the rest of dX for ResNet's last stage).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Transpose(float* src, int rows, int cols, float* dst)
-    {
-        const int tile = 16;
-        for (int i0 = 0; i0 < rows; i0 += tile)
-            for (int j0 = 0; j0 < cols; j0 += tile)
-            {
-                int i1 = Math.Min(rows, i0 + tile), j1 = Math.Min(cols, j0 + tile);
-                for (int j = j0; j < j1; j++)
-                    for (int i = i0; i < i1; i++) dst[(long)j * rows + i] = src[(long)i * cols + j];
-            }
     }
 
     /// <summary>

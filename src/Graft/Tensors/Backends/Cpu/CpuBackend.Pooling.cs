@@ -57,10 +57,11 @@ internal sealed partial class CpuBackend
         int c = g.C;
         var geo = g;
         // Windows that never overlap (stride >= size) write their cells, zeros included, instead of
-        // adding; only cells no window covers need clearing first, and none do when they tile the input.
+        // adding; only cells no window covers need clearing first (the last row and column of an odd
+        // size under 2×2 windows), and none do when they tile the input. Each thread clears its own
+        // images: a serial clear of the whole gradient cost as much as routing it.
         bool disjoint = g.StrideH >= g.KH && g.StrideW >= g.KW;
         bool tiles = disjoint && g.StrideH == g.KH && g.StrideW == g.KW && g.PadTop == 0 && g.PadLeft == 0 && g.OH * g.KH == g.H && g.OW * g.KW == g.W;
-        if (!tiles) gx.Data.AsSpan().Clear();
         // Overlapping windows add into shared cells, so images are split between threads, never windows.
         int parts = g.N * g.OH * g.OW * c > 1 << 15 ? Kernels.WorkerPool.Threads : 1;
         fixed (float* px = x.Data, py = y.Data, pgy = gy.Data, pgx = gx.Data)
@@ -70,6 +71,10 @@ internal sealed partial class CpuBackend
             {
                 long* cells = stackalloc long[geo.KH * geo.KW];
                 for (int n = geo.N * part / parts; n < geo.N * (part + 1) / parts; n++)
+                {
+                    float* image = gxs + (long)n * geo.H * geo.W * c;
+                    if (!disjoint) new Span<float>(image, geo.H * geo.W * c).Clear();
+                    else if (!tiles) ClearUncovered(image, geo);
                     for (int oh = 0; oh < geo.OH; oh++)
                         for (int ow = 0; ow < geo.OW; ow++)
                         {
@@ -77,7 +82,29 @@ internal sealed partial class CpuBackend
                             int count = WindowCells(geo, n, oh, ow, cells);
                             Kernels.PoolKernels.WindowRoute(xs, gxs, cells, count, ys + o, gys + o, c, add: !disjoint);
                         }
+                }
             });
+        }
+    }
+
+    /// <summary>Clears the cells of one image's gradient that no window of a disjoint pooling covers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void ClearUncovered(float* image, in Conv2DGeometry g)
+    {
+        int c = g.C;
+        for (int ih = 0; ih < g.H; ih++)
+        {
+            float* row = image + (long)ih * g.W * c;
+            if (!Covered(ih, g.PadTop, g.StrideH, g.KH, g.OH)) { new Span<float>(row, g.W * c).Clear(); continue; }
+            for (int iw = 0; iw < g.W; iw++)
+                if (!Covered(iw, g.PadLeft, g.StrideW, g.KW, g.OW)) new Span<float>(row + (long)iw * c, c).Clear();
+        }
+
+        // Whether a window along one axis holds cell i: windows of k cells every s >= k cells from −pad.
+        static bool Covered(int i, int pad, int s, int k, int outputs)
+        {
+            int p = i + pad, o = p / s;
+            return o < outputs && p - o * s < k;
         }
     }
 
