@@ -28,7 +28,10 @@ internal static class Backward
         else Tensor.SameDevice("Backward", root, seed);
 
         var order = TopologicalOrder(root);
-        var finished = onLeafGradient is null ? null : LeavesFinishedAt(order);
+        // Rules may apply offered weight updates themselves (WeightUpdates); they are told which
+        // leaves they complete.
+        bool offered = WeightUpdates.Active;
+        var finished = onLeafGradient is null && !offered ? null : LeavesFinishedAt(order);
         root.AccumulateGrad(seed);
         var recycler = GradientRecycler.Begin(order);
         using (GradMode.NoGrad())
@@ -42,14 +45,16 @@ internal static class Backward
                     var g = t.Grad;
                     bool overwritable = t.Node.MayOverwrite && recycler is not null && recycler.Owns(g);
                     recycler?.BeforeRule(t.Node, g);
-                    t.Node.Backward(g, overwritable);
+                    if (offered) WeightUpdates.SetCompleting(finished![i]);
+                    try { t.Node.Backward(g, overwritable); }
+                    finally { if (offered) WeightUpdates.SetCompleting(null); }
                     // Intermediate gradients are not needed once passed on (as in PyTorch without retain_grad).
                     t.Grad = null;
                     recycler?.AfterRule(g);
                 }
-                if (finished?[i] is { } leaves)
+                if (onLeafGradient is not null && finished![i] is { } leaves)
                     foreach (var leaf in leaves)
-                        if (leaf.Grad is not null) onLeafGradient!(leaf);
+                        if (leaf.Grad is not null) onLeafGradient(leaf);
             }
             if (root.Node is null && root.Grad is not null) onLeafGradient?.Invoke(root);
         }

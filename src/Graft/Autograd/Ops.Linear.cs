@@ -132,8 +132,19 @@ public static partial class Ops
                     }
                     else y.Backend.UnaryBackward(op, y, y, g, gz, 0f, float.NaN);
                 }
-                if (x2.RequiresGrad) x2.AccumulateGrad(MatMul(gz, w, false, true));
-                if (w.RequiresGrad) w.AccumulateGrad(MatMul(x2, gz, true, false));
+                if (x2.RequiresGrad)
+                {
+                    var gx = Tensor.Empty(x2.Shape, zero: false, y.Device);
+                    fused.DenseInputGradient(gz, w, gx);
+                    x2.AccumulateGrad(gx);
+                }
+                // After x's gradient, which reads w: an update applied here changes w.
+                if (w.RequiresGrad)
+                {
+                    if (WeightUpdates.Take(w) is { } update && w.Backend is IFusedWeightUpdate fusedUpdate && fusedUpdate.DenseWeightUpdate(x2, gz, update))
+                        WeightUpdates.Applied(w);
+                    else w.AccumulateGrad(MatMul(x2, gz, true, false));
+                }
                 if (biasGrad) b!.AccumulateGrad(SumToShape(gz, b.Shape));
             }, inputs);
         }

@@ -157,11 +157,19 @@ public abstract class Optimizer
     /// a call between updates only adds the gradients to the accumulators; with <see cref="UseEma"/>,
     /// every call then moves the moving averages (Keras's <c>optimizer.apply</c>).
     /// </summary>
-    public void Apply(IReadOnlyList<Variable> variables)
+    public void Apply(IReadOnlyList<Variable> variables) => ApplyStep(variables, null);
+
+    /// <summary>
+    /// <see cref="Apply(IReadOnlyList{Variable})"/> after a backward pass that <paramref name="step"/>
+    /// was offered to: the weights whose update the backward pass applied only get their constraints.
+    /// </summary>
+    internal void ApplyStep(IReadOnlyList<Variable> variables, StepUpdates? step)
     {
         var grads = new List<(Variable Variable, Tensor Grad)>(variables.Count);
+        List<Variable>? applied = null;
         for (int i = 0; i < variables.Count; i++)
-            if (variables[i].Value.Grad is { } grad) grads.Add((variables[i], grad));
+            if (step is not null && step.WasApplied(variables[i].Value)) (applied ??= []).Add(variables[i]);
+            else if (variables[i].Value.Grad is { } grad) grads.Add((variables[i], grad));
         bool update = GradientAccumulationSteps is not int n || (AppliedSteps + 1) % n == 0;
         using (GradMode.NoGrad())
         {
@@ -181,10 +189,70 @@ public abstract class Optimizer
             if (update) Update(grads);
             // Keras applies the constraints after every call, an accumulating one too.
             else foreach (var (v, _) in grads) if (v.Constraint is { } c) v.Value.Assign(c.Call(v.Value));
+            // Updated during the backward pass (only ever without accumulation): what Update does after its step.
+            if (applied is not null)
+                foreach (var v in applied)
+                {
+                    v.Value.MarkWritten();
+                    if (v.Constraint is { } c) v.Value.Assign(c.Call(v.Value));
+                }
             if (UseEma) UpdateAverages();
         }
         AppliedSteps++;
         if (update) OnIterationEnd();
+    }
+
+    private StepUpdates? _stepUpdates;
+
+    /// <summary>
+    /// This step's updates, for the backward pass to apply while it computes the gradients (see
+    /// <see cref="WeightUpdates"/>); then <see cref="ApplyStep"/>
+    /// with them. Null when the optimizer has no update by ranges, or when an option needs a whole
+    /// gradient, or all of them, before any update: gradient accumulation, clipping, weight decay.
+    /// </summary>
+    /// <param name="variables">The trained weights.</param>
+    internal StepUpdates? BeginStep(IReadOnlyList<Variable> variables)
+    {
+        if (!HasRangeUpdates || GradientAccumulationSteps is not null || Clipnorm is not null || Clipvalue is not null
+            || GlobalClipnorm is not null || WeightDecay is > 0.0)
+            return null;
+        var step = _stepUpdates ??= new StepUpdates(this);
+        step.Begin(variables, (float)LearningRate);
+        return step;
+    }
+
+    /// <summary>Whether <see cref="RangeUpdate"/> gives updates (for weights on a backend that has the kernel).</summary>
+    internal virtual bool HasRangeUpdates => false;
+
+    /// <summary>
+    /// The update of <paramref name="w"/> by ranges with exactly <see cref="UpdateStep"/>'s arithmetic,
+    /// or null when there is none for it.
+    /// </summary>
+    internal virtual WeightRangeUpdate? RangeUpdate(Tensor w, Tensor[] slots, float lr) => null;
+
+    /// <summary>One step's updates offered to the backward pass: which weights they are for, and which the pass applied.</summary>
+    internal sealed class StepUpdates(Optimizer optimizer) : WeightUpdates
+    {
+        private readonly Dictionary<Tensor, Variable> _variables = new(ReferenceEqualityComparer.Instance);
+        private readonly HashSet<Tensor> _applied = new(ReferenceEqualityComparer.Instance);
+        private float _learningRate;
+
+        /// <summary>Starts a step over <paramref name="variables"/> at this rate.</summary>
+        public void Begin(IReadOnlyList<Variable> variables, float learningRate)
+        {
+            _variables.Clear();
+            _applied.Clear();
+            foreach (var v in variables) _variables[v.Value] = v;
+            _learningRate = learningRate;
+        }
+
+        /// <summary>Whether the backward pass applied the update of <paramref name="w"/>.</summary>
+        public bool WasApplied(Tensor w) => _applied.Contains(w);
+
+        protected override WeightRangeUpdate? UpdateFor(Tensor w) =>
+            _variables.TryGetValue(w, out var v) ? optimizer.RangeUpdate(w, optimizer.SlotsFor(v), _learningRate) : null;
+
+        protected override void OnApplied(Tensor w) => _applied.Add(w);
     }
 
     private void Update(List<(Variable Variable, Tensor Grad)> grads)

@@ -35,6 +35,17 @@ public sealed class SGD : Optimizer
     /// <inheritdoc/>
     protected override Tensor[] CreateSlots(Variable v) => Momentum > 0 ? [ZerosLike(v)] : [];
 
+    internal override bool HasRangeUpdates => true;
+
+    internal override WeightRangeUpdate? RangeUpdate(Tensor w, Tensor[] slots, float lr)
+    {
+        if (w.Backend is not IOptimizerKernels kernels) return null;
+        var velocity = slots.Length > 0 ? slots[0] : null;
+        float momentum = (float)Momentum;
+        bool nesterov = Nesterov;
+        return (start, gradient) => kernels.SgdRange(w, velocity, start, gradient, lr, momentum, nesterov);
+    }
+
     /// <inheritdoc/>
     protected override void UpdateStep(Tensor w, Tensor g, Tensor[] slots, float lr) =>
         w.Backend.SgdStep(w, g, slots.Length > 0 ? slots[0] : null, lr, (float)Momentum, Nesterov);

@@ -150,8 +150,10 @@ internal sealed partial class Trainer(Model model, CompileState state)
         float value = loss.Item();
         if (loss.RequiresGrad)
         {
-            loss.Backward();
-            state.Optimizer.Apply(trained);
+            // The backward pass may apply weight updates itself, each while its gradient is in cache.
+            var step = state.Optimizer.BeginStep(trained);
+            using (step?.Offer()) loss.Backward();
+            state.Optimizer.ApplyStep(trained, step);
             foreach (var v in trained) v.Value.ZeroGrad();
         }
         Track(trackers, value, perOutput, batch.Count);

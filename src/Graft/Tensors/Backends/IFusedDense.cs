@@ -15,4 +15,10 @@ internal interface IFusedDense
 {
     /// <summary>y = act(x·w + bias) for x (M, K), w (K, N), bias (N) or null; act is None, Relu or Selu.</summary>
     void Dense(Tensor x, Tensor w, Tensor? bias, Kernels.EpilogueActivation activation, Tensor y);
+
+    /// <summary>
+    /// gx = gz·wᵀ for gz (B, N) and w (K, N): the input gradient of a Dense layer, every element
+    /// summed exactly as <see cref="IBackend.MatMul"/> would sum it.
+    /// </summary>
+    void DenseInputGradient(Tensor gz, Tensor w, Tensor gx);
 }

@@ -62,7 +62,7 @@ internal static unsafe partial class Gemm
     private const int SmallM = 48; // at most this many rows: B is read in place, not packed
 
     /// <summary>Below this many flops a product runs on one thread (a split costs ~2 µs).</summary>
-    private const long ParallelMinFlops = 1 << 19;
+    internal const long ParallelMinFlops = 1 << 19;
 
     // Split-K: a small C over a long K is cut into chunks of K, summed separately and then added.
     private const int SplitKMinDepth = 1024;       // shallower products are never split along K
@@ -148,7 +148,7 @@ internal static unsafe partial class Gemm
     /// pack all of the other operand.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int SplitKChunks(int m, int n, int k, long tiles, long flops, Epilogue epilogue)
+    internal static int SplitKChunks(int m, int n, int k, long tiles, long flops, Epilogue epilogue)
     {
         if (k < SplitKMinDepth || flops < ParallelMinFlops || epilogue.IsActive || (long)m * n > SplitKMaxOutput) return 1;
         if (tiles >= SplitKMaxTiles && k < 8L * Math.Max(m, n)) return 1;

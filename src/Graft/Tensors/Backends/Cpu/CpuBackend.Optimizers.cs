@@ -24,6 +24,14 @@ internal sealed partial class CpuBackend
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void SgdRange(Tensor wt, Tensor? velocity, int start, ReadOnlySpan<float> gradient, float lr, float momentum, bool nesterov)
+    {
+        var w = wt.Data.AsSpan(start, gradient.Length);
+        if (velocity is null) TensorPrimitives.MultiplyAdd(gradient, -lr, w, w);
+        else SgdMomentum(w, gradient, velocity.Data.AsSpan(start, gradient.Length), lr, momentum, nesterov);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SgdMomentum(Span<float> w, ReadOnlySpan<float> g, Span<float> m, float lr, float momentum, bool nesterov)
     {
         // m = μ·m − lr·g;  w += m  (Nesterov: w += μ·m − lr·g), as whole-span SIMD passes.

@@ -8,7 +8,7 @@ namespace Graft.Tensors.Backends;
 /// matrix products through the packed <see cref="Kernels.Gemm"/>, convolution as im2col + GEMM.
 /// It has every fused capability, so no op falls back to primitives on the CPU.
 /// </summary>
-internal sealed partial class CpuBackend : IBackend, IFusedDense, IFusedConv2D, IFusedBiasGradient, IFusedBatchNorm, ILstmKernel, IOptimizerKernels, IConv2DBackwardPair
+internal sealed partial class CpuBackend : IBackend, IFusedDense, IFusedConv2D, IFusedBiasGradient, IFusedBatchNorm, ILstmKernel, IOptimizerKernels, IConv2DBackwardPair, IFusedWeightUpdate
 {
     public TensorStorage Allocate(int length, bool zero) => CpuStorage.Allocate(length, zero);
 
