@@ -400,6 +400,8 @@ internal static unsafe partial class Gemm
             {
                 if (nr == 32) for (int p = 0; p < kc; p++) Unsafe.CopyBlockUnaligned(dst + p * 32, src + (long)p * rsB, 32 * sizeof(float));
                 else if (nr == 16) for (int p = 0; p < kc; p++) Unsafe.CopyBlockUnaligned(dst + p * 16, src + (long)p * rsB, 16 * sizeof(float));
+                // The 128-bit kernel's 8 columns: a constant size here too, or each 32-byte row is a memmove call.
+                else if (nr == 8) for (int p = 0; p < kc; p++) Unsafe.CopyBlockUnaligned(dst + p * 8, src + (long)p * rsB, 8 * sizeof(float));
                 else for (int p = 0; p < kc; p++) Unsafe.CopyBlockUnaligned(dst + p * nr, src + (long)p * rsB, (uint)(nr * sizeof(float)));
             }
             else if (rsB == 1 && cols == nr)
