@@ -54,4 +54,28 @@ public class PoolingBackwardTests
                 else Assert.True(first.AsSpan().SequenceEqual(actual), $"{name}: expected the same bits as under 1 thread");
             }
     }
+
+    /// <summary>
+    /// A MaxPooling1D over a whole 2,000,000-step sequence (Keras's global max over time written as
+    /// a pooling): its window's cell offsets (16 MB) are more than any thread's stack holds, so they
+    /// must not be taken from the stack. The maximum and its gradient land on the one largest step.
+    /// </summary>
+    [Fact]
+    public void AWindowLongerThanAStackHoldsPoolsAndRoutes()
+    {
+        const int steps = 2_000_000;
+        var values = new float[steps * 2];
+        for (int i = 0; i < values.Length; i++) values[i] = (i * 7919 % 1000) * 0.001f;
+        values[2 * 1_234_567] = 5f;
+        values[2 * 17 + 1] = 6f;
+        var x = Tensor.FromArray(values, 1, steps, 2);
+        x.RequiresGrad = true;
+        var y = Ops.MaxPool1D(x, steps);
+        Assert.Equal(new[] { 5f, 6f }, y.ToArray());
+        Ops.Sum(y).Backward();
+        var gx = x.Grad!.ToArray();
+        Assert.Equal(1f, gx[2 * 1_234_567]);
+        Assert.Equal(1f, gx[2 * 17 + 1]);
+        Assert.Equal(2f, gx.Sum());
+    }
 }

@@ -17,17 +17,23 @@ internal sealed partial class CpuBackend
             float* xs = px, ys = py;
             Kernels.WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) =>
             {
-                long* cells = stackalloc long[geo.KH * geo.KW];
-                for (int n = geo.N * part / parts; n < geo.N * (part + 1) / parts; n++)
-                    for (int oh = 0; oh < geo.OH; oh++)
-                        for (int ow = 0; ow < geo.OW; ow++)
-                        {
-                            int count = WindowCells(geo, n, oh, ow, cells);
-                            Kernels.PoolKernels.WindowMax(xs, cells, count, ys + ((long)(n * geo.OH + oh) * geo.OW + ow) * c, c);
-                        }
+                int window = geo.KH * geo.KW;
+                Span<long> buffer = window <= MaxStackCells ? stackalloc long[window] : new long[window];
+                fixed (long* cells = buffer)
+                    for (int n = geo.N * part / parts; n < geo.N * (part + 1) / parts; n++)
+                        for (int oh = 0; oh < geo.OH; oh++)
+                            for (int ow = 0; ow < geo.OW; ow++)
+                            {
+                                int count = WindowCells(geo, n, oh, ow, cells);
+                                Kernels.PoolKernels.WindowMax(xs, cells, count, ys + ((long)(n * geo.OH + oh) * geo.OW + ow) * c, c);
+                            }
             });
         }
     }
+
+    // A window's cell offsets live on the stack up to this many (32 KiB); a longer window (a
+    // MaxPooling1D over a whole long sequence) takes them from the heap rather than overflow the stack.
+    private const int MaxStackCells = 4096;
 
     /// <summary>
     /// The offsets in x of the window's cells inside the image, row by row (the order in which the
@@ -69,20 +75,22 @@ internal sealed partial class CpuBackend
             float* xs = px, ys = py, gys = pgy, gxs = pgx;
             Kernels.WorkerPool.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) =>
             {
-                long* cells = stackalloc long[geo.KH * geo.KW];
-                for (int n = geo.N * part / parts; n < geo.N * (part + 1) / parts; n++)
-                {
-                    float* image = gxs + (long)n * geo.H * geo.W * c;
-                    if (!disjoint) new Span<float>(image, geo.H * geo.W * c).Clear();
-                    else if (!tiles) ClearUncovered(image, geo);
-                    for (int oh = 0; oh < geo.OH; oh++)
-                        for (int ow = 0; ow < geo.OW; ow++)
-                        {
-                            long o = ((long)(n * geo.OH + oh) * geo.OW + ow) * c;
-                            int count = WindowCells(geo, n, oh, ow, cells);
-                            Kernels.PoolKernels.WindowRoute(xs, gxs, cells, count, ys + o, gys + o, c, add: !disjoint);
-                        }
-                }
+                int window = geo.KH * geo.KW;
+                Span<long> buffer = window <= MaxStackCells ? stackalloc long[window] : new long[window];
+                fixed (long* cells = buffer)
+                    for (int n = geo.N * part / parts; n < geo.N * (part + 1) / parts; n++)
+                    {
+                        float* image = gxs + (long)n * geo.H * geo.W * c;
+                        if (!disjoint) new Span<float>(image, geo.H * geo.W * c).Clear();
+                        else if (!tiles) ClearUncovered(image, geo);
+                        for (int oh = 0; oh < geo.OH; oh++)
+                            for (int ow = 0; ow < geo.OW; ow++)
+                            {
+                                long o = ((long)(n * geo.OH + oh) * geo.OW + ow) * c;
+                                int count = WindowCells(geo, n, oh, ow, cells);
+                                Kernels.PoolKernels.WindowRoute(xs, gxs, cells, count, ys + o, gys + o, c, add: !disjoint);
+                            }
+                    }
             });
         }
     }
