@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Graft.Layers;
 using Graft.Layers.Normalization;
 using Graft.Tensors;
@@ -35,8 +36,14 @@ internal sealed class NormRelu
 
     /// <summary>The pair, when <paramref name="norm"/> normalizes the last axis and <paramref name="next"/> is a plain relu; the caller guarantees that only <paramref name="next"/> reads the normalization's output.</summary>
     public static NormRelu? Match(Layer norm, Layer next, int nextNode, SymbolicTensor output) =>
-        norm is BatchNormalization bn && FusedChain.IsNorm(bn) && FusedChain.EpilogueActivation(next) is { Name: "relu" }
-            ? new NormRelu(bn, next, nextNode, output) : null;
+        IsPair(norm, next, out var bn) ? new NormRelu(bn, next, nextNode, output) : null;
+
+    // A BatchNormalization over the last axis followed by a plain relu.
+    private static bool IsPair(Layer norm, Layer next, [NotNullWhen(true)] out BatchNormalization? bn)
+    {
+        bn = norm as BatchNormalization;
+        return bn is not null && FusedChain.IsNorm(bn) && FusedChain.EpilogueActivation(next) is { Name: "relu" };
+    }
 
     /// <summary>relu(BatchNormalization(x)) in training, or null when the layers must run one by one.</summary>
     public Tensor? TryRun(IReadOnlyList<Tensor> inputs, bool training) =>
@@ -48,6 +55,5 @@ internal sealed class NormRelu
     /// null when the layers must run one by one.
     /// </summary>
     public static Tensor? TryRun(Layer norm, Layer next, Tensor x, bool training) =>
-        training && norm is BatchNormalization bn && FusedChain.IsNorm(bn) && FusedChain.EpilogueActivation(next) is { Name: "relu" }
-        && next.Built && next.ActivityRegularizer is null ? bn.TryTrainingWithRelu(x, training) : null;
+        training && IsPair(norm, next, out var bn) && next.Built && next.ActivityRegularizer is null ? bn.TryTrainingWithRelu(x, training) : null;
 }
